@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "SpeakUp",
+    products: [
+        .executable(name: "speakup", targets: ["speakup"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "SpeakUpCore"),
+        .target(
+            name: "SpeakUpStore",
+            dependencies: ["SpeakUpCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
+        .executableTarget(
+            name: "speakup",
+            dependencies: [
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "speakup-bench",
+            dependencies: [
+                "SpeakUpCore", "SpeakUpStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
+        .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
+        .testTarget(
+            name: "SpeakUpTUITests",
+            dependencies: ["SpeakUpCore", "SpeakUpTUI"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
+    ]
+)
+
+// Every target is built in the Swift 6 language mode with strict concurrency.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    target.swiftSettings = settings
+}

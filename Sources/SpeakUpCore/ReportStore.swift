@@ -1,0 +1,35 @@
+/// Where reports are kept. The form and the commands see only this; SQLite (and
+/// PostgreSQL later) live behind it in SpeakUpStore.
+public protocol ReportStore: Sendable {
+    /// Stores the report and its first case event in one durable transaction.
+    ///
+    /// Returns the report as stored: if its reference was already taken, the
+    /// store gives it a fresh one. When this returns, the report is on disk;
+    /// when it throws, nothing of it was stored.
+    func submit(_ report: Report) throws(StoreError) -> Report
+
+    /// Every report, oldest first.
+    func allReports() throws(StoreError) -> [Report]
+
+    /// The timeline of one case, in order.
+    func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent]
+}
+
+/// A store failure, with a sentence a person can act on.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kinds of failure a person can meet.
+    public enum Kind: String, Hashable, Sendable {
+        case missing, cannotOpen, notAStore, newerVersion, readOnly, diskFull, busy, damaged, failed
+    }
+
+    public var kind: Kind
+    /// What happened and what to do, in plain words.
+    public var sentence: String
+
+    public init(_ kind: Kind, _ sentence: String) {
+        self.kind = kind
+        self.sentence = sentence
+    }
+
+    public var description: String { sentence }
+}

@@ -1,0 +1,31 @@
+import GRDB
+import SpeakUpCore
+
+/// Turns SQLite's result codes into sentences a reporter or an administrator can act on.
+enum StoreErrors {
+    static func translate(_ error: any Error, path: String, doing action: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return StoreError(.failed, "SpeakUp could not \(action) the store at \(path): \(error.localizedDescription)")
+        }
+        let nothingSaved = action == "save" ? " Your report has not been saved, and nothing on this screen is lost." : ""
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return StoreError(.diskFull, "The disk holding the store is full.\(nothingSaved) Please tell IT, then try again.")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return StoreError(.readOnly, "SpeakUp is not allowed to write to the store at \(path).\(nothingSaved) Please tell IT.")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(.busy, "The store is busy with other terminals.\(nothingSaved) Please try again in a moment.")
+        case .SQLITE_NOTADB:
+            return StoreError(.notAStore, "\(path) is not a SpeakUp store (it is not an SQLite database). Please check the path; SpeakUp will not change it.")
+        case .SQLITE_CORRUPT:
+            return StoreError(.damaged, "The store at \(path) is damaged.\(nothingSaved) Please tell IT.")
+        case .SQLITE_CANTOPEN:
+            return StoreError(.cannotOpen, "SpeakUp cannot open the store at \(path). Please check that the path and its folder exist and can be written.")
+        case .SQLITE_IOERR:
+            return StoreError(.failed, "The disk reported an error while SpeakUp tried to \(action) the store.\(nothingSaved) Please tell IT.")
+        default:
+            return StoreError(.failed, "SpeakUp could not \(action) the store at \(path) (\(error.resultCode)).\(nothingSaved)")
+        }
+    }
+}

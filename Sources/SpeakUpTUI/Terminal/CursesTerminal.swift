@@ -1,0 +1,238 @@
+import CNCurses
+import Glibc
+import SpeakUpCore
+
+/// The one place SpeakUp calls ncurses: starting and restoring the terminal,
+/// decoding keys, and painting a canvas.
+public final class CursesTerminal: Terminal {
+    /// Why the terminal could not be used, in a sentence a person can act on.
+    public struct StartError: Error, Sendable {
+        public let sentence: String
+    }
+
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let colours: Bool
+    private static let pasteStart = Int32(KEY_MAX) + 1
+    private static let pasteEnd = Int32(KEY_MAX) + 2
+
+    /// Takes over the terminal. `colour` is false when `NO_COLOR` is set.
+    public static func start(colour wanted: Bool) throws(StartError) -> CursesTerminal {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw StartError(sentence: "The SpeakUp form needs a terminal to type in. To read reports out, use `speakup export json`.")
+        }
+        TerminalLocale.chooseUTF8()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        guard !term.isEmpty else {
+            throw StartError(sentence: "SpeakUp cannot tell what kind of terminal this is, because TERM is not set. Try: TERM=xterm-256color speakup")
+        }
+        switch speakup_setupterm_status(nil) {
+        case 1: break
+        case 2:
+            throw StartError(sentence: "The terminal type \"\(term)\" cannot move the cursor, which the SpeakUp form needs. Try: TERM=vt100 speakup")
+        case -1:
+            throw StartError(sentence: "No terminal descriptions (terminfo) were found on this system. Please ask IT to install ncurses-base.")
+        default:
+            throw StartError(sentence: "SpeakUp does not know the terminal type \"\(term)\". Try: TERM=xterm-256color speakup (or TERM=vt100).")
+        }
+        guard let screen = speakup_newterm() else {
+            throw StartError(sentence: "SpeakUp could not start the terminal \"\(term)\". Try: TERM=vt100 speakup")
+        }
+        set_term(screen)
+        let terminal = CursesTerminal(screen: screen, window: speakup_stdscr(), colours: wanted && has_colors())
+        TerminalRestore.install()
+        return terminal
+    }
+
+    private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, colours: Bool) {
+        self.screen = screen
+        self.window = window
+        self.colours = colours
+        raw()  // Ctrl-C and Ctrl-Z arrive as keys, so the form can ask before anything is lost.
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        if colours {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_CYAN), -1)
+            init_pair(2, Int16(COLOR_RED), -1)
+            init_pair(3, Int16(COLOR_GREEN), -1)
+        }
+        define_key("\u{1B}[200~", CursesTerminal.pasteStart)
+        define_key("\u{1B}[201~", CursesTerminal.pasteEnd)
+        // People often run with a TERM that does not match their terminal (xterm's
+        // name inside tmux or screen, say). Teaching ncurses every common spelling
+        // of these keys keeps Home, End and the arrows working anyway.
+        for (sequence, code) in KeySequences.commonSpellings { define_key(sequence, code) }
+        TerminalRestore.write(TerminalRestore.bracketedPasteOn)
+    }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    public func stop() {
+        TerminalRestore.restore()
+        delscreen(screen)
+    }
+
+    public var size: Size {
+        Size(columns: Int(speakup_getmaxx(window)), rows: Int(speakup_getmaxy(window)))
+    }
+
+    // MARK: Keys
+
+    public func nextKeys() -> [Key]? {
+        wtimeout(window, -1)
+        guard let first = readKey() else { return nil }
+        var keys = [first]
+        wtimeout(window, 0)
+        while keys.count < 4096, let key = readKey() { keys.append(key) }
+        return KeySequences.droppingUnknownSequences(keys.compactMap { $0 })
+    }
+
+    /// Reads one event. `nil` when nothing is waiting (or input closed);
+    /// `.some(nil)` for a byte that means nothing to the form.
+    private func readKey() -> Key?? {
+        var value: wint_t = 0
+        let result = wget_wch(window, &value)
+        if result == ERR { return nil }
+        if result == speakup_key_code_yes() {
+            if Int32(value) == CursesTerminal.pasteStart { return .some(readPaste()) }
+            return .some(Self.decode(code: Int32(value), size: size))
+        }
+        return .some(Self.decode(character: UInt32(value)))
+    }
+
+    /// Collects a bracketed paste into one event, every character kept as pasted.
+    private func readPaste() -> Key {
+        var text = String.UnicodeScalarView()
+        wtimeout(window, 2000)  // the rest of a large paste may still be on its way
+        defer { wtimeout(window, 0) }
+        while true {
+            var value: wint_t = 0
+            let result = wget_wch(window, &value)
+            if result == ERR { break }
+            if result == speakup_key_code_yes() {
+                let code = Int32(value)
+                if code == CursesTerminal.pasteEnd { break }
+                // ncurses read a key sequence inside the paste; give back its bytes.
+                if let bytes = Self.sequence(forCode: code) { text.append(contentsOf: bytes.unicodeScalars) }
+                continue
+            }
+            if let scalar = Unicode.Scalar(UInt32(value)) { text.append(scalar) }
+        }
+        return .paste(String(text))
+    }
+
+    static func decode(character value: UInt32) -> Key? {
+        switch value {
+        case 0x0D, 0x0A: return .enter
+        case 0x09: return .tab
+        case 0x7F, 0x08: return .backspace
+        case 0x1B: return .escape
+        case 0x01...0x1A: return .control(Character(Unicode.Scalar(value + 0x60)!))
+        case 0x00...0x1F: return nil  // other control keys do nothing in the form
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    static func decode(code: Int32, size: Size) -> Key? {
+        switch code {
+        case speakup_key_resize(): return .resize(size)
+        case speakup_key_up(): return .up
+        case speakup_key_down(): return .down
+        case speakup_key_left(): return .left
+        case speakup_key_right(): return .right
+        case speakup_key_home(): return .home
+        case speakup_key_end(): return .end
+        case speakup_key_ppage(): return .pageUp
+        case speakup_key_npage(): return .pageDown
+        case speakup_key_backspace(): return .backspace
+        case speakup_key_dc(): return .delete
+        case speakup_key_enter(): return .enter
+        case speakup_key_btab(): return .backTab
+        default:
+            for number in 1...12 where code == speakup_key_f(Int32(number)) { return .function(number) }
+            return nil
+        }
+    }
+
+    private static func sequence(forCode code: Int32) -> String? {
+        switch code {
+        case speakup_key_up(): "\u{1B}[A"
+        case speakup_key_down(): "\u{1B}[B"
+        case speakup_key_right(): "\u{1B}[C"
+        case speakup_key_left(): "\u{1B}[D"
+        default: nil
+        }
+    }
+
+    // MARK: Painting
+
+    public func draw(_ canvas: Canvas) {
+        let rows = min(canvas.size.rows, size.rows)
+        let columns = min(canvas.size.columns, size.columns)
+        werase(window)
+        var characters = [wchar_t](repeating: 0, count: Int(CCHARW_MAX) + 1)
+        var cell = cchar_t()
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let source = canvas[row, column]
+                let (attributes, pair) = cursesStyle(source.style)
+                switch source.glyph {
+                case .continuation:
+                    continue
+                case .line(let piece):
+                    var line = Self.lineCharacter(piece).pointee
+                    line.attr |= attributes
+                    mvwadd_wch(window, Int32(row), Int32(column), &line)
+                    continue
+                case .text(let character):
+                    var count = 0
+                    for scalar in character.unicodeScalars where count < Int(CCHARW_MAX) {
+                        characters[count] = wchar_t(bitPattern: scalar.value)
+                        count += 1
+                    }
+                    characters[count] = 0
+                }
+                setcchar(&cell, characters, attributes, pair, nil)
+                mvwadd_wch(window, Int32(row), Int32(column), &cell)
+            }
+        }
+        if let cursor = canvas.cursor, cursor.row < rows, cursor.column < columns {
+            curs_set(1)
+            wmove(window, Int32(cursor.row), Int32(cursor.column))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(window)
+    }
+
+    private func cursesStyle(_ style: Style) -> (attr_t, Int16) {
+        var attributes = speakup_a_normal()
+        if style.attributes.contains(.bold) { attributes |= speakup_a_bold() }
+        if style.attributes.contains(.reverse) { attributes |= speakup_a_reverse() }
+        if style.attributes.contains(.underline) { attributes |= speakup_a_underline() }
+        if style.attributes.contains(.dim) { attributes |= speakup_a_dim() }
+        guard colours else { return (attributes, 0) }
+        switch style.tint {
+        case .none: return (attributes, 0)
+        case .accent: return (attributes, 1)
+        case .attention: return (attributes, 2)
+        case .good: return (attributes, 3)
+        }
+    }
+
+    private static func lineCharacter(_ piece: Canvas.Line) -> UnsafePointer<cchar_t> {
+        switch piece {
+        case .horizontal: speakup_wacs_hline()
+        case .vertical: speakup_wacs_vline()
+        case .topLeft: speakup_wacs_ulcorner()
+        case .topRight: speakup_wacs_urcorner()
+        case .bottomLeft: speakup_wacs_llcorner()
+        case .bottomRight: speakup_wacs_lrcorner()
+        }
+    }
+}

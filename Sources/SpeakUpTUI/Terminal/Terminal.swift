@@ -1,0 +1,44 @@
+/// What a screen loop needs from a terminal: its size, keys, and a way to show a canvas.
+///
+/// `CursesTerminal` is the real one; `TestTerminal` plays keys from a script.
+public protocol Terminal: AnyObject {
+    /// The current size in cells.
+    var size: Size { get }
+    /// Waits for at least one key, then returns it with any others already
+    /// waiting, so a burst of typing is drawn once. `nil` means the input has
+    /// closed (the terminal hung up).
+    func nextKeys() -> [Key]?
+    /// Shows the canvas.
+    func draw(_ canvas: Canvas)
+}
+
+/// A terminal with no screen: it plays keys from a script and keeps every
+/// frame drawn, for tests and benchmarks of whole sessions.
+public final class TestTerminal: Terminal {
+    public var size: Size
+    private var batches: [[Key]]
+    /// Every canvas drawn, oldest first.
+    public private(set) var frames: [Canvas] = []
+
+    /// `batches` are the key groups `nextKeys` returns, in order; after the last, input closes.
+    public init(size: Size = .minimum, batches: [[Key]]) {
+        self.size = size
+        self.batches = batches.reversed()
+    }
+
+    /// One key a batch.
+    public convenience init(size: Size = .minimum, keys: [Key]) {
+        self.init(size: size, batches: keys.map { [$0] })
+    }
+
+    public func nextKeys() -> [Key]? {
+        guard let batch = batches.popLast() else { return nil }
+        for case .resize(let newSize) in batch { size = newSize }
+        return batch
+    }
+
+    public func draw(_ canvas: Canvas) { frames.append(canvas) }
+
+    /// The screen as text after the last draw.
+    public var screen: String { frames.last?.text ?? "" }
+}

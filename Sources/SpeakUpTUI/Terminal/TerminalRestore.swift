@@ -1,0 +1,47 @@
+import CNCurses
+import Glibc
+
+/// Gives the terminal back on every way out: a normal exit, SIGTERM, SIGHUP,
+/// SIGINT, and crashes (SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE),
+/// after which the crash signal is raised again so the exit status tells the truth.
+enum TerminalRestore {
+    static let bracketedPasteOn = "\u{1B}[?2004h"
+    static let bracketedPasteOff = "\u{1B}[?2004l"
+
+    /// Written only before signal handlers could run, read inside them.
+    nonisolated(unsafe) static var active = false
+
+    static func install() {
+        active = true
+        for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+            Glibc.signal(signal, restoreAndExit)
+        }
+        for signal in [SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE] {
+            Glibc.signal(signal, restoreAndReraise)
+        }
+    }
+
+    /// Leaves curses mode and bracketed paste. Safe to call more than once.
+    static func restore() {
+        guard active else { return }
+        active = false
+        write(bracketedPasteOff)
+        endwin()
+    }
+
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = Glibc.write(STDOUT_FILENO, &bytes, bytes.count)
+    }
+}
+
+private func restoreAndExit(_ signal: Int32) {
+    TerminalRestore.restore()
+    _exit(128 + signal)
+}
+
+private func restoreAndReraise(_ signal: Int32) {
+    TerminalRestore.restore()
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
+}

@@ -1,0 +1,21 @@
+import Glibc
+import SpeakUpCore
+
+/// Who is at the terminal, as the operating system says: the real uid and its
+/// passwd entry. `$USER`, `$LOGNAME` and `$HOME` are never consulted, since
+/// anyone can set them.
+struct RealIdentity {
+    let reporter: Reporter
+    let home: String
+
+    static func current() -> RealIdentity? {
+        let uid = getuid()
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+            let name = entry.pw_name, let dir = entry.pw_dir
+        else { return nil }
+        return RealIdentity(reporter: Reporter(userName: String(cString: name), uid: uid), home: String(cString: dir))
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import SpeakUpCore
+import SpeakUpStore
+import SpeakUpTUI
+
+/// `speakup report`: the reporter form (also what `speakup` alone opens).
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Open the form to report a concern (the default)."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        do {
+            try runForm()
+        } catch {
+            error.exit()
+        }
+    }
+
+    private func runForm() throws(Failure) {
+        let (store, isDefault) = try storeOptions.open()
+        guard let identity = RealIdentity.current() else {
+            throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+        }
+        let wantsColour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal.start(colour: wantsColour)
+        } catch {
+            throw Failure(error.sentence, code: 2)
+        }
+        let session = ReporterSession(store: store, reporter: identity.reporter, clock: SystemClock())
+        let outcome = session.run(on: terminal)
+        terminal.stop()
+        switch outcome {
+        case .submitted(let report):
+            Diagnostics.say("Thank you. Your report \(report.reference) is saved.")
+        case .left:
+            Diagnostics.say("You left without sending a report. Nothing was saved.")
+        case .hungUp:
+            break
+        }
+        if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
+    }
+}

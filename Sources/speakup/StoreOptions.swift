@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SpeakUpCore
+import SpeakUpStore
+
+/// `--db PATH`, shared by every command that uses the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The store file to use (default: $SPEAKUP_DB, else your own store).", valueName: "path"))
+    var path: String?
+
+    /// Which store to open, and whether it is the per-user default.
+    func location() throws(Failure) -> (path: String, isDefault: Bool) {
+        if let path {
+            guard !path.isEmpty else { throw Failure("--db needs the path of a store file, such as --db reports.sqlite.", code: 64) }
+            return (path, false)
+        }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["SPEAKUP_DB"] {
+            guard !fromEnvironment.isEmpty else {
+                throw Failure("SPEAKUP_DB is set but empty. Set it to the path of a store file, or unset it to use your own store.", code: 64)
+            }
+            return (fromEnvironment, false)
+        }
+        return (try DefaultStore.path(), true)
+    }
+
+    /// Opens the store, turning every failure into a sentence.
+    func open(createIfMissing: Bool = true) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
+        let (path, isDefault) = try location()
+        do {
+            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault), isDefault)
+        } catch {
+            throw Failure(error.sentence)
+        }
+    }
+}
+
+/// The embedded store each user gets when no other is named.
+enum DefaultStore {
+    /// `$XDG_DATA_HOME/speakup/speakup.sqlite`, else `~/.local/share/speakup/speakup.sqlite`,
+    /// where `~` is the home directory of the real uid's passwd entry (not `$HOME`).
+    /// The folder is created, readable by its owner only.
+    static func path() throws(Failure) -> String {
+        let folder: String
+        if let data = ProcessInfo.processInfo.environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            folder = data + "/speakup"
+        } else {
+            guard let home = RealIdentity.current()?.home, !home.isEmpty else {
+                throw Failure("SpeakUp cannot find your home folder to keep your store in. Please give one with --db PATH.")
+            }
+            folder = home + "/.local/share/speakup"
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure("SpeakUp cannot create the folder \(folder) for your store. Please give another with --db PATH.")
+        }
+        return folder + "/speakup.sqlite"
+    }
+}
