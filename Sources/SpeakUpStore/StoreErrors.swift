@@ -11,11 +11,11 @@ enum StoreErrors {
         let nothingSaved = action == "save" ? " Your report has not been saved, and nothing on this screen is lost." : ""
         switch error.resultCode {
         case .SQLITE_FULL:
-            return StoreError(.diskFull, "The disk holding the store is full.\(nothingSaved) Please tell IT, then try again.")
+            return StoreError(.diskFull, "The disk holding the store is full.\(nothingSaved) Please tell IT.")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
             return StoreError(.readOnly, "SpeakUp is not allowed to write to the store at \(path).\(nothingSaved) Please tell IT.")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return StoreError(.busy, "The store is busy with other terminals.\(nothingSaved) Please try again in a moment.")
+            return StoreError(.busy, "The store is busy with other terminals.\(nothingSaved)")
         case .SQLITE_NOTADB:
             return StoreError(.notAStore, "\(path) is not a SpeakUp store (it is not an SQLite database). Please check the path; SpeakUp will not change it.")
         case .SQLITE_CORRUPT:

@@ -139,7 +139,7 @@ public enum ReporterForm {
                 }
             } else if state.account.handle(key) == .full {
                 state.notice = .problem(
-                    "What happened can be at most \(ReportLimits.accountCharacters.formatted()) characters; the rest was not added. Please shorten it if you can.")
+                    "There is room for \(ReportLimits.accountCharacters.formatted()) characters, so the rest was not added. Please shorten it if you can.")
             }
         case .review:
             return updateReview(&state, key)

@@ -23,7 +23,9 @@ public enum ReporterFormView {
         if let notice = state.notice {
             let style: Style = notice.tone == .problem ? .attention : .plain
             let lines = Wrap.lines(notice.text, width: layout.width)
-            let first = layout.noticeRow - max(0, lines.count - 1)
+            // Notices start on the notice row and may use the spare row below it;
+            // longer ones grow upwards.
+            let first = min(layout.noticeRow, layout.keyRow - lines.count)
             for (offset, line) in lines.enumerated() {
                 canvas.put(line, row: first + offset, column: layout.left, style: style)
             }

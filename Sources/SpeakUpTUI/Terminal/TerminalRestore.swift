@@ -13,6 +13,14 @@ enum TerminalRestore {
 
     static func install() {
         active = true
+        // A parent may have started us with signals blocked; resizing and
+        // restoring depend on seeing these.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for signal in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE] {
+            sigaddset(&wanted, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
             Glibc.signal(signal, restoreAndExit)
         }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import SpeakUpCore
+
+@Suite("End to end: the command line's bad inputs")
+struct CommandLineTests {
+    @Test("export from a store that does not exist says so, exits 1 and creates nothing")
+    func exportMissing() throws {
+        let scratch = Scratch()
+        let result = try Binary.run(["export", "json", "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("There is no SpeakUp store at \(scratch.store)"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.store))
+    }
+
+    @Test("a store path in a folder that does not exist is named")
+    func missingFolder() throws {
+        let scratch = Scratch()
+        let result = try Binary.run(["export", "json", "--db", scratch.path + "/nope/x.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("There is no SpeakUp store"))
+    }
+
+    @Test("a file that is not a store is refused and left as it was")
+    func notAStore() throws {
+        let scratch = Scratch()
+        let notes = Data(String(repeating: "my own notes\n", count: 400).utf8)
+        FileManager.default.createFile(atPath: scratch.store, contents: notes)
+        let result = try Binary.run(["export", "json", "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is not a SpeakUp store"))
+        #expect(FileManager.default.contents(atPath: scratch.store) == notes)
+    }
+
+    @Test("SPEAKUP_DB chooses the store; an empty one is an error")
+    func environmentStore() throws {
+        let scratch = Scratch()
+        let empty = try Binary.run(["export", "json"], environment: ["SPEAKUP_DB": ""])
+        #expect(empty.status == 64)
+        #expect(empty.stderr.contains("SPEAKUP_DB is set but empty"))
+        let missing = try Binary.run(["export", "json"], environment: ["SPEAKUP_DB": scratch.store])
+        #expect(missing.stderr.contains(scratch.store))
+    }
+
+    @Test("the default store lives under XDG_DATA_HOME, and its path is printed at exit")
+    func defaultStore() throws {
+        let scratch = Scratch()
+        let result = try Binary.run(["export", "json"], environment: ["XDG_DATA_HOME": scratch.path])
+        #expect(result.status == 0)
+        #expect(try JSONDecoder().decode([ReportJSON.Record].self, from: result.stdoutData).isEmpty)
+        #expect(result.stderr.contains(scratch.path + "/speakup/speakup.sqlite"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.path + "/speakup")
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        let store = try FileManager.default.attributesOfItem(atPath: scratch.path + "/speakup/speakup.sqlite")
+        #expect((store[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("an unknown option or command is refused with usage and exit 64", arguments: [["--bogus"], ["export", "xml"], ["export", "json", "--db"]])
+    func badArguments(_ arguments: [String]) throws {
+        let result = try Binary.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Error:") || result.stderr.contains("Usage:"))
+    }
+
+    @Test("--help describes the commands")
+    func help() throws {
+        let result = try Binary.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("export"))
+        #expect(result.stdout.contains("--db"))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Glibc
+import Testing
+import SpeakUpCore
+
+/// The real binary, in tmux at 80x24 with LANG unset, as a person would use it.
+@Suite("End to end: a report typed in a terminal comes back through export")
+struct ReportInTmuxTests {
+    static var realUserName: String { String(cString: getpwuid(getuid())!.pointee.pw_name) }
+
+    static func export(_ store: String) throws -> [ReportJSON.Record] {
+        let result = try Binary.run(["export", "json", "--db", store])
+        #expect(result.status == 0, "export failed: \(result.stderr)")
+        return try JSONDecoder().decode([ReportJSON.Record].self, from: result.stdoutData)
+    }
+
+    @Test("typed and pasted text, an ESC byte, a resize to 120x40 and back: stored exactly, shown safely")
+    func fullReport() throws {
+        let scratch = Scratch()
+        // $USER says "guardian"; identity must still come from the real uid.
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "USER": "guardian", "LOGNAME": "guardian"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Space", "Down", "Space", "Enter")
+        try tmux.waitFor("How senior is the person involved?")
+        try tmux.press("End", "Up", "Up", "Up", "Enter")
+        try tmux.waitFor("Where did it happen?")
+        try tmux.type("Ward 7")
+        try tmux.waitFor("│ Ward 7")
+        try tmux.press("Enter")
+        try tmux.waitFor("What happened?")
+
+        let typed = "Ward 7 — Zoë said \"患者\" was fine"
+        try tmux.type(typed)
+        try tmux.waitFor(typed)
+        let pasted = " \u{1B}]0;PWNED\u{07}\u{1B}[2J then \u{202E}sdrawkcab\nNext line."
+        try tmux.paste(pasted)
+        // The escape shows as a placeholder, and the terminal obeyed none of it.
+        try tmux.waitFor("␛]0;PWNED␇␛[2J then \u{FFFD}sdrawkcab")
+        #expect(try tmux.value("#{pane_title}") != "PWNED")
+
+        try tmux.resize(columns: 120, rows: 40)
+        try tmux.waitFor("a 120-column screen") { screen in
+            (screen.split(separator: "\n").first.map { $0.count > 100 } ?? false) && screen.contains(typed)
+        }
+        try tmux.resize(columns: 80, rows: 24)
+        try tmux.waitFor("an 80-column screen") { screen in
+            (screen.split(separator: "\n").first.map { $0.count <= 80 && $0.contains("Question 5 of 6") } ?? false)
+                && screen.contains(typed) && screen.contains("Next line.")
+        }
+
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let confirmation = try tmux.waitFor("Your case reference is")
+        let reference = try #require(confirmation.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        #expect(try tmux.screen().contains("Thank you. Your report \(reference) is saved."))
+
+        let records = try Self.export(scratch.store)
+        let record = try #require(records.first)
+        #expect(records.count == 1)
+        #expect(record.reference == String(reference))
+        #expect(record.account == typed + pasted)
+        #expect(record.wayOfRaising == .confidential)
+        #expect(record.concerns == [.rudeOrAggressive, .unsafePractice])
+        #expect(record.subjectSeniority == .executive)
+        #expect(record.location == "Ward 7")
+        #expect(record.reporter?.user == Self.realUserName)
+        #expect(record.reporter?.uid == getuid())
+        #expect(record.events.map(\.kind) == ["received"])
+    }
+
+    @Test("TERM=vt100 and NO_COLOR=1: the form works, and an anonymous report keeps no one")
+    func vt100Anonymous() throws {
+        let scratch = Scratch()
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "vt100", "NO_COLOR": "1"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Down", "Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Up", "Space", "Enter")
+        try tmux.waitFor("How senior is the person involved?")
+        try tmux.press("Enter")
+        try tmux.waitFor("Where did it happen?")
+        try tmux.press("Enter")
+        try tmux.waitFor("What happened?")
+        try tmux.type("Laughed at a patient.")
+        try tmux.waitFor("┌")  // boxes draw as lines, not lqqk
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        try tmux.waitFor("You chose to stay anonymous")
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+
+        let record = try #require(try Self.export(scratch.store).first)
+        #expect(record.reporter == nil)
+        #expect(record.submitted.count == 10)  // the day only
+        #expect(record.location == "")
+        #expect(record.account == "Laughed at a patient.")
+    }
+
+    @Test("Ctrl-C on a started form asks first; N keeps it, Y leaves and saves nothing")
+    func leaving() throws {
+        let scratch = Scratch()
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Space")
+        try tmux.waitFor("[x] Rude")
+        try tmux.press("C-c")
+        try tmux.waitFor("Leave without sending?")
+        try tmux.press("n")
+        try tmux.waitFor("Nothing was lost.")
+        #expect(try tmux.screen().contains("[x] Rude"))
+        try tmux.press("C-c")
+        try tmux.waitFor("Leave without sending?")
+        try tmux.press("y")
+        #expect(try tmux.exitStatus() == 0)
+        #expect(try tmux.screen().contains("You left without sending a report. Nothing was saved."))
+        #expect(try Self.export(scratch.store).isEmpty)
+    }
+
+    @Test("a megabyte pasted into the account keeps the first 10,000 characters and the form stays quick")
+    func megabytePaste() throws {
+        let scratch = Scratch()
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Space", "Enter")
+        try tmux.waitFor("How senior is the person involved?")
+        try tmux.press("Enter")
+        try tmux.waitFor("Where did it happen?")
+        try tmux.press("Enter")
+        try tmux.waitFor("What happened?")
+        try tmux.paste(String(repeating: "0123456789abcdef", count: 65_536))
+        try tmux.waitFor("10,000 of 10,000 characters (full)", timeout: 60)
+        try tmux.waitFor("so the rest was not added")
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        try tmux.waitFor("Your case reference is")
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        let record = try #require(try Self.export(scratch.store).first)
+        #expect(record.account.count == ReportLimits.accountCharacters)
+        #expect(record.account.hasPrefix("0123456789abcdef0123"))
+    }
+}
