@@ -28,10 +28,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CPseudoTerminal"),
         .executableTarget(
             name: "speakup-bench",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore",
+                "SpeakUpCore", "SpeakUpStore", "CPseudoTerminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -48,7 +49,7 @@ let package = Package(
 )
 
 // Every target is built in the Swift 6 language mode with strict concurrency.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CPseudoTerminal" {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     target.swiftSettings = settings

@@ -1,0 +1,85 @@
+import Foundation
+import Glibc
+
+/// `make bench`: SpeakUp's figures, each beside a floor measured in the same run.
+///
+/// 1. Spawn to first screen: the release `speakup` on a pseudo-terminal until
+///    its whole first screen is drawn, beside a minimal C ncurses program that
+///    draws a screen of the same shape (median of 20 each, interleaved).
+/// 2. Submit to committed: `SQLiteReportStore.submit` of a realistic report,
+///    beside a raw SQLite single-row insert of the same bytes with the same
+///    settings (WAL, synchronous=FULL), 1,000 each, interleaved in blocks.
+@main
+enum Bench {
+    static func main() throws {
+        let options = Options(CommandLine.arguments.dropFirst())
+        let scratch = NSTemporaryDirectory() + "speakup-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        print("# SpeakUp benchmarks")
+        print("machine: \(Machine.description)")
+        print("")
+        let startup = try StartupBench(speakup: options.speakup, scratch: scratch, runs: options.spawns).run()
+        print("")
+        let commits = try CommitBench(scratch: scratch, commits: options.commits).run()
+        print("")
+        print("## Summary")
+        print(startup)
+        print(commits)
+    }
+}
+
+struct Options {
+    var speakup = ".build/release/speakup"
+    var spawns = 20
+    var commits = 1000
+
+    init(_ arguments: ArraySlice<String>) {
+        var rest = arguments
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--speakup": speakup = rest.popFirst() ?? speakup
+            case "--spawns": spawns = rest.popFirst().flatMap(Int.init) ?? spawns
+            case "--commits": commits = rest.popFirst().flatMap(Int.init) ?? commits
+            default:
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N\n".utf8))
+                exit(64)
+            }
+        }
+    }
+}
+
+/// Medians and tails of a set of durations, in milliseconds.
+struct Sample {
+    var milliseconds: [Double] = []
+
+    mutating func add(_ seconds: Double) { milliseconds.append(seconds * 1000) }
+
+    func percentile(_ p: Double) -> Double {
+        let sorted = milliseconds.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
+        return sorted[rank]
+    }
+
+    var median: Double { percentile(50) }
+    var p99: Double { percentile(99) }
+}
+
+enum Machine {
+    static var description: String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+    }
+}
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func format(_ value: Double) -> String { String(format: "%.2f", value) }
