@@ -5,8 +5,9 @@ import SpeakUpCore
 enum StoreErrors {
     static func translate(_ error: any Error, path: String, doing action: String) -> StoreError {
         if let error = error as? StoreError { return error }
+        let activity = action == "save" ? "saving your report" : "\(action == "open" ? "opening" : "reading") the store at \(path)"
         guard let error = error as? DatabaseError else {
-            return StoreError(.failed, "SpeakUp could not \(action) the store at \(path): \(error.localizedDescription)")
+            return StoreError(.failed, "Something went wrong while SpeakUp was \(activity): \(error.localizedDescription)")
         }
         let nothingSaved = action == "save" ? " Your report has not been saved, and nothing on this screen is lost." : ""
         switch error.resultCode {
@@ -23,9 +24,9 @@ enum StoreErrors {
         case .SQLITE_CANTOPEN:
             return StoreError(.cannotOpen, "SpeakUp cannot open the store at \(path). Please check that the path and its folder exist and can be written.")
         case .SQLITE_IOERR:
-            return StoreError(.failed, "The disk reported an error while SpeakUp tried to \(action) the store.\(nothingSaved) Please tell IT.")
+            return StoreError(.failed, "The disk reported an error while SpeakUp was \(activity).\(nothingSaved) Please tell IT.")
         default:
-            return StoreError(.failed, "SpeakUp could not \(action) the store at \(path) (\(error.resultCode)).\(nothingSaved)")
+            return StoreError(.failed, "Something went wrong while SpeakUp was \(activity) (\(error.resultCode)).\(nothingSaved) Please tell IT.")
         }
     }
 }

@@ -11,12 +11,13 @@ final class Tmux {
     /// Starts `speakup ARGS` in a new detached session of the given size. The
     /// environment is exactly `environment` (plus PATH): LANG and friends are
     /// unset unless given. When the program ends, the pane shows `[exited N]`.
-    init(_ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24) throws {
+    /// `limits` is shell run first, e.g. `ulimit -f 40; trap '' XFSZ` to make writes fail.
+    init(_ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24, limits: String = "") throws {
         socket = "speakup-e2e-\(UUID().uuidString.prefix(8))"
         var assignments = ["PATH=/usr/bin:/bin"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { assignments.append("\(key)=\(value)") }
         let program = ([Binary.speakup] + arguments).map(Tmux.quote).joined(separator: " ")
-        let shell = "env -i \(assignments.map(Tmux.quote).joined(separator: " ")) \(program); echo \"[exited $?]\"; exec sleep 600"
+        let shell = "\(limits.isEmpty ? "" : limits + "; ")env -i \(assignments.map(Tmux.quote).joined(separator: " ")) \(program); echo \"[exited $?]\"; exec sleep 600"
         try run(["new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)", shell])
     }
 
@@ -41,8 +42,10 @@ final class Tmux {
         try run(["resize-window", "-t", target, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
-    /// The screen as text.
-    func screen() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
+    /// The screen as text; with `attributes`, with the SGR sequences tmux would use to redraw it.
+    func screen(attributes: Bool = false) throws -> String {
+        try run(["capture-pane", "-p"] + (attributes ? ["-e"] : []) + ["-t", target])
+    }
 
     /// A tmux format value for the pane, e.g. `#{pane_title}`.
     func value(_ format: String) throws -> String {
