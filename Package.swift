@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -18,7 +19,12 @@ let package = Package(
         .target(name: "SpeakUpCore"),
         .target(
             name: "SpeakUpStore",
-            dependencies: ["SpeakUpCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SpeakUpCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
         .executableTarget(

@@ -7,37 +7,68 @@ public struct Report: Hashable, Sendable {
     public var wayOfRaising: WayOfRaising
     /// The kinds of concern it has elements of, in the domain list's order, without repeats.
     public var concerns: [ConcernCategory]
-    /// How senior the person it is about is.
-    public var subjectSeniority: Seniority
+    /// Who it is about.
+    public var subject: Subject
+    /// When it happened, if known (reports imported from format 1 do not say).
+    public var occurred: Occurrence?
     /// Where it happened, as the reporter wrote it; may be empty.
     public var location: String
+    /// Harm to patients, as the reporter judges it.
+    public var harm: PatientHarm
+    /// The impact on staff, in the reporter's words; may be empty.
+    public var staffImpact: String
     /// What happened, exactly as the reporter typed it.
     public var account: String
-    /// Who raised it; always `nil` for an anonymous report.
+    /// Who else saw it; may be empty.
+    public var witnesses: String
+    /// What the reporter would like to happen, if they said.
+    public var desiredOutcome: DesiredOutcome?
+    /// Held until someone else reports the same person, or nil.
+    public var hold: MatchingHold?
+    /// Who raised it (from the real uid); always nil for an anonymous report.
     public var reporter: Reporter?
+    /// The name and contact the reporter gave; always nil for an anonymous report.
+    public var reporterDetails: ReporterDetails?
     /// When it was submitted, coarsened to the day for an anonymous report.
     public var submitted: SubmissionTime
 
+    /// How senior the person it is about is.
+    public var subjectSeniority: Seniority { subject.seniority }
+
     /// Makes a report, enforcing what anonymity means whatever the caller passes:
-    /// an anonymous report keeps no reporter and only the day of an instant.
+    /// an anonymous report keeps no reporter, no reporter details, and only the day of an instant.
     public init(
         reference: CaseReference,
         wayOfRaising: WayOfRaising,
         concerns: [ConcernCategory],
-        subjectSeniority: Seniority,
+        subject: Subject,
+        occurred: Occurrence? = nil,
         location: String,
+        harm: PatientHarm = .unknown,
+        staffImpact: String = "",
         account: String,
+        witnesses: String = "",
+        desiredOutcome: DesiredOutcome? = nil,
+        hold: MatchingHold? = nil,
         reporter: Reporter?,
+        reporterDetails: ReporterDetails? = nil,
         submitted: SubmissionTime
     ) {
         self.reference = reference
         self.wayOfRaising = wayOfRaising
         self.concerns = Array(Set(concerns)).sorted()
-        self.subjectSeniority = subjectSeniority
+        self.subject = subject
+        self.occurred = occurred
         self.location = location
+        self.harm = harm
+        self.staffImpact = staffImpact
         self.account = account
+        self.witnesses = witnesses
+        self.desiredOutcome = desiredOutcome
+        self.hold = hold
         if wayOfRaising == .anonymous {
             self.reporter = nil
+            self.reporterDetails = nil
             if case .instant(let date) = submitted {
                 self.submitted = SubmissionTime.recorded(for: .anonymous, at: date)
             } else {
@@ -45,6 +76,7 @@ public struct Report: Hashable, Sendable {
             }
         } else {
             self.reporter = reporter
+            self.reporterDetails = reporterDetails
             self.submitted = submitted
         }
     }

@@ -1,72 +1,182 @@
 import Foundation
 
 /// What a reporter has told the form so far. Every field may still be missing.
-public struct ReportDraft: Hashable, Sendable {
+///
+/// Codable, because open and confidential drafts are kept (for their owner
+/// only) so that a dropped session can be resumed. Anonymous drafts never are.
+public struct ReportDraft: Hashable, Codable, Sendable {
+    /// Today, yesterday, or a day the reporter types.
+    public enum When: String, CaseIterable, Codable, Sendable {
+        case today, yesterday, anotherDay = "another-day"
+
+        public var title: String {
+            switch self {
+            case .today: "Today"
+            case .yesterday: "Yesterday"
+            case .anotherDay: "Another day"
+            }
+        }
+    }
+
     public var wayOfRaising: WayOfRaising?
-    public var concerns: Set<ConcernCategory> = []
+    public var subjectName = ""
+    public var subjectNotNamed = false
+    public var subjectRole = ""
     public var subjectSeniority: Seniority?
-    public var location: String = ""
-    public var account: String = ""
+    public var concerns: Set<ConcernCategory> = []
+    public var when: When?
+    public var dateText = ""
+    public var timeText = ""
+    public var location = ""
+    public var harm: PatientHarm?
+    public var staffImpact = ""
+    public var account = ""
+    public var witnesses = ""
+    public var desiredOutcome: DesiredOutcome?
+    public var holdForMatch = false
+    public var holdMonths = MatchingHold.defaultMonths
+    public var reporterName = ""
+    public var contact = ""
+    public var professionalGroup: ProfessionalGroup?
 
     public init() {}
 
     /// True when nothing has been chosen or typed, so leaving loses nothing.
-    public var isEmpty: Bool {
-        wayOfRaising == nil && concerns.isEmpty && subjectSeniority == nil && location.isEmpty && account.isEmpty
+    public var isEmpty: Bool { self == ReportDraft() }
+
+    /// The day it happened, if the answers say one.
+    public func occurredDay(today: CalendarDay) -> CalendarDay? {
+        switch when {
+        case .today: today
+        case .yesterday: today.adding(days: -1)
+        case .anotherDay: CalendarDay(typed: dateText)
+        case nil: nil
+        }
     }
 
     /// Everything still missing or wrong, in the order the form asks for it.
-    public var problems: [ReportProblem] {
+    public func problems(today: CalendarDay) -> [ReportProblem] {
         var found: [ReportProblem] = []
         if wayOfRaising == nil { found.append(.noWayOfRaising) }
-        if concerns.isEmpty { found.append(.noConcern) }
+        for (text, field) in [(subjectName, FreeText.subjectName), (subjectRole, .subjectRole), (location, .location),
+                              (reporterName, .reporterName), (contact, .contact)]
+        where text.count > ReportLimits.shortText {
+            found.append(.tooLong(field))
+        }
         if subjectSeniority == nil { found.append(.noSeniority) }
-        if location.count > ReportLimits.locationCharacters { found.append(.locationTooLong) }
+        if concerns.isEmpty { found.append(.noConcern) }
+        found += whenProblems(today: today)
+        if harm == nil { found.append(.noHarm) }
+        if staffImpact.count > ReportLimits.longText { found.append(.tooLong(.staffImpact)) }
         if account.allSatisfy(\.isWhitespace) { found.append(.emptyAccount) }
-        if account.count > ReportLimits.accountCharacters { found.append(.accountTooLong) }
+        if account.count > ReportLimits.accountCharacters { found.append(.tooLong(.account)) }
+        if witnesses.count > ReportLimits.longText { found.append(.tooLong(.witnesses)) }
+        if desiredOutcome == nil { found.append(.noOutcome) }
+        if !MatchingHold.monthChoices.contains(holdMonths) { found.append(.badHoldMonths) }
+        if wayOfRaising?.keepsIdentity == true && reporterName.allSatisfy(\.isWhitespace) { found.append(.noReporterName) }
+        return found
+    }
+
+    /// Problems with the "when" answers alone.
+    public func whenProblems(today: CalendarDay) -> [ReportProblem] {
+        var found: [ReportProblem] = []
+        switch when {
+        case nil: found.append(.noWhen)
+        case .anotherDay:
+            if dateText.allSatisfy(\.isWhitespace) {
+                found.append(.noDate)
+            } else if let day = CalendarDay(typed: dateText) {
+                if day > today { found.append(.dateInFuture) }
+                if day < CalendarDay.earliest { found.append(.dateTooEarly) }
+            } else {
+                found.append(.badDate)
+            }
+        case .today, .yesterday: break
+        }
+        if !timeText.allSatisfy(\.isWhitespace) && Occurrence.time(typed: timeText) == nil { found.append(.badTime) }
         return found
     }
 
     /// The finished report, or the first problem that stops it.
     ///
-    /// The reporter is attached only when the way of raising keeps identity, and
-    /// the time is coarsened for anonymous reports (see `Report.init`).
-    public func report(reference: CaseReference, reporter: Reporter?, at moment: Date) -> Result<Report, ReportProblem> {
-        if let problem = problems.first { return .failure(problem) }
+    /// The reporter and their details are attached only when the way of raising
+    /// keeps identity, and the time is coarsened for anonymous reports.
+    public func report(reference: CaseReference, reporter: Reporter?, at moment: Date, today: CalendarDay) -> Result<Report, ReportProblem> {
+        if let problem = problems(today: today).first { return .failure(problem) }
         let way = wayOfRaising!
+        let trimmedName = subjectName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let timeOfDay = timeText.allSatisfy(\.isWhitespace) ? nil : Occurrence.time(typed: timeText)
         return .success(Report(
             reference: reference,
             wayOfRaising: way,
             concerns: Array(concerns),
-            subjectSeniority: subjectSeniority!,
+            subject: Subject(name: subjectNotNamed || trimmedName.isEmpty ? nil : subjectName, role: subjectRole, seniority: subjectSeniority!),
+            occurred: occurredDay(today: today).map { Occurrence(day: $0, time: timeOfDay) },
             location: location,
+            harm: harm!,
+            staffImpact: staffImpact,
             account: account,
+            witnesses: witnesses,
+            desiredOutcome: desiredOutcome,
+            hold: holdForMatch ? MatchingHold(until: today.adding(months: holdMonths)) : nil,
             reporter: way.keepsIdentity ? reporter : nil,
+            reporterDetails: way.keepsIdentity ? ReporterDetails(name: reporterName, contact: contact, professionalGroup: professionalGroup) : nil,
             submitted: .recorded(for: way, at: moment)
         ))
+    }
+
+    /// The free-text answers, named for messages.
+    public enum FreeText: String, Hashable, Codable, Sendable {
+        case subjectName, subjectRole, location, staffImpact, account, witnesses, reporterName, contact
+
+        var words: String {
+            switch self {
+            case .subjectName: "their name"
+            case .subjectRole: "their role"
+            case .location: "the place"
+            case .staffImpact: "the impact on staff"
+            case .account: "what happened"
+            case .witnesses: "who else saw it"
+            case .reporterName: "your name"
+            case .contact: "how to contact you"
+            }
+        }
+
+        public var limit: Int {
+            switch self {
+            case .account: ReportLimits.accountCharacters
+            case .staffImpact, .witnesses: ReportLimits.longText
+            default: ReportLimits.shortText
+            }
+        }
     }
 }
 
 /// Something that stops a draft from being submitted, with a sentence a reporter can act on.
 public enum ReportProblem: Error, Hashable, Sendable {
-    case noWayOfRaising
-    case noConcern
-    case noSeniority
-    case locationTooLong
-    case emptyAccount
-    case accountTooLong
+    case noWayOfRaising, noSeniority, noConcern, noWhen, noDate, badDate, dateInFuture, dateTooEarly, badTime
+    case noHarm, emptyAccount, noOutcome, badHoldMonths, noReporterName
+    case tooLong(ReportDraft.FreeText)
 
     /// What to do about it, in plain words.
     public var sentence: String {
         switch self {
         case .noWayOfRaising: "Please choose how you would like to raise this concern."
-        case .noConcern: "Please tick at least one kind of concern (Space ticks). \"Something else\" is fine."
         case .noSeniority: "Please choose how senior the person is. \"Not sure\" is fine."
-        case .locationTooLong:
-            "Please keep the place to \(ReportLimits.locationCharacters) characters; the rest can go in what happened."
+        case .noConcern: "Please tick at least one kind of concern (Space ticks). \"Something else\" is fine."
+        case .noWhen: "Please say when it happened: today, yesterday or another day."
+        case .noDate: "Please type the day it happened, like 20/11/2026."
+        case .badDate: "That date could not be read. Please write it like 20/11/2026."
+        case .dateInFuture: "That date is in the future. Please check the day it happened."
+        case .dateTooEarly: "Please give a date from 1948 onwards."
+        case .badTime: "That time could not be read. Please write it like 14:30, or leave it blank."
+        case .noHarm: "Please choose whether a patient was harmed. \"Not sure\" is fine."
         case .emptyAccount: "Please say a little about what happened. A sentence or two is enough."
-        case .accountTooLong:
-            "What happened can be at most \(ReportLimits.accountCharacters.formatted()) characters. Please shorten it."
+        case .noOutcome: "Please choose what you would like to happen. \"Just record it\" is fine."
+        case .badHoldMonths: "Please choose how long to hold the report: 3, 6, 12 or 24 months."
+        case .noReporterName: "Please give your name, or go back and choose to raise this anonymously."
+        case .tooLong(let field):
+            "There is room for \(field.limit.formatted()) characters in \(field.words). Please shorten it."
         }
     }
 }
@@ -75,6 +185,8 @@ public enum ReportProblem: Error, Hashable, Sendable {
 public enum ReportLimits {
     /// About four printed pages: room for any account, small enough to keep the form quick.
     public static let accountCharacters = 10_000
-    /// A ward, department or place name.
-    public static let locationCharacters = 200
+    /// The impact on staff, and witnesses.
+    public static let longText = 2_000
+    /// Names, roles, places and contact details.
+    public static let shortText = 200
 }

@@ -1,9 +1,11 @@
 import Foundation
 
 /// The JSON form of reports: `speakup export json` writes it, and it is a
-/// stable contract (docs/export-format.md). Version 1.
+/// stable contract (docs/export-format.md). Version 2 (version 1 plus the
+/// fields of the whole reporter journey).
 public enum ReportJSON {
-    /// One report as it appears in the export.
+    /// One report as it appears in the export. Fields added after version 1 are
+    /// optional when reading, so a version 1 document still imports.
     public struct Record: Codable, Hashable, Sendable {
         public var formatVersion: Int
         public var reference: String
@@ -15,17 +17,74 @@ public enum ReportJSON {
         public var reporter: ReporterRecord?
         public var submitted: String
         public var events: [EventRecord]
+        // Version 2.
+        public var subjectName: String?
+        public var subjectRole: String?
+        public var occurredOn: CalendarDay?
+        public var occurredAt: String?
+        public var patientHarm: PatientHarm?
+        public var staffImpact: String?
+        public var witnesses: String?
+        public var desiredOutcome: DesiredOutcome?
+        public var holdUntil: CalendarDay?
+        public var reporterDetails: ReporterDetailsRecord?
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", reference, wayOfRaising = "way_of_raising", concerns
             case subjectSeniority = "subject_seniority", location, account, reporter, submitted, events
+            case subjectName = "subject_name", subjectRole = "subject_role", occurredOn = "occurred_on"
+            case occurredAt = "occurred_at", patientHarm = "patient_harm", staffImpact = "staff_impact", witnesses
+            case desiredOutcome = "desired_outcome", holdUntil = "hold_until", reporterDetails = "reporter_details"
+        }
+
+        // Nil fields are written as null, so every key is always present.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(formatVersion, forKey: .formatVersion)
+            try container.encode(reference, forKey: .reference)
+            try container.encode(wayOfRaising, forKey: .wayOfRaising)
+            try container.encode(concerns, forKey: .concerns)
+            try container.encode(subjectSeniority, forKey: .subjectSeniority)
+            try container.encode(location, forKey: .location)
+            try container.encode(account, forKey: .account)
+            try container.encode(reporter, forKey: .reporter)
+            try container.encode(submitted, forKey: .submitted)
+            try container.encode(events, forKey: .events)
+            try container.encode(subjectName, forKey: .subjectName)
+            try container.encode(subjectRole, forKey: .subjectRole)
+            try container.encode(occurredOn, forKey: .occurredOn)
+            try container.encode(occurredAt, forKey: .occurredAt)
+            try container.encode(patientHarm, forKey: .patientHarm)
+            try container.encode(staffImpact, forKey: .staffImpact)
+            try container.encode(witnesses, forKey: .witnesses)
+            try container.encode(desiredOutcome, forKey: .desiredOutcome)
+            try container.encode(holdUntil, forKey: .holdUntil)
+            try container.encode(reporterDetails, forKey: .reporterDetails)
         }
     }
 
-    /// Who raised an open or confidential report.
+    /// Who raised an open or confidential report, as the operating system knows them.
     public struct ReporterRecord: Codable, Hashable, Sendable {
         public var user: String
         public var uid: UInt32
+    }
+
+    /// The name and contact an open or confidential reporter gave.
+    public struct ReporterDetailsRecord: Codable, Hashable, Sendable {
+        public var name: String
+        public var contact: String
+        public var professionalGroup: ProfessionalGroup?
+
+        enum CodingKeys: String, CodingKey {
+            case name, contact, professionalGroup = "professional_group"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(contact, forKey: .contact)
+            try container.encode(professionalGroup, forKey: .professionalGroup)
+        }
     }
 
     /// One case event.
@@ -35,7 +94,7 @@ public enum ReportJSON {
         public var at: String
     }
 
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// The record for a report and its case events.
     public static func record(_ report: Report, events: [CaseEvent]) -> Record {
@@ -49,7 +108,19 @@ public enum ReportJSON {
             account: report.account,
             reporter: report.reporter.map { ReporterRecord(user: $0.userName, uid: $0.uid) },
             submitted: report.submitted.text,
-            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text) })
+            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text) },
+            subjectName: report.subject.name,
+            subjectRole: report.subject.role,
+            occurredOn: report.occurred?.day,
+            occurredAt: report.occurred?.time,
+            patientHarm: report.harm,
+            staffImpact: report.staffImpact,
+            witnesses: report.witnesses,
+            desiredOutcome: report.desiredOutcome,
+            holdUntil: report.hold?.until,
+            reporterDetails: report.reporterDetails.map {
+                ReporterDetailsRecord(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)
+            })
     }
 
     /// The export document: a JSON array of records, keys sorted, UTF-8.

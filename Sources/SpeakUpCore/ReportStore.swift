@@ -1,12 +1,28 @@
+import Foundation
+
 /// Where reports are kept. The form and the commands see only this; SQLite (and
 /// PostgreSQL later) live behind it in SpeakUpStore.
 public protocol ReportStore: Sendable {
-    /// Stores the report and its first case event in one durable transaction.
+    /// Stores the report, its first case event, the receipt's hash (anonymous
+    /// reports) and the removal of the reporter's draft in one durable transaction.
     ///
     /// Returns the report as stored: if its reference was already taken, the
     /// store gives it a fresh one. When this returns, the report is on disk;
     /// when it throws, nothing of it was stored.
-    func submit(_ report: Report) throws(StoreError) -> Report
+    func submit(_ report: Report, receipt: ReceiptCode?) throws(StoreError) -> Report
+
+    /// The anonymous report a receipt code belongs to, or nil. Costs the same
+    /// (one slow hash and one lookup) whether or not the code is known.
+    func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report?
+
+    /// Keeps a draft of an open or confidential report for its owner, replacing any earlier one.
+    func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError)
+
+    /// The owner's unfinished draft, if one was left.
+    func draft(owner: Reporter) throws(StoreError) -> ReportDraft?
+
+    /// Forgets the owner's draft (after submitting, or when they choose to start again).
+    func discardDraft(owner: Reporter) throws(StoreError)
 
     /// Every report, oldest first.
     func allReports() throws(StoreError) -> [Report]

@@ -7,13 +7,19 @@ enum ReportRows {
         try db.execute(
             sql: """
                 INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
-                                    reporter_user, reporter_uid, submitted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                    reporter_user, reporter_uid, submitted,
+                                    subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
+                                    witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
                 report.location, report.account, report.reporter?.userName,
                 report.reporter.map { Int64($0.uid) }, report.submitted.text,
+                report.subject.name, report.subject.role, report.occurred?.day.description, report.occurred?.time,
+                report.harm.rawValue, report.staffImpact, report.witnesses, report.desiredOutcome?.rawValue,
+                report.hold?.until.description, report.reporterDetails?.name, report.reporterDetails?.contact,
+                report.reporterDetails?.professionalGroup?.rawValue,
             ])
         for concern in report.concerns {
             try db.execute(
@@ -29,13 +35,16 @@ enum ReportRows {
         error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("report.reference")
     }
 
-    static func all(in db: Database) throws -> [Report] {
+    /// Every report, or only the one with `reference`.
+    static func all(in db: Database, reference only: String? = nil) throws -> [Report] {
         var concerns: [String: [ConcernCategory]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern") {
+        let filter = only == nil ? "" : " WHERE reference = ?"
+        let arguments: StatementArguments = only.map { [$0] } ?? []
+        for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern" + filter, arguments: arguments) {
             let reference: String = row["reference"]
             concerns[reference, default: []].append(try decode(ConcernCategory.self, row["category"], "concern"))
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY submitted, reference")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM report" + filter + " ORDER BY submitted, reference", arguments: arguments)
         return try rows.map { row in
             let referenceText: String = row["reference"]
             guard let reference = CaseReference(referenceText) else { throw damaged("case reference", referenceText) }
@@ -43,14 +52,36 @@ enum ReportRows {
             guard let submitted = SubmissionTime(text: submittedText) else { throw damaged("time", submittedText) }
             let user: String? = row["reporter_user"]
             let uid: Int64? = row["reporter_uid"]
+            let reporterName: String? = row["reporter_name"]
+            let occurredOn: String? = row["occurred_on"]
+            let holdUntil: String? = row["hold_until"]
             return Report(
                 reference: reference,
                 wayOfRaising: try decode(WayOfRaising.self, row["way_of_raising"], "way of raising"),
                 concerns: concerns[referenceText] ?? [],
-                subjectSeniority: try decode(Seniority.self, row["subject_seniority"], "seniority"),
+                subject: Subject(
+                    name: row["subject_name"], role: row["subject_role"],
+                    seniority: try decode(Seniority.self, row["subject_seniority"], "seniority")),
+                occurred: try occurredOn.map { text in
+                    guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
+                    return Occurrence(day: day, time: row["occurred_at"])
+                },
                 location: row["location"],
+                harm: try decode(PatientHarm.self, row["patient_harm"], "patient harm"),
+                staffImpact: row["staff_impact"],
                 account: row["account"],
+                witnesses: row["witnesses"],
+                desiredOutcome: try (row["desired_outcome"] as String?).map { try decode(DesiredOutcome.self, $0, "outcome") },
+                hold: try holdUntil.map { text in
+                    guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
+                    return MatchingHold(until: day)
+                },
                 reporter: user.map { Reporter(userName: $0, uid: UInt32(truncatingIfNeeded: uid ?? -1)) },
+                reporterDetails: try reporterName.map { name in
+                    ReporterDetails(
+                        name: name, contact: row["reporter_contact"] ?? "",
+                        professionalGroup: try (row["reporter_group"] as String?).map { try decode(ProfessionalGroup.self, $0, "professional group") })
+                },
                 submitted: submitted)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SpeakUpCore
 
 /// Reports kept in one SQLite file through GRDB: WAL, synchronous=FULL, one
@@ -8,11 +9,18 @@ public final class SQLiteReportStore: ReportStore {
     /// The file the store lives in.
     public let path: String
     private let queue: DatabaseQueue
+    private let receiptRounds: Int
+    private let cachedHasher = Mutex<ReceiptHasher?>(nil)
 
     /// Opens the store at `path`, creating it when `createIfMissing` allows, and
     /// brings its schema up to date.
-    public init(path: String, createIfMissing: Bool = true, readOnly: Bool = false) throws(StoreError) {
+    /// `receiptRounds` sets the receipt hash's cost; tests lower it to stay quick.
+    public init(
+        path: String, createIfMissing: Bool = true, readOnly: Bool = false,
+        receiptRounds: Int = ReceiptHasher.defaultRounds
+    ) throws(StoreError) {
         self.path = path
+        self.receiptRounds = receiptRounds
         try StoreLocation.checkOpenable(path, createIfMissing: createIfMissing)
 
         var config = Configuration()
@@ -44,13 +52,23 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func submit(_ report: Report) throws(StoreError) -> Report {
+    public func submit(_ report: Report, receipt: ReceiptCode? = nil) throws(StoreError) -> Report {
         var candidate = report
+        // The slow hash is worked out before the transaction, so other terminals never wait on it.
+        let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
         for _ in 0..<8 {
             do {
                 try queue.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         try ReportRows.insert(candidate, into: db)
+                        if let receiptHash, candidate.wayOfRaising == .anonymous {
+                            try db.execute(
+                                sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
+                                arguments: [Data(receiptHash), candidate.reference.text])
+                        }
+                        if let reporter = report.reporter {
+                            try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(reporter.uid)])
+                        }
                         return .commit
                     }
                 }
@@ -79,6 +97,70 @@ public final class SQLiteReportStore: ReportStore {
             return try queue.read { db in try ReportRows.events(for: reference, in: db) }
         } catch let error as StoreError {
             throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? {
+        let hash = try hasher().hash(code)
+        do {
+            return try queue.read { db in
+                guard let reference = try String.fetchOne(
+                    db, sql: "SELECT reference FROM receipt WHERE hash = ?", arguments: [Data(hash)])
+                else { return nil }
+                return try ReportRows.all(in: db, reference: reference).first
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
+        guard draft.wayOfRaising != .anonymous else { return }  // never on disk before submit
+        do {
+            let body = String(decoding: try JSONEncoder().encode(draft), as: UTF8.self)
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO draft (owner_uid, saved, body) VALUES (?, ?, ?)",
+                    arguments: [Int64(owner.uid), SubmissionTime.instant(moment).text, body])
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-draft")
+        }
+    }
+
+    public func draft(owner: Reporter) throws(StoreError) -> ReportDraft? {
+        do {
+            let body = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT body FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
+            }
+            // A draft that no longer reads (written by another version) is not worth failing over.
+            return body.flatMap { try? JSONDecoder().decode(ReportDraft.self, from: Data($0.utf8)) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func discardDraft(owner: Reporter) throws(StoreError) {
+        do {
+            try queue.write { db in try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)]) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-draft")
+        }
+    }
+
+    /// The receipt hasher for this store (its salt is read once).
+    private func hasher() throws(StoreError) -> ReceiptHasher {
+        if let cached = cachedHasher.withLock({ $0 }) { return cached }
+        do {
+            let salt = try queue.read { db in
+                try Data.fetchOne(db, sql: "SELECT value FROM store_secret WHERE name = 'receipt-salt'")
+            }
+            guard let salt else { throw StoreError(.damaged, "The store at \(path) has lost its receipt salt. Please tell IT.") }
+            let hasher = ReceiptHasher(salt: Array(salt), rounds: receiptRounds)
+            cachedHasher.withLock { $0 = hasher }
+            return hasher
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

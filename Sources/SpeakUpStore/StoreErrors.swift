@@ -5,7 +5,12 @@ import SpeakUpCore
 enum StoreErrors {
     static func translate(_ error: any Error, path: String, doing action: String) -> StoreError {
         if let error = error as? StoreError { return error }
-        let activity = action == "save" ? "saving your report" : "\(action == "open" ? "opening" : "reading") the store at \(path)"
+        let activity = switch action {
+        case "save": "saving your report"
+        case "save-draft": "keeping a draft of your report"
+        case "open": "opening the store at \(path)"
+        default: "reading the store at \(path)"
+        }
         guard let error = error as? DatabaseError else {
             return StoreError(.failed, "Something went wrong while SpeakUp was \(activity): \(error.localizedDescription)")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's schema, one versioned migration at a time. Never edit a shipped
@@ -47,6 +48,50 @@ enum StoreSchema {
                         """)
                 }
             }
+        }
+        migrator.registerMigration("v2-whole-reporter-journey") { db in
+            // Added columns carry defaults so that version 1 rows stay valid.
+            for column in [
+                "subject_name TEXT", "subject_role TEXT NOT NULL DEFAULT ''", "occurred_on TEXT", "occurred_at TEXT",
+                "patient_harm TEXT NOT NULL DEFAULT 'unknown'", "staff_impact TEXT NOT NULL DEFAULT ''",
+                "witnesses TEXT NOT NULL DEFAULT ''", "desired_outcome TEXT", "hold_until TEXT",
+                "reporter_name TEXT", "reporter_contact TEXT", "reporter_group TEXT",
+            ] {
+                try db.execute(sql: "ALTER TABLE report ADD COLUMN \(column)")
+            }
+            // What the reporter said about themselves is never kept with an anonymous report.
+            try db.execute(sql: """
+                CREATE TRIGGER report_anonymous_keeps_no_details BEFORE INSERT ON report
+                WHEN NEW.way_of_raising = 'anonymous'
+                    AND (NEW.reporter_name IS NOT NULL OR NEW.reporter_contact IS NOT NULL OR NEW.reporter_group IS NOT NULL)
+                BEGIN SELECT RAISE(ABORT, 'an anonymous report keeps no reporter details'); END;
+                """)
+        }
+        migrator.registerMigration("v3-receipts-and-drafts") { db in
+            // One random salt per store for receipt hashes (see ReceiptHasher).
+            try db.execute(sql: """
+                CREATE TABLE store_secret (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE receipt (
+                    hash BLOB PRIMARY KEY NOT NULL,
+                    reference TEXT NOT NULL UNIQUE REFERENCES report(reference)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER receipt_no_update BEFORE UPDATE ON receipt
+                BEGIN SELECT RAISE(ABORT, 'receipt rows are appended, never changed'); END;
+                CREATE TRIGGER receipt_no_delete BEFORE DELETE ON receipt
+                BEGIN SELECT RAISE(ABORT, 'receipt rows are appended, never changed'); END;
+                """)
+            try db.execute(
+                sql: "INSERT INTO store_secret (name, value) VALUES ('receipt-salt', ?)",
+                arguments: [Data(ReceiptHasher.newSalt())])
+            // Drafts of open and confidential reports, one per reporter (uid), replaced at
+            // every step and removed on submit. Anonymous forms never reach this table.
+            try db.execute(sql: """
+                CREATE TABLE draft (
+                    owner_uid INTEGER PRIMARY KEY NOT NULL,
+                    saved TEXT NOT NULL,
+                    body TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
         }
         return migrator
     }

@@ -13,7 +13,7 @@ struct CommitBench {
     static func report() -> Report {
         Report(
             reference: .random(), wayOfRaising: .confidential, concerns: [.rudeOrAggressive, .lackOfCompassion],
-            subjectSeniority: .seniorClinician, location: "Ward 7", account: account,
+            subject: Subject(name: nil, role: "", seniority: .seniorClinician), location: "Ward 7", account: account,
             reporter: Reporter(userName: "asha", uid: 1001), submitted: .recorded(for: .confidential, at: Date()))
     }
 

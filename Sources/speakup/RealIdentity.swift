@@ -7,6 +7,8 @@ import SpeakUpCore
 struct RealIdentity {
     let reporter: Reporter
     let home: String
+    /// The full name from the passwd entry's comment field, if it has one.
+    let fullName: String
 
     static func current() -> RealIdentity? {
         let uid = getuid()
@@ -16,6 +18,8 @@ struct RealIdentity {
         guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
             let name = entry.pw_name, let dir = entry.pw_dir
         else { return nil }
-        return RealIdentity(reporter: Reporter(userName: String(cString: name), uid: uid), home: String(cString: dir))
+        let gecos = entry.pw_gecos.map { String(cString: $0) } ?? ""
+        let fullName = String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? "")
+        return RealIdentity(reporter: Reporter(userName: String(cString: name), uid: uid), home: String(cString: dir), fullName: fullName)
     }
 }

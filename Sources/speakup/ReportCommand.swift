@@ -33,10 +33,14 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw Failure(error.sentence, code: 2)
         }
-        let session = ReporterSession(store: store, reporter: identity.reporter, clock: SystemClock())
+        let session = ReporterSession(
+            store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock())
         let outcome = session.run(on: terminal)
         terminal.stop()
         switch outcome {
+        case .submitted(let report) where report.wayOfRaising == .anonymous:
+            // Nothing that leads back to an anonymous report stays in a shared terminal's scrollback.
+            Diagnostics.say("Thank you. Your report is saved.")
         case .submitted(let report):
             Diagnostics.say("Thank you. Your report \(report.reference) is saved.")
         case .left:

@@ -7,7 +7,7 @@ struct ReportJSONTests {
     static func report(account: String) -> Report {
         Report(
             reference: CaseReference("SU-7KQ4-M2XD")!, wayOfRaising: .confidential, concerns: [.detriment],
-            subjectSeniority: .manager, location: "Ward 7", account: account,
+            subject: Subject(name: nil, role: "", seniority: .manager), location: "Ward 7", account: account,
             reporter: Reporter(userName: "asha", uid: 1001), submitted: SubmissionTime(text: "2026-11-27T08:21:46Z")!)
     }
 
@@ -19,7 +19,7 @@ struct ReportJSONTests {
         let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(parsed.count == 1)
         let record = parsed[0]
-        #expect(record["format_version"] as? Int == 1)
+        #expect(record["format_version"] as? Int == 2)
         #expect(record["reference"] as? String == "SU-7KQ4-M2XD")
         #expect(record["way_of_raising"] as? String == "confidential")
         #expect(record["concerns"] as? [String] == ["detriment"])

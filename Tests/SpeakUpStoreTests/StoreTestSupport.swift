@@ -22,7 +22,7 @@ enum Reports {
     static func make(_ way: WayOfRaising = .open, account: String = "Shouted at a patient in front of the family.") -> Report {
         Report(
             reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive, .lackOfCompassion],
-            subjectSeniority: .seniorClinician, location: "Ward 7", account: account,
+            subject: Subject(name: nil, role: "", seniority: .seniorClinician), location: "Ward 7", account: account,
             reporter: Reporter(userName: "asha", uid: 1001), submitted: .recorded(for: way, at: moment))
     }
 }

@@ -3,10 +3,13 @@ import SpeakUpCore
 
 /// Drives the pure form with keys and typed text, collecting effects.
 struct FormDriver {
+    static let today = CalendarDay(year: 2026, month: 11, day: 27)!
     var state: ReporterFormState
     var effects: [ReporterForm.Effect] = []
 
-    init(size: Size = .minimum) { state = ReporterFormState(size: size) }
+    init(size: Size = .minimum, reporterName: String = "Asha Patel", resumable: ReportDraft? = nil) {
+        state = ReporterFormState(size: size, today: Self.today, reporterName: reporterName, resumable: resumable)
+    }
 
     mutating func press(_ keys: Key...) {
         for key in keys { effects += ReporterForm.update(&state, key) }
@@ -22,13 +25,27 @@ struct FormDriver {
         return canvas
     }
 
-    /// Answers every question up to the check page.
+    var step: ReporterFormState.Step? { state.step }
+
+    /// Answers every page up to the check page with quick, valid answers.
+    /// `way`: 0 open, 1 confidential, 2 anonymous.
     mutating func fillIn(way: Int = 2, account: String = "Shouted at a patient.") {
         for _ in 0..<way { press(.down) }
-        press(.enter)                         // way of raising
-        press(.character(" "), .enter)        // first concern
-        press(.down, .down, .down, .down, .down, .enter)  // senior clinician
-        type("Ward 7"); press(.enter)         // where
-        press(.paste(account)); press(.tab)   // what happened
+        press(.enter)                                     // way of raising
+        type("Dr Smith"); press(.enter, .enter)           // name, not-named box
+        type("consultant"); press(.enter)                 // role
+        for _ in 0..<5 { press(.down) }
+        press(.enter)                                     // senior clinician
+        press(.character(" "), .enter)                    // first concern
+        press(.enter, .enter)                             // today, no time
+        type("Ward 7"); press(.enter)                     // where
+        press(.down, .enter, .tab)                        // low harm, no staff impact
+        press(.paste(account), .tab)                      // what happened
+        press(.tab)                                       // no witnesses
+        press(.end, .enter, .enter)                       // just record it, no hold
+        if way < 2 {
+            press(.enter, .enter)                         // name as offered, no contact
+            press(.tab)                                   // group skipped
+        }
     }
 }

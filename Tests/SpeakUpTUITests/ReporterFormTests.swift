@@ -7,100 +7,214 @@ struct ReporterFormTests {
     @Test("the form starts by asking how to raise the concern, with nothing chosen")
     func start() {
         let form = FormDriver()
-        #expect(form.state.phase == .asking(.wayOfRaising))
-        #expect(form.state.draft.isEmpty)
+        #expect(form.step == .wayOfRaising)
+        #expect(!form.state.hasStarted)
     }
 
-    @Test("arrows move and Enter chooses the way of raising, then asks about the concern")
+    @Test("arrows move and Enter chooses the way of raising, then asks who it is about")
     func chooseWay() {
         var form = FormDriver()
         form.press(.down, .down, .down, .up)
         #expect(form.state.ways.highlighted == 1)
         form.press(.enter)
         #expect(form.state.draft.wayOfRaising == .confidential)
-        #expect(form.state.phase == .asking(.concerns))
+        #expect(form.step == .subject)
+        #expect(form.effects == [.saveDraft(form.state.draft)])
     }
 
-    @Test("concerns are ticked and unticked with Space; Enter with none ticked gives a sentence")
-    func tickConcerns() {
+    @Test("an anonymous form is never kept as a draft: choosing anonymity asks for any draft to be forgotten")
+    func anonymousNeverDrafted() {
+        var form = FormDriver()
+        form.press(.enter)  // open
+        form.press(.escape)
+        form.press(.down, .down, .enter)  // now anonymous
+        #expect(form.state.draft.wayOfRaising == .anonymous)
+        #expect(form.effects.last == .discardDraft)
+        form.fillIn(way: 2)
+        #expect(!form.effects.contains { if case .saveDraft(let draft) = $0 { draft.wayOfRaising == .anonymous } else { false } })
+    }
+
+    @Test("who it is about: name, a box to leave them unnamed, and role; all optional")
+    func subject() {
         var form = FormDriver()
         form.press(.enter)
+        form.type("Dr Smith")
+        #expect(form.state.focusedField == .subjectName)
         form.press(.enter)
-        #expect(form.state.phase == .asking(.concerns))
-        #expect(form.state.notice == .problem(ReportProblem.noConcern.sentence))
-        form.press(.character(" "), .down, .down, .character(" "), .down, .character("x"), .character("x"))
-        #expect(form.state.concerns.chosen == [.rudeOrAggressive, .lackOfCompassion])
-        form.press(.enter)
-        #expect(form.state.notice == nil)
-        #expect(form.state.phase == .asking(.seniority))
+        #expect(form.state.focusedField == .subjectNotNamed)
+        form.press(.character(" "))
+        #expect(form.state.draft.subjectNotNamed && form.state.draft.subjectName == "")
+        form.press(.tab)
+        form.type("charge nurse?")  // ? is typed in a text field
+        #expect(form.state.overlay == nil)
+        form.press(.backTab, .backTab)
+        #expect(form.state.focusedField == .subjectName)
+        form.type("!")  // typing a name again unticks "rather not name"
+        #expect(!form.state.subjectNotNamed)
+        form.press(.tab, .tab, .tab)
+        #expect(form.step == .seniority)
+        #expect(form.state.draft.subjectRole == "charge nurse?")
     }
 
-    @Test("the seniority ladder runs from student to board, then Not sure")
+    @Test("the seniority ladder runs from student to board, then Not sure; Enter chooses")
     func seniority() {
         var form = FormDriver()
-        form.press(.enter, .character(" "), .enter)
+        form.press(.enter, .tab, .tab, .tab)
         form.press(.end)
         #expect(form.state.seniorities.highlightedItem == .unknown)
         form.press(.up, .enter)
         #expect(form.state.draft.subjectSeniority == .board)
-        #expect(form.state.phase == .asking(.location))
+        #expect(form.step == .concerns)
     }
 
-    @Test("the place is edited with arrows, Home, End, Backspace and Delete; ? is typed, not help")
-    func location() {
+    @Test("concerns are ticked with Space; continuing with none ticked names the problem and marks the field")
+    func concerns() {
         var form = FormDriver()
-        form.press(.enter, .character(" "), .enter, .enter)
-        form.type("Wrd 7?")
-        form.press(.home, .right, .character("a"), .end, .backspace, .left, .left, .delete)
-        #expect(form.state.location.text == "Ward7")
-        #expect(form.state.overlay == nil)
+        form.press(.enter, .tab, .tab, .tab, .enter)
         form.press(.enter)
-        #expect(form.state.phase == .asking(.account))
+        #expect(form.step == .concerns)
+        #expect(form.state.notice == .problem(ReportProblem.noConcern.sentence))
+        #expect(form.state.problemField == .concerns)
+        form.press(.character(" "), .down, .down, .character(" "), .down, .character("x"), .character("x"))
+        #expect(form.state.concerns.chosen == [.rudeOrAggressive, .lackOfCompassion])
+        form.press(.enter)
+        #expect(form.step == .whenWhere)
+        #expect(form.state.problemField == nil)
     }
 
-    @Test("in the account Enter starts a new line and Tab continues; a blank account is refused")
+    @Test("when: today and yesterday need nothing more; another day asks for a date, checked")
+    func whenAndWhere() {
+        var form = FormDriver()
+        form.press(.enter, .tab, .tab, .tab, .enter, .character(" "), .enter)
+        #expect(form.state.focusedField == .when)
+        form.press(.tab, .tab, .tab)
+        #expect(form.state.notice == .problem(ReportProblem.noWhen.sentence))
+        #expect(form.state.focusedField == .when)
+        form.press(.down, .down, .enter)
+        #expect(form.state.focusedField == .date)
+        for (typed, problem) in [("", ReportProblem.noDate), ("31/02/2026", .badDate), ("28/11/2026", .dateInFuture),
+                                 ("01/01/1947", .dateTooEarly)] {
+            form.press(.home)
+            for _ in 0..<12 { form.press(.delete) }
+            form.type(typed)
+            form.press(.tab, .tab, .tab)
+            #expect(form.state.notice == .problem(problem.sentence), "\(typed)")
+            #expect(form.state.focusedField == .date)
+        }
+        form.press(.home); for _ in 0..<12 { form.press(.delete) }
+        form.type("2026-11-20")
+        form.press(.enter)
+        form.type("25:00")
+        form.press(.enter, .enter)
+        #expect(form.state.notice == .problem(ReportProblem.badTime.sentence))
+        #expect(form.state.focusedField == .time)
+        for _ in 0..<5 { form.press(.backspace) }
+        form.type("9:05")
+        form.press(.enter)
+        form.type("Ward 7")
+        form.press(.enter)
+        #expect(form.step == .impact)
+        #expect(form.state.draft.occurredDay(today: FormDriver.today) == CalendarDay(year: 2026, month: 11, day: 20))
+        #expect(Occurrence.time(typed: form.state.draft.timeText) == "09:05")
+    }
+
+    @Test("in an editor Enter starts a new line and Tab continues; a blank account is refused")
     func account() {
         var form = FormDriver()
-        form.press(.enter, .character(" "), .enter, .enter, .enter)
+        form.fillIn(way: 2)
+        form.press(.character("7"))
+        #expect(form.step == .account)
+        form.press(.home, .end)
+        for _ in 0..<30 { form.press(.backspace) }
         form.press(.character(" "), .enter, .tab)
-        #expect(form.state.phase == .asking(.account))
+        #expect(form.step == .account)
         #expect(form.state.notice == .problem(ReportProblem.emptyAccount.sentence))
         form.type("First")
         form.press(.enter)
         form.type("second?")
         #expect(form.state.account.text == " \nFirst\nsecond?")
         form.press(.tab)
-        #expect(form.state.phase == .asking(.review))
+        #expect(form.step == .review)  // reached the check page before: back to it
     }
 
-    @Test("Esc goes back one step at a time and keeps every answer")
+    @Test("holding for a match shows the months, chosen with arrows; 12 is the default")
+    func hold() {
+        var form = FormDriver()
+        form.fillIn(way: 2)
+        form.press(.character("9"))
+        #expect(form.step == .outcome)
+        form.press(.tab, .character(" "))
+        #expect(form.state.hold)
+        form.press(.tab)
+        #expect(form.state.focusedField == .holdMonths)
+        #expect(form.state.draft.holdMonths == 12)
+        form.press(.left, .left)
+        #expect(form.state.draft.holdMonths == 3)
+        form.press(.right, .enter)
+        #expect(form.step == .review)
+        #expect(form.state.draft.holdMonths == 6 && form.state.draft.holdForMatch)
+    }
+
+    @Test("open and confidential reports ask about the reporter; the name is offered and required")
+    func aboutYou() {
+        var form = FormDriver(reporterName: "Asha Patel")
+        form.fillIn(way: 1)
+        #expect(form.step == .review)
+        #expect(form.state.draft.reporterName == "Asha Patel")
+        form.press(.character("0"))
+        #expect(form.step == .aboutYou)
+        form.press(.home)
+        for _ in 0..<20 { form.press(.delete) }
+        form.press(.enter, .enter)
+        #expect(form.state.notice == .problem(ReportProblem.noReporterName.sentence))
+        form.type("Asha")
+        form.press(.enter)
+        form.type("ext 4321")
+        form.press(.enter)
+        #expect(form.step == .review)
+    }
+
+    @Test("anonymous reports skip the pages about the reporter and keep none of it")
+    func anonymousSkipsAboutYou() {
+        var form = FormDriver(reporterName: "Asha Patel")
+        form.fillIn(way: 2)
+        #expect(form.step == .review)
+        #expect(!form.state.steps.contains(.aboutYou))
+        #expect(form.state.draft.reporterName == "")
+        #expect(ReporterFormReview.sections(form.state).count == 9)
+    }
+
+    @Test("Esc goes back one page at a time and keeps every answer")
     func escapeGoesBack() {
         var form = FormDriver()
-        form.fillIn()
+        form.fillIn(way: 2)
         let draft = form.state.draft
         var seen: [ReporterFormState.Step] = []
-        for _ in 0..<6 {
+        for _ in 0..<10 {
             form.press(.escape)
-            if let step = form.state.step { seen.append(step) }
+            if let step = form.step { seen.append(step) }
         }
-        #expect(seen == [.account, .location, .seniority, .concerns, .wayOfRaising, .wayOfRaising])
+        #expect(seen == [.outcome, .witnesses, .account, .impact, .whenWhere, .concerns, .seniority, .subject, .wayOfRaising, .wayOfRaising])
         #expect(form.state.notice == .info("This is the first question. To leave SpeakUp, press Ctrl-C."))
         #expect(form.state.draft == draft)
         #expect(form.state.ways.highlightedItem == .anonymous)
     }
 
-    @Test("on the check page a number goes to that answer, and continuing returns to the check page")
-    func reviewJumps() {
+    @Test("the check page scrolls and a number goes to that page")
+    func reviewJumpsAndScrolls() {
         var form = FormDriver()
-        form.fillIn()
-        form.press(.character("4"))
-        #expect(form.state.phase == .asking(.location))
+        form.fillIn(way: 1, account: (1...30).map { "Line \($0)." }.joined(separator: " "))
+        form.press(.pageDown)
+        #expect(form.state.reviewTop == ReporterFormReview.maxTop(form.state))
+        form.press(.pageUp, .pageUp)
+        #expect(form.state.reviewTop == 0)
+        form.press(.character("5"))
+        #expect(form.step == .whenWhere)
+        form.press(.tab, .tab)
         form.type(", bay 2")
         form.press(.enter)
-        #expect(form.state.phase == .asking(.review))
+        #expect(form.step == .review)
         #expect(form.state.draft.location == "Ward 7, bay 2")
-        form.press(.character("9"))
-        #expect(form.state.phase == .asking(.review))
     }
 
     @Test("Enter on the check page asks for the draft to be saved, exactly as given")
@@ -109,9 +223,8 @@ struct ReporterFormTests {
         form.fillIn(account: "Zoë \u{1B}[2J 患者")
         form.press(.enter)
         #expect(form.state.phase == .saving)
-        #expect(form.effects == [.submit(form.state.draft)])
+        #expect(form.effects.last == .submit(form.state.draft))
         #expect(form.state.draft.account == "Zoë \u{1B}[2J 患者")
-        // Keys while saving do nothing.
         form.press(.escape, .character("1"))
         #expect(form.state.phase == .saving)
     }
@@ -122,52 +235,44 @@ struct ReporterFormTests {
         form.fillIn()
         let draft = form.state.draft
         form.press(.enter)
-        ReporterForm.saveFailed(&form.state, StoreError(.diskFull, "The disk holding the store is full."))
-        #expect(form.state.phase == .asking(.review))
+        ReporterForm.saveFailed(&form.state, "The disk holding the store is full.")
+        #expect(form.step == .review)
         #expect(form.state.draft == draft)
         #expect(form.state.notice?.text == "The disk holding the store is full. Press Enter to try again.")
-        form.press(.enter)
-        #expect(form.effects.count == 2)
     }
 
     @Test("after saving, the confirmation shows and Enter finishes")
-    func saved() {
+    func saved() throws {
         var form = FormDriver()
         form.fillIn()
         form.press(.enter)
-        let report = try! form.state.draft.report(reference: CaseReference("SU-7KQ4-M2XD")!, reporter: nil, at: .now).get()
-        ReporterForm.saved(&form.state, report)
-        #expect(form.state.phase == .saved(report))
+        let report = try form.state.draft.report(reference: CaseReference("SU-7KQ4-M2XD")!, reporter: nil, at: .now, today: FormDriver.today).get()
+        ReporterForm.saved(&form.state, report, receipt: ReceiptCode(typed: "1234 5678 9012 3456"))
         form.press(.character("z"))
-        #expect(form.state.phase == .saved(report))
+        #expect(form.state.phase == .saved(report, ReceiptCode(typed: "1234567890123456")))
         form.press(.enter)
         #expect(form.state.phase == .finished)
         #expect(form.effects.last == .finish)
     }
 
-    @Test("Ctrl-C on an empty form leaves at once")
-    func leaveEmpty() {
-        var form = FormDriver()
-        form.press(.control("c"))
-        #expect(form.effects == [.finish])
-    }
+    @Test("Ctrl-C on an untouched form leaves at once; on a started one it asks; Y forgets the draft")
+    func leaving() {
+        var empty = FormDriver()
+        empty.press(.control("c"))
+        #expect(empty.effects == [.finish])
 
-    @Test("Ctrl-C on a started form asks first; N keeps everything, Y leaves")
-    func leaveStarted() {
         var form = FormDriver()
-        form.press(.enter, .character(" "))
+        form.press(.enter)
         form.press(.control("c"))
         #expect(form.state.overlay == .confirmLeave)
-        #expect(form.effects.isEmpty)
-        form.press(.character("q"))  // not an answer: still asking
+        form.press(.character("q"))
         #expect(form.state.overlay == .confirmLeave)
         form.press(.character("n"))
-        #expect(form.state.overlay == nil)
-        #expect(form.state.concerns.chosen == [.rudeOrAggressive])
-        form.press(.control("c"), .escape)
-        #expect(form.state.overlay == nil && form.effects.isEmpty)
-        form.press(.control("c"), .character("Y"))
-        #expect(form.effects == [.finish])
+        #expect(form.state.overlay == nil && form.step == .subject)
+        form.press(.function(1), .control("c"))  // from help too
+        #expect(form.state.overlay == .confirmLeave)
+        form.press(.character("Y"))
+        #expect(Array(form.effects.suffix(2)) == [.discardDraft, .finish])
     }
 
     @Test("F1 opens help everywhere; ? opens it where nothing is typed; Esc closes it")
@@ -175,16 +280,31 @@ struct ReporterFormTests {
         var form = FormDriver()
         form.press(.character("?"))
         #expect(form.state.overlay == .help)
-        form.press(.down)  // ignored under help
+        form.press(.down)
         #expect(form.state.ways.highlighted == 0)
         form.press(.escape)
-        #expect(form.state.overlay == nil)
-        #expect(form.state.phase == .asking(.wayOfRaising))
-        form.press(.enter, .character(" "), .enter, .enter, .enter)
+        #expect(form.state.overlay == nil && form.step == .wayOfRaising)
+        form.press(.enter)
         form.press(.function(1))
         #expect(form.state.overlay == .help)
-        form.press(.function(1))
-        #expect(form.state.overlay == nil)
+    }
+
+    @Test("a draft from an earlier session is offered: R restores every answer, N deletes it")
+    func resume() {
+        var earlier = FormDriver()
+        earlier.fillIn(way: 1, account: "Kept for later.")
+        let draft = earlier.state.draft
+
+        var resumed = FormDriver(resumable: draft)
+        #expect(resumed.state.phase == .offerResume(draft))
+        resumed.press(.character("r"))
+        #expect(resumed.step == .wayOfRaising)
+        #expect(resumed.state.draft == draft)
+
+        var fresh = FormDriver(resumable: draft)
+        fresh.press(.character("n"))
+        #expect(fresh.effects == [.discardDraft])
+        #expect(!fresh.state.hasStarted)
     }
 
     @Test("a window below 80x24 changes nothing until it is large enough again")
@@ -192,24 +312,21 @@ struct ReporterFormTests {
         var form = FormDriver()
         form.press(.enter)
         form.press(.resize(Size(columns: 60, rows: 20)))
-        form.press(.character(" "), .enter, .control("c"))
-        #expect(form.state.concerns.chosen.isEmpty && form.state.overlay == nil)
+        form.type("ignored")
+        #expect(form.state.subjectName.text == "")
         form.press(.resize(Size(columns: 120, rows: 40)))
-        form.press(.character(" "))
-        #expect(form.state.concerns.chosen == [.rudeOrAggressive])
+        form.type("Dr")
+        #expect(form.state.subjectName.text == "Dr")
     }
 
     @Test("a megabyte paste keeps the first 10,000 characters and says why")
     func hugePaste() {
         var form = FormDriver()
-        form.press(.enter, .character(" "), .enter, .enter, .enter)
+        form.fillIn()
+        form.press(.character("7"))
         form.press(.paste(String(repeating: "x", count: 1_000_000)))
         #expect(form.state.account.buffer.count == ReportLimits.accountCharacters)
         #expect(form.state.notice?.tone == .problem)
         #expect(form.state.notice?.text.contains("10,000") == true)
-        form.press(.character("y"))
-        #expect(form.state.account.buffer.count == ReportLimits.accountCharacters)
-        form.press(.backspace, .character("y"))
-        #expect(form.state.account.text.last == "y")
     }
 }

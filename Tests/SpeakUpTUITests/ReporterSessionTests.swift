@@ -9,17 +9,34 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     private var reports: [Report] = []
     var failure: StoreError?
 
-    func submit(_ report: Report) throws(StoreError) -> Report {
+    private var receipts: [ReceiptCode: Report] = [:]
+    private var drafts: [UInt32: ReportDraft] = [:]
+
+    func submit(_ report: Report, receipt: ReceiptCode?) throws(StoreError) -> Report {
         lock.lock()
         defer { lock.unlock() }
         if let failure { throw failure }
         reports.append(report)
+        if let receipt { receipts[receipt] = report }
+        if let reporter = report.reporter { drafts[reporter.uid] = nil }
         return report
     }
 
     func allReports() throws(StoreError) -> [Report] { lock.withLock { reports } }
 
     func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent] { [] }
+
+    func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? { lock.withLock { receipts[code] } }
+
+    func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
+        lock.withLock { drafts[owner.uid] = draft }
+    }
+
+    func draft(owner: Reporter) throws(StoreError) -> ReportDraft? { lock.withLock { drafts[owner.uid] } }
+
+    func discardDraft(owner: Reporter) throws(StoreError) { _ = lock.withLock { drafts.removeValue(forKey: owner.uid) } }
+
+    var receiptCount: Int { lock.withLock { receipts.count } }
 }
 
 @Suite("A whole session on a headless terminal")
@@ -27,19 +44,30 @@ struct ReporterSessionTests {
     static let person = Reporter(userName: "asha", uid: 1001)
     static let clock = FixedClock(Date(timeIntervalSince1970: 1_795_770_106))
 
+    /// Keys that fill in the whole form and send it: 0 open, 1 confidential, 2 anonymous.
     static func keys(way: Int) -> [Key] {
-        Array(repeating: .down, count: way) + [.enter, .character(" "), .enter, .enter]
-            + "Ward 7".map(Key.character) + [.enter, .paste("He shouted."), .tab, .enter]
+        var keys: [Key] = Array(repeating: .down, count: way) + [.enter]
+        keys += [.tab, .tab, .tab, .enter]                  // not named; student
+        keys += [.character(" "), .enter]                   // first concern
+        keys += [.enter, .enter] + "Ward 7".map(Key.character) + [.enter]  // today, no time, place
+        keys += [.enter, .tab]                              // no harm
+        keys += [.paste("He shouted."), .tab, .tab]         // account, no witnesses
+        keys += [.enter, .enter]                            // informal word, no hold
+        if way < 2 { keys += [.enter, .enter, .tab] }       // about you as offered; no group
+        return keys + [.enter]                              // send
     }
 
     @Test("a confidential report is saved with the reporter, and the confirmation shows its reference")
     func confidential() throws {
         let store = MemoryStore()
         let terminal = TestTerminal(keys: Self.keys(way: 1) + [.enter])
-        let outcome = ReporterSession(store: store, reporter: Self.person, clock: Self.clock).run(on: terminal)
+        let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
         let saved = try #require(try store.allReports().first)
         #expect(outcome == .submitted(saved))
         #expect(saved.reporter == Self.person)
+        #expect(saved.reporterDetails?.name == "Asha Patel")
+        #expect(store.receiptCount == 0)
+        #expect(try store.draft(owner: Self.person) == nil)  // submitted: the draft is gone
         #expect(saved.account == "He shouted.")
         #expect(terminal.frames.contains { $0.text.contains("Your case reference is  \(saved.reference.text)") })
     }
@@ -47,11 +75,39 @@ struct ReporterSessionTests {
     @Test("an anonymous report never carries the person at the terminal")
     func anonymous() throws {
         let store = MemoryStore()
-        _ = ReporterSession(store: store, reporter: Self.person, clock: Self.clock)
+        _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock)
             .run(on: TestTerminal(keys: Self.keys(way: 2)))
         let saved = try #require(try store.allReports().first)
         #expect(saved.reporter == nil)
+        #expect(saved.reporterDetails == nil)
         #expect(saved.submitted == .day("2026-11-27"))
+        #expect(store.receiptCount == 1)
+        #expect(try store.draft(owner: Self.person) == nil)  // never drafted
+    }
+
+    @Test("the receipt is shown once on the confirmation, in groups of four, and finds the report")
+    func receiptShown() throws {
+        let store = MemoryStore()
+        let terminal = TestTerminal(keys: Self.keys(way: 2))
+        _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
+        let line = try #require(terminal.screen.split(separator: "\n").first { $0.contains("Your receipt code is") })
+        let code = try #require(ReceiptCode(typed: String(line.split(separator: " ").suffix(4).joined(separator: " "))))
+        #expect(try store.report(forReceipt: code) == store.allReports().first)
+    }
+
+    @Test("a hang-up mid-form keeps a confidential draft; the next session offers it and R restores it")
+    func draftSurvivesHangUp() throws {
+        let store = MemoryStore()
+        let firstKeys: [Key] = [.down, .enter, .tab, .tab, .tab, .enter, .character(" "), .enter]
+        let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: TestTerminal(keys: firstKeys))
+        #expect(outcome == .hungUp)
+        let kept = try #require(try store.draft(owner: Self.person))
+        #expect(kept.wayOfRaising == .confidential && kept.concerns == [.rudeOrAggressive])
+
+        let second = TestTerminal(keys: [.character("r")])
+        _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: second)
+        #expect(second.frames.first?.text.contains("Welcome back") == true)
+        #expect(second.screen.contains("Your answers are as you left them."))
     }
 
     @Test("a store failure keeps the form and shows the sentence; trying again after it clears works")
@@ -59,14 +115,16 @@ struct ReporterSessionTests {
         let store = MemoryStore()
         store.failure = StoreError(.diskFull, "The disk holding the store is full.")
         let terminal = TestTerminal(keys: Self.keys(way: 0))
-        _ = ReporterSession(store: store, reporter: Self.person, clock: Self.clock).run(on: terminal)
+        _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
         #expect(terminal.screen.contains("The disk holding the store is full. Press Enter to try again."))
         #expect(terminal.screen.contains("He shouted."))
+        #expect(!terminal.frames.contains { $0.text.contains("Your case reference is") })
         #expect(try store.allReports().isEmpty)
 
         store.failure = nil
         let retry = TestTerminal(keys: Self.keys(way: 0) + [.enter])
-        let outcome = ReporterSession(store: store, reporter: Self.person, clock: Self.clock).run(on: retry)
+        _ = try store.discardDraft(owner: Self.person)
+        let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: retry)
         #expect(try store.allReports().count == 1)
         if case .submitted = outcome {} else { Issue.record("expected a submitted outcome, got \(outcome)") }
     }

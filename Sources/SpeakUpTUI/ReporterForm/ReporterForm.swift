@@ -2,11 +2,15 @@ import SpeakUpCore
 
 /// The reporter form's behaviour: a pure state machine.
 ///
-/// `update` takes a key and returns what the program must do outside (save the
-/// report, end); `saved`/`saveFailed` bring the store's answer back in.
+/// `update` takes a key and returns what the program must do outside (save a
+/// draft, save the report, end); `saved`/`saveFailed` bring the store's answer back.
 public enum ReporterForm {
     /// Work the form asks the program to do.
     public enum Effect: Hashable, Sendable {
+        /// Keep this draft for its owner (open and confidential reports only).
+        case saveDraft(ReportDraft)
+        /// Forget the owner's draft (they left, started again, or chose anonymity).
+        case discardDraft
         /// Save this draft as a report, then call `saved` or `saveFailed`.
         case submit(ReportDraft)
         /// The reporter is done; end the program.
@@ -17,19 +21,30 @@ public enum ReporterForm {
     public static func update(_ state: inout ReporterFormState, _ key: Key) -> [Effect] {
         if case .resize(let size) = key {
             state.size = size
-            state.account.resize(to: ReporterFormLayout(size: size).accountViewport)
+            state.layoutEditors()
             return []
         }
         // While the window is too small nothing is shown, so nothing is changed.
         guard state.size.isLargeEnough else { return [] }
-
         if let overlay = state.overlay {
             return updateOverlay(overlay, &state, key)
         }
         switch state.phase {
+        case .offerResume(let draft):
+            switch key {
+            case .character("r"), .character("R"), .enter:
+                state.load(draft)
+                state.phase = .asking(.wayOfRaising)
+                state.notice = .info("Welcome back. Your answers are as you left them.")
+            case .character("n"), .character("N"):
+                state.phase = .asking(.wayOfRaising)
+                return [.discardDraft]
+            default: break
+            }
+            return []
         case .asking(let step):
             if key == .control("c") {
-                if state.draft.isEmpty {
+                if !state.hasStarted {
                     state.phase = .finished
                     return [.finish]
                 }
@@ -42,7 +57,7 @@ public enum ReporterForm {
             return []
         case .saved:
             switch key {
-            case .enter, .escape, .character("q"), .control("c"), .character(" "):
+            case .enter, .escape, .character("q"), .control("c"):
                 state.phase = .finished
                 return [.finish]
             default:
@@ -52,17 +67,17 @@ public enum ReporterForm {
     }
 
     /// The store kept the report: show the confirmation.
-    public static func saved(_ state: inout ReporterFormState, _ report: Report) {
-        state.phase = .saved(report)
+    public static func saved(_ state: inout ReporterFormState, _ report: Report, receipt: ReceiptCode?) {
+        state.phase = .saved(report, receipt)
         state.notice = nil
         state.overlay = nil
     }
 
-    /// The store could not keep the report: back to the check page with every
-    /// answer intact and the reason in plain words.
-    public static func saveFailed(_ state: inout ReporterFormState, _ error: StoreError) {
+    /// The report could not be kept: back to the check page with every answer
+    /// intact and the reason in plain words.
+    public static func saveFailed(_ state: inout ReporterFormState, _ sentence: String) {
         state.phase = .asking(.review)
-        state.notice = .problem(error.sentence + " Press Enter to try again.")
+        state.notice = .problem(sentence + " Press Enter to try again.")
     }
 
     private static func updateOverlay(_ overlay: ReporterFormState.Overlay, _ state: inout ReporterFormState, _ key: Key) -> [Effect] {
@@ -71,6 +86,13 @@ public enum ReporterForm {
             switch key {
             case .escape, .enter, .function(1), .character("?"), .character("q"):
                 state.overlay = nil
+            case .control("c"):
+                state.overlay = nil
+                if !state.hasStarted {
+                    state.phase = .finished
+                    return [.finish]
+                }
+                state.overlay = .confirmLeave
             default: break
             }
             return []
@@ -79,7 +101,7 @@ public enum ReporterForm {
             case .character("y"), .character("Y"):
                 state.overlay = nil
                 state.phase = .finished
-                return [.finish]
+                return [.discardDraft, .finish]
             case .character("n"), .character("N"), .escape, .enter, .control("c"):
                 state.overlay = nil
                 state.notice = .info("Nothing was lost. Carry on whenever you are ready.")
@@ -90,105 +112,118 @@ public enum ReporterForm {
     }
 
     private static func updateStep(_ step: ReporterFormState.Step, _ state: inout ReporterFormState, _ key: Key) -> [Effect] {
-        if key == .function(1) || (key == .character("?") && !step.takesText) {
+        let field = state.focusedField
+        if key == .function(1) || (key == .character("?") && !(field?.takesText ?? false)) {
             state.overlay = .help
             return []
         }
         if key == .escape {
-            goBack(from: step, &state)
-            return []
+            return goBack(from: step, &state)
         }
-        switch step {
-        case .wayOfRaising:
-            if state.ways.move(key) { return [] }
-            if key == .enter || key == .tab || key == .character(" ") {
-                state.ways.chooseHighlighted()
-                advance(from: step, &state)
-            }
-        case .concerns:
-            if state.concerns.move(key) { return [] }
-            switch key {
-            case .character(" "), .character("x"):
-                state.concerns.toggleHighlighted()
-            case .enter, .tab:
-                if state.concerns.chosen.isEmpty {
-                    state.notice = .problem(ReportProblem.noConcern.sentence)
-                } else {
-                    advance(from: step, &state)
-                }
-            default: break
-            }
-        case .seniority:
-            if state.seniorities.move(key) { return [] }
-            if key == .enter || key == .tab || key == .character(" ") {
-                state.seniorities.chooseHighlighted()
-                advance(from: step, &state)
-            }
-        case .location:
-            if key == .enter || key == .tab {
-                advance(from: step, &state)
-            } else if state.location.handle(key) == .full {
-                state.notice = .problem(ReportProblem.locationTooLong.sentence)
-            }
-        case .account:
-            if key == .tab {
-                if state.draft.account.allSatisfy(\.isWhitespace) {
-                    state.notice = .problem(ReportProblem.emptyAccount.sentence)
-                } else {
-                    advance(from: step, &state)
-                }
-            } else if state.account.handle(key) == .full {
-                state.notice = .problem(
-                    "There is room for \(ReportLimits.accountCharacters.formatted()) characters, so the rest was not added. Please shorten it if you can.")
-            }
-        case .review:
+        if step == .review {
             return updateReview(&state, key)
         }
-        return []
+        guard let field else { return [] }
+        switch ReporterFormFields.handle(key, on: field, &state) {
+        case .handled:
+            return []
+        case .next:
+            return moveFocus(by: 1, on: step, &state)
+        case .previous:
+            _ = moveFocus(by: -1, on: step, &state)
+            return []
+        }
+    }
+
+    /// Moves to the next or previous field; past the last one, the page is checked and left.
+    private static func moveFocus(by offset: Int, on step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {
+        let fields = step.fields(state)
+        let target = state.focus + offset
+        if target < 0 { return [] }
+        if target < fields.count {
+            state.focus = target
+            return []
+        }
+        return advance(from: step, &state)
+    }
+
+    /// Checks the page's answers; when they are fine, goes on (to the check page once it has been seen).
+    private static func advance(from step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {
+        if let (problem, field) = ReporterFormFields.firstProblem(on: step, state) {
+            state.notice = .problem(problem.sentence)
+            state.problemField = field
+            if let index = step.fields(state).firstIndex(of: field) { state.focus = index }
+            return []
+        }
+        state.problemField = nil
+        let steps = state.steps
+        let next: ReporterFormState.Step
+        if state.hasReviewed || step == steps[steps.count - 2] {
+            next = .review
+            state.hasReviewed = true
+        } else {
+            next = steps[steps.firstIndex(of: step)! + 1]
+        }
+        go(to: next, &state)
+        return draftEffects(state)
+    }
+
+    private static func goBack(from step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {
+        let steps = state.steps
+        guard let index = steps.firstIndex(of: step), index > 0 else {
+            state.notice = .info("This is the first question. To leave SpeakUp, press Ctrl-C.")
+            return []
+        }
+        state.problemField = nil
+        go(to: steps[index - 1], &state)
+        return draftEffects(state)
+    }
+
+    private static func go(to step: ReporterFormState.Step, _ state: inout ReporterFormState) {
+        state.phase = .asking(step)
+        state.focus = 0
+        state.reviewTop = 0
+        // A list shows its highlight on what was chosen before.
+        switch step {
+        case .wayOfRaising: if let chosen = state.ways.chosen.first { state.ways.highlight(chosen) }
+        case .seniority: if let chosen = state.seniorities.chosen.first { state.seniorities.highlight(chosen) }
+        default: break
+        }
+    }
+
+    /// Drafts are kept for open and confidential reports only, and forgotten the
+    /// moment the reporter chooses anonymity.
+    private static func draftEffects(_ state: ReporterFormState) -> [Effect] {
+        switch state.ways.chosen.first {
+        case .anonymous: [.discardDraft]
+        case .open, .confidential: [.saveDraft(state.draft)]
+        case nil: []
+        }
     }
 
     private static func updateReview(_ state: inout ReporterFormState, _ key: Key) -> [Effect] {
+        let sections = ReporterFormReview.sections(state)
         switch key {
         case .enter:
-            if let problem = state.draft.problems.first {
+            if let problem = state.draft.problems(today: state.today).first {
                 state.notice = .problem(problem.sentence)
                 return []
             }
             state.phase = .saving
             return [.submit(state.draft)]
-        case .character(let digit) where ("1"..."5").contains(digit):
-            let number = Int(String(digit))!
-            state.phase = .asking(ReporterFormState.Step(rawValue: number - 1)!)
-        default:
-            break
+        case .character(let digit):
+            if let section = sections.first(where: { $0.key == digit }) {
+                go(to: section.step, &state)
+            }
+        case .up: state.reviewTop -= 1
+        case .down: state.reviewTop += 1
+        case .pageUp: state.reviewTop -= 10
+        case .pageDown: state.reviewTop += 10
+        case .home: state.reviewTop = 0
+        case .end: state.reviewTop = Int.max / 2
+        default: break
         }
+        state.reviewTop = max(0, min(state.reviewTop, ReporterFormReview.maxTop(state)))
         return []
     }
-
-    private static func advance(from step: ReporterFormState.Step, _ state: inout ReporterFormState) {
-        if step == .account || state.hasReviewed {
-            state.hasReviewed = true
-            state.phase = .asking(.review)
-            return
-        }
-        let next = ReporterFormState.Step(rawValue: step.rawValue + 1)!
-        state.phase = .asking(next)
-        // Coming back to a choice shows the highlight on what was chosen before.
-        if next == .seniority, let chosen = state.seniorities.chosen.first { state.seniorities.highlight(chosen) }
-    }
-
-    private static func goBack(from step: ReporterFormState.Step, _ state: inout ReporterFormState) {
-        guard let previous = ReporterFormState.Step(rawValue: step.rawValue - 1) else {
-            state.notice = .info("This is the first question. To leave SpeakUp, press Ctrl-C.")
-            return
-        }
-        state.phase = .asking(previous)
-        if previous == .wayOfRaising, let chosen = state.ways.chosen.first { state.ways.highlight(chosen) }
-        if previous == .seniority, let chosen = state.seniorities.chosen.first { state.seniorities.highlight(chosen) }
-    }
-}
-
-extension ReporterFormState.Step {
-    /// Steps where `?` is typed as text rather than opening help.
-    var takesText: Bool { self == .location || self == .account }
 }

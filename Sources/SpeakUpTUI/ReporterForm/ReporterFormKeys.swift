@@ -14,50 +14,72 @@ enum ReporterFormKeys {
         case nil: break
         }
         switch state.phase {
+        case .offerResume: return [Hint(keys: "R", action: "carry on"), Hint(keys: "N", action: "start a new report")]
         case .saving: return [Hint(keys: "", action: "Saving your report…")]
         case .saved, .finished: return [Hint(keys: "Enter", action: "finish")]
-        case .asking(let step): return hints(for: step)
+        case .asking(let step): return hints(for: step, field: state.focusedField)
         }
     }
 
-    static func hints(for step: ReporterFormState.Step) -> [Hint] {
+    static func hints(for step: ReporterFormState.Step, field: FormField?) -> [Hint] {
         let back = Hint(keys: "Esc", action: "back")
         let leave = Hint(keys: "Ctrl-C", action: "leave")
-        switch step {
-        case .wayOfRaising:
-            return [Hint(keys: "↑↓", action: "choose"), Hint(keys: "Enter", action: "continue"), Hint(keys: "?", action: "help"), leave]
-        case .concerns:
-            return [Hint(keys: "↑↓", action: "move"), Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue"), back, Hint(keys: "?", action: "help"), leave]
-        case .seniority:
-            return [Hint(keys: "↑↓", action: "choose"), Hint(keys: "Enter", action: "continue"), back, Hint(keys: "?", action: "help"), leave]
-        case .location:
-            return [Hint(keys: "Enter", action: "continue"), back, Hint(keys: "F1", action: "help"), leave]
-        case .account:
-            return [Hint(keys: "Enter", action: "new line"), Hint(keys: "Tab", action: "continue"), back, Hint(keys: "F1", action: "help"), leave]
-        case .review:
-            return [Hint(keys: "Enter", action: "send"), Hint(keys: "1-5", action: "change"), back, Hint(keys: "?", action: "help"), leave]
+        if step == .review {
+            return [Hint(keys: "Enter", action: "send"), Hint(keys: "0-9", action: "change"), Hint(keys: "↑↓", action: "scroll"), back, Hint(keys: "?", action: "help"), leave]
         }
+        let first = step == .wayOfRaising
+        var hints: [Hint]
+        switch field?.control {
+        case .list where field == .concerns:
+            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
+        case .list:
+            hints = [Hint(keys: "↑↓", action: "choose"), Hint(keys: "Enter", action: "continue")]
+        case .checkbox:
+            hints = [Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
+        case .row:
+            hints = [Hint(keys: "←→", action: "choose"), Hint(keys: "Enter", action: "continue")]
+        case .line:
+            hints = [Hint(keys: "Enter", action: "continue")]
+        case .editor:
+            hints = [Hint(keys: "Enter", action: "new line"), Hint(keys: "Tab", action: "continue")]
+        case nil:
+            hints = []
+        }
+        if !first { hints.append(back) }
+        hints.append(Hint(keys: field?.takesText == true ? "F1" : "?", action: "help"))
+        hints.append(leave)
+        return hints
     }
 
-    /// Extra lines of help for a step, beyond its keys.
+    /// Extra lines of help for a page, beyond its keys.
     static func help(for step: ReporterFormState.Step) -> [String] {
         var lines: [String] = []
         switch step {
         case .wayOfRaising:
             lines.append("Choose how much of who you are goes with the report. You can come back and change it until you send.")
-        case .concerns:
-            lines.append("Tick every kind of concern that fits; one is enough. \"Something else\" is always fine.")
+        case .subject:
+            lines.append("You do not have to name anyone. Space ticks \"I would rather not name them\".")
         case .seniority:
             lines.append("Seniority helps send your report to someone independent of the person. Reports about anyone are welcome.")
-        case .location:
-            lines.append("Type the ward, department or place. Arrows, Home, End, Backspace and Delete edit it. You may leave it blank.")
-        case .account:
+        case .concerns:
+            lines.append("Tick every kind of concern that fits; one is enough. \"Something else\" is always fine.")
+        case .whenWhere:
+            lines.append("Choose today, yesterday or another day. Dates are written like 20/11/2026 and times like 14:30.")
+        case .impact:
+            lines.append("Choose the harm to patients as you see it; \"Not sure\" is fine. The impact on staff is optional.")
+        case .account, .witnesses:
             lines.append("Write as much or as little as you like. Arrows, Home, End, PgUp and PgDn move; Backspace and Delete edit.")
             lines.append("Press Tab when you have finished; Enter starts a new line.")
+        case .outcome:
+            lines.append("\"Hold my report\" keeps it sealed until someone else reports the same person, so you are not the only one.")
+        case .aboutYou:
+            lines.append("Your name goes with an open or confidential report. To leave it out, go back and choose anonymous.")
+        case .professionalGroup:
+            lines.append("Optional: only counted for the national figures. Press Enter to skip.")
         case .review:
             lines.append("Nothing is sent until you press Enter here. Press a number to change that answer.")
         }
-        lines.append("Esc goes back one step and keeps what you wrote. Ctrl-C leaves; SpeakUp asks first if you have started.")
+        lines.append("Tab and Shift-Tab move between answers. Esc goes back a page and keeps what you wrote. Ctrl-C leaves; SpeakUp asks first if you have started.")
         return lines
     }
 }

@@ -1,5 +1,5 @@
 /// Where things go on the form at a given window size. Shared by `update`
-/// (the editor must know its size to move by lines) and `render`.
+/// (editors must know their size to move by lines) and `render`.
 struct ReporterFormLayout {
     let size: Size
 
@@ -14,9 +14,13 @@ struct ReporterFormLayout {
     /// The key bar.
     var keyRow: Int { size.rows - 1 }
 
-    /// The account editor's first row, and its size inside its box (one cell of padding each side).
-    var accountTop: Int { 7 }
-    var accountViewport: Size {
-        Size(columns: max(1, width - 4), rows: max(1, noticeRow - 2 - accountTop))
+    /// The text area inside an editor's box (one cell of padding each side).
+    func editorViewport(for field: FormField) -> Size {
+        let columns = max(1, width - 4)
+        switch field {
+        case .account: return Size(columns: columns, rows: max(1, noticeRow - 2 - 7))
+        case .witnesses: return Size(columns: columns, rows: max(1, min(8, noticeRow - 2 - 7)))
+        default: return Size(columns: columns, rows: 2)
+        }
     }
 }

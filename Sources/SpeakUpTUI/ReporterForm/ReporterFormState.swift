@@ -3,21 +3,21 @@ import SpeakUpCore
 /// Everything the reporter form shows, as a value: the screen is a pure
 /// function of this, and keys change it only through `ReporterForm.update`.
 public struct ReporterFormState: Hashable, Sendable {
-    /// The questions, in the order they are asked, then the check page.
+    /// The pages, in the order they are asked, then the check page.
     public enum Step: Int, CaseIterable, Hashable, Sendable {
-        case wayOfRaising, concerns, seniority, location, account, review
-
-        /// "Step 2 of 6" counts from one.
-        public var number: Int { rawValue + 1 }
+        case wayOfRaising, subject, seniority, concerns, whenWhere, impact, account, witnesses, outcome
+        case aboutYou, professionalGroup, review
     }
 
     /// Where the reporter is.
     public enum Phase: Hashable, Sendable {
+        /// A draft from an earlier session was found: resume it or start again.
+        case offerResume(ReportDraft)
         case asking(Step)
         /// The report is being written to the store.
         case saving
-        /// The store said it is on disk: the confirmation.
-        case saved(Report)
+        /// The store said it is on disk: the confirmation (with the receipt, shown once, if anonymous).
+        case saved(Report, ReceiptCode?)
         /// The reporter is done (or left); the program may end.
         case finished
     }
@@ -39,36 +39,137 @@ public struct ReporterFormState: Hashable, Sendable {
     }
 
     public var size: Size
+    /// Today where the reporter is, for "today", "yesterday" and checking dates.
+    public let today: CalendarDay
     public var phase: Phase = .asking(.wayOfRaising)
     public var overlay: Overlay? = nil
     public var notice: Notice? = nil
-    public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
-    public var concerns = ChoiceList(ConcernCategory.allCases, allowsMany: true)
-    public var seniorities = ChoiceList(Seniority.ladder + [.unknown], allowsMany: false)
-    public var location = TextField(limit: ReportLimits.locationCharacters)
-    public var account = TextEditor(limit: ReportLimits.accountCharacters)
-    /// Set when the check page was reached once: later steps then return to it.
+    /// The field that caused the last problem, marked on screen.
+    public var problemField: FormField? = nil
+    /// The focused field's position on the current page.
+    public var focus = 0
+    /// Set once the check page was reached: later pages then return to it.
     public var hasReviewed = false
+    /// The first line shown on the check page.
+    public var reviewTop = 0
 
-    public init(size: Size) {
+    public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
+    public var subjectName = TextField(limit: ReportLimits.shortText)
+    public var subjectNotNamed = false
+    public var subjectRole = TextField(limit: ReportLimits.shortText)
+    public var seniorities = ChoiceList(Seniority.ladder + [.unknown], allowsMany: false)
+    public var concerns = ChoiceList(ConcernCategory.allCases, allowsMany: true)
+    public var when = ChoiceList(ReportDraft.When.allCases, allowsMany: false)
+    public var date = TextField(limit: 20)
+    public var time = TextField(limit: 10)
+    public var location = TextField(limit: ReportLimits.shortText)
+    public var harm = ChoiceList(PatientHarm.allCases, allowsMany: false)
+    public var staffImpact = TextEditor(limit: ReportLimits.longText)
+    public var account = TextEditor(limit: ReportLimits.accountCharacters)
+    public var witnesses = TextEditor(limit: ReportLimits.longText)
+    public var outcome = ChoiceList(DesiredOutcome.allCases, allowsMany: false)
+    public var hold = false
+    public var holdMonths = ChoiceList(MatchingHold.monthChoices, allowsMany: false)
+    public var reporterName = TextField(limit: ReportLimits.shortText)
+    public var contact = TextField(limit: ReportLimits.shortText)
+    public var professionalGroup = ChoiceList(ProfessionalGroup.allCases, allowsMany: false)
+
+    /// - Parameters:
+    ///   - reporterName: the name to offer for open and confidential reports (from the passwd entry).
+    ///   - resumable: a draft left by an earlier session, offered before anything else.
+    public init(size: Size, today: CalendarDay, reporterName: String = "", resumable: ReportDraft? = nil) {
         self.size = size
-        account.resize(to: ReporterFormLayout(size: size).accountViewport)
+        self.today = today
+        holdMonths.choose(MatchingHold.defaultMonths)
+        self.reporterName.setText(reporterName)
+        if let resumable { phase = .offerResume(resumable) }
+        layoutEditors()
+    }
+
+    /// Fills every answer from a draft (resuming an earlier session).
+    public mutating func load(_ draft: ReportDraft) {
+        if let way = draft.wayOfRaising { ways.choose(way) }
+        subjectName.setText(draft.subjectName)
+        subjectNotNamed = draft.subjectNotNamed
+        subjectRole.setText(draft.subjectRole)
+        if let seniority = draft.subjectSeniority { seniorities.choose(seniority) }
+        for concern in draft.concerns { concerns.tick(concern) }
+        if let answer = draft.when { when.choose(answer) }
+        date.setText(draft.dateText)
+        time.setText(draft.timeText)
+        location.setText(draft.location)
+        if let answer = draft.harm { harm.choose(answer) }
+        staffImpact.setText(draft.staffImpact)
+        account.setText(draft.account)
+        witnesses.setText(draft.witnesses)
+        if let answer = draft.desiredOutcome { outcome.choose(answer) }
+        hold = draft.holdForMatch
+        holdMonths.choose(draft.holdMonths)
+        if !draft.reporterName.isEmpty { reporterName.setText(draft.reporterName) }
+        contact.setText(draft.contact)
+        if let group = draft.professionalGroup { professionalGroup.choose(group) }
+        layoutEditors()
     }
 
     /// What the reporter has given so far.
     public var draft: ReportDraft {
         var draft = ReportDraft()
         draft.wayOfRaising = ways.chosen.first
-        draft.concerns = concerns.chosen
+        draft.subjectName = subjectNotNamed ? "" : subjectName.text
+        draft.subjectNotNamed = subjectNotNamed
+        draft.subjectRole = subjectRole.text
         draft.subjectSeniority = seniorities.chosen.first
+        draft.concerns = concerns.chosen
+        draft.when = when.chosen.first
+        draft.dateText = draft.when == .anotherDay ? date.text : ""
+        draft.timeText = time.text
         draft.location = location.text
+        draft.harm = harm.chosen.first
+        draft.staffImpact = staffImpact.text
         draft.account = account.text
+        draft.witnesses = witnesses.text
+        draft.desiredOutcome = outcome.chosen.first
+        draft.holdForMatch = hold
+        draft.holdMonths = holdMonths.chosen.first ?? MatchingHold.defaultMonths
+        if draft.wayOfRaising?.keepsIdentity ?? true {
+            draft.reporterName = reporterName.text
+            draft.contact = contact.text
+            draft.professionalGroup = professionalGroup.chosen.first
+        }
         return draft
     }
 
-    /// The question on screen, if one is.
+    /// True when the reporter has not started: nothing chosen or typed beyond what was offered.
+    public var hasStarted: Bool {
+        var untouched = ReporterFormState(size: size, today: today, reporterName: reporterName.text).draft
+        untouched.reporterName = reporterName.text
+        return draft != untouched
+    }
+
+    /// The pages for the answers so far: "about you" only when identity is kept.
+    public var steps: [Step] {
+        let keepsIdentity = ways.chosen.first?.keepsIdentity ?? true
+        return Step.allCases.filter { keepsIdentity || ($0 != .aboutYou && $0 != .professionalGroup) }
+    }
+
+    /// The page on screen, if a question is.
     public var step: Step? {
         if case .asking(let step) = phase { return step }
         return nil
+    }
+
+    /// The focused field, if any.
+    public var focusedField: FormField? {
+        guard let step else { return nil }
+        let fields = step.fields(self)
+        return fields.isEmpty ? nil : fields[min(focus, fields.count - 1)]
+    }
+
+    /// Re-measures the editors for the window size.
+    mutating func layoutEditors() {
+        let layout = ReporterFormLayout(size: size)
+        account.resize(to: layout.editorViewport(for: .account))
+        staffImpact.resize(to: layout.editorViewport(for: .staffImpact))
+        witnesses.resize(to: layout.editorViewport(for: .witnesses))
     }
 }

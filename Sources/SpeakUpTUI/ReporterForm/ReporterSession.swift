@@ -1,3 +1,4 @@
+import Foundation
 import SpeakUpCore
 
 /// Runs the reporter form on a terminal until the reporter finishes, leaves, or
@@ -9,34 +10,45 @@ public struct ReporterSession {
         case submitted(Report)
         /// The reporter left without sending.
         case left
-        /// The terminal went away mid-form.
+        /// The terminal went away mid-form (an open or confidential draft is kept).
         case hungUp
     }
 
     let store: any ReportStore
     let reporter: Reporter?
+    let reporterName: String
     let clock: any Clock
+    let timeZone: TimeZone
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
-    ///     with open and confidential reports.
-    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock) {
+    ///     with open and confidential reports, and the owner of their drafts.
+    ///   - reporterName: the name to offer on the "about you" page.
+    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, timeZone: TimeZone = .current) {
         self.store = store
         self.reporter = reporter
+        self.reporterName = reporterName
         self.clock = clock
+        self.timeZone = timeZone
     }
 
     public func run(on terminal: some Terminal) -> Outcome {
-        var state = ReporterFormState(size: terminal.size)
+        let today = CalendarDay(clock.now(), in: timeZone)
+        let resumable = reporter.flatMap { try? store.draft(owner: $0) }
+        var state = ReporterFormState(size: terminal.size, today: today, reporterName: reporterName, resumable: resumable)
         var submitted: Report? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
             for key in keys {
                 for effect in ReporterForm.update(&state, key) {
                     switch effect {
+                    case .saveDraft(let draft):
+                        keepDraft(draft, &state)
+                    case .discardDraft:
+                        if let reporter { try? store.discardDraft(owner: reporter) }
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
-                        if let report = submit(draft, &state) { submitted = report }
+                        if let report = submit(draft, today: today, &state) { submitted = report }
                     case .finish:
                         return submitted.map(Outcome.submitted) ?? .left
                     }
@@ -47,18 +59,29 @@ public struct ReporterSession {
         return submitted.map(Outcome.submitted) ?? .hungUp
     }
 
-    private func submit(_ draft: ReportDraft, _ state: inout ReporterFormState) -> Report? {
-        switch draft.report(reference: .random(), reporter: reporter, at: clock.now()) {
+    private func keepDraft(_ draft: ReportDraft, _ state: inout ReporterFormState) {
+        guard let reporter else { return }
+        do {
+            try store.saveDraft(draft, owner: reporter, at: clock.now())
+        } catch {
+            // Not fatal: the form still has every answer, and can still be sent.
+            state.notice = .problem("Your answers could not be kept as a draft (\(error.sentence)) You can still send the report.")
+        }
+    }
+
+    private func submit(_ draft: ReportDraft, today: CalendarDay, _ state: inout ReporterFormState) -> Report? {
+        switch draft.report(reference: .random(), reporter: reporter, at: clock.now(), today: today) {
         case .failure(let problem):
-            ReporterForm.saveFailed(&state, StoreError(.failed, problem.sentence))
+            ReporterForm.saveFailed(&state, problem.sentence)
             return nil
         case .success(let report):
+            let receipt = report.wayOfRaising == .anonymous ? ReceiptCode.random() : nil
             do {
-                let stored = try store.submit(report)
-                ReporterForm.saved(&state, stored)
+                let stored = try store.submit(report, receipt: receipt)
+                ReporterForm.saved(&state, stored, receipt: receipt)
                 return stored
             } catch {
-                ReporterForm.saveFailed(&state, error)
+                ReporterForm.saveFailed(&state, error.sentence)
                 return nil
             }
         }

@@ -29,10 +29,15 @@ enum TerminalRestore {
         }
     }
 
-    /// Leaves curses mode and bracketed paste. Safe to call more than once.
+    /// Wipes the screen, then leaves curses mode and bracketed paste. Safe to call more than once.
     static func restore() {
         guard active else { return }
         active = false
+        // Terminals without an alternate screen (vt100, serial lines) would keep
+        // the last frame, perhaps a reference or a receipt code, for the next
+        // person to read: wipe it first.
+        erase()
+        refresh()
         write(bracketedPasteOff)
         endwin()
     }

@@ -43,6 +43,23 @@ public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
     /// Chooses the highlighted item alone (single choice).
     public mutating func chooseHighlighted() { chosen = [highlightedItem] }
 
+    /// Chooses an item (alone, for a single choice) and highlights it.
+    public mutating func choose(_ item: Item) {
+        guard items.contains(item) else { return }
+        chosen = [item]
+        highlight(item)
+    }
+
+    /// Ticks an item without unticking others (many).
+    public mutating func tick(_ item: Item) {
+        guard items.contains(item) else { return }
+        if allowsMany { chosen.insert(item) } else { chosen = [item] }
+    }
+
+    /// Whether the highlight is on the first or the last item.
+    public var isAtTop: Bool { highlighted == 0 }
+    public var isAtBottom: Bool { highlighted == items.count - 1 }
+
     /// Puts the highlight on an item, if it is in the list.
     public mutating func highlight(_ item: Item) {
         if let index = items.firstIndex(of: item) { highlighted = index }

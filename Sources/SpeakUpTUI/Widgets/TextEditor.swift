@@ -15,6 +15,14 @@ public struct TextEditor: Hashable, Sendable {
 
     public var text: String { buffer.text }
 
+    /// Replaces the text, cursor at the end.
+    public mutating func setText(_ text: String) {
+        buffer = TextBuffer(limit: buffer.limit, allowsNewlines: true)
+        buffer.insert(text)
+        top = 0
+        scrollToCursor(EditorLayout(buffer.characters, width: viewport.columns))
+    }
+
     /// Tells the editor how much room it has, and keeps the cursor in view.
     public mutating func resize(to viewport: Size) {
         self.viewport = Size(columns: max(1, viewport.columns), rows: max(1, viewport.rows))

@@ -8,6 +8,12 @@ public struct TextField: Hashable, Sendable {
 
     public var text: String { buffer.text }
 
+    /// Replaces the text, cursor at the end.
+    public mutating func setText(_ text: String) {
+        buffer = TextBuffer(limit: buffer.limit, allowsNewlines: false)
+        buffer.insert(text)
+    }
+
     /// Applies an editing key. Returns `.ignored` for keys that are not editing keys.
     public mutating func handle(_ key: Key) -> EditOutcome {
         switch key {

@@ -1,0 +1,93 @@
+import SpeakUpCore
+
+/// One answer on the reporter form. Pages are lists of these.
+public enum FormField: Hashable, Sendable {
+    case way
+    case subjectName, subjectNotNamed, subjectRole
+    case seniority
+    case concerns
+    case when, date, time, location
+    case harm, staffImpact
+    case account
+    case witnesses
+    case outcome, hold, holdMonths
+    case reporterName, contact
+    case professionalGroup
+
+    /// What kind of control the field is, which decides how keys move through it.
+    enum Control {
+        case list, checkbox, line, editor, row
+    }
+
+    var control: Control {
+        switch self {
+        case .way, .seniority, .concerns, .when, .harm, .outcome, .professionalGroup: .list
+        case .subjectNotNamed, .hold: .checkbox
+        case .subjectName, .subjectRole, .date, .time, .location, .reporterName, .contact: .line
+        case .staffImpact, .account, .witnesses: .editor
+        case .holdMonths: .row
+        }
+    }
+
+    /// Whether `?` is typed into this field rather than opening help.
+    var takesText: Bool { control == .line || control == .editor }
+}
+
+extension ReporterFormState.Step {
+    /// The fields this page shows, in order, given the answers so far.
+    func fields(_ state: ReporterFormState) -> [FormField] {
+        switch self {
+        case .wayOfRaising: [.way]
+        case .subject: [.subjectName, .subjectNotNamed, .subjectRole]
+        case .seniority: [.seniority]
+        case .concerns: [.concerns]
+        case .whenWhere: state.when.chosen.first == .anotherDay ? [.when, .date, .time, .location] : [.when, .time, .location]
+        case .impact: [.harm, .staffImpact]
+        case .account: [.account]
+        case .witnesses: [.witnesses]
+        case .outcome: state.hold ? [.outcome, .hold, .holdMonths] : [.outcome, .hold]
+        case .aboutYou: [.reporterName, .contact]
+        case .professionalGroup: [.professionalGroup]
+        case .review: []
+        }
+    }
+
+    /// The page's question.
+    var title: String {
+        switch self {
+        case .wayOfRaising: "How would you like to raise this concern?"
+        case .subject: "Who is the concern about?"
+        case .seniority: "How senior is the person involved?"
+        case .concerns: "What was it about?"
+        case .whenWhere: "When and where did it happen?"
+        case .impact: "Was anyone harmed?"
+        case .account: "What happened?"
+        case .witnesses: "Did anyone else see or hear it?"
+        case .outcome: "What would you like to happen?"
+        case .aboutYou: "About you"
+        case .professionalGroup: "Your professional group"
+        case .review: "Please check your report"
+        }
+    }
+
+    /// A sentence or two under the question.
+    var intro: String {
+        switch self {
+        case .wayOfRaising:
+            "Thank you for speaking up. Whichever you choose, your report goes to people whose job is to listen, and you can change this until you send it."
+        case .subject:
+            "You do not have to name them. Their role helps the right person handle it."
+        case .seniority:
+            "Reports about anyone are welcome, however senior, from a student to a board member. This only helps us send your report to someone independent of them."
+        case .concerns: "Tick everything that fits. One is enough."
+        case .whenWhere: "Roughly is fine. The time and the place can be left blank."
+        case .impact: "Tell us about harm to patients, and how it has affected you or other staff, if you would like to."
+        case .account: "In your own words: what you saw or heard. Spelling does not matter."
+        case .witnesses: "Names or roles of anyone who was there. You can leave this blank."
+        case .outcome: "This helps the person handling it start in the right way."
+        case .aboutYou: "So the person handling your report can talk to you about it."
+        case .professionalGroup: "Optional. It is only counted, for the national speaking-up figures."
+        case .review: "Nothing has been sent yet. Press Enter to send it, or a number to change an answer."
+        }
+    }
+}
