@@ -35,7 +35,7 @@ public final class SQLiteReportStore: ReportStore {
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path) }
+            try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) }
             // WAL is switched on here, once the file is known to be ours, rather
             // than through `journalMode = .wal`, which would also lower
             // synchronous to NORMAL (and would change another program's file).
@@ -76,6 +76,13 @@ public final class SQLiteReportStore: ReportStore {
             } catch let error as DatabaseError where ReportRows.isReferenceCollision(error) {
                 candidate.reference = .random()
             } catch {
+                // A disk error while committing can leave the commit on disk after all (the
+                // log was written, the flush reported failure). Look before saying it failed,
+                // so a retry never files the same report twice.
+                if let stored = try? queue.read({ db in try ReportRows.all(in: db, reference: candidate.reference.text).first }),
+                    stored.account == candidate.account {
+                    return stored
+                }
                 throw StoreErrors.translate(error, path: path, doing: "save")
             }
         }
@@ -177,8 +184,11 @@ public final class SQLiteReportStore: ReportStore {
         try queue.writeWithoutTransaction(body)
     }
 
-    private static func checkIsSpeakUpStore(_ db: Database, path: String) throws {
+    private static func checkIsSpeakUpStore(_ db: Database, path: String, mayBeNew: Bool) throws {
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty && !mayBeNew {
+            throw StoreError(.notAStore, "\(path) is empty, not a SpeakUp store. Please check the path; SpeakUp will not change it.")
+        }
         if !tables.isEmpty && !tables.contains("grdb_migrations") {
             throw StoreError(.notAStore, "\(path) is an SQLite database, but not a SpeakUp store. Please check the path; SpeakUp will not change it.")
         }

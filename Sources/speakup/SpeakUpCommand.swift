@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SpeakUpCore
 
 /// `speakup`: report a concern at a terminal, safely, whoever it is about.
 @main
@@ -23,7 +24,15 @@ struct SpeakUpCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            // The parser's messages quote what was typed, so they are made safe like everything else.
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error)
+            if code == .success {
+                print(message)  // --help and --version
+            } else if !message.isEmpty {
+                Diagnostics.say(message)
+            }
+            Glibc.exit(code.rawValue)
         }
     }
 }
@@ -48,9 +57,13 @@ struct Failure: Error, CustomStringConvertible {
 }
 
 /// Messages for the person at the terminal, on stderr so stdout stays data.
+///
+/// They can quote paths, TERM values and arguments, any of which may hold
+/// escape sequences, so every line passes through `SafeText` first.
 enum Diagnostics {
     static func say(_ text: String) {
-        var line = Array((text + "\n").utf8)
+        let safe = text.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.displayable(String($0)) }
+        var line = Array((safe.joined(separator: "\n") + "\n").utf8)
         _ = write(STDERR_FILENO, &line, line.count)
     }
 }

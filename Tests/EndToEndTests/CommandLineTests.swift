@@ -71,3 +71,33 @@ struct CommandLineTests {
         #expect(result.stdout.contains("--db"))
     }
 }
+
+@Suite("End to end: what SpeakUp prints is as safe as what it draws")
+struct PrintedTextTests {
+    @Test("a --db path holding an escape sequence is printed with placeholders, never raw")
+    func escapeInPath() throws {
+        let scratch = Scratch()
+        let path = scratch.path + "/x\u{1B}]0;PWNED\u{07}/y.sqlite"
+        let result = try Binary.run(["export", "json", "--db", path])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("\u{1B}"))
+        #expect(result.stderr.contains("␛]0;PWNED␇"))
+    }
+
+    @Test("an unknown argument holding an escape sequence is quoted safely")
+    func escapeInArgument() throws {
+        let result = try Binary.run(["--bogus\u{1B}[2J"])
+        #expect(result.status == 64)
+        #expect(!result.stderr.contains("\u{1B}"))
+    }
+
+    @Test("export never turns an empty file into a store")
+    func emptyFile() throws {
+        let scratch = Scratch()
+        FileManager.default.createFile(atPath: scratch.store, contents: Data())
+        let result = try Binary.run(["export", "json", "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is empty, not a SpeakUp store"))
+        #expect(FileManager.default.contents(atPath: scratch.store) == Data())
+    }
+}

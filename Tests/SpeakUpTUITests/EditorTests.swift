@@ -92,6 +92,25 @@ struct EditorTests {
         #expect(canvas.cursor != nil)
     }
 
+    @Test("End on a line broken inside a word goes after its last character, so typing continues the word")
+    func endInsideWord() {
+        var editor = editor(String(repeating: "b", count: 25), width: 10, rows: 5)
+        _ = editor.handle(.home)
+        _ = editor.handle(.up)   // to the second screen line
+        _ = editor.handle(.end)
+        _ = editor.handle(.character("Z"))
+        #expect(editor.text == String(repeating: "b", count: 20) + "Z" + "bbbbb")
+    }
+
+    @Test("End on a line broken after a space stays before the space")
+    func endAtSpace() {
+        var editor = editor("aaaa bbbb cccc", width: 10, rows: 5)
+        _ = editor.handle(.up)
+        _ = editor.handle(.end)
+        _ = editor.handle(.character("Z"))
+        #expect(editor.text == "aaaa bbbbZ cccc")
+    }
+
     @Test("the limit holds for typing and pasting, and what fits is kept")
     func limit() {
         var editor = TextEditor(limit: 5)

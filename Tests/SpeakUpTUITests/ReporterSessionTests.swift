@@ -147,6 +147,16 @@ struct ReporterSessionTests {
         #expect(try store.allReports().isEmpty)
     }
 
+    @Test("keys typed ahead of the save (a second Enter) cannot skip past the confirmation")
+    func typeaheadAfterSend() {
+        let store = MemoryStore()
+        let terminal = TestTerminal(batches: [Self.keys(way: 2) + [.enter, .enter]])
+        let outcome = ReporterSession(store: store, reporter: nil, clock: Self.clock).run(on: terminal)
+        #expect(outcome == .hungUp || { if case .submitted = outcome { true } else { false } }())
+        #expect(terminal.screen.contains("Your receipt code is"))
+        #expect(terminal.discarded == 1)
+    }
+
     @Test("a burst of keys is drawn once, not once a key")
     func burstDrawnOnce() {
         let terminal = TestTerminal(batches: [Array(repeating: Key.down, count: 50)])

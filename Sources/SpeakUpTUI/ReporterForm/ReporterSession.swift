@@ -39,7 +39,7 @@ public struct ReporterSession {
         var submitted: Report? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
-            for key in keys {
+            keys: for key in keys {
                 for effect in ReporterForm.update(&state, key) {
                     switch effect {
                     case .saveDraft(let draft):
@@ -48,7 +48,13 @@ public struct ReporterSession {
                         if let reporter { try? store.discardDraft(owner: reporter) }
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
-                        if let report = submit(draft, today: today, &state) { submitted = report }
+                        if let report = submit(draft, today: today, &state) {
+                            submitted = report
+                            // Keys typed before the answer (a second Enter) must not skip past
+                            // the confirmation or the receipt code.
+                            terminal.discardTypeahead()
+                            break keys
+                        }
                     case .finish:
                         return submitted.map(Outcome.submitted) ?? .left
                     }

@@ -13,6 +13,8 @@ public final class CursesTerminal: Terminal {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private let colours: Bool
+    /// A window change that arrived in the middle of a paste, delivered after it.
+    private var resizedDuringPaste = false
     private static let pasteStart = Int32(KEY_MAX) + 1
     private static let pasteEnd = Int32(KEY_MAX) + 2
 
@@ -69,6 +71,12 @@ public final class CursesTerminal: Terminal {
         TerminalRestore.write(TerminalRestore.bracketedPasteOn)
     }
 
+    /// Throws away keys typed ahead, e.g. a second Enter after "send", so they
+    /// cannot act on the screen that follows.
+    public func discardTypeahead() {
+        flushinp()
+    }
+
     /// Gives the terminal back as it was. Safe to call more than once.
     public func stop() {
         TerminalRestore.restore()
@@ -87,6 +95,10 @@ public final class CursesTerminal: Terminal {
         var keys = [first]
         wtimeout(window, 0)
         while keys.count < 4096, let key = readKey() { keys.append(key) }
+        if resizedDuringPaste {
+            resizedDuringPaste = false
+            keys.append(.resize(size))
+        }
         return KeySequences.droppingUnknownSequences(keys.compactMap { $0 })
     }
 
@@ -115,8 +127,16 @@ public final class CursesTerminal: Terminal {
             if result == speakup_key_code_yes() {
                 let code = Int32(value)
                 if code == CursesTerminal.pasteEnd { break }
-                // ncurses read a key sequence inside the paste; give back its bytes.
-                if let bytes = Self.sequence(forCode: code) { text.append(contentsOf: bytes.unicodeScalars) }
+                if code == speakup_key_resize() {
+                    resizedDuringPaste = true
+                    continue
+                }
+                // ncurses read a key sequence inside the paste: give back the bytes it was
+                // bound to, so the text is kept exactly as pasted.
+                if let bound = keybound(code, 0) {
+                    text.append(contentsOf: String(cString: bound).unicodeScalars)
+                    free(bound)
+                }
                 continue
             }
             if let scalar = Unicode.Scalar(UInt32(value)) { text.append(scalar) }
@@ -159,15 +179,6 @@ public final class CursesTerminal: Terminal {
         }
     }
 
-    private static func sequence(forCode code: Int32) -> String? {
-        switch code {
-        case speakup_key_up(): "\u{1B}[A"
-        case speakup_key_down(): "\u{1B}[B"
-        case speakup_key_right(): "\u{1B}[C"
-        case speakup_key_left(): "\u{1B}[D"
-        default: nil
-        }
-    }
 
     // MARK: Painting
 

@@ -22,8 +22,8 @@ enum KeySequences {
     }
 
     /// Removes escape sequences ncurses did not recognise, which arrive as Esc
-    /// followed at once by `[` or `O` and more. Left in, their Esc would go back
-    /// a step and the rest would be typed as text.
+    /// followed at once by `[` or `O` and more, and Alt chords (Esc and a key at
+    /// once). Left in, their Esc would go back a page and the rest would be typed.
     static func droppingUnknownSequences(_ keys: [Key]) -> [Key] {
         guard keys.count > 1, keys.contains(.escape) else { return keys }
         var result: [Key] = []
@@ -43,6 +43,12 @@ enum KeySequences {
                     let value = c.unicodeScalars.first?.value, (0x40...0x7E).contains(value) {
                     index += 1
                 }
+                continue
+            }
+            if key == .escape, index + 1 < keys.count, case .character = keys[index + 1] {
+                // Alt plus a key arrives as Esc and the key at once: the form has no
+                // Alt shortcuts, so neither goes back a page nor types a letter.
+                index += 2
                 continue
             }
             result.append(key)

@@ -10,6 +10,8 @@ public protocol Terminal: AnyObject {
     func nextKeys() -> [Key]?
     /// Shows the canvas.
     func draw(_ canvas: Canvas)
+    /// Throws away keys already typed but not yet read.
+    func discardTypeahead()
 }
 
 /// A terminal with no screen: it plays keys from a script and keeps every
@@ -38,6 +40,14 @@ public final class TestTerminal: Terminal {
     }
 
     public func draw(_ canvas: Canvas) { frames.append(canvas) }
+
+    /// Drops the next scripted batch, as typed-ahead keys would be.
+    public func discardTypeahead() {
+        discarded += 1
+    }
+
+    /// How many times typed-ahead keys were thrown away.
+    public private(set) var discarded = 0
 
     /// The screen as text after the last draw.
     public var screen: String { frames.last?.text ?? "" }

@@ -69,8 +69,10 @@ public struct EditorLayout: Sendable {
             if used + width > column { return index }
             used += width
         }
-        // At a soft break the end of this line is the start of the next: stay on this one.
+        // At a soft break after a space, the end of this line is before that space;
+        // inside a word, the end is the start of the next line, where typing continues the word.
         let softBreak = line + 1 < lines.count && lines[line + 1].lowerBound == range.upperBound
-        return softBreak && !range.isEmpty ? range.upperBound - 1 : range.upperBound
+        if softBreak, !range.isEmpty, characters[range.upperBound - 1] == " " { return range.upperBound - 1 }
+        return range.upperBound
     }
 }

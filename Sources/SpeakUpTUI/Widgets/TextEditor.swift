@@ -34,6 +34,10 @@ public struct TextEditor: Hashable, Sendable {
         var outcome = EditOutcome.edited
         var keepsGoal = false
         var layout: EditorLayout { EditorLayout(buffer.characters, width: viewport.columns) }
+        // A full editor refuses typing without laying the text out again, so a long
+        // unbracketed paste into it costs nothing per key.
+        if buffer.isFull, case .character = key { return .full }
+        if buffer.isFull, key == .enter { return .full }
         switch key {
         case .character(let character):
             if !buffer.insert(String(character)) { outcome = .full }
