@@ -1,9 +1,19 @@
 /// Something that happened to a case after it was submitted, appended and never edited.
 public struct CaseEvent: Hashable, Sendable {
     /// What kind of thing happened.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// The report was received and stored.
         case received
+        /// A handler has read it and taken it on.
+        case acknowledged
+        /// A handler wrote to the reporter (shown in follow-up).
+        case handlerMessage = "handler-message"
+        /// The reporter wrote back through follow-up.
+        case reporterMessage = "reporter-message"
+        /// The case was closed.
+        case closed
+        /// The reporter's answer to "Given your experience, would you speak up again?"
+        case speakUpAgain = "speak-up-again"
     }
 
     /// The case this belongs to.
@@ -11,13 +21,55 @@ public struct CaseEvent: Hashable, Sendable {
     /// Position in the case's own timeline, from 1.
     public var sequence: Int
     public var kind: Kind
-    /// When it happened (coarsened like the report for anonymous cases).
+    /// When it happened (coarsened to the day for anonymous cases).
     public var at: SubmissionTime
+    /// A message's words, or an answer; nil for events that carry none.
+    public var text: String?
 
-    public init(reference: CaseReference, sequence: Int, kind: Kind, at: SubmissionTime) {
+    public init(reference: CaseReference, sequence: Int, kind: Kind, at: SubmissionTime, text: String? = nil) {
         self.reference = reference
         self.sequence = sequence
         self.kind = kind
         self.at = at
+        self.text = text
+    }
+}
+
+/// The reporter's answer to "Given your experience, would you speak up again?"
+/// (the National Guardian's Office feedback question).
+public enum SpeakUpAgain: String, CaseIterable, Codable, Sendable {
+    case yes, no, maybe, dontKnow = "dont-know"
+
+    public var title: String {
+        switch self {
+        case .yes: "Yes"
+        case .no: "No"
+        case .maybe: "Maybe"
+        case .dontKnow: "I don't know"
+        }
+    }
+}
+
+/// Where a case stands, as its reporter sees it, worked out from its events.
+public enum CaseStatus: Hashable, Sendable {
+    case received, acknowledged, closed
+
+    public init(events: [CaseEvent]) {
+        if events.contains(where: { $0.kind == .closed }) {
+            self = .closed
+        } else if events.contains(where: { $0.kind == .acknowledged || $0.kind == .handlerMessage }) {
+            self = .acknowledged
+        } else {
+            self = .received
+        }
+    }
+
+    /// Plain words for the reporter.
+    public var sentence: String {
+        switch self {
+        case .received: "Received. It is waiting to be read by the person who will handle it."
+        case .acknowledged: "Being looked into. The person handling it has read your report."
+        case .closed: "Closed. The person who handled it has finished looking into it."
+        }
     }
 }

@@ -15,6 +15,13 @@ public protocol ReportStore: Sendable {
     /// (one slow hash and one lookup) whether or not the code is known.
     func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report?
 
+    /// The reports raised openly or confidentially by this person (their real uid), oldest first.
+    func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report]
+
+    /// Appends an event to a case's timeline (the store numbers it). Anonymous
+    /// cases keep only the day of `moment`.
+    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent
+
     /// Keeps a draft of an open or confidential report for its owner, replacing any earlier one.
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError)
 

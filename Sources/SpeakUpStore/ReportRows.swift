@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SpeakUpCore
 
@@ -35,12 +36,28 @@ enum ReportRows {
         error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("report.reference")
     }
 
-    /// Every report, or only the one with `reference`.
-    static func all(in db: Database, reference only: String? = nil) throws -> [Report] {
+    /// Appends an event with the next sequence number; call inside a transaction.
+    static func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date, in db: Database) throws -> CaseEvent {
+        guard let way = try String.fetchOne(db, sql: "SELECT way_of_raising FROM report WHERE reference = ?", arguments: [reference.text]),
+            let wayOfRaising = WayOfRaising(rawValue: way)
+        else {
+            throw StoreError(.missing, "There is no case \(reference) in this store.")
+        }
+        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
+        let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text)
+        try db.execute(
+            sql: "INSERT INTO case_event (reference, sequence, kind, at, text) VALUES (?, ?, ?, ?, ?)",
+            arguments: [reference.text, next, kind.rawValue, event.at.text, text])
+        return event
+    }
+
+    /// Every report, or only the one with `reference`, or only those raised by `uid`.
+    static func all(in db: Database, reference only: String? = nil, uid: UInt32? = nil) throws -> [Report] {
         var concerns: [String: [ConcernCategory]] = [:]
-        let filter = only == nil ? "" : " WHERE reference = ?"
-        let arguments: StatementArguments = only.map { [$0] } ?? []
-        for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern" + filter, arguments: arguments) {
+        let filter = only != nil ? " WHERE reference = ?" : uid != nil ? " WHERE reporter_uid = ?" : ""
+        let arguments: StatementArguments = only.map { [$0] } ?? uid.map { [Int64($0)] } ?? []
+        let concernFilter = uid == nil ? filter : " WHERE reference IN (SELECT reference FROM report WHERE reporter_uid = ?)"
+        for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern" + concernFilter, arguments: arguments) {
             let reference: String = row["reference"]
             concerns[reference, default: []].append(try decode(ConcernCategory.self, row["category"], "concern"))
         }
@@ -94,7 +111,7 @@ enum ReportRows {
             guard let at = SubmissionTime(text: atText) else { throw damaged("time", atText) }
             return CaseEvent(
                 reference: reference, sequence: row["sequence"],
-                kind: try decode(CaseEvent.Kind.self, row["kind"], "case event"), at: at)
+                kind: try decode(CaseEvent.Kind.self, row["kind"], "case event"), at: at, text: row["text"])
         }
     }
 

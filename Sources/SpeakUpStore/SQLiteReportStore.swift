@@ -123,6 +123,29 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    public func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report] {
+        do {
+            return try queue.read { db in try ReportRows.all(in: db, uid: reporter.uid) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var event: CaseEvent? = nil
+                try db.inTransaction(.immediate) {
+                    event = try ReportRows.appendEvent(to: reference, kind: kind, text: text, at: moment, in: db)
+                    return .commit
+                }
+                return event!
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-message")
+        }
+    }
+
     public func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
         guard draft.wayOfRaising != .anonymous else { return }  // never on disk before submit
         do {

@@ -8,6 +8,7 @@ enum StoreErrors {
         let activity = switch action {
         case "save": "saving your report"
         case "save-draft": "keeping a draft of your report"
+        case "save-message": "saving your message"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

@@ -93,6 +93,10 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-case-event-text") { db in
+            // Messages between handler and reporter, and the reporter's answers.
+            try db.execute(sql: "ALTER TABLE case_event ADD COLUMN text TEXT")
+        }
         return migrator
     }
 }

@@ -26,13 +26,7 @@ struct ReportCommand: ParsableCommand {
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
-        let wantsColour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let terminal: CursesTerminal
-        do {
-            terminal = try CursesTerminal.start(colour: wantsColour)
-        } catch {
-            throw Failure(error.sentence, code: 2)
-        }
+        let terminal = try TerminalSetup.start()
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock())
         let outcome = session.run(on: terminal)

@@ -17,6 +17,7 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
         defer { lock.unlock() }
         if let failure { throw failure }
         reports.append(report)
+        timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
         if let receipt { receipts[receipt] = report }
         if let reporter = report.reporter { drafts[reporter.uid] = nil }
         return report
@@ -24,7 +25,24 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
 
     func allReports() throws(StoreError) -> [Report] { lock.withLock { reports } }
 
-    func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent] { [] }
+    private var timeline: [CaseReference: [CaseEvent]] = [:]
+
+    func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent] { lock.withLock { timeline[reference] ?? [] } }
+
+    func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report] {
+        lock.withLock { reports.filter { $0.reporter == reporter } }
+    }
+
+    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+        lock.lock()
+        defer { lock.unlock() }
+        if let failure { throw failure }
+        guard let report = reports.first(where: { $0.reference == reference }) else { throw StoreError(.missing, "no case") }
+        let event = CaseEvent(reference: reference, sequence: (timeline[reference]?.count ?? 0) + 1, kind: kind,
+                              at: .recorded(for: report.wayOfRaising, at: moment), text: text)
+        timeline[reference, default: []].append(event)
+        return event
+    }
 
     func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? { lock.withLock { receipts[code] } }
 

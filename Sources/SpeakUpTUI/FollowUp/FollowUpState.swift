@@ -1,0 +1,55 @@
+import SpeakUpCore
+
+/// The follow-up screen as a value: finding a case (by receipt code, or from
+/// "my reports"), reading its timeline, replying, and answering the feedback question.
+public struct FollowUpState: Hashable, Sendable {
+    /// A case as the reporter may see it.
+    public struct Case: Hashable, Sendable {
+        public var report: Report
+        public var events: [CaseEvent]
+        public var status: CaseStatus { CaseStatus(events: events) }
+        /// True when the case is closed and the reporter has not yet answered the feedback question.
+        public var awaitsFeedback: Bool {
+            status == .closed && !events.contains { $0.kind == .speakUpAgain }
+        }
+
+        public init(report: Report, events: [CaseEvent]) {
+            self.report = report
+            self.events = events
+        }
+    }
+
+    public enum Phase: Hashable, Sendable {
+        /// An identified reporter's own reports, and a way to type a receipt code instead.
+        case choosing
+        case enteringCode
+        /// Waiting for the (deliberately slow) receipt check.
+        case checking
+        case viewing(Case)
+        case replying(Case)
+        case askingFeedback(Case)
+        case finished
+    }
+
+    public var size: Size
+    public var phase: Phase
+    public var notice: ReporterFormState.Notice? = nil
+    /// The reporter's own open and confidential reports (empty when anonymous or none).
+    public var myReports: [Report]
+    /// The highlight in "choosing": 0..<myReports.count, then the receipt option.
+    public var highlighted = 0
+    public var code = TextField(limit: 40)
+    public var reply = TextEditor(limit: ReportLimits.longText)
+    public var feedback = ChoiceList(SpeakUpAgain.allCases, allowsMany: false)
+    /// The first timeline line shown.
+    public var top = 0
+    /// Wrong codes in a row in this session; from the fifth, answers slow down.
+    public var failures = 0
+
+    public init(size: Size, myReports: [Report]) {
+        self.size = size
+        self.myReports = myReports
+        phase = myReports.isEmpty ? .enteringCode : .choosing
+        reply.resize(to: Size(columns: max(1, min(size.columns - 4, 96) - 4), rows: 5))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Glibc
+import Testing
+import SpeakUpCore
+
+/// The reporter journeys across runs of the real binary.
+@Suite("End to end: receipts, follow-up, drafts after a hang-up, and anonymity on disk")
+struct JourneyTests {
+    /// Files an anonymous report in tmux; returns the receipt code shown once.
+    static func fileAnonymous(store: String, account: String, location: String = "") throws -> String {
+        let tmux = try Tmux(["--db", store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Down", "Enter")
+        try tmux.waitFor("Who is the concern about?")
+        try tmux.press("Tab", "Tab", "Tab")
+        try tmux.waitFor("How senior is the person involved?")
+        try tmux.press("Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Space", "Enter")
+        try tmux.waitFor("When and where did it happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.type(location)
+        try tmux.press("Enter")
+        try tmux.waitFor("Was anyone harmed?")
+        try tmux.press("Enter", "Tab")
+        try tmux.waitFor("What happened?")
+        try tmux.type(account)
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let saved = try tmux.waitFor("Your receipt code is")
+        let receipt = try #require(saved.firstMatch(of: /Your receipt code is\s+(\d{4} \d{4} \d{4} \d{4})/)).output.1
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        return String(receipt)
+    }
+
+    @Test("an anonymous reporter comes back in a second run with the receipt, reads the case and replies")
+    func receiptFollowUp() throws {
+        let scratch = Scratch()
+        let receipt = try Self.fileAnonymous(store: scratch.store, account: "Mocked a patient's accent.")
+
+        let wrong = try Tmux(["follow-up", "--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try wrong.waitFor("Follow up an anonymous report")
+        try wrong.type("0000 0000 0000 0000")
+        try wrong.press("Enter")
+        try wrong.waitFor("No report matches that receipt code.")
+        try wrong.press("C-c")
+        #expect(try wrong.exitStatus() == 0)
+
+        let tmux = try Tmux(["follow-up", "--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("Type the 16-digit receipt code")
+        try tmux.type(receipt)
+        try tmux.press("Enter")
+        try tmux.waitFor("Status: Received.")
+        #expect(try tmux.screen().contains("You sent your report."))
+        try tmux.press("r")
+        try tmux.waitFor("Your reply")
+        try tmux.type("It happened again today.")
+        try tmux.press("Tab")
+        try tmux.waitFor("Your message is saved.")
+        try tmux.press("Escape")
+        #expect(try tmux.exitStatus() == 0)
+
+        let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
+        #expect(record.events.map(\.kind) == ["received", "reporter-message"])
+        #expect(record.events.last?.at.count == 10)  // the day only
+    }
+
+    @Test("SIGHUP mid-form keeps a confidential draft; the next start offers it, and it can be sent")
+    func hangUpThenResume() throws {
+        let scratch = Scratch()
+        do {
+            let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+            try tmux.waitFor("How would you like to raise this concern?")
+            try tmux.press("Down", "Enter")
+            try tmux.waitFor("Who is the concern about?")
+            try tmux.type("Mr Jones")
+            try tmux.press("Tab", "Tab", "Tab")
+            try tmux.waitFor("How senior is the person involved?")
+            try tmux.press("Down", "Enter")
+            try tmux.waitFor("What was it about?")
+            kill(try tmux.programPID(), SIGHUP)
+            #expect(try tmux.exitStatus() == 129)
+        }
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("Welcome back")
+        try tmux.press("r")
+        try tmux.waitFor("Your answers are as you left them.")
+        try tmux.press("Enter")  // way of raising, as before
+        try tmux.waitFor("[ Mr Jones")
+        try tmux.press("Tab", "Tab", "Tab")
+        try tmux.waitFor("(•) Support staff")
+        try tmux.press("Enter")
+        try tmux.waitFor("What was it about?")
+        try tmux.press("Space", "Enter")
+        try tmux.waitFor("When and where did it happen?")
+        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.waitFor("Was anyone harmed?")
+        try tmux.press("Enter", "Tab")
+        try tmux.waitFor("What happened?")
+        try tmux.type("Kept me waiting on purpose.")
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("About you")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Your professional group")
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        try tmux.waitFor("Your case reference is")
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
+        #expect(record.subjectName == "Mr Jones" && record.subjectSeniority == .staff)
+
+        // Sent: no draft is offered next time.
+        let next = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try next.waitFor("How would you like to raise this concern?")
+        #expect(try !next.screen().contains("Welcome back"))
+    }
+
+    @Test("an anonymous report's bytes on disk hold no user name, uid, tty, host name or exact minute")
+    func anonymityOnDisk() throws {
+        let scratch = Scratch()
+        let before = Date()
+        _ = try Self.fileAnonymous(store: scratch.store, account: "Ignored a call bell for an hour.", location: "Ward 3")
+        let after = Date()
+        var bytes = Data()
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            bytes += (try? Data(contentsOf: URL(fileURLWithPath: scratch.store + suffix))) ?? Data()
+        }
+        #expect(bytes.range(of: Data("Ignored a call bell".utf8)) != nil)  // the report is there
+        let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        var forbidden = [user, String(cString: host), "uid", "/dev/pts"]
+        // Every minute the submission could have happened in, in the two forms SpeakUp writes times.
+        var minute = before.addingTimeInterval(-60)
+        while minute <= after.addingTimeInterval(60) {
+            let iso = minute.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+            forbidden.append(String(iso.prefix(16)))             // 2026-11-27T08:21
+            forbidden.append(String(iso.dropFirst(11).prefix(5)))  // 08:21
+            minute += 60
+        }
+        for word in forbidden where !word.isEmpty && word != "uid" {
+            #expect(bytes.range(of: Data(word.utf8)) == nil, "found \(word.debugDescription) in the store's bytes")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import SpeakUpCore
+@testable import SpeakUpTUI
+
+@Suite("Follow-up: finding a case, reading it, replying, and the feedback question")
+struct FollowUpTests {
+    static let clock = FixedClock(Date(timeIntervalSince1970: 1_795_770_106))
+    static let person = Reporter(userName: "asha", uid: 1001)
+
+    static func report(_ way: WayOfRaising) -> Report {
+        Report(reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive],
+               subject: Subject(name: nil, role: "", seniority: .manager), location: "Ward 7",
+               account: "He shouted.", reporter: person, submitted: .recorded(for: way, at: clock.now()))
+    }
+
+    static func typing(_ text: String) -> [Key] { text.map(Key.character) }
+
+    @Test("a badly typed code is refused before any lookup, with an example")
+    func malformedCode() {
+        var state = FollowUpState(size: .minimum, myReports: [])
+        #expect(state.phase == .enteringCode)
+        for key in Self.typing("1234 5678") { _ = FollowUp.update(&state, key) }
+        #expect(FollowUp.update(&state, .enter).isEmpty)
+        #expect(state.notice?.text.contains("16 digits") == true)
+    }
+
+    @Test("wrong and unknown codes get the same words; from the fifth in a row, answers slow down")
+    func wrongCodes() {
+        var state = FollowUpState(size: .minimum, myReports: [])
+        for _ in 0..<6 {
+            for key in Self.typing("1111222233334444") { _ = FollowUp.update(&state, key) }
+            #expect(FollowUp.update(&state, .enter) == [.lookUp(ReceiptCode(typed: "1111222233334444")!)])
+            FollowUp.notFound(&state)
+            #expect(state.notice?.text == "No report matches that receipt code. Please check the digits and try again.")
+            #expect(state.code.text.isEmpty)
+        }
+        #expect(state.failures == 6)
+        #expect(FollowUp.delay(afterFailures: 4) == 0)
+        #expect(FollowUp.delay(afterFailures: 5) == 2)
+        #expect(FollowUp.delay(afterFailures: 6) == 4)
+        #expect(FollowUp.delay(afterFailures: 50) == 30)
+    }
+
+    @Test("an anonymous reporter finds the case with the receipt, reads it, and replies")
+    func receiptJourney() throws {
+        let store = MemoryStore()
+        let code = ReceiptCode.random()
+        let report = try store.submit(Self.report(.anonymous), receipt: code)
+        _ = try store.appendEvent(to: report.reference, kind: .handlerMessage, text: "Thank you. Can you tell me which shift?", at: Self.clock.now())
+        let paused = Pauses()
+        let keys: [Key] = Self.typing(code.description) + [.enter, .character("r"), .paste("The night shift."), .tab]
+        let terminal = TestTerminal(keys: keys)
+        FollowUpSession(store: store, reporter: nil, clock: Self.clock, pause: { seconds in paused.record(seconds) })
+            .run(on: terminal)
+        #expect(terminal.frames.contains { $0.text.contains("Can you tell me which shift?") })
+        #expect(terminal.screen.contains("Your message is saved."))
+        let events = try store.events(for: report.reference)
+        #expect(events.map(\.kind) == [.received, .handlerMessage, .reporterMessage])
+        #expect(events.last?.text == "The night shift.")
+        #expect(events.last?.at == .day("2026-11-27"))  // anonymous: the day only
+        #expect(paused.all == [0])
+    }
+
+    @Test("an identified reporter picks from their own reports, and sees nobody else's")
+    func myReports() throws {
+        let store = MemoryStore()
+        let mine = try store.submit(Self.report(.confidential), receipt: nil)
+        var someoneElse = Self.report(.open)
+        someoneElse.reporter = Reporter(userName: "ben", uid: 1002)
+        _ = try store.submit(someoneElse, receipt: nil)
+        let terminal = TestTerminal(keys: [.enter])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
+        #expect(terminal.frames.first?.text.contains(mine.reference.text) == true)
+        #expect(terminal.frames.first?.text.contains(someoneElse.reference.text) == false)
+        #expect(terminal.screen.contains("Case \(mine.reference)"))
+        #expect(terminal.screen.contains("Status: Received."))
+    }
+
+    @Test("a closed case asks once whether they would speak up again, and stores the answer")
+    func feedback() throws {
+        let store = MemoryStore()
+        let report = try store.submit(Self.report(.confidential), receipt: nil)
+        _ = try store.appendEvent(to: report.reference, kind: .closed, text: "We spoke with the manager.", at: Self.clock.now())
+        let terminal = TestTerminal(keys: [.enter, .down, .down, .enter])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
+        #expect(terminal.frames.contains { $0.text.contains("Given your experience, would you speak up again?") })
+        let answer = try #require(try store.events(for: report.reference).last)
+        #expect(answer.kind == .speakUpAgain && answer.text == SpeakUpAgain.maybe.rawValue)
+        #expect(terminal.screen.contains("Thank you. Your answer is saved"))
+
+        let again = TestTerminal(keys: [.enter])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: again)
+        #expect(!again.screen.contains("would you speak up again?"))  // asked once
+    }
+
+    @Test("a reply that cannot be saved keeps the words and says so")
+    func replyFails() throws {
+        let store = MemoryStore()
+        let report = try store.submit(Self.report(.confidential), receipt: nil)
+        #expect(try store.reports(raisedBy: Self.person) == [report])
+        store.failure = StoreError(.diskFull, "The disk holding the store is full.")
+        let retry = TestTerminal(batches: [[.enter], [.character("r"), .paste("Still worried."), .tab]])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: retry)
+        #expect(retry.screen.contains("The disk holding the store is full."))
+        #expect(retry.screen.contains("Still worried."))
+    }
+}
+
+/// Pauses asked for by a session, recorded safely from any thread.
+final class Pauses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds: [Double] = []
+    func record(_ value: Double) { lock.withLock { seconds.append(value) } }
+    var all: [Double] { lock.withLock { seconds } }
+}
