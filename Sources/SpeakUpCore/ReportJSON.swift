@@ -92,6 +92,16 @@ public enum ReportJSON {
         public var sequence: Int
         public var kind: String
         public var at: String
+        /// A message's words or an answer (version 2); null otherwise.
+        public var text: String?
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sequence, forKey: .sequence)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(at, forKey: .at)
+            try container.encode(text, forKey: .text)
+        }
     }
 
     public static let formatVersion = 2
@@ -108,7 +118,7 @@ public enum ReportJSON {
             account: report.account,
             reporter: report.reporter.map { ReporterRecord(user: $0.userName, uid: $0.uid) },
             submitted: report.submitted.text,
-            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text) },
+            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text, text: $0.text) },
             subjectName: report.subject.name,
             subjectRole: report.subject.role,
             occurredOn: report.occurred?.day,

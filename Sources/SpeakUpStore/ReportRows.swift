@@ -4,7 +4,8 @@ import SpeakUpCore
 
 /// How a report and its case events are laid out in rows.
 enum ReportRows {
-    static func insert(_ report: Report, into db: Database) throws {
+    /// Inserts a report and its timeline (by default, one "received" event).
+    static func insert(_ report: Report, events: [CaseEvent]? = nil, into db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
@@ -27,9 +28,12 @@ enum ReportRows {
                 sql: "INSERT INTO report_concern (reference, category) VALUES (?, ?)",
                 arguments: [report.reference.text, concern.rawValue])
         }
-        try db.execute(
-            sql: "INSERT INTO case_event (reference, sequence, kind, at) VALUES (?, 1, ?, ?)",
-            arguments: [report.reference.text, CaseEvent.Kind.received.rawValue, report.submitted.text])
+        let timeline = events ?? [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
+        for event in timeline {
+            try db.execute(
+                sql: "INSERT INTO case_event (reference, sequence, kind, at, text) VALUES (?, ?, ?, ?, ?)",
+                arguments: [report.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text])
+        }
     }
 
     static func isReferenceCollision(_ error: DatabaseError) -> Bool {

@@ -109,6 +109,26 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// Adds reports received by other channels, with their timelines, all in one
+    /// transaction: either every one is stored or none is. A reference already in
+    /// the store is refused, never overwritten.
+    public func importReports(_ items: [(Report, [CaseEvent])]) throws(StoreError) {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for (report, _) in items
+                    where try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE reference = ?", arguments: [report.reference.text]) == true {
+                        throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
+                    }
+                    for (report, events) in items { try ReportRows.insert(report, events: events, into: db) }
+                    return .commit
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "import")
+        }
+    }
+
     public func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? {
         let hash = try hasher().hash(code)
         do {

@@ -9,6 +9,7 @@ enum StoreErrors {
         case "save": "saving your report"
         case "save-draft": "keeping a draft of your report"
         case "save-message": "saving your message"
+        case "import": "importing reports (nothing was imported)"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SpeakUpCore
+import SpeakUpStore
+
+/// `speakup import FILE`: concerns received by phone, letter or in person.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add reports from a JSON file in the export format (one report or an array), all or nothing.",
+        discussion: "Every record is checked first. If any is wrong, each problem is listed with its line and nothing is imported."
+    )
+
+    @Argument(help: ArgumentHelp("The JSON file to import.", valueName: "file"))
+    var file: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        do {
+            try importFile()
+        } catch {
+            error.exit()
+        }
+    }
+
+    private func importFile() throws(Failure) {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
+        }
+        let records = try ImportFile.records(in: bytes, named: file)
+        let today = CalendarDay(Date(), in: .current)
+        let problems = ReportImport.problems(records, today: today)
+        if !problems.isEmpty {
+            let lines = ImportFile.lines(for: problems, in: bytes, named: file)
+            throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")
+        }
+        let (store, _) = try storeOptions.open()
+        do {
+            try store.importReports(records.map(ReportImport.report(from:)))
+        } catch {
+            throw Failure(error.sentence)
+        }
+        Diagnostics.say("Imported \(records.count) report\(records.count == 1 ? "" : "s") into \(store.path).")
+    }
+}

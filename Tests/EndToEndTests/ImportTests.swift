@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import SpeakUpCore
+
+@Suite("End to end: speakup import, all or nothing, with line numbers")
+struct ImportTests {
+    static let good = """
+        [
+          {
+            "format_version": 2,
+            "reference": "SU-7KQ4-M2XD",
+            "way_of_raising": "confidential",
+            "concerns": ["unsafe-practice"],
+            "subject_seniority": "senior-clinician",
+            "subject_name": "Dr Smith",
+            "location": "Ward 7",
+            "account": "Told by phone: left a patient without pain relief \\u001b[2J.",
+            "reporter": null,
+            "reporter_details": {"name": "Asha Patel", "contact": "ext 4321", "professional_group": "nursing"},
+            "submitted": "2026-11-20T10:00:00Z",
+            "occurred_on": "2026-11-19",
+            "events": []
+          },
+          {
+            "format_version": 1,
+            "reference": "SU-8ABC-DEFG",
+            "way_of_raising": "anonymous",
+            "concerns": ["rude-or-aggressive"],
+            "subject_seniority": "unknown",
+            "location": "",
+            "account": "A letter: rude to a visitor.",
+            "reporter": null,
+            "submitted": "2026-11-21",
+            "events": [{"sequence": 1, "kind": "received", "at": "2026-11-21"}]
+          }
+        ]
+        """
+
+    static func write(_ text: String, in scratch: Scratch, name: String = "in.json") -> String {
+        let path = scratch.path + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    @Test("a valid file imports every record, and export gives them back")
+    func imports() throws {
+        let scratch = Scratch()
+        let file = Self.write(Self.good, in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Imported 2 reports"))
+        let records = try ReportInTmuxTests.export(scratch.store)
+        #expect(records.map(\.reference).sorted() == ["SU-7KQ4-M2XD", "SU-8ABC-DEFG"])
+        let phoned = try #require(records.first { $0.reference == "SU-7KQ4-M2XD" })
+        #expect(phoned.account == "Told by phone: left a patient without pain relief \u{1B}[2J.")
+        #expect(phoned.events.map(\.kind) == ["received"])
+        #expect(phoned.reporterDetails?.name == "Asha Patel")
+
+        // Importing again changes nothing: the references are taken.
+        let again = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already has a report"))
+        #expect(try ReportInTmuxTests.export(scratch.store).count == 2)
+    }
+
+    @Test("one bad record stops the whole file, and every problem is named with its line")
+    func allOrNothing() throws {
+        let scratch = Scratch()
+        let bad = Self.good
+            .replacingOccurrences(of: "\"submitted\": \"2026-11-21\"", with: "\"submitted\": \"2026-11-21T09:13:00Z\"")
+            .replacingOccurrences(of: "\"occurred_on\": \"2026-11-19\"", with: "\"occurred_on\": \"1947-12-31\"")
+            .replacingOccurrences(of: "\"reference\": \"SU-8ABC-DEFG\"", with: "\"reference\": \"SU-7KQ4-M2XD\"")
+        let file = Self.write(bad, in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):14: record 1: 1947-12-31 is before 1948."))
+        #expect(result.stderr.contains("\(file):19: record 2: The reference SU-7KQ4-M2XD is used twice"))
+        #expect(result.stderr.contains("\(file):26: record 2: An anonymous report keeps only the day"))
+        #expect(result.stderr.contains("Nothing was imported"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.store))
+    }
+
+    @Test("an unknown category is named with its line and the value")
+    func unknownCategory() throws {
+        let scratch = Scratch()
+        let file = Self.write(Self.good.replacingOccurrences(of: "[\"unsafe-practice\"]", with: "[\"unsafe\"]"), in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):6: record 1: concerns: \"unsafe\" is not a value SpeakUp knows."))
+    }
+
+    @Test("invalid UTF-8 is refused with the line of the first bad byte")
+    func invalidUTF8() throws {
+        let scratch = Scratch()
+        var bytes = Data(Self.good.utf8)
+        bytes.replaceSubrange(bytes.range(of: Data("Ward 7".utf8))!, with: Data([0x57, 0xFF, 0xFE]))
+        let file = scratch.path + "/latin.json"
+        FileManager.default.createFile(atPath: file, contents: bytes)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):9: this is not UTF-8 text (byte 0xff)"))
+    }
+
+    @Test("broken JSON is refused with the line where it breaks")
+    func brokenJSON() throws {
+        let scratch = Scratch()
+        let file = Self.write(Self.good.replacingOccurrences(of: "\"location\": \"Ward 7\",", with: "\"location\": \"Ward 7\""), in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):10: this is not valid JSON here"))
+    }
+
+    @Test("an anonymous record that names a reporter is refused")
+    func anonymousWithReporter() throws {
+        let scratch = Scratch()
+        let text = Self.good.replacingOccurrences(
+            of: "\"account\": \"A letter: rude to a visitor.\",\n    \"reporter\": null,",
+            with: "\"account\": \"A letter: rude to a visitor.\",\n    \"reporter\": {\"user\": \"asha\", \"uid\": 1001},")
+        let file = Self.write(text, in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("record 2: An anonymous report cannot name its reporter"))
+    }
+
+    @Test("a single report, not in an array, imports too; a missing file gets a sentence")
+    func singleAndMissing() throws {
+        let scratch = Scratch()
+        let one = """
+            {"reference": "SU-9XYZ-0123", "format_version": 2, "way_of_raising": "open", "concerns": ["other"],
+             "subject_seniority": "board", "location": "", "account": "In person.", "reporter": null,
+             "submitted": "2026-11-22T12:00:00Z", "events": []}
+            """
+        let result = try Binary.run(["import", Self.write(one, in: scratch), "--db", scratch.store])
+        #expect(result.status == 0, "\(result.stderr)")
+        let missing = try Binary.run(["import", scratch.path + "/nope.json", "--db", scratch.store])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read"))
+    }
+}
