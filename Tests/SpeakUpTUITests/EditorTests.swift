@@ -111,6 +111,26 @@ struct EditorTests {
         #expect(editor.text == "aaaa bbbbZ cccc")
     }
 
+    @Test("Ctrl-Left and Ctrl-Right move a word at a time, across line ends")
+    func wordMovement() {
+        var editor = editor("one two\nthree", width: 20)
+        _ = editor.handle(.wordLeft)
+        #expect(editor.buffer.cursor == 8)   // start of "three"
+        _ = editor.handle(.wordLeft)
+        #expect(editor.buffer.cursor == 4)   // start of "two"
+        _ = editor.handle(.wordLeft); _ = editor.handle(.wordLeft)
+        #expect(editor.buffer.cursor == 0)
+        _ = editor.handle(.wordRight)
+        #expect(editor.buffer.cursor == 3)   // end of "one"
+        _ = editor.handle(.wordRight)
+        #expect(editor.buffer.cursor == 7)   // end of "two"
+    }
+
+    @Test("Alt-b and Alt-f arrive as Esc and a letter, and move by words")
+    func altWords() {
+        #expect(KeySequences.droppingUnknownSequences([.escape, .character("b"), .escape, .character("f")]) == [.wordLeft, .wordRight])
+    }
+
     @Test("the limit holds for typing and pasting, and what fits is kept")
     func limit() {
         var editor = TextEditor(limit: 5)

@@ -68,7 +68,7 @@ enum ReporterFormKeys {
         case .impact:
             lines.append("Choose the harm to patients as you see it; \"Not sure\" is fine. The impact on staff is optional.")
         case .account, .witnesses:
-            lines.append("Write as much or as little as you like. Arrows, Home, End, PgUp and PgDn move; Backspace and Delete edit.")
+            lines.append("Write as much or as little as you like. Arrows, Home, End, PgUp and PgDn move, Ctrl-arrows by words; Backspace and Delete edit.")
             lines.append("Press Tab when you have finished; Enter starts a new line.")
         case .outcome:
             lines.append("\"Hold my report\" keeps it sealed until someone else reports the same person, so you are not the only one.")

@@ -173,6 +173,8 @@ public final class CursesTerminal: Terminal {
         case speakup_key_dc(): return .delete
         case speakup_key_enter(): return .enter
         case speakup_key_btab(): return .backTab
+        case KeySequences.wordLeftCode: return .wordLeft
+        case KeySequences.wordRightCode: return .wordRight
         default:
             for number in 1...12 where code == speakup_key_f(Int32(number)) { return .function(number) }
             return nil

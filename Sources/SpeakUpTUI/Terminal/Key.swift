@@ -6,6 +6,8 @@ public enum Key: Hashable, Sendable {
     case paste(String)
     case enter, tab, backTab, backspace, delete, escape
     case up, down, left, right, home, end, pageUp, pageDown
+    /// Ctrl-Left / Ctrl-Right (or Alt-b / Alt-f): a word at a time.
+    case wordLeft, wordRight
     /// A function key, F1 to F12.
     case function(Int)
     /// Ctrl plus a letter, e.g. `.control("c")`.

@@ -18,8 +18,14 @@ enum KeySequences {
             ("\(esc)[5~", speakup_key_ppage()), ("\(esc)[6~", speakup_key_npage()),
             ("\(esc)[Z", speakup_key_btab()),
             ("\(esc)OP", speakup_key_f(1)), ("\(esc)[11~", speakup_key_f(1)),
+            ("\(esc)[1;5D", wordLeftCode), ("\(esc)[5D", wordLeftCode), ("\(esc)Od", wordLeftCode), ("\(esc)[1;3D", wordLeftCode),
+            ("\(esc)[1;5C", wordRightCode), ("\(esc)[5C", wordRightCode), ("\(esc)Oc", wordRightCode), ("\(esc)[1;3C", wordRightCode),
         ]
     }
+
+    /// Codes of our own for Ctrl-Left and Ctrl-Right, above ncurses' own and the paste markers.
+    static let wordLeftCode = Int32(KEY_MAX) + 3
+    static let wordRightCode = Int32(KEY_MAX) + 4
 
     /// Removes escape sequences ncurses did not recognise, which arrive as Esc
     /// followed at once by `[` or `O` and more, and Alt chords (Esc and a key at
@@ -45,9 +51,11 @@ enum KeySequences {
                 }
                 continue
             }
-            if key == .escape, index + 1 < keys.count, case .character = keys[index + 1] {
-                // Alt plus a key arrives as Esc and the key at once: the form has no
-                // Alt shortcuts, so neither goes back a page nor types a letter.
+            if key == .escape, index + 1 < keys.count, case .character(let letter) = keys[index + 1] {
+                // Alt plus a key arrives as Esc and the key at once. Alt-b and Alt-f move
+                // by words (as in shells); other Alt chords neither go back nor type.
+                if letter == "b" { result.append(.wordLeft) }
+                if letter == "f" { result.append(.wordRight) }
                 index += 2
                 continue
             }

@@ -74,6 +74,22 @@ public struct TextBuffer: Hashable, Sendable {
         characters.remove(at: cursor)
     }
 
+    /// The start of the word before the cursor (skipping spaces and line ends first).
+    public var previousWordStart: Int {
+        var index = cursor
+        while index > 0, characters[index - 1].isWhitespace { index -= 1 }
+        while index > 0, !characters[index - 1].isWhitespace { index -= 1 }
+        return index
+    }
+
+    /// The end of the word after the cursor (skipping spaces and line ends first).
+    public var nextWordEnd: Int {
+        var index = cursor
+        while index < characters.count, characters[index].isWhitespace { index += 1 }
+        while index < characters.count, !characters[index].isWhitespace { index += 1 }
+        return index
+    }
+
     /// Moves the cursor to an index, clamped to the text.
     public mutating func moveCursor(to index: Int) {
         cursor = max(0, min(characters.count, index))

@@ -49,6 +49,8 @@ public struct TextEditor: Hashable, Sendable {
         case .delete: buffer.deleteForward()
         case .left: buffer.moveCursor(to: buffer.cursor - 1)
         case .right: buffer.moveCursor(to: buffer.cursor + 1)
+        case .wordLeft: buffer.moveCursor(to: buffer.previousWordStart)
+        case .wordRight: buffer.moveCursor(to: buffer.nextWordEnd)
         case .up, .down, .pageUp, .pageDown:
             let current = layout
             let here = current.position(of: buffer.cursor, in: buffer.characters)

@@ -23,6 +23,8 @@ public struct TextField: Hashable, Sendable {
         case .delete: buffer.deleteForward()
         case .left: buffer.moveCursor(to: buffer.cursor - 1)
         case .right: buffer.moveCursor(to: buffer.cursor + 1)
+        case .wordLeft: buffer.moveCursor(to: buffer.previousWordStart)
+        case .wordRight: buffer.moveCursor(to: buffer.nextWordEnd)
         case .home: buffer.moveCursor(to: 0)
         case .end: buffer.moveCursor(to: buffer.count)
         default: return .ignored
