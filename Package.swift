@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "speakup-bench",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "CPseudoTerminal",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "CPseudoTerminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

@@ -24,9 +24,12 @@ enum Bench {
         print("")
         let commits = try CommitBench(scratch: scratch, commits: options.commits).run()
         print("")
+        let journey = try JourneyBench(scratch: scratch).run()
+        print("")
         print("## Summary")
         print(startup)
         print(commits)
+        for line in journey { print(line) }
     }
 }
 

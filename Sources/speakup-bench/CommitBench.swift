@@ -10,11 +10,11 @@ struct CommitBench {
 
     static let account = String(repeating: "She raised her voice at the patient's daughter and walked off. ", count: 8)
 
-    static func report() -> Report {
+    static func report(way: WayOfRaising = .confidential) -> Report {
         Report(
-            reference: .random(), wayOfRaising: .confidential, concerns: [.rudeOrAggressive, .lackOfCompassion],
+            reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive, .lackOfCompassion],
             subject: Subject(name: nil, role: "", seniority: .seniorClinician), location: "Ward 7", account: account,
-            reporter: Reporter(userName: "asha", uid: 1001), submitted: .recorded(for: .confidential, at: Date()))
+            reporter: Reporter(userName: "asha", uid: 1001), submitted: .recorded(for: way, at: Date()))
     }
 
     func run() throws -> String {
@@ -25,7 +25,7 @@ struct CommitBench {
         var rawTimes = Sample()
         // Warm up both, then interleave blocks so drift in the machine hits both alike.
         for _ in 0..<20 {
-            _ = try store.submit(Self.report())
+            _ = try store.submit(Self.report(), receipt: nil)
             try raw.insert(payload)
         }
         let block = 50
@@ -35,7 +35,7 @@ struct CommitBench {
             for _ in 0..<count {
                 let report = Self.report()
                 let start = now()
-                _ = try store.submit(report)
+                _ = try store.submit(report, receipt: nil)
                 storeTimes.add(now() - start)
             }
             for _ in 0..<count {

@@ -24,7 +24,7 @@ public enum FollowUpView {
             }
             _ = ReporterFormFieldViews.choiceRow("", "I have a receipt code for an anonymous report",
                 highlighted: state.highlighted == state.myReports.count, row: row + 1, left: layout.left, width: layout.width, into: &canvas)
-            hints = [("↑↓", "choose"), ("Enter", "open"), ("Esc", "leave")]
+            hints = [("↑↓", "choose"), ("Enter", "open"), ("Esc", "finish")]
         case .enteringCode, .checking:
             let row = ReporterFormView.heading(
                 "Follow up an anonymous report",
@@ -43,7 +43,7 @@ public enum FollowUpView {
             }
         case .viewing(let found), .askingFeedback(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 1, layout, into: &canvas)
-            hints = [("R", "write a reply"), ("↑↓", "scroll"), ("Esc", "leave")]
+            hints = [("R", "write a reply"), ("↑↓", "scroll"), ("Esc", "finish")]
             if case .askingFeedback = state.phase {
                 renderFeedback(state, layout, into: &canvas)
                 hints = [("↑↓", "choose"), ("Enter", "answer"), ("Esc", "not now")]
