@@ -22,6 +22,12 @@ public protocol ReportStore: Sendable {
     /// cases keep only the day of `moment`.
     func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent
 
+    /// Wrong receipt codes typed in a row at this terminal (forgotten after 15 quiet minutes).
+    func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int
+
+    /// Counts one more wrong receipt code at this terminal.
+    func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError)
+
     /// Keeps a draft of an open or confidential report for its owner, replacing any earlier one.
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError)
 

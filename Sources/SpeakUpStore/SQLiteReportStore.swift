@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Synchronization
@@ -164,6 +165,46 @@ public final class SQLiteReportStore: ReportStore {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-message")
         }
+    }
+
+    public func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int {
+        let key = try terminalKey(terminal)
+        do {
+            return try queue.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_failure FROM receipt_attempt WHERE terminal = ?", arguments: [key])
+                else { return 0 }
+                return Self.isRecent(row["last_failure"], moment) ? row["failures"] : 0
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError) {
+        let key = try terminalKey(terminal)
+        let earlier = try receiptFailures(terminal: terminal, at: moment)
+        do {
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO receipt_attempt (terminal, failures, last_failure) VALUES (?, ?, ?)",
+                    arguments: [key, earlier + 1, SubmissionTime.instant(moment).text])
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-attempt")
+        }
+    }
+
+    /// How long wrong codes are remembered.
+    static let attemptMemory: TimeInterval = 15 * 60
+
+    private static func isRecent(_ text: String, _ moment: Date) -> Bool {
+        guard case .instant(let last)? = SubmissionTime(text: text) else { return false }
+        return moment.timeIntervalSince(last) < attemptMemory
+    }
+
+    /// A terminal's name, hashed with the store's salt so the table names no tty.
+    private func terminalKey(_ terminal: String) throws(StoreError) -> Data {
+        Data(SHA256.hash(data: Array(terminal.utf8) + (try hasher().salt)))
     }
 
     public func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {

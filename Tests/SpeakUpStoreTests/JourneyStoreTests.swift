@@ -82,6 +82,18 @@ struct JourneyStoreTests {
         #expect(error?.kind == .missing)
     }
 
+    @Test("wrong receipt codes are counted per terminal, hashed, and forgotten after 15 quiet minutes")
+    func receiptAttempts() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        for _ in 0..<3 { try store.recordReceiptFailure(terminal: "/dev/pts/3", at: Reports.moment) }
+        #expect(try store.receiptFailures(terminal: "/dev/pts/3", at: Reports.moment.addingTimeInterval(60)) == 3)
+        #expect(try store.receiptFailures(terminal: "/dev/pts/4", at: Reports.moment) == 0)
+        #expect(try store.receiptFailures(terminal: "/dev/pts/3", at: Reports.moment.addingTimeInterval(16 * 60)) == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file())) + ((try? Data(contentsOf: URL(fileURLWithPath: folder.file() + "-wal"))) ?? Data())
+        #expect(bytes.range(of: Data("/dev/pts".utf8)) == nil)
+    }
+
     @Test("my reports are the open and confidential ones raised by my uid")
     func myReports() throws {
         let folder = TemporaryFolder()

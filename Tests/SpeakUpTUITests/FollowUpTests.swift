@@ -42,6 +42,21 @@ struct FollowUpTests {
         #expect(FollowUp.delay(afterFailures: 50) == 30)
     }
 
+    @Test("wrong codes count across runs at the same terminal: the sixth run's answer is slowed")
+    func wrongCodesAcrossRuns() throws {
+        let store = MemoryStore()
+        let paused = Pauses()
+        for _ in 0..<6 {
+            let terminal = TestTerminal(keys: Self.typing("9999888877776666") + [.enter])
+            FollowUpSession(store: store, reporter: nil, clock: Self.clock, terminalName: "/dev/pts/7", pause: { paused.record($0) })
+                .run(on: terminal)
+            #expect(terminal.screen.contains("No report matches that receipt code."))
+        }
+        #expect(paused.all == [0, 0, 0, 0, 0, 2])
+        #expect(try store.receiptFailures(terminal: "/dev/pts/7", at: Self.clock.now()) == 6)
+        #expect(try store.receiptFailures(terminal: "/dev/pts/8", at: Self.clock.now()) == 0)
+    }
+
     @Test("an anonymous reporter finds the case with the receipt, reads it, and replies")
     func receiptJourney() throws {
         let store = MemoryStore()

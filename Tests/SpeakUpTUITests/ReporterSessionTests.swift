@@ -55,6 +55,14 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     func discardDraft(owner: Reporter) throws(StoreError) { _ = lock.withLock { drafts.removeValue(forKey: owner.uid) } }
 
     var receiptCount: Int { lock.withLock { receipts.count } }
+
+    private var attempts: [String: Int] = [:]
+
+    func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int { lock.withLock { attempts[terminal] ?? 0 } }
+
+    func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError) {
+        lock.withLock { attempts[terminal, default: 0] += 1 }
+    }
 }
 
 @Suite("A whole session on a headless terminal")

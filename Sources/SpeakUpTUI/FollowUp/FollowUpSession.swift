@@ -8,9 +8,12 @@ public struct FollowUpSession {
     let clock: any Clock
     /// Waits before answering a receipt check (the slow-down after wrong codes); tests pass a no-op.
     let pause: @Sendable (Double) -> Void
+    /// The terminal's name (its tty), for counting wrong codes typed at it; nil when it has none.
+    let terminalName: String?
 
-    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock,
+    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock, terminalName: String? = nil,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
+        self.terminalName = terminalName
         self.store = store
         self.reporter = reporter
         self.clock = clock
@@ -29,12 +32,16 @@ public struct FollowUpSession {
                         return
                     case .lookUp(let code):
                         draw(state, on: terminal)  // "Checking the code…"
-                        pause(FollowUp.delay(afterFailures: state.failures))
+                        // Wrong codes count across runs at the same terminal, not only in this one.
+                        let earlier = terminalName.flatMap { try? store.receiptFailures(terminal: $0, at: clock.now()) } ?? 0
+                        pause(FollowUp.delay(afterFailures: max(state.failures, earlier)))
                         do {
                             if let report = try store.report(forReceipt: code) {
                                 FollowUp.found(&state, try load(report))
                             } else {
+                                if let terminalName { try? store.recordReceiptFailure(terminal: terminalName, at: clock.now()) }
                                 FollowUp.notFound(&state)
+                                state.failures = max(state.failures, earlier + 1)
                             }
                         } catch {
                             FollowUp.failed(&state, error.sentence, backTo: .enteringCode)
