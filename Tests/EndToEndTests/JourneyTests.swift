@@ -123,6 +123,42 @@ struct JourneyTests {
         #expect(try !next.screen().contains("Welcome back"))
     }
 
+    @Test("an open report keeps the reporter's login, name and contact, and says so on the confirmation")
+    func openReport() throws {
+        let scratch = Scratch()
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Enter")
+        try ReportInTmuxTests.quickAnswers(tmux)
+        try tmux.type("Refused to help a student.")
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Down", "Down", "Enter", "Enter")
+        try tmux.waitFor("About you")
+        try tmux.press("Home")
+        for _ in 0..<20 { try tmux.press("Delete") }
+        try tmux.type("Asha Patel")
+        try tmux.press("Enter")
+        try tmux.type("asha.patel@example.nhs.uk")
+        try tmux.press("Enter")
+        try tmux.waitFor("Your professional group")
+        try tmux.press("Down", "Down", "Enter")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let saved = try tmux.waitFor("You chose to raise it openly")
+        #expect(!saved.contains("receipt code"))
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
+        #expect(record.wayOfRaising == .open)
+        #expect(record.reporter?.uid == getuid())
+        #expect(record.reporterDetails?.name == "Asha Patel")
+        #expect(record.reporterDetails?.contact == "asha.patel@example.nhs.uk")
+        #expect(record.reporterDetails?.professionalGroup == .medical)
+        #expect(record.desiredOutcome == .formalLook)
+        #expect(record.submitted.count == 20)  // to the second
+    }
+
     @Test("an anonymous report's bytes on disk hold no user name, uid, tty, host name or exact minute")
     func anonymityOnDisk() throws {
         let scratch = Scratch()
