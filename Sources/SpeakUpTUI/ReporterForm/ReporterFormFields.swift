@@ -53,19 +53,20 @@ enum ReporterFormFields {
     }
 
     private static func handleList(_ key: Key, _ field: FormField, _ state: inout ReporterFormState) -> Outcome {
-        let atTop = isAtTop(field, state)
-        let atBottom = isAtBottom(field, state)
+        var copy = state
+        let (atTop, atBottom) = list(field, &copy) { ($0.isAtTop, $0.isAtBottom) } ?? (true, true)
         switch key {
         case .up where atTop: return .previous
         case .down where atBottom && !isOnlyField(field, state): return .next
         case .up, .down, .home, .end, .pageUp, .pageDown:
-            move(field, key, &state)
+            _ = list(field, &state) { $0.move(key) }
             return .handled
         case .character(" "), .character("x"):
-            toggleHighlighted(field, &state)
+            list(field, &state) { $0.toggleHighlighted() }
             return .handled
         case .enter:
-            if !allowsMany(field) { toggleHighlighted(field, &state) }
+            // Enter chooses in a single-choice list; in the ticking list it only goes on.
+            if field != .concerns { list(field, &state) { $0.toggleHighlighted() } }
             return .next
         default:
             return .handled
@@ -78,57 +79,23 @@ enum ReporterFormFields {
 
     // MARK: Per-field plumbing
 
-    private static func allowsMany(_ field: FormField) -> Bool { field == .concerns }
-
-    private static func isAtTop(_ field: FormField, _ state: ReporterFormState) -> Bool {
-        switch field {
-        case .way: state.ways.isAtTop
-        case .seniority: state.seniorities.isAtTop
-        case .concerns: state.concerns.isAtTop
-        case .when: state.when.isAtTop
-        case .harm: state.harm.isAtTop
-        case .outcome: state.outcome.isAtTop
-        case .professionalGroup: state.professionalGroup.isAtTop
-        default: true
+    /// Runs `body` on the list behind a list field (whatever its item type).
+    @discardableResult
+    private static func list<R>(_ field: FormField, _ state: inout ReporterFormState, _ body: (inout any ListControl) -> R) -> R? {
+        func on<L: ListControl>(_ list: inout L) -> R {
+            var control: any ListControl = list
+            defer { list = control as! L }
+            return body(&control)
         }
-    }
-
-    private static func isAtBottom(_ field: FormField, _ state: ReporterFormState) -> Bool {
         switch field {
-        case .way: state.ways.isAtBottom
-        case .seniority: state.seniorities.isAtBottom
-        case .concerns: state.concerns.isAtBottom
-        case .when: state.when.isAtBottom
-        case .harm: state.harm.isAtBottom
-        case .outcome: state.outcome.isAtBottom
-        case .professionalGroup: state.professionalGroup.isAtBottom
-        default: true
-        }
-    }
-
-    private static func move(_ field: FormField, _ key: Key, _ state: inout ReporterFormState) {
-        switch field {
-        case .way: _ = state.ways.move(key)
-        case .seniority: _ = state.seniorities.move(key)
-        case .concerns: _ = state.concerns.move(key)
-        case .when: _ = state.when.move(key)
-        case .harm: _ = state.harm.move(key)
-        case .outcome: _ = state.outcome.move(key)
-        case .professionalGroup: _ = state.professionalGroup.move(key)
-        default: break
-        }
-    }
-
-    private static func toggleHighlighted(_ field: FormField, _ state: inout ReporterFormState) {
-        switch field {
-        case .way: state.ways.toggleHighlighted()
-        case .seniority: state.seniorities.toggleHighlighted()
-        case .concerns: state.concerns.toggleHighlighted()
-        case .when: state.when.toggleHighlighted()
-        case .harm: state.harm.toggleHighlighted()
-        case .outcome: state.outcome.toggleHighlighted()
-        case .professionalGroup: state.professionalGroup.toggleHighlighted()
-        default: break
+        case .way: return on(&state.ways)
+        case .seniority: return on(&state.seniorities)
+        case .concerns: return on(&state.concerns)
+        case .when: return on(&state.when)
+        case .harm: return on(&state.harm)
+        case .outcome: return on(&state.outcome)
+        case .professionalGroup: return on(&state.professionalGroup)
+        default: return nil
         }
     }
 
@@ -204,3 +171,13 @@ extension ChoiceList {
         choose(items[index])
     }
 }
+
+/// What list fields share, whatever their items.
+protocol ListControl {
+    var isAtTop: Bool { get }
+    var isAtBottom: Bool { get }
+    mutating func move(_ key: Key) -> Bool
+    mutating func toggleHighlighted()
+}
+
+extension ChoiceList: ListControl {}
