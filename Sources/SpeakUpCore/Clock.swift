@@ -1,15 +1,34 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the current time comes from. Logic takes a clock instead of calling `Date()`.
 public protocol Clock: Sendable {
     /// The current moment.
     func now() -> Date
+    /// Today's date where the person at the terminal is.
+    func today() -> CalendarDay
 }
 
 /// The system's wall clock.
 public struct SystemClock: Clock {
     public init() {}
     public func now() -> Date { Date() }
+
+    /// The local date from the C library (the TZ variable, else /etc/localtime).
+    /// Foundation's `TimeZone.current` would load ICU's time-zone data first,
+    /// which measured about a fifth of SpeakUp's start-up.
+    public func today() -> CalendarDay {
+        var seconds = time(nil)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil,
+            let day = CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+        else {
+            return CalendarDay(now(), in: .gmt)
+        }
+        return day
+    }
 }
 
 /// A clock that shows a fixed moment until it is moved, for tests and benchmarks.
@@ -20,6 +39,9 @@ public final class FixedClock: Clock, @unchecked Sendable {
     public init(_ moment: Date) { self.moment = moment }
 
     public func now() -> Date { lock.withLock { moment } }
+
+    /// The day of the fixed moment, in UTC.
+    public func today() -> CalendarDay { CalendarDay(now(), in: .gmt) }
 
     /// Moves the clock forward.
     public func advance(by seconds: TimeInterval) { lock.withLock { moment += seconds } }

@@ -29,7 +29,7 @@ struct ImportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
         }
         let records = try ImportFile.records(in: bytes, named: file)
-        let today = CalendarDay(Date(), in: .current)
+        let today = SystemClock().today()
         let problems = ReportImport.problems(records, today: today)
         if !problems.isEmpty {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)

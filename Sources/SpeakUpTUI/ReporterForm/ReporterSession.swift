@@ -18,22 +18,20 @@ public struct ReporterSession {
     let reporter: Reporter?
     let reporterName: String
     let clock: any Clock
-    let timeZone: TimeZone
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
     ///     with open and confidential reports, and the owner of their drafts.
     ///   - reporterName: the name to offer on the "about you" page.
-    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, timeZone: TimeZone = .current) {
+    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock) {
         self.store = store
         self.reporter = reporter
         self.reporterName = reporterName
         self.clock = clock
-        self.timeZone = timeZone
     }
 
     public func run(on terminal: some Terminal) -> Outcome {
-        let today = CalendarDay(clock.now(), in: timeZone)
+        let today = clock.today()
         let resumable = reporter.flatMap { try? store.draft(owner: $0) }
         var state = ReporterFormState(size: terminal.size, today: today, reporterName: reporterName, resumable: resumable)
         var submitted: Report? = nil
