@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A calendar date without a time or a time zone, e.g. the day something happened.
 public struct CalendarDay: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
@@ -24,6 +27,21 @@ public struct CalendarDay: Hashable, Comparable, Codable, Sendable, CustomString
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day], from: moment)
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// The local day a moment falls on, from the C library (the TZ variable, else
+    /// /etc/localtime). Every day SpeakUp keeps for an anonymous report, and
+    /// "today" on the form, comes from here, so no two of them can disagree and
+    /// betray the hour.
+    public static func local(_ moment: Date) -> CalendarDay {
+        var seconds = time_t(moment.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil,
+            let day = CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+        else {
+            return CalendarDay(moment, in: .gmt)
+        }
+        return day
     }
 
     /// Reads `2026-11-20` (ISO) or `20/11/2026` (as written in the UK).

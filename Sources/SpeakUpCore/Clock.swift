@@ -19,16 +19,7 @@ public struct SystemClock: Clock {
     /// The local date from the C library (the TZ variable, else /etc/localtime).
     /// Foundation's `TimeZone.current` would load ICU's time-zone data first,
     /// which measured about a fifth of SpeakUp's start-up.
-    public func today() -> CalendarDay {
-        var seconds = time(nil)
-        var parts = tm()
-        guard localtime_r(&seconds, &parts) != nil,
-            let day = CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-        else {
-            return CalendarDay(now(), in: .gmt)
-        }
-        return day
-    }
+    public func today() -> CalendarDay { CalendarDay.local(now()) }
 }
 
 /// A clock that shows a fixed moment until it is moved, for tests and benchmarks.
@@ -40,8 +31,8 @@ public final class FixedClock: Clock, @unchecked Sendable {
 
     public func now() -> Date { lock.withLock { moment } }
 
-    /// The day of the fixed moment, in UTC.
-    public func today() -> CalendarDay { CalendarDay(now(), in: .gmt) }
+    /// The local day of the fixed moment.
+    public func today() -> CalendarDay { CalendarDay.local(now()) }
 
     /// Moves the clock forward.
     public func advance(by seconds: TimeInterval) { lock.withLock { moment += seconds } }

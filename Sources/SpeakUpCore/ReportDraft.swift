@@ -68,12 +68,12 @@ public struct ReportDraft: Hashable, Codable, Sendable {
         found += whenProblems(today: today)
         if harm == nil { found.append(.noHarm) }
         if staffImpact.count > ReportLimits.longText { found.append(.tooLong(.staffImpact)) }
-        if account.allSatisfy(\.isWhitespace) { found.append(.emptyAccount) }
+        if account.isBlank { found.append(.emptyAccount) }
         if account.count > ReportLimits.accountCharacters { found.append(.tooLong(.account)) }
         if witnesses.count > ReportLimits.longText { found.append(.tooLong(.witnesses)) }
         if desiredOutcome == nil { found.append(.noOutcome) }
         if !MatchingHold.monthChoices.contains(holdMonths) { found.append(.badHoldMonths) }
-        if wayOfRaising?.keepsIdentity == true && reporterName.allSatisfy(\.isWhitespace) { found.append(.noReporterName) }
+        if wayOfRaising?.keepsIdentity == true && reporterName.isBlank { found.append(.noReporterName) }
         return found
     }
 

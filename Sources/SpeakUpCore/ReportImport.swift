@@ -19,8 +19,12 @@ public enum ReportImport {
     }
 
     /// Every problem with the records, in file order; empty when all can be imported.
-    public static func problems(_ records: [ReportJSON.Record], today: CalendarDay) -> [Problem] {
+    /// - Parameter taken: references already in the store, which may not be reused.
+    public static func problems(_ records: [ReportJSON.Record], today: CalendarDay, taken: Set<String> = []) -> [Problem] {
         var found: [Problem] = []
+        if records.isEmpty {
+            return [Problem(record: 0, path: [], sentence: "The file holds no reports, so there is nothing to import.")]
+        }
         var seen: [String: Int] = [:]
         for (index, record) in records.enumerated() {
             func problem(_ path: [String], _ sentence: String) { found.append(Problem(record: index, path: path, sentence: sentence)) }
@@ -29,13 +33,19 @@ public enum ReportImport {
             }
             if CaseReference(record.reference)?.text != record.reference {
                 problem(["reference"], "\(record.reference.debugDescription) is not a case reference like SU-7KQ4-M2XD.")
+            } else if taken.contains(record.reference) {
+                problem(["reference"], "The store already has a report \(record.reference); it is never overwritten.")
             } else if let first = seen[record.reference] {
                 problem(["reference"], "The reference \(record.reference) is used twice (records \(first + 1) and \(index + 1)).")
             } else {
                 seen[record.reference] = index
             }
             if record.concerns.isEmpty { problem(["concerns"], "Each report needs at least one concern.") }
-            if record.account.allSatisfy(\.isWhitespace) { problem(["account"], "The account of what happened is empty.") }
+            if record.account.isBlank { problem(["account"], "The account of what happened is empty.") }
+            if let details = record.reporterDetails, details.name.isBlank {
+                problem(["reporter_details", "name"], "The reporter's name is empty; give it, or set reporter_details to null.")
+            }
+            if let day = record.holdUntil, day < CalendarDay.earliest { problem(["hold_until"], "\(day) is before 1948.") }
             for (key, text, limit) in [("account", record.account, ReportLimits.accountCharacters),
                                        ("location", record.location, ReportLimits.shortText),
                                        ("subject_name", record.subjectName ?? "", ReportLimits.shortText),
@@ -81,7 +91,12 @@ public enum ReportImport {
                 case nil: problem(path + ["at"], "\(event.at.debugDescription) is not a time or a day.")
                 case .instant where record.wayOfRaising == .anonymous:
                     problem(path + ["at"], "An anonymous case keeps only days, not times, for its events.")
-                default: break
+                case let time?:
+                    if let day = CalendarDay(typed: String(time.text.prefix(10))) { checkDay(day, path + ["at"], today, problem) }
+                }
+                if (event.kind == CaseEvent.Kind.handlerMessage.rawValue || event.kind == CaseEvent.Kind.reporterMessage.rawValue),
+                    (event.text ?? "").isBlank {
+                    problem(path + ["text"], "A message needs its words.")
                 }
             }
         }

@@ -9,7 +9,9 @@ public protocol ReportStore: Sendable {
     /// Returns the report as stored: if its reference was already taken, the
     /// store gives it a fresh one. When this returns, the report is on disk;
     /// when it throws, nothing of it was stored.
-    func submit(_ report: Report, receipt: ReceiptCode?) throws(StoreError) -> Report
+    /// `owner` is the person at the terminal: their draft goes in the same transaction,
+    /// even when the report itself, being anonymous, does not name them.
+    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?) throws(StoreError) -> Report
 
     /// The anonymous report a receipt code belongs to, or nil. Costs the same
     /// (one slow hash and one lookup) whether or not the code is known.
@@ -21,12 +23,6 @@ public protocol ReportStore: Sendable {
     /// Appends an event to a case's timeline (the store numbers it). Anonymous
     /// cases keep only the day of `moment`.
     func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent
-
-    /// Wrong receipt codes typed in a row at this terminal (forgotten after 15 quiet minutes).
-    func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int
-
-    /// Counts one more wrong receipt code at this terminal.
-    func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError)
 
     /// Keeps a draft of an open or confidential report for its owner, replacing any earlier one.
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError)

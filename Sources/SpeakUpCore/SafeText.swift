@@ -45,3 +45,13 @@ public enum SafeText {
         return result
     }
 }
+
+extension String {
+    /// True when nothing in the text would show: only spaces, line ends, and
+    /// invisible format or control characters (a zero-width space is not an answer).
+    public var isBlank: Bool {
+        unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isWhitespace || [.format, .control].contains(scalar.properties.generalCategory)
+        }
+    }
+}

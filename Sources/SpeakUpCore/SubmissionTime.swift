@@ -3,8 +3,9 @@ import Foundation
 /// When a report was submitted, as precisely as its way of raising allows.
 ///
 /// Open and confidential reports keep the instant (to the second, UTC).
-/// Anonymous reports keep only the UTC day: an exact time could be matched with
-/// rotas, door logs or who was at the terminal.
+/// Anonymous reports keep only the local day (the same day "today" means on the
+/// form): an exact time could be matched with rotas, door logs or who was at
+/// the terminal.
 public enum SubmissionTime: Hashable, Sendable {
     /// A UTC calendar day, `yyyy-MM-dd`.
     case day(String)
@@ -14,7 +15,7 @@ public enum SubmissionTime: Hashable, Sendable {
     /// The time to keep for a report raised in this way at this moment.
     public static func recorded(for way: WayOfRaising, at moment: Date) -> SubmissionTime {
         switch way {
-        case .anonymous: .day(dayText(moment))
+        case .anonymous: .day(CalendarDay.local(moment).description)
         case .open, .confidential: .instant(Date(timeIntervalSince1970: moment.timeIntervalSince1970.rounded(.down)))
         }
     }
@@ -27,19 +28,16 @@ public enum SubmissionTime: Hashable, Sendable {
         }
     }
 
-    /// Reads the text form back.
+    /// Reads the text form back; a day must be a real calendar day.
     public init?(text: String) {
         if text.count == 10, SubmissionTime.dayPattern(text) {
+            guard CalendarDay(typed: text) != nil else { return nil }
             self = .day(text)
         } else if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) {
             self = .instant(date)
         } else {
             return nil
         }
-    }
-
-    private static func dayText(_ moment: Date) -> String {
-        moment.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day())
     }
 
     private static func dayPattern(_ text: String) -> Bool {

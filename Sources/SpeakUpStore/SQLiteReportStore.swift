@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import Synchronization
@@ -33,6 +32,8 @@ public final class SQLiteReportStore: ReportStore {
             // FULL: a commit returns only once the report is on disk, through a
             // crash or a power cut.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content (a discarded draft) is overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
@@ -53,7 +54,7 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func submit(_ report: Report, receipt: ReceiptCode? = nil) throws(StoreError) -> Report {
+    public func submit(_ report: Report, receipt: ReceiptCode? = nil, discardingDraftOf owner: Reporter? = nil) throws(StoreError) -> Report {
         var candidate = report
         // The slow hash is worked out before the transaction, so other terminals never wait on it.
         let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
@@ -67,12 +68,13 @@ public final class SQLiteReportStore: ReportStore {
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
                                 arguments: [Data(receiptHash), candidate.reference.text])
                         }
-                        if let reporter = report.reporter {
-                            try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(reporter.uid)])
+                        if let owner = report.reporter ?? owner {
+                            try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
                         }
                         return .commit
                     }
                 }
+                if candidate.wayOfRaising == .anonymous { wipeLog() }
                 return candidate
             } catch let error as DatabaseError where ReportRows.isReferenceCollision(error) {
                 candidate.reference = .random()
@@ -167,46 +169,6 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int {
-        let key = try terminalKey(terminal)
-        do {
-            return try queue.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_failure FROM receipt_attempt WHERE terminal = ?", arguments: [key])
-                else { return 0 }
-                return Self.isRecent(row["last_failure"], moment) ? row["failures"] : 0
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "read")
-        }
-    }
-
-    public func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError) {
-        let key = try terminalKey(terminal)
-        let earlier = try receiptFailures(terminal: terminal, at: moment)
-        do {
-            try queue.write { db in
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO receipt_attempt (terminal, failures, last_failure) VALUES (?, ?, ?)",
-                    arguments: [key, earlier + 1, SubmissionTime.instant(moment).text])
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "save-attempt")
-        }
-    }
-
-    /// How long wrong codes are remembered.
-    static let attemptMemory: TimeInterval = 15 * 60
-
-    private static func isRecent(_ text: String, _ moment: Date) -> Bool {
-        guard case .instant(let last)? = SubmissionTime(text: text) else { return false }
-        return moment.timeIntervalSince(last) < attemptMemory
-    }
-
-    /// A terminal's name, hashed with the store's salt so the table names no tty.
-    private func terminalKey(_ terminal: String) throws(StoreError) -> Data {
-        Data(SHA256.hash(data: Array(terminal.utf8) + (try hasher().salt)))
-    }
-
     public func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
         guard draft.wayOfRaising != .anonymous else { return }  // never on disk before submit
         do {
@@ -239,6 +201,16 @@ public final class SQLiteReportStore: ReportStore {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-draft")
         }
+        wipeLog()
+    }
+
+    /// Copies the log into the file and empties it, so earlier page images (a
+    /// draft's words, before an anonymous report) do not stay in the -wal file.
+    /// secure_delete has already zeroed the deleted rows in the pages copied.
+    /// Another terminal reading at that moment can stop the log emptying fully;
+    /// the next quiet moment completes it.
+    private func wipeLog() {
+        _ = try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// The receipt hasher for this store (its salt is read once).

@@ -10,7 +10,6 @@ enum StoreErrors {
         case "save-draft": "keeping a draft of your report"
         case "save-message": "saving your message"
         case "import": "importing reports (nothing was imported)"
-        case "save-attempt": "noting a wrong receipt code"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

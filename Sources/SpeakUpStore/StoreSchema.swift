@@ -97,17 +97,6 @@ enum StoreSchema {
             // Messages between handler and reporter, and the reporter's answers.
             try db.execute(sql: "ALTER TABLE case_event ADD COLUMN text TEXT")
         }
-        migrator.registerMigration("v5-receipt-attempts") { db in
-            // Wrong receipt codes in a row, per terminal. The terminal is stored only as a
-            // salted hash, and a right code writes nothing, so no row marks a reporter's visit.
-            try db.execute(sql: """
-                CREATE TABLE receipt_attempt (
-                    terminal BLOB PRIMARY KEY NOT NULL,
-                    failures INTEGER NOT NULL,
-                    last_failure TEXT NOT NULL
-                ) WITHOUT ROWID;
-                """)
-        }
         return migrator
     }
 }

@@ -24,9 +24,7 @@ struct FollowUpCommand: ParsableCommand {
     private func followUp() throws(Failure) {
         let (store, isDefault) = try storeOptions.open(createIfMissing: false)
         let terminal = try TerminalSetup.start()
-        let tty = ttyname(STDIN_FILENO).map { String(cString: $0) }
-        FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock(), terminalName: tty)
-            .run(on: terminal)
+        FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
         terminal.stop()
         if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
     }

@@ -29,8 +29,20 @@ struct ImportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
         }
         let records = try ImportFile.records(in: bytes, named: file)
-        let today = SystemClock().today()
-        let problems = ReportImport.problems(records, today: today)
+        // References already in the store are problems too, found before anything is written
+        // (and a store that does not exist yet is only created once the file is known to be good).
+        let existing = try storeOptions.location()
+        var taken: Set<String> = []
+        if FileManager.default.fileExists(atPath: existing.path) {
+            do {
+                taken = Set(try storeOptions.open().store.allReports().map(\.reference.text))
+            } catch let error as Failure {
+                throw error
+            } catch {
+                throw Failure("\(error)")
+            }
+        }
+        let problems = ReportImport.problems(records, today: SystemClock().today(), taken: taken)
         if !problems.isEmpty {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)
             throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")

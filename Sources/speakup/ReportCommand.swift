@@ -39,6 +39,8 @@ struct ReportCommand: ParsableCommand {
             Diagnostics.say("Thank you. Your report \(report.reference) is saved.")
         case .left:
             Diagnostics.say("You left without sending a report. Nothing was saved.")
+        case .keptDraft:
+            Diagnostics.say("Your unsent report is kept, for your login only; it will be offered next time.")
         case .hungUp:
             break
         }

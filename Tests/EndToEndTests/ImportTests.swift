@@ -59,7 +59,7 @@ struct ImportTests {
         // Importing again changes nothing: the references are taken.
         let again = try Binary.run(["import", file, "--db", scratch.store])
         #expect(again.status == 1)
-        #expect(again.stderr.contains("already has a report"))
+        #expect(again.stderr.contains("record 1: The store already has a report SU-7KQ4-M2XD"))
         #expect(try ReportInTmuxTests.export(scratch.store).count == 2)
     }
 

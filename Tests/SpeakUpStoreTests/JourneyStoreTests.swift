@@ -54,6 +54,25 @@ struct JourneyStoreTests {
         #expect(try store.draft(owner: asha) == nil)
     }
 
+    @Test("a draft given up for an anonymous report leaves no trace in the file or its log")
+    func draftWiped() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let asha = Reporter(userName: "asha", uid: 1001)
+        var draft = ReportDraft()
+        draft.wayOfRaising = .confidential
+        draft.reporterName = "Asha Quintessential-Patel"
+        draft.account = "Zanzibar marmalade incident"
+        try store.saveDraft(draft, owner: asha, at: Reports.moment)
+        try store.discardDraft(owner: asha)  // she chose anonymous
+        _ = try store.submit(Reports.make(.anonymous, account: "Something else entirely."), receipt: .random(), discardingDraftOf: asha)
+        var bytes = Data()
+        for suffix in ["", "-wal", "-shm"] { bytes += (try? Data(contentsOf: URL(fileURLWithPath: folder.file() + suffix))) ?? Data() }
+        #expect(bytes.range(of: Data("Quintessential".utf8)) == nil)
+        #expect(bytes.range(of: Data("Zanzibar".utf8)) == nil)
+        #expect(bytes.range(of: Data("Something else entirely.".utf8)) != nil)
+    }
+
     @Test("an anonymous draft is never written")
     func noAnonymousDraft() throws {
         let folder = TemporaryFolder()
@@ -80,18 +99,6 @@ struct JourneyStoreTests {
             _ = try store.appendEvent(to: CaseReference("SU-0000-0000")!, kind: .reporterMessage, text: "x", at: Reports.moment)
         }
         #expect(error?.kind == .missing)
-    }
-
-    @Test("wrong receipt codes are counted per terminal, hashed, and forgotten after 15 quiet minutes")
-    func receiptAttempts() throws {
-        let folder = TemporaryFolder()
-        let store = try Self.store(folder)
-        for _ in 0..<3 { try store.recordReceiptFailure(terminal: "/dev/pts/3", at: Reports.moment) }
-        #expect(try store.receiptFailures(terminal: "/dev/pts/3", at: Reports.moment.addingTimeInterval(60)) == 3)
-        #expect(try store.receiptFailures(terminal: "/dev/pts/4", at: Reports.moment) == 0)
-        #expect(try store.receiptFailures(terminal: "/dev/pts/3", at: Reports.moment.addingTimeInterval(16 * 60)) == 0)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file())) + ((try? Data(contentsOf: URL(fileURLWithPath: folder.file() + "-wal"))) ?? Data())
-        #expect(bytes.range(of: Data("/dev/pts".utf8)) == nil)
     }
 
     @Test("my reports are the open and confidential ones raised by my uid")

@@ -87,10 +87,10 @@ struct ReporterFormTests {
         var form = FormDriver()
         form.press(.enter, .tab, .tab, .tab, .enter, .character(" "), .enter)
         #expect(form.state.focusedField == .when)
-        form.press(.tab, .tab, .tab)
+        form.press(.down, .down, .down, .enter, .enter)  // step past the list without choosing
         #expect(form.state.notice == .problem(ReportProblem.noWhen.sentence))
         #expect(form.state.focusedField == .when)
-        form.press(.down, .down, .enter)
+        form.press(.enter)  // chooses the highlighted "Another day"
         #expect(form.state.focusedField == .date)
         for (typed, problem) in [("", ReportProblem.noDate), ("31/02/2026", .badDate), ("28/11/2026", .dateInFuture),
                                  ("01/01/1947", .dateTooEarly)] {
@@ -137,6 +137,33 @@ struct ReporterFormTests {
         #expect(form.step == .review)  // reached the check page before: back to it
     }
 
+    @Test("what is highlighted is what is chosen: Tab past a single-choice list takes the highlighted answer")
+    func tabChoosesHighlighted() {
+        var form = FormDriver()
+        form.press(.down, .enter)  // confidential
+        form.press(.escape)
+        form.press(.down, .tab)    // highlight anonymous, then Tab
+        #expect(form.state.draft.wayOfRaising == .anonymous)
+        #expect(form.effects.last == .discardDraft)
+    }
+
+    @Test("the professional group is optional: Tab skips it and records nothing")
+    func groupSkipped() {
+        var form = FormDriver()
+        form.fillIn(way: 1)
+        #expect(form.state.draft.professionalGroup == nil)
+    }
+
+    @Test("leaving from the resume offer keeps the draft")
+    func leaveResumeOffer() {
+        var earlier = FormDriver()
+        earlier.fillIn(way: 1)
+        var form = FormDriver(resumable: earlier.state.draft)
+        form.press(.escape)
+        #expect(form.effects == [.finish])
+        #expect(form.state.keptDraft)
+    }
+
     @Test("holding for a match shows the months, chosen with arrows; 12 is the default")
     func hold() {
         var form = FormDriver()
@@ -150,7 +177,9 @@ struct ReporterFormTests {
         #expect(form.state.draft.holdMonths == 12)
         form.press(.left, .left)
         #expect(form.state.draft.holdMonths == 3)
-        form.press(.right, .enter)
+        form.press(.up)
+        #expect(form.state.focusedField == .hold)
+        form.press(.down, .right, .enter)
         #expect(form.step == .review)
         #expect(form.state.draft.holdMonths == 6 && form.state.draft.holdForMatch)
     }

@@ -12,14 +12,14 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     private var receipts: [ReceiptCode: Report] = [:]
     private var drafts: [UInt32: ReportDraft] = [:]
 
-    func submit(_ report: Report, receipt: ReceiptCode?) throws(StoreError) -> Report {
+    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?) throws(StoreError) -> Report {
         lock.lock()
         defer { lock.unlock() }
         if let failure { throw failure }
         reports.append(report)
         timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
         if let receipt { receipts[receipt] = report }
-        if let reporter = report.reporter { drafts[reporter.uid] = nil }
+        if let owner = report.reporter ?? owner { drafts[owner.uid] = nil }
         return report
     }
 
@@ -55,14 +55,6 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     func discardDraft(owner: Reporter) throws(StoreError) { _ = lock.withLock { drafts.removeValue(forKey: owner.uid) } }
 
     var receiptCount: Int { lock.withLock { receipts.count } }
-
-    private var attempts: [String: Int] = [:]
-
-    func receiptFailures(terminal: String, at moment: Date) throws(StoreError) -> Int { lock.withLock { attempts[terminal] ?? 0 } }
-
-    func recordReceiptFailure(terminal: String, at moment: Date) throws(StoreError) {
-        lock.withLock { attempts[terminal, default: 0] += 1 }
-    }
 }
 
 @Suite("A whole session on a headless terminal")

@@ -26,10 +26,21 @@ public enum FollowUp {
             return []
         }
         guard state.size.isLargeEnough else { return [] }
-        if key == .control("c") {
+        let leaving: Bool = switch (key, state.phase) {
+        case (.control("c"), _): true
+        case (.escape, .viewing), (.character("q"), .viewing): true
+        default: false
+        }
+        if leaving {
+            if !state.reply.text.allSatisfy(\.isWhitespace) && !state.leaveArmed {
+                state.leaveArmed = true
+                state.notice = .problem("Your reply has not been sent. Press \(key == .control("c") ? "Ctrl-C" : "Esc") again to leave without sending it, or R to go back to it.")
+                return []
+            }
             state.phase = .finished
             return [.finish]
         }
+        state.leaveArmed = false
         state.notice = nil
         switch state.phase {
         case .choosing:
@@ -74,10 +85,7 @@ public enum FollowUp {
                     state.phase = .replying(found)
                 }
             case .up: state.top = max(0, state.top - 1)
-            case .down: state.top += 1
-            case .escape, .character("q"):
-                state.phase = .finished
-                return [.finish]
+            case .down: state.top = min(state.top + 1, FollowUpView.maxTop(found, state.size))
             default: break
             }
         case .replying(let found):

@@ -8,12 +8,9 @@ public struct FollowUpSession {
     let clock: any Clock
     /// Waits before answering a receipt check (the slow-down after wrong codes); tests pass a no-op.
     let pause: @Sendable (Double) -> Void
-    /// The terminal's name (its tty), for counting wrong codes typed at it; nil when it has none.
-    let terminalName: String?
 
-    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock, terminalName: String? = nil,
+    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
-        self.terminalName = terminalName
         self.store = store
         self.reporter = reporter
         self.clock = clock
@@ -32,16 +29,12 @@ public struct FollowUpSession {
                         return
                     case .lookUp(let code):
                         draw(state, on: terminal)  // "Checking the code…"
-                        // Wrong codes count across runs at the same terminal, not only in this one.
-                        let earlier = terminalName.flatMap { try? store.receiptFailures(terminal: $0, at: clock.now()) } ?? 0
-                        pause(FollowUp.delay(afterFailures: max(state.failures, earlier)))
+                        pause(FollowUp.delay(afterFailures: state.failures))
                         do {
                             if let report = try store.report(forReceipt: code) {
                                 FollowUp.found(&state, try load(report))
                             } else {
-                                if let terminalName { try? store.recordReceiptFailure(terminal: terminalName, at: clock.now()) }
                                 FollowUp.notFound(&state)
-                                state.failures = max(state.failures, earlier + 1)
                             }
                         } catch {
                             FollowUp.failed(&state, error.sentence, backTo: .enteringCode)
@@ -51,13 +44,13 @@ public struct FollowUpSession {
                     case .open(let report):
                         do { FollowUp.found(&state, try load(report)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
                     case .sendReply(let reference, let text):
-                        carryOut(&state) { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, at: clock.now()) }
+                        carryOut(&state, retry: "press Tab to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, at: clock.now()) }
                         if state.notice?.tone != .problem, case .viewing = state.phase {
                             state.reply.setText("")
                             state.notice = .info("Your message is saved. The person handling your report will see it.")
                         }
                     case .answer(let reference, let answer):
-                        carryOut(&state) { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, at: clock.now()) }
+                        carryOut(&state, retry: "press Enter to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, at: clock.now()) }
                         if state.notice?.tone != .problem {
                             state.notice = .info("Thank you. Your answer is saved and helps make speaking up better here.")
                         }
@@ -73,7 +66,7 @@ public struct FollowUpSession {
     }
 
     /// Appends an event, then shows the case again with its new timeline.
-    private func carryOut(_ state: inout FollowUpState, _ append: () throws(StoreError) -> CaseEvent) {
+    private func carryOut(_ state: inout FollowUpState, retry: String, _ append: () throws(StoreError) -> CaseEvent) {
         let current: FollowUpState.Case
         switch state.phase {
         case .replying(let found), .askingFeedback(let found), .viewing(let found): current = found
@@ -85,7 +78,7 @@ public struct FollowUpSession {
             updated.events.append(event)
             state.phase = .viewing(updated)
         } catch {
-            FollowUp.failed(&state, error.sentence + " Nothing was lost; press Tab to try again.", backTo: state.phase)
+            FollowUp.failed(&state, error.sentence + " Nothing was lost; \(retry).", backTo: state.phase)
         }
     }
 

@@ -45,6 +45,8 @@ public struct FollowUpState: Hashable, Sendable {
     public var top = 0
     /// Wrong codes in a row in this session; from the fifth, answers slow down.
     public var failures = 0
+    /// Set after a first Ctrl-C or Esc with a reply still unsent: a second one leaves.
+    public var leaveArmed = false
 
     public init(size: Size, myReports: [Report]) {
         self.size = size

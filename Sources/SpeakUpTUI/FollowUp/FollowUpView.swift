@@ -104,6 +104,13 @@ public enum FollowUpView {
         return lines
     }
 
+    /// The furthest the timeline can scroll in the case view.
+    static func maxTop(_ found: FollowUpState.Case, _ size: Size) -> Int {
+        let layout = ReporterFormLayout(size: size)
+        let room = max(1, layout.noticeRow - 1 - (layout.headingRow + 2))
+        return max(0, timeline(found, width: layout.width).count - room)
+    }
+
     private static func renderCase(_ found: FollowUpState.Case, top: Int, bottom: Int, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
         canvas.put("Case \(found.report.reference)", row: layout.headingRow, column: layout.left, style: .heading)
         let lines = timeline(found, width: layout.width)

@@ -81,7 +81,7 @@ extension ReporterFormState.Step {
             "Reports about anyone are welcome, however senior, from a student to a board member. This only helps us send your report to someone independent of them."
         case .concerns: "Tick everything that fits. One is enough."
         case .whenWhere: "Roughly is fine. The time and the place can be left blank."
-        case .impact: "Tell us about harm to patients, and how it has affected you or other staff, if you would like to."
+        case .impact: "Was a patient harmed? \"Not sure\" is fine. If you like, say how it has affected you or other staff."
         case .account: "In your own words: what you saw or heard. Spelling does not matter."
         case .witnesses: "Names or roles of anyone who was there. You can leave this blank."
         case .outcome: "This helps the person handling it start in the right way."

@@ -39,6 +39,11 @@ public enum ReporterForm {
             case .character("n"), .character("N"):
                 state.phase = .asking(.wayOfRaising)
                 return [.discardDraft]
+            case .escape, .control("c"), .character("q"):
+                // Leaving here keeps the draft for next time.
+                state.keptDraft = true
+                state.phase = .finished
+                return [.finish]
             default: break
             }
             return []

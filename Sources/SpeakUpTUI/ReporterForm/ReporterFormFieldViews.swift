@@ -45,7 +45,7 @@ enum ReporterFormFieldViews {
         case .hold:
             let mark = state.hold ? "[x]" : "[ ]"
             row = choiceRow(mark, "Hold my report until someone else reports the same person", highlighted: focused, row: row, left: left, width: width, into: &canvas)
-            let explanation = "Nobody acts on it until a second report about them arrives, or the time below runs out; then it is handled as usual."
+            let explanation = "Nobody acts on it until a second report about them arrives, or the time you choose runs out; then it is handled as usual."
             for line in Wrap.lines(explanation, width: width - 6) {
                 canvas.put(line, row: row, column: left + 6, style: .quiet)
                 row += 1

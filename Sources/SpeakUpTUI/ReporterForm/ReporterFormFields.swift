@@ -12,7 +12,14 @@ enum ReporterFormFields {
     }
 
     static func handle(_ key: Key, on field: FormField, _ state: inout ReporterFormState) -> Outcome {
-        if key == .tab { return .next }
+        if key == .tab {
+            // What is highlighted is what is chosen: Tab past a required single-choice list
+            // takes the highlighted answer, as Enter does. (The optional group list is skipped.)
+            if field.control == .list && field != .concerns && field != .professionalGroup {
+                list(field, &state) { $0.toggleHighlighted() }
+            }
+            return .next
+        }
         if key == .backTab { return .previous }
         switch field.control {
         case .list: return handleList(key, field, &state)
@@ -27,9 +34,10 @@ enum ReporterFormFields {
             }
         case .row:
             switch key {
-            case .left, .up: state.holdMonths.moveAndChoose(by: -1)
-            case .right, .down: state.holdMonths.moveAndChoose(by: 1)
-            case .enter: return .next
+            case .left: state.holdMonths.moveAndChoose(by: -1)
+            case .right: state.holdMonths.moveAndChoose(by: 1)
+            case .enter, .down: return .next
+            case .up: return .previous
             default: break
             }
             return .handled
@@ -153,11 +161,11 @@ enum ReporterFormFields {
         case .impact:
             return draft.harm == nil ? (.noHarm, .harm) : nil
         case .account:
-            return draft.account.allSatisfy(\.isWhitespace) ? (.emptyAccount, .account) : nil
+            return draft.account.isBlank ? (.emptyAccount, .account) : nil
         case .outcome:
             return draft.desiredOutcome == nil ? (.noOutcome, .outcome) : nil
         case .aboutYou:
-            return draft.reporterName.allSatisfy(\.isWhitespace) ? (.noReporterName, .reporterName) : nil
+            return draft.reporterName.isBlank ? (.noReporterName, .reporterName) : nil
         case .subject, .witnesses, .professionalGroup, .review:
             return nil
         }

@@ -14,7 +14,7 @@ enum ReporterFormKeys {
         case nil: break
         }
         switch state.phase {
-        case .offerResume: return [Hint(keys: "R", action: "carry on"), Hint(keys: "N", action: "start a new report")]
+        case .offerResume: return [Hint(keys: "R", action: "carry on"), Hint(keys: "N", action: "start a new report"), Hint(keys: "Esc", action: "leave (it stays kept)")]
         case .saving: return [Hint(keys: "", action: "Saving your report…")]
         case .saved, .finished: return [Hint(keys: "Enter", action: "finish")]
         case .asking(let step): return hints(for: step, field: state.focusedField)
@@ -32,8 +32,10 @@ enum ReporterFormKeys {
         switch field?.control {
         case .list where field == .concerns:
             hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
+        case .list where field == .professionalGroup:
+            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose"), Hint(keys: "Tab", action: "skip")]
         case .list:
-            hints = [Hint(keys: "↑↓", action: "choose"), Hint(keys: "Enter", action: "continue")]
+            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose")]
         case .checkbox:
             hints = [Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
         case .row:
@@ -75,7 +77,7 @@ enum ReporterFormKeys {
         case .aboutYou:
             lines.append("Your name goes with an open or confidential report. To leave it out, go back and choose anonymous.")
         case .professionalGroup:
-            lines.append("Optional: only counted for the national figures. Press Enter to skip.")
+            lines.append("Optional: only counted for the national figures. Press Tab to skip it; Enter chooses the highlighted group.")
         case .review:
             lines.append("Nothing is sent until you press Enter here. Press a number to change that answer.")
         }

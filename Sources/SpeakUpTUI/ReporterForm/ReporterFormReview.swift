@@ -127,7 +127,7 @@ enum ReporterFormReview {
     static func renderResume(_ draft: ReportDraft, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
         var row = ReporterFormView.heading(
             "Welcome back",
-            "You started a report earlier and did not send it. It was kept for you, and only you can see it.",
+            "You started a report earlier and did not send it. It was kept for your login only, and nothing has been sent.",
             layout, into: &canvas)
         var summary = draft.wayOfRaising.map { "Raised \($0.title.lowercased())" } ?? "Not yet chosen how to raise it"
         if !draft.concerns.isEmpty { summary += ", about: " + draft.concerns.sorted().map(\.meaning).joined(separator: "; ") }
@@ -138,5 +138,6 @@ enum ReporterFormReview {
         row += 1
         canvas.put("R  carry on with it", row: row, column: layout.left, style: .bold)
         canvas.put("N  start a new report (the earlier one is deleted)", row: row + 1, column: layout.left, style: .bold)
+        canvas.put("Esc  leave for now (it stays kept)", row: row + 2, column: layout.left, style: .bold)
     }
 }

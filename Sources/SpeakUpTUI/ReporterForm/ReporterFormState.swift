@@ -52,6 +52,8 @@ public struct ReporterFormState: Hashable, Sendable {
     public var hasReviewed = false
     /// The first line shown on the check page.
     public var reviewTop = 0
+    /// Set when the reporter left from the resume offer, so their draft stays.
+    public var keptDraft = false
 
     public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
     public var subjectName = TextField(limit: ReportLimits.shortText)

@@ -12,6 +12,8 @@ public struct ReporterSession {
         case left
         /// The terminal went away mid-form (an open or confidential draft is kept).
         case hungUp
+        /// The reporter left from the offer to resume, keeping their draft.
+        case keptDraft
     }
 
     let store: any ReportStore
@@ -43,7 +45,7 @@ public struct ReporterSession {
                     case .saveDraft(let draft):
                         keepDraft(draft, &state)
                     case .discardDraft:
-                        if let reporter { try? store.discardDraft(owner: reporter) }
+                        forgetDraft(&state)
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state) {
@@ -54,7 +56,7 @@ public struct ReporterSession {
                             break keys
                         }
                     case .finish:
-                        return submitted.map(Outcome.submitted) ?? .left
+                        return submitted.map(Outcome.submitted) ?? (state.keptDraft ? .keptDraft : .left)
                     }
                 }
             }
@@ -73,6 +75,15 @@ public struct ReporterSession {
         }
     }
 
+    private func forgetDraft(_ state: inout ReporterFormState) {
+        guard let reporter else { return }
+        do {
+            try store.discardDraft(owner: reporter)
+        } catch {
+            state.notice = .problem("An earlier draft of this report could not be deleted (\(error.sentence)) Please tell IT.")
+        }
+    }
+
     private func submit(_ draft: ReportDraft, today: CalendarDay, _ state: inout ReporterFormState) -> Report? {
         switch draft.report(reference: .random(), reporter: reporter, at: clock.now(), today: today) {
         case .failure(let problem):
@@ -81,7 +92,7 @@ public struct ReporterSession {
         case .success(let report):
             let receipt = report.wayOfRaising == .anonymous ? ReceiptCode.random() : nil
             do {
-                let stored = try store.submit(report, receipt: receipt)
+                let stored = try store.submit(report, receipt: receipt, discardingDraftOf: reporter)
                 ReporterForm.saved(&state, stored, receipt: receipt)
                 return stored
             } catch {
