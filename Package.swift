@@ -28,10 +28,11 @@ let package = Package(
             ]
         ),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
+        .target(name: "SpeakUpRules", dependencies: ["SpeakUpCore", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "speakup",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -47,6 +48,7 @@ let package = Package(
         ),
         .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
         .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
+        .testTarget(name: "SpeakUpRulesTests", dependencies: ["SpeakUpCore", "SpeakUpRules"]),
         .testTarget(
             name: "SpeakUpTUITests",
             dependencies: ["SpeakUpCore", "SpeakUpTUI"],

@@ -1,0 +1,210 @@
+import Foundation
+import SpeakUpCore
+
+/// Who is in a Unix group: the engine asks, the program answers (from /etc/group).
+public protocol GroupMembership: Sendable {
+    func members(ofGroup group: String) -> [String]
+}
+
+/// How many earlier reports name the same person: the store answers (counting
+/// anonymous reports too).
+public protocol ReportHistory: Sendable {
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int
+}
+
+/// How reports about one person are recognised as the same person: their
+/// directory id, or their name and role written the same way.
+public enum SubjectKey: Hashable, Sendable {
+    case directory(String)
+    case nameAndRole(String)
+
+    /// The key for a report's subject, if it names anyone.
+    public static func of(_ subject: Subject, directoryID: String?) -> SubjectKey? {
+        if let directoryID { return .directory(directoryID) }
+        guard let name = subject.name, !name.isBlank else { return nil }
+        return .nameAndRole(normalise(name) + "|" + normalise(subject.role))
+    }
+
+    /// Lower case, single spaces, no titles or full stops: "Dr. John  SMITH" and "john smith" match.
+    public static func normalise(_ text: String) -> String {
+        let words = text.lowercased().replacingOccurrences(of: ".", with: " ").split(whereSeparator: \.isWhitespace)
+        let titles: Set<Substring> = ["dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sister", "nurse"]
+        return words.filter { !titles.contains($0) }.joined(separator: " ")
+    }
+}
+
+/// What the engine knows about a report when it routes it.
+public struct ReportFacts: Sendable {
+    public var report: Report
+    /// The subject's staff id, when the reporter picked them from the directory.
+    public var subjectID: String?
+    /// Handlers (Unix logins) the reporter asked not to see this report.
+    public var excludedByReporter: [String]
+
+    public init(report: Report, subjectID: String? = nil, excludedByReporter: [String] = []) {
+        self.report = report
+        self.subjectID = subjectID
+        self.excludedByReporter = excludedByReporter
+    }
+}
+
+/// The engine's decision for one report, with the reasons in plain words.
+public struct RoutingDecision: Hashable, Sendable {
+    public var level: PyramidLevel
+    public var roles: [String]
+    /// The Unix logins who will see the report.
+    public var handlers: [String]
+    /// Logins left out, each with why.
+    public var excluded: [Exclusion]
+    public var acknowledgeBy: Date
+    public var feedBackBy: Date
+    public var matchedRoutes: [String]
+    /// Which rule matched on which facts, who was left out and why: stored with the case.
+    public var explanation: [String]
+
+    public struct Exclusion: Hashable, Sendable {
+        public var user: String
+        public var reason: String
+    }
+}
+
+/// Routes a report by the rules, enforcing the invariants whatever the rules say:
+/// never to the subject, never to anyone the subject manages, never to a handler
+/// the reporter excluded, and always to someone (the fallback, then any eligible handler).
+public enum EscalationEngine {
+    public static func evaluate(_ facts: ReportFacts, rules: RuleSet, directory: StaffDirectory,
+                                membership: any GroupMembership, history: any ReportHistory, now: Date) -> RoutingDecision {
+        let report = facts.report
+        var explanation: [String] = []
+        var matched: [RuleSet.Route] = []
+        let key = SubjectKey.of(report.subject, directoryID: facts.subjectID)
+        for route in rules.routes {
+            guard let reasons = reasons(route.match, report, key, history, now) else { continue }
+            matched.append(route)
+            explanation.append("Route \"\(route.name)\" (line \(route.line)) matched: \(reasons).")
+            if !route.continues { break }
+        }
+        let level: PyramidLevel
+        var roles: [String]
+        if matched.isEmpty {
+            level = .informal
+            roles = rules.fallback
+            explanation.append("No route matched, so the report goes to the fallback: \(rules.fallback.joined(separator: ", ")).")
+        } else {
+            level = matched.map(\.level).max()!
+            roles = []
+            for route in matched { for role in route.notify where !roles.contains(role) { roles.append(role) } }
+            if matched.count > 1 { explanation.append("Level \(level.rawValue): the highest of the matched routes.") }
+        }
+        let acknowledge = (matched.compactMap(\.acknowledgeWithin) + [rules.acknowledgeWithin]).map { add($0, to: now) }.min()!
+        let feedBack = (matched.compactMap(\.feedBackWithin) + [rules.feedBackWithin]).map { add($0, to: now) }.min()!
+
+        var excluded: [RoutingDecision.Exclusion] = []
+        var handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+        if handlers.isEmpty {
+            explanation.append("Every handler of \(roles.joined(separator: ", ")) had to be left out, so the report goes to the fallback.")
+            roles = rules.fallback
+            handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+        }
+        if handlers.isEmpty {
+            let everyRole = rules.roles.keys.sorted()
+            explanation.append("The fallback's handlers had to be left out too, so every eligible handler of any role will see it.")
+            roles = everyRole
+            handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+        }
+        if handlers.isEmpty {
+            explanation.append("No handler is eligible: everyone who could handle it is the subject or managed by them. The administrator must add an independent handler.")
+        } else {
+            explanation.append("Handlers: \(handlers.joined(separator: ", ")) (roles \(roles.joined(separator: ", "))).")
+        }
+        for exclusion in excluded { explanation.append("Left out: \(exclusion.user), \(exclusion.reason).") }
+        explanation.append("Level: \(level.rawValue). Acknowledge by \(stamp(acknowledge)); feed back by \(stamp(feedBack)).")
+        return RoutingDecision(
+            level: level, roles: roles, handlers: handlers, excluded: excluded, acknowledgeBy: acknowledge, feedBackBy: feedBack,
+            matchedRoutes: matched.map(\.name), explanation: explanation)
+    }
+
+    /// Why a route matches the report, or nil when it does not.
+    static func reasons(_ match: RuleSet.Match, _ report: Report, _ key: SubjectKey?, _ history: any ReportHistory, _ now: Date) -> String? {
+        var facts: [String] = []
+        if !match.concerns.isEmpty {
+            let shared = report.concerns.filter(match.concerns.contains)
+            guard !shared.isEmpty else { return nil }
+            facts.append("concerns include \(shared.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !match.harm.isEmpty {
+            guard match.harm.contains(report.harm) else { return nil }
+            facts.append("patient harm is \(report.harm.rawValue)")
+        }
+        if let test = match.seniority {
+            guard test.holds(for: report.subjectSeniority) else { return nil }
+            facts.append("seniority \(report.subjectSeniority.rawValue) is \(test.comparison.rawValue) \(test.seniority.rawValue)")
+        }
+        if !match.locations.isEmpty {
+            let place = SubjectKey.normalise(report.location)
+            guard match.locations.contains(where: { SubjectKey.normalise($0) == place }) else { return nil }
+            facts.append("location is \(report.location)")
+        }
+        if !match.ways.isEmpty {
+            guard match.ways.contains(report.wayOfRaising) else { return nil }
+            facts.append("raised \(report.wayOfRaising.rawValue)")
+        }
+        if let pattern = match.pattern {
+            guard let key else { return nil }
+            let since = startDay(of: pattern.within, before: now)
+            let count = history.reportsAbout(key, since: since) + 1
+            guard count >= pattern.atLeast else { return nil }
+            facts.append("\(count) reports about the same person since \(since) (at least \(pattern.atLeast) within \(pattern.within))")
+        }
+        return facts.isEmpty ? "it matches every report" : facts.joined(separator: "; ")
+    }
+
+    private static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ directory: StaffDirectory,
+                                 _ membership: any GroupMembership, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
+        var users: [String] = []
+        for name in roles {
+            guard let role = rules.roles[name] else { continue }
+            for user in role.users + role.groups.flatMap(membership.members(ofGroup:)) where !users.contains(user) { users.append(user) }
+        }
+        let subject = facts.subjectID.flatMap { directory.members[$0] }
+        let subjectName = facts.report.subject.name.map(SubjectKey.normalise)
+        return users.filter { user in
+            func leaveOut(_ reason: String) -> Bool {
+                if !excluded.contains(where: { $0.user == user }) { excluded.append(.init(user: user, reason: reason)) }
+                return false
+            }
+            let handler = directory.member(unixUser: user)
+            if let subject, subject.unixUser == user || handler?.id == subject.id {
+                return leaveOut("the person the report is about")
+            }
+            if let subject, let handler, directory.manages(subject.id, handler.id) {
+                return leaveOut("managed by the person the report is about")
+            }
+            if subject == nil, let subjectName, !subjectName.isEmpty, let handler, SubjectKey.normalise(handler.name) == subjectName {
+                return leaveOut("has the same name as the person the report is about")
+            }
+            if facts.excludedByReporter.contains(user) {
+                return leaveOut("the reporter asked that they not see it")
+            }
+            return true
+        }
+    }
+
+    static func add(_ duration: RuleSet.Duration, to moment: Date) -> Date {
+        switch duration.unit {
+        case .hours: return moment.addingTimeInterval(Double(duration.amount) * 3600)
+        case .days: return moment.addingTimeInterval(Double(duration.amount) * 86_400)
+        case .months:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = .gmt
+            return calendar.date(byAdding: .month, value: duration.amount, to: moment)!
+        }
+    }
+
+    static func startDay(of duration: RuleSet.Duration, before moment: Date) -> CalendarDay {
+        let start = add(RuleSet.Duration(amount: -duration.amount, unit: duration.unit), to: moment)
+        return CalendarDay(start, in: .gmt)
+    }
+
+    private static func stamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+}

@@ -1,0 +1,82 @@
+import SpeakUpCore
+
+/// A loaded, checked rules file: who may handle cases, and how each report is routed.
+public struct RuleSet: Hashable, Sendable {
+    /// A handler role: Unix users and groups whose members may handle cases.
+    public struct Role: Hashable, Sendable {
+        public var name: String
+        public var users: [String]
+        public var groups: [String]
+    }
+
+    /// How long something may take: a number of hours, days or months.
+    public struct Duration: Hashable, Sendable, CustomStringConvertible {
+        public enum Unit: String, Hashable, Sendable { case hours = "h", days = "d", months = "mo" }
+        public var amount: Int
+        public var unit: Unit
+        public var description: String { "\(amount)\(unit.rawValue)" }
+    }
+
+    /// A seniority test such as `>= executive`.
+    public struct SeniorityTest: Hashable, Sendable {
+        public enum Comparison: String, Hashable, Sendable, CaseIterable { case atLeast = ">=", atMost = "<=", above = ">", below = "<", exactly = "==" }
+        public var comparison: Comparison
+        public var seniority: Seniority
+
+        public func holds(for value: Seniority) -> Bool {
+            switch comparison {
+            case .atLeast: value != .unknown && value >= seniority
+            case .atMost: value != .unknown && value <= seniority
+            case .above: value != .unknown && value > seniority
+            case .below: value != .unknown && value < seniority
+            case .exactly: value == seniority
+            }
+        }
+    }
+
+    /// "At least N reports about the same person within a time": counts anonymous reports too.
+    public struct Pattern: Hashable, Sendable {
+        public var atLeast: Int
+        public var within: Duration
+    }
+
+    /// What a report must be for a route to match. Empty lists match anything.
+    public struct Match: Hashable, Sendable {
+        public var concerns: [ConcernCategory] = []
+        public var harm: [PatientHarm] = []
+        public var seniority: SeniorityTest? = nil
+        public var locations: [String] = []
+        public var ways: [WayOfRaising] = []
+        public var pattern: Pattern? = nil
+    }
+
+    /// One route: when it matches, its roles are told, at its level, with its deadlines.
+    public struct Route: Hashable, Sendable {
+        public var name: String
+        public var match: Match
+        public var level: PyramidLevel
+        public var notify: [String]
+        public var acknowledgeWithin: Duration?
+        public var feedBackWithin: Duration?
+        /// Like Alertmanager's `continue`: keep looking at later routes after this one matches.
+        public var continues: Bool
+        /// The source line, for explanations.
+        public var line: Int
+    }
+
+    /// What happens when a deadline passes.
+    public struct Escalation: Hashable, Sendable {
+        public var raiseLevel: Bool
+        public var notify: [String]
+    }
+
+    public var version: Int
+    public var roles: [String: Role]
+    /// Roles tried, in order, when no route matches or every matched handler is excluded.
+    public var fallback: [String]
+    public var routes: [Route]
+    public var acknowledgeWithin: Duration
+    public var feedBackWithin: Duration
+    public var whenAcknowledgeMissed: Escalation
+    public var whenFeedBackMissed: Escalation
+}

@@ -1,0 +1,77 @@
+/// The staff directory: who manages whom, so that no report reaches someone
+/// whose career its subject controls.
+public struct StaffDirectory: Hashable, Sendable {
+    /// One member of staff.
+    public struct Member: Hashable, Sendable {
+        public var id: String
+        public var name: String
+        /// Their Unix login, if they have one (handlers are matched by it).
+        public var unixUser: String?
+        public var role: String
+        public var seniority: Seniority
+        /// The staff id of their manager, if any.
+        public var managerID: String?
+        public var ward: String
+
+        public init(id: String, name: String, unixUser: String?, role: String, seniority: Seniority, managerID: String?, ward: String) {
+            self.id = id
+            self.name = name
+            self.unixUser = unixUser
+            self.role = role
+            self.seniority = seniority
+            self.managerID = managerID
+            self.ward = ward
+        }
+    }
+
+    public private(set) var members: [String: Member] = [:]
+
+    /// A directory from members whose management chains were already checked
+    /// (`problems(in:)` lists unknown managers and cycles).
+    public init(_ members: [Member]) {
+        for member in members { self.members[member.id] = member }
+    }
+
+    /// Unknown managers and cycles in the management chain, as (member id, sentence).
+    public static func problems(in members: [Member]) -> [(id: String, sentence: String)] {
+        var found: [(String, String)] = []
+        var byID: [String: Member] = [:]
+        for member in members {
+            if byID[member.id] != nil { found.append((member.id, "The staff id \(member.id) appears more than once.")) }
+            byID[member.id] = member
+        }
+        for member in members {
+            if let manager = member.managerID, byID[manager] == nil {
+                found.append((member.id, "\(member.id)'s manager \(manager) is not in the directory."))
+            }
+            var seen: Set<String> = [member.id]
+            var current = member.managerID
+            while let id = current, let next = byID[id] {
+                if !seen.insert(id).inserted {
+                    found.append((member.id, "The management chain above \(member.id) goes round in a circle (through \(id))."))
+                    break
+                }
+                current = next.managerID
+            }
+        }
+        return found
+    }
+
+    /// The member with this Unix login, if any.
+    public func member(unixUser: String) -> Member? {
+        members.values.first { $0.unixUser == unixUser }
+    }
+
+    /// True when `manager` manages `member`, directly or through others.
+    public func manages(_ manager: String, _ member: String) -> Bool {
+        var seen: Set<String> = []
+        var current = members[member]?.managerID
+        while let id = current, seen.insert(id).inserted {
+            if id == manager { return true }
+            current = members[id]?.managerID
+        }
+        return false
+    }
+}
+
+import SpeakUpCore

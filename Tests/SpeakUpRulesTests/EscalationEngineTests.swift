@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import SpeakUpCore
+@testable import SpeakUpRules
+
+/// Groups and history for tests.
+struct FakeGroups: GroupMembership {
+    var groups: [String: [String]]
+    func members(ofGroup group: String) -> [String] { groups[group] ?? [] }
+}
+
+struct FakeHistory: ReportHistory {
+    var counts: [SubjectKey: Int] = [:]
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int { counts[subject] ?? 0 }
+}
+
+@Suite("The escalation engine: routing, levels, deadlines, and the invariants")
+struct EscalationEngineTests {
+    static let now = Date(timeIntervalSince1970: 1_795_770_106)  // 2026-11-27T09:01:46Z
+    static let rules = try! RulesLoader.load(RulesLoaderTests.defaultRules).get()
+    static let groups = FakeGroups(groups: [
+        "speakup-guardians": ["asha", "gita"],
+        "speakup-patient-safety": ["pat"],
+        "speakup-independent": ["ned"],
+    ])
+
+    /// The chief executive manages the chief nurse, who manages guardian Gita; Asha and Ned are outside that chain.
+    static let directory = StaffDirectory([
+        .init(id: "S1", name: "Helen Chief", unixUser: "hchief", role: "chief executive", seniority: .chiefExecutive, managerID: nil, ward: "Board"),
+        .init(id: "S2", name: "Nia Nurse", unixUser: "nnurse", role: "chief nurse", seniority: .executive, managerID: "S1", ward: "Board"),
+        .init(id: "S3", name: "Gita Guardian", unixUser: "gita", role: "guardian", seniority: .practitioner, managerID: "S2", ward: "FTSU"),
+        .init(id: "S4", name: "Asha Guardian", unixUser: "asha", role: "guardian", seniority: .practitioner, managerID: nil, ward: "FTSU"),
+        .init(id: "S5", name: "Ned Director", unixUser: "ned", role: "non-executive director", seniority: .board, managerID: nil, ward: "Board"),
+        .init(id: "S6", name: "Carl Consultant", unixUser: "carl", role: "consultant", seniority: .seniorClinician, managerID: "S2", ward: "Ward 7"),
+    ])
+
+    static func report(_ seniority: Seniority, name: String? = nil, harm: PatientHarm = .none, way: WayOfRaising = .confidential) -> Report {
+        Report(reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive],
+               subject: Subject(name: name, role: "", seniority: seniority), location: "Ward 7", harm: harm,
+               account: "x", reporter: nil, submitted: .recorded(for: way, at: now))
+    }
+
+    static func decide(_ facts: ReportFacts, history: FakeHistory = FakeHistory()) -> RoutingDecision {
+        EscalationEngine.evaluate(facts, rules: rules, directory: directory, membership: groups, history: history, now: now)
+    }
+
+    @Test("a report about the chief executive goes to the independent route, never to them or anyone below them")
+    func chiefExecutive() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.chiefExecutive), subjectID: "S1"))
+        #expect(decision.matchedRoutes == ["independent-for-senior-subjects"])
+        #expect(decision.handlers == ["ned"])
+        #expect(!decision.handlers.contains("hchief") && !decision.handlers.contains("gita"))
+        #expect(decision.explanation.contains { $0.contains("seniority chief-executive is >= executive") })
+    }
+
+    @Test("a guardian managed by the subject is left out, with the reason recorded")
+    func managedHandlerExcluded() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.executive), subjectID: "S2"))
+        #expect(decision.handlers == ["ned"])
+        let everyday = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"))
+        #expect(everyday.handlers == ["asha", "gita"])  // Carl manages nobody
+        let aboutGitasBoss = Self.decide(ReportFacts(report: Self.report(.manager), subjectID: "S2"))
+        #expect(!aboutGitasBoss.handlers.contains("gita"))
+    }
+
+    @Test("three reports about one consultant within 28 months raise an awareness-level route")
+    func pattern() {
+        let key = SubjectKey.directory("S6")
+        let third = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"), history: FakeHistory(counts: [key: 2]))
+        #expect(third.level == .awareness)
+        #expect(third.matchedRoutes == ["pattern-awareness"])
+        let second = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"), history: FakeHistory(counts: [key: 1]))
+        #expect(second.level == .informal)
+    }
+
+    @Test("patterns recognise the same person by name and role when they are not in the directory")
+    func patternByName() {
+        #expect(SubjectKey.of(Subject(name: "Dr. John  SMITH", role: "Registrar", seniority: .seniorPractitioner), directoryID: nil)
+                == SubjectKey.of(Subject(name: "john smith", role: "registrar", seniority: .unknown), directoryID: nil))
+        #expect(SubjectKey.of(Subject(name: nil, role: "registrar", seniority: .unknown), directoryID: nil) == nil)
+    }
+
+    @Test("severe harm is urgent: patient safety and guardians, acknowledged within 24 hours, and later routes still apply")
+    func urgent() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.practitioner, harm: .death)))
+        #expect(decision.level == .urgent)
+        #expect(decision.matchedRoutes == ["urgent-harm", "everything-else"])
+        #expect(Set(decision.handlers) == ["pat", "asha", "gita"])
+        #expect(decision.acknowledgeBy == Self.now.addingTimeInterval(24 * 3600))
+        #expect(decision.feedBackBy == Self.now.addingTimeInterval(7 * 86_400))
+    }
+
+    @Test("an ordinary report: informal, guardians, 7 days to acknowledge and 3 months to feed back")
+    func ordinary() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.staff)))
+        #expect(decision.level == .informal)
+        #expect(decision.acknowledgeBy == Self.now.addingTimeInterval(7 * 86_400))
+        #expect(decision.feedBackBy.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) == "2027-02-27T09:01:46Z")
+    }
+
+    @Test("a handler the reporter excluded never sees it; if that leaves nobody, the fallback takes it")
+    func reporterExclusion() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.staff), excludedByReporter: ["asha", "gita"]))
+        #expect(decision.handlers == ["ned"])
+        #expect(decision.excluded.map(\.user).sorted() == ["asha", "gita"])
+        #expect(decision.explanation.contains { $0.contains("goes to the fallback") })
+    }
+
+    @Test("a named subject who is not in the directory is still kept from a handler with the same name")
+    func sameName() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian")))
+        #expect(!decision.handlers.contains("asha"))
+        #expect(decision.excluded.first { $0.user == "asha" }?.reason == "has the same name as the person the report is about")
+    }
+
+    @Test("the directory finds unknown managers, cycles and repeated ids")
+    func directoryProblems() {
+        let members: [StaffDirectory.Member] = [
+            .init(id: "A", name: "A", unixUser: nil, role: "", seniority: .staff, managerID: "B", ward: ""),
+            .init(id: "B", name: "B", unixUser: nil, role: "", seniority: .staff, managerID: "A", ward: ""),
+            .init(id: "C", name: "C", unixUser: nil, role: "", seniority: .staff, managerID: "Z", ward: ""),
+            .init(id: "C", name: "C again", unixUser: nil, role: "", seniority: .staff, managerID: nil, ward: ""),
+        ]
+        let sentences = StaffDirectory.problems(in: members).map(\.sentence)
+        #expect(sentences.contains { $0.contains("goes round in a circle") })
+        #expect(sentences.contains("C's manager Z is not in the directory."))
+        #expect(sentences.contains("The staff id C appears more than once."))
+    }
+
+    @Test("whatever the directory, the subject and those they manage are never handlers (random directories)")
+    func invariantHoldsForRandomDirectories() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let users = ["asha", "gita", "pat", "ned"]
+            var members: [StaffDirectory.Member] = []
+            for (index, user) in users.enumerated() {
+                let manager = index == 0 ? nil : (Bool.random(using: &generator) ? "U\(Int.random(in: 0..<index, using: &generator))" : nil)
+                members.append(.init(id: "U\(index)", name: user, unixUser: user, role: "", seniority: Seniority.ladder.randomElement(using: &generator)!, managerID: manager, ward: ""))
+            }
+            let directory = StaffDirectory(members)
+            let subject = members.randomElement(using: &generator)!
+            let decision = EscalationEngine.evaluate(
+                ReportFacts(report: Self.report(subject.seniority, harm: PatientHarm.allCases.randomElement(using: &generator)!), subjectID: subject.id),
+                rules: Self.rules, directory: directory, membership: Self.groups, history: FakeHistory(), now: Self.now)
+            for handler in decision.handlers {
+                #expect(handler != subject.unixUser)
+                #expect(!directory.manages(subject.id, directory.member(unixUser: handler)!.id))
+            }
+            #expect(!decision.explanation.isEmpty)
+        }
+    }
+}
