@@ -1,3 +1,5 @@
+import SpeakUpCore
+
 /// The staff directory: who manages whom, so that no report reaches someone
 /// whose career its subject controls.
 public struct StaffDirectory: Hashable, Sendable {
@@ -74,4 +76,3 @@ public struct StaffDirectory: Hashable, Sendable {
     }
 }
 
-import SpeakUpCore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import SpeakUpCore
 import SpeakUpStore
 import SpeakUpTUI

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import SpeakUpCore
 import SpeakUpStore
 import SpeakUpTUI
@@ -42,7 +43,8 @@ struct ReportCommand: ParsableCommand {
         case .keptDraft:
             Diagnostics.say("Your unsent report is kept, for your login only; it will be offered next time.")
         case .hungUp:
-            break
+            // After SIGHUP, end as the signal would have: 128 + 1.
+            if terminal.hungUp { Glibc.exit(129) }
         }
         if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
     }

@@ -82,6 +82,8 @@ struct JourneyTests {
             try tmux.waitFor("How senior is the person involved?")
             try tmux.press("Down", "Enter")
             try tmux.waitFor("What was it about?")
+            try tmux.press("Down", "Space")  // typed on this page, not yet moved on from
+            try tmux.waitFor("[x] Unsafe")
             kill(try tmux.programPID(), SIGHUP)
             #expect(try tmux.exitStatus() == 129)
         }
@@ -95,7 +97,8 @@ struct JourneyTests {
         try tmux.waitFor("(•) Support staff")
         try tmux.press("Enter")
         try tmux.waitFor("What was it about?")
-        try tmux.press("Space", "Enter")
+        #expect(try tmux.screen().contains("[x] Unsafe"))  // kept through the hang-up
+        try tmux.press("Enter")
         try tmux.waitFor("When and where did it happen?")
         try tmux.press("Enter", "Enter", "Enter")
         try tmux.waitFor("Was anyone harmed?")
@@ -116,6 +119,7 @@ struct JourneyTests {
         #expect(try tmux.exitStatus() == 0)
         let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
         #expect(record.subjectName == "Mr Jones" && record.subjectSeniority == .staff)
+        #expect(record.concerns == [.unsafePractice])
 
         // Sent: no draft is offered next time.
         let next = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])

@@ -62,6 +62,11 @@ public struct ReporterSession {
             }
             draw(state, on: terminal)
         }
+        // The terminal went away: keep everything typed so far, this page included
+        // (open and confidential reports only; the store refuses anonymous drafts).
+        if submitted == nil, state.hasStarted, case .asking = state.phase, state.draft.wayOfRaising?.keepsIdentity == true {
+            keepDraft(state.draft, &state)
+        }
         return submitted.map(Outcome.submitted) ?? .hungUp
     }
 

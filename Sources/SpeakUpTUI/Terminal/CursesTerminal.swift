@@ -71,6 +71,9 @@ public final class CursesTerminal: Terminal {
         TerminalRestore.write(TerminalRestore.bracketedPasteOn)
     }
 
+    /// True once the terminal has hung up (SIGHUP): no more keys will come.
+    public var hungUp: Bool { TerminalRestore.hungUp != 0 }
+
     /// Throws away keys typed ahead, e.g. a second Enter after "send", so they
     /// cannot act on the screen that follows.
     public func discardTypeahead() {
@@ -90,8 +93,9 @@ public final class CursesTerminal: Terminal {
     // MARK: Keys
 
     public func nextKeys() -> [Key]? {
+        guard !hungUp else { return nil }
         wtimeout(window, -1)
-        guard let first = readKey() else { return nil }
+        guard let first = readKey(), !hungUp else { return nil }
         var keys = [first]
         wtimeout(window, 0)
         while keys.count < 4096, let key = readKey() { keys.append(key) }

@@ -1,7 +1,7 @@
 import CNCurses
 import Glibc
 
-/// Gives the terminal back on every way out: a normal exit, SIGTERM, SIGHUP,
+/// Gives the terminal back on every way out: a normal exit, SIGTERM, SIGHUP (after the session has kept its draft),
 /// SIGINT, and crashes (SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE),
 /// after which the crash signal is raised again so the exit status tells the truth.
 enum TerminalRestore {
@@ -10,6 +10,9 @@ enum TerminalRestore {
 
     /// Written only before signal handlers could run, read inside them.
     nonisolated(unsafe) static var active = false
+
+    /// Set by SIGHUP: the terminal has gone away.
+    nonisolated(unsafe) static var hungUp: sig_atomic_t = 0
 
     static func install() {
         active = true
@@ -21,9 +24,17 @@ enum TerminalRestore {
             sigaddset(&wanted, signal)
         }
         pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
-        for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+        for signal in [SIGTERM, SIGINT, SIGQUIT] {
             Glibc.signal(signal, restoreAndExit)
         }
+        // A hang-up (a dropped SSH connection, a closed window) only raises a flag and
+        // interrupts the read (no SA_RESTART): the session then keeps the reporter's
+        // draft, answers and all, before the program ends.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = noteHangUp
+        action.sa_flags = 0
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGHUP, &action, nil)
         for signal in [SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE] {
             Glibc.signal(signal, restoreAndReraise)
         }
@@ -46,6 +57,10 @@ enum TerminalRestore {
         var bytes = Array(text.utf8)
         _ = Glibc.write(STDOUT_FILENO, &bytes, bytes.count)
     }
+}
+
+private func noteHangUp(_ signal: Int32) {
+    TerminalRestore.hungUp = 1
 }
 
 private func restoreAndExit(_ signal: Int32) {
