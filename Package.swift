@@ -47,7 +47,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
-        .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
+        .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpRules"]),
         .testTarget(name: "SpeakUpRulesTests", dependencies: ["SpeakUpCore", "SpeakUpRules"]),
         .testTarget(
             name: "SpeakUpTUITests",

@@ -4,6 +4,8 @@ public struct CaseEvent: Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// The report was received and stored.
         case received
+        /// The rules engine decided who sees it, at what level, by when (the text explains why).
+        case routed
         /// A handler has read it and taken it on.
         case acknowledged
         /// A handler wrote to the reporter (shown in follow-up).

@@ -11,7 +11,12 @@ public protocol ReportStore: Sendable {
     /// when it throws, nothing of it was stored.
     /// `owner` is the person at the terminal: their draft goes in the same transaction,
     /// even when the report itself, being anonymous, does not name them.
-    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?) throws(StoreError) -> Report
+    /// `router` decides, inside the same transaction, where the report goes; its
+    /// decision is kept as the case's "routed" event.
+    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report
+
+    /// The routing decision kept with a case, if it was routed.
+    func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting?
 
     /// The anonymous report a receipt code belongs to, or nil. Costs the same
     /// (one slow hash and one lookup) whether or not the code is known.

@@ -6,33 +6,6 @@ public protocol GroupMembership: Sendable {
     func members(ofGroup group: String) -> [String]
 }
 
-/// How many earlier reports name the same person: the store answers (counting
-/// anonymous reports too).
-public protocol ReportHistory: Sendable {
-    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int
-}
-
-/// How reports about one person are recognised as the same person: their
-/// directory id, or their name and role written the same way.
-public enum SubjectKey: Hashable, Sendable {
-    case directory(String)
-    case nameAndRole(String)
-
-    /// The key for a report's subject, if it names anyone.
-    public static func of(_ subject: Subject, directoryID: String?) -> SubjectKey? {
-        if let directoryID { return .directory(directoryID) }
-        guard let name = subject.name, !name.isBlank else { return nil }
-        return .nameAndRole(normalise(name) + "|" + normalise(subject.role))
-    }
-
-    /// Lower case, single spaces, no titles or full stops: "Dr. John  SMITH" and "john smith" match.
-    public static func normalise(_ text: String) -> String {
-        let words = text.lowercased().replacingOccurrences(of: ".", with: " ").split(whereSeparator: \.isWhitespace)
-        let titles: Set<Substring> = ["dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sister", "nurse"]
-        return words.filter { !titles.contains($0) }.joined(separator: " ")
-    }
-}
-
 /// What the engine knows about a report when it routes it.
 public struct ReportFacts: Sendable {
     public var report: Report

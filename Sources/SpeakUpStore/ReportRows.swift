@@ -11,8 +11,9 @@ enum ReportRows {
                 INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
-                                    witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
+                                    subject_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -22,6 +23,7 @@ enum ReportRows {
                 report.harm.rawValue, report.staffImpact, report.witnesses, report.desiredOutcome?.rawValue,
                 report.hold?.until.description, report.reporterDetails?.name, report.reporterDetails?.contact,
                 report.reporterDetails?.professionalGroup?.rawValue,
+                SubjectKey.of(report.subject, directoryID: nil).map(ReportRows.storedKey),
             ])
         for concern in report.concerns {
             try db.execute(
@@ -34,6 +36,36 @@ enum ReportRows {
                 sql: "INSERT INTO case_event (reference, sequence, kind, at, text) VALUES (?, ?, ?, ?, ?)",
                 arguments: [report.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text])
         }
+    }
+
+    /// The text form of a same-person key in the subject_key column.
+    static func storedKey(_ key: SubjectKey) -> String {
+        switch key {
+        case .directory(let id): "id:" + id
+        case .nameAndRole(let text): "name:" + text
+        }
+    }
+
+    /// Earlier reports about a person, read inside the storing transaction.
+    struct History: ReportHistory {
+        let db: Database
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int {
+            (try? Int.fetchOne(
+                db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ?",
+                arguments: [ReportRows.storedKey(subject), day.description])) ?? 0
+        }
+    }
+
+    /// Keeps a routing decision as the case's next event.
+    static func insertRouting(_ routing: CaseRouting, for report: Report, sequence: Int, into db: Database) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let detail = String(decoding: try encoder.encode(routing), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [report.reference.text, sequence, CaseEvent.Kind.routed.rawValue, report.submitted.text,
+                        routing.explanation.joined(separator: "\n"), detail])
     }
 
     static func isReferenceCollision(_ error: DatabaseError) -> Bool {

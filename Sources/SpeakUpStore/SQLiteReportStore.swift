@@ -54,7 +54,9 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func submit(_ report: Report, receipt: ReceiptCode? = nil, discardingDraftOf owner: Reporter? = nil) throws(StoreError) -> Report {
+    public func submit(
+        _ report: Report, receipt: ReceiptCode? = nil, discardingDraftOf owner: Reporter? = nil, router: (any CaseRouter)? = nil
+    ) throws(StoreError) -> Report {
         var candidate = report
         // The slow hash is worked out before the transaction, so other terminals never wait on it.
         let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
@@ -62,7 +64,10 @@ public final class SQLiteReportStore: ReportStore {
             do {
                 try queue.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
+                        // Route first, so the history it counts does not yet hold this report.
+                        let routing = router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
                         try ReportRows.insert(candidate, into: db)
+                        if let routing { try ReportRows.insertRouting(routing, for: candidate, sequence: 2, into: db) }
                         if let receiptHash, candidate.wayOfRaising == .anonymous {
                             try db.execute(
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
@@ -141,6 +146,26 @@ public final class SQLiteReportStore: ReportStore {
                 else { return nil }
                 return try ReportRows.all(in: db, reference: reference).first
             }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? {
+        do {
+            let detail = try queue.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind = 'routed' ORDER BY sequence DESC LIMIT 1",
+                    arguments: [reference.text])
+            }
+            guard let detail else { return nil }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DecodingError {
+            throw StoreError(.damaged, "The routing kept with \(reference) could not be read: \(error).")
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

@@ -97,6 +97,15 @@ enum StoreSchema {
             // Messages between handler and reporter, and the reporter's answers.
             try db.execute(sql: "ALTER TABLE case_event ADD COLUMN text TEXT")
         }
+        migrator.registerMigration("v5-routing") { db in
+            // Who a report is about, as the same-person key patterns count by; and a
+            // structured detail for events (the routing decision).
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN subject_key TEXT;
+                CREATE INDEX report_by_subject ON report(subject_key, submitted);
+                ALTER TABLE case_event ADD COLUMN detail TEXT;
+                """)
+        }
         return migrator
     }
 }

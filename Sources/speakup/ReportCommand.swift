@@ -14,6 +14,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @Option(name: .customLong("rules"), help: ArgumentHelp(
+        "The escalation rules file to route reports by (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
+    var rulesPath: String?
+
     func run() throws {
         do {
             try runForm()
@@ -28,8 +32,9 @@ struct ReportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
         let terminal = try TerminalSetup.start()
+        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: identity.reporter.userName)
         let session = ReporterSession(
-            store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock())
+            store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)
         let outcome = session.run(on: terminal)
         terminal.stop()
         switch outcome {

@@ -65,7 +65,7 @@ struct JourneyTests {
         #expect(try tmux.exitStatus() == 0)
 
         let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
-        #expect(record.events.map(\.kind) == ["received", "reporter-message"])
+        #expect(record.events.map(\.kind) == ["received", "routed", "reporter-message"])
         #expect(record.events.last?.at.count == 10)  // the day only
     }
 

@@ -105,7 +105,7 @@ struct ReportInTmuxTests {
         #expect(record.location == "Ward 7")
         #expect(record.reporter?.user == Self.realUserName)
         #expect(record.reporter?.uid == getuid())
-        #expect(record.events.map(\.kind) == ["received"])
+        #expect(record.events.map(\.kind) == ["received", "routed"])
         #expect(record.subjectName == "Dr Zoë Smith")
         #expect(record.subjectRole == "consultant")
         #expect(record.occurredAt == "14:30")

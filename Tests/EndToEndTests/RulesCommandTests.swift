@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 @Suite("End to end: speakup rules check")
@@ -45,5 +46,76 @@ struct RulesCommandTests {
         let result = try Binary.run(["rules", "check", latin])
         #expect(result.status == 2)
         #expect(result.stderr.contains("not UTF-8"))
+    }
+
+    @Test("a report is routed by the rules when it is sent: the confirmation names the role, and rules explain says why")
+    func routedOnSubmit() throws {
+        let scratch = Scratch()
+        let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        let rules = scratch.path + "/rules.yaml"
+        FileManager.default.createFile(atPath: rules, contents: Data("""
+            version: 1
+            roles:
+              guardian: { users: [\(me)] }
+            fallback: guardian
+            routes:
+              - name: everything
+                notify: [guardian]
+            """.utf8))
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "SPEAKUP_RULES": rules])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Down", "Enter")
+        try ReportInTmuxTests.quickAnswers(tmux)
+        try tmux.type("Spoke to a patient with contempt.")
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let saved = try tmux.waitFor("Who will see it")
+        #expect(saved.contains("the guardian team"))
+        let reference = try #require(saved.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+
+        let explained = try Binary.run(["rules", "explain", String(reference), "--db", scratch.store])
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.contains("level informal; handlers \(me) (roles guardian)"))
+        #expect(explained.stdout.contains("Routed by the rules in \(rules)."))
+        #expect(explained.stdout.contains("Route \"everything\" (line 6) matched: it matches every report."))
+        let record = try #require(try ReportInTmuxTests.export(scratch.store).first)
+        #expect(record.events.map(\.kind) == ["received", "routed"])
+    }
+
+    @Test("a broken rules file never stops a report: the defaults are used and the explanation says so")
+    func brokenRulesStillRoute() throws {
+        let scratch = Scratch()
+        let rules = scratch.path + "/rules.yaml"
+        FileManager.default.createFile(atPath: rules, contents: Data("version: 1\nroles: [oops\n".utf8))
+        let tmux = try Tmux(["--db", scratch.store, "--rules", rules], environment: ["TERM": "xterm-256color"])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Down", "Enter")
+        try ReportInTmuxTests.quickAnswers(tmux)
+        try tmux.type("Threw a file.")
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let saved = try tmux.waitFor("Your case reference is")
+        let reference = try #require(saved.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+        let explained = try Binary.run(["rules", "explain", String(reference), "--db", scratch.store])
+        #expect(explained.stdout.contains("could not be used"))
+        #expect(explained.stdout.contains("built-in default rules were used instead"))
+    }
+
+    @Test("rules explain refuses a malformed reference and an unknown case")
+    func explainErrors() throws {
+        let scratch = Scratch()
+        #expect(try Binary.run(["rules", "explain", "nonsense", "--db", scratch.store]).status == 64)
+        let missing = try Binary.run(["rules", "explain", "SU-7KQ4-M2XD", "--db", scratch.store])
+        #expect(missing.status == 1)
     }
 }

@@ -9,7 +9,7 @@ struct FakeGroups: GroupMembership {
     func members(ofGroup group: String) -> [String] { groups[group] ?? [] }
 }
 
-struct FakeHistory: ReportHistory {
+struct FakeHistory: ReportHistory, Sendable {
     var counts: [SubjectKey: Int] = [:]
     func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int { counts[subject] ?? 0 }
 }

@@ -46,7 +46,7 @@ struct FollowUpTests {
     func receiptJourney() throws {
         let store = MemoryStore()
         let code = ReceiptCode.random()
-        let report = try store.submit(Self.report(.anonymous), receipt: code, discardingDraftOf: nil)
+        let report = try store.submit(Self.report(.anonymous), receipt: code, discardingDraftOf: nil, router: nil)
         _ = try store.appendEvent(to: report.reference, kind: .handlerMessage, text: "Thank you. Can you tell me which shift?", at: Self.clock.now())
         let paused = Pauses()
         let keys: [Key] = Self.typing(code.description) + [.enter, .character("r"), .paste("The night shift."), .tab]
@@ -65,10 +65,10 @@ struct FollowUpTests {
     @Test("an identified reporter picks from their own reports, and sees nobody else's")
     func myReports() throws {
         let store = MemoryStore()
-        let mine = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil)
+        let mine = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
         var someoneElse = Self.report(.open)
         someoneElse.reporter = Reporter(userName: "ben", uid: 1002)
-        _ = try store.submit(someoneElse, receipt: nil, discardingDraftOf: nil)
+        _ = try store.submit(someoneElse, receipt: nil, discardingDraftOf: nil, router: nil)
         let terminal = TestTerminal(keys: [.enter])
         FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
         #expect(terminal.frames.first?.text.contains(mine.reference.text) == true)
@@ -80,7 +80,7 @@ struct FollowUpTests {
     @Test("a closed case asks once whether they would speak up again, and stores the answer")
     func feedback() throws {
         let store = MemoryStore()
-        let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil)
+        let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
         _ = try store.appendEvent(to: report.reference, kind: .closed, text: "We spoke with the manager.", at: Self.clock.now())
         let terminal = TestTerminal(keys: [.enter, .down, .down, .enter])
         FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
@@ -118,7 +118,7 @@ struct FollowUpTests {
     @Test("a reply that cannot be saved keeps the words and says so")
     func replyFails() throws {
         let store = MemoryStore()
-        let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil)
+        let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
         #expect(try store.reports(raisedBy: Self.person) == [report])
         store.failure = StoreError(.diskFull, "The disk holding the store is full.")
         let retry = TestTerminal(batches: [[.enter], [.character("r"), .paste("Still worried."), .tab]])

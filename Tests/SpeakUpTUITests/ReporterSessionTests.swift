@@ -12,7 +12,11 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     private var receipts: [ReceiptCode: Report] = [:]
     private var drafts: [UInt32: ReportDraft] = [:]
 
-    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?) throws(StoreError) -> Report {
+    private var routings: [CaseReference: CaseRouting] = [:]
+
+    func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? { lock.withLock { routings[reference] } }
+
+    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report {
         lock.lock()
         defer { lock.unlock() }
         if let failure { throw failure }
@@ -20,6 +24,7 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
         timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
         if let receipt { receipts[receipt] = report }
         if let owner = report.reporter ?? owner { drafts[owner.uid] = nil }
+        if let router { routings[report.reference] = router.route(report, history: NoHistory(), from: report.deadlineStart) }
         return report
     }
 
@@ -88,6 +93,16 @@ struct ReporterSessionTests {
         #expect(try store.draft(owner: Self.person) == nil)  // submitted: the draft is gone
         #expect(saved.account == "He shouted.")
         #expect(terminal.frames.contains { $0.text.contains("Your case reference is  \(saved.reference.text)") })
+    }
+
+    @Test("the confirmation says who will see the report (roles, not names) and by when")
+    func routingShown() {
+        let store = MemoryStore()
+        let terminal = TestTerminal(keys: Self.keys(way: 2))
+        _ = ReporterSession(store: store, reporter: nil, clock: Self.clock, router: GuardianRouter()).run(on: terminal)
+        #expect(terminal.screen.contains("Who will see it: the guardian team."))
+        #expect(terminal.screen.contains("04/12/2026"))
+        #expect(!terminal.screen.contains("asha"))
     }
 
     @Test("an anonymous report never carries the person at the terminal")
@@ -180,5 +195,17 @@ struct ReporterSessionTests {
         let terminal = TestTerminal(batches: [Array(repeating: Key.down, count: 50)])
         _ = ReporterSession(store: MemoryStore(), reporter: nil, clock: Self.clock).run(on: terminal)
         #expect(terminal.frames.count == 2)  // the first screen, then one for the burst
+    }
+}
+
+struct NoHistory: ReportHistory {
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int { 0 }
+}
+
+/// Sends everything to one role, for tests of what the reporter is told.
+struct GuardianRouter: CaseRouter {
+    func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+        CaseRouting(level: .informal, roles: ["guardian"], handlers: ["asha"], acknowledgeBy: from.addingTimeInterval(7 * 86_400),
+                    feedBackBy: from.addingTimeInterval(90 * 86_400), explanation: ["test"])
     }
 }

@@ -87,7 +87,7 @@ enum ReporterFormReview {
         }
     }
 
-    static func renderSaved(_ report: Report, receipt: ReceiptCode?, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+    static func renderSaved(_ report: Report, receipt: ReceiptCode?, routing: CaseRouting?, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
         var row = ReporterFormView.heading(
             "Thank you. Your report is saved.",
             "Speaking up takes courage, and it helps everyone here work and care better.",
@@ -111,6 +111,11 @@ enum ReporterFormReview {
             paragraphs.append("You chose confidential: only the person handling it will see your name.")
         case .open:
             paragraphs.append("You chose to raise it openly: your name is kept with the report.")
+        }
+        if let routing, !routing.handlers.isEmpty {
+            // Roles, never names: the same words whichever way it was raised.
+            let roles = routing.roles.map { $0.replacingOccurrences(of: "-", with: " ") }.joined(separator: ", ")
+            paragraphs.append("Who will see it: the \(roles) team\(routing.roles.count == 1 ? "" : "s"). You should hear that it has been picked up by \(CalendarDay.local(routing.acknowledgeBy).written).")
         }
         if report.hold != nil {
             paragraphs.append("It is held until someone else reports the same person, or until \(report.hold!.until.written).")

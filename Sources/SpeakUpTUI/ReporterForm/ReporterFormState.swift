@@ -54,6 +54,8 @@ public struct ReporterFormState: Hashable, Sendable {
     public var reviewTop = 0
     /// Set when the reporter left from the resume offer, so their draft stays.
     public var keptDraft = false
+    /// Where the saved report went and by when, for the confirmation.
+    public var routing: CaseRouting? = nil
 
     public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
     public var subjectName = TextField(limit: ReportLimits.shortText)

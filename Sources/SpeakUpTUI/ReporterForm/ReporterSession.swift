@@ -20,12 +20,15 @@ public struct ReporterSession {
     let reporter: Reporter?
     let reporterName: String
     let clock: any Clock
+    let router: (any CaseRouter)?
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
     ///     with open and confidential reports, and the owner of their drafts.
     ///   - reporterName: the name to offer on the "about you" page.
-    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock) {
+    ///   - router: decides who sees each report, inside the transaction that stores it.
+    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil) {
+        self.router = router
         self.store = store
         self.reporter = reporter
         self.reporterName = reporterName
@@ -97,8 +100,9 @@ public struct ReporterSession {
         case .success(let report):
             let receipt = report.wayOfRaising == .anonymous ? ReceiptCode.random() : nil
             do {
-                let stored = try store.submit(report, receipt: receipt, discardingDraftOf: reporter)
+                let stored = try store.submit(report, receipt: receipt, discardingDraftOf: reporter, router: router)
                 ReporterForm.saved(&state, stored, receipt: receipt)
+                state.routing = try? store.routing(for: stored.reference)
                 return stored
             } catch {
                 ReporterForm.saveFailed(&state, error.sentence)

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Where a report was sent and why: decided inside the transaction that stores
+/// it, and kept with the case as its "routed" event.
+public struct CaseRouting: Hashable, Sendable, Codable {
+    public var level: PyramidLevel
+    /// The handler roles that will see it, e.g. "guardian".
+    public var roles: [String]
+    /// The Unix logins that will see it.
+    public var handlers: [String]
+    public var acknowledgeBy: Date
+    public var feedBackBy: Date
+    /// Which rule matched on which facts, who was left out and why.
+    public var explanation: [String]
+
+    public init(level: PyramidLevel, roles: [String], handlers: [String], acknowledgeBy: Date, feedBackBy: Date, explanation: [String]) {
+        self.level = level
+        self.roles = roles
+        self.handlers = handlers
+        self.acknowledgeBy = acknowledgeBy
+        self.feedBackBy = feedBackBy
+        self.explanation = explanation
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case level, roles, handlers, acknowledgeBy = "acknowledge_by", feedBackBy = "feed_back_by", explanation
+    }
+}
+
+/// Decides where a report goes (the rules engine, wired in by the program).
+public protocol CaseRouter: Sendable {
+    /// - Parameter from: when the clock starts for deadlines: the moment sent, or,
+    ///   for an anonymous report, the start of its day (an exact deadline would
+    ///   give away the exact time it was sent).
+    func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting
+}
+
+extension Report {
+    /// When deadlines start: the instant for open and confidential reports, midnight UTC of the kept day for anonymous ones.
+    public var deadlineStart: Date {
+        switch submitted {
+        case .instant(let date): return date
+        case .day(let text):
+            return (try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle(timeZone: .gmt))) ?? Date(timeIntervalSince1970: 0)
+        }
+    }
+}

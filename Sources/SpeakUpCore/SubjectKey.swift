@@ -1,0 +1,29 @@
+import Foundation
+
+/// How reports about one person are recognised as the same person: their
+/// directory id, or their name and role written the same way.
+public enum SubjectKey: Hashable, Sendable {
+    case directory(String)
+    case nameAndRole(String)
+
+    /// The key for a report's subject, if it names anyone.
+    public static func of(_ subject: Subject, directoryID: String?) -> SubjectKey? {
+        if let directoryID { return .directory(directoryID) }
+        guard let name = subject.name, !name.isBlank else { return nil }
+        return .nameAndRole(normalise(name) + "|" + normalise(subject.role))
+    }
+
+    /// Lower case, single spaces, no titles or full stops: "Dr. John  SMITH" and "john smith" match.
+    public static func normalise(_ text: String) -> String {
+        let words = text.lowercased().replacingOccurrences(of: ".", with: " ").split(whereSeparator: \.isWhitespace)
+        let titles: Set<Substring> = ["dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sister", "nurse"]
+        return words.filter { !titles.contains($0) }.joined(separator: " ")
+    }
+}
+
+
+/// How many earlier reports name the same person: the store answers, counting
+/// anonymous reports too, inside the transaction that stores the new one.
+public protocol ReportHistory {
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int
+}

@@ -1,0 +1,35 @@
+import Foundation
+import SpeakUpCore
+
+/// The rules engine as the store's router: runs inside the transaction that
+/// stores each report, so its history is exactly what was stored before it.
+public struct RulesRouter: CaseRouter {
+    public let rules: RuleSet
+    public let directory: StaffDirectory
+    public let membership: any GroupMembership
+    /// Lines put before every explanation, e.g. that a broken rules file was replaced by the defaults.
+    public let preface: [String]
+
+    public init(rules: RuleSet, directory: StaffDirectory = StaffDirectory([]), membership: any GroupMembership, preface: [String] = []) {
+        self.rules = rules
+        self.directory = directory
+        self.membership = membership
+        self.preface = preface
+    }
+
+    public func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+        let decision = EscalationEngine.evaluate(
+            ReportFacts(report: report), rules: rules, directory: directory, membership: membership, history: history, now: from)
+        return CaseRouting(
+            level: decision.level, roles: decision.roles, handlers: decision.handlers,
+            acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + decision.explanation)
+    }
+}
+
+/// Group membership for the embedded default store: its owner holds every role,
+/// so a report filed on a fresh machine with `make run` is routed to them.
+public struct OwnerHoldsEveryRole: GroupMembership {
+    public let owner: String
+    public init(owner: String) { self.owner = owner }
+    public func members(ofGroup group: String) -> [String] { [owner] }
+}

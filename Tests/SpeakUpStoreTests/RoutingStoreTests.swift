@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Testing
+import SpeakUpCore
+import SpeakUpRules
+@testable import SpeakUpStore
+
+@Suite("Routing inside the submit transaction")
+struct RoutingStoreTests {
+    static let groups = OwnerHoldsEveryRole(owner: "asha")
+
+    static func report(_ way: WayOfRaising = .confidential, name: String? = "Dr John Smith", role: String = "consultant") -> Report {
+        Report(reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive],
+               subject: Subject(name: name, role: role, seniority: .seniorClinician), location: "Ward 7",
+               account: "Shouted.", reporter: Reporter(userName: "ben", uid: 1002), submitted: .recorded(for: way, at: Reports.moment))
+    }
+
+    @Test("the shipped default rules file and the built-in rules are the same text")
+    func defaultRulesInSync() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        #expect(try String(contentsOf: root.appendingPathComponent("docs/rules/default.yaml"), encoding: .utf8) == DefaultRules.text + "\n")
+    }
+
+    @Test("a routed report keeps its decision as its second event, and it reads back")
+    func routedEvent() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let router = RulesRouter(rules: DefaultRules.ruleSet, membership: Self.groups)
+        let report = try store.submit(Self.report(), router: router)
+        let events = try store.events(for: report.reference)
+        #expect(events.map(\.kind) == [.received, .routed])
+        #expect(events[1].text?.contains("Route \"everything-else\"") == true)
+        let routing = try #require(try store.routing(for: report.reference))
+        #expect(routing.level == .informal && routing.handlers == ["asha"] && routing.roles == ["guardian"])
+        #expect(routing.acknowledgeBy == Reports.moment.addingTimeInterval(7 * 86_400))
+    }
+
+    @Test("the third report about the same person (by name and role) within 28 months is routed at awareness level")
+    func patternFromHistory() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let router = RulesRouter(rules: DefaultRules.ruleSet, membership: Self.groups)
+        _ = try store.submit(Self.report(.open), router: router)
+        _ = try store.submit(Self.report(.anonymous, name: "john smith", role: "Consultant"), receipt: .random(), router: router)
+        let third = try store.submit(Self.report(.confidential, name: "Dr. John Smith"), router: router)
+        #expect(try store.routing(for: third.reference)?.level == .awareness)
+        let other = try store.submit(Self.report(name: "Someone Else"), router: router)
+        #expect(try store.routing(for: other.reference)?.level == .informal)
+    }
+
+    @Test("an anonymous report's deadlines start at its day, so they give away no time")
+    func anonymousDeadlines() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let router = RulesRouter(rules: DefaultRules.ruleSet, membership: Self.groups)
+        let report = try store.submit(Self.report(.anonymous), receipt: .random(), router: router)
+        let routing = try #require(try store.routing(for: report.reference))
+        #expect(routing.acknowledgeBy.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) == "2026-12-04T00:00:00Z")
+        let detail = try store.withDatabase { db in try String.fetchAll(db, sql: "SELECT detail FROM case_event WHERE detail IS NOT NULL") }
+        #expect(detail.allSatisfy { !$0.contains("09:01") })
+    }
+}
