@@ -6,6 +6,8 @@ public struct CaseEvent: Hashable, Sendable {
         case received
         /// The rules engine decided who sees it, at what level, by when (the text explains why).
         case routed
+        /// A deadline passed and the rules escalated the case (the text explains how).
+        case escalated
         /// A handler has read it and taken it on.
         case acknowledged
         /// A handler wrote to the reporter (shown in follow-up).

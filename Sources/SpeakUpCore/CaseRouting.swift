@@ -27,6 +27,35 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     }
 }
 
+/// The two promises a case's handlers make to its reporter.
+public enum CaseDeadline: String, Codable, Sendable, CaseIterable {
+    /// Acknowledge the report.
+    case acknowledge
+    /// Feed back to the reporter (a message, or closing the case).
+    case feedBack = "feed-back"
+
+    /// Whether the case's timeline shows this promise kept.
+    public func isMet(by events: [CaseEvent]) -> Bool {
+        switch self {
+        case .acknowledge: events.contains { [.acknowledged, .handlerMessage, .closed].contains($0.kind) }
+        case .feedBack: events.contains { [.handlerMessage, .closed].contains($0.kind) }
+        }
+    }
+
+    /// Whether it was already escalated for this promise.
+    public func wasEscalated(in events: [CaseEvent]) -> Bool {
+        events.contains { $0.kind == .escalated && $0.text?.hasPrefix(escalationHeading) == true }
+    }
+
+    /// The first line of an escalation's explanation, which also marks which promise it was for.
+    public var escalationHeading: String {
+        switch self {
+        case .acknowledge: "Not acknowledged in time."
+        case .feedBack: "No feedback in time."
+        }
+    }
+}
+
 /// Decides where a report goes (the rules engine, wired in by the program).
 public protocol CaseRouter: Sendable {
     /// - Parameter from: when the clock starts for deadlines: the moment sent, or,

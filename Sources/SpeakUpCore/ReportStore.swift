@@ -15,8 +15,17 @@ public protocol ReportStore: Sendable {
     /// decision is kept as the case's "routed" event.
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report
 
-    /// The routing decision kept with a case, if it was routed.
+    /// The routing decision kept with a case (the latest, after any escalation), if it was routed.
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting?
+
+    /// Cases that were routed and are not closed, oldest first.
+    func openCases() throws(StoreError) -> [CaseReference]
+
+    /// If `deadline` has passed by `now`, is not met, and was not escalated before,
+    /// appends the escalation `decide` works out, all in one transaction (so two
+    /// ticks at once escalate a case once). Returns whether it escalated.
+    func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
+                  decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool
 
     /// The anonymous report a receipt code belongs to, or nil. Costs the same
     /// (one slow hash and one lookup) whether or not the code is known.

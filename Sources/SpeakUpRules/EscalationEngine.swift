@@ -97,6 +97,35 @@ public enum EscalationEngine {
             matchedRoutes: matched.map(\.name), explanation: explanation)
     }
 
+    /// A passed deadline: raise the level if the rules say so, and add the roles they
+    /// name (their eligible handlers, with the same invariants as routing).
+    public static func escalate(_ routing: CaseRouting, missed deadline: CaseDeadline, report: Report, rules: RuleSet,
+                                directory: StaffDirectory, membership: any GroupMembership, now: Date) -> CaseRouting {
+        let action = deadline == .acknowledge ? rules.whenAcknowledgeMissed : rules.whenFeedBackMissed
+        var next = routing
+        var explanation = [deadline.escalationHeading]
+        let due = deadline == .acknowledge ? routing.acknowledgeBy : routing.feedBackBy
+        explanation.append("It was due by \(stamp(due)); checked at \(stamp(now)).")
+        if action.raiseLevel {
+            next.level = routing.level.next
+            explanation.append("Level raised from \(routing.level.rawValue) to \(next.level.rawValue).")
+        }
+        let added = action.notify.filter { !routing.roles.contains($0) }
+        if !added.isEmpty {
+            var excluded: [RoutingDecision.Exclusion] = []
+            let users = eligible(added, rules, ReportFacts(report: report), directory, membership, &excluded)
+            next.roles += added
+            next.handlers += users.filter { !routing.handlers.contains($0) }
+            explanation.append("Also told: \(added.joined(separator: ", ")) (\(users.isEmpty ? "nobody eligible" : users.joined(separator: ", "))).")
+            for exclusion in excluded { explanation.append("Left out: \(exclusion.user), \(exclusion.reason).") }
+        }
+        if !action.raiseLevel && added.isEmpty {
+            explanation.append("The rules add no one for this; it is recorded so that it shows in the case.")
+        }
+        next.explanation = explanation
+        return next
+    }
+
     /// Why a route matches the report, or nil when it does not.
     static func reasons(_ match: RuleSet.Match, _ report: Report, _ key: SubjectKey?, _ history: any ReportHistory, _ now: Date) -> String? {
         var facts: [String] = []

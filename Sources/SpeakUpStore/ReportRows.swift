@@ -56,16 +56,27 @@ enum ReportRows {
         }
     }
 
-    /// Keeps a routing decision as the case's next event.
-    static func insertRouting(_ routing: CaseRouting, for report: Report, sequence: Int, into db: Database) throws {
+    /// Keeps a routing decision (or an escalation's new one) as the case's next event.
+    static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int,
+                              at: SubmissionTime, into db: Database) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         let detail = String(decoding: try encoder.encode(routing), as: UTF8.self)
         try db.execute(
             sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [report.reference.text, sequence, CaseEvent.Kind.routed.rawValue, report.submitted.text,
-                        routing.explanation.joined(separator: "\n"), detail])
+            arguments: [report.reference.text, sequence, kind.rawValue, at.text, routing.explanation.joined(separator: "\n"), detail])
+    }
+
+    /// The latest routing kept with a case, inside a transaction.
+    static func latestRouting(for reference: CaseReference, in db: Database) throws -> CaseRouting? {
+        guard let detail = try String.fetchOne(
+            db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind IN ('routed', 'escalated') ORDER BY sequence DESC LIMIT 1",
+            arguments: [reference.text])
+        else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
     }
 
     static func isReferenceCollision(_ error: DatabaseError) -> Bool {

@@ -67,7 +67,9 @@ public final class SQLiteReportStore: ReportStore {
                         // Route first, so the history it counts does not yet hold this report.
                         let routing = router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
                         try ReportRows.insert(candidate, into: db)
-                        if let routing { try ReportRows.insertRouting(routing, for: candidate, sequence: 2, into: db) }
+                        if let routing {
+                            try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
+                        }
                         if let receiptHash, candidate.wayOfRaising == .anonymous {
                             try db.execute(
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
@@ -155,7 +157,7 @@ public final class SQLiteReportStore: ReportStore {
         do {
             let detail = try queue.read { db in
                 try String.fetchOne(
-                    db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind = 'routed' ORDER BY sequence DESC LIMIT 1",
+                    db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind IN ('routed', 'escalated') ORDER BY sequence DESC LIMIT 1",
                     arguments: [reference.text])
             }
             guard let detail else { return nil }
@@ -168,6 +170,47 @@ public final class SQLiteReportStore: ReportStore {
             throw StoreError(.damaged, "The routing kept with \(reference) could not be read: \(error).")
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func openCases() throws(StoreError) -> [CaseReference] {
+        do {
+            return try queue.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT DISTINCT e.reference FROM case_event e JOIN report r ON r.reference = e.reference
+                    WHERE e.kind = 'routed'
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = e.reference AND c.kind = 'closed')
+                    ORDER BY r.submitted, e.reference
+                    """).compactMap(CaseReference.init)
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
+                         decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var escalated = false
+                try db.inTransaction(.immediate) {
+                    // Everything is read again inside the transaction: another tick may have just escalated.
+                    guard let report = try ReportRows.all(in: db, reference: reference.text).first,
+                        let routing = try ReportRows.latestRouting(for: reference, in: db)
+                    else { return .rollback }
+                    let events = try ReportRows.events(for: reference, in: db)
+                    let due = deadline == .acknowledge ? routing.acknowledgeBy : routing.feedBackBy
+                    guard now > due, !deadline.isMet(by: events), !deadline.wasEscalated(in: events) else { return .rollback }
+                    let next = decide(report, routing)
+                    try ReportRows.insertRouting(next, for: report, kind: .escalated, sequence: (events.map(\.sequence).max() ?? 0) + 1,
+                                                 at: .recorded(for: report.wayOfRaising, at: now), into: db)
+                    escalated = true
+                    return .commit
+                }
+                return escalated
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-escalation")
         }
     }
 

@@ -10,6 +10,7 @@ enum StoreErrors {
         case "save-draft": "keeping a draft of your report"
         case "save-message": "saving your message"
         case "import": "importing reports (nothing was imported)"
+        case "save-escalation": "escalating a case"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

@@ -111,6 +111,65 @@ struct RulesCommandTests {
         #expect(explained.stdout.contains("built-in default rules were used instead"))
     }
 
+    @Test("escalate tick applies a passed deadline once; a second run changes nothing; a bad --now is refused")
+    func tick() throws {
+        let scratch = Scratch()
+        let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        let rules = scratch.path + "/rules.yaml"
+        FileManager.default.createFile(atPath: rules, contents: Data("""
+            version: 1
+            roles:
+              guardian: { users: [\(me)] }
+              safety: { users: [nobody-else] }
+            fallback: guardian
+            escalation:
+              acknowledge_missed: { notify: [safety] }
+            routes:
+              - name: everything
+                notify: [guardian]
+            """.utf8))
+        let file = scratch.path + "/one.json"
+        FileManager.default.createFile(atPath: file, contents: Data("""
+            {"reference": "SU-9XYZ-0123", "format_version": 2, "way_of_raising": "open", "concerns": ["other"],
+             "subject_seniority": "manager", "location": "", "account": "By phone.", "reporter": null,
+             "submitted": "2026-11-20T12:00:00Z",
+             "events": [{"sequence": 1, "kind": "received", "at": "2026-11-20T12:00:00Z"},
+                        {"sequence": 2, "kind": "routed", "at": "2026-11-20T12:00:00Z", "text": "imported"}]}
+            """.utf8))
+        #expect(try Binary.run(["import", file, "--db", scratch.store]).status == 0)
+        // An imported 'routed' event carries no decision; cases routed by this program do. File one.
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "SPEAKUP_RULES": rules])
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Enter")
+        try ReportInTmuxTests.quickAnswers(tmux)
+        try tmux.type("Ignored a patient's call.")
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("About you")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Your professional group")
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        let saved = try tmux.waitFor("Your case reference is")
+        let reference = String(try #require(saved.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output)
+        try tmux.press("Enter")
+        #expect(try tmux.exitStatus() == 0)
+
+        let later = Date().addingTimeInterval(8 * 86_400).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let first = try Binary.run(["escalate", "tick", "--now", later, "--db", scratch.store, "--rules", rules])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("\(reference): not acknowledged in time, escalated."))
+        let second = try Binary.run(["escalate", "tick", "--now", later, "--db", scratch.store, "--rules", rules])
+        #expect(second.stdout.contains("Nothing to escalate."))
+        let explained = try Binary.run(["rules", "explain", reference, "--db", scratch.store])
+        #expect(explained.stdout.contains("Not acknowledged in time."))
+        let bad = try Binary.run(["escalate", "tick", "--now", "next tuesday", "--db", scratch.store])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--now needs a moment like"))
+    }
+
     @Test("rules explain refuses a malformed reference and an unknown case")
     func explainErrors() throws {
         let scratch = Scratch()

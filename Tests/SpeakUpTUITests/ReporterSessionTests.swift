@@ -16,6 +16,13 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
 
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? { lock.withLock { routings[reference] } }
 
+    func openCases() throws(StoreError) -> [CaseReference] { lock.withLock { Array(routings.keys) } }
+
+    func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
+                  decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool {
+        false  // the SQLite store's own tests cover escalation
+    }
+
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report {
         lock.lock()
         defer { lock.unlock() }

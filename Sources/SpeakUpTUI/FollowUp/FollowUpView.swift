@@ -91,6 +91,7 @@ public enum FollowUpView {
             let heading: String? = switch event.kind {
             case .received: "\(when)  You sent your report."
             case .routed: "\(when)  It was passed to the people who will handle it."
+            case .escalated: nil
             case .acknowledged: "\(when)  The person handling it has read it."
             case .handlerMessage: "\(when)  From the person handling it:"
             case .reporterMessage: "\(when)  You wrote:"

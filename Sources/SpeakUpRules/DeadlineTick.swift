@@ -1,0 +1,39 @@
+import Foundation
+import SpeakUpCore
+
+/// `speakup escalate tick`: applies every passed deadline once.
+///
+/// Idempotent: a case is escalated at most once for each deadline, and the store
+/// checks that inside the transaction that records it, so two ticks running at
+/// once escalate it once between them.
+public struct DeadlineTick {
+    public let router: RulesRouter
+
+    public init(router: RulesRouter) { self.router = router }
+
+    /// What one escalation did.
+    public struct Escalated: Hashable, Sendable {
+        public var reference: CaseReference
+        public var deadline: CaseDeadline
+
+        public init(reference: CaseReference, deadline: CaseDeadline) {
+            self.reference = reference
+            self.deadline = deadline
+        }
+    }
+
+    public func run(on store: any ReportStore, now: Date) throws(StoreError) -> [Escalated] {
+        var done: [Escalated] = []
+        for reference in try store.openCases() {
+            for deadline in CaseDeadline.allCases {
+                let escalated = try store.escalate(reference, missed: deadline, at: now) { report, routing in
+                    EscalationEngine.escalate(
+                        routing, missed: deadline, report: report, rules: router.rules, directory: router.directory,
+                        membership: router.membership, now: now)
+                }
+                if escalated { done.append(Escalated(reference: reference, deadline: deadline)) }
+            }
+        }
+        return done
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SpeakUpCore
+import SpeakUpRules
+
+/// `speakup escalate tick`: for cron or a systemd timer.
+struct EscalateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalate",
+        abstract: "Apply passed deadlines (run regularly from cron or a systemd timer).",
+        subcommands: [Tick.self]
+    )
+
+    struct Tick: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tick",
+            abstract: "Escalate every case whose acknowledge or feed-back deadline has passed. Running it twice changes nothing the second time."
+        )
+
+        @Option(help: ArgumentHelp("Act as if it were this moment (ISO 8601, e.g. 2026-12-05T09:00:00Z).", valueName: "time"))
+        var now: String?
+
+        @Option(name: .customLong("rules"), help: ArgumentHelp("The escalation rules file (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
+        var rulesPath: String?
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            let moment: Date
+            if let now {
+                guard let parsed = try? Date(now, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) else {
+                    Failure("--now needs a moment like 2026-12-05T09:00:00Z; \(now) is not one.", code: 64).exit()
+                }
+                moment = parsed
+            } else {
+                moment = Date()
+            }
+            do {
+                let (store, isDefault) = try storeOptions.open(createIfMissing: false)
+                let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName)
+                let escalated: [DeadlineTick.Escalated]
+                do { escalated = try DeadlineTick(router: router).run(on: store, now: moment) } catch { throw Failure(error.sentence) }
+                if escalated.isEmpty {
+                    print("Nothing to escalate.")
+                } else {
+                    for item in escalated {
+                        print("\(item.reference): \(item.deadline == .acknowledge ? "not acknowledged in time" : "no feedback in time"), escalated.")
+                    }
+                }
+            } catch let failure as Failure {
+                failure.exit()
+            }
+        }
+    }
+}
