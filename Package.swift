@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,10 @@ let package = Package(
             ]
         ),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
-        .target(name: "SpeakUpRules", dependencies: ["SpeakUpCore", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "SpeakUpRules",
+            dependencies: ["SpeakUpCore", .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift")]
+        ),
         .executableTarget(
             name: "speakup",
             dependencies: [

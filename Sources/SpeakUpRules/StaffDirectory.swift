@@ -3,28 +3,7 @@ import SpeakUpCore
 /// The staff directory: who manages whom, so that no report reaches someone
 /// whose career its subject controls.
 public struct StaffDirectory: Hashable, Sendable {
-    /// One member of staff.
-    public struct Member: Hashable, Sendable {
-        public var id: String
-        public var name: String
-        /// Their Unix login, if they have one (handlers are matched by it).
-        public var unixUser: String?
-        public var role: String
-        public var seniority: Seniority
-        /// The staff id of their manager, if any.
-        public var managerID: String?
-        public var ward: String
-
-        public init(id: String, name: String, unixUser: String?, role: String, seniority: Seniority, managerID: String?, ward: String) {
-            self.id = id
-            self.name = name
-            self.unixUser = unixUser
-            self.role = role
-            self.seniority = seniority
-            self.managerID = managerID
-            self.ward = ward
-        }
-    }
+    public typealias Member = StaffMember
 
     public private(set) var members: [String: Member] = [:]
 

@@ -173,6 +173,37 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// Replaces the staff directory in one transaction.
+    public func replaceStaff(_ members: [StaffMember]) throws(StoreError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM staff")
+                for member in members {
+                    try db.execute(
+                        sql: "INSERT INTO staff (id, name, unix_user, role, seniority, manager_id, ward) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID, member.ward])
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "import-directory")
+        }
+    }
+
+    /// The staff directory (empty until one is imported).
+    public func staff() throws(StoreError) -> [StaffMember] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map { row in
+                    StaffMember(
+                        id: row["id"], name: row["name"], unixUser: row["unix_user"], role: row["role"],
+                        seniority: Seniority(rawValue: row["seniority"]) ?? .unknown, managerID: row["manager_id"], ward: row["ward"])
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     public func openCases() throws(StoreError) -> [CaseReference] {
         do {
             return try queue.read { db in

@@ -106,6 +106,20 @@ enum StoreSchema {
                 ALTER TABLE case_event ADD COLUMN detail TEXT;
                 """)
         }
+        migrator.registerMigration("v6-staff-directory") { db in
+            // The staff directory: reference data, replaced whole by each import.
+            try db.execute(sql: """
+                CREATE TABLE staff (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    unix_user TEXT,
+                    role TEXT NOT NULL,
+                    seniority TEXT NOT NULL,
+                    manager_id TEXT,
+                    ward TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -37,7 +37,9 @@ struct EscalateCommand: ParsableCommand {
             }
             do {
                 let (store, isDefault) = try storeOptions.open(createIfMissing: false)
-                let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName)
+                let staff: [StaffMember]
+                do { staff = try store.staff() } catch { throw Failure(error.sentence) }
+                let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff)
                 let escalated: [DeadlineTick.Escalated]
                 do { escalated = try DeadlineTick(router: router).run(on: store, now: moment) } catch { throw Failure(error.sentence) }
                 if escalated.isEmpty {

@@ -32,7 +32,9 @@ struct ReportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
         let terminal = try TerminalSetup.start()
-        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: identity.reporter.userName)
+        // A directory that cannot be read leaves routing by names and roles only; the report still goes.
+        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: identity.reporter.userName,
+                                    staff: (try? store.staff()) ?? [])
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)
         let outcome = session.run(on: terminal)

@@ -8,7 +8,8 @@ import SpeakUpRules
 /// not load never stops a report: the defaults are used and the explanation
 /// kept with the case says so.
 enum Routing {
-    static func router(rulesPath: String?, storeIsEmbeddedDefault: Bool, owner: String?) -> RulesRouter {
+    static func router(rulesPath: String?, storeIsEmbeddedDefault: Bool, owner: String?, staff: [StaffMember]) -> RulesRouter {
+        let directory = StaffDirectory(staff)
         let path = rulesPath ?? ProcessInfo.processInfo.environment["SPEAKUP_RULES"].flatMap { $0.isEmpty ? nil : $0 }
         var preface: [String] = []
         var rules = DefaultRules.ruleSet
@@ -29,9 +30,9 @@ enum Routing {
         }
         if path == nil && storeIsEmbeddedDefault, let owner {
             preface.append("In this embedded store its owner, \(owner), holds every role.")
-            return RulesRouter(rules: rules, membership: OwnerHoldsEveryRole(owner: owner), preface: preface)
+            return RulesRouter(rules: rules, directory: directory, membership: OwnerHoldsEveryRole(owner: owner), preface: preface)
         }
-        return RulesRouter(rules: rules, membership: SystemGroups(), preface: preface)
+        return RulesRouter(rules: rules, directory: directory, membership: SystemGroups(), preface: preface)
     }
 }
 

@@ -170,6 +170,31 @@ struct RulesCommandTests {
         #expect(bad.stderr.contains("--now needs a moment like"))
     }
 
+    @Test("directory import: a good file replaces the directory; a bad one changes nothing and names each line")
+    func directoryImport() throws {
+        let scratch = Scratch()
+        let good = scratch.path + "/staff.csv"
+        FileManager.default.createFile(atPath: good, contents: Data("""
+            staff_id,name,unix_user,role,seniority,manager_id,ward
+            S1,Helen Chief,hchief,chief executive,chief-executive,,Board
+            S2,Nia Nurse,nnurse,chief nurse,executive,S1,Board
+            """.utf8))
+        let imported = try Binary.run(["directory", "import", good, "--db", scratch.store])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("now lists 2 people"))
+        let bad = scratch.path + "/bad.csv"
+        FileManager.default.createFile(atPath: bad, contents: Data("""
+            staff_id,name,unix_user,role,seniority,manager_id,ward
+            S1,Helen Chief,hchief,chief executive,boss,,Board
+            S2,Nia Nurse,nnurse,chief nurse,executive,S9,Board
+            """.utf8))
+        let refused = try Binary.run(["directory", "import", bad, "--db", scratch.store])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(bad):2: \"boss\" is not a seniority"))
+        #expect(refused.stderr.contains("\(bad):3: S2's manager S9 is not in the directory."))
+        #expect(refused.stderr.contains("The directory was not changed"))
+    }
+
     @Test("rules explain refuses a malformed reference and an unknown case")
     func explainErrors() throws {
         let scratch = Scratch()

@@ -34,9 +34,9 @@ struct EscalationEngineTests {
         .init(id: "S6", name: "Carl Consultant", unixUser: "carl", role: "consultant", seniority: .seniorClinician, managerID: "S2", ward: "Ward 7"),
     ])
 
-    static func report(_ seniority: Seniority, name: String? = nil, harm: PatientHarm = .none, way: WayOfRaising = .confidential) -> Report {
+    static func report(_ seniority: Seniority, name: String? = nil, role: String = "", harm: PatientHarm = .none, way: WayOfRaising = .confidential) -> Report {
         Report(reference: .random(), wayOfRaising: way, concerns: [.rudeOrAggressive],
-               subject: Subject(name: name, role: "", seniority: seniority), location: "Ward 7", harm: harm,
+               subject: Subject(name: name, role: role, seniority: seniority), location: "Ward 7", harm: harm,
                account: "x", reporter: nil, submitted: .recorded(for: way, at: now))
     }
 
@@ -106,11 +106,14 @@ struct EscalationEngineTests {
         #expect(decision.explanation.contains { $0.contains("goes to the fallback") })
     }
 
-    @Test("a named subject who is not in the directory is still kept from a handler with the same name")
+    @Test("a named subject is matched to the directory by name; one not found there is still kept from a handler with the same name")
     func sameName() {
-        let decision = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian")))
-        #expect(!decision.handlers.contains("asha"))
-        #expect(decision.excluded.first { $0.user == "asha" }?.reason == "has the same name as the person the report is about")
+        let matched = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian")))
+        #expect(!matched.handlers.contains("asha"))
+        #expect(matched.excluded.first { $0.user == "asha" }?.reason == "the person the report is about")
+        let unmatched = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian", role: "porter")))
+        #expect(!unmatched.handlers.contains("asha"))
+        #expect(unmatched.excluded.first { $0.user == "asha" }?.reason == "has the same name as the person the report is about")
     }
 
     @Test("the directory finds unknown managers, cycles and repeated ids")

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import SpeakUpCore
+import SpeakUpRules
+
+/// `speakup directory`: the staff directory the rules use to keep reports away
+/// from their subject's management chain.
+struct DirectoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory",
+        abstract: "Manage the staff directory.",
+        subcommands: [Import.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Replace the staff directory from a CSV file, all or nothing.",
+            discussion: "Columns: \(DirectoryFile.columns.joined(separator: ", ")). Every problem is listed with its line; if there is any, the directory is left as it was."
+        )
+
+        @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
+        var file: String
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            do {
+                guard let bytes = FileManager.default.contents(atPath: file) else {
+                    throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
+                }
+                guard let text = String(data: bytes, encoding: .utf8) else {
+                    throw Failure("\(file): this is not UTF-8 text. Please save the directory as UTF-8 CSV.")
+                }
+                switch DirectoryFile.members(from: text) {
+                case .failure(let problems):
+                    let lines = problems.all.map { "\(file):\($0.line): \($0.sentence)" }
+                    throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count) problems") and try again.")
+                case .success(let members):
+                    let (store, _) = try storeOptions.open()
+                    do { try store.replaceStaff(members) } catch { throw Failure(error.sentence) }
+                    Diagnostics.say("The staff directory now lists \(members.count) people.")
+                }
+            } catch let failure as Failure {
+                failure.exit()
+            }
+        }
+    }
+}
