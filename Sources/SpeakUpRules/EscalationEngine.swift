@@ -49,6 +49,9 @@ public enum EscalationEngine {
                                 membership: any GroupMembership, history: any ReportHistory, now: Date) -> RoutingDecision {
         let report = facts.report
         var explanation: [String] = []
+        // Patterns count by the key the store kept the earlier reports under: the
+        // directory id only when the reporter picked the person from the directory.
+        let key = SubjectKey.of(report.subject, directoryID: facts.subjectID)
         var facts = facts
         if facts.subjectID == nil, let name = report.subject.name.map(SubjectKey.normalise), !name.isEmpty {
             // Not picked from the directory: match the name (and role, if given) to one member.
@@ -62,7 +65,6 @@ public enum EscalationEngine {
             }
         }
         var matched: [RuleSet.Route] = []
-        let key = SubjectKey.of(report.subject, directoryID: facts.subjectID)
         for route in rules.routes {
             guard let reasons = reasons(route.match, report, key, history, now) else { continue }
             matched.append(route)

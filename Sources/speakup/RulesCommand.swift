@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check escalation rules files, and explain how a case was routed.",
-        subcommands: [Check.self, Explain.self]
+        subcommands: [Check.self, Test.self, Explain.self]
     )
 
     /// `speakup rules check FILE`: every problem with its line and column.
@@ -35,6 +35,53 @@ struct RulesCommand: ParsableCommand {
                 let lines = problems.all.map { "\(file):\($0.line):\($0.column): \($0.sentence)" }
                 Failure(lines.joined(separator: "\n") + "\n\(problems.all.count) problem\(problems.all.count == 1 ? "" : "s") in \(file).", code: 2).exit()
             }
+        }
+    }
+
+    /// `speakup rules test FILE`: cases of reports and the routing they must get.
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Run a rules test file: given reports, a directory and times, the routes, levels, handlers and escalations expected (exit 1 if any case fails, 2 if the files are wrong)."
+        )
+
+        @Argument(help: ArgumentHelp("The test file (YAML), e.g. docs/rules/default-rules.test.yaml.", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            guard let text = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                Failure("SpeakUp cannot read \(file) as UTF-8 text.", code: 2).exit()
+            }
+            let plan: RulesTestFile.Plan
+            switch RulesTestFile.plan(text) {
+            case .success(let read): plan = read
+            case .failure(let problems):
+                Failure(problems.all.map { "\(file):\($0.line):\($0.column): \($0.sentence)" }.joined(separator: "\n"), code: 2).exit()
+            }
+            var rules = DefaultRules.ruleSet
+            if let relative = plan.rulesPath {
+                let path = relative.hasPrefix("/") ? relative : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(relative)
+                guard let rulesText = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                    Failure("\(file): cannot read the rules file \(path).", code: 2).exit()
+                }
+                switch RulesLoader.load(rulesText) {
+                case .success(let loaded): rules = loaded
+                case .failure(let problems):
+                    Failure(problems.all.map { "\(path):\($0.line):\($0.column): \($0.sentence)" }.joined(separator: "\n"), code: 2).exit()
+                }
+            }
+            let outcomes = RulesTestFile.run(plan, rules: rules)
+            for outcome in outcomes {
+                if outcome.failures.isEmpty {
+                    print("ok    \(outcome.name)")
+                } else {
+                    print("FAIL  \(outcome.name) (\(file):\(outcome.line))")
+                    for failure in outcome.failures { print("        \(failure)") }
+                }
+            }
+            let failed = outcomes.filter { !$0.failures.isEmpty }.count
+            print("\(outcomes.count - failed) passed, \(failed) failed")
+            if failed > 0 { throw ExitCode(1) }
         }
     }
 

@@ -195,6 +195,31 @@ struct RulesCommandTests {
         #expect(refused.stderr.contains("The directory was not changed"))
     }
 
+    @Test("rules test: the default rules pass their shipped tests; a wrong expectation fails with the difference")
+    func rulesTest() throws {
+        let tests = Self.defaultRules.replacingOccurrences(of: "default.yaml", with: "default-rules.test.yaml")
+        let passing = try Binary.run(["rules", "test", tests])
+        #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+        #expect(passing.stdout.contains("5 passed, 0 failed"))
+
+        let scratch = Scratch()
+        let failing = scratch.path + "/wrong.test.yaml"
+        FileManager.default.createFile(atPath: failing, contents: Data("""
+            rules: \(Self.defaultRules)
+            groups: { speakup-guardians: [asha] }
+            cases:
+              - name: expects the wrong level
+                at: 2026-11-27T09:00:00Z
+                report: { subject: Sam, seniority: staff }
+                expect: { level: urgent, handlers: [asha] }
+            """.utf8))
+        let result = try Binary.run(["rules", "test", failing])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL  expects the wrong level"))
+        #expect(result.stdout.contains("expected level urgent, got informal"))
+        #expect(result.stdout.contains("0 passed, 1 failed"))
+    }
+
     @Test("rules explain refuses a malformed reference and an unknown case")
     func explainErrors() throws {
         let scratch = Scratch()
