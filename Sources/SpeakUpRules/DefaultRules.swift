@@ -53,8 +53,23 @@ routes:
       seniority: ">= executive"
     notify: [independent]
 
-  # An apparent pattern: three reports about one person within 28 months
-  # (anonymous reports count too) calls for an awareness conversation.
+  # The pyramid, by how many reports name the same person within 28 months
+  # (anonymous reports count too): the most serious level that applies wins.
+  # No change after repeated interventions: disciplinary.
+  - name: pattern-disciplinary
+    match:
+      pattern: { at_least: 9, within: 28mo }
+    level: disciplinary
+    notify: [guardian, independent]
+
+  # The pattern persists: a leader-guided plan.
+  - name: pattern-authority
+    match:
+      pattern: { at_least: 6, within: 28mo }
+    level: authority
+    notify: [guardian]
+
+  # An apparent pattern: a non-punitive awareness conversation.
   - name: pattern-awareness
     match:
       pattern: { at_least: 3, within: 28mo }

@@ -13,7 +13,7 @@ struct RulesCommandTests {
     func defaultRules() throws {
         let result = try Binary.run(["rules", "check", Self.defaultRules])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("the rules are valid: 3 roles, 4 routes"))
+        #expect(result.stdout.contains("the rules are valid: 3 roles, 6 routes"))
     }
 
     @Test("a broken rules file: every problem as FILE:LINE:COLUMN, exit 2")
@@ -200,7 +200,7 @@ struct RulesCommandTests {
         let tests = Self.defaultRules.replacingOccurrences(of: "default.yaml", with: "default-rules.test.yaml")
         let passing = try Binary.run(["rules", "test", tests])
         #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
-        #expect(passing.stdout.contains("5 passed, 0 failed"))
+        #expect(passing.stdout.contains("7 passed, 0 failed"))
 
         let scratch = Scratch()
         let failing = scratch.path + "/wrong.test.yaml"

@@ -29,12 +29,14 @@ struct RulesLoaderTests {
     @Test("the shipped default rules load: the pyramid, the deadlines, urgent harm, the independent route")
     func defaultRulesLoad() throws {
         let rules = try RulesLoader.load(Self.defaultRules).get()
-        #expect(rules.routes.map(\.name) == ["urgent-harm", "independent-for-senior-subjects", "pattern-awareness", "everything-else"])
+        #expect(rules.routes.map(\.name) == ["urgent-harm", "independent-for-senior-subjects", "pattern-disciplinary",
+                                              "pattern-authority", "pattern-awareness", "everything-else"])
         #expect(rules.acknowledgeWithin.description == "7d" && rules.feedBackWithin.description == "3mo")
         #expect(rules.fallback == ["guardian", "independent"])
         #expect(rules.routes[0].level == .urgent && rules.routes[0].continues)
         #expect(rules.routes[1].match.seniority == RuleSet.SeniorityTest(comparison: .atLeast, seniority: .executive))
-        #expect(rules.routes[2].match.pattern == RuleSet.Pattern(atLeast: 3, within: .init(amount: 28, unit: .months)))
+        #expect(rules.routes[4].match.pattern == RuleSet.Pattern(atLeast: 3, within: .init(amount: 28, unit: .months)))
+        #expect(Set(rules.routes.map(\.level)) == Set(PyramidLevel.allCases))  // every level of the pyramid
     }
 
     @Test("a minimal file loads, with the default deadlines")
