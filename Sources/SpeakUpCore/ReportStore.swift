@@ -18,8 +18,9 @@ public protocol ReportStore: Sendable {
     /// The routing decision kept with a case (the latest, after any escalation), if it was routed.
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting?
 
-    /// Cases that were routed and are not closed, oldest first.
-    func openCases() throws(StoreError) -> [CaseReference]
+    /// Cases with a deadline passed by `now`, not met and not yet escalated, in one
+    /// query (so a tick over many open cases costs little when few are due).
+    func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)]
 
     /// If `deadline` has passed by `now`, is not met, and was not escalated before,
     /// appends the escalation `decide` works out, all in one transaction (so two

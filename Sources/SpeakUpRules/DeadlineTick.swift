@@ -24,15 +24,14 @@ public struct DeadlineTick {
 
     public func run(on store: any ReportStore, now: Date) throws(StoreError) -> [Escalated] {
         var done: [Escalated] = []
-        for reference in try store.openCases() {
-            for deadline in CaseDeadline.allCases {
-                let escalated = try store.escalate(reference, missed: deadline, at: now) { report, routing in
-                    EscalationEngine.escalate(
-                        routing, missed: deadline, report: report, rules: router.rules, directory: router.directory,
-                        membership: router.membership, now: now)
-                }
-                if escalated { done.append(Escalated(reference: reference, deadline: deadline)) }
+        // One query finds what is due; each escalation then re-checks inside its own transaction.
+        for (reference, deadline) in try store.casesPastDeadline(at: now) {
+            let escalated = try store.escalate(reference, missed: deadline, at: now) { report, routing in
+                EscalationEngine.escalate(
+                    routing, missed: deadline, report: report, rules: router.rules, directory: router.directory,
+                    membership: router.membership, now: now)
             }
+            if escalated { done.append(Escalated(reference: reference, deadline: deadline)) }
         }
         return done
     }

@@ -204,15 +204,40 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func openCases() throws(StoreError) -> [CaseReference] {
+    public func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)] {
+        let moment = now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
         do {
             return try queue.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT DISTINCT e.reference FROM case_event e JOIN report r ON r.reference = e.reference
-                    WHERE e.kind = 'routed'
-                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = e.reference AND c.kind = 'closed')
-                    ORDER BY r.submitted, e.reference
-                    """).compactMap(CaseReference.init)
+                try Row.fetchAll(db, sql: """
+                    WITH latest AS (
+                        SELECT e.reference, e.detail FROM case_event e
+                        WHERE e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
+                          AND e.sequence = (SELECT max(x.sequence) FROM case_event x
+                                            WHERE x.reference = e.reference AND x.kind IN ('routed', 'escalated') AND x.detail IS NOT NULL)
+                    ), open AS (
+                        SELECT * FROM latest
+                        WHERE NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = latest.reference AND c.kind = 'closed')
+                    )
+                    SELECT reference, 'acknowledge' AS deadline FROM open
+                    WHERE json_extract(detail, '$.acknowledge_by') < :now
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
+                                      AND c.kind IN ('acknowledged', 'handler-message'))
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
+                                      AND c.kind = 'escalated' AND c.text LIKE :acknowledgeHeading || '%')
+                    UNION ALL
+                    SELECT reference, 'feed-back' FROM open
+                    WHERE json_extract(detail, '$.feed_back_by') < :now
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference AND c.kind = 'handler-message')
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
+                                      AND c.kind = 'escalated' AND c.text LIKE :feedBackHeading || '%')
+                    ORDER BY reference, deadline
+                    """,
+                    arguments: ["now": moment, "acknowledgeHeading": CaseDeadline.acknowledge.escalationHeading,
+                                "feedBackHeading": CaseDeadline.feedBack.escalationHeading]
+                ).compactMap { row in
+                    guard let reference = CaseReference(row["reference"] as String), let deadline = CaseDeadline(rawValue: row["deadline"]) else { return nil }
+                    return (reference, deadline)
+                }
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")

@@ -16,7 +16,7 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
 
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? { lock.withLock { routings[reference] } }
 
-    func openCases() throws(StoreError) -> [CaseReference] { lock.withLock { Array(routings.keys) } }
+    func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)] { [] }
 
     func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
                   decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool {
