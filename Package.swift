@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "speakup-bench",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "CPseudoTerminal",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules", "CPseudoTerminal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

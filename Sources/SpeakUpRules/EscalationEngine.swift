@@ -56,9 +56,7 @@ public enum EscalationEngine {
         if facts.subjectID == nil, let name = report.subject.name.map(SubjectKey.normalise), !name.isEmpty {
             // Not picked from the directory: match the name (and role, if given) to one member.
             let role = SubjectKey.normalise(report.subject.role)
-            let candidates = directory.members.values.filter {
-                SubjectKey.normalise($0.name) == name && (role.isEmpty || SubjectKey.normalise($0.role) == role)
-            }
+            let candidates = directory.members(named: name).filter { role.isEmpty || SubjectKey.normalise($0.role) == role }
             if candidates.count == 1, let member = candidates.first {
                 facts.subjectID = member.id
                 explanation.append("The person named was matched to staff id \(member.id) in the directory by name\(role.isEmpty ? "" : " and role").")

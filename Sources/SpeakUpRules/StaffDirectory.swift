@@ -6,11 +6,23 @@ public struct StaffDirectory: Hashable, Sendable {
     public typealias Member = StaffMember
 
     public private(set) var members: [String: Member] = [:]
+    /// Looked up for every handler of every report, so kept as indexes.
+    private var idByUnixUser: [String: String] = [:]
+    private var idsByName: [String: [String]] = [:]
 
     /// A directory from members whose management chains were already checked
     /// (`problems(in:)` lists unknown managers and cycles).
     public init(_ members: [Member]) {
-        for member in members { self.members[member.id] = member }
+        for member in members {
+            self.members[member.id] = member
+            if let user = member.unixUser { idByUnixUser[user] = member.id }
+            idsByName[SubjectKey.normalise(member.name), default: []].append(member.id)
+        }
+    }
+
+    /// Members whose name, normalised, is this one.
+    public func members(named normalisedName: String) -> [Member] {
+        (idsByName[normalisedName] ?? []).compactMap { members[$0] }
     }
 
     /// Unknown managers and cycles in the management chain, as (member id, sentence).
@@ -40,7 +52,7 @@ public struct StaffDirectory: Hashable, Sendable {
 
     /// The member with this Unix login, if any.
     public func member(unixUser: String) -> Member? {
-        members.values.first { $0.unixUser == unixUser }
+        idByUnixUser[unixUser].flatMap { members[$0] }
     }
 
     /// True when `manager` manages `member`, directly or through others.

@@ -173,6 +173,16 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// Routes a report against this store's history without storing anything
+    /// (for benchmarks, and for trying rules against real data).
+    public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
+        do {
+            return try queue.read { db in router.route(report, history: ReportRows.History(db: db), from: report.deadlineStart) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     /// Replaces the staff directory in one transaction.
     public func replaceStaff(_ members: [StaffMember]) throws(StoreError) {
         do {

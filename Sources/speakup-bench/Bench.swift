@@ -26,10 +26,12 @@ enum Bench {
         print("")
         let journey = try JourneyBench(scratch: scratch).run()
         print("")
+        let rules = try RulesBench(scratch: scratch, reports: options.reports, openCases: options.openCases).run()
+        print("")
         print("## Summary")
         print(startup)
         print(commits)
-        for line in journey { print(line) }
+        for line in journey + rules { print(line) }
     }
 }
 
@@ -37,6 +39,8 @@ struct Options {
     var speakup = ".build/release/speakup"
     var spawns = 20
     var commits = 1000
+    var reports = 1_000_000
+    var openCases = 100_000
 
     init(_ arguments: ArraySlice<String>) {
         var rest = arguments
@@ -45,8 +49,10 @@ struct Options {
             case "--speakup": speakup = rest.popFirst() ?? speakup
             case "--spawns": spawns = rest.popFirst().flatMap(Int.init) ?? spawns
             case "--commits": commits = rest.popFirst().flatMap(Int.init) ?? commits
+            case "--reports": reports = rest.popFirst().flatMap(Int.init) ?? reports
+            case "--open-cases": openCases = rest.popFirst().flatMap(Int.init) ?? openCases
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N\n".utf8))
                 exit(64)
             }
         }
