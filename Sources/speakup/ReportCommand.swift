@@ -32,9 +32,17 @@ struct ReportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
         let terminal = try TerminalSetup.start()
-        // A directory that cannot be read leaves routing by names and roles only; the report still goes.
-        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: identity.reporter.userName,
-                                    staff: (try? store.staff()) ?? [])
+        // The rules are read when the report is sent, not before the first screen: parsing them
+        // measured a millisecond of start-up. A directory that cannot be read leaves routing by
+        // names and roles only; the report still goes.
+        // (The directory is read now: the router runs inside the store's own transaction,
+        // where it cannot read the store again.)
+        let rulesPath = self.rulesPath
+        let owner = identity.reporter.userName
+        let staff = (try? store.staff()) ?? []
+        let router = DeferredRouter {
+            Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: owner, staff: staff)
+        }
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)
         let outcome = session.run(on: terminal)

@@ -51,3 +51,12 @@ struct SystemGroups: GroupMembership {
         return names
     }
 }
+
+/// A router built only when a report is routed.
+struct DeferredRouter: CaseRouter {
+    let make: @Sendable () -> RulesRouter
+
+    func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+        make().route(report, history: history, from: from)
+    }
+}
