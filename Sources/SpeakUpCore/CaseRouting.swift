@@ -57,6 +57,9 @@ public enum CaseDeadline: String, Codable, Sendable, CaseIterable {
 }
 
 /// Decides where a report goes (the rules engine, wired in by the program).
+///
+/// The store calls it inside its write transaction: a router must ask only the
+/// `history` it is given, never the store itself (which would wait on itself).
 public protocol CaseRouter: Sendable {
     /// - Parameter from: when the clock starts for deadlines: the moment sent, or,
     ///   for an anonymous report, the start of its day (an exact deadline would
