@@ -29,6 +29,18 @@ struct ReportInTmuxTests {
         try tmux.waitFor("What happened?")
     }
 
+    /// From "what happened" (anonymous: no pages about the reporter) to the confirmation:
+    /// types the account, skips witnesses, keeps the first outcome, sends.
+    static func sendAnonymousAccount(_ tmux: Tmux, _ account: String, thenWaitFor text: String) throws -> String {
+        try tmux.type(account)
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        return try tmux.waitFor(text)
+    }
+
     @Test("typed and pasted text, an ESC byte, a resize to 120x40 and back: stored exactly, shown safely")
     func fullReport() throws {
         let scratch = Scratch()
