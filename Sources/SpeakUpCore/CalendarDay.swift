@@ -70,6 +70,13 @@ public struct CalendarDay: Hashable, Comparable, Codable, Sendable, CustomString
     /// As people here write it: `20/11/2026`.
     public var written: String { String(format: "%02d/%02d/%04d", day, month, year) }
 
+    /// Midnight UTC at the start of this day.
+    public var deadlineStart: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
     /// The day `count` days later (earlier when negative).
     public func adding(days count: Int) -> CalendarDay {
         adding(DateComponents(day: count))

@@ -12,18 +12,34 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     public var feedBackBy: Date
     /// Which rule matched on which facts, who was left out and why.
     public var explanation: [String]
+    /// Held for a match: nobody sees it until another report names the same
+    /// person or the hold ends (then it is routed again).
+    public var held: Bool
 
-    public init(level: PyramidLevel, roles: [String], handlers: [String], acknowledgeBy: Date, feedBackBy: Date, explanation: [String]) {
+    public init(level: PyramidLevel, roles: [String], handlers: [String], acknowledgeBy: Date, feedBackBy: Date,
+                explanation: [String], held: Bool = false) {
         self.level = level
         self.roles = roles
         self.handlers = handlers
         self.acknowledgeBy = acknowledgeBy
         self.feedBackBy = feedBackBy
         self.explanation = explanation
+        self.held = held
     }
 
     enum CodingKeys: String, CodingKey {
-        case level, roles, handlers, acknowledgeBy = "acknowledge_by", feedBackBy = "feed_back_by", explanation
+        case level, roles, handlers, acknowledgeBy = "acknowledge_by", feedBackBy = "feed_back_by", explanation, held
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        level = try container.decode(PyramidLevel.self, forKey: .level)
+        roles = try container.decode([String].self, forKey: .roles)
+        handlers = try container.decode([String].self, forKey: .handlers)
+        acknowledgeBy = try container.decode(Date.self, forKey: .acknowledgeBy)
+        feedBackBy = try container.decode(Date.self, forKey: .feedBackBy)
+        explanation = try container.decode([String].self, forKey: .explanation)
+        held = try container.decodeIfPresent(Bool.self, forKey: .held) ?? false
     }
 }
 

@@ -22,6 +22,9 @@ public protocol ReportStore: Sendable {
     /// query (so a tick over many open cases costs little when few are due).
     func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)]
 
+    /// Routes again every held case whose hold has ended by `now`, releasing it.
+    func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference]
+
     /// If `deadline` has passed by `now`, is not met, and was not escalated before,
     /// appends the escalation `decide` works out, all in one transaction (so two
     /// ticks at once escalate a case once). Returns whether it escalated.

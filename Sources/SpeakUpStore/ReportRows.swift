@@ -68,6 +68,28 @@ enum ReportRows {
             arguments: [report.reference.text, sequence, kind.rawValue, at.text, routing.explanation.joined(separator: "\n"), detail])
     }
 
+    /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by `day`.
+    static func heldCases(subjectKey: String?, holdEndedBy day: CalendarDay?, in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT r.reference FROM report r
+            WHERE (r.subject_key = :key OR r.hold_until <= :day)
+              AND (SELECT json_extract(e.detail, '$.held') FROM case_event e
+                   WHERE e.reference = r.reference AND e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
+                   ORDER BY e.sequence DESC LIMIT 1) = 1
+            ORDER BY r.submitted, r.reference
+            """, arguments: ["key": subjectKey, "day": day?.description])
+    }
+
+    /// Routes a held case again (the router releases it if it may) and keeps the new routing.
+    static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, in db: Database) throws -> CaseRouting? {
+        guard let report = try all(in: db, reference: reference).first else { return nil }
+        let routing = router.route(report, history: History(db: db), from: moment)
+        guard !routing.held else { return nil }
+        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
+        try insertRouting(routing, for: report, kind: .routed, sequence: next, at: .recorded(for: report.wayOfRaising, at: moment), into: db)
+        return routing
+    }
+
     /// The latest routing kept with a case, inside a transaction.
     static func latestRouting(for reference: CaseReference, in db: Database) throws -> CaseRouting? {
         guard let detail = try String.fetchOne(

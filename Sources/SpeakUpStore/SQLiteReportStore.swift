@@ -70,6 +70,13 @@ public final class SQLiteReportStore: ReportStore {
                         if let routing {
                             try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
                         }
+                        // A report about someone releases every report held until someone else reported them.
+                        if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
+                            for held in try ReportRows.heldCases(subjectKey: ReportRows.storedKey(key), holdEndedBy: nil, in: db)
+                            where held != candidate.reference.text {
+                                _ = try ReportRows.reroute(held, router: router, at: candidate.deadlineStart, in: db)
+                            }
+                        }
                         if let receiptHash, candidate.wayOfRaising == .anonymous {
                             try db.execute(
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
@@ -251,6 +258,24 @@ public final class SQLiteReportStore: ReportStore {
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var released: [CaseReference] = []
+                try db.inTransaction(.immediate) {
+                    for reference in try ReportRows.heldCases(subjectKey: nil, holdEndedBy: CalendarDay(now, in: .gmt), in: db)
+                    where try ReportRows.reroute(reference, router: router, at: now, in: db) != nil {
+                        if let parsed = CaseReference(reference) { released.append(parsed) }
+                    }
+                    return .commit
+                }
+                return released
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-escalation")
         }
     }
 

@@ -41,8 +41,16 @@ struct EscalateCommand: ParsableCommand {
                 do { staff = try store.staff() } catch { throw Failure(error.sentence) }
                 let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff)
                 let escalated: [DeadlineTick.Escalated]
-                do { escalated = try DeadlineTick(router: router).run(on: store, now: moment) } catch { throw Failure(error.sentence) }
-                if escalated.isEmpty {
+                let released: [CaseReference]
+                do {
+                    let tick = DeadlineTick(router: router)
+                    released = try tick.releaseHolds(on: store, now: moment)
+                    escalated = try tick.run(on: store, now: moment)
+                } catch {
+                    throw Failure(error.sentence)
+                }
+                for reference in released { print("\(reference): its hold ended, released to its handlers.") }
+                if escalated.isEmpty && released.isEmpty {
                     print("Nothing to escalate.")
                 } else {
                     for item in escalated {

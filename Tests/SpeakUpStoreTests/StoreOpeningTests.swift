@@ -35,7 +35,7 @@ struct StoreOpeningTests {
     func notADatabase() throws {
         let folder = TemporaryFolder()
         let contents = Data("these are my notes, not a database\n".utf8) + Data(repeating: 0x41, count: 4096)
-        FileManager.default.createFile(atPath: folder.file(), contents: contents)
+        _ = FileManager.default.createFile(atPath: folder.file(), contents: contents)
         let error = #expect(throws: StoreError.self) { _ = try SQLiteReportStore(path: folder.file()) }
         #expect(error?.kind == .notAStore)
         #expect(FileManager.default.contents(atPath: folder.file()) == contents)

@@ -18,6 +18,8 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
 
     func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)] { [] }
 
+    func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] { [] }
+
     func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
                   decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool {
         false  // the SQLite store's own tests cover escalation
