@@ -104,7 +104,8 @@ enum ReporterFormFieldViews {
 
     static func choiceRow(_ mark: String, _ label: String, highlighted: Bool, row: Int, left: Int, width: Int, into canvas: inout Canvas) -> Int {
         let pointer = highlighted ? "›" : " "
-        canvas.put("\(pointer) \(mark) \(label) ", row: row, column: left, style: highlighted ? .selected : .plain, limit: width)
+        let text = mark.isEmpty ? "\(pointer) \(label) " : "\(pointer) \(mark) \(label) "
+        canvas.put(text, row: row, column: left, style: highlighted ? .selected : .plain, limit: width)
         return row + 1
     }
 
