@@ -10,7 +10,12 @@ public enum SubjectKey: Hashable, Sendable {
     public static func of(_ subject: Subject, directoryID: String?) -> SubjectKey? {
         if let directoryID { return .directory(directoryID) }
         guard let name = subject.name, !name.isBlank else { return nil }
-        return .nameAndRole(normalise(name) + "|" + normalise(subject.role))
+        return .nameAndRole(normalise(name) + "|" + normaliseRole(subject.role))
+    }
+
+    /// A role in lower case with single spaces and no full stops (titles are kept: "Nurse" is a role).
+    public static func normaliseRole(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: ".", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// Lower case, single spaces, no titles or full stops: "Dr. John  SMITH" and "john smith" match.

@@ -21,7 +21,9 @@ public enum DirectoryFile {
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
         } catch {
-            return .failure(DirectoryProblems(all: [Problem(line: 1, sentence: "This is not a CSV file SpeakUp can read: \(error).")]))
+            return .failure(DirectoryProblems(all: [Problem(line: 1, sentence: text.isBlank
+                ? "The file is empty; it needs a header row (\(columns.joined(separator: ", "))) and a row for each person."
+                : "This is not a CSV file SpeakUp can read (\(error)).")]))
         }
         let header = (reader.headerRow ?? []).map { $0.lowercased() }
         let missing = columns.filter { !header.contains($0) }
@@ -31,6 +33,7 @@ public enum DirectoryFile {
         var problems: [Problem] = []
         var members: [StaffMember] = []
         var lineOf: [String: Int] = [:]
+        var loginLine: [String: Int] = [:]
         var line = 1
         while let row = reader.next() {
             line += 1
@@ -55,6 +58,12 @@ public enum DirectoryFile {
                 continue
             }
             lineOf[id] = line
+            let login = field("unix_user")
+            if !login.isEmpty, let other = loginLine[login] {
+                problems.append(Problem(line: line, sentence: "The login \(login) is already given to someone on line \(other); each login belongs to one person."))
+            } else if !login.isEmpty {
+                loginLine[login] = line
+            }
             members.append(StaffMember(
                 id: id, name: field("name"), unixUser: field("unix_user").isEmpty ? nil : field("unix_user"), role: field("role"),
                 seniority: seniority ?? .unknown, managerID: field("manager_id").isEmpty ? nil : field("manager_id"), ward: field("ward")))

@@ -47,20 +47,18 @@ public struct RoutingDecision: Hashable, Sendable {
 public enum EscalationEngine {
     public static func evaluate(_ facts: ReportFacts, rules: RuleSet, directory: StaffDirectory,
                                 membership: any GroupMembership, history: any ReportHistory, now: Date) -> RoutingDecision {
-        let report = facts.report
+        var report = facts.report
         var explanation: [String] = []
         // Patterns count by the key the store kept the earlier reports under: the
         // directory id only when the reporter picked the person from the directory.
         let key = SubjectKey.of(report.subject, directoryID: facts.subjectID)
-        var facts = facts
-        if facts.subjectID == nil, let name = report.subject.name.map(SubjectKey.normalise), !name.isEmpty {
-            // Not picked from the directory: match the name (and role, if given) to one member.
-            let role = SubjectKey.normalise(report.subject.role)
-            let candidates = directory.members(named: name).filter { role.isEmpty || SubjectKey.normalise($0.role) == role }
-            if candidates.count == 1, let member = candidates.first {
-                facts.subjectID = member.id
-                explanation.append("The person named was matched to staff id \(member.id) in the directory by name\(role.isEmpty ? "" : " and role").")
-            }
+        let (subjects, notes) = identify(facts, directory)
+        explanation += notes
+        // Routes see the higher of the seniority the reporter gave and the directory's.
+        let known = subjects.compactMap { directory.members[$0]?.seniority }.max() ?? .unknown
+        if known > report.subject.seniority {
+            explanation.append("Seniority taken as \(known.rawValue) from the directory (the report said \(report.subject.seniority.rawValue)).")
+            report.subject.seniority = known
         }
         var matched: [RuleSet.Route] = []
         for route in rules.routes {
@@ -85,20 +83,23 @@ public enum EscalationEngine {
         let feedBack = (matched.compactMap(\.feedBackWithin) + [rules.feedBackWithin]).map { add($0, to: now) }.min()!
 
         var excluded: [RoutingDecision.Exclusion] = []
-        var handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+        var handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
         if handlers.isEmpty {
-            explanation.append("Every handler of \(roles.joined(separator: ", ")) had to be left out, so the report goes to the fallback.")
+            explanation.append("Nobody in \(roles.joined(separator: ", ")) can take it (left out, or no members), so the report goes to the fallback.")
             roles = rules.fallback
-            handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+            handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
         }
         if handlers.isEmpty {
             let everyRole = rules.roles.keys.sorted()
-            explanation.append("The fallback's handlers had to be left out too, so every eligible handler of any role will see it.")
+            explanation.append("Nobody in the fallback can take it either, so every eligible handler of any role will see it.")
             roles = everyRole
-            handlers = eligible(roles, rules, facts, directory, membership, &excluded)
+            handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
         }
         if handlers.isEmpty {
-            explanation.append("No handler is eligible: everyone who could handle it is the subject or managed by them. The administrator must add an independent handler.")
+            let reason = excluded.isEmpty
+                ? "no role has any members on this system (are its Unix groups created?)"
+                : "everyone who could handle it had to be left out"
+            explanation.append("NO HANDLER: \(reason). The report is stored; an administrator must add an eligible handler.")
         } else {
             explanation.append("Handlers: \(handlers.joined(separator: ", ")) (roles \(roles.joined(separator: ", "))).")
         }
@@ -125,7 +126,8 @@ public enum EscalationEngine {
         let added = action.notify.filter { !routing.roles.contains($0) }
         if !added.isEmpty {
             var excluded: [RoutingDecision.Exclusion] = []
-            let users = eligible(added, rules, ReportFacts(report: report), directory, membership, &excluded)
+            let facts = ReportFacts(report: report)
+            let users = eligible(added, rules, facts, identify(facts, directory).0, directory, membership, &excluded)
             next.roles += added
             next.handlers += users.filter { !routing.handlers.contains($0) }
             explanation.append("Also told: \(added.joined(separator: ", ")) (\(users.isEmpty ? "nobody eligible" : users.joined(separator: ", "))).")
@@ -173,14 +175,36 @@ public enum EscalationEngine {
         return facts.isEmpty ? "it matches every report" : facts.joined(separator: "; ")
     }
 
-    private static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ directory: StaffDirectory,
+    /// Who in the directory the report may be about: the member picked, the one
+    /// member the name (and role) matches, or, when the name matches several,
+    /// all of them (each is kept from the case, with everyone they manage).
+    static func identify(_ facts: ReportFacts, _ directory: StaffDirectory) -> ([String], [String]) {
+        if let id = facts.subjectID { return ([id], []) }
+        guard let name = facts.report.subject.name.map(SubjectKey.normalise), !name.isEmpty else { return ([], []) }
+        let role = SubjectKey.normaliseRole(facts.report.subject.role)
+        let sameName = directory.members(named: name)
+        let matching = sameName.filter { role.isEmpty || SubjectKey.normaliseRole($0.role) == role }
+        if matching.count == 1, let member = matching.first {
+            return ([member.id], ["The person named was matched to staff id \(member.id) in the directory by name\(role.isEmpty ? "" : " and role")."])
+        }
+        if sameName.count == 1, let member = sameName.first {
+            return ([member.id], ["The name matches staff id \(member.id), whose role is different; to be safe, they and everyone they manage are kept from this case."])
+        }
+        if !sameName.isEmpty {
+            let ids = sameName.map(\.id).sorted()
+            return (ids, ["The name matches \(ids.count) people in the directory (\(ids.joined(separator: ", "))); all of them, and everyone they manage, are kept from this case."])
+        }
+        return ([], [])
+    }
+
+    private static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ subjects: [String], _ directory: StaffDirectory,
                                  _ membership: any GroupMembership, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
         var users: [String] = []
         for name in roles {
             guard let role = rules.roles[name] else { continue }
             for user in role.users + role.groups.flatMap(membership.members(ofGroup:)) where !users.contains(user) { users.append(user) }
         }
-        let subject = facts.subjectID.flatMap { directory.members[$0] }
+        let subjectMembers = subjects.compactMap { directory.members[$0] }
         let subjectName = facts.report.subject.name.map(SubjectKey.normalise)
         return users.filter { user in
             func leaveOut(_ reason: String) -> Bool {
@@ -188,13 +212,13 @@ public enum EscalationEngine {
                 return false
             }
             let handler = directory.member(unixUser: user)
-            if let subject, subject.unixUser == user || handler?.id == subject.id {
+            if subjectMembers.contains(where: { $0.unixUser == user || $0.id == handler?.id }) {
                 return leaveOut("the person the report is about")
             }
-            if let subject, let handler, directory.manages(subject.id, handler.id) {
+            if let handler, subjectMembers.contains(where: { directory.manages($0.id, handler.id) }) {
                 return leaveOut("managed by the person the report is about")
             }
-            if subject == nil, let subjectName, !subjectName.isEmpty, let handler, SubjectKey.normalise(handler.name) == subjectName {
+            if subjectMembers.isEmpty, let subjectName, !subjectName.isEmpty, let handler, SubjectKey.normalise(handler.name) == subjectName {
                 return leaveOut("has the same name as the person the report is about")
             }
             if facts.excludedByReporter.contains(user) {

@@ -3,8 +3,9 @@ import SpeakUpCore
 import Yams
 
 /// Reads a rules file (YAML) into a checked `RuleSet`, or lists every problem
-/// with its line and column. A rules file that loads can always route: it has
-/// a fallback role with members, and every role it names exists.
+/// with its line and column. A rules file that loads names a fallback, every
+/// role it names exists, and every role lists some user or group; whether those
+/// groups have members is known only on the system (see the explanation).
 public enum RulesLoader {
     public static let supportedVersion = 1
 
@@ -68,14 +69,18 @@ private struct Reader {
     }
 
     mutating func strings(_ node: Node, what: String) -> [String] {
+        if node.null != nil || node.scalar?.string.isBlank == true {
+            report(node, "\(what) has an empty entry; give a name.")
+            return []
+        }
         if let single = node.scalar?.string { return [single] }
         guard let sequence = node.sequence else {
             report(node, "\(what) should be a name or a list of names.")
             return []
         }
         return sequence.compactMap { item in
-            if let text = item.scalar?.string { return text }
-            report(item, "Each entry of \(what) should be a name.")
+            if item.null == nil, let text = item.scalar?.string, !text.isBlank { return text }
+            report(item, "Each entry of \(what) should be a name; this one is empty.")
             return nil
         }
     }
@@ -83,6 +88,9 @@ private struct Reader {
     mutating func values<T: RawRepresentable & CaseIterable>(_ node: Node, _ type: T.Type, what: String) -> [T] where T.RawValue == String {
         var found: [T] = []
         let sequence = node.sequence.map(Array.init) ?? [node]
+        if sequence.isEmpty {
+            report(node, "An empty list would match nothing here; leave the key out to match everything.")
+        }
         for item in sequence {
             let text = item.scalar?.string ?? ""
             if let value = T(rawValue: text) {
@@ -100,6 +108,11 @@ private struct Reader {
         let text = (node.scalar?.string ?? "").replacingOccurrences(of: " ", with: "")
         for unit in [RuleSet.Duration.Unit.months, .hours, .days] where text.hasSuffix(unit.rawValue) {
             if let amount = Int(text.dropLast(unit.rawValue.count)), amount > 0 {
+                let limit = switch unit { case .hours: 24 * 366 * 10; case .days: 366 * 10; case .months: 120 }
+                guard amount <= limit else {
+                    report(node, "\(what) is longer than ten years; please give a shorter time.")
+                    return nil
+                }
                 return RuleSet.Duration(amount: amount, unit: unit)
             }
         }
@@ -223,7 +236,10 @@ private struct Reader {
         }
         let match = fields["match"].map { self.match($0.value, route: name) } ?? RuleSet.Match()
         var level = PyramidLevel.informal
-        if let value = fields["level"]?.value { level = values(value, PyramidLevel.self, what: "pyramid level").first ?? .informal }
+        if let value = fields["level"]?.value {
+            if value.sequence != nil { report(value, "level takes one pyramid level, not a list.") }
+            level = values(value, PyramidLevel.self, what: "pyramid level").first ?? .informal
+        }
         var notify: [String] = []
         if let value = fields["notify"]?.value {
             notify = strings(value, what: "notify")

@@ -49,10 +49,12 @@ enum ReportRows {
     /// Earlier reports about a person, read inside the storing transaction.
     struct History: ReportHistory {
         let db: Database
+        /// A stored report routed again (a held one) must not count itself.
+        var excluding: String? = nil
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int {
             (try? Int.fetchOne(
-                db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ?",
-                arguments: [ReportRows.storedKey(subject), day.description])) ?? 0
+                db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?",
+                arguments: [ReportRows.storedKey(subject), day.description, excluding])) ?? 0
         }
     }
 
@@ -70,9 +72,11 @@ enum ReportRows {
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by `day`.
     static func heldCases(subjectKey: String?, holdEndedBy day: CalendarDay?, in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: """
+        // Two indexed lookups (by person, or by the hold's end), never a scan of every report.
+        let condition = subjectKey != nil ? "r.subject_key = :key AND r.hold_until IS NOT NULL" : "r.hold_until <= :day"
+        return try String.fetchAll(db, sql: """
             SELECT r.reference FROM report r
-            WHERE (r.subject_key = :key OR r.hold_until <= :day)
+            WHERE \(condition)
               AND (SELECT json_extract(e.detail, '$.held') FROM case_event e
                    WHERE e.reference = r.reference AND e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
                    ORDER BY e.sequence DESC LIMIT 1) = 1
@@ -83,7 +87,7 @@ enum ReportRows {
     /// Routes a held case again (the router releases it if it may) and keeps the new routing.
     static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, in db: Database) throws -> CaseRouting? {
         guard let report = try all(in: db, reference: reference).first else { return nil }
-        let routing = router.route(report, history: History(db: db), from: moment)
+        let routing = router.route(report, history: History(db: db, excluding: reference), from: moment)
         guard !routing.held else { return nil }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
         try insertRouting(routing, for: report, kind: .routed, sequence: next, at: .recorded(for: report.wayOfRaising, at: moment), into: db)

@@ -234,6 +234,7 @@ public final class SQLiteReportStore: ReportStore {
                     ), open AS (
                         SELECT * FROM latest
                         WHERE NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = latest.reference AND c.kind = 'closed')
+                          AND json_extract(latest.detail, '$.held') IS NOT 1
                     )
                     SELECT reference, 'acknowledge' AS deadline FROM open
                     WHERE json_extract(detail, '$.acknowledge_by') < :now
@@ -291,7 +292,7 @@ public final class SQLiteReportStore: ReportStore {
                     else { return .rollback }
                     let events = try ReportRows.events(for: reference, in: db)
                     let due = deadline == .acknowledge ? routing.acknowledgeBy : routing.feedBackBy
-                    guard now > due, !deadline.isMet(by: events), !deadline.wasEscalated(in: events) else { return .rollback }
+                    guard !routing.held, now > due, !deadline.isMet(by: events), !deadline.wasEscalated(in: events) else { return .rollback }
                     let next = decide(report, routing)
                     try ReportRows.insertRouting(next, for: report, kind: .escalated, sequence: (events.map(\.sequence).max() ?? 0) + 1,
                                                  at: .recorded(for: report.wayOfRaising, at: now), into: db)

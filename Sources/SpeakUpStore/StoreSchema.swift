@@ -120,6 +120,10 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-hold-index") { db in
+            // Finding holds that have ended without reading every report.
+            try db.execute(sql: "CREATE INDEX report_by_hold_end ON report(hold_until) WHERE hold_until IS NOT NULL")
+        }
         return migrator
     }
 }

@@ -39,9 +39,11 @@ struct ReportCommand: ParsableCommand {
         // where it cannot read the store again.)
         let rulesPath = self.rulesPath
         let owner = identity.reporter.userName
-        let staff = (try? store.staff()) ?? []
+        let staff = try? store.staff()
         let router = DeferredRouter {
-            Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: owner, staff: staff)
+            var router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: owner, staff: staff ?? [])
+            if staff == nil { router = router.withPreface("The staff directory could not be read, so management chains were not checked.") }
+            return router
         }
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)

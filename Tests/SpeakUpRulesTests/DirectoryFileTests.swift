@@ -41,6 +41,13 @@ struct DirectoryFileTests {
         #expect(lines.contains("7: This row has 3 fields; the header has 7."))
     }
 
+    @Test("a login given to two people is refused")
+    func repeatedLogin() {
+        let text = "staff_id,name,unix_user,role,seniority,manager_id,ward\nA,Ann,gita,nurse,staff,,W\nB,Bea,gita,nurse,staff,,W\n"
+        guard case .failure(let problems) = DirectoryFile.members(from: text) else { Issue.record("expected failure"); return }
+        #expect(problems.all.map(\.description) == ["3: The login gita is already given to someone on line 2; each login belongs to one person."])
+    }
+
     @Test("a missing column or an empty file is refused")
     func shape() {
         guard case .failure(let missing) = DirectoryFile.members(from: "staff_id,name\nS1,Ann\n") else { Issue.record("expected failure"); return }

@@ -111,9 +111,50 @@ struct EscalationEngineTests {
         let matched = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian")))
         #expect(!matched.handlers.contains("asha"))
         #expect(matched.excluded.first { $0.user == "asha" }?.reason == "the person the report is about")
-        let unmatched = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian", role: "porter")))
-        #expect(!unmatched.handlers.contains("asha"))
-        #expect(unmatched.excluded.first { $0.user == "asha" }?.reason == "has the same name as the person the report is about")
+        let otherRole = Self.decide(ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian", role: "porter")))
+        #expect(!otherRole.handlers.contains("asha"))
+        #expect(otherRole.explanation.contains { $0.contains("whose role is different; to be safe") })
+        let notInDirectory = StaffDirectory([
+            .init(id: "X", name: "Someone", unixUser: "asha", role: "guardian", seniority: .practitioner, managerID: nil, ward: ""),
+        ])
+        let byName = EscalationEngine.evaluate(
+            ReportFacts(report: Self.report(.practitioner, name: "Asha Guardian")), rules: Self.rules, directory: notInDirectory,
+            membership: Self.groups, history: FakeHistory(), now: Self.now)
+        #expect(byName.handlers.contains("asha"))  // her directory name is not the subject's
+    }
+
+    @Test("escalation keeps the same invariants: a handler the subject manages is never added")
+    func escalationKeepsInvariants() {
+        let report = Self.report(.executive, name: "Nia Nurse")
+        let decision = Self.decide(ReportFacts(report: report))
+        let routing = CaseRouting(level: decision.level, roles: decision.roles, handlers: decision.handlers,
+                                  acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: [])
+        // Escalating to the guardians must not add Gita, whom Nia manages.
+        var rules = Self.rules
+        rules.whenAcknowledgeMissed = RuleSet.Escalation(raiseLevel: false, notify: ["guardian"])
+        let next = EscalationEngine.escalate(routing, missed: .acknowledge, report: report, rules: rules, directory: Self.directory,
+                                             membership: Self.groups, now: Self.now.addingTimeInterval(8 * 86_400))
+        #expect(next.handlers.contains("asha"))
+        #expect(!next.handlers.contains("gita"))
+    }
+
+    @Test("the directory's seniority counts when higher: the chief executive reported as 'not sure' still goes independent")
+    func directorySeniority() {
+        let decision = Self.decide(ReportFacts(report: Self.report(.unknown, name: "Helen Chief")))
+        #expect(decision.matchedRoutes == ["independent-for-senior-subjects"])
+        #expect(decision.handlers == ["ned"])
+    }
+
+    @Test("a name that matches several people keeps all of them, and everyone they manage, from the case")
+    func ambiguousName() {
+        var members = Array(Self.directory.members.values)
+        members.append(.init(id: "S7", name: "Nia Nurse", unixUser: "nia2", role: "ward clerk", seniority: .staff, managerID: nil, ward: "W9"))
+        let directory = StaffDirectory(members)
+        let decision = EscalationEngine.evaluate(
+            ReportFacts(report: Self.report(.staff, name: "Nia Nurse")), rules: Self.rules, directory: directory,
+            membership: Self.groups, history: FakeHistory(), now: Self.now)
+        #expect(!decision.handlers.contains("gita"))  // managed by the chief nurse Nia Nurse
+        #expect(decision.explanation.contains { $0.contains("matches 2 people") })
     }
 
     @Test("the directory finds unknown managers, cycles and repeated ids")

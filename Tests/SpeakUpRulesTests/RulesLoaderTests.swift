@@ -94,6 +94,27 @@ struct RulesLoaderTests {
         #expect(problems.allSatisfy { $0.line >= 7 })
     }
 
+    @Test("empty logins, empty lists, a list of levels and very long durations are refused")
+    func emptiesAndLimits() {
+        let text = """
+            version: 1
+            roles:
+              guardian: { users: ["", ~] }
+            fallback: guardian
+            routes:
+              - name: all
+                match: { harm: [] }
+                level: [urgent, informal]
+                notify: [guardian]
+                acknowledge_within: 999999999999mo
+            """
+        let sentences = Self.problems(text).map(\.sentence)
+        #expect(sentences.contains { $0.contains("this one is empty") })
+        #expect(sentences.contains { $0.contains("An empty list would match nothing here") })
+        #expect(sentences.contains("level takes one pyramid level, not a list."))
+        #expect(sentences.contains { $0.contains("longer than ten years") || $0.contains("should be a time") })
+    }
+
     @Test("a wrong version, a repeated route name, and unknown top-level keys are refused")
     func structure() {
         let text = """

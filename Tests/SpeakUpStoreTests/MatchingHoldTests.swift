@@ -43,6 +43,23 @@ struct MatchingHoldTests {
         #expect(events.last?.at.text.count == 10)  // anonymous: the day only
     }
 
+    @Test("a released report does not count itself in patterns")
+    func releasedDoesNotCountItself() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let held = try store.submit(Self.held(), receipt: .random(), router: Self.router)
+        _ = try store.submit(RoutingStoreTests.report(.open), router: Self.router)  // the second report about him
+        #expect(try store.routing(for: held.reference)?.level == .informal)      // 2 reports: not yet a pattern
+    }
+
+    @Test("a held case is never escalated, even if its hold's end is overdue")
+    func heldNeverEscalated() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        _ = try store.submit(Self.held(), receipt: .random(), router: Self.router)
+        #expect(try store.casesPastDeadline(at: Reports.moment.addingTimeInterval(800 * Self.day)).isEmpty)
+    }
+
     @Test("a person already reported before releases a new held report at once")
     func earlierReportMatches() throws {
         let folder = TemporaryFolder()

@@ -117,8 +117,13 @@ enum ReporterFormReview {
             let roles = routing.roles.map { $0.replacingOccurrences(of: "-", with: " ") }.joined(separator: ", ")
             paragraphs.append("Who will see it: the \(roles) team\(routing.roles.count == 1 ? "" : "s"). You should hear that it has been picked up by \(CalendarDay.local(routing.acknowledgeBy).written).")
         }
-        if report.hold != nil {
-            paragraphs.append("It is held until someone else reports the same person, or until \(report.hold!.until.written).")
+        if let hold = report.hold, routing?.held ?? true {
+            paragraphs.append("It is held until someone else reports the same person, or until \(hold.until.written).")
+        } else if report.hold != nil {
+            paragraphs.append("You asked to hold it until someone else reports the same person: someone already has, so it goes ahead now.")
+        }
+        if let routing, routing.handlers.isEmpty, !routing.held {
+            paragraphs.append("Nobody is set up to receive reports on this system yet. Your report is kept safely; please also tell a Freedom to Speak Up guardian that it is there.")
         }
         for paragraph in paragraphs {
             for line in Wrap.lines(paragraph, width: layout.width) {
