@@ -50,11 +50,13 @@ public enum CaseDeadline: String, Codable, Sendable, CaseIterable {
     /// Feed back to the reporter (a message, or closing the case).
     case feedBack = "feed-back"
 
-    /// Whether the case's timeline shows this promise kept.
-    public func isMet(by events: [CaseEvent]) -> Bool {
+    /// Whether the case's timeline shows this promise kept by `due` (a late
+    /// acknowledgement does not undo a missed deadline).
+    public func isMet(by events: [CaseEvent], due: Date) -> Bool {
+        let inTime = events.filter { $0.at.moment <= due }
         switch self {
-        case .acknowledge: events.contains { [.acknowledged, .handlerMessage, .closed].contains($0.kind) }
-        case .feedBack: events.contains { [.handlerMessage, .closed].contains($0.kind) }
+        case .acknowledge: return inTime.contains { [.acknowledged, .handlerMessage, .closed].contains($0.kind) }
+        case .feedBack: return inTime.contains { [.handlerMessage, .closed].contains($0.kind) }
         }
     }
 

@@ -20,6 +20,14 @@ public enum SubmissionTime: Hashable, Sendable {
         }
     }
 
+    /// The moment itself, or the start (UTC) of the day.
+    public var moment: Date {
+        switch self {
+        case .instant(let date): date
+        case .day(let text): CalendarDay(typed: text)?.deadlineStart ?? Date(timeIntervalSince1970: 0)
+        }
+    }
+
     /// ISO 8601 text: `2026-11-27` for a day, `2026-11-27T08:01:46Z` for an instant.
     public var text: String {
         switch self {

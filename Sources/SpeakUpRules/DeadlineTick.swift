@@ -32,9 +32,12 @@ public struct DeadlineTick {
         // One query finds what is due; each escalation then re-checks inside its own transaction.
         for (reference, deadline) in try store.casesPastDeadline(at: now) {
             let escalated = try store.escalate(reference, missed: deadline, at: now) { report, routing in
-                EscalationEngine.escalate(
+                var next = EscalationEngine.escalate(
                     routing, missed: deadline, report: report, rules: router.rules, directory: router.directory,
                     membership: router.membership, now: now)
+                // Which rules were used (and whether a rules file failed) goes under the heading.
+                next.explanation.insert(contentsOf: router.preface, at: min(1, next.explanation.count))
+                return next
             }
             if escalated { done.append(Escalated(reference: reference, deadline: deadline)) }
         }

@@ -239,13 +239,15 @@ public final class SQLiteReportStore: ReportStore {
                     SELECT reference, 'acknowledge' AS deadline FROM open
                     WHERE json_extract(detail, '$.acknowledge_by') < :now
                       AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
-                                      AND c.kind IN ('acknowledged', 'handler-message'))
+                                      AND c.kind IN ('acknowledged', 'handler-message')
+                                      AND c.at <= json_extract(open.detail, '$.acknowledge_by'))
                       AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
                                       AND c.kind = 'escalated' AND c.text LIKE :acknowledgeHeading || '%')
                     UNION ALL
                     SELECT reference, 'feed-back' FROM open
                     WHERE json_extract(detail, '$.feed_back_by') < :now
-                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference AND c.kind = 'handler-message')
+                      AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference AND c.kind = 'handler-message'
+                                      AND c.at <= json_extract(open.detail, '$.feed_back_by'))
                       AND NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = open.reference
                                       AND c.kind = 'escalated' AND c.text LIKE :feedBackHeading || '%')
                     ORDER BY reference, deadline
@@ -292,7 +294,7 @@ public final class SQLiteReportStore: ReportStore {
                     else { return .rollback }
                     let events = try ReportRows.events(for: reference, in: db)
                     let due = deadline == .acknowledge ? routing.acknowledgeBy : routing.feedBackBy
-                    guard !routing.held, now > due, !deadline.isMet(by: events), !deadline.wasEscalated(in: events) else { return .rollback }
+                    guard !routing.held, now > due, !deadline.isMet(by: events, due: due), !deadline.wasEscalated(in: events) else { return .rollback }
                     let next = decide(report, routing)
                     try ReportRows.insertRouting(next, for: report, kind: .escalated, sequence: (events.map(\.sequence).max() ?? 0) + 1,
                                                  at: .recorded(for: report.wayOfRaising, at: now), into: db)

@@ -42,6 +42,7 @@ struct EscalateCommand: ParsableCommand {
                 let staff: [StaffMember]
                 do { staff = try store.staff() } catch { throw Failure(error.sentence) }
                 let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff)
+                for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
                 let escalated: [DeadlineTick.Escalated]
                 let released: [CaseReference]
                 do {

@@ -53,6 +53,15 @@ struct EscalationTickTests {
         #expect(routing.explanation.first == "No feedback in time.")
     }
 
+    @Test("an acknowledgement after the deadline does not undo the missed deadline")
+    func lateAcknowledgement() throws {
+        let folder = TemporaryFolder()
+        let (store, report) = try Self.store(folder)
+        _ = try store.appendEvent(to: report.reference, kind: .acknowledged, text: nil, at: Reports.moment.addingTimeInterval(9 * Self.day))
+        let done = try DeadlineTick(router: Self.router).run(on: store, now: Reports.moment.addingTimeInterval(10 * Self.day))
+        #expect(done == [DeadlineTick.Escalated(reference: report.reference, deadline: .acknowledge)])
+    }
+
     @Test("a closed case is never escalated")
     func closedCase() throws {
         let folder = TemporaryFolder()
