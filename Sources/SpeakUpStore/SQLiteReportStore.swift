@@ -129,7 +129,7 @@ public final class SQLiteReportStore: ReportStore {
     /// Adds reports received by other channels, with their timelines, all in one
     /// transaction: either every one is stored or none is. A reference already in
     /// the store is refused, never overwritten.
-    public func importReports(_ items: [(Report, [CaseEvent])]) throws(StoreError) {
+    public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil) throws(StoreError) {
         do {
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -137,7 +137,17 @@ public final class SQLiteReportStore: ReportStore {
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE reference = ?", arguments: [report.reference.text]) == true {
                         throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
                     }
-                    for (report, events) in items { try ReportRows.insert(report, events: events, into: db) }
+                    for (report, events) in items {
+                        try ReportRows.insert(report, events: events, into: db)
+                        // Imported timelines carry no routing decision (export keeps only the words), so each
+                        // report is routed now, by today's rules, with its deadlines from its own date.
+                        if let router {
+                            let routing = router.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
+                                                       from: report.deadlineStart)
+                            try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,
+                                                         at: report.submitted, into: db)
+                        }
+                    }
                     return .commit
                 }
             }

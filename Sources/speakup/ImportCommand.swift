@@ -16,6 +16,10 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @Option(name: .customLong("rules"), help: ArgumentHelp(
+        "The escalation rules to route the imported reports by (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
+    var rulesPath: String?
+
     func run() throws {
         do {
             try importFile()
@@ -47,9 +51,11 @@ struct ImportCommand: ParsableCommand {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)
             throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")
         }
-        let (store, _) = try storeOptions.open()
+        let (store, isDefault) = try storeOptions.open()
+        let staff = try? store.staff()
+        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff ?? [])
         do {
-            try store.importReports(records.map(ReportImport.report(from:)))
+            try store.importReports(records.map(ReportImport.report(from:)), router: router)
         } catch {
             throw Failure(error.sentence)
         }
