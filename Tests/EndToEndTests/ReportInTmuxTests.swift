@@ -41,6 +41,23 @@ struct ReportInTmuxTests {
         return try tmux.waitFor(text)
     }
 
+    /// From "what happened" (open or confidential) to the confirmation: types the account, skips
+    /// witnesses, keeps the first outcome, the offered name and no contact, skips the group, sends.
+    @discardableResult
+    static func sendIdentifiedAccount(_ tmux: Tmux, _ account: String) throws -> String {
+        try tmux.type(account)
+        try tmux.press("Tab", "Tab")
+        try tmux.waitFor("What would you like to happen?")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("About you")
+        try tmux.press("Enter", "Enter")
+        try tmux.waitFor("Your professional group")
+        try tmux.press("Tab")
+        try tmux.waitFor("Please check your report")
+        try tmux.press("Enter")
+        return try tmux.waitFor("Your case reference is")
+    }
+
     @Test("typed and pasted text, an ESC byte, a resize to 120x40 and back: stored exactly, shown safely")
     func fullReport() throws {
         let scratch = Scratch()
