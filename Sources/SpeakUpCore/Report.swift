@@ -25,6 +25,8 @@ public struct Report: Hashable, Sendable {
     public var desiredOutcome: DesiredOutcome?
     /// Held until someone else reports the same person, or nil.
     public var hold: MatchingHold?
+    /// Handlers (logins or names) the reporter asked not to see it.
+    public var excludedHandlers: [String]
     /// Who raised it (from the real uid); always nil for an anonymous report.
     public var reporter: Reporter?
     /// The name and contact the reporter gave; always nil for an anonymous report.
@@ -50,6 +52,7 @@ public struct Report: Hashable, Sendable {
         witnesses: String = "",
         desiredOutcome: DesiredOutcome? = nil,
         hold: MatchingHold? = nil,
+        excludedHandlers: [String] = [],
         reporter: Reporter?,
         reporterDetails: ReporterDetails? = nil,
         submitted: SubmissionTime
@@ -66,6 +69,7 @@ public struct Report: Hashable, Sendable {
         self.witnesses = witnesses
         self.desiredOutcome = desiredOutcome
         self.hold = hold
+        self.excludedHandlers = excludedHandlers
         if wayOfRaising == .anonymous {
             self.reporter = nil
             self.reporterDetails = nil

@@ -35,6 +35,8 @@ public struct ReportDraft: Hashable, Codable, Sendable {
     public var desiredOutcome: DesiredOutcome?
     public var holdForMatch = false
     public var holdMonths = MatchingHold.defaultMonths
+    /// Names or logins, separated by commas, of handlers who should not see it.
+    public var excludeText = ""
     public var reporterName = ""
     public var contact = ""
     public var professionalGroup: ProfessionalGroup?
@@ -119,10 +121,16 @@ public struct ReportDraft: Hashable, Codable, Sendable {
             witnesses: witnesses,
             desiredOutcome: desiredOutcome,
             hold: holdForMatch ? MatchingHold(until: today.adding(months: holdMonths)) : nil,
+            excludedHandlers: ReportDraft.names(in: excludeText),
             reporter: way.keepsIdentity ? reporter : nil,
             reporterDetails: way.keepsIdentity ? ReporterDetails(name: reporterName, contact: contact, professionalGroup: professionalGroup) : nil,
             submitted: .recorded(for: way, at: moment)
         ))
+    }
+
+    /// The names in a comma-separated answer, trimmed, without blanks.
+    public static func names(in text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isBlank }
     }
 
     /// The free-text answers, named for messages.

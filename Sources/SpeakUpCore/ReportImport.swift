@@ -119,6 +119,7 @@ public enum ReportImport {
             location: record.location, harm: record.patientHarm ?? .unknown, staffImpact: record.staffImpact ?? "",
             account: record.account, witnesses: record.witnesses ?? "", desiredOutcome: record.desiredOutcome,
             hold: record.holdUntil.map(MatchingHold.init(until:)),
+            excludedHandlers: (record.excludedHandlers ?? []).filter { !$0.isBlank },
             reporter: record.reporter.map { Reporter(userName: $0.user, uid: $0.uid) },
             reporterDetails: record.reporterDetails.map {
                 ReporterDetails(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)

@@ -28,6 +28,7 @@ public enum ReportJSON {
         public var desiredOutcome: DesiredOutcome?
         public var holdUntil: CalendarDay?
         public var reporterDetails: ReporterDetailsRecord?
+        public var excludedHandlers: [String]?
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", reference, wayOfRaising = "way_of_raising", concerns
@@ -35,6 +36,7 @@ public enum ReportJSON {
             case subjectName = "subject_name", subjectRole = "subject_role", occurredOn = "occurred_on"
             case occurredAt = "occurred_at", patientHarm = "patient_harm", staffImpact = "staff_impact", witnesses
             case desiredOutcome = "desired_outcome", holdUntil = "hold_until", reporterDetails = "reporter_details"
+            case excludedHandlers = "excluded_handlers"
         }
 
         // Nil fields are written as null, so every key is always present.
@@ -60,6 +62,7 @@ public enum ReportJSON {
             try container.encode(desiredOutcome, forKey: .desiredOutcome)
             try container.encode(holdUntil, forKey: .holdUntil)
             try container.encode(reporterDetails, forKey: .reporterDetails)
+            try container.encode(excludedHandlers ?? [], forKey: .excludedHandlers)
         }
     }
 
@@ -130,7 +133,8 @@ public enum ReportJSON {
             holdUntil: report.hold?.until,
             reporterDetails: report.reporterDetails.map {
                 ReporterDetailsRecord(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)
-            })
+            },
+            excludedHandlers: report.excludedHandlers)
     }
 
     /// The export document: a JSON array of records, keys sorted, UTF-8.

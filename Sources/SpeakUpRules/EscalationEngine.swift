@@ -126,7 +126,7 @@ public enum EscalationEngine {
         let added = action.notify.filter { !routing.roles.contains($0) }
         if !added.isEmpty {
             var excluded: [RoutingDecision.Exclusion] = []
-            let facts = ReportFacts(report: report)
+            let facts = ReportFacts(report: report, excludedByReporter: report.excludedHandlers)
             let users = eligible(added, rules, facts, identify(facts, directory).0, directory, membership, &excluded)
             next.roles += added
             next.handlers += users.filter { !routing.handlers.contains($0) }
@@ -221,7 +221,9 @@ public enum EscalationEngine {
             if subjectMembers.isEmpty, let subjectName, !subjectName.isEmpty, let handler, SubjectKey.normalise(handler.name) == subjectName {
                 return leaveOut("has the same name as the person the report is about")
             }
-            if facts.excludedByReporter.contains(user) {
+            // The reporter may have written a login or a name.
+            let asked = Set(facts.excludedByReporter.map(SubjectKey.normalise))
+            if asked.contains(SubjectKey.normalise(user)) || (handler.map { asked.contains(SubjectKey.normalise($0.name)) } ?? false) {
                 return leaveOut("the reporter asked that they not see it")
             }
             return true

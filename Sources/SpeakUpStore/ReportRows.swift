@@ -12,8 +12,8 @@ enum ReportRows {
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                     witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    subject_key, excluded_handlers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -24,6 +24,7 @@ enum ReportRows {
                 report.hold?.until.description, report.reporterDetails?.name, report.reporterDetails?.contact,
                 report.reporterDetails?.professionalGroup?.rawValue,
                 SubjectKey.of(report.subject, directoryID: nil).map(ReportRows.storedKey),
+                report.excludedHandlers.joined(separator: "\n"),
             ])
         for concern in report.concerns {
             try db.execute(
@@ -166,6 +167,7 @@ enum ReportRows {
                     guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
                     return MatchingHold(until: day)
                 },
+                excludedHandlers: (row["excluded_handlers"] as String? ?? "").split(separator: "\n").map(String.init),
                 reporter: user.map { Reporter(userName: $0, uid: UInt32(truncatingIfNeeded: uid ?? -1)) },
                 reporterDetails: try reporterName.map { name in
                     ReporterDetails(

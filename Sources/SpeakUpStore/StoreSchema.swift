@@ -124,6 +124,10 @@ enum StoreSchema {
             // Finding holds that have ended without reading every report.
             try db.execute(sql: "CREATE INDEX report_by_hold_end ON report(hold_until) WHERE hold_until IS NOT NULL")
         }
+        migrator.registerMigration("v8-excluded-handlers") { db in
+            // Handlers the reporter asked not to see the report, one per line.
+            try db.execute(sql: "ALTER TABLE report ADD COLUMN excluded_handlers TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

@@ -121,7 +121,7 @@ struct JourneyTests {
         try tmux.type("Refused to help a student.")
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Down", "Down", "Enter", "Enter")
+        try tmux.press("Down", "Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("About you")
         try tmux.press("Home")
         for _ in 0..<20 { try tmux.press("Delete") }

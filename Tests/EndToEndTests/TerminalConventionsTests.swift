@@ -91,7 +91,7 @@ struct FailedWriteTests {
         try tmux.waitFor("8,000 of 10,000 characters")
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Enter", "Enter")
+        try tmux.press("Enter", "Enter", "Enter")
         try tmux.waitFor("Please check your report")
         try tmux.press("Enter")
         let screen = try tmux.waitFor("has not been saved, and nothing on this screen is lost.")

@@ -35,6 +35,18 @@ struct RoutingStoreTests {
         #expect(routing.acknowledgeBy == Reports.moment.addingTimeInterval(7 * 86_400))
     }
 
+    @Test("handlers the reporter asked to exclude (by login or name) never see it, and the wish is kept")
+    func reporterExclusions() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let router = RulesRouter(rules: DefaultRules.ruleSet, membership: EscalationTickTests.FakeRoles())
+        var report = Self.report()
+        report.excludedHandlers = ["gita"]
+        let stored = try store.submit(report, router: router)
+        #expect(try store.routing(for: stored.reference)?.handlers == ["asha"])
+        #expect(try store.allReports().first?.excludedHandlers == ["gita"])
+    }
+
     @Test("the third report about the same person (by name and role) within 28 months is routed at awareness level")
     func patternFromHistory() throws {
         let folder = TemporaryFolder()

@@ -42,7 +42,7 @@ struct FormDriver {
         press(.down, .enter, .tab)                        // low harm, no staff impact
         press(.paste(account), .tab)                      // what happened
         press(.tab)                                       // no witnesses
-        press(.end, .enter, .enter)                       // just record it, no hold
+        press(.end, .enter, .enter, .enter)               // just record it, no hold, nobody excluded
         if way < 2 {
             press(.enter, .enter)                         // name as offered, no contact
             press(.tab)                                   // group skipped

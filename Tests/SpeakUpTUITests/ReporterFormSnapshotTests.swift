@@ -79,17 +79,18 @@ struct ReporterFormSnapshotTests {
 
     @Test func outcomeWithHold() {
         var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab])
-        form.press(.down, .enter, .character(" "), .tab)
+        form.press(.down, .enter, .character(" "), .tab, .tab)
+        form.type("Sam Smith, jbloggs")
         assertSnapshot(form.screen, named: "09-outcome-hold")
     }
 
     @Test func aboutYou() {
-        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter])
+        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter, .enter])
         assertSnapshot(form.screen, named: "10-about-you")
     }
 
     @Test func professionalGroup() {
-        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter, .enter, .enter])
+        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter, .enter, .enter, .enter])
         assertSnapshot(form.screen, named: "11-professional-group")
     }
 

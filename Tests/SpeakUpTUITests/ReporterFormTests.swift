@@ -180,7 +180,11 @@ struct ReporterFormTests {
         form.press(.up)
         #expect(form.state.focusedField == .hold)
         form.press(.down, .right, .enter)
+        #expect(form.state.focusedField == .excluded)
+        form.type("Sam Smith, jbloggs ,")
+        form.press(.enter)
         #expect(form.step == .review)
+        #expect(ReportDraft.names(in: form.state.draft.excludeText) == ["Sam Smith", "jbloggs"])
         #expect(form.state.draft.holdMonths == 6 && form.state.draft.holdForMatch)
     }
 

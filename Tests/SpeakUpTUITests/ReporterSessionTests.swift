@@ -84,7 +84,7 @@ struct ReporterSessionTests {
         keys += [.enter, .enter] + "Ward 7".map(Key.character) + [.enter]  // today, no time, place
         keys += [.enter, .tab]                              // no harm
         keys += [.paste("He shouted."), .tab, .tab]         // account, no witnesses
-        keys += [.enter, .enter]                            // informal word, no hold
+        keys += [.enter, .enter, .enter]                    // informal word, no hold, nobody excluded
         if way < 2 { keys += [.enter, .enter, .tab] }       // about you as offered; no group
         return keys + [.enter]                              // send
     }

@@ -10,7 +10,7 @@ public enum FormField: Hashable, Sendable {
     case harm, staffImpact
     case account
     case witnesses
-    case outcome, hold, holdMonths
+    case outcome, hold, holdMonths, excluded
     case reporterName, contact
     case professionalGroup
 
@@ -23,7 +23,7 @@ public enum FormField: Hashable, Sendable {
         switch self {
         case .way, .seniority, .concerns, .when, .harm, .outcome, .professionalGroup: .list
         case .subjectNotNamed, .hold: .checkbox
-        case .subjectName, .subjectRole, .date, .time, .location, .reporterName, .contact: .line
+        case .subjectName, .subjectRole, .date, .time, .location, .reporterName, .contact, .excluded: .line
         case .staffImpact, .account, .witnesses: .editor
         case .holdMonths: .row
         }
@@ -45,7 +45,7 @@ extension ReporterFormState.Step {
         case .impact: [.harm, .staffImpact]
         case .account: [.account]
         case .witnesses: [.witnesses]
-        case .outcome: state.hold ? [.outcome, .hold, .holdMonths] : [.outcome, .hold]
+        case .outcome: state.hold ? [.outcome, .hold, .holdMonths, .excluded] : [.outcome, .hold, .excluded]
         case .aboutYou: [.reporterName, .contact]
         case .professionalGroup: [.professionalGroup]
         case .review: []

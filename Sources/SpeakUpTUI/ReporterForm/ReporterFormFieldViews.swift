@@ -67,6 +67,7 @@ enum ReporterFormFieldViews {
         case .location: return line(state.location, focused, row, left, width, into: &canvas)
         case .reporterName: return line(state.reporterName, focused, row, left, width, into: &canvas)
         case .contact: return line(state.contact, focused, row, left, width, into: &canvas)
+        case .excluded: return line(state.excluded, focused, row, left, width, into: &canvas)
         case .staffImpact: return editor(state.staffImpact, .staffImpact, focused, row, layout, into: &canvas)
         case .witnesses: return editor(state.witnesses, .witnesses, focused, row, layout, into: &canvas)
         case .account: return editor(state.account, .account, focused, row, layout, into: &canvas)
@@ -89,6 +90,7 @@ enum ReporterFormFieldViews {
         case .holdMonths: "Release it on its own after"
         case .reporterName: "Your name"
         case .contact: "How would you like us to contact you? (optional)"
+        case .excluded: "Anyone who should not see it? (optional: names, separated by commas)"
         }
     }
 

@@ -126,6 +126,7 @@ enum ReporterFormFields {
         case .location: return state.location.handle(key)
         case .reporterName: return state.reporterName.handle(key)
         case .contact: return state.contact.handle(key)
+        case .excluded: return state.excluded.handle(key)
         default: return .ignored
         }
     }

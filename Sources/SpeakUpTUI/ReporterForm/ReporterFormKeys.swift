@@ -73,7 +73,7 @@ enum ReporterFormKeys {
             lines.append("Write as much or as little as you like. Arrows, Home, End, PgUp and PgDn move, Ctrl-arrows by words; Backspace and Delete edit.")
             lines.append("Press Tab when you have finished; Enter starts a new line.")
         case .outcome:
-            lines.append("\"Hold my report\" keeps it sealed until someone else reports the same person, so you are not the only one.")
+            lines.append("\"Hold my report\" keeps it sealed until someone else reports the same person, so you are not the only one. Anyone you name at the bottom will not be sent it.")
         case .aboutYou:
             lines.append("Your name goes with an open or confidential report. To leave it out, go back and choose anonymous.")
         case .professionalGroup:

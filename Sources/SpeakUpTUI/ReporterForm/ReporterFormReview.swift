@@ -34,6 +34,8 @@ enum ReporterFormReview {
         add(.witnesses, "Who else saw it", draft.witnesses.isEmpty ? notGiven : draft.witnesses)
         var outcome = draft.desiredOutcome?.title ?? "not chosen yet"
         if draft.holdForMatch { outcome += ". Held until someone else reports them, for up to \(draft.holdMonths) months" }
+        let excluded = ReportDraft.names(in: draft.excludeText)
+        if !excluded.isEmpty { outcome += ". Not to be seen by: " + excluded.joined(separator: ", ") }
         add(.outcome, "You would like", outcome)
         if draft.wayOfRaising?.keepsIdentity ?? false {
             var you = draft.reporterName

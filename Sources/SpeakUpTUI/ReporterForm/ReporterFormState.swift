@@ -74,6 +74,7 @@ public struct ReporterFormState: Hashable, Sendable {
     public var outcome = ChoiceList(DesiredOutcome.allCases, allowsMany: false)
     public var hold = false
     public var holdMonths = ChoiceList(MatchingHold.monthChoices, allowsMany: false)
+    public var excluded = TextField(limit: ReportLimits.shortText)
     public var reporterName = TextField(limit: ReportLimits.shortText)
     public var contact = TextField(limit: ReportLimits.shortText)
     public var professionalGroup = ChoiceList(ProfessionalGroup.allCases, allowsMany: false)
@@ -109,6 +110,7 @@ public struct ReporterFormState: Hashable, Sendable {
         if let answer = draft.desiredOutcome { outcome.choose(answer) }
         hold = draft.holdForMatch
         holdMonths.choose(draft.holdMonths)
+        excluded.setText(draft.excludeText)
         if !draft.reporterName.isEmpty { reporterName.setText(draft.reporterName) }
         contact.setText(draft.contact)
         if let group = draft.professionalGroup { professionalGroup.choose(group) }
@@ -135,6 +137,7 @@ public struct ReporterFormState: Hashable, Sendable {
         draft.desiredOutcome = outcome.chosen.first
         draft.holdForMatch = hold
         draft.holdMonths = holdMonths.chosen.first ?? MatchingHold.defaultMonths
+        draft.excludeText = excluded.text
         if draft.wayOfRaising?.keepsIdentity ?? true {
             draft.reporterName = reporterName.text
             draft.contact = contact.text
