@@ -65,11 +65,14 @@ public struct Subject: Hashable, Codable, Sendable {
     /// Their role as the reporter describes it ("charge nurse", "consultant anaesthetist"); may be empty.
     public var role: String
     public var seniority: Seniority
+    /// Their staff id, when the reporter picked them from the directory.
+    public var directoryID: String?
 
-    public init(name: String?, role: String, seniority: Seniority) {
+    public init(name: String?, role: String, seniority: Seniority, directoryID: String? = nil) {
         self.name = name
         self.role = role
         self.seniority = seniority
+        self.directoryID = directoryID
     }
 }
 

@@ -21,6 +21,8 @@ public struct ReportDraft: Hashable, Codable, Sendable {
     public var wayOfRaising: WayOfRaising?
     public var subjectName = ""
     public var subjectNotNamed = false
+    /// The staff id, when the person was picked from the directory.
+    public var subjectID: String? = nil
     public var subjectRole = ""
     public var subjectSeniority: Seniority?
     public var concerns: Set<ConcernCategory> = []
@@ -112,7 +114,9 @@ public struct ReportDraft: Hashable, Codable, Sendable {
             reference: reference,
             wayOfRaising: way,
             concerns: Array(concerns),
-            subject: Subject(name: subjectNotNamed || trimmedName.isEmpty ? nil : subjectName, role: subjectRole, seniority: subjectSeniority!),
+            subject: Subject(
+                name: subjectNotNamed || trimmedName.isEmpty ? nil : subjectName, role: subjectRole, seniority: subjectSeniority!,
+                directoryID: subjectNotNamed ? nil : subjectID),
             occurred: occurredDay(today: today).map { Occurrence(day: $0, time: timeOfDay) },
             location: location,
             harm: harm!,

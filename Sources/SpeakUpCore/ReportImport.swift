@@ -114,7 +114,8 @@ public enum ReportImport {
         let submitted = SubmissionTime(text: record.submitted)!
         let report = Report(
             reference: reference, wayOfRaising: record.wayOfRaising, concerns: record.concerns,
-            subject: Subject(name: record.subjectName, role: record.subjectRole ?? "", seniority: record.subjectSeniority),
+            subject: Subject(name: record.subjectName, role: record.subjectRole ?? "", seniority: record.subjectSeniority,
+                             directoryID: record.subjectID),
             occurred: record.occurredOn.map { Occurrence(day: $0, time: record.occurredAt) },
             location: record.location, harm: record.patientHarm ?? .unknown, staffImpact: record.staffImpact ?? "",
             account: record.account, witnesses: record.witnesses ?? "", desiredOutcome: record.desiredOutcome,

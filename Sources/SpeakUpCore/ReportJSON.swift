@@ -29,6 +29,7 @@ public enum ReportJSON {
         public var holdUntil: CalendarDay?
         public var reporterDetails: ReporterDetailsRecord?
         public var excludedHandlers: [String]?
+        public var subjectID: String?
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", reference, wayOfRaising = "way_of_raising", concerns
@@ -36,7 +37,7 @@ public enum ReportJSON {
             case subjectName = "subject_name", subjectRole = "subject_role", occurredOn = "occurred_on"
             case occurredAt = "occurred_at", patientHarm = "patient_harm", staffImpact = "staff_impact", witnesses
             case desiredOutcome = "desired_outcome", holdUntil = "hold_until", reporterDetails = "reporter_details"
-            case excludedHandlers = "excluded_handlers"
+            case excludedHandlers = "excluded_handlers", subjectID = "subject_id"
         }
 
         // Nil fields are written as null, so every key is always present.
@@ -63,6 +64,7 @@ public enum ReportJSON {
             try container.encode(holdUntil, forKey: .holdUntil)
             try container.encode(reporterDetails, forKey: .reporterDetails)
             try container.encode(excludedHandlers ?? [], forKey: .excludedHandlers)
+            try container.encode(subjectID, forKey: .subjectID)
         }
     }
 
@@ -134,7 +136,8 @@ public enum ReportJSON {
             reporterDetails: report.reporterDetails.map {
                 ReporterDetailsRecord(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)
             },
-            excludedHandlers: report.excludedHandlers)
+            excludedHandlers: report.excludedHandlers,
+            subjectID: report.subject.directoryID)
     }
 
     /// The export document: a JSON array of records, keys sorted, UTF-8.

@@ -15,6 +15,9 @@ public protocol ReportStore: Sendable {
     /// decision is kept as the case's "routed" event.
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report
 
+    /// The staff directory (empty until one is imported).
+    func staff() throws(StoreError) -> [StaffMember]
+
     /// The routing decision kept with a case (the latest, after any escalation), if it was routed.
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting?
 

@@ -49,9 +49,9 @@ public enum EscalationEngine {
                                 membership: any GroupMembership, history: any ReportHistory, now: Date) -> RoutingDecision {
         var report = facts.report
         var explanation: [String] = []
-        // Patterns count by the key the store kept the earlier reports under: the
-        // directory id only when the reporter picked the person from the directory.
-        let key = SubjectKey.of(report.subject, directoryID: facts.subjectID)
+        // Patterns count by the key the store keeps every report under: name and role
+        // (a person picked from the directory brings the directory's name and role).
+        let key = SubjectKey.of(report.subject, directoryID: nil)
         let (subjects, notes) = identify(facts, directory)
         explanation += notes
         // Routes see the higher of the seniority the reporter gave and the directory's.
@@ -126,7 +126,7 @@ public enum EscalationEngine {
         let added = action.notify.filter { !routing.roles.contains($0) }
         if !added.isEmpty {
             var excluded: [RoutingDecision.Exclusion] = []
-            let facts = ReportFacts(report: report, excludedByReporter: report.excludedHandlers)
+            let facts = ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers)
             let users = eligible(added, rules, facts, identify(facts, directory).0, directory, membership, &excluded)
             next.roles += added
             next.handlers += users.filter { !routing.handlers.contains($0) }

@@ -43,7 +43,7 @@ public struct RulesRouter: CaseRouter {
             released.append(others > 0 ? "Released from its hold: another report names the same person." : "Released: the hold ended on \(hold.until).")
         }
         let decision = EscalationEngine.evaluate(
-            ReportFacts(report: report, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from)
+            ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from)
         return CaseRouting(
             level: decision.level, roles: decision.roles, handlers: decision.handlers,
             acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + released + decision.explanation)

@@ -12,8 +12,8 @@ enum ReportRows {
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                     witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key, excluded_handlers)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    subject_key, excluded_handlers, subject_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -25,6 +25,7 @@ enum ReportRows {
                 report.reporterDetails?.professionalGroup?.rawValue,
                 SubjectKey.of(report.subject, directoryID: nil).map(ReportRows.storedKey),
                 report.excludedHandlers.joined(separator: "\n"),
+                report.subject.directoryID,
             ])
         for concern in report.concerns {
             try db.execute(
@@ -152,7 +153,7 @@ enum ReportRows {
                 concerns: concerns[referenceText] ?? [],
                 subject: Subject(
                     name: row["subject_name"], role: row["subject_role"],
-                    seniority: try decode(Seniority.self, row["subject_seniority"], "seniority")),
+                    seniority: try decode(Seniority.self, row["subject_seniority"], "seniority"), directoryID: row["subject_id"]),
                 occurred: try occurredOn.map { text in
                     guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
                     return Occurrence(day: day, time: row["occurred_at"])

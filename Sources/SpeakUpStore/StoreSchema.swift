@@ -128,6 +128,10 @@ enum StoreSchema {
             // Handlers the reporter asked not to see the report, one per line.
             try db.execute(sql: "ALTER TABLE report ADD COLUMN excluded_handlers TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v9-subject-id") { db in
+            // The subject's staff id, when the reporter picked them from the directory.
+            try db.execute(sql: "ALTER TABLE report ADD COLUMN subject_id TEXT")
+        }
         return migrator
     }
 }

@@ -65,11 +65,12 @@ struct EscalationEngineTests {
 
     @Test("three reports about one consultant within 28 months raise an awareness-level route")
     func pattern() {
-        let key = SubjectKey.directory("S6")
-        let third = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"), history: FakeHistory(counts: [key: 2]))
+        let carl = Self.report(.seniorClinician, name: "Carl Consultant", role: "consultant")
+        let key = SubjectKey.of(carl.subject, directoryID: nil)!
+        let third = Self.decide(ReportFacts(report: carl, subjectID: "S6"), history: FakeHistory(counts: [key: 2]))
         #expect(third.level == .awareness)
         #expect(third.matchedRoutes == ["pattern-awareness"])
-        let second = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"), history: FakeHistory(counts: [key: 1]))
+        let second = Self.decide(ReportFacts(report: carl, subjectID: "S6"), history: FakeHistory(counts: [key: 1]))
         #expect(second.level == .informal)
     }
 

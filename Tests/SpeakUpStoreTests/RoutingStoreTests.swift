@@ -47,6 +47,22 @@ struct RoutingStoreTests {
         #expect(try store.allReports().first?.excludedHandlers == ["gita"])
     }
 
+    @Test("a subject picked from the directory is kept by id, and their team never sees the report")
+    func pickedSubject() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        try store.replaceStaff([
+            StaffMember(id: "M1", name: "Mo Manager", unixUser: "mo", role: "matron", seniority: .manager, managerID: nil, ward: "W"),
+            StaffMember(id: "G1", name: "Gita Guardian", unixUser: "gita", role: "guardian", seniority: .practitioner, managerID: "M1", ward: "W"),
+        ])
+        let router = RulesRouter(rules: DefaultRules.ruleSet, directory: StaffDirectory(try store.staff()), membership: EscalationTickTests.FakeRoles())
+        var report = Self.report(name: "Mo Manager", role: "")
+        report.subject.directoryID = "M1"
+        let stored = try store.submit(report, router: router)
+        #expect(try store.allReports().first?.subject.directoryID == "M1")
+        #expect(try store.routing(for: stored.reference)?.handlers == ["asha"])
+    }
+
     @Test("the third report about the same person (by name and role) within 28 months is routed at awareness level")
     func patternFromHistory() throws {
         let folder = TemporaryFolder()

@@ -13,6 +13,9 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     private var drafts: [UInt32: ReportDraft] = [:]
 
     private var routings: [CaseReference: CaseRouting] = [:]
+    var directory: [StaffMember] = []
+
+    func staff() throws(StoreError) -> [StaffMember] { lock.withLock { directory } }
 
     func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? { lock.withLock { routings[reference] } }
 

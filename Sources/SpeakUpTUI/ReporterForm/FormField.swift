@@ -3,7 +3,7 @@ import SpeakUpCore
 /// One answer on the reporter form. Pages are lists of these.
 public enum FormField: Hashable, Sendable {
     case way
-    case subjectName, subjectNotNamed, subjectRole
+    case subjectName, subjectMatch, subjectNotNamed, subjectRole
     case seniority
     case concerns
     case when, date, time, location
@@ -16,7 +16,7 @@ public enum FormField: Hashable, Sendable {
 
     /// What kind of control the field is, which decides how keys move through it.
     enum Control {
-        case list, checkbox, line, editor, row
+        case list, checkbox, line, editor, row, match
     }
 
     var control: Control {
@@ -26,6 +26,7 @@ public enum FormField: Hashable, Sendable {
         case .subjectName, .subjectRole, .date, .time, .location, .reporterName, .contact, .excluded: .line
         case .staffImpact, .account, .witnesses: .editor
         case .holdMonths: .row
+        case .subjectMatch: .match
         }
     }
 
@@ -38,7 +39,9 @@ extension ReporterFormState.Step {
     func fields(_ state: ReporterFormState) -> [FormField] {
         switch self {
         case .wayOfRaising: [.way]
-        case .subject: [.subjectName, .subjectNotNamed, .subjectRole]
+        case .subject: state.directoryMatches.isEmpty
+            ? [.subjectName, .subjectNotNamed, .subjectRole]
+            : [.subjectName, .subjectMatch, .subjectNotNamed, .subjectRole]
         case .seniority: [.seniority]
         case .concerns: [.concerns]
         case .whenWhere: state.when.chosen.first == .anotherDay ? [.when, .date, .time, .location] : [.when, .time, .location]

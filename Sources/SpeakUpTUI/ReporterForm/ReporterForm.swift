@@ -11,6 +11,8 @@ public enum ReporterForm {
         case saveDraft(ReportDraft)
         /// Forget the owner's draft (they left, started again, or chose anonymity).
         case discardDraft
+        /// Load the staff directory into `state.directory` (for "who is it about").
+        case loadDirectory
         /// Save this draft as a report, then call `saved` or `saveFailed`.
         case submit(ReportDraft)
         /// The reporter is done; end the program.
@@ -170,7 +172,7 @@ public enum ReporterForm {
             next = steps[steps.firstIndex(of: step)! + 1]
         }
         go(to: next, &state)
-        return draftEffects(state)
+        return draftEffects(state) + (next == .subject && state.directory == nil ? [.loadDirectory] : [])
     }
 
     private static func goBack(from step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {

@@ -39,6 +39,12 @@ enum ReporterFormFieldViews {
             return list(state.outcome, focused, row, left, width, into: &canvas) { $0.title } + 1
         case .professionalGroup:
             return list(state.professionalGroup, focused, row, left, width, into: &canvas) { $0.title }
+        case .subjectMatch:
+            for (index, member) in state.directoryMatches.enumerated() {
+                let text = [member.name, member.role, member.ward].filter { !$0.isEmpty }.joined(separator: ", ")
+                row = choiceRow("", text, highlighted: focused && index == state.matchHighlight, row: row, left: left, width: width, into: &canvas)
+            }
+            return row + 1
         case .subjectNotNamed:
             let mark = state.subjectNotNamed ? "[x]" : "[ ]"
             return choiceRow(mark, "I would rather not name them", highlighted: focused, row: row, left: left, width: width, into: &canvas) + 1
@@ -78,7 +84,8 @@ enum ReporterFormFieldViews {
     static func label(_ field: FormField, _ state: ReporterFormState) -> String? {
         switch field {
         case .way, .seniority, .concerns, .account, .witnesses, .professionalGroup, .subjectNotNamed, .hold: nil
-        case .subjectName: "Their name (optional)"
+        case .subjectName: state.subjectID != nil ? "Their name (from the staff directory)" : "Their name (optional)"
+        case .subjectMatch: "In the staff directory (↓ and Enter to choose one, or keep typing)"
         case .subjectRole: "Their role, if you know it, e.g. \"charge nurse\" or \"consultant anaesthetist\""
         case .when: "When"
         case .date: "Which day? (like 20/11/2026)"

@@ -32,6 +32,25 @@ enum ReporterFormFields {
             case .up: return .previous
             default: return .handled
             }
+        case .match:
+            let matches = state.directoryMatches
+            switch key {
+            case .up where state.matchHighlight == 0: return .previous
+            case .up: state.matchHighlight -= 1
+            case .down: state.matchHighlight = min(matches.count - 1, state.matchHighlight + 1)
+            case .enter:
+                guard state.matchHighlight < matches.count else { return .next }
+                let member = matches[state.matchHighlight]
+                state.subjectName.setText(member.name)
+                state.subjectRole.setText(member.role)
+                state.seniorities.choose(member.seniority)
+                state.subjectID = member.id
+                state.notice = .info("From the staff directory: \(member.name), \(member.role). Neither they nor anyone they manage will handle your report.")
+                state.focus = 1  // the box after the name, now that the list has gone
+                return .handled
+            default: break
+            }
+            return .handled
         case .row:
             switch key {
             case .left: state.holdMonths.moveAndChoose(by: -1)
@@ -119,7 +138,14 @@ enum ReporterFormFields {
         switch field {
         case .subjectName:
             if state.subjectNotNamed, case .character = key { state.subjectNotNamed = false }
-            return state.subjectName.handle(key)
+            let before = state.subjectName.text
+            let outcome = state.subjectName.handle(key)
+            if state.subjectName.text != before {
+                // A changed name is no longer the person picked from the directory.
+                state.subjectID = nil
+                state.matchHighlight = 0
+            }
+            return outcome
         case .subjectRole: return state.subjectRole.handle(key)
         case .date: return state.date.handle(key)
         case .time: return state.time.handle(key)

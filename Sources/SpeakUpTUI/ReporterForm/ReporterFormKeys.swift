@@ -40,6 +40,8 @@ enum ReporterFormKeys {
             hints = [Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
         case .row:
             hints = [Hint(keys: "←→", action: "choose"), Hint(keys: "Enter", action: "continue")]
+        case .match:
+            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose"), Hint(keys: "Tab", action: "skip")]
         case .line:
             hints = [Hint(keys: "Enter", action: "continue")]
         case .editor:

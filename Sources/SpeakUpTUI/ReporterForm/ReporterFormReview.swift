@@ -21,6 +21,7 @@ enum ReporterFormReview {
         add(.wayOfRaising, "Raised", draft.wayOfRaising.map { "\($0.title). \($0.explanation)" } ?? "not chosen yet")
         var who = draft.subjectNotNamed || draft.subjectName.allSatisfy(\.isWhitespace) ? "Not named" : draft.subjectName
         if !draft.subjectRole.isEmpty { who += ", " + draft.subjectRole }
+        if draft.subjectID != nil && !draft.subjectNotNamed { who += " (from the staff directory)" }
         add(.subject, "About", who)
         add(.seniority, "Seniority", draft.subjectSeniority.map { "\($0.title) (\($0.examples))" } ?? "not chosen yet")
         add(.concerns, "Concern", draft.concerns.isEmpty ? "not chosen yet" : draft.concerns.sorted().map(\.meaning).joined(separator: "; "))

@@ -60,6 +60,12 @@ public struct ReporterFormState: Hashable, Sendable {
     public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
     public var subjectName = TextField(limit: ReportLimits.shortText)
     public var subjectNotNamed = false
+    /// The staff directory, once loaded (when the "who is it about" page is first shown).
+    public var directory: [StaffMember]? = nil
+    /// The staff id picked from the directory, if any.
+    public var subjectID: String? = nil
+    /// The highlighted directory match.
+    public var matchHighlight = 0
     public var subjectRole = TextField(limit: ReportLimits.shortText)
     public var seniorities = ChoiceList(Seniority.ladder + [.unknown], allowsMany: false)
     public var concerns = ChoiceList(ConcernCategory.allCases, allowsMany: true)
@@ -96,6 +102,7 @@ public struct ReporterFormState: Hashable, Sendable {
         if let way = draft.wayOfRaising { ways.choose(way) }
         subjectName.setText(draft.subjectName)
         subjectNotNamed = draft.subjectNotNamed
+        subjectID = draft.subjectID
         subjectRole.setText(draft.subjectRole)
         if let seniority = draft.subjectSeniority { seniorities.choose(seniority) }
         for concern in draft.concerns { concerns.tick(concern) }
@@ -123,6 +130,7 @@ public struct ReporterFormState: Hashable, Sendable {
         draft.wayOfRaising = ways.chosen.first
         draft.subjectName = subjectNotNamed ? "" : subjectName.text
         draft.subjectNotNamed = subjectNotNamed
+        draft.subjectID = subjectNotNamed ? nil : subjectID
         draft.subjectRole = subjectRole.text
         draft.subjectSeniority = seniorities.chosen.first
         draft.concerns = concerns.chosen
@@ -151,6 +159,15 @@ public struct ReporterFormState: Hashable, Sendable {
         var untouched = ReporterFormState(size: size, today: today, reporterName: reporterName.text).draft
         untouched.reporterName = reporterName.text
         return draft != untouched
+    }
+
+    /// Directory members whose name contains what has been typed (two letters or
+    /// more), up to four; none once someone has been picked.
+    public var directoryMatches: [StaffMember] {
+        guard subjectID == nil, !subjectNotNamed, let directory else { return [] }
+        let typed = SubjectKey.normalise(subjectName.text)
+        guard typed.count >= 2 else { return [] }
+        return Array(directory.filter { SubjectKey.normalise($0.name).contains(typed) }.sorted { $0.name < $1.name }.prefix(4))
     }
 
     /// The pages for the answers so far: "about you" only when identity is kept.

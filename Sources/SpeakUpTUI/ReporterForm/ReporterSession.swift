@@ -49,6 +49,9 @@ public struct ReporterSession {
                         keepDraft(draft, &state)
                     case .discardDraft:
                         forgetDraft(&state)
+                    case .loadDirectory:
+                        // Without a directory the name is simply typed; nothing is lost.
+                        state.directory = (try? store.staff()) ?? []
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state) {
