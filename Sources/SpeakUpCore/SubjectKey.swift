@@ -31,4 +31,14 @@ public enum SubjectKey: Hashable, Sendable {
 /// anonymous reports too, inside the transaction that stores the new one.
 public protocol ReportHistory {
     func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int
+    /// The same, leaving out reports raised (openly or confidentially) by `reporter`:
+    /// "someone else reports the same person" must be someone else.
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int
+}
+
+extension ReportHistory {
+    /// Histories that cannot tell reporters apart count every report.
+    public func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int {
+        reportsAbout(subject, since: day)
+    }
 }

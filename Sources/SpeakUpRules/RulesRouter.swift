@@ -28,7 +28,7 @@ public struct RulesRouter: CaseRouter {
             // "Hold until someone else reports the same person": any other report about them
             // (earlier or later) releases it, and so does the end of the hold.
             let key = SubjectKey.of(report.subject, directoryID: nil)
-            let others = key.map { history.reportsAbout($0, since: CalendarDay.earliest) } ?? 0
+            let others = key.map { history.reportsAbout($0, since: CalendarDay.earliest, notBy: report.reporter) } ?? 0
             let ended = CalendarDay(from, in: .gmt) >= hold.until
             if others == 0 && !ended {
                 let until = hold.until.deadlineStart

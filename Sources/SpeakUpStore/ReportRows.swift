@@ -58,6 +58,16 @@ enum ReportRows {
                 db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?",
                 arguments: [ReportRows.storedKey(subject), day.description, excluding])) ?? 0
         }
+
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int {
+            guard let reporter else { return reportsAbout(subject, since: day) }
+            return (try? Int.fetchOne(
+                db, sql: """
+                    SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?
+                      AND (reporter_uid IS NULL OR reporter_uid <> ?)
+                    """,
+                arguments: [ReportRows.storedKey(subject), day.description, excluding, Int64(reporter.uid)])) ?? 0
+        }
     }
 
     /// Keeps a routing decision (or an escalation's new one) as the case's next event.

@@ -60,6 +60,19 @@ struct MatchingHoldTests {
         #expect(try store.casesPastDeadline(at: Reports.moment.addingTimeInterval(800 * Self.day)).isEmpty)
     }
 
+    @Test("a second report by the same (identified) reporter does not release their own held report")
+    func sameReporterDoesNotRelease() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let held = try store.submit(Self.held(.confidential), router: Self.router)   // reporter ben, uid 1002
+        _ = try store.submit(RoutingStoreTests.report(.open), router: Self.router)    // ben again
+        #expect(try store.routing(for: held.reference)?.held == true)
+        var other = RoutingStoreTests.report(.open)
+        other.reporter = Reporter(userName: "cara", uid: 1003)
+        _ = try store.submit(other, router: Self.router)
+        #expect(try store.routing(for: held.reference)?.held == false)
+    }
+
     @Test("a person already reported before releases a new held report at once")
     func earlierReportMatches() throws {
         let folder = TemporaryFolder()
