@@ -64,3 +64,20 @@ struct DirectoryFileTests {
         #expect(decision.explanation.contains { $0.contains("matched to staff id S2") })
     }
 }
+
+@Suite("A directory of 100,000 staff")
+struct LargeDirectoryTests {
+    @Test("100,000 rows are read and checked whole, and a cycle deep inside is still found")
+    func large() throws {
+        var text = DirectoryFile.columns.joined(separator: ",") + "\n"
+        for i in 0..<100_000 {
+            let manager = i % 100 == 0 ? "" : "S\(i - 1)"
+            text += "S\(i),Person \(i),u\(i),nurse,practitioner,\(manager),W\(i % 40)\n"
+        }
+        let members = try DirectoryFile.members(from: text).get()
+        #expect(members.count == 100_000)
+        let broken = text.replacingOccurrences(of: "S50000,Person 50000,u50000,nurse,practitioner,,W0", with: "S50000,Person 50000,u50000,nurse,practitioner,S50099,W0")
+        guard case .failure(let problems) = DirectoryFile.members(from: broken) else { Issue.record("expected a cycle"); return }
+        #expect(problems.all.contains { $0.sentence.contains("goes round in a circle") })
+    }
+}

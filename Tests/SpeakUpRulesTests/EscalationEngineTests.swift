@@ -195,3 +195,61 @@ struct EscalationEngineTests {
         }
     }
 }
+
+@Suite("The invariants hold for random rules, directories and reports")
+struct RandomRulesTests {
+    @Test("300 random rule sets over random directories: never the subject, never anyone they manage, never an excluded handler, always someone when anyone can")
+    func invariants() {
+        var generator = SystemRandomNumberGenerator()
+        let logins = ["u0", "u1", "u2", "u3", "u4", "u5"]
+        for _ in 0..<300 {
+            // A directory of the six logins in random chains.
+            var members: [StaffMember] = []
+            for (index, login) in logins.enumerated() {
+                let manager = index > 0 && Bool.random(using: &generator) ? "S\(Int.random(in: 0..<index, using: &generator))" : nil
+                members.append(StaffMember(id: "S\(index)", name: "Person \(index)", unixUser: login, role: "role",
+                                           seniority: Seniority.ladder.randomElement(using: &generator)!, managerID: manager, ward: ""))
+            }
+            let directory = StaffDirectory(members)
+            // Random roles over random logins, random routes over them.
+            let roleNames = ["a", "b", "c"]
+            var yaml = "version: 1\nroles:\n"
+            for role in roleNames {
+                let users = logins.shuffled(using: &generator).prefix(Int.random(in: 1...3, using: &generator))
+                yaml += "  \(role): { users: [\(users.joined(separator: ", "))] }\n"
+            }
+            yaml += "fallback: [\(roleNames.randomElement(using: &generator)!)]\nroutes:\n"
+            for index in 0..<Int.random(in: 1...5, using: &generator) {
+                let seniority = Seniority.ladder.randomElement(using: &generator)!.rawValue
+                let harm = PatientHarm.allCases.randomElement(using: &generator)!.rawValue
+                let match = Bool.random(using: &generator) ? "{ seniority: \">= \(seniority)\" }" : "{ harm: [\(harm)] }"
+                yaml += "  - { name: r\(index), match: \(match), notify: [\(roleNames.randomElement(using: &generator)!)], continue: \(Bool.random(using: &generator)) }\n"
+            }
+            guard case .success(let rules) = RulesLoader.load(yaml) else {
+                Issue.record("generated rules did not load:\n\(yaml)")
+                return
+            }
+            let subject = members.randomElement(using: &generator)!
+            let excluded = Bool.random(using: &generator) ? [logins.randomElement(using: &generator)!] : []
+            let report = Report(reference: .random(), wayOfRaising: .confidential, concerns: [.other],
+                                subject: Subject(name: subject.name, role: subject.role, seniority: subject.seniority, directoryID: subject.id),
+                                location: "", harm: PatientHarm.allCases.randomElement(using: &generator)!, account: "x",
+                                excludedHandlers: excluded, reporter: nil, submitted: .instant(Date()))
+            let decision = EscalationEngine.evaluate(
+                ReportFacts(report: report, subjectID: subject.id, excludedByReporter: excluded), rules: rules, directory: directory,
+                membership: FakeGroups(groups: [:]), history: FakeHistory(), now: Date())
+            let eligibleAnywhere = logins.filter { login in
+                let member = directory.member(unixUser: login)!
+                return member.id != subject.id && !directory.manages(subject.id, member.id) && !excluded.contains(login)
+                    && rules.roles.values.contains { $0.users.contains(login) }
+            }
+            for handler in decision.handlers {
+                let member = directory.member(unixUser: handler)!
+                #expect(member.id != subject.id)
+                #expect(!directory.manages(subject.id, member.id))
+                #expect(!excluded.contains(handler))
+            }
+            #expect(decision.handlers.isEmpty == eligibleAnywhere.isEmpty, "\(yaml)")
+        }
+    }
+}
