@@ -170,7 +170,9 @@ struct JourneyTests {
             forbidden.append(String(iso.dropFirst(11).prefix(5)))  // 08:21
             minute += 60
         }
-        for word in forbidden where !word.isEmpty && word != "uid" {
+        // Words under four bytes (a host called "vm", say) turn up by chance in 30 KB of salts,
+        // hashes and page headers, so they prove nothing either way and are not searched for.
+        for word in forbidden where word.utf8.count >= 4 && word != "uid" {
             #expect(bytes.range(of: Data(word.utf8)) == nil, "found \(word.debugDescription) in the store's bytes")
         }
     }
