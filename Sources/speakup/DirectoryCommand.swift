@@ -26,12 +26,7 @@ struct DirectoryCommand: ParsableCommand {
 
         func run() throws {
             do {
-                guard let bytes = FileManager.default.contents(atPath: file) else {
-                    throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
-                }
-                guard let text = String(data: bytes, encoding: .utf8) else {
-                    throw Failure("\(file): this is not UTF-8 text. Please save the directory as UTF-8 CSV.")
-                }
+                let text = try TextFile.read(file, what: "directory (as UTF-8 CSV)")
                 switch DirectoryFile.members(from: text) {
                 case .failure(let problems):
                     let lines = problems.all.map { "\(file):\($0.line): \($0.sentence)" }

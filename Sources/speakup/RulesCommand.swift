@@ -22,12 +22,8 @@ struct RulesCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.", code: 2).exit()
-            }
-            guard let text = String(data: bytes, encoding: .utf8) else {
-                Failure("\(file): this is not UTF-8 text. Please save the rules file as UTF-8.", code: 2).exit()
-            }
+            let text: String
+            do { text = try TextFile.read(file, code: 2, what: "rules file") } catch { error.exit() }
             switch RulesLoader.load(text) {
             case .success(let rules):
                 print("\(file): the rules are valid: \(rules.roles.count) roles, \(rules.routes.count) routes, fallback \(rules.fallback.joined(separator: ", ")).")
@@ -49,9 +45,8 @@ struct RulesCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            guard let text = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
-                Failure("SpeakUp cannot read \(file) as UTF-8 text.", code: 2).exit()
-            }
+            let text: String
+            do { text = try TextFile.read(file, code: 2, what: "test file") } catch { error.exit() }
             let plan: RulesTestFile.Plan
             switch RulesTestFile.plan(text) {
             case .success(let read): plan = read
@@ -61,9 +56,8 @@ struct RulesCommand: ParsableCommand {
             var rules = DefaultRules.ruleSet
             if let relative = plan.rulesPath {
                 let path = relative.hasPrefix("/") ? relative : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(relative)
-                guard let rulesText = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
-                    Failure("\(file): cannot read the rules file \(path).", code: 2).exit()
-                }
+                let rulesText: String
+                do { rulesText = try TextFile.read(path, code: 2, what: "rules file") } catch { error.exit() }
                 switch RulesLoader.load(rulesText) {
                 case .success(let loaded): rules = loaded
                 case .failure(let problems):

@@ -14,8 +14,8 @@ struct ReportInTmuxTests {
         return try JSONDecoder().decode([ReportJSON.Record].self, from: result.stdoutData)
     }
 
-    /// From "who is it about" to "what happened", with the quickest answers.
-    static func quickAnswers(_ tmux: Tmux) throws {
+    /// From "who is it about" to "what happened", with the quickest answers (and a place, if given).
+    static func quickAnswers(_ tmux: Tmux, location: String = "") throws {
         try tmux.waitFor("Who is the concern about?")
         try tmux.press("Tab", "Tab", "Tab")
         try tmux.waitFor("How senior is the person involved?")
@@ -23,7 +23,9 @@ struct ReportInTmuxTests {
         try tmux.waitFor("What was it about?")
         try tmux.press("Space", "Enter")
         try tmux.waitFor("When and where did it happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Enter", "Enter")
+        if !location.isEmpty { try tmux.type(location) }
+        try tmux.press("Enter")
         try tmux.waitFor("Was anyone harmed?")
         try tmux.press("Enter", "Tab")
         try tmux.waitFor("What happened?")

@@ -79,14 +79,6 @@ public struct Canvas: Sendable {
         for column in 0..<size.columns { cells[row * size.columns + column].style = style }
     }
 
-    /// Draws a horizontal rule.
-    public mutating func rule(row: Int, from: Int = 0, to: Int? = nil, style: Style = .quiet) {
-        guard row >= 0, row < size.rows else { return }
-        for column in max(0, from)..<min(size.columns, to ?? size.columns) {
-            set(row, column, Cell(glyph: .line(.horizontal), style: style))
-        }
-    }
-
     /// Draws a box outline.
     public mutating func box(top: Int, left: Int, bottom: Int, right: Int, style: Style = .plain) {
         guard top < bottom, left < right else { return }

@@ -61,7 +61,11 @@ public struct ReporterFormState: Hashable, Sendable {
     public var subjectName = TextField(limit: ReportLimits.shortText)
     public var subjectNotNamed = false
     /// The staff directory, once loaded (when the "who is it about" page is first shown).
-    public var directory: [StaffMember]? = nil
+    public var directory: [StaffMember]? = nil {
+        // Names are normalised once here, not on every key press of the search.
+        didSet { searchableNames = directory?.map { SubjectKey.normalise($0.name) } ?? [] }
+    }
+    private var searchableNames: [String] = []
     /// The staff id picked from the directory, if any.
     public var subjectID: String? = nil
     /// The highlighted directory match.
@@ -167,7 +171,8 @@ public struct ReporterFormState: Hashable, Sendable {
         guard subjectID == nil, !subjectNotNamed, let directory else { return [] }
         let typed = SubjectKey.normalise(subjectName.text)
         guard typed.count >= 2 else { return [] }
-        return Array(directory.filter { SubjectKey.normalise($0.name).contains(typed) }.sorted { $0.name < $1.name }.prefix(4))
+        let found = zip(directory, searchableNames).filter { $0.1.contains(typed) }.map(\.0)
+        return Array(found.sorted { $0.name < $1.name }.prefix(4))
     }
 
     /// The pages for the answers so far: "about you" only when identity is kept.

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Reading a text file a person named on the command line, with the sentence to
+/// give when it cannot be read.
+enum TextFile {
+    static func read(_ path: String, code: Int32 = 1, what: String = "file") throws(Failure) -> String {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw Failure("SpeakUp cannot read \(path). Please check that it exists and that you may read it.", code: code)
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw Failure("\(path): this is not UTF-8 text. Please save the \(what) as UTF-8.", code: code)
+        }
+        return text
+    }
+}
