@@ -29,13 +29,20 @@ public struct CaseEvent: Hashable, Sendable {
     public var at: SubmissionTime
     /// A message's words, or an answer; nil for events that carry none.
     public var text: String?
+    /// Who did it: a login name, `CaseEvent.rulesActor` for the rules engine, or
+    /// nil when nobody may be named (the reporter of an anonymous case).
+    public var actor: String?
 
-    public init(reference: CaseReference, sequence: Int, kind: Kind, at: SubmissionTime, text: String? = nil) {
+    /// The actor named for what the escalation rules did.
+    public static let rulesActor = "speakup-rules"
+
+    public init(reference: CaseReference, sequence: Int, kind: Kind, at: SubmissionTime, text: String? = nil, actor: String? = nil) {
         self.reference = reference
         self.sequence = sequence
         self.kind = kind
         self.at = at
         self.text = text
+        self.actor = actor
     }
 }
 

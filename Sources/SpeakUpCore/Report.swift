@@ -33,12 +33,15 @@ public struct Report: Hashable, Sendable {
     public var reporterDetails: ReporterDetails?
     /// When it was submitted, coarsened to the day for an anonymous report.
     public var submitted: SubmissionTime
+    /// Where it was raised from: the reporter's own login, a ward terminal or a kiosk.
+    public var station: Station
 
     /// How senior the person it is about is.
     public var subjectSeniority: Seniority { subject.seniority }
 
     /// Makes a report, enforcing what anonymity means whatever the caller passes:
-    /// an anonymous report keeps no reporter, no reporter details, and only the day of an instant.
+    /// an anonymous report keeps no reporter, no reporter details, and only the day of an instant;
+    /// a kiosk's report is anonymous; a shared terminal's login is not kept as the reporter.
     public init(
         reference: CaseReference,
         wayOfRaising: WayOfRaising,
@@ -55,9 +58,13 @@ public struct Report: Hashable, Sendable {
         excludedHandlers: [String] = [],
         reporter: Reporter?,
         reporterDetails: ReporterDetails? = nil,
-        submitted: SubmissionTime
+        submitted: SubmissionTime,
+        station: Station = .personal
     ) {
+        self.station = station
         self.reference = reference
+        // A kiosk takes anonymous reports only, whatever the caller passes.
+        let wayOfRaising: WayOfRaising = if case .kiosk = station { .anonymous } else { wayOfRaising }
         self.wayOfRaising = wayOfRaising
         self.concerns = Array(Set(concerns)).sorted()
         self.subject = subject
@@ -79,7 +86,8 @@ public struct Report: Hashable, Sendable {
                 self.submitted = submitted
             }
         } else {
-            self.reporter = reporter
+            // At a shared terminal the login is not the person: only the name they give is kept.
+            self.reporter = station.isShared ? nil : reporter
             self.reporterDetails = reporterDetails
             self.submitted = submitted
         }

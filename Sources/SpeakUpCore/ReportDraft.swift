@@ -105,7 +105,9 @@ public struct ReportDraft: Hashable, Codable, Sendable {
     ///
     /// The reporter and their details are attached only when the way of raising
     /// keeps identity, and the time is coarsened for anonymous reports.
-    public func report(reference: CaseReference, reporter: Reporter?, at moment: Date, today: CalendarDay) -> Result<Report, ReportProblem> {
+    public func report(
+        reference: CaseReference, reporter: Reporter?, at moment: Date, today: CalendarDay, station: Station = .personal
+    ) -> Result<Report, ReportProblem> {
         if let problem = problems(today: today).first { return .failure(problem) }
         let way = wayOfRaising!
         let trimmedName = subjectName.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -128,7 +130,8 @@ public struct ReportDraft: Hashable, Codable, Sendable {
             excludedHandlers: ReportDraft.names(in: excludeText),
             reporter: way.keepsIdentity ? reporter : nil,
             reporterDetails: way.keepsIdentity ? ReporterDetails(name: reporterName, contact: contact, professionalGroup: professionalGroup) : nil,
-            submitted: .recorded(for: way, at: moment)
+            submitted: .recorded(for: way, at: moment),
+            station: station
         ))
     }
 

@@ -41,9 +41,10 @@ public protocol ReportStore: Sendable {
     /// The reports raised openly or confidentially by this person (their real uid), oldest first.
     func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report]
 
-    /// Appends an event to a case's timeline (the store numbers it). Anonymous
-    /// cases keep only the day of `moment`.
-    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent
+    /// Appends an event to a case's timeline (the store numbers it), with its
+    /// audit record. Anonymous cases keep only the day of `moment`. `actor` is the
+    /// login that did it; nil for an anonymous reporter.
+    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent
 
     /// Keeps a draft of an open or confidential report for its owner, replacing any earlier one.
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError)
@@ -78,4 +79,11 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { sentence }
+}
+
+extension ReportStore {
+    /// Appends an event that names nobody.
+    public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+        try appendEvent(to: reference, kind: kind, text: text, actor: nil, at: moment)
+    }
 }

@@ -27,7 +27,7 @@ public enum RulesLoader {
         return .failure(RuleProblems(all: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
     }
 
-    private static func problem(from error: YamlError) -> RuleProblem {
+    static func problem(from error: YamlError) -> RuleProblem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return RuleProblem(line: mark.line, column: mark.column, sentence: "This is not valid YAML: \(problem).")
@@ -41,7 +41,7 @@ public enum RulesLoader {
 }
 
 /// Walks the YAML tree, collecting every problem rather than stopping at the first.
-private struct Reader {
+struct Reader {
     var problems: [RuleProblem] = []
 
     mutating func report(_ node: Node?, _ sentence: String) {

@@ -12,8 +12,8 @@ enum ReportRows {
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                     witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key, excluded_handlers, subject_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    subject_key, excluded_handlers, subject_id, station, station_location)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -26,18 +26,30 @@ enum ReportRows {
                 SubjectKey.of(report.subject, directoryID: nil).map(ReportRows.storedKey),
                 report.excludedHandlers.joined(separator: "\n"),
                 report.subject.directoryID,
+                report.station.kind, report.station.location,
             ])
         for concern in report.concerns {
             try db.execute(
                 sql: "INSERT INTO report_concern (reference, category) VALUES (?, ?)",
                 arguments: [report.reference.text, concern.rawValue])
         }
-        let timeline = events ?? [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
-        for event in timeline {
-            try db.execute(
-                sql: "INSERT INTO case_event (reference, sequence, kind, at, text) VALUES (?, ?, ?, ?, ?)",
-                arguments: [report.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text])
+        if let events {
+            for event in events { try insertEvent(event, auditAction: "imported", into: db) }
+        } else {
+            let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
+            try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), into: db)
         }
+    }
+
+    /// Appends one case event and its audit record: the only way events are written.
+    static func insertEvent(_ event: CaseEvent, detail: String? = nil, auditAction: String? = nil, into db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
+        try AuditTrail.append(
+            AuditEntry(at: event.at, actor: event.actor, action: auditAction ?? event.kind.rawValue, reference: event.reference.text,
+                       detail: auditAction == nil ? "event \(event.sequence)" : "event \(event.sequence): \(event.kind.rawValue)"),
+            in: db)
     }
 
     /// The text form of a same-person key in the subject_key column.
@@ -77,9 +89,10 @@ enum ReportRows {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         let detail = String(decoding: try encoder.encode(routing), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [report.reference.text, sequence, kind.rawValue, at.text, routing.explanation.joined(separator: "\n"), detail])
+        try insertEvent(
+            CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at,
+                      text: routing.explanation.joined(separator: "\n"), actor: CaseEvent.rulesActor),
+            detail: detail, into: db)
     }
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by `day`.
@@ -122,17 +135,17 @@ enum ReportRows {
     }
 
     /// Appends an event with the next sequence number; call inside a transaction.
-    static func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date, in db: Database) throws -> CaseEvent {
+    static func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date,
+                            in db: Database) throws -> CaseEvent {
         guard let way = try String.fetchOne(db, sql: "SELECT way_of_raising FROM report WHERE reference = ?", arguments: [reference.text]),
             let wayOfRaising = WayOfRaising(rawValue: way)
         else {
             throw StoreError(.missing, "There is no case \(reference) in this store.")
         }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
-        let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text)
-        try db.execute(
-            sql: "INSERT INTO case_event (reference, sequence, kind, at, text) VALUES (?, ?, ?, ?, ?)",
-            arguments: [reference.text, next, kind.rawValue, event.at.text, text])
+        let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
+                              actor: actor)
+        try insertEvent(event, into: db)
         return event
     }
 
@@ -185,7 +198,8 @@ enum ReportRows {
                         name: name, contact: row["reporter_contact"] ?? "",
                         professionalGroup: try (row["reporter_group"] as String?).map { try decode(ProfessionalGroup.self, $0, "professional group") })
                 },
-                submitted: submitted)
+                submitted: submitted,
+                station: try station(row))
         }
     }
 
@@ -197,8 +211,14 @@ enum ReportRows {
             guard let at = SubmissionTime(text: atText) else { throw damaged("time", atText) }
             return CaseEvent(
                 reference: reference, sequence: row["sequence"],
-                kind: try decode(CaseEvent.Kind.self, row["kind"], "case event"), at: at, text: row["text"])
+                kind: try decode(CaseEvent.Kind.self, row["kind"], "case event"), at: at, text: row["text"], actor: row["actor"])
         }
+    }
+
+    private static func station(_ row: Row) throws -> Station {
+        let kind: String = row["station"]
+        guard let station = Station(kind: kind, location: row["station_location"]) else { throw damaged("station", kind) }
+        return station
     }
 
     private static func decode<T: RawRepresentable>(_ type: T.Type, _ raw: String, _ what: String) throws -> T

@@ -77,7 +77,9 @@ public final class SQLiteReportStore: ReportStore {
                                 _ = try ReportRows.reroute(held, router: router, at: candidate.deadlineStart, in: db)
                             }
                         }
-                        if let receiptHash, candidate.wayOfRaising == .anonymous {
+                        // A receipt is the way back for reports no login leads to: anonymous
+                        // ones, and those from a shared terminal.
+                        if let receiptHash, candidate.reporter == nil {
                             try db.execute(
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
                                 arguments: [Data(receiptHash), candidate.reference.text])
@@ -200,10 +202,16 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    /// Replaces the staff directory in one transaction.
-    public func replaceStaff(_ members: [StaffMember]) throws(StoreError) {
+    /// Replaces the staff directory in one transaction (with an audit record
+    /// naming `actor`, when given: who manages whom decides who sees a case).
+    public func replaceStaff(_ members: [StaffMember], by actor: String? = nil, at moment: Date = Date()) throws(StoreError) {
         do {
             try queue.write { db in
+                if let actor {
+                    try AuditTrail.append(
+                        AuditEntry(at: .instant(moment), actor: actor, action: "directory-replaced", reference: nil,
+                                   detail: "\(members.count) people"), in: db)
+                }
                 try db.execute(sql: "DELETE FROM staff")
                 for member in members {
                     try db.execute(
@@ -326,12 +334,12 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
-    public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+    public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {
         do {
             return try queue.writeWithoutTransaction { db in
                 var event: CaseEvent? = nil
                 try db.inTransaction(.immediate) {
-                    event = try ReportRows.appendEvent(to: reference, kind: kind, text: text, at: moment, in: db)
+                    event = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: actor, at: moment, in: db)
                     return .commit
                 }
                 return event!
@@ -396,6 +404,45 @@ public final class SQLiteReportStore: ReportStore {
             let hasher = ReceiptHasher(salt: Array(salt), rounds: receiptRounds)
             cachedHasher.withLock { $0 = hasher }
             return hasher
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    /// Records in the audit trail that a handler opened a case.
+    public func recordOpening(_ reference: CaseReference, by actor: String, at moment: Date) throws(StoreError) {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try AuditTrail.append(
+                        AuditEntry(at: .instant(moment), actor: actor, action: "opened", reference: reference.text), in: db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+    }
+
+    /// Chains the audit records still waiting from days before `today`, then checks the whole chain.
+    public func verifyAudit(today: CalendarDay) throws(StoreError) -> AuditVerification {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try AuditTrail.sealWaiting(before: today, in: db)
+                    return .commit
+                }
+            }
+            return try queue.read { db in try AuditTrail.verify(in: db) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+    }
+
+    /// The audit chain, oldest first.
+    public func auditRecords() throws(StoreError) -> [AuditRecord] {
+        do {
+            return try queue.read { db in try AuditTrail.records(in: db) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

@@ -132,6 +132,48 @@ enum StoreSchema {
             // The subject's staff id, when the reporter picked them from the directory.
             try db.execute(sql: "ALTER TABLE report ADD COLUMN subject_id TEXT")
         }
+        migrator.registerMigration("v10-stations-actors-audit") { db in
+            // Where a report was raised (own login, ward terminal, kiosk), who did each
+            // case event, and the audit trail (see AuditTrail).
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN station TEXT NOT NULL DEFAULT 'personal';
+                ALTER TABLE report ADD COLUMN station_location TEXT;
+                ALTER TABLE case_event ADD COLUMN actor TEXT;
+                CREATE TRIGGER report_kiosk_is_anonymous BEFORE INSERT ON report
+                WHEN NEW.station = 'kiosk' AND NEW.way_of_raising <> 'anonymous'
+                BEGIN SELECT RAISE(ABORT, 'a kiosk takes anonymous reports only'); END;
+                CREATE TRIGGER report_shared_login_is_not_the_reporter BEFORE INSERT ON report
+                WHEN NEW.station <> 'personal' AND (NEW.reporter_user IS NOT NULL OR NEW.reporter_uid IS NOT NULL)
+                BEGIN SELECT RAISE(ABORT, 'a shared terminal''s login is not kept as the reporter'); END;
+                CREATE TRIGGER case_event_anonymous_reporter_unnamed BEFORE INSERT ON case_event
+                WHEN NEW.actor IS NOT NULL AND NEW.kind IN ('received', 'reporter-message', 'speak-up-again')
+                    AND (SELECT way_of_raising FROM report WHERE reference = NEW.reference) = 'anonymous'
+                BEGIN SELECT RAISE(ABORT, 'an anonymous reporter is never named'); END;
+
+                CREATE TABLE audit_record (
+                    position INTEGER PRIMARY KEY CHECK (position >= 1),
+                    at TEXT NOT NULL,
+                    actor TEXT,
+                    action TEXT NOT NULL,
+                    reference TEXT,
+                    detail TEXT,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                BEGIN SELECT RAISE(ABORT, 'audit records are appended, never changed'); END;
+                CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record
+                BEGIN SELECT RAISE(ABORT, 'audit records are appended, never changed'); END;
+
+                CREATE TABLE audit_waiting (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    day TEXT NOT NULL CHECK (length(day) = 10),
+                    action TEXT NOT NULL,
+                    reference TEXT,
+                    detail TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -33,7 +33,7 @@ struct DirectoryCommand: ParsableCommand {
                     throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count) problems") and try again.")
                 case .success(let members):
                     let (store, _) = try storeOptions.open()
-                    do { try store.replaceStaff(members) } catch { throw Failure(error.sentence) }
+                    do { try store.replaceStaff(members, by: RealIdentity.current()?.reporter.userName) } catch { throw Failure(error.sentence) }
                     Diagnostics.say("The staff directory now lists \(members.count) people.")
                 }
             } catch let failure as Failure {

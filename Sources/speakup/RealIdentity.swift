@@ -9,6 +9,8 @@ struct RealIdentity {
     let home: String
     /// The full name from the passwd entry's comment field, if it has one.
     let fullName: String
+    /// The passwd entry's group.
+    let group: gid_t
 
     static func current() -> RealIdentity? {
         let uid = getuid()
@@ -20,6 +22,7 @@ struct RealIdentity {
         else { return nil }
         let gecos = entry.pw_gecos.map { String(cString: $0) } ?? ""
         let fullName = String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? "")
-        return RealIdentity(reporter: Reporter(userName: String(cString: name), uid: uid), home: String(cString: dir), fullName: fullName)
+        return RealIdentity(reporter: Reporter(userName: String(cString: name), uid: uid), home: String(cString: dir), fullName: fullName,
+                            group: entry.pw_gid)
     }
 }

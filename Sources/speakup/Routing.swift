@@ -10,11 +10,14 @@ import SpeakUpRules
 enum Routing {
     static func router(rulesPath: String?, storeIsEmbeddedDefault: Bool, owner: String?, staff: [StaffMember]) -> RulesRouter {
         let directory = StaffDirectory(staff)
-        let path = rulesPath ?? ProcessInfo.processInfo.environment["SPEAKUP_RULES"].flatMap { $0.isEmpty ? nil : $0 }
+        // An installed SpeakUp routes by the rules its settings name; $SPEAKUP_RULES is for development.
+        let installation = (try? Deployment.get())?.installation
+        let path = rulesPath ?? (installation != nil ? installation?.rules
+            : ProcessInfo.processInfo.environment["SPEAKUP_RULES"].flatMap { $0.isEmpty ? nil : $0 })
         var preface: [String] = []
         var rules = DefaultRules.ruleSet
         if let path {
-            if let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8) {
+            if let bytes = GroupPrivilege.withoutGroup({ FileManager.default.contents(atPath: path) }), let text = String(data: bytes, encoding: .utf8) {
                 switch RulesLoader.load(text) {
                 case .success(let loaded):
                     rules = loaded
@@ -28,7 +31,7 @@ enum Routing {
         } else {
             preface.append("Routed by the built-in default rules.")
         }
-        if path == nil && storeIsEmbeddedDefault, let owner {
+        if path == nil && storeIsEmbeddedDefault && installation == nil, let owner {
             preface.append("In this embedded store its owner, \(owner), holds every role.")
             return RulesRouter(rules: rules, directory: directory, membership: OwnerHoldsEveryRole(owner: owner), preface: preface)
         }

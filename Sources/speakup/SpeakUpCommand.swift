@@ -13,13 +13,16 @@ struct SpeakUpCommand: ParsableCommand {
             The store is chosen by --db PATH, else $SPEAKUP_DB, else your own store in
             $XDG_DATA_HOME/speakup/speakup.sqlite (~/.local/share/speakup/speakup.sqlite).
             """,
-        subcommands: [ReportCommand.self, FollowUpCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self],
+        subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 
     static func main() {
-        // Reports are sensitive: files SpeakUp creates are readable by their owner only.
-        umask(0o077)
+        GroupPrivilege.remember()
+        // Reports are sensitive: files SpeakUp creates are readable by their owner only, or,
+        // when installed for a shared store, by the speakup group too (the store's folder keeps
+        // everyone else out); see docs/deployment.md.
+        if case .success(.installed) = Deployment.current { umask(0o007) } else { umask(0o077) }
         do {
             var command = try parseAsRoot()
             try command.run()

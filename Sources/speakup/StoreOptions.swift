@@ -9,11 +9,19 @@ struct StoreOptions: ParsableArguments {
         "The store file to use (default: $SPEAKUP_DB, else your own store).", valueName: "path"))
     var path: String?
 
-    /// Which store to open, and whether it is the per-user default.
+    /// Which store to open, and whether it is the per-user default (where its owner
+    /// holds every role). An installed SpeakUp uses the store its settings name;
+    /// `--db` there gives up the group privilege first, so it opens only files the
+    /// person could open anyway, and `$SPEAKUP_DB` is not read.
     func location() throws(Failure) -> (path: String, isDefault: Bool) {
+        let deployment = try Deployment.get()
         if let path {
             guard !path.isEmpty else { throw Failure("--db needs the path of a store file, such as --db reports.sqlite.", code: 64) }
+            GroupPrivilege.dropForGood()
             return (path, false)
+        }
+        if let installation = deployment.installation {
+            return (installation.store, false)
         }
         if let fromEnvironment = ProcessInfo.processInfo.environment["SPEAKUP_DB"] {
             guard !fromEnvironment.isEmpty else {
@@ -24,11 +32,14 @@ struct StoreOptions: ParsableArguments {
         return (try DefaultStore.path(), true)
     }
 
-    /// Opens the store, turning every failure into a sentence.
+    /// Opens the store, turning every failure into a sentence. Refuses a store
+    /// that people other than its owner and group could open.
     func open(createIfMissing: Bool = true) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
         let (path, isDefault) = try location()
+        let installed = try Deployment.get().installation
+        try StorePermissions.check(path, folderToo: installed?.store == path && self.path == nil)
         do {
-            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault), isDefault)
+            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || installed != nil), isDefault)
         } catch {
             throw Failure(error.sentence)
         }

@@ -4,7 +4,8 @@ import Foundation
 /// give when it cannot be read.
 enum TextFile {
     static func read(_ path: String, code: Int32 = 1, what: String = "file") throws(Failure) -> String {
-        guard let bytes = FileManager.default.contents(atPath: path) else {
+        // Opened as the person, not with the installed group: they name only files they may read.
+        guard let bytes = GroupPrivilege.withoutGroup({ FileManager.default.contents(atPath: path) }) else {
             throw Failure("SpeakUp cannot read \(path). Please check that it exists and that you may read it.", code: code)
         }
         guard let text = String(data: bytes, encoding: .utf8) else {

@@ -50,13 +50,13 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
         lock.withLock { reports.filter { $0.reporter == reporter } }
     }
 
-    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {
         lock.lock()
         defer { lock.unlock() }
         if let failure { throw failure }
         guard let report = reports.first(where: { $0.reference == reference }) else { throw StoreError(.missing, "no case") }
         let event = CaseEvent(reference: reference, sequence: (timeline[reference]?.count ?? 0) + 1, kind: kind,
-                              at: .recorded(for: report.wayOfRaising, at: moment), text: text)
+                              at: .recorded(for: report.wayOfRaising, at: moment), text: text, actor: actor)
         timeline[reference, default: []].append(event)
         return event
     }

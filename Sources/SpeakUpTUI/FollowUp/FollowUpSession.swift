@@ -20,6 +20,9 @@ public struct FollowUpSession {
     public func run(on terminal: some Terminal) {
         let mine = reporter.flatMap { try? store.reports(raisedBy: $0) } ?? []
         var state = FollowUpState(size: terminal.size, myReports: mine)
+        // Who the reporter's replies are from: their login for their own open or confidential
+        // report; nobody for a report reached by receipt code (anonymous, or from a shared terminal).
+        var actor: String? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
             keys: for key in keys {
@@ -32,6 +35,7 @@ public struct FollowUpSession {
                         pause(FollowUp.delay(afterFailures: state.failures))
                         do {
                             if let report = try store.report(forReceipt: code) {
+                                actor = nil
                                 FollowUp.found(&state, try load(report))
                             } else {
                                 FollowUp.notFound(&state)
@@ -42,15 +46,16 @@ public struct FollowUpSession {
                         terminal.discardTypeahead()
                         break keys
                     case .open(let report):
+                        actor = report.reporter?.userName
                         do { FollowUp.found(&state, try load(report)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
                     case .sendReply(let reference, let text):
-                        carryOut(&state, retry: "press Tab to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, at: clock.now()) }
+                        carryOut(&state, retry: "press Tab to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, actor: actor, at: clock.now()) }
                         if state.notice?.tone != .problem, case .viewing = state.phase {
                             state.reply.setText("")
                             state.notice = .info("Your message is saved. The person handling your report will see it.")
                         }
                     case .answer(let reference, let answer):
-                        carryOut(&state, retry: "press Enter to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, at: clock.now()) }
+                        carryOut(&state, retry: "press Enter to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, actor: actor, at: clock.now()) }
                         if state.notice?.tone != .problem {
                             state.notice = .info("Thank you. Your answer is saved and helps make speaking up better here.")
                         }

@@ -73,6 +73,20 @@ extension ReporterFormState.Step {
         }
     }
 
+    /// A sentence or two under the question, as it reads at this station.
+    func intro(at station: Station) -> String {
+        switch (self, station) {
+        case (.wayOfRaising, .kiosk):
+            return "Thank you for speaking up. Reports made at this kiosk are anonymous: nobody, not even SpeakUp, will know who made them. You will get a receipt code to come back for replies."
+        case (.wayOfRaising, .ward):
+            return "Thank you for speaking up. This terminal is shared, so it does not know who you are: give your name later if you want to, or stay anonymous. You will get a receipt code to come back for replies."
+        case (.aboutYou, .ward):
+            return "This terminal is shared, so your name is taken as you give it. The person handling your report can then talk to you about it."
+        default:
+            return intro
+        }
+    }
+
     /// A sentence or two under the question.
     var intro: String {
         switch self {

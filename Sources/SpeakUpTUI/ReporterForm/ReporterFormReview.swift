@@ -103,7 +103,11 @@ enum ReporterFormReview {
             canvas.put("Your receipt code is    ", row: row, column: layout.left)
             canvas.put(receipt.description, row: row, column: layout.left + 24, style: Style([.bold, .reverse]))
             row += 2
-            paragraphs.append("Please write the receipt code down now. It will not be shown again, and it is the only way back to your report: with `speakup follow-up` you can read replies and answer questions, and nobody can tell it is you.")
+            if report.station.isShared {
+                paragraphs.append("Please write the receipt code down now. It will not be shown again, and it is the only way back to your report: press F on this terminal's first screen (or run `speakup follow-up` at your own login) to read replies and answer questions.")
+            } else {
+                paragraphs.append("Please write the receipt code down now. It will not be shown again, and it is the only way back to your report: with `speakup follow-up` you can read replies and answer questions, and nobody can tell it is you.")
+            }
         } else {
             paragraphs.append("Please note the reference if you would like to talk about this case later; `speakup follow-up` shows how it is going.")
         }
@@ -114,6 +118,9 @@ enum ReporterFormReview {
             paragraphs.append("You chose confidential: only the person handling it will see your name.")
         case .open:
             paragraphs.append("You chose to raise it openly: your name is kept with the report.")
+        }
+        if report.station.isShared {
+            paragraphs.append("When you press Enter, this screen is cleared for the next person.")
         }
         if let routing, !routing.handlers.isEmpty {
             // Roles, never names: the same words whichever way it was raised.

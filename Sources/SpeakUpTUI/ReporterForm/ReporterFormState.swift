@@ -39,6 +39,8 @@ public struct ReporterFormState: Hashable, Sendable {
     }
 
     public var size: Size
+    /// Where the form runs: the reporter's own login, a ward terminal or a kiosk.
+    public let station: Station
     /// Today where the reporter is, for "today", "yesterday" and checking dates.
     public let today: CalendarDay
     public var phase: Phase = .asking(.wayOfRaising)
@@ -57,7 +59,7 @@ public struct ReporterFormState: Hashable, Sendable {
     /// Where the saved report went and by when, for the confirmation.
     public var routing: CaseRouting? = nil
 
-    public var ways = ChoiceList(WayOfRaising.allCases, allowsMany: false)
+    public var ways: ChoiceList<WayOfRaising>
     public var subjectName = TextField(limit: ReportLimits.shortText)
     public var subjectNotNamed = false
     /// The staff directory, once loaded (when the "who is it about" page is first shown).
@@ -92,9 +94,16 @@ public struct ReporterFormState: Hashable, Sendable {
     /// - Parameters:
     ///   - reporterName: the name to offer for open and confidential reports (from the passwd entry).
     ///   - resumable: a draft left by an earlier session, offered before anything else.
-    public init(size: Size, today: CalendarDay, reporterName: String = "", resumable: ReportDraft? = nil) {
+    ///   - station: a ward terminal offers no name (the login is shared) and starts at its
+    ///     location; a kiosk offers anonymity only.
+    public init(size: Size, today: CalendarDay, reporterName: String = "", resumable: ReportDraft? = nil,
+                station: Station = .personal) {
         self.size = size
         self.today = today
+        self.station = station
+        ways = ChoiceList(station.ways, allowsMany: false)
+        if case .kiosk = station { ways.choose(.anonymous) }
+        if case .ward(let location?) = station { self.location.setText(location) }
         holdMonths.choose(MatchingHold.defaultMonths)
         self.reporterName.setText(reporterName)
         if let resumable { phase = .offerResume(resumable) }
@@ -160,7 +169,7 @@ public struct ReporterFormState: Hashable, Sendable {
 
     /// True when the reporter has not started: nothing chosen or typed beyond what was offered.
     public var hasStarted: Bool {
-        var untouched = ReporterFormState(size: size, today: today, reporterName: reporterName.text).draft
+        var untouched = ReporterFormState(size: size, today: today, reporterName: reporterName.text, station: station).draft
         untouched.reporterName = reporterName.text
         return draft != untouched
     }

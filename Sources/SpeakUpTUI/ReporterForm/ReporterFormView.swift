@@ -93,7 +93,7 @@ public enum ReporterFormView {
     }
 
     private static func renderPage(_ step: ReporterFormState.Step, _ state: ReporterFormState, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
-        var row = heading(step.title, step.intro, layout, into: &canvas)
+        var row = heading(step.title, step.intro(at: state.station), layout, into: &canvas)
         let fields = step.fields(state)
         for (index, field) in fields.enumerated() {
             let focused = index == min(state.focus, fields.count - 1)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SpeakUpCore
 
 /// Runs the reporter form on a terminal until the reporter finishes, leaves, or
@@ -21,14 +22,21 @@ public struct ReporterSession {
     let reporterName: String
     let clock: any Clock
     let router: (any CaseRouter)?
+    let station: Station
+    let gate: SubmissionGate?
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
     ///     with open and confidential reports, and the owner of their drafts.
     ///   - reporterName: the name to offer on the "about you" page.
     ///   - router: decides who sees each report, inside the transaction that stores it.
-    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil) {
+    ///   - station: where the form runs; at a shared terminal no login is kept and no draft written.
+    ///   - gate: may hold a report back (a kiosk's hourly limit), saying why.
+    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil,
+                station: Station = .personal, gate: SubmissionGate? = nil) {
         self.router = router
+        self.station = station
+        self.gate = gate
         self.store = store
         self.reporter = reporter
         self.reporterName = reporterName
@@ -37,8 +45,8 @@ public struct ReporterSession {
 
     public func run(on terminal: some Terminal) -> Outcome {
         let today = clock.today()
-        let resumable = reporter.flatMap { try? store.draft(owner: $0) }
-        var state = ReporterFormState(size: terminal.size, today: today, reporterName: reporterName, resumable: resumable)
+        let resumable = station.isShared ? nil : reporter.flatMap { try? store.draft(owner: $0) }
+        var state = ReporterFormState(size: terminal.size, today: today, reporterName: reporterName, resumable: resumable, station: station)
         var submitted: Report? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
@@ -70,14 +78,16 @@ public struct ReporterSession {
         }
         // The terminal went away: keep everything typed so far, this page included
         // (open and confidential reports only; the store refuses anonymous drafts).
-        if submitted == nil, state.hasStarted, case .asking = state.phase, state.draft.wayOfRaising?.keepsIdentity == true {
+        if submitted == nil, !station.isShared, state.hasStarted, case .asking = state.phase,
+            state.draft.wayOfRaising?.keepsIdentity == true {
             keepDraft(state.draft, &state)
         }
         return submitted.map(Outcome.submitted) ?? .hungUp
     }
 
     private func keepDraft(_ draft: ReportDraft, _ state: inout ReporterFormState) {
-        guard let reporter else { return }
+        // A shared terminal writes no draft: the next person must never meet the last one's words.
+        guard let reporter, !station.isShared else { return }
         do {
             try store.saveDraft(draft, owner: reporter, at: clock.now())
         } catch {
@@ -87,7 +97,7 @@ public struct ReporterSession {
     }
 
     private func forgetDraft(_ state: inout ReporterFormState) {
-        guard let reporter else { return }
+        guard let reporter, !station.isShared else { return }
         do {
             try store.discardDraft(owner: reporter)
         } catch {
@@ -96,14 +106,22 @@ public struct ReporterSession {
     }
 
     private func submit(_ draft: ReportDraft, today: CalendarDay, _ state: inout ReporterFormState) -> Report? {
-        switch draft.report(reference: .random(), reporter: reporter, at: clock.now(), today: today) {
+        let now = clock.now()
+        if let refusal = gate?.refusal(at: now) {
+            ReporterForm.saveFailed(&state, refusal)
+            return nil
+        }
+        switch draft.report(reference: .random(), reporter: reporter, at: now, today: today, station: station) {
         case .failure(let problem):
             ReporterForm.saveFailed(&state, problem.sentence)
             return nil
         case .success(let report):
-            let receipt = report.wayOfRaising == .anonymous ? ReceiptCode.random() : nil
+            // A receipt is the way back wherever no login leads to the report.
+            let receipt = report.reporter == nil ? ReceiptCode.random() : nil
             do {
-                let stored = try store.submit(report, receipt: receipt, discardingDraftOf: reporter, router: router)
+                let stored = try store.submit(
+                    report, receipt: receipt, discardingDraftOf: station.isShared ? nil : reporter, router: router)
+                gate?.took(at: now)
                 ReporterForm.saved(&state, stored, receipt: receipt)
                 state.routing = try? store.routing(for: stored.reference)
                 return stored
@@ -119,4 +137,24 @@ public struct ReporterSession {
         ReporterFormView.render(state, into: &canvas)
         terminal.draw(canvas)
     }
+}
+
+/// Something that may hold a report back before it is sent, saying why (a kiosk's hourly limit).
+public protocol SubmissionGate: AnyObject, Sendable {
+    /// Why a report may not be sent at `now`, or nil if it may.
+    func refusal(at now: Date) -> String?
+    /// Counts a report sent at `now`.
+    func took(at now: Date)
+}
+
+/// A kiosk's hourly limit, shared by every form the kiosk shows.
+public final class KioskLimit: SubmissionGate {
+    private let limit: Mutex<SubmissionLimit>
+
+    public init(perHour: Int) {
+        limit = Mutex(SubmissionLimit(perHour: perHour))
+    }
+
+    public func refusal(at now: Date) -> String? { limit.withLock { $0.sentence(at: now) } }
+    public func took(at now: Date) { limit.withLock { $0.took(at: now) } }
 }

@@ -1,4 +1,5 @@
 import CNCurses
+import Foundation
 import Glibc
 import SpeakUpCore
 
@@ -96,6 +97,24 @@ public final class CursesTerminal: Terminal {
         guard !hungUp else { return nil }
         wtimeout(window, -1)
         guard let first = readKey(), !hungUp else { return nil }
+        return keys(after: first)
+    }
+
+    public func nextKeys(waitingAtMost seconds: Double) -> [Key]? {
+        guard !hungUp else { return nil }
+        let started = Date()
+        wtimeout(window, Int32(max(1, min(seconds, 3600)) * 1000))
+        guard let first = readKey() else {
+            // ncurses says "nothing" both when the time ran out and when input has
+            // closed; only a wait that lasted its time is a quiet keyboard.
+            if hungUp || Date().timeIntervalSince(started) < seconds * 0.9 - 0.05 { return nil }
+            return []
+        }
+        guard !hungUp else { return nil }
+        return keys(after: first)
+    }
+
+    private func keys(after first: Key?) -> [Key] {
         var keys = [first]
         wtimeout(window, 0)
         while keys.count < 4096, let key = readKey() { keys.append(key) }

@@ -8,6 +8,8 @@ public protocol Terminal: AnyObject {
     /// waiting, so a burst of typing is drawn once. `nil` means the input has
     /// closed (the terminal hung up).
     func nextKeys() -> [Key]?
+    /// As `nextKeys`, but gives up after `seconds` with no key and returns an empty list.
+    func nextKeys(waitingAtMost seconds: Double) -> [Key]?
     /// Shows the canvas.
     func draw(_ canvas: Canvas)
     /// Throws away keys already typed but not yet read.
@@ -38,6 +40,15 @@ public final class TestTerminal: Terminal {
         for case .resize(let newSize) in batch { size = newSize }
         return batch
     }
+
+    /// An empty batch in the script stands for a wait that ended with no key.
+    public func nextKeys(waitingAtMost seconds: Double) -> [Key]? {
+        waits.append(seconds)
+        return nextKeys()
+    }
+
+    /// How long each timed wait was allowed to last, in order.
+    public private(set) var waits: [Double] = []
 
     public func draw(_ canvas: Canvas) { frames.append(canvas) }
 

@@ -1,0 +1,137 @@
+import Foundation
+import SpeakUpCore
+import Yams
+
+/// An installation's settings, from the `config.yaml` IT writes when installing
+/// SpeakUp for a shared host (docs/deployment.md): where the store is, which
+/// rules route reports, who holds which role, and how ward terminals and
+/// kiosks behave.
+public struct Installation: Hashable, Sendable {
+    /// Unix users and groups that hold a role.
+    public struct Members: Hashable, Sendable {
+        public var users: [String] = []
+        public var groups: [String] = []
+        /// True when everyone with an account holds the role.
+        public var everyone = false
+
+        public init(users: [String] = [], groups: [String] = [], everyone: Bool = false) {
+            self.users = users
+            self.groups = groups
+            self.everyone = everyone
+        }
+    }
+
+    /// How a shared terminal behaves.
+    public struct StationSettings: Hashable, Sendable {
+        /// Seconds without a key before the form is wiped and the welcome returns.
+        public var idleTimeout: Int = 120
+        /// The place recorded with each report raised there, if configured.
+        public var location: String? = nil
+        /// The most reports one kiosk takes in an hour (kiosks only).
+        public var submissionsPerHour: Int = 5
+        public init() {}
+    }
+
+    public static let supportedVersion = 1
+
+    /// The store file (its folder is the one `make install` made for group speakup).
+    public var store: String
+    /// The rules file; nil means the built-in default rules.
+    public var rules: String? = nil
+    public var reporters = Members(everyone: true)
+    public var handlers = Members()
+    public var administrators = Members(users: ["root"])
+    public var ward = StationSettings()
+    public var kiosk = StationSettings()
+
+    public init(store: String) {
+        self.store = store
+    }
+
+    /// Reads the settings, giving every problem with its line and column.
+    public static func load(_ text: String) -> Result<Installation, RuleProblems> {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The settings file is empty.")]))
+            }
+            root = composed
+        } catch let error as YamlError {
+            return .failure(RuleProblems(all: [RulesLoader.problem(from: error)]))
+        } catch {
+            return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The settings file could not be read: \(error)")]))
+        }
+        var reader = Reader()
+        let installation = reader.installation(root)
+        if let installation, reader.problems.isEmpty { return .success(installation) }
+        return .failure(RuleProblems(all: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+    }
+}
+
+extension Reader {
+    mutating func installation(_ root: Node) -> Installation? {
+        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk"], what: "the settings file")
+        if let node = top["version"]?.value, node.int != Installation.supportedVersion {
+            report(node, "This SpeakUp reads settings files of version \(Installation.supportedVersion); this one says \(node.scalar?.string ?? "something else").")
+        }
+        guard let storeNode = top["store"]?.value else {
+            report(root, "The settings file must say where the store is, as `store: /var/lib/speakup/speakup.sqlite`.")
+            return nil
+        }
+        var installation = Installation(store: absolutePath(storeNode, what: "store") ?? "")
+        if let node = top["rules"]?.value { installation.rules = absolutePath(node, what: "rules") }
+        if let node = top["roles"]?.value {
+            let roles = entries(node, allowed: ["reporters", "handlers", "administrators"], what: "roles")
+            if let node = roles["reporters"]?.value { installation.reporters = members(node, what: "reporters") }
+            if let node = roles["handlers"]?.value { installation.handlers = members(node, what: "handlers") }
+            if let node = roles["administrators"]?.value { installation.administrators = members(node, what: "administrators") }
+        }
+        if let node = top["ward"]?.value { installation.ward = station(node, what: "ward", kiosk: false) }
+        if let node = top["kiosk"]?.value { installation.kiosk = station(node, what: "kiosk", kiosk: true) }
+        return installation
+    }
+
+    private mutating func absolutePath(_ node: Node, what: String) -> String? {
+        guard let text = node.scalar?.string, text.hasPrefix("/") else {
+            report(node, "\(what) should be a full path starting with /.")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func members(_ node: Node, what: String) -> Installation.Members {
+        if node.scalar?.string == "everyone" { return Installation.Members(everyone: true) }
+        let fields = entries(node, allowed: ["users", "groups"], what: what)
+        return Installation.Members(
+            users: fields["users"].map { strings($0.value, what: "\(what) users") } ?? [],
+            groups: fields["groups"].map { strings($0.value, what: "\(what) groups") } ?? [])
+    }
+
+    private mutating func station(_ node: Node, what: String, kiosk: Bool) -> Installation.StationSettings {
+        let allowed = kiosk ? ["idle-timeout", "location", "submissions-per-hour"] : ["idle-timeout", "location"]
+        let fields = entries(node, allowed: allowed, what: what)
+        var settings = Installation.StationSettings()
+        if let node = fields["idle-timeout"]?.value, let seconds = seconds(node, what: "\(what) idle-timeout") {
+            settings.idleTimeout = seconds
+        }
+        if let node = fields["location"]?.value {
+            if let text = node.scalar?.string, !text.isBlank { settings.location = text } else { report(node, "\(what) location should be a place's name.") }
+        }
+        if let node = fields["submissions-per-hour"]?.value, let count = int(node, what: "submissions-per-hour") {
+            settings.submissionsPerHour = count
+        }
+        return settings
+    }
+
+    /// `90s`, `2m` or a number of seconds, between 30 seconds and an hour.
+    private mutating func seconds(_ node: Node, what: String) -> Int? {
+        let text = (node.scalar?.string ?? "").replacingOccurrences(of: " ", with: "")
+        let value: Int? = if text.hasSuffix("m") { Int(text.dropLast()).map { $0 * 60 } }
+            else if text.hasSuffix("s") { Int(text.dropLast()) } else { Int(text) }
+        guard let value, (30...3600).contains(value) else {
+            report(node, "\(what) should be a time between 30s and 60m, such as 2m or 90s, not \"\(node.scalar?.string ?? "")\".")
+            return nil
+        }
+        return value
+    }
+}

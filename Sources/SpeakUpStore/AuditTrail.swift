@@ -1,0 +1,177 @@
+import Crypto
+import Foundation
+import GRDB
+import SpeakUpCore
+
+/// One thing done to a case (or to the store), as the audit trail keeps it.
+public struct AuditEntry: Hashable, Sendable {
+    /// When: an instant, or only the day for what an anonymous reporter did.
+    public var at: SubmissionTime
+    /// The login that did it, `CaseEvent.rulesActor`, or nil when nobody may be named.
+    public var actor: String?
+    /// What was done: a case event's kind, `opened`, `imported`, `directory-replaced`…
+    public var action: String
+    /// The case it was done to, if it was done to one.
+    public var reference: String?
+    /// A short detail (such as the case event's number); never words a person typed.
+    public var detail: String?
+
+    public init(at: SubmissionTime, actor: String?, action: String, reference: String?, detail: String? = nil) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.reference = reference
+        self.detail = detail
+    }
+}
+
+/// A record of the chain: an entry, its position, and the hashes that bind it to the one before.
+public struct AuditRecord: Hashable, Sendable {
+    public var position: Int
+    public var entry: AuditEntry
+    public var previousHash: Data
+    public var hash: Data
+}
+
+/// What `audit verify` found.
+public struct AuditVerification: Hashable, Sendable {
+    /// Records in the chain.
+    public var records: Int
+    /// Records of anonymous reporters' actions still waiting for their day to end
+    /// before they join the chain.
+    public var waiting: Int
+    /// The first record that does not hold together, and why, in plain words.
+    public var firstBroken: (position: Int, reason: String)?
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.records == b.records && a.waiting == b.waiting && a.firstBroken?.position == b.firstBroken?.position
+            && a.firstBroken?.reason == b.firstBroken?.reason
+    }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(records)
+        hasher.combine(waiting)
+        hasher.combine(firstBroken?.position)
+    }
+}
+
+/// The audit trail: an append-only log in which each record holds the SHA-256
+/// of the one before, so changing, removing or reordering any record breaks
+/// every hash after it.
+///
+/// What an anonymous reporter does carries only the day and no actor. Its place
+/// in the chain could still date it (between two exactly timed records), so it
+/// waits, unordered, in `audit_waiting` until its day is over, then joins the
+/// chain with that day's other waiting records in random order.
+enum AuditTrail {
+    /// The hash before the first record.
+    static let genesis = Data(repeating: 0, count: SHA256.byteCount)
+
+    /// Appends an entry, inside the caller's transaction.
+    static func append(_ entry: AuditEntry, in db: Database) throws {
+        switch entry.at {
+        case .day(let day):
+            try db.execute(
+                sql: "INSERT INTO audit_waiting (id, day, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+                arguments: [randomID(), day, entry.action, entry.reference, entry.detail])
+        case .instant(let moment):
+            try sealWaiting(before: CalendarDay.local(moment), in: db)
+            try chain(entry, in: db)
+        }
+    }
+
+    /// Chains the waiting records of every day before `day`, in random order.
+    static func sealWaiting(before day: CalendarDay, in db: Database) throws {
+        // The ids are random, so their order says nothing about when each was written.
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_waiting WHERE day < ? ORDER BY id", arguments: [day.description])
+        for row in rows {
+            try chain(
+                AuditEntry(at: .day(row["day"]), actor: nil, action: row["action"], reference: row["reference"], detail: row["detail"]),
+                in: db)
+            try db.execute(sql: "DELETE FROM audit_waiting WHERE id = ?", arguments: [row["id"] as String])
+        }
+    }
+
+    private static func chain(_ entry: AuditEntry, in db: Database) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT position, hash FROM audit_record ORDER BY position DESC LIMIT 1")
+        let position = (last?["position"] as Int? ?? 0) + 1
+        let previous = last?["hash"] as Data? ?? genesis
+        try db.execute(
+            sql: """
+                INSERT INTO audit_record (position, at, actor, action, reference, detail, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                position, entry.at.text, entry.actor, entry.action, entry.reference, entry.detail, previous,
+                digest(position: position, previous: previous, entry),
+            ])
+    }
+
+    /// SHA-256 over the previous hash and every field, each length-prefixed so
+    /// that no two different records can be spelled the same.
+    static func digest(position: Int, previous: Data, _ entry: AuditEntry) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        for field in [String(position), entry.at.text, entry.actor, entry.action, entry.reference, entry.detail] {
+            guard let field else {
+                hasher.update(data: Data([0xFF, 0xFF, 0xFF, 0xFF]))
+                continue
+            }
+            let bytes = Array(field.utf8)
+            let count = UInt32(bytes.count)
+            hasher.update(data: Data([UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]))
+            hasher.update(data: Data(bytes))
+        }
+        return Data(hasher.finalize())
+    }
+
+    /// Reads the chain from the start and checks every link.
+    static func verify(in db: Database) throws -> AuditVerification {
+        var expectedPrevious = genesis
+        var expectedPosition = 1
+        var broken: (Int, String)? = nil
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_record ORDER BY position")
+        var count = 0
+        while let row = try cursor.next() {
+            count += 1
+            guard broken == nil else { continue }
+            let position: Int = row["position"]
+            let atText: String = row["at"]
+            let previous: Data = row["previous_hash"]
+            let stored: Data = row["hash"]
+            if position != expectedPosition {
+                broken = (expectedPosition, "record \(expectedPosition) is missing: the chain jumps from record \(expectedPosition - 1) to record \(position)")
+                continue
+            }
+            guard let at = SubmissionTime(text: atText) else {
+                broken = (position, "its time (\(atText.debugDescription)) has been changed")
+                continue
+            }
+            let entry = AuditEntry(at: at, actor: row["actor"], action: row["action"], reference: row["reference"], detail: row["detail"])
+            if previous != expectedPrevious {
+                broken = (position, "it does not follow on from record \(position - 1): a record before it was changed, removed or put in")
+            } else if digest(position: position, previous: previous, entry) != stored || atText != at.text {
+                broken = (position, "its contents were changed after it was written")
+            }
+            expectedPrevious = stored
+            expectedPosition += 1
+        }
+        let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
+        return AuditVerification(records: count, waiting: waiting, firstBroken: broken)
+    }
+
+    /// The chain's records, oldest first.
+    static func records(in db: Database) throws -> [AuditRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_record ORDER BY position").compactMap { row in
+            guard let at = SubmissionTime(text: row["at"]) else { return nil }
+            return AuditRecord(
+                position: row["position"],
+                entry: AuditEntry(at: at, actor: row["actor"], action: row["action"], reference: row["reference"], detail: row["detail"]),
+                previousHash: row["previous_hash"], hash: row["hash"])
+        }
+    }
+
+    private static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SpeakUpCore
+
+/// A terminal that goes quiet after a while without a key: what a shared
+/// terminal's form runs on, so that a form left half-written is cleared for the
+/// next person. In the last `warning` seconds a countdown is drawn over the
+/// screen; the key that stops it does nothing else (a stray Enter must not
+/// send a report). When the time is up, it reports the input as closed, so the
+/// session ends exactly as if the terminal had gone away.
+public final class IdleGuard<Inner: Terminal>: Terminal {
+    private let inner: Inner
+    private let timeout: Double
+    private let warning: Double
+    private let clock: any Clock
+    private var lastKey: Date
+    private var lastCanvas: Canvas? = nil
+    /// The seconds the countdown shows, while it is on screen.
+    private var countdown: Int? = nil
+    /// True once the time ran out (rather than the terminal closing).
+    public private(set) var expired = false
+
+    public init(_ inner: Inner, timeout: Double, warning: Double = 20, clock: any Clock) {
+        self.inner = inner
+        self.timeout = timeout
+        self.warning = min(warning, timeout)
+        self.clock = clock
+        self.lastKey = clock.now()
+    }
+
+    public var size: Size { inner.size }
+
+    public func nextKeys() -> [Key]? {
+        while true {
+            let left = timeout - clock.now().timeIntervalSince(lastKey)
+            if left <= 0 {
+                expired = true
+                return nil
+            }
+            if left <= warning {
+                let shown = Int(left.rounded(.up))
+                if shown != countdown {
+                    countdown = shown
+                    redraw()
+                }
+            }
+            // Wake when the countdown should start, then once a second while it runs.
+            let wait = left > warning ? left - warning : min(1, left)
+            guard let keys = inner.nextKeys(waitingAtMost: wait) else { return nil }
+            if keys.isEmpty { continue }
+            lastKey = clock.now()
+            if countdown != nil {
+                countdown = nil
+                let resizes = keys.filter { if case .resize = $0 { true } else { false } }
+                if resizes.isEmpty {
+                    redraw()
+                    continue
+                }
+                return resizes
+            }
+            return keys
+        }
+    }
+
+    public func nextKeys(waitingAtMost seconds: Double) -> [Key]? {
+        nextKeys()
+    }
+
+    public func draw(_ canvas: Canvas) {
+        lastCanvas = canvas
+        redraw()
+    }
+
+    public func discardTypeahead() { inner.discardTypeahead() }
+
+    private func redraw() {
+        guard var canvas = lastCanvas else { return }
+        if let countdown { IdleCountdown.render(secondsLeft: countdown, into: &canvas) }
+        inner.draw(canvas)
+    }
+}
+
+/// The warning drawn over a shared terminal's screen before it is cleared.
+public enum IdleCountdown {
+    public static func render(secondsLeft: Int, into canvas: inout Canvas) {
+        let size = canvas.size
+        guard size.rows >= 7, size.columns >= 40 else { return }
+        let width = min(size.columns - 4, 64)
+        let left = (size.columns - width) / 2
+        let top = size.rows / 2 - 3
+        let lines = Wrap.lines(
+            "No key has been pressed for a while. To keep it private, this screen will be cleared in \(secondsLeft) second\(secondsLeft == 1 ? "" : "s"), and nothing on it will be sent. Press any key to carry on.",
+            width: width - 4)
+        canvas.clear(top: top, left: left, bottom: top + lines.count + 1, right: left + width - 1)
+        canvas.box(top: top, left: left, bottom: top + lines.count + 1, right: left + width - 1, style: .bold)
+        for (offset, line) in lines.enumerated() {
+            canvas.put(line, row: top + 1 + offset, column: left + 2, style: .attention)
+        }
+        canvas.cursor = nil
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import Testing
+import SpeakUpCore
+@testable import SpeakUpStore
+
+@Suite("The audit trail: every case change, chained by SHA-256")
+struct AuditTrailTests {
+    static let day: TimeInterval = 86_400
+
+    static func store(_ folder: TemporaryFolder) throws -> SQLiteReportStore {
+        try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+    }
+
+    /// Today where the tests run, and a day after the fixtures' moment.
+    static var dayAfter: CalendarDay { CalendarDay.local(Reports.moment.addingTimeInterval(day)) }
+
+    @Test("submitting, routing, messages and openings each append a record that names who did it")
+    func recordsEveryChange() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let report = try store.submit(Reports.make(.open), receipt: nil)
+        _ = try store.appendEvent(to: report.reference, kind: .acknowledged, text: nil, actor: "guardian", at: Reports.moment)
+        try store.recordOpening(report.reference, by: "guardian", at: Reports.moment)
+        let records = try store.auditRecords()
+        #expect(records.map(\.entry.action) == ["received", "acknowledged", "opened"])
+        #expect(records.map(\.entry.actor) == ["asha", "guardian", "guardian"])
+        #expect(records.map(\.position) == [1, 2, 3])
+        #expect(records[0].previousHash == AuditTrail.genesis)
+        #expect(records[1].previousHash == records[0].hash)
+        #expect(try store.verifyAudit(today: Self.dayAfter).firstBroken == nil)
+    }
+
+    @Test("an anonymous submission's record names no actor, keeps only the day, and waits for the day's end to be chained")
+    func anonymousWaits() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let anonymous = try store.submit(Reports.make(.anonymous), receipt: .random())
+        let open = try store.submit(Reports.make(.open), receipt: nil)
+        // During its day, the chain holds the open report only: nothing places the anonymous one between two times.
+        #expect(try store.auditRecords().map(\.entry.reference) == [open.reference.text])
+        #expect(try store.count("audit_waiting") == 1)
+        let waiting = try store.withDatabase { db in try Row.fetchOne(db, sql: "SELECT * FROM audit_waiting")! }
+        #expect(waiting["day"] as String == CalendarDay.local(Reports.moment).description)
+        #expect(waiting.columnNames.contains("actor") == false)
+        // The next day it joins the chain, still with no actor and only the day.
+        let verification = try store.verifyAudit(today: Self.dayAfter)
+        #expect(verification.waiting == 0 && verification.records == 2 && verification.firstBroken == nil)
+        let sealed = try #require(try store.auditRecords().first { $0.entry.reference == anonymous.reference.text })
+        #expect(sealed.entry.actor == nil)
+        #expect(sealed.entry.at == .day(CalendarDay.local(Reports.moment).description))
+    }
+
+    @Test("the store refuses to name the reporter of an anonymous case in its timeline")
+    func anonymousReplyUnnamed() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let anonymous = try store.submit(Reports.make(.anonymous), receipt: .random())
+        #expect(throws: StoreError.self) {
+            try store.appendEvent(to: anonymous.reference, kind: .reporterMessage, text: "More.", actor: "asha", at: Reports.moment)
+        }
+        // A handler on the same case is named.
+        _ = try store.appendEvent(to: anonymous.reference, kind: .handlerMessage, text: "Thank you.", actor: "guardian", at: Reports.moment)
+    }
+
+    @Test("one changed byte in any record is found, and the first broken record is named",
+          arguments: ["at", "actor", "action", "reference", "detail", "hash", "previous_hash"])
+    func tamperingFound(column: String) throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        for _ in 0..<3 {
+            let report = try store.submit(Reports.make(.open), receipt: nil)
+            _ = try store.appendEvent(to: report.reference, kind: .acknowledged, text: nil, actor: "guardian", at: Reports.moment)
+        }
+        #expect(try store.verifyAudit(today: Self.dayAfter) == AuditVerification(records: 6, waiting: 0, firstBroken: nil))
+        try store.withDatabase { db in
+            try db.execute(sql: "DROP TRIGGER audit_record_no_update")
+            // Flip one bit of one byte of record 4.
+            let row = try Row.fetchOne(db, sql: "SELECT \(column) FROM audit_record WHERE position = 4")!
+            var bytes: [UInt8] = (row[0] as Data?).map(Array.init) ?? Array((row[0] as String? ?? "x").utf8)
+            bytes[0] ^= 0x01
+            let value: any DatabaseValueConvertible = column.hasSuffix("hash") ? Data(bytes) : String(decoding: bytes, as: UTF8.self)
+            try db.execute(sql: "UPDATE audit_record SET \(column) = ? WHERE position = 4", arguments: [value])
+        }
+        let broken = try #require(try store.verifyAudit(today: Self.dayAfter).firstBroken)
+        #expect(broken.position == 4)
+    }
+
+    @Test("a removed record is found")
+    func removalFound() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        for _ in 0..<3 { _ = try store.submit(Reports.make(.open), receipt: nil) }
+        try store.withDatabase { db in
+            try db.execute(sql: "DROP TRIGGER audit_record_no_delete")
+            try db.execute(sql: "DELETE FROM audit_record WHERE position = 2")
+        }
+        let broken = try #require(try store.verifyAudit(today: Self.dayAfter).firstBroken)
+        #expect(broken.position == 2)
+        #expect(broken.reason.contains("missing"))
+    }
+
+    @Test("audit records cannot be changed or removed through SQL")
+    func appendOnly() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        _ = try store.submit(Reports.make(.open), receipt: nil)
+        #expect(throws: DatabaseError.self) { try store.withDatabase { db in try db.execute(sql: "UPDATE audit_record SET actor = 'x'") } }
+        #expect(throws: DatabaseError.self) { try store.withDatabase { db in try db.execute(sql: "DELETE FROM audit_record") } }
+    }
+
+    @Test("ward reports keep the name given but not the shared login, and get a receipt; kiosk reports are anonymous")
+    func stations() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let ward = Report(
+            reference: .random(), wayOfRaising: .open, concerns: [.unsafePractice],
+            subject: Subject(name: nil, role: "", seniority: .manager), location: "Ward 7", account: "Left the drug cupboard open.",
+            reporter: Reporter(userName: "ward7", uid: 1500),
+            reporterDetails: ReporterDetails(name: "Sam Okafor", contact: "", professionalGroup: nil),
+            submitted: .recorded(for: .open, at: Reports.moment), station: .ward(location: "Ward 7"))
+        #expect(ward.reporter == nil)
+        let code = ReceiptCode.random()
+        let stored = try store.submit(ward, receipt: code)
+        #expect(try store.report(forReceipt: code) == stored)
+        #expect(stored.station == .ward(location: "Ward 7"))
+        #expect(try store.allReports().first?.reporterDetails?.name == "Sam Okafor")
+
+        let kiosk = Report(
+            reference: .random(), wayOfRaising: .open, concerns: [.rudeOrAggressive],
+            subject: Subject(name: nil, role: "", seniority: .staff), location: "", account: "Shouted at a porter.",
+            reporter: Reporter(userName: "kiosk", uid: 1600), submitted: .recorded(for: .open, at: Reports.moment),
+            station: .kiosk(location: nil))
+        #expect(kiosk.wayOfRaising == .anonymous && kiosk.reporter == nil)
+        #expect(try store.submit(kiosk, receipt: .random()).station == .kiosk(location: nil))
+        // The store itself refuses a kiosk row that is not anonymous.
+        #expect(throws: DatabaseError.self) {
+            try store.withDatabase { db in
+                try db.execute(sql: """
+                    INSERT INTO report (reference, way_of_raising, subject_seniority, location, account, submitted, station)
+                    VALUES ('SU-AAAA-AAAA', 'open', 'staff', '', 'x', '2026-11-27T10:00:00Z', 'kiosk')
+                    """)
+            }
+        }
+    }
+}
