@@ -2,13 +2,17 @@
 #   make run     open the reporter form on your own embedded store
 #   make test    build and run every test (unit, snapshot, store, end-to-end in tmux)
 #   make bench   run the benchmarks (writes figures to stdout; see docs/performance.md)
-#   make install PREFIX=/usr/local   a release build with the Swift runtime linked in
+#   make install PREFIX=/usr/local   a release build with the Swift runtime linked in, for one person
+#   sudo make install PREFIX=/usr/local STORE=/var/lib/speakup   for a shared host (docs/deployment.md)
 
 PREFIX ?= /usr/local
+# A shared store's folder; empty installs for one person (each user gets their own store).
+STORE ?=
+GROUP ?= speakup
 SWIFT ?= swift
-APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base
+APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client
 
-.PHONY: all deps build run test bench install clean
+.PHONY: all deps build run test bench install install-built clean
 
 all: build
 
@@ -41,8 +45,35 @@ bench: deps
 
 install: deps
 	$(RELEASE) --product speakup
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $$($(SWIFT) build -c release --show-bin-path)/speakup $(DESTDIR)$(PREFIX)/bin/speakup
+	@$(MAKE) --no-print-directory install-built BIN="$$($(SWIFT) build -c release --show-bin-path)/speakup"
+
+# Installs an already built binary (BIN=path). With STORE, for a shared host: the
+# binary setgid $(GROUP), the store folder 2770 root:$(GROUP), and the settings
+# and rules in $(PREFIX)/etc/speakup (kept if they exist). Needs root.
+install-built:
+	@test -x "$(BIN)" || { echo "install-built needs BIN=the path of a built speakup binary."; exit 1; }
+	@if [ -z "$(STORE)" ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/bin && install -m 0755 "$(BIN)" $(DESTDIR)$(PREFIX)/bin/speakup && \
+	  echo "Installed $(PREFIX)/bin/speakup for one person: each user who runs it gets their own store." && \
+	  echo "For one store shared by everyone on this host, see docs/deployment.md (sudo make install STORE=/var/lib/speakup)."; \
+	else \
+	  case "$(STORE)$(PREFIX)" in *[!A-Za-z0-9/._-]*) echo "PREFIX and STORE must be plain paths (letters, digits, / . _ -)."; exit 1;; esac; \
+	  case "$(STORE)" in /*) ;; *) echo "STORE must be a full path, such as /var/lib/speakup."; exit 1;; esac; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "A shared install sets up a group and a protected folder: please run it as root (sudo make install STORE=$(STORE))."; exit 1; fi; \
+	  set -e; \
+	  getent group $(GROUP) >/dev/null || groupadd --system $(GROUP); \
+	  install -d -m 0755 $(PREFIX)/bin $(PREFIX)/etc/speakup; \
+	  install -o root -g $(GROUP) -m 2755 "$(BIN)" $(PREFIX)/bin/speakup; \
+	  install -d -o root -g $(GROUP) -m 2770 $(STORE); \
+	  if [ ! -e $(PREFIX)/etc/speakup/rules.yaml ]; then install -o root -g root -m 0644 docs/rules/default.yaml $(PREFIX)/etc/speakup/rules.yaml; fi; \
+	  if [ ! -e $(PREFIX)/etc/speakup/config.yaml ]; then \
+	    sed -e "s|@STORE@|$(STORE)|" -e "s|@PREFIX@|$(PREFIX)|" docs/config.example.yaml > $(PREFIX)/etc/speakup/config.yaml.new; \
+	    chown root:root $(PREFIX)/etc/speakup/config.yaml.new; chmod 0644 $(PREFIX)/etc/speakup/config.yaml.new; \
+	    mv $(PREFIX)/etc/speakup/config.yaml.new $(PREFIX)/etc/speakup/config.yaml; \
+	  fi; \
+	  echo "Installed $(PREFIX)/bin/speakup (setgid $(GROUP)) with its store in $(STORE)."; \
+	  echo "Settings: $(PREFIX)/etc/speakup/config.yaml. Next steps: docs/deployment.md."; \
+	fi
 
 clean:
 	rm -rf .build

@@ -76,8 +76,21 @@ public enum ReportImport {
                     problem(["reporter_details"], "An anonymous report cannot keep reporter details; reporter_details must be null.")
                 }
             }
+            if let station = record.station {
+                if Station(kind: station.kind, location: station.location) == nil {
+                    problem(["station", "kind"], "\(station.kind.debugDescription) is not a station; use personal, ward or kiosk.")
+                } else if station.kind == "kiosk" && record.wayOfRaising != .anonymous {
+                    problem(["way_of_raising"], "A kiosk takes anonymous reports only.")
+                } else if station.kind != "personal" && record.reporter != nil {
+                    problem(["reporter"], "A report from a shared terminal cannot name a login as its reporter; reporter must be null.")
+                }
+            }
             for (position, event) in record.events.enumerated() {
                 let path = ["events", String(position)]
+                if record.wayOfRaising == .anonymous, event.actor != nil,
+                    ["received", "reporter-message", "speak-up-again"].contains(event.kind) {
+                    problem(path + ["actor"], "An anonymous reporter is never named; actor must be null.")
+                }
                 if event.sequence != position + 1 {
                     problem(path + ["sequence"], "Events must be numbered 1, 2, 3… in order; this one is \(event.sequence).")
                 }
@@ -125,12 +138,13 @@ public enum ReportImport {
             reporterDetails: record.reporterDetails.map {
                 ReporterDetails(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)
             },
-            submitted: submitted)
+            submitted: submitted,
+            station: record.station.flatMap { Station(kind: $0.kind, location: $0.location) } ?? .personal)
         let events = record.events.isEmpty
             ? [CaseEvent(reference: reference, sequence: 1, kind: .received, at: submitted)]
             : record.events.map {
                 CaseEvent(reference: reference, sequence: $0.sequence, kind: CaseEvent.Kind(rawValue: $0.kind)!,
-                          at: SubmissionTime(text: $0.at)!, text: $0.text)
+                          at: SubmissionTime(text: $0.at)!, text: $0.text, actor: $0.actor)
             }
         return (report, events)
     }

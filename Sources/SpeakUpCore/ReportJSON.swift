@@ -1,8 +1,8 @@
 import Foundation
 
 /// The JSON form of reports: `speakup export json` writes it, and it is a
-/// stable contract (docs/export-format.md). Version 2 (version 1 plus the
-/// fields of the whole reporter journey).
+/// stable contract (docs/export-format.md). Version 3: version 1, plus the
+/// fields of the whole reporter journey (2), plus stations and event actors (3).
 public enum ReportJSON {
     /// One report as it appears in the export. Fields added after version 1 are
     /// optional when reading, so a version 1 document still imports.
@@ -30,6 +30,8 @@ public enum ReportJSON {
         public var reporterDetails: ReporterDetailsRecord?
         public var excludedHandlers: [String]?
         public var subjectID: String?
+        // Version 3.
+        public var station: StationRecord?
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", reference, wayOfRaising = "way_of_raising", concerns
@@ -37,7 +39,7 @@ public enum ReportJSON {
             case subjectName = "subject_name", subjectRole = "subject_role", occurredOn = "occurred_on"
             case occurredAt = "occurred_at", patientHarm = "patient_harm", staffImpact = "staff_impact", witnesses
             case desiredOutcome = "desired_outcome", holdUntil = "hold_until", reporterDetails = "reporter_details"
-            case excludedHandlers = "excluded_handlers", subjectID = "subject_id"
+            case excludedHandlers = "excluded_handlers", subjectID = "subject_id", station
         }
 
         // Nil fields are written as null, so every key is always present.
@@ -65,6 +67,20 @@ public enum ReportJSON {
             try container.encode(reporterDetails, forKey: .reporterDetails)
             try container.encode(excludedHandlers ?? [], forKey: .excludedHandlers)
             try container.encode(subjectID, forKey: .subjectID)
+            try container.encode(station ?? StationRecord(kind: "personal", location: nil), forKey: .station)
+        }
+    }
+
+    /// Where a report was raised (version 3): `personal`, `ward` or `kiosk`, and the
+    /// terminal's configured place, if any.
+    public struct StationRecord: Codable, Hashable, Sendable {
+        public var kind: String
+        public var location: String?
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(location, forKey: .location)
         }
     }
 
@@ -99,6 +115,8 @@ public enum ReportJSON {
         public var at: String
         /// A message's words or an answer (version 2); null otherwise.
         public var text: String?
+        /// Who did it (version 3): a login, `speakup-rules`, or null when nobody may be named.
+        public var actor: String?
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -106,10 +124,11 @@ public enum ReportJSON {
             try container.encode(kind, forKey: .kind)
             try container.encode(at, forKey: .at)
             try container.encode(text, forKey: .text)
+            try container.encode(actor, forKey: .actor)
         }
     }
 
-    public static let formatVersion = 2
+    public static let formatVersion = 3
 
     /// The record for a report and its case events.
     public static func record(_ report: Report, events: [CaseEvent]) -> Record {
@@ -123,7 +142,7 @@ public enum ReportJSON {
             account: report.account,
             reporter: report.reporter.map { ReporterRecord(user: $0.userName, uid: $0.uid) },
             submitted: report.submitted.text,
-            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text, text: $0.text) },
+            events: events.map { EventRecord(sequence: $0.sequence, kind: $0.kind.rawValue, at: $0.at.text, text: $0.text, actor: $0.actor) },
             subjectName: report.subject.name,
             subjectRole: report.subject.role,
             occurredOn: report.occurred?.day,
@@ -137,7 +156,8 @@ public enum ReportJSON {
                 ReporterDetailsRecord(name: $0.name, contact: $0.contact, professionalGroup: $0.professionalGroup)
             },
             excludedHandlers: report.excludedHandlers,
-            subjectID: report.subject.directoryID)
+            subjectID: report.subject.directoryID,
+            station: StationRecord(kind: report.station.kind, location: report.station.location))
     }
 
     /// The export document: a JSON array of records, keys sorted, UTF-8.

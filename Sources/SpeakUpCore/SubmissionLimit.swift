@@ -28,6 +28,6 @@ public struct SubmissionLimit: Hashable, Sendable {
     public func sentence(at now: Date) -> String? {
         guard let next = nextAllowed(at: now) else { return nil }
         let minutes = max(1, Int((next.timeIntervalSince(now) / 60).rounded(.up)))
-        return "This kiosk has taken \(perHour) reports in the last hour, the most it takes, to keep it from being flooded. Your report has not been sent, and your answers are still here: it can be sent in \(minutes) minute\(minutes == 1 ? "" : "s"). You can also speak to a Freedom to Speak Up guardian in person."
+        return "This kiosk has taken \(perHour) report\(perHour == 1 ? "" : "s") in the last hour, the most it takes, to keep it from being flooded. Your report has not been sent, and your answers are still here: it can be sent in \(minutes) minute\(minutes == 1 ? "" : "s"). You can also speak to a Freedom to Speak Up guardian in person."
     }
 }

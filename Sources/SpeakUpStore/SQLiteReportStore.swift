@@ -46,7 +46,7 @@ public final class SQLiteReportStore: ReportStore {
             if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
                 throw StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
             }
-            if !readOnly { try migrator.migrate(queue) }
+            if !readOnly { try Self.migrate(queue, with: migrator) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -457,6 +457,24 @@ public final class SQLiteReportStore: ReportStore {
     /// provoke failures (such as a full disk) or look under the hood.
     public func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.writeWithoutTransaction(body)
+    }
+
+    /// Brings the schema up to date. Two terminals opening a new store at the same
+    /// moment both try; each migration is its own transaction, so the one that loses
+    /// a race rolls back and simply reads again what the other has applied.
+    private static func migrate(_ queue: DatabaseQueue, with migrator: DatabaseMigrator) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                if try queue.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+                if attempt >= 20 { throw error }
+                usleep(useconds_t(20_000 * attempt))
+            }
+        }
     }
 
     private static func checkIsSpeakUpStore(_ db: Database, path: String, mayBeNew: Bool) throws {

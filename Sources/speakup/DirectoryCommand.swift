@@ -26,6 +26,7 @@ struct DirectoryCommand: ParsableCommand {
 
         func run() throws {
             do {
+                try Roles.require(.administrator, toDo: "replace the staff directory")
                 let text = try TextFile.read(file, what: "directory (as UTF-8 CSV)")
                 switch DirectoryFile.members(from: text) {
                 case .failure(let problems):

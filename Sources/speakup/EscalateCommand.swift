@@ -38,6 +38,7 @@ struct EscalateCommand: ParsableCommand {
                 moment = Date()
             }
             do {
+                try Roles.require(.administrator, toDo: "run the escalation tick")
                 let (store, isDefault) = try storeOptions.open(createIfMissing: false)
                 let staff: [StaffMember]
                 do { staff = try store.staff() } catch { throw Failure(error.sentence) }

@@ -22,6 +22,7 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             do {
+                try Roles.require(.administrator, toDo: "export the store")
                 try export()
             } catch {
                 error.exit()

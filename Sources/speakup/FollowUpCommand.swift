@@ -16,6 +16,7 @@ struct FollowUpCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try Roles.require(.reporter, toDo: "follow up reports")
             try followUp()
         } catch {
             error.exit()

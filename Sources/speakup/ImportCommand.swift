@@ -22,6 +22,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try Roles.require(.administrator, toDo: "import reports")
             try importFile()
         } catch {
             error.exit()

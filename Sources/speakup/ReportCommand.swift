@@ -27,6 +27,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func runForm() throws(Failure) {
+        try Roles.require(.reporter, toDo: "report a concern")
+        if try Deployment.get().installation != nil, rulesPath != nil {
+            throw Failure("This SpeakUp is installed with the rules its settings name, so --rules cannot change where your report goes. To try rules out, use `speakup rules test`.", code: 64)
+        }
         let (store, isDefault) = try storeOptions.open()
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")

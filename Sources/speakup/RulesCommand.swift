@@ -96,6 +96,7 @@ struct RulesCommand: ParsableCommand {
                 Failure("\(reference) is not a case reference like SU-7KQ4-M2XD.", code: 64).exit()
             }
             do {
+                try Roles.require(.administrator, toDo: "read a case's routing")
                 let (store, _) = try storeOptions.open(createIfMissing: false)
                 let routing: CaseRouting?
                 do { routing = try store.routing(for: parsed) } catch { throw Failure(error.sentence) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import SpeakUpCore
 import SpeakUpStore
 
@@ -37,7 +38,14 @@ struct StoreOptions: ParsableArguments {
     func open(createIfMissing: Bool = true) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
         let (path, isDefault) = try location()
         let installed = try Deployment.get().installation
-        try StorePermissions.check(path, folderToo: installed?.store == path && self.path == nil)
+        let shared = installed?.store == path && self.path == nil
+        try StorePermissions.check(path, folderToo: shared)
+        if shared {
+            // SQLite would create the file 0644 less the umask, leaving the group unable to write; and
+            // its log and shared-memory files take the database file's mode. Made here first, 0660.
+            let made = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o660)
+            if made >= 0 { close(made) }
+        }
         do {
             return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || installed != nil), isDefault)
         } catch {

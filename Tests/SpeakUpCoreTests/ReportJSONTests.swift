@@ -19,7 +19,9 @@ struct ReportJSONTests {
         let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(parsed.count == 1)
         let record = parsed[0]
-        #expect(record["format_version"] as? Int == 2)
+        #expect(record["format_version"] as? Int == 3)
+        #expect((record["station"] as? [String: Any])?["kind"] as? String == "personal")
+        #expect((record["events"] as? [[String: Any]])?.first?.keys.contains("actor") == true)
         #expect(record["reference"] as? String == "SU-7KQ4-M2XD")
         #expect(record["way_of_raising"] as? String == "confidential")
         #expect(record["concerns"] as? [String] == ["detriment"])

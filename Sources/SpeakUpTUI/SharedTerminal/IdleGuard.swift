@@ -22,7 +22,8 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
     public init(_ inner: Inner, timeout: Double, warning: Double = 20, clock: any Clock) {
         self.inner = inner
         self.timeout = timeout
-        self.warning = min(warning, timeout)
+        // A short timeout (tried out, or set low) warns for its last third only, so keys still reach the form.
+        self.warning = min(warning, timeout / 3)
         self.clock = clock
         self.lastKey = clock.now()
     }

@@ -12,11 +12,16 @@ final class Tmux {
     /// environment is exactly `environment` (plus PATH): LANG and friends are
     /// unset unless given. When the program ends, the pane shows `[exited N]`.
     /// `limits` is shell run first, e.g. `ulimit -f 40; trap '' XFSZ` to make writes fail.
-    init(_ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24, limits: String = "") throws {
+    convenience init(_ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24, limits: String = "") throws {
+        try self.init(command: [Binary.speakup] + arguments, environment: environment, columns: columns, rows: rows, limits: limits)
+    }
+
+    /// Starts any command line (such as `runuser -u NAME -- speakup kiosk`) the same way.
+    init(command: [String], environment: [String: String], columns: Int = 80, rows: Int = 24, limits: String = "") throws {
         socket = "speakup-e2e-\(UUID().uuidString.prefix(8))"
-        var assignments = ["PATH=/usr/bin:/bin"]
+        var assignments = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { assignments.append("\(key)=\(value)") }
-        let program = ([Binary.speakup] + arguments).map(Tmux.quote).joined(separator: " ")
+        let program = command.map(Tmux.quote).joined(separator: " ")
         let shell = "\(limits.isEmpty ? "" : limits + "; ")env -i \(assignments.map(Tmux.quote).joined(separator: " ")) \(program); echo \"[exited $?]\"; exec sleep 600"
         try run(["new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)", shell])
     }

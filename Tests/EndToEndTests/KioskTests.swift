@@ -1,0 +1,191 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `speakup kiosk` and `speakup ward` on an installed shared host, run as their own Unix logins.
+extension SharedHostSuites {
+    @Suite("End to end: kiosks and ward terminals", .enabled(if: SharedHost.isPossible, "needs root to make users"))
+    struct KioskTests {
+        /// From the welcome screen to the check page of an anonymous kiosk report.
+        static func fillKioskReport(_ tmux: Tmux, account: String) throws {
+            try tmux.waitFor("Report a concern")
+            try tmux.press("Enter")
+            try tmux.waitFor("Reports made at this kiosk are anonymous")
+            try tmux.press("Enter")
+            try ReportInTmuxTests.quickAnswers(tmux)
+            try tmux.type(account)
+            try tmux.press("Tab", "Tab")
+            try tmux.waitFor("What would you like to happen?")
+            try tmux.press("Enter", "Enter", "Enter")
+            try tmux.waitFor("Please check your report")
+        }
+
+        func isRunning(_ tmux: Tmux) throws -> Bool {
+            !(try tmux.screen().contains("[exited "))
+        }
+
+        @Test("no control key leaves the kiosk or reaches a shell, on the welcome screen or in the form")
+        func controlKeys() throws {
+            let host = try SharedHost()
+            let tmux = try host.tmux(as: host.kioskLogin, ["kiosk"])
+            try tmux.waitFor("Speak-up kiosk")
+            let keys = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { "C-" + String(UnicodeScalar($0)) } + ["C-\\", "C-]", "C-^", "C-_", "Escape", "F10", "F12"]
+            for key in keys { try tmux.press(key) }
+            // Whatever those keys did (Enter is C-m, so a form may have opened), the kiosk is still here.
+            try tmux.waitFor("the kiosk, still running") { $0.contains("SpeakUp") && !$0.contains("[exited ") }
+            try tmux.press("C-c")
+            try tmux.waitFor("the welcome screen again") { $0.contains("Speak-up kiosk") || $0.contains("leave without sending") }
+            for key in keys where key != "C-m" && key != "C-j" { try tmux.press(key) }
+            usleep(300_000)
+            #expect(try isRunning(tmux))
+            let pid = try tmux.programPID()
+            #expect(kill(pid, 0) == 0)
+            // The administrator's SIGTERM stops it, and the terminal is given back.
+            let speakupPID = try Command.run("/usr/bin/pgrep", ["-u", host.kioskLogin, "-x", "speakup"]).stdout
+                .split(separator: "\n").compactMap { Int32($0) }.first
+            #expect(speakupPID != nil)
+            kill(speakupPID ?? 0, SIGTERM)
+            #expect(try tmux.exitStatus() == 143)
+        }
+
+        @Test("a 200-character terminal title escape typed into a kiosk field changes no title and is kept as harmless text")
+        func titleEscape() throws {
+            let host = try SharedHost()
+            let tmux = try host.tmux(as: host.kioskLogin, ["kiosk"])
+            try tmux.waitFor("Speak-up kiosk")
+            let titleBefore = try tmux.value("#{pane_title}")
+            try tmux.press("Enter")
+            try tmux.waitFor("Reports made at this kiosk are anonymous")
+            try tmux.press("Enter")
+            try ReportInTmuxTests.quickAnswers(tmux)
+            let escape = "\u{1B}]0;" + String(repeating: "P", count: 200) + "\u{07}"
+            try tmux.type("Before " + escape + " after")
+            try tmux.waitFor("the typed text") { $0.contains("after") }
+            #expect(try tmux.value("#{pane_title}") == titleBefore)
+            #expect(try isRunning(tmux))
+            #expect(!(try tmux.screen()).contains("\u{1B}"))
+            try tmux.press("Tab", "Tab")
+            try tmux.waitFor("What would you like to happen?")
+            try tmux.press("Enter", "Enter", "Enter")
+            try tmux.waitFor("Please check your report")
+            try tmux.press("Enter")
+            try tmux.waitFor("Your receipt code is")
+            #expect(try tmux.value("#{pane_title}") == titleBefore)
+            let reports = try host.exported()
+            let account = try #require(reports.first?["account"] as? String)
+            #expect(account.hasPrefix("Before") && account.hasSuffix("after"))
+        }
+
+        @Test("two kiosks sending at the same second both land; neither report holds anything that leads to a person")
+        func twoKiosksAndAnonymityOnDisk() throws {
+            let host = try SharedHost()
+            let first = try host.tmux(as: host.kioskLogin, ["kiosk", "--location", "Main entrance"])
+            let second = try host.tmux(as: host.kioskLogin, ["kiosk", "--location", "Main entrance"])
+            try Self.fillKioskReport(first, account: "Shouted at a porter in the lift.")
+            try Self.fillKioskReport(second, account: "Refused to wash hands before a dressing.")
+            try first.press("Enter")
+            try second.press("Enter")
+            try first.waitFor("Your receipt code is")
+            try second.waitFor("Your receipt code is")
+            let sentAt = Date()
+            try first.press("Enter")
+            try first.waitFor("Thank you for speaking up. Your report is saved")
+            #expect(!(try first.screen()).contains("Shouted at a porter"))
+
+            let reports = try host.exported()
+            #expect(reports.count == 2)
+            for report in reports {
+                #expect(report["way_of_raising"] as? String == "anonymous")
+                #expect(report["reporter"] is NSNull)
+                #expect((report["submitted"] as? String)?.count == 10)
+                let station = report["station"] as? [String: Any]
+                #expect(station?["kind"] as? String == "kiosk")
+                #expect(station?["location"] as? String == "Main entrance")
+            }
+            #expect(Set(reports.compactMap { $0["reference"] as? String }).count == 2)
+
+            // Nothing in the database, its log or its shared memory (the audit trail included) names
+            // the kiosk's login, its home, its terminal, or the minute the reports were sent.
+            let bytes = host.storeBytes()
+            let uid = getpwnam(host.kioskLogin).map { $0.pointee.pw_uid } ?? 0
+            var forbidden = [host.kioskLogin, "/home/\(host.kioskLogin)", "pts/"]
+            let minute = Calendar(identifier: .gregorian)
+            var utc = minute
+            utc.timeZone = TimeZone(identifier: "UTC")!
+            let parts = utc.dateComponents([.hour, .minute], from: sentAt)
+            if parts.hour! > 0 { forbidden.append(String(format: "T%02d:%02d", parts.hour!, parts.minute!)) }
+            for text in forbidden {
+                #expect(bytes.range(of: Data(text.utf8)) == nil, "the store holds \(text.debugDescription)")
+            }
+            #expect(uid != 0)
+            // The kiosk writes no logs or other files of its own.
+            let home = try Command.run("/usr/bin/find", ["/home/\(host.kioskLogin)", "-newer", host.settings, "-type", "f"])
+            #expect(home.stdout.isEmpty, "files written: \(home.stdout)")
+        }
+
+        @Test("a kiosk's hourly limit holds the next report back with its words kept, and says so")
+        func hourlyLimit() throws {
+            let host = try SharedHost()
+            let tmux = try host.tmux(as: host.kioskLogin, ["kiosk", "--submissions-per-hour", "1"])
+            try Self.fillKioskReport(tmux, account: "First report.")
+            try tmux.press("Enter")
+            try tmux.waitFor("Your receipt code is")
+            try tmux.press("Enter")
+            try Self.fillKioskReport(tmux, account: "Second report.")
+            try tmux.press("Enter")
+            try tmux.waitFor("This kiosk has taken 1 report in the last hour")
+            #expect(try tmux.screen().contains("Please check your report"))
+            #expect(try host.exported().count == 1)
+        }
+
+        @Test("a kiosk with TERM unset says so in a sentence and stops")
+        func termUnset() throws {
+            let host = try SharedHost()
+            let tmux = try host.tmux(as: host.kioskLogin, ["kiosk"], environment: [:])
+            #expect(try tmux.exitStatus() == 2)
+            #expect(try tmux.screen().contains("TERM"))
+        }
+
+        @Test("a ward terminal: a given name is kept as given (the shared login is not), and an idle form is cleared")
+        func ward() throws {
+            let host = try SharedHost()
+            let tmux = try host.tmux(as: host.wardLogin, ["ward", "--location", "Ward 7", "--idle-timeout", "6s"])
+            try tmux.waitFor("Shared ward terminal · Ward 7")
+            try tmux.press("Enter")
+            try tmux.waitFor("How would you like to raise this concern?")
+            try tmux.press("Down", "Enter")  // confidential
+            try ReportInTmuxTests.quickAnswers(tmux)
+            try tmux.type("Locked the sluice room with a patient inside.")
+            try tmux.press("Tab", "Tab")
+            try tmux.waitFor("What would you like to happen?")
+            try tmux.press("Enter", "Enter", "Enter")
+            try tmux.waitFor("About you")
+            #expect(!(try tmux.screen()).contains("Ward 7 terminal"))  // the login's name is not offered
+            try tmux.type("Sam Okafor")
+            try tmux.press("Enter", "Enter")
+            try tmux.waitFor("Your professional group")
+            try tmux.press("Tab")
+            try tmux.waitFor("Please check your report")
+            try tmux.press("Enter")
+            try tmux.waitFor("Your receipt code is")
+            try tmux.press("Enter")
+            try tmux.waitFor("Your report is saved")
+            let report = try #require(try host.exported().first)
+            #expect(report["reporter"] is NSNull)
+            #expect((report["reporter_details"] as? [String: Any])?["name"] as? String == "Sam Okafor")
+            #expect((report["station"] as? [String: Any])?["kind"] as? String == "ward")
+            #expect(report["location"] as? String == "Ward 7")
+            // Someone starts a form and walks away: the countdown, then the welcome again.
+            try tmux.press("Enter")
+            try tmux.waitFor("How would you like to raise this concern?")
+            try tmux.type("x")
+            try tmux.waitFor("this screen will be cleared in", timeout: 10)
+            try tmux.waitFor("The last form was cleared after 6 seconds without a key", timeout: 15)
+            #expect(try host.exported().count == 1)
+            // No draft was written for the shared login.
+            #expect(try host.speakup(as: host.wardLogin, ["whoami"]).status == 0)
+            try tmux.press("C-q")
+            #expect(try tmux.exitStatus() == 0)
+        }
+    }
+}
