@@ -82,7 +82,8 @@ enum AuditTrail {
     /// Chains the waiting records of every day before `day`, in random order.
     static func sealWaiting(before day: CalendarDay, in db: Database) throws {
         // The ids are random, so their order says nothing about when each was written.
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_waiting WHERE day < ? ORDER BY id", arguments: [day.description])
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM audit_waiting WHERE day < ? ORDER BY id"), arguments: [day.description])
         for row in rows {
             try chain(
                 AuditEntry(at: .day(row["day"]), actor: nil, action: row["action"], reference: row["reference"], detail: row["detail"]),
@@ -92,15 +93,13 @@ enum AuditTrail {
     }
 
     private static func chain(_ entry: AuditEntry, in db: Database) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT position, hash FROM audit_record ORDER BY position DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT position, hash FROM audit_record ORDER BY position DESC LIMIT 1"))
         let position = (last?["position"] as Int? ?? 0) + 1
         let previous = last?["hash"] as Data? ?? genesis
-        try db.execute(
-            sql: """
-                INSERT INTO audit_record (position, at, actor, action, reference, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_record (position, at, actor, action, reference, detail, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
                 position, entry.at.text, entry.actor, entry.action, entry.reference, entry.detail, previous,
                 digest(position: position, previous: previous, entry),
             ])

@@ -43,9 +43,9 @@ enum ReportRows {
 
     /// Appends one case event and its audit record: the only way events are written.
     static func insertEvent(_ event: CaseEvent, detail: String? = nil, auditAction: String? = nil, into db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
+        try db.cachedStatement(
+            sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
         try AuditTrail.append(
             AuditEntry(at: event.at, actor: event.actor, action: auditAction ?? event.kind.rawValue, reference: event.reference.text,
                        detail: auditAction == nil ? "event \(event.sequence)" : "event \(event.sequence): \(event.kind.rawValue)"),

@@ -11,6 +11,8 @@ public final class SQLiteReportStore: ReportStore {
     private let queue: DatabaseQueue
     private let receiptRounds: Int
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
+    private let turn: WriterTurn
+    private let logSize: LogSize
 
     /// Opens the store at `path`, creating it when `createIfMissing` allows, and
     /// brings its schema up to date.
@@ -22,6 +24,9 @@ public final class SQLiteReportStore: ReportStore {
         self.path = path
         self.receiptRounds = receiptRounds
         try StoreLocation.checkOpenable(path, createIfMissing: createIfMissing)
+        turn = WriterTurn(storePath: path)
+        let logSize = LogSize()
+        self.logSize = logSize
 
         var config = Configuration()
         config.readonly = readOnly
@@ -34,6 +39,8 @@ public final class SQLiteReportStore: ReportStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Deleted content (a discarded draft) is overwritten, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // No checkpoint inside a commit: see `writeTurn`.
+            logSize.watch(db.sqliteConnection)
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
@@ -62,7 +69,7 @@ public final class SQLiteReportStore: ReportStore {
         let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
         for _ in 0..<8 {
             do {
-                try queue.writeWithoutTransaction { db in
+                try writeTurn { db in
                     try db.inTransaction(.immediate) {
                         // Route first, so the history it counts does not yet hold this report.
                         let routing = router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
@@ -133,7 +140,7 @@ public final class SQLiteReportStore: ReportStore {
     /// the store is refused, never overwritten.
     public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil) throws(StoreError) {
         do {
-            try queue.writeWithoutTransaction { db in
+            try writeTurn { db in
                 try db.inTransaction(.immediate) {
                     for (report, _) in items
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE reference = ?", arguments: [report.reference.text]) == true {
@@ -206,7 +213,7 @@ public final class SQLiteReportStore: ReportStore {
     /// naming `actor`, when given: who manages whom decides who sees a case).
     public func replaceStaff(_ members: [StaffMember], by actor: String? = nil, at moment: Date = Date()) throws(StoreError) {
         do {
-            try queue.write { db in
+            try writeTurnInTransaction { db in
                 if let actor {
                     try AuditTrail.append(
                         AuditEntry(at: .instant(moment), actor: actor, action: "directory-replaced", reference: nil,
@@ -284,7 +291,7 @@ public final class SQLiteReportStore: ReportStore {
 
     public func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] {
         do {
-            return try queue.writeWithoutTransaction { db in
+            return try writeTurn { db in
                 var released: [CaseReference] = []
                 try db.inTransaction(.immediate) {
                     for reference in try ReportRows.heldCases(subjectKey: nil, holdEndedBy: CalendarDay(now, in: .gmt), in: db)
@@ -303,7 +310,7 @@ public final class SQLiteReportStore: ReportStore {
     public func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
                          decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool {
         do {
-            return try queue.writeWithoutTransaction { db in
+            return try writeTurn { db in
                 var escalated = false
                 try db.inTransaction(.immediate) {
                     // Everything is read again inside the transaction: another tick may have just escalated.
@@ -336,7 +343,7 @@ public final class SQLiteReportStore: ReportStore {
 
     public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {
         do {
-            return try queue.writeWithoutTransaction { db in
+            return try writeTurn { db in
                 var event: CaseEvent? = nil
                 try db.inTransaction(.immediate) {
                     event = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: actor, at: moment, in: db)
@@ -353,7 +360,7 @@ public final class SQLiteReportStore: ReportStore {
         guard draft.wayOfRaising != .anonymous else { return }  // never on disk before submit
         do {
             let body = String(decoding: try JSONEncoder().encode(draft), as: UTF8.self)
-            try queue.write { db in
+            try writeTurnInTransaction { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO draft (owner_uid, saved, body) VALUES (?, ?, ?)",
                     arguments: [Int64(owner.uid), SubmissionTime.instant(moment).text, body])
@@ -412,7 +419,7 @@ public final class SQLiteReportStore: ReportStore {
     /// Records in the audit trail that a handler opened a case.
     public func recordOpening(_ reference: CaseReference, by actor: String, at moment: Date) throws(StoreError) {
         do {
-            try queue.writeWithoutTransaction { db in
+            try writeTurn { db in
                 try db.inTransaction(.immediate) {
                     try AuditTrail.append(
                         AuditEntry(at: .instant(moment), actor: actor, action: "opened", reference: reference.text), in: db)
@@ -427,7 +434,7 @@ public final class SQLiteReportStore: ReportStore {
     /// Chains the audit records still waiting from days before `today`, then checks the whole chain.
     public func verifyAudit(today: CalendarDay) throws(StoreError) -> AuditVerification {
         do {
-            try queue.writeWithoutTransaction { db in
+            try writeTurn { db in
                 try db.inTransaction(.immediate) {
                     try AuditTrail.sealWaiting(before: today, in: db)
                     return .commit
@@ -457,6 +464,30 @@ public final class SQLiteReportStore: ReportStore {
     /// provoke failures (such as a full disk) or look under the hood.
     public func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.writeWithoutTransaction(body)
+    }
+
+    /// Writes, in this process's turn among every process using the store (see WriterTurn).
+    ///
+    /// Copying the log back into the database (a checkpoint, with its own flush) is
+    /// done after the turn is let go, not inside some unlucky reporter's commit:
+    /// a passive checkpoint runs beside other writers and never waits for them.
+    private func writeTurn<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try turn.take { try queue.writeWithoutTransaction(body) }
+        checkpoint()
+        return result
+    }
+
+    /// As `writeTurn`, inside one transaction.
+    private func writeTurnInTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try turn.take { try queue.write(body) }
+        checkpoint()
+        return result
+    }
+
+    private func checkpoint() {
+        guard logSize.needsCheckpoint else { return }
+        logSize.record(0)
+        _ = try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
     /// Brings the schema up to date. Two terminals opening a new store at the same

@@ -12,7 +12,14 @@ import Glibc
 @main
 enum Bench {
     static func main() throws {
+        // The child processes of the concurrent-submission figure.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--submitter" || arguments.first == "--raw-submitter" {
+            SharedHostBench.submitter(raw: arguments[0] == "--raw-submitter", arguments: Array(arguments.dropFirst()))
+        }
         let options = Options(CommandLine.arguments.dropFirst())
+        // Stores made here are opened by speakup too, which refuses any that others could read.
+        umask(0o077)
         let scratch = NSTemporaryDirectory() + "speakup-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -28,10 +35,16 @@ enum Bench {
         print("")
         let rules = try RulesBench(scratch: scratch, reports: options.reports, openCases: options.openCases).run()
         print("")
+        let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let host = try SharedHostBench(
+            speakup: options.speakup, bench: bench, scratch: scratch, sessions: options.sessions,
+            submitters: options.submitters, submissionsEach: options.submissionsEach
+        ).run()
+        print("")
         print("## Summary")
         print(startup)
         print(commits)
-        for line in journey + rules { print(line) }
+        for line in journey + rules + host { print(line) }
     }
 }
 
@@ -41,6 +54,9 @@ struct Options {
     var commits = 1000
     var reports = 1_000_000
     var openCases = 100_000
+    var sessions = 50
+    var submitters = 32
+    var submissionsEach = 20
 
     init(_ arguments: ArraySlice<String>) {
         var rest = arguments
@@ -51,8 +67,11 @@ struct Options {
             case "--commits": commits = rest.popFirst().flatMap(Int.init) ?? commits
             case "--reports": reports = rest.popFirst().flatMap(Int.init) ?? reports
             case "--open-cases": openCases = rest.popFirst().flatMap(Int.init) ?? openCases
+            case "--sessions": sessions = rest.popFirst().flatMap(Int.init) ?? sessions
+            case "--submitters": submitters = rest.popFirst().flatMap(Int.init) ?? submitters
+            case "--submissions-each": submissionsEach = rest.popFirst().flatMap(Int.init) ?? submissionsEach
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N\n".utf8))
                 exit(64)
             }
         }

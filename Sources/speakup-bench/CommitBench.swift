@@ -63,6 +63,7 @@ final class RawSQLite {
 
     init(path: String) throws {
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw BenchError("raw sqlite: cannot open \(path)") }
+        sqlite3_busy_timeout(db, 15_000)  // as the store waits for other writers
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = FULL")
         try execute("CREATE TABLE IF NOT EXISTS entry (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")

@@ -144,3 +144,26 @@ struct AuditTrailTests {
         }
     }
 }
+
+@Suite("Many writers at once")
+struct ConcurrentWritersTests {
+    @Test("eight store connections submitting from eight threads at once: every report lands, and the audit chain holds")
+    func eightWriters() async throws {
+        let folder = TemporaryFolder()
+        let path = folder.file()
+        _ = try SQLiteReportStore(path: path, receiptRounds: 1 << 10)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let store = try SQLiteReportStore(path: path, receiptRounds: 1 << 10)
+                    for _ in 0..<25 { _ = try store.submit(Reports.make(.open), receipt: nil) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let store = try SQLiteReportStore(path: path, receiptRounds: 1 << 10)
+        #expect(try store.allReports().count == 200)
+        let verification = try store.verifyAudit(today: CalendarDay.local(Reports.moment.addingTimeInterval(86_400)))
+        #expect(verification.records == 200 && verification.firstBroken == nil)
+    }
+}

@@ -1,0 +1,221 @@
+import CPseudoTerminal
+import Foundation
+import GRDBSQLite
+import Glibc
+import SpeakUpCore
+import SpeakUpStore
+
+/// What one shared host costs: the memory of idle form sessions, and many
+/// processes submitting to one store at once, beside raw SQLite doing the same.
+struct SharedHostBench {
+    let speakup: String
+    let bench: String
+    let scratch: String
+    let sessions: Int
+    let submitters: Int
+    let submissionsEach: Int
+
+    func run() throws -> [String] {
+        var summary: [String] = []
+        let store = scratch + "/host.sqlite"
+        _ = try SQLiteReportStore(path: store)  // created before the sessions start
+
+        // 1. One idle form session, five times (memory settles once the first screen is drawn).
+        var single: [Memory] = []
+        for _ in 0..<5 {
+            let session = try FormSession(command: [speakup, "--db", store], scratch: scratch)
+            usleep(300_000)
+            single.append(Memory(pid: session.pid))
+            session.stop()
+        }
+        let rss = single.map(\.rssKiB).sorted()[single.count / 2]
+        let peak = single.map(\.peakKiB).sorted()[single.count / 2]
+        let floorRSS = try floorMemory()
+        print("## Memory of an idle form session (release build, pseudo-terminal 80x24, median of 5)")
+        print("| program | RSS MiB | peak RSS MiB |")
+        print("|---|---|---|")
+        print("| speakup, first page of the form | \(mib(rss)) | \(mib(peak)) |")
+        print("| minimal C ncurses program (floor) | \(mib(floorRSS.rssKiB)) | \(mib(floorRSS.peakKiB)) |")
+        print("goal: under 16 MiB")
+        summary.append("idle form session: RSS \(mib(rss)) MiB, peak \(mib(peak)) MiB (goal < 16 MiB); C ncurses floor \(mib(floorRSS.rssKiB)) MiB")
+        print("")
+
+        // 2. Many idle sessions at once on one host.
+        var many: [FormSession] = []
+        for _ in 0..<sessions { many.append(try FormSession(command: [speakup, "--db", store], scratch: scratch)) }
+        usleep(500_000)
+        let memories = many.map { Memory(pid: $0.pid) }
+        for session in many { session.stop() }
+        let totalRSS = memories.map(\.rssKiB).reduce(0, +)
+        let totalPSS = memories.map(\.pssKiB).reduce(0, +)
+        print("## \(sessions) idle form sessions at once, one store")
+        print("| measure | total MiB | per session MiB |")
+        print("|---|---|---|")
+        print("| RSS (shared pages counted in every process) | \(mib(totalRSS)) | \(mib(totalRSS / sessions)) |")
+        print("| PSS (shared pages shared out) | \(mib(totalPSS)) | \(mib(totalPSS / sessions)) |")
+        summary.append("\(sessions) idle sessions: RSS \(mib(totalRSS)) MiB in all (\(mib(totalRSS / sessions)) each), PSS \(mib(totalPSS)) MiB in all")
+        print("")
+
+        // 3. Separate processes submitting at once: SpeakUp's store, then raw SQLite, same counts.
+        let ours = try submitAtOnce(mode: "--submitter", path: scratch + "/concurrent.sqlite")
+        let raw = try submitAtOnce(mode: "--raw-submitter", path: scratch + "/concurrent-raw.sqlite")
+        print("## \(submitters) processes submitting at once, \(submissionsEach) reports each (WAL, synchronous=FULL, one store file)")
+        print("| path | submitted | failed | median ms | p99 ms | max ms |")
+        print("|---|---|---|---|---|---|")
+        print("| SQLiteReportStore.submit | \(ours.latencies.milliseconds.count) | \(ours.failures) | \(format(ours.latencies.median)) | \(format(ours.latencies.p99)) | \(format(ours.latencies.percentile(100))) |")
+        print("| raw SQLite single-row insert (floor) | \(raw.latencies.milliseconds.count) | \(raw.failures) | \(format(raw.latencies.median)) | \(format(raw.latencies.p99)) | \(format(raw.latencies.percentile(100))) |")
+        print("p99 ratio: \(format(ours.latencies.p99 / raw.latencies.p99))x; goal: no failures, p99 under 50 ms")
+        summary.append("\(submitters) concurrent submitters x \(submissionsEach): \(ours.failures) failed, p99 \(format(ours.latencies.p99)) ms (raw SQLite p99 \(format(raw.latencies.p99)) ms, \(raw.failures) failed; goal 0 failed, p99 < 50 ms)")
+        return summary
+    }
+
+    private func mib(_ kib: Int) -> String { String(format: "%.1f", Double(kib) / 1024) }
+
+    private func floorMemory() throws -> Memory {
+        let source = scratch + "/floor.c"
+        let binary = scratch + "/floor-memory"
+        try StartupBench.floorSource.write(toFile: source, atomically: true, encoding: .utf8)
+        guard try spawnAndWait(["/usr/bin/cc", "-O2", "-o", binary, source, "-lncursesw", "-ltinfo"]) == 0 else {
+            throw BenchError("could not compile the C ncurses floor")
+        }
+        let session = try FormSession(command: [binary], scratch: scratch)
+        usleep(300_000)
+        defer { session.stop() }
+        return Memory(pid: session.pid)
+    }
+
+    /// Starts the submitting processes, lets them go at one moment, and gathers their timings.
+    private func submitAtOnce(mode: String, path: String) throws -> (latencies: Sample, failures: Int) {
+        if mode == "--submitter" { _ = try SQLiteReportStore(path: path) } else { _ = try RawSQLite(path: path) }
+        var startTime = timespec()
+        clock_gettime(CLOCK_REALTIME, &startTime)
+        let startAt = Double(startTime.tv_sec) + Double(startTime.tv_nsec) / 1e9 + 1.5
+        var children: [(pid_t, String)] = []
+        for index in 0..<submitters {
+            let out = scratch + "/\(mode.dropFirst(2))-\(index).txt"
+            let pid = try spawn([bench, mode, path, String(submissionsEach), out, String(startAt)])
+            children.append((pid, out))
+        }
+        var latencies = Sample()
+        var failures = 0
+        for (pid, out) in children {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+            for line in lines {
+                if line.hasPrefix("failed") { failures += 1 } else if let value = Double(line) { latencies.milliseconds.append(value) }
+            }
+            failures += max(0, submissionsEach - lines.count)  // a process that died counts its missing reports
+        }
+        return (latencies, failures)
+    }
+
+    private func spawn(_ command: [String]) throws -> pid_t {
+        let argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, command[0], nil, nil, argv, environ) == 0 else { throw BenchError("could not start \(command[0])") }
+        return pid
+    }
+
+    /// The child's side of `--submitter` / `--raw-submitter`: waits for the common start,
+    /// submits, and writes each latency in milliseconds (or "failed: why") to a file.
+    static func submitter(raw: Bool, arguments: [String]) -> Never {
+        guard arguments.count == 4, let count = Int(arguments[1]), let startAt = Double(arguments[3]) else { exit(64) }
+        let path = arguments[0]
+        var lines: [String] = []
+        do {
+            let store = raw ? nil : try SQLiteReportStore(path: path)
+            let rawStore = raw ? try RawSQLite(path: path) : nil
+            let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
+            var wall = timespec()
+            clock_gettime(CLOCK_REALTIME, &wall)
+            let wait = startAt - (Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9)
+            if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
+            for _ in 0..<count {
+                let report = CommitBench.report()
+                let start = now()
+                do {
+                    if let store { _ = try store.submit(report, receipt: nil) } else { try rawStore?.insert(payload) }
+                    lines.append(String((now() - start) * 1000))
+                } catch {
+                    lines.append("failed: \(error)")
+                }
+            }
+        } catch {
+            lines.append("failed: \(error)")
+        }
+        try? (lines.joined(separator: "\n") + "\n").write(toFile: arguments[2], atomically: true, encoding: .utf8)
+        exit(0)
+    }
+}
+
+/// A program running on its own pseudo-terminal until its first screen is drawn.
+final class FormSession {
+    let pid: pid_t
+    private let master: Int32
+
+    init(command: [String], scratch: String) throws {
+        var name = [CChar](repeating: 0, count: 128)
+        master = speakup_open_pseudo_terminal(&name, name.count, 80, 24)
+        guard master >= 0 else { throw BenchError("could not open a pseudo-terminal") }
+        let slavePath = String(cString: name)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, slavePath, O_RDWR, 0) }
+        posix_spawn_file_actions_addclose(&actions, master)
+        let environment = ["TERM=xterm-256color", "PATH=/usr/bin:/bin", "HOME=\(scratch)"]
+        let argv = command.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, command[0], &actions, nil, argv, envp) == 0 else { throw BenchError("could not start \(command[0])") }
+        self.pid = pid
+        // Read until the key bar ("leave") is drawn.
+        var seen = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let deadline = now() + 10
+        while now() < deadline {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            if count <= 0 { break }
+            seen += buffer[0..<count]
+            if seen.firstRange(of: Array("leave".utf8)) != nil { return }
+        }
+        stop()
+        throw BenchError("\(command[0]) never drew its first screen; it printed: \(String(decoding: seen.prefix(300), as: UTF8.self))")
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if poll(&descriptor, 1, 10) > 0 { _ = read(master, &buffer, buffer.count) }
+        }
+        close(master)
+    }
+}
+
+/// A process's memory from /proc: resident, peak resident, and proportional (shared pages shared out).
+struct Memory {
+    var rssKiB = 0
+    var peakKiB = 0
+    var pssKiB = 0
+
+    init(pid: pid_t) {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        rssKiB = Self.field("VmRSS:", in: status)
+        peakKiB = Self.field("VmHWM:", in: status)
+        let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
+        pssKiB = Self.field("Pss:", in: rollup)
+    }
+
+    private static func field(_ name: String, in text: String) -> Int {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "0") ?? 0
+    }
+}
