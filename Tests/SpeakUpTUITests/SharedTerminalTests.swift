@@ -143,4 +143,22 @@ struct SharedTerminalTests {
         clock.advance(by: 3600)
         #expect(gate.refusal(at: clock.now()) == nil)
     }
+
+    @Test("F on the welcome screen follows a report up by its receipt code, then the welcome returns")
+    func followUpFromWelcome() throws {
+        let clock = FixedClock(Self.moment)
+        let store = MemoryStore()
+        let code = ReceiptCode.random()
+        _ = try store.submit(
+            Report(reference: .random(), wayOfRaising: .anonymous, concerns: [.rudeOrAggressive],
+                   subject: Subject(name: nil, role: "", seniority: .staff), location: "", account: "Shouted.",
+                   reporter: nil, submitted: .recorded(for: .anonymous, at: Self.moment), station: .kiosk(location: nil)),
+            receipt: code, discardingDraftOf: nil, router: nil)
+        let keys: [[Key]] = [[.character("f")]] + code.digits.map { [.character($0)] } + [[.enter], [.escape]]
+        let terminal = QuietTerminal(batches: keys, clock: clock)
+        _ = SharedTerminalSession(store: store, station: .kiosk(location: nil), clock: clock, router: nil, idleSeconds: 120, pause: { _ in })
+            .run(on: terminal)
+        #expect(terminal.frames.contains { $0.text.contains("Status: Received.") })
+        #expect(terminal.screen.contains("Report a concern"))
+    }
 }
