@@ -18,6 +18,22 @@ public struct CaseEvent: Hashable, Sendable {
         case closed
         /// The reporter's answer to "Given your experience, would you speak up again?"
         case speakUpAgain = "speak-up-again"
+        /// A handler's internal note: never shown to the reporter.
+        case note
+        /// A handler changed the case's level on the pyramid (the detail holds the new level).
+        case levelChanged = "level-changed"
+        /// A handler passed the case to another eligible handler.
+        case reassigned
+        /// A handler stepped away for a conflict of interest; the case went to others.
+        case recused
+
+        /// Whether the reporter sees this event in follow-up.
+        public var isShownToReporter: Bool {
+            switch self {
+            case .note, .levelChanged, .reassigned, .recused: false
+            default: true
+            }
+        }
     }
 
     /// The case this belongs to.

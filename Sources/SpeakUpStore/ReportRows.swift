@@ -33,6 +33,7 @@ enum ReportRows {
                 sql: "INSERT INTO report_concern (reference, category) VALUES (?, ?)",
                 arguments: [report.reference.text, concern.rawValue])
         }
+        try CaseProjection.open(report, in: db)
         if let events {
             for event in events { try insertEvent(event, auditAction: "imported", into: db) }
         } else {
@@ -50,6 +51,7 @@ enum ReportRows {
             AuditEntry(at: event.at, actor: event.actor, action: auditAction ?? event.kind.rawValue, reference: event.reference.text,
                        detail: auditAction == nil ? "event \(event.sequence)" : "event \(event.sequence): \(event.kind.rawValue)"),
             in: db)
+        try CaseProjection.apply(event, detail: detail, in: db)
     }
 
     /// The text form of a same-person key in the subject_key column.
@@ -136,7 +138,7 @@ enum ReportRows {
 
     /// Appends an event with the next sequence number; call inside a transaction.
     static func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date,
-                            in db: Database) throws -> CaseEvent {
+                            detail: String? = nil, in db: Database) throws -> CaseEvent {
         guard let way = try String.fetchOne(db, sql: "SELECT way_of_raising FROM report WHERE reference = ?", arguments: [reference.text]),
             let wayOfRaising = WayOfRaising(rawValue: way)
         else {
@@ -145,7 +147,7 @@ enum ReportRows {
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
         let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
                               actor: actor)
-        try insertEvent(event, into: db)
+        try insertEvent(event, detail: detail, into: db)
         return event
     }
 

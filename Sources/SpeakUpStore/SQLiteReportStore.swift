@@ -8,7 +8,7 @@ import SpeakUpCore
 public final class SQLiteReportStore: ReportStore {
     /// The file the store lives in.
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     private let receiptRounds: Int
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
     private let turn: WriterTurn
@@ -471,14 +471,14 @@ public final class SQLiteReportStore: ReportStore {
     /// Copying the log back into the database (a checkpoint, with its own flush) is
     /// done after the turn is let go, not inside some unlucky reporter's commit:
     /// a passive checkpoint runs beside other writers and never waits for them.
-    private func writeTurn<T>(_ body: (Database) throws -> T) throws -> T {
+    func writeTurn<T>(_ body: (Database) throws -> T) throws -> T {
         let result = try turn.take { try queue.writeWithoutTransaction(body) }
         checkpoint()
         return result
     }
 
     /// As `writeTurn`, inside one transaction.
-    private func writeTurnInTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+    func writeTurnInTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         let result = try turn.take { try queue.write(body) }
         checkpoint()
         return result

@@ -12,6 +12,7 @@ enum StoreErrors {
         case "import": "importing reports (nothing was imported)"
         case "save-escalation": "escalating a case"
         case "audit": "writing or checking the audit trail"
+        case "save-action": "saving your action on the case"
         case "import-directory": "importing the staff directory (the old one is kept)"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"

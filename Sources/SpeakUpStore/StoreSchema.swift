@@ -174,6 +174,48 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v11-guardians-workspace") { db in
+            // What the handlers' workspace reads (see CaseProjection): each case's current state and
+            // handlers, kept in step with its events in the same transactions. The events stay the
+            // record; these tables are rebuilt from them here and can be at any time.
+            try db.execute(sql: """
+                CREATE TABLE case_file (
+                    reference TEXT PRIMARY KEY NOT NULL REFERENCES report(reference),
+                    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'acknowledged', 'closed')),
+                    level TEXT NOT NULL DEFAULT 'informal',
+                    acknowledge_by TEXT,
+                    feed_back_by TEXT,
+                    held INTEGER NOT NULL DEFAULT 0,
+                    text_id INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE case_handler (
+                    handler TEXT NOT NULL,
+                    rank TEXT NOT NULL,
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    PRIMARY KEY (handler, rank, reference)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX case_handler_by_case ON case_handler(reference, handler);
+                CREATE TABLE case_recusal (
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    handler TEXT NOT NULL,
+                    PRIMARY KEY (reference, handler)
+                ) WITHOUT ROWID;
+                CREATE TABLE reminder (
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    handler TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    due TEXT NOT NULL,
+                    seen INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (reference, handler, deadline, stage)
+                ) WITHOUT ROWID;
+                CREATE INDEX reminder_unseen ON reminder(handler, seen, due);
+                CREATE INDEX case_file_acknowledge ON case_file(acknowledge_by) WHERE status = 'new';
+                CREATE INDEX case_file_feed_back ON case_file(feed_back_by) WHERE status <> 'closed';
+                CREATE VIRTUAL TABLE case_text USING fts5(reference UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 2');
+                """)
+            try CaseProjection.rebuild(in: db)
+        }
         return migrator
     }
 }

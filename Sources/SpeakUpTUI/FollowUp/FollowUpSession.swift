@@ -67,7 +67,8 @@ public struct FollowUpSession {
     }
 
     private func load(_ report: Report) throws(StoreError) -> FollowUpState.Case {
-        FollowUpState.Case(report: report, events: try store.events(for: report.reference))
+        // Internal notes and handlers' reassignments never reach the reporter's screen.
+        FollowUpState.Case(report: report, events: try store.events(for: report.reference).filter(\.kind.isShownToReporter))
     }
 
     /// Appends an event, then shows the case again with its new timeline.

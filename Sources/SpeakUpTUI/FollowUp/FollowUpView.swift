@@ -97,6 +97,8 @@ public enum FollowUpView {
             case .reporterMessage: "\(when)  You wrote:"
             case .closed: "\(when)  The case was closed."
             case .speakUpAgain: "\(when)  You answered the question about speaking up again."
+            // Handlers' own workings are not the reporter's to read.
+            case .note, .levelChanged, .reassigned, .recused: nil
             }
             if let heading { lines.append((heading, .bold)) }
             if let text = event.text, event.kind == .handlerMessage || event.kind == .reporterMessage || event.kind == .closed {

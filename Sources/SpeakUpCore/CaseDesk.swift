@@ -1,0 +1,209 @@
+import Foundation
+
+/// What a handler's workspace (`speakup cases`) asks of the store. Every call
+/// names the handler: a handler sees only the cases routed to them.
+public protocol CaseDesk: Sendable {
+    /// One screen of the handler's queue, most urgent first.
+    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow]
+
+    /// Everything about one case, if it is routed to `handler`; the opening is
+    /// written to the audit trail.
+    func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile?
+
+    /// Carries out a handler's action as a case event (nothing is edited in place).
+    func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError)
+
+    /// Reminders of deadlines for `handler` not yet seen, nearest first.
+    func reminders(for handler: String) throws(StoreError) -> [Reminder]
+
+    /// Marks the handler's reminders as seen.
+    func dismissReminders(for handler: String) throws(StoreError)
+
+    /// What the statistics are counted from: every case's facts, no free text.
+    func caseFacts() throws(StoreError) -> [CaseFacts]
+}
+
+/// Which cases the queue shows.
+public struct QueueQuery: Hashable, Sendable {
+    public enum StatusFilter: String, CaseIterable, Hashable, Sendable {
+        case open, new, acknowledged, closed, all
+        public var title: String {
+            switch self {
+            case .open: "open (new or acknowledged)"
+            case .new: "new"
+            case .acknowledged: "acknowledged"
+            case .closed: "closed"
+            case .all: "all"
+            }
+        }
+    }
+
+    public var status: StatusFilter = .open
+    public var level: PyramidLevel? = nil
+    public var overdueOnly = false
+    public var category: ConcernCategory? = nil
+    /// Part of the location, as typed (case-insensitive).
+    public var location: String = ""
+    /// Words to find in accounts and notes (full-text search).
+    public var search: String = ""
+    public var offset = 0
+    public var limit = 100
+
+    public init() {}
+}
+
+/// Where a case stands for its handlers.
+public enum HandlingStatus: String, Codable, Hashable, Sendable {
+    case new, acknowledged, closed
+}
+
+/// One line of the queue.
+public struct QueueRow: Hashable, Sendable {
+    public var reference: CaseReference
+    public var status: HandlingStatus
+    public var level: PyramidLevel
+    public var submitted: SubmissionTime
+    /// The next promise due: acknowledge (while new), else feed back (until closed).
+    public var deadline: Date?
+    public var deadlineKind: CaseDeadline?
+    public var concerns: [ConcernCategory]
+    public var seniority: Seniority
+    public var location: String
+    public var wayOfRaising: WayOfRaising
+
+    public init(reference: CaseReference, status: HandlingStatus, level: PyramidLevel, submitted: SubmissionTime, deadline: Date?,
+                deadlineKind: CaseDeadline?, concerns: [ConcernCategory], seniority: Seniority, location: String, wayOfRaising: WayOfRaising) {
+        self.reference = reference
+        self.status = status
+        self.level = level
+        self.submitted = submitted
+        self.deadline = deadline
+        self.deadlineKind = deadlineKind
+        self.concerns = concerns
+        self.seniority = seniority
+        self.location = location
+        self.wayOfRaising = wayOfRaising
+    }
+
+    public func isOverdue(at now: Date) -> Bool { deadline.map { $0 < now } ?? false }
+}
+
+/// Everything a handler sees of one case.
+public struct CaseFile: Hashable, Sendable {
+    public var report: Report
+    public var events: [CaseEvent]
+    public var routing: CaseRouting?
+    public var status: HandlingStatus
+    /// Other cases about the same person that this handler may see (the pattern).
+    public var linked: [QueueRow]
+    /// How many reports in all name the same person (including ones routed elsewhere or still held).
+    public var reportsAboutSamePerson: Int
+    /// Other handlers the case could be passed to (eligible under the same rules), filled in by the program.
+    public var eligibleHandlers: [String]
+
+    public init(report: Report, events: [CaseEvent], routing: CaseRouting?, status: HandlingStatus, linked: [QueueRow],
+                reportsAboutSamePerson: Int, eligibleHandlers: [String] = []) {
+        self.report = report
+        self.events = events
+        self.routing = routing
+        self.status = status
+        self.linked = linked
+        self.reportsAboutSamePerson = reportsAboutSamePerson
+        self.eligibleHandlers = eligibleHandlers
+    }
+}
+
+/// What a handler can do to a case. Each becomes an appended case event.
+public enum CaseAction: Hashable, Sendable {
+    case acknowledge
+    /// An internal note, never shown to the reporter.
+    case note(String)
+    /// A message the reporter reads in follow-up (anonymous reporters too, by receipt).
+    case message(String)
+    case changeLevel(PyramidLevel)
+    /// Pass the case to another eligible handler (this handler no longer has it).
+    case reassign(to: String)
+    /// Step away for a conflict of interest: the case goes to `to` (eligible handlers), never back.
+    case recuse(to: [String])
+    case close(CaseOutcome, learned: String)
+}
+
+/// How a case ended.
+public enum CaseOutcome: String, CaseIterable, Codable, Hashable, Sendable {
+    case resolvedInformally = "resolved-informally"
+    case upheld
+    case partlyUpheld = "partly-upheld"
+    case notUpheld = "not-upheld"
+    case referredOn = "referred-on"
+    case withdrawn
+
+    public var title: String {
+        switch self {
+        case .resolvedInformally: "Resolved informally"
+        case .upheld: "Upheld: action taken"
+        case .partlyUpheld: "Partly upheld"
+        case .notUpheld: "Not upheld"
+        case .referredOn: "Referred on (HR, safeguarding, regulator)"
+        case .withdrawn: "Withdrawn by the reporter"
+        }
+    }
+}
+
+/// A deadline coming up or passed, for one handler.
+public struct Reminder: Hashable, Sendable {
+    public enum Stage: String, Codable, Hashable, Sendable {
+        /// Due within a day.
+        case nearing
+        case passed
+    }
+
+    public var reference: CaseReference
+    public var handler: String
+    public var deadline: CaseDeadline
+    public var due: Date
+    public var stage: Stage
+
+    public init(reference: CaseReference, handler: String, deadline: CaseDeadline, due: Date, stage: Stage) {
+        self.reference = reference
+        self.handler = handler
+        self.deadline = deadline
+        self.due = due
+        self.stage = stage
+    }
+
+    /// A sentence with no report content in it (it may go by mail).
+    public var sentence: String {
+        let what = deadline == .acknowledge ? "acknowledge" : "feed back on"
+        let when = due.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        switch stage {
+        case .nearing: return "SpeakUp: please \(what) case \(reference) by \(when). Open `speakup cases` to see it."
+        case .passed: return "SpeakUp: the deadline to \(what) case \(reference) passed at \(when). Open `speakup cases` to see it."
+        }
+    }
+}
+
+/// The facts about one case that statistics are counted from: no free text.
+public struct CaseFacts: Hashable, Sendable {
+    public var submitted: CalendarDay
+    public var wayOfRaising: WayOfRaising
+    public var concerns: [ConcernCategory]
+    public var professionalGroup: ProfessionalGroup?
+    public var acknowledgedAfterDays: Double?
+    public var closedAfterDays: Double?
+    public var acknowledgedLate: Bool
+    public var closedLate: Bool
+    public var speakUpAgain: SpeakUpAgain?
+
+    public init(submitted: CalendarDay, wayOfRaising: WayOfRaising, concerns: [ConcernCategory], professionalGroup: ProfessionalGroup?,
+                acknowledgedAfterDays: Double?, closedAfterDays: Double?, acknowledgedLate: Bool, closedLate: Bool, speakUpAgain: SpeakUpAgain?) {
+        self.submitted = submitted
+        self.wayOfRaising = wayOfRaising
+        self.concerns = concerns
+        self.professionalGroup = professionalGroup
+        self.acknowledgedAfterDays = acknowledgedAfterDays
+        self.closedAfterDays = closedAfterDays
+        self.acknowledgedLate = acknowledgedLate
+        self.closedLate = closedLate
+        self.speakUpAgain = speakUpAgain
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import SpeakUpCore
+
+/// Keeps the handlers' workspace tables in step with the case events, inside
+/// the same transaction as each event: `case_file` (status, level, deadlines),
+/// `case_handler` (who has each case, with the queue's sort key), `case_recusal`
+/// and `case_text` (FTS5 over the account and the handlers' notes).
+///
+/// The events are the record; these tables are what the queue reads fast, and
+/// `rebuild` makes them again from the events.
+enum CaseProjection {
+    /// A new case: its row, and its words for search. The search row's id is random, so
+    /// the full-text index records nothing of the order reports arrived in.
+    static func open(_ report: Report, in db: Database) throws {
+        let textID = Int64.random(in: 1...Int64.max)
+        let words = [report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact]
+            .filter { !$0.isEmpty }.joined(separator: "\n")
+        try db.cachedStatement(sql: "INSERT INTO case_text (rowid, reference, words) VALUES (?, ?, ?)")
+            .execute(arguments: [textID, report.reference.text, words])
+        try db.cachedStatement(sql: "INSERT INTO case_file (reference, text_id) VALUES (?, ?)")
+            .execute(arguments: [report.reference.text, textID])
+    }
+
+    /// Applies one event (already inserted) to the workspace tables.
+    static func apply(_ event: CaseEvent, detail: String?, in db: Database) throws {
+        let reference = event.reference.text
+        switch event.kind {
+        case .routed, .escalated:
+            guard let detail, let routing = try? decoder.decode(CaseRouting.self, from: Data(detail.utf8)) else { return }
+            try db.execute(
+                sql: "UPDATE case_file SET level = ?, acknowledge_by = ?, feed_back_by = ?, held = ? WHERE reference = ?",
+                arguments: [routing.level.rawValue, stamp(routing.acknowledgeBy), stamp(routing.feedBackBy), routing.held, reference])
+            let recused = Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference]))
+            if event.kind == .routed {
+                try setHandlers(routing.held ? [] : routing.handlers.filter { !recused.contains($0) }, of: reference, in: db)
+            } else {
+                // An escalation adds people; it never takes back a case a handler passed on.
+                let passedOn = Set(try String.fetchAll(db, sql: """
+                    SELECT json_extract(detail, '$.from') FROM case_event WHERE reference = ? AND kind = 'reassigned'
+                    """, arguments: [reference]))
+                let current = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
+                let added = routing.handlers.filter { !passedOn.contains($0) && !recused.contains($0) && !current.contains($0) }
+                try setHandlers(current + added, of: reference, in: db)
+            }
+        case .acknowledged, .handlerMessage:
+            try db.execute(sql: "UPDATE case_file SET status = 'acknowledged' WHERE reference = ? AND status = 'new'", arguments: [reference])
+            try rerank(reference, in: db)
+        case .closed:
+            try db.execute(sql: "UPDATE case_file SET status = 'closed' WHERE reference = ?", arguments: [reference])
+            try rerank(reference, in: db)
+        case .note:
+            if let text = event.text {
+                try db.execute(
+                    sql: "UPDATE case_text SET words = words || char(10) || ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",
+                    arguments: [text, reference])
+            }
+        case .levelChanged:
+            if let level = field("level", of: detail) {
+                try db.execute(sql: "UPDATE case_file SET level = ? WHERE reference = ?", arguments: [level, reference])
+                try rerank(reference, in: db)
+            }
+        case .reassigned:
+            if let from = field("from", of: detail), let to = field("to", of: detail) {
+                var handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
+                handlers.removeAll { $0 == from }
+                if !handlers.contains(to) { handlers.append(to) }
+                try setHandlers(handlers, of: reference, in: db)
+            }
+        case .recused:
+            if let who = field("handler", of: detail) {
+                try db.execute(sql: "INSERT OR IGNORE INTO case_recusal (reference, handler) VALUES (?, ?)", arguments: [reference, who])
+                var handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
+                handlers.removeAll { $0 == who }
+                for next in list("to", of: detail) where !handlers.contains(next) && next != who { handlers.append(next) }
+                try setHandlers(handlers, of: reference, in: db)
+            }
+        case .received, .reporterMessage, .speakUpAgain:
+            break
+        }
+    }
+
+    /// Rebuilds every workspace table from the reports and their events.
+    static func rebuild(in db: Database) throws {
+        for table in ["case_file", "case_handler", "case_recusal", "case_text", "reminder"] {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+        for report in try ReportRows.all(in: db) {
+            try open(report, in: db)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence", arguments: [report.reference.text]) {
+                guard let kind = CaseEvent.Kind(rawValue: row["kind"]), let at = SubmissionTime(text: row["at"]) else { continue }
+                let event = CaseEvent(reference: report.reference, sequence: row["sequence"], kind: kind, at: at, text: row["text"], actor: row["actor"])
+                try apply(event, detail: row["detail"], in: db)
+            }
+        }
+    }
+
+    /// The queue's sort key: open cases before closed, urgent before the rest, then the next deadline.
+    static func rank(status: String, level: String, acknowledgeBy: String?, feedBackBy: String?) -> String {
+        let group = status == "closed" ? "1" : "0"
+        let urgency = level == PyramidLevel.urgent.rawValue ? "0" : "1"
+        let due = switch status {
+        case "new": acknowledgeBy ?? "9999"
+        case "acknowledged": feedBackBy ?? "9999"
+        default: "9999"
+        }
+        return group + urgency + due
+    }
+
+    private static func setHandlers(_ handlers: [String], of reference: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM case_handler WHERE reference = ?", arguments: [reference])
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE reference = ?", arguments: [reference]) else { return }
+        let key = rank(status: row["status"], level: row["level"], acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"])
+        for handler in Set(handlers) {
+            try db.execute(sql: "INSERT INTO case_handler (handler, rank, reference) VALUES (?, ?, ?)", arguments: [handler, key, reference])
+        }
+    }
+
+    private static func rerank(_ reference: String, in db: Database) throws {
+        let handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
+        try setHandlers(handlers, of: reference, in: db)
+    }
+
+    static func stamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static func field(_ name: String, of detail: String?) -> String? {
+        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return nil }
+        return object[name] as? String
+    }
+
+    private static func list(_ name: String, of detail: String?) -> [String] {
+        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return [] }
+        return object[name] as? [String] ?? []
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+import SpeakUpCore
+
+/// The handlers' workspace over the SQLite store: the queue, a case, actions as
+/// case events, reminders and the facts statistics are counted from.
+extension SQLiteReportStore: CaseDesk {
+    public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
+        do {
+            return try queue.read { db in try Self.queueRows(query, handler: handler, now: now, in: db) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    static func queueRows(_ query: QueueQuery, handler: String, now: Date, in db: Database) throws -> [QueueRow] {
+        var conditions = ["h.handler = :handler"]
+        var arguments: [String: (any DatabaseValueConvertible)?] = ["handler": handler, "limit": query.limit, "offset": query.offset]
+        switch query.status {
+        case .open: conditions.append("h.rank < '1'")
+        case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
+        case .acknowledged: conditions.append("h.rank < '1' AND f.status = 'acknowledged'")
+        case .closed: conditions.append("h.rank >= '1'")
+        case .all: break
+        }
+        if let level = query.level {
+            conditions.append("f.level = :level")
+            arguments["level"] = level.rawValue
+        }
+        if query.overdueOnly {
+            // The rank ends with the next deadline of an open case.
+            conditions.append("h.rank < '1' AND substr(h.rank, 3) < :now")
+            arguments["now"] = CaseProjection.stamp(now)
+        }
+        if let category = query.category {
+            conditions.append("EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = h.reference AND c.category = :category)")
+            arguments["category"] = category.rawValue
+        }
+        if !query.location.isBlank {
+            conditions.append("instr(lower(r.location), lower(:location)) > 0")
+            arguments["location"] = query.location.trimmingCharacters(in: .whitespaces)
+        }
+        if let match = Self.ftsQuery(query.search) {
+            conditions.append("f.text_id IN (SELECT rowid FROM case_text WHERE case_text MATCH :match)")
+            arguments["match"] = match
+        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
+                   r.submitted, r.subject_seniority, r.location, r.way_of_raising
+            FROM case_handler h
+            JOIN case_file f ON f.reference = h.reference
+            JOIN report r ON r.reference = h.reference
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY h.rank, h.reference
+            LIMIT :limit OFFSET :offset
+            """, arguments: StatementArguments(arguments))
+        var concerns: [String: [ConcernCategory]] = [:]
+        if !rows.isEmpty {
+            let references = rows.map { $0["reference"] as String }
+            let marks = Array(repeating: "?", count: references.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern WHERE reference IN (\(marks))",
+                                        arguments: StatementArguments(references)) {
+                if let category = ConcernCategory(rawValue: row["category"]) { concerns[row["reference"], default: []].append(category) }
+            }
+        }
+        return rows.compactMap { row in
+            let referenceText: String = row["reference"]
+            guard let reference = CaseReference(referenceText), let submitted = SubmissionTime(text: row["submitted"]),
+                let status = HandlingStatus(rawValue: row["status"]), let level = PyramidLevel(rawValue: row["level"])
+            else { return nil }
+            let acknowledge = (row["acknowledge_by"] as String?).flatMap(Self.date)
+            let feedBack = (row["feed_back_by"] as String?).flatMap(Self.date)
+            let (deadline, kind): (Date?, CaseDeadline?) = switch status {
+            case .new: (acknowledge, .acknowledge)
+            case .acknowledged: (feedBack, .feedBack)
+            case .closed: (nil, nil)
+            }
+            return QueueRow(
+                reference: reference, status: status, level: level, submitted: submitted, deadline: deadline, deadlineKind: kind,
+                concerns: (concerns[referenceText] ?? []).sorted(), seniority: Seniority(rawValue: row["subject_seniority"]) ?? .unknown,
+                location: row["location"], wayOfRaising: WayOfRaising(rawValue: row["way_of_raising"]) ?? .anonymous)
+        }
+    }
+
+    /// Words typed into the search box as an FTS5 query: each word a prefix, all of them
+    /// needed. Quotes keep FTS5's own syntax (AND, NEAR, *, :) from being read in what was typed.
+    static func ftsQuery(_ typed: String) -> String? {
+        let words = typed.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { !$0.isEmpty }
+        guard !words.isEmpty else { return nil }
+        return words.prefix(8).map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }
+
+    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
+        do {
+            return try writeTurn { db -> CaseFile? in
+                var file: CaseFile? = nil
+                try db.inTransaction(.immediate) {
+                    guard try Self.has(handler, reference, in: db),
+                        let report = try ReportRows.all(in: db, reference: reference.text).first
+                    else { return .commit }
+                    try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
+                    let events = try ReportRows.events(for: reference, in: db)
+                    let status = HandlingStatus(rawValue: try String.fetchOne(
+                        db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text]) ?? "new") ?? .new
+                    let key = try String.fetchOne(db, sql: "SELECT subject_key FROM report WHERE reference = ?", arguments: [reference.text])
+                    var linked: [QueueRow] = []
+                    var samePerson = 0
+                    if let key {
+                        samePerson = try Int.fetchOne(db, sql: "SELECT count(*) FROM report WHERE subject_key = ?", arguments: [key]) ?? 0
+                        let others = try String.fetchAll(db, sql: """
+                            SELECT r.reference FROM report r JOIN case_handler h ON h.reference = r.reference AND h.handler = ?
+                            WHERE r.subject_key = ? AND r.reference <> ? ORDER BY r.submitted LIMIT 50
+                            """, arguments: [handler, key, reference.text])
+                        var query = QueueQuery()
+                        query.status = .all
+                        query.limit = 100_000
+                        let mine = try Self.queueRows(query, handler: handler, now: moment, in: db)
+                        linked = mine.filter { others.contains($0.reference.text) }
+                    }
+                    file = CaseFile(report: report, events: events, routing: try ReportRows.latestRouting(for: reference, in: db),
+                                    status: status, linked: linked, reportsAboutSamePerson: samePerson)
+                    return .commit
+                }
+                return file
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+    }
+
+    private static func has(_ handler: String, _ reference: CaseReference, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM case_handler WHERE reference = ? AND handler = ?", arguments: [reference.text, handler]) ?? false
+    }
+
+    public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
+        do {
+            try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    // Checked inside the transaction: a handler who has just lost the case (recused,
+                    // reassigned by someone else a moment ago) cannot act on it.
+                    guard try Self.has(handler, reference, in: db) else {
+                        throw StoreError(.missing, "Case \(reference) is not (or no longer) with you, so nothing was changed.")
+                    }
+                    let (kind, text, detail) = try Self.event(for: action, handler: handler, reference: reference, in: db)
+                    _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
+                    return .commit
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-action")
+        }
+    }
+
+    private static func event(for action: CaseAction, handler: String, reference: CaseReference, in db: Database) throws
+        -> (CaseEvent.Kind, String?, String?) {
+        func json(_ object: [String: Any]) -> String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        }
+        switch action {
+        case .acknowledge:
+            return (.acknowledged, nil, nil)
+        case .note(let text):
+            guard !text.isBlank else { throw StoreError(.failed, "An empty note was not saved.") }
+            return (.note, text, nil)
+        case .message(let text):
+            guard !text.isBlank else { throw StoreError(.failed, "An empty message was not sent.") }
+            return (.handlerMessage, text, nil)
+        case .changeLevel(let level):
+            let current = try String.fetchOne(db, sql: "SELECT level FROM case_file WHERE reference = ?", arguments: [reference.text]) ?? "informal"
+            guard current != level.rawValue else { throw StoreError(.failed, "The case is already at the \(level.rawValue) level.") }
+            return (.levelChanged, "Level changed from \(current) to \(level.rawValue).", json(["from": current, "level": level.rawValue]))
+        case .reassign(let to):
+            guard to != handler else { throw StoreError(.failed, "The case is already with you.") }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM case_recusal WHERE reference = ? AND handler = ?", arguments: [reference.text, to]) == true {
+                throw StoreError(.failed, "\(to) stepped away from this case for a conflict of interest, so it cannot go to them.")
+            }
+            return (.reassigned, "Passed from \(handler) to \(to).", json(["from": handler, "to": to]))
+        case .recuse(let to):
+            let remaining = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?",
+                                                arguments: [reference.text, handler])
+            let next = to.filter { $0 != handler }
+            guard !(remaining + next).isEmpty else {
+                throw StoreError(.failed, "There is nobody else eligible to take this case, so you cannot step away yet. Please ask an administrator to add a handler.")
+            }
+            let passed = next.isEmpty ? "" : " Passed to \(next.joined(separator: ", "))."
+            return (.recused, "\(handler) stepped away for a conflict of interest." + passed, json(["handler": handler, "to": next]))
+        case .close(let outcome, let learned):
+            let text = "Outcome: \(outcome.title)." + (learned.isBlank ? "" : "\nWhat was learned: \(learned)")
+            return (.closed, text, json(["outcome": outcome.rawValue]))
+        }
+    }
+
+    public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM reminder WHERE handler = ? AND seen = 0 ORDER BY due", arguments: [handler]).compactMap(Self.reminder)
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func dismissReminders(for handler: String) throws(StoreError) {
+        do {
+            try writeTurnInTransaction { db in try db.execute(sql: "UPDATE reminder SET seen = 1 WHERE handler = ?", arguments: [handler]) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-action")
+        }
+    }
+
+    private static func reminder(_ row: Row) -> Reminder? {
+        guard let reference = CaseReference(row["reference"]), let deadline = CaseDeadline(rawValue: row["deadline"]),
+            let stage = Reminder.Stage(rawValue: row["stage"]), let due = date(row["due"])
+        else { return nil }
+        return Reminder(reference: reference, handler: row["handler"], deadline: deadline, due: due, stage: stage)
+    }
+
+    /// Makes the reminders due at `now` (deadlines within `soon`, or passed) for every
+    /// handler of each open case, once each, and returns the new ones.
+    public func makeReminders(at now: Date, soon: TimeInterval = 86_400) throws(StoreError) -> [Reminder] {
+        do {
+            return try writeTurn { db in
+                var made: [Reminder] = []
+                try db.inTransaction(.immediate) {
+                    let horizon = CaseProjection.stamp(now.addingTimeInterval(soon))
+                    let due = try Row.fetchAll(db, sql: """
+                        SELECT reference, 'acknowledge' AS deadline, acknowledge_by AS due FROM case_file
+                            WHERE status = 'new' AND held = 0 AND acknowledge_by <= :horizon
+                        UNION ALL
+                        SELECT reference, 'feed-back', feed_back_by FROM case_file
+                            WHERE status <> 'closed' AND held = 0 AND feed_back_by <= :horizon
+                        """, arguments: ["horizon": horizon])
+                    for row in due {
+                        guard let dueDate = Self.date(row["due"]) else { continue }
+                        let stage: Reminder.Stage = dueDate <= now ? .passed : .nearing
+                        let handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [row["reference"] as String])
+                        for handler in handlers {
+                            try db.execute(sql: """
+                                INSERT OR IGNORE INTO reminder (reference, handler, deadline, stage, due) VALUES (?, ?, ?, ?, ?)
+                                """, arguments: [row["reference"] as String, handler, row["deadline"] as String, stage.rawValue, row["due"] as String])
+                            if db.changesCount > 0, let reminder = Self.reminder(
+                                try Row.fetchOne(db, sql: "SELECT * FROM reminder WHERE reference = ? AND handler = ? AND deadline = ? AND stage = ?",
+                                                 arguments: [row["reference"] as String, handler, row["deadline"] as String, stage.rawValue])!) {
+                                made.append(reminder)
+                            }
+                        }
+                    }
+                    return .commit
+                }
+                return made
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-action")
+        }
+    }
+
+    public func caseFacts() throws(StoreError) -> [CaseFacts] {
+        do {
+            return try queue.read { db in
+                var concerns: [String: [ConcernCategory]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern") {
+                    if let category = ConcernCategory(rawValue: row["category"]) { concerns[row["reference"], default: []].append(category) }
+                }
+                var firstAcknowledged: [String: String] = [:]
+                var closedAt: [String: String] = [:]
+                var again: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT reference, kind, at, text FROM case_event
+                    WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
+                    """) {
+                    let reference: String = row["reference"]
+                    switch row["kind"] as String {
+                    case "acknowledged", "handler-message", "closed":
+                        if firstAcknowledged[reference] == nil { firstAcknowledged[reference] = row["at"] }
+                        if row["kind"] as String == "closed", closedAt[reference] == nil { closedAt[reference] = row["at"] }
+                    default:
+                        again[reference] = row["text"]
+                    }
+                }
+                return try Row.fetchAll(db, sql: """
+                    SELECT r.reference, r.submitted, r.way_of_raising, r.reporter_group, f.acknowledge_by, f.feed_back_by
+                    FROM report r LEFT JOIN case_file f ON f.reference = r.reference
+                    """).compactMap { row in
+                    let reference: String = row["reference"]
+                    guard let submitted = SubmissionTime(text: row["submitted"]),
+                        let day = CalendarDay(typed: String(submitted.text.prefix(10))),
+                        let way = WayOfRaising(rawValue: row["way_of_raising"])
+                    else { return nil }
+                    func days(_ text: String?) -> Double? {
+                        guard let text, let at = SubmissionTime(text: text) else { return nil }
+                        return max(0, at.moment.timeIntervalSince(submitted.moment) / 86_400)
+                    }
+                    func late(_ text: String?, _ due: String?) -> Bool {
+                        guard let dueDate = due.flatMap(Self.date) else { return false }
+                        guard let text, let at = SubmissionTime(text: text) else { return dueDate < Date() }
+                        return at.moment > dueDate
+                    }
+                    return CaseFacts(
+                        submitted: day, wayOfRaising: way, concerns: concerns[reference] ?? [],
+                        professionalGroup: (row["reporter_group"] as String?).flatMap(ProfessionalGroup.init(rawValue:)),
+                        acknowledgedAfterDays: days(firstAcknowledged[reference]), closedAfterDays: days(closedAt[reference]),
+                        acknowledgedLate: late(firstAcknowledged[reference], row["acknowledge_by"]),
+                        closedLate: late(closedAt[reference], row["feed_back_by"]),
+                        speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)))
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+}
