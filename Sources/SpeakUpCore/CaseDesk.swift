@@ -193,9 +193,13 @@ public struct CaseFacts: Hashable, Sendable {
     public var acknowledgedLate: Bool
     public var closedLate: Bool
     public var speakUpAgain: SpeakUpAgain?
+    /// The day the reporter answered.
+    public var answeredOn: CalendarDay?
 
     public init(submitted: CalendarDay, wayOfRaising: WayOfRaising, concerns: [ConcernCategory], professionalGroup: ProfessionalGroup?,
-                acknowledgedAfterDays: Double?, closedAfterDays: Double?, acknowledgedLate: Bool, closedLate: Bool, speakUpAgain: SpeakUpAgain?) {
+                acknowledgedAfterDays: Double?, closedAfterDays: Double?, acknowledgedLate: Bool, closedLate: Bool, speakUpAgain: SpeakUpAgain?,
+                answeredOn: CalendarDay? = nil) {
+        self.answeredOn = answeredOn
         self.submitted = submitted
         self.wayOfRaising = wayOfRaising
         self.concerns = concerns

@@ -268,6 +268,7 @@ extension SQLiteReportStore: CaseDesk {
                 var firstAcknowledged: [String: String] = [:]
                 var closedAt: [String: String] = [:]
                 var again: [String: String] = [:]
+                var answered: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: """
                     SELECT reference, kind, at, text FROM case_event
                     WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
@@ -279,6 +280,7 @@ extension SQLiteReportStore: CaseDesk {
                         if row["kind"] as String == "closed", closedAt[reference] == nil { closedAt[reference] = row["at"] }
                     default:
                         again[reference] = row["text"]
+                        answered[reference] = row["at"]
                     }
                 }
                 return try Row.fetchAll(db, sql: """
@@ -305,7 +307,8 @@ extension SQLiteReportStore: CaseDesk {
                         acknowledgedAfterDays: days(firstAcknowledged[reference]), closedAfterDays: days(closedAt[reference]),
                         acknowledgedLate: late(firstAcknowledged[reference], row["acknowledge_by"]),
                         closedLate: late(closedAt[reference], row["feed_back_by"]),
-                        speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)))
+                        speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)),
+                        answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) })
                 }
             }
         } catch {
