@@ -61,6 +61,8 @@ install-built:
 	  case "$(STORE)" in /*) ;; *) echo "STORE must be a full path, such as /var/lib/speakup."; exit 1;; esac; \
 	  if [ "$$(id -u)" -ne 0 ]; then echo "A shared install sets up a group and a protected folder: please run it as root (sudo make install STORE=$(STORE))."; exit 1; fi; \
 	  set -e; \
+	  if [ -e "$(STORE)" ] && [ "$$(stat -c %U:%G "$(STORE)")" != "root:$(GROUP)" ] && [ -n "$$(ls -A "$(STORE)" 2>/dev/null)" ]; then \
+	    echo "$(STORE) already exists, is not empty and does not belong to root:$(GROUP): it will not be taken over. Please give a new folder as STORE."; exit 1; fi; \
 	  getent group $(GROUP) >/dev/null || groupadd --system $(GROUP); \
 	  install -d -m 0755 $(PREFIX)/bin $(PREFIX)/etc/speakup; \
 	  install -o root -g $(GROUP) -m 2755 "$(BIN)" $(PREFIX)/bin/speakup; \
@@ -71,6 +73,8 @@ install-built:
 	    chown root:root $(PREFIX)/etc/speakup/config.yaml.new; chmod 0644 $(PREFIX)/etc/speakup/config.yaml.new; \
 	    mv $(PREFIX)/etc/speakup/config.yaml.new $(PREFIX)/etc/speakup/config.yaml; \
 	  fi; \
+	  if ! grep -q "^store: $(STORE)/speakup.sqlite$$" $(PREFIX)/etc/speakup/config.yaml; then \
+	    echo "Note: $(PREFIX)/etc/speakup/config.yaml was kept, and names another store than $(STORE)/speakup.sqlite; edit its store: line if it should."; fi; \
 	  echo "Installed $(PREFIX)/bin/speakup (setgid $(GROUP)) with its store in $(STORE)."; \
 	  echo "Settings: $(PREFIX)/etc/speakup/config.yaml. Next steps: docs/deployment.md."; \
 	fi

@@ -9,6 +9,13 @@ public protocol Clock: Sendable {
     func now() -> Date
     /// Today's date where the person at the terminal is.
     func today() -> CalendarDay
+    /// Seconds on a clock that only goes forward (for timeouts: the wall clock can be set back).
+    func elapsed() -> TimeInterval
+}
+
+extension Clock {
+    /// Test clocks move only when told, so their own time serves.
+    public func elapsed() -> TimeInterval { now().timeIntervalSince1970 }
 }
 
 /// The system's wall clock.
@@ -20,6 +27,12 @@ public struct SystemClock: Clock {
     /// Foundation's `TimeZone.current` would load ICU's time-zone data first,
     /// which measured about a fifth of SpeakUp's start-up.
     public func today() -> CalendarDay { CalendarDay.local(now()) }
+
+    public func elapsed() -> TimeInterval {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return TimeInterval(time.tv_sec) + TimeInterval(time.tv_nsec) / 1e9
+    }
 }
 
 /// A clock that shows a fixed moment until it is moved, for tests and benchmarks.

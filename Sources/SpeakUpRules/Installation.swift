@@ -43,6 +43,9 @@ public struct Installation: Hashable, Sendable {
     public var administrators = Members(users: ["root"])
     public var ward = StationSettings()
     public var kiosk = StationSettings()
+    /// A program run for each new reminder (its words, with no report content, on standard
+    /// input; `{handler}` in an argument becomes the handler's login), such as a mail command.
+    public var notifyCommand: [String]? = nil
 
     public init(store: String) {
         self.store = store
@@ -70,7 +73,7 @@ public struct Installation: Hashable, Sendable {
 
 extension Reader {
     mutating func installation(_ root: Node) -> Installation? {
-        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk"], what: "the settings file")
+        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk", "notify-command"], what: "the settings file")
         if let node = top["version"]?.value, node.int != Installation.supportedVersion {
             report(node, "This SpeakUp reads settings files of version \(Installation.supportedVersion); this one says \(node.scalar?.string ?? "something else").")
         }
@@ -88,6 +91,14 @@ extension Reader {
         }
         if let node = top["ward"]?.value { installation.ward = station(node, what: "ward", kiosk: false) }
         if let node = top["kiosk"]?.value { installation.kiosk = station(node, what: "kiosk", kiosk: true) }
+        if let node = top["notify-command"]?.value {
+            let words = strings(node, what: "notify-command")
+            if let program = words.first, !program.hasPrefix("/") {
+                report(node, "notify-command should start with the program's full path, such as [/usr/bin/mail, -s, SpeakUp reminder, \"{handler}\"].")
+            } else if !words.isEmpty {
+                installation.notifyCommand = words
+            }
+        }
         return installation
     }
 
@@ -118,6 +129,7 @@ extension Reader {
             if let text = node.scalar?.string, !text.isBlank { settings.location = text } else { report(node, "\(what) location should be a place's name.") }
         }
         if let node = fields["submissions-per-hour"]?.value, let count = int(node, what: "submissions-per-hour") {
+            if count > 1000 { report(node, "submissions-per-hour should be from 1 to 1000.") }
             settings.submissionsPerHour = count
         }
         return settings

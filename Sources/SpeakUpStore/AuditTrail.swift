@@ -42,6 +42,9 @@ public struct AuditVerification: Hashable, Sendable {
     public var waiting: Int
     /// The first record that does not hold together, and why, in plain words.
     public var firstBroken: (position: Int, reason: String)?
+    /// The last record's hash (hex), to be kept somewhere the store's users cannot write:
+    /// a chain alone cannot show that its last records were cut off, or all rewritten.
+    public var lastHash: String?
 
     public static func == (a: Self, b: Self) -> Bool {
         a.records == b.records && a.waiting == b.waiting && a.firstBroken?.position == b.firstBroken?.position
@@ -123,8 +126,9 @@ enum AuditTrail {
         return Data(hasher.finalize())
     }
 
-    /// Reads the chain from the start and checks every link.
-    static func verify(in db: Database) throws -> AuditVerification {
+    /// Reads the chain from the start and checks every link; with `anchor`, also that
+    /// record `anchor.position` still has the hash noted earlier (so a cut or a rewrite shows).
+    static func verify(in db: Database, anchor: (position: Int, hash: String)? = nil) throws -> AuditVerification {
         var expectedPrevious = genesis
         var expectedPosition = 1
         var broken: (Int, String)? = nil
@@ -151,11 +155,19 @@ enum AuditTrail {
             } else if digest(position: position, previous: previous, entry) != stored || atText != at.text {
                 broken = (position, "its contents were changed after it was written")
             }
+            if broken == nil, let anchor, anchor.position == position,
+                !stored.map({ String(format: "%02x", $0) }).joined().hasPrefix(anchor.hash.lowercased()) {
+                broken = (position, "its hash is not the one noted earlier: the trail was rewritten from here or before")
+            }
             expectedPrevious = stored
             expectedPosition += 1
         }
+        if broken == nil, let anchor, anchor.position > count {
+            broken = (count + 1, "the trail ends at record \(count), but record \(anchor.position) was noted earlier: its last records were cut off")
+        }
         let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
-        return AuditVerification(records: count, waiting: waiting, firstBroken: broken)
+        let last = count == 0 ? nil : expectedPrevious.map { String(format: "%02x", $0) }.joined()
+        return AuditVerification(records: count, waiting: waiting, firstBroken: broken, lastHash: last)
     }
 
     /// The chain's records, oldest first.

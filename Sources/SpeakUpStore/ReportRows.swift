@@ -5,7 +5,10 @@ import SpeakUpCore
 /// How a report and its case events are laid out in rows.
 enum ReportRows {
     /// Inserts a report and its timeline (by default, one "received" event).
-    static func insert(_ report: Report, events: [CaseEvent]? = nil, into db: Database) throws {
+    /// `importer` (with the moment of the import) is named in the audit trail for an imported
+    /// timeline: the file's own actors and times are kept in the events and the record's detail,
+    /// never taken as the audit trail's word for who did what.
+    static func insert(_ report: Report, events: [CaseEvent]? = nil, importer: (actor: String?, at: Date)? = nil, into db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
@@ -35,7 +38,7 @@ enum ReportRows {
         }
         try CaseProjection.open(report, in: db)
         if let events {
-            for event in events { try insertEvent(event, auditAction: "imported", into: db) }
+            for event in events { try insertEvent(event, importer: importer ?? (nil, Date()), into: db) }
         } else {
             let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
             try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), into: db)
@@ -43,14 +46,21 @@ enum ReportRows {
     }
 
     /// Appends one case event and its audit record: the only way events are written.
-    static func insertEvent(_ event: CaseEvent, detail: String? = nil, auditAction: String? = nil, into db: Database) throws {
+    static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil, into db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
-        try AuditTrail.append(
-            AuditEntry(at: event.at, actor: event.actor, action: auditAction ?? event.kind.rawValue, reference: event.reference.text,
-                       detail: auditAction == nil ? "event \(event.sequence)" : "event \(event.sequence): \(event.kind.rawValue)"),
-            in: db)
+        if let importer {
+            let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
+            try AuditTrail.append(
+                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said),
+                in: db)
+        } else {
+            try AuditTrail.append(
+                AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
+                           detail: "event \(event.sequence)"),
+                in: db)
+        }
         try CaseProjection.apply(event, detail: detail, in: db)
     }
 
@@ -112,12 +122,15 @@ enum ReportRows {
     }
 
     /// Routes a held case again (the router releases it if it may) and keeps the new routing.
-    static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, in db: Database) throws -> CaseRouting? {
+    /// `recordedAs` overrides the event's time: a release set off by an anonymous report keeps
+    /// only that report's day, or its exact time would date the anonymous one.
+    static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, recordedAs time: SubmissionTime? = nil,
+                        in db: Database) throws -> CaseRouting? {
         guard let report = try all(in: db, reference: reference).first else { return nil }
         let routing = router.route(report, history: History(db: db, excluding: reference), from: moment)
         guard !routing.held else { return nil }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
-        try insertRouting(routing, for: report, kind: .routed, sequence: next, at: .recorded(for: report.wayOfRaising, at: moment), into: db)
+        try insertRouting(routing, for: report, kind: .routed, sequence: next, at: time ?? .recorded(for: report.wayOfRaising, at: moment), into: db)
         return routing
     }
 

@@ -39,6 +39,8 @@ public final class SQLiteReportStore: ReportStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Deleted content (a discarded draft) is overwritten, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // Sorting and temporary tables stay in memory, never in a temporary file elsewhere.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // No checkpoint inside a commit: see `writeTurn`.
             logSize.watch(db.sqliteConnection)
         }
@@ -81,7 +83,9 @@ public final class SQLiteReportStore: ReportStore {
                         if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
                             for held in try ReportRows.heldCases(subjectKey: ReportRows.storedKey(key), holdEndedBy: nil, in: db)
                             where held != candidate.reference.text {
-                                _ = try ReportRows.reroute(held, router: router, at: candidate.deadlineStart, in: db)
+                                _ = try ReportRows.reroute(
+                                    held, router: router, at: candidate.deadlineStart,
+                                    recordedAs: candidate.wayOfRaising == .anonymous ? candidate.submitted : nil, in: db)
                             }
                         }
                         // A receipt is the way back for reports no login leads to: anonymous
@@ -138,7 +142,8 @@ public final class SQLiteReportStore: ReportStore {
     /// Adds reports received by other channels, with their timelines, all in one
     /// transaction: either every one is stored or none is. A reference already in
     /// the store is refused, never overwritten.
-    public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil) throws(StoreError) {
+    public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil, by importer: String? = nil,
+                              at moment: Date = Date()) throws(StoreError) {
         do {
             try writeTurn { db in
                 try db.inTransaction(.immediate) {
@@ -147,7 +152,7 @@ public final class SQLiteReportStore: ReportStore {
                         throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
                     }
                     for (report, events) in items {
-                        try ReportRows.insert(report, events: events, into: db)
+                        try ReportRows.insert(report, events: events, importer: (importer, moment), into: db)
                         // Imported timelines carry no routing decision (export keeps only the words), so each
                         // report is routed now, by today's rules, with its deadlines from its own date.
                         if let router {
@@ -432,7 +437,7 @@ public final class SQLiteReportStore: ReportStore {
     }
 
     /// Chains the audit records still waiting from days before `today`, then checks the whole chain.
-    public func verifyAudit(today: CalendarDay) throws(StoreError) -> AuditVerification {
+    public func verifyAudit(today: CalendarDay, anchor: (position: Int, hash: String)? = nil) throws(StoreError) -> AuditVerification {
         do {
             try writeTurn { db in
                 try db.inTransaction(.immediate) {
@@ -440,7 +445,22 @@ public final class SQLiteReportStore: ReportStore {
                     return .commit
                 }
             }
-            return try queue.read { db in try AuditTrail.verify(in: db) }
+            return try queue.read { db in try AuditTrail.verify(in: db, anchor: anchor) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+    }
+
+    /// Chains the audit records still waiting from days before `today` (the tick does this, so
+    /// a quiet day's anonymous records do not wait longer than they must).
+    public func sealAudit(today: CalendarDay) throws(StoreError) {
+        do {
+            try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    try AuditTrail.sealWaiting(before: today, in: db)
+                    return .commit
+                }
+            }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "audit")
         }

@@ -18,14 +18,29 @@ struct AuditCommand: ParsableCommand {
             discussion: "Exit status: 0 when the whole chain holds, 1 when a record does not, 2 when the store cannot be read."
         )
 
+        @Option(help: ArgumentHelp(
+            "A record's number and hash noted from an earlier check (NUMBER:HASH, at least 16 hex digits): shows whether the trail was cut or rewritten since.",
+            valueName: "number:hash"))
+        var anchor: String?
+
         @OptionGroup var storeOptions: StoreOptions
 
         func run() throws {
             do throws(Failure) {
                 try Roles.require(.administrator, toDo: "check the audit trail")
+                var noted: (position: Int, hash: String)? = nil
+                if let anchor {
+                    let parts = anchor.split(separator: ":")
+                    guard parts.count == 2, let position = Int(parts[0]), position >= 1, parts[1].count >= 16,
+                        parts[1].allSatisfy(\.isHexDigit)
+                    else {
+                        throw Failure("--anchor needs a record number and at least 16 hex digits of its hash, as printed by an earlier check, such as --anchor 240:3f9c0a1b2c3d4e5f.", code: 64)
+                    }
+                    noted = (position, String(parts[1]))
+                }
                 let (store, _) = try storeOptions.open(createIfMissing: false)
                 let result: AuditVerification
-                do { result = try store.verifyAudit(today: SystemClock().today()) } catch { throw Failure(error.sentence, code: 2) }
+                do { result = try store.verifyAudit(today: SystemClock().today(), anchor: noted) } catch { throw Failure(error.sentence, code: 2) }
                 let waiting = result.waiting == 0 ? "" :
                     " \(result.waiting) more, from anonymous reporters today, join the chain when the day ends."
                 if let broken = result.firstBroken {
@@ -34,6 +49,9 @@ struct AuditCommand: ParsableCommand {
                         code: 1)
                 }
                 print("The audit trail holds \(result.records) record\(result.records == 1 ? "" : "s"), and every one is as it was written.\(waiting)")
+                if let last = result.lastHash {
+                    print("Its last record is \(result.records), hash \(last.prefix(16)). Keep that line where the store's users cannot change it: `speakup audit verify --anchor \(result.records):\(last.prefix(16))` will then also show whether the trail was cut short or rewritten since.")
+                }
             } catch {
                 error.exit()
             }

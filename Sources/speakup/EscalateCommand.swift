@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SpeakUpCore
 import SpeakUpRules
+import SpeakUpStore
 
 /// `speakup escalate tick`: for cron or a systemd timer.
 struct EscalateCommand: ParsableCommand {
@@ -53,8 +54,19 @@ struct EscalateCommand: ParsableCommand {
                 } catch {
                     throw Failure(error.sentence)
                 }
+                let reminders: [Reminder]
+                do {
+                    try store.sealAudit(today: CalendarDay.local(moment))
+                    reminders = try store.makeReminders(at: moment)
+                } catch {
+                    throw Failure(error.sentence)
+                }
                 for reference in released { print("\(reference): its hold ended, released to its handlers.") }
-                if escalated.isEmpty && released.isEmpty {
+                for reminder in reminders {
+                    print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(reminder.due.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))).")
+                    Notifier.send(reminder)
+                }
+                if escalated.isEmpty && released.isEmpty && reminders.isEmpty {
                     print("Nothing to escalate.")
                 } else {
                     for item in escalated {

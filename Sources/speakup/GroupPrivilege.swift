@@ -41,5 +41,7 @@ enum GroupPrivilege {
             Failure("SpeakUp could not give up its group privilege. Please tell IT.").exit()
         }
         installedGroup = nil
+        // Files made from now on are the person's own: readable by them only.
+        umask(0o077)
     }
 }

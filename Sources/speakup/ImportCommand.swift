@@ -30,7 +30,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     private func importFile() throws(Failure) {
-        guard let bytes = FileManager.default.contents(atPath: file) else {
+        // Read as the person, with the installed group set aside: they name only files they may read.
+        guard let bytes = GroupPrivilege.withoutGroup({ FileManager.default.contents(atPath: file) }) else {
             throw Failure("SpeakUp cannot read \(file). Please check that it exists and that you may read it.")
         }
         let records = try ImportFile.records(in: bytes, named: file)
@@ -56,7 +57,7 @@ struct ImportCommand: ParsableCommand {
         let staff = try? store.staff()
         let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff ?? [])
         do {
-            try store.importReports(records.map(ReportImport.report(from:)), router: router)
+            try store.importReports(records.map(ReportImport.report(from:)), router: router, by: RealIdentity.current()?.reporter.userName)
         } catch {
             throw Failure(error.sentence)
         }

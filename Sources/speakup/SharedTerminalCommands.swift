@@ -100,6 +100,13 @@ struct SharedTerminalRun {
 
     func start() throws(Failure) {
         try Roles.require(.reporter, toDo: "run a \(station.kind) terminal")
+        // A shared terminal's reports must go where its login cannot read them back: the
+        // installed shared store. The login's own store would let anyone who knows it read them.
+        if try Deployment.get().installation == nil, options.storeOptions.path == nil {
+            throw Failure(
+                "A \(station.kind) terminal keeps its reports in a shared store that its login cannot read, so it needs SpeakUp installed for a shared host (docs/deployment.md). To try it out on a store of your own, give one with --db PATH.",
+                code: 78)
+        }
         let (store, isDefault) = try options.storeOptions.open()
         let staff = try? store.staff()
         let owner = RealIdentity.current()?.reporter.userName

@@ -19,6 +19,9 @@ struct SpeakUpCommand: ParsableCommand {
 
     static func main() {
         GroupPrivilege.remember()
+        // glibc drops TMPDIR for a setgid program, but not SQLite's own variable: with the group
+        // held, temporary files must not go wherever the person points them.
+        if GroupPrivilege.isElevated { unsetenv("SQLITE_TMPDIR") }
         // Reports are sensitive: files SpeakUp creates are readable by their owner only, or,
         // when installed for a shared store, by the speakup group too (the store's folder keeps
         // everyone else out); see docs/deployment.md.

@@ -34,9 +34,11 @@ extension SharedHostSuites {
             // The real guardian and administrator do hold their roles.
             #expect(try host.speakup(as: host.guardian, ["whoami"]).stdout.contains("- handler"))
             #expect(try host.speakup(as: host.admin, ["whoami"]).stdout.contains("- administrator"))
-            // And the reporter cannot point the installed binary at other settings.
-            let sneaky = try host.speakup(as: host.reporter, ["export", "json"], environment: ["SPEAKUP_DB": "/tmp/mine.sqlite"])
-            #expect(sneaky.status == 77)
+            // $SPEAKUP_DB is not read by an installed SpeakUp: the administrator's export is still the shared store's.
+            let elsewhere = try host.speakup(as: host.admin, ["audit", "verify"], environment: ["SPEAKUP_DB": "/tmp/speakup-not-there.sqlite"])
+            #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+            #expect(FileManager.default.fileExists(atPath: host.store))
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/speakup-not-there.sqlite"))
         }
 
         @Test("a report filed by a reporter is in the store, which the reporter cannot open with sqlite3 or cat")
@@ -77,6 +79,12 @@ extension SharedHostSuites {
             #expect(try tmux.exitStatus() == 78)
             #expect(try tmux.screen().contains("SpeakUp will not start"))
             chmod(host.store, 0o660)
+            if FileManager.default.fileExists(atPath: host.store + "-wal") {
+                chmod(host.store + "-wal", 0o666)
+                let wal = try host.speakup(as: host.admin, ["audit", "verify"])
+                #expect(wal.status == 78 && wal.stderr.contains("\(host.store)-wal"))
+                chmod(host.store + "-wal", 0o660)
+            }
             chmod(host.storeFolder, 0o2777)
             let folder = try host.speakup(as: host.admin, ["audit", "verify"])
             #expect(folder.status == 78 && folder.stderr.contains("chmod 2770 \(host.storeFolder)"))
@@ -108,6 +116,7 @@ extension SharedHostSuites {
             let good = try host.speakup(as: host.admin, ["audit", "verify"])
             #expect(good.status == 0, "\(good.stderr)")
             #expect(good.stdout.contains("every one is as it was written"))
+            #expect(good.stdout.contains("--anchor "))
             // Reporters may not even run the check.
             #expect(try host.speakup(as: host.reporter, ["audit", "verify"]).status == 77)
             // Root changes one byte of record 2's actor behind the program's back.

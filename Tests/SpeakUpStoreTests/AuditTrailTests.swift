@@ -167,3 +167,60 @@ struct ConcurrentWritersTests {
         #expect(verification.records == 200 && verification.firstBroken == nil)
     }
 }
+
+@Suite("Anonymous reports leave no time behind")
+struct AnonymousReleaseTests {
+    @Test("an anonymous report that releases a held open report records the release by day only, so the chain cannot date it")
+    func releaseByDay() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let router = FixedRouter(handlers: ["gita"])
+        var held = CaseDeskTests.report("Held until someone else reports him.")
+        held.hold = MatchingHold(until: CalendarDay(year: 2027, month: 6, day: 1)!)
+        struct Holding: CaseRouter {
+            let inner: FixedRouter
+            func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+                var routing = inner.route(report, history: history, from: from)
+                routing.held = report.hold != nil && history.reportsAbout(SubjectKey.of(report.subject, directoryID: nil)!, since: .earliest, notBy: report.reporter) == 0
+                return routing
+            }
+        }
+        let stored = try store.submit(held, router: Holding(inner: router))
+        let chainBefore = try store.auditRecords().count
+        var anonymous = CaseDeskTests.report("The same man, again.", at: Reports.moment.addingTimeInterval(5000))
+        anonymous = Report(reference: .random(), wayOfRaising: .anonymous, concerns: anonymous.concerns, subject: anonymous.subject,
+                           location: "", account: anonymous.account, reporter: nil,
+                           submitted: .recorded(for: .anonymous, at: Reports.moment.addingTimeInterval(5000)))
+        _ = try store.submit(anonymous, receipt: .random(), router: Holding(inner: router))
+        let release = try #require(try store.events(for: stored.reference).last)
+        #expect(release.kind == .routed)
+        #expect(release.at == anonymous.submitted)  // the day, not a time
+        #expect(try store.auditRecords().count == chainBefore)  // nothing joined the chain before the day ends
+    }
+}
+
+@Suite("Audit anchors: what a chain alone cannot show")
+struct AuditAnchorTests {
+    @Test("records cut from the end, or the whole chain rewritten, are found against a noted anchor")
+    func anchors() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        for _ in 0..<4 { _ = try store.submit(Reports.make(.open), receipt: nil) }
+        let today = CalendarDay.local(Reports.moment.addingTimeInterval(86_400))
+        let first = try store.verifyAudit(today: today)
+        let hash = try #require(first.lastHash)
+        #expect(first.records == 4 && hash.count == 64)
+        #expect(try store.verifyAudit(today: today, anchor: (4, String(hash.prefix(16)))).firstBroken == nil)
+        // Cut the last record: the chain still holds, but the anchor shows the cut.
+        try store.withDatabase { db in
+            try db.execute(sql: "DROP TRIGGER audit_record_no_delete")
+            try db.execute(sql: "DELETE FROM audit_record WHERE position = 4")
+        }
+        #expect(try store.verifyAudit(today: today).firstBroken == nil)
+        let cut = try #require(try store.verifyAudit(today: today, anchor: (4, String(hash.prefix(16)))).firstBroken)
+        #expect(cut.reason.contains("cut off"))
+        // A different anchor hash for a record that is there: rewritten.
+        let rewritten = try #require(try store.verifyAudit(today: today, anchor: (3, "0000000000000000")).firstBroken)
+        #expect(rewritten.position == 3 && rewritten.reason.contains("rewritten"))
+    }
+}

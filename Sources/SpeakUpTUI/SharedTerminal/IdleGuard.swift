@@ -12,7 +12,7 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
     private let timeout: Double
     private let warning: Double
     private let clock: any Clock
-    private var lastKey: Date
+    private var lastKey: TimeInterval
     private var lastCanvas: Canvas? = nil
     /// The seconds the countdown shows, while it is on screen.
     private var countdown: Int? = nil
@@ -25,14 +25,14 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
         // A short timeout (tried out, or set low) warns for its last third only, so keys still reach the form.
         self.warning = min(warning, timeout / 3)
         self.clock = clock
-        self.lastKey = clock.now()
+        self.lastKey = clock.elapsed()
     }
 
     public var size: Size { inner.size }
 
     public func nextKeys() -> [Key]? {
         while true {
-            let left = timeout - clock.now().timeIntervalSince(lastKey)
+            let left = timeout - (clock.elapsed() - lastKey)
             if left <= 0 {
                 expired = true
                 return nil
@@ -48,7 +48,7 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
             let wait = left > warning ? left - warning : min(1, left)
             guard let keys = inner.nextKeys(waitingAtMost: wait) else { return nil }
             if keys.isEmpty { continue }
-            lastKey = clock.now()
+            lastKey = clock.elapsed()
             if countdown != nil {
                 countdown = nil
                 let resizes = keys.filter { if case .resize = $0 { true } else { false } }

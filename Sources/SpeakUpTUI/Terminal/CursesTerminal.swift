@@ -38,10 +38,12 @@ public final class CursesTerminal: Terminal {
         default:
             throw StartError(sentence: "SpeakUp does not know the terminal type \"\(term)\". Try: TERM=xterm-256color speakup (or TERM=vt100).")
         }
+        TerminalRestore.noteSettings()
         guard let screen = speakup_newterm() else {
             throw StartError(sentence: "SpeakUp could not start the terminal \"\(term)\". Try: TERM=vt100 speakup")
         }
         set_term(screen)
+        TerminalRestore.prepare()
         let terminal = CursesTerminal(screen: screen, window: speakup_stdscr(), colours: wanted && has_colors())
         TerminalRestore.install()
         return terminal
@@ -94,24 +96,49 @@ public final class CursesTerminal: Terminal {
     // MARK: Keys
 
     public func nextKeys() -> [Key]? {
-        guard !hungUp else { return nil }
-        wtimeout(window, -1)
-        guard let first = readKey(), !hungUp else { return nil }
-        return keys(after: first)
+        var refused = 0
+        while !hungUp {
+            wtimeout(window, -1)
+            if let first = readKey() {
+                return hungUp ? nil : keys(after: first)
+            }
+            // ncurses also says "nothing" for bytes that are not UTF-8 (a meta key, a stray
+            // 0xFF): only a hang-up or input that has really closed ends the session.
+            refused += 1
+            if inputClosed() || refused > 1000 { return nil }
+        }
+        return nil
     }
 
     public func nextKeys(waitingAtMost seconds: Double) -> [Key]? {
         guard !hungUp else { return nil }
         let started = Date()
-        wtimeout(window, Int32(max(1, min(seconds, 3600)) * 1000))
-        guard let first = readKey() else {
-            // ncurses says "nothing" both when the time ran out and when input has
-            // closed; only a wait that lasted its time is a quiet keyboard.
-            if hungUp || Date().timeIntervalSince(started) < seconds * 0.9 - 0.05 { return nil }
-            return []
+        var refused = 0
+        while !hungUp {
+            let left = seconds - Date().timeIntervalSince(started)
+            if left <= 0 { return [] }
+            wtimeout(window, Int32(max(0.001, min(left, 3600)) * 1000))
+            if let first = readKey() {
+                return hungUp ? nil : keys(after: first)
+            }
+            // Nothing: the time ran out, input closed, or bytes that are not UTF-8 were refused.
+            refused += 1
+            if inputClosed() || refused > 1000 { return nil }
         }
-        guard !hungUp else { return nil }
-        return keys(after: first)
+        return nil
+    }
+
+    /// True when standard input has hung up or closed (not merely gone quiet).
+    private func inputClosed() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return true }
+        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        if descriptor.revents & Int16(POLLIN) != 0 {
+            // Readable but ncurses found nothing: end of input if a peek reads no bytes.
+            var byte: UInt8 = 0
+            return recv(STDIN_FILENO, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+        }
+        return false
     }
 
     private func keys(after first: Key?) -> [Key] {

@@ -14,6 +14,42 @@ enum TerminalRestore {
     /// Set by SIGHUP: the terminal has gone away.
     nonisolated(unsafe) static var hungUp: sig_atomic_t = 0
 
+    /// What a signal handler may do without ncurses (which is not safe inside one): the bytes
+    /// that clear the screen, leave the alternate screen, show the cursor and end bracketed
+    /// paste, worked out before any handler can run, and the terminal's settings from before.
+    nonisolated(unsafe) private static var farewell: UnsafeMutablePointer<UInt8>? = nil
+    nonisolated(unsafe) private static var farewellCount = 0
+    nonisolated(unsafe) private static var original: UnsafeMutablePointer<termios>? = nil
+
+    /// Notes the terminal's settings as they were; call before newterm.
+    static func noteSettings() {
+        let settings = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+        if tcgetattr(STDIN_FILENO, settings) == 0 { original = settings }
+    }
+
+    /// Works out the farewell bytes from the terminal's description; call after newterm.
+    static func prepare() {
+        var bytes: [UInt8] = []
+        for capability in ["sgr0", "clear", "rmcup", "cnorm"] {
+            if let value = tigetstr(capability), Int(bitPattern: value) > 0 {
+                bytes += Array(String(cString: value).utf8)
+            }
+        }
+        bytes += Array(bracketedPasteOff.utf8)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        buffer.initialize(from: bytes, count: bytes.count)
+        farewell = buffer
+        farewellCount = bytes.count
+    }
+
+    /// The terminal given back from inside a signal handler: only write(2) and tcsetattr(3).
+    static func restoreFromSignal() {
+        guard active else { return }
+        active = false
+        if let farewell { _ = Glibc.write(STDOUT_FILENO, farewell, farewellCount) }
+        if let original { _ = tcsetattr(STDIN_FILENO, TCSANOW, original) }
+    }
+
     static func install() {
         active = true
         // A parent may have started us with signals blocked; resizing and
@@ -64,12 +100,12 @@ private func noteHangUp(_ signal: Int32) {
 }
 
 private func restoreAndExit(_ signal: Int32) {
-    TerminalRestore.restore()
+    TerminalRestore.restoreFromSignal()
     _exit(128 + signal)
 }
 
 private func restoreAndReraise(_ signal: Int32) {
-    TerminalRestore.restore()
+    TerminalRestore.restoreFromSignal()
     Glibc.signal(signal, SIG_DFL)
     raise(signal)
 }

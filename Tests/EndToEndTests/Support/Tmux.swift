@@ -94,7 +94,7 @@ final class Tmux {
     }
 
     @discardableResult
-    private func run(_ arguments: [String]) throws -> String {
+    func run(_ arguments: [String]) throws -> String {
         let result = try Command.run("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
         guard result.status == 0 else {
             throw CommandFailed(description: "tmux \(arguments.first ?? ""): \(result.stderr)")
