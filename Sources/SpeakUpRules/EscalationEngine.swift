@@ -197,7 +197,7 @@ public enum EscalationEngine {
         return ([], [])
     }
 
-    private static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ subjects: [String], _ directory: StaffDirectory,
+    static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ subjects: [String], _ directory: StaffDirectory,
                                  _ membership: any GroupMembership, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
         var users: [String] = []
         for name in roles {

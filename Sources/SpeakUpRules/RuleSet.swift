@@ -80,3 +80,13 @@ public struct RuleSet: Hashable, Sendable {
     public var whenAcknowledgeMissed: Escalation
     public var whenFeedBackMissed: Escalation
 }
+
+extension RuleSet {
+    /// Rules with one role holding one user: for checking one handler against the invariants.
+    static func single(role: String, user: String) -> RuleSet {
+        RuleSet(
+            version: 1, roles: [role: Role(name: role, users: [user], groups: [])], fallback: [role], routes: [],
+            acknowledgeWithin: Duration(amount: 7, unit: .days), feedBackWithin: Duration(amount: 3, unit: .months),
+            whenAcknowledgeMissed: Escalation(raiseLevel: false, notify: []), whenFeedBackMissed: Escalation(raiseLevel: false, notify: []))
+    }
+}

@@ -8,7 +8,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write reports out of the store.",
-        subcommands: [JSON.self]
+        subcommands: [JSON.self, NGOExport.self]
     )
 
     /// `speakup export json`: every report, as documented in docs/export-format.md.

@@ -50,6 +50,18 @@ enum Roles {
         }
     }
 
+    /// Stops with a sentence unless the person holds one of `roles`.
+    static func requireAny(_ roles: [Role], toDo what: String) throws(Failure) {
+        let deployment = try Deployment.get()
+        guard let identity = RealIdentity.current() else {
+            throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+        }
+        guard !of(identity, in: deployment).isDisjoint(with: roles) else {
+            let names = roles.map { $0 == .administrator ? "an administrator" : "a \($0.rawValue)" }.joined(separator: " or ")
+            throw Failure("Only \(names) of SpeakUp may \(what), and your account (\(identity.reporter.userName)) is not one here. If you should be, please ask IT.", code: 77)
+        }
+    }
+
     /// The names of every group the user is in (their passwd group and the group list).
     static func groupNames(of identity: RealIdentity) -> Set<String> {
         var count: Int32 = 64

@@ -1,0 +1,315 @@
+import SpeakUpCore
+
+/// The workspace's behaviour: a pure state machine. `update` takes a key and
+/// says what the program must fetch or do; `loaded`, `opened`, `done` and
+/// `failed` bring the store's answers back.
+public enum Cases {
+    public enum Effect: Hashable, Sendable {
+        /// Load the queue for this query (into `loaded`).
+        case loadQueue(QueueQuery)
+        /// Open a case (into `opened`).
+        case open(CaseReference)
+        /// Carry out an action, then open the case again (into `opened`).
+        case act(CaseReference, CaseAction)
+        /// Count the statistics (into `counted`).
+        case loadStatistics
+        /// The reminders were read: mark them seen.
+        case dismissReminders
+        case finish
+    }
+
+    public static func update(_ state: inout CasesState, _ key: Key) -> [Effect] {
+        if case .resize(let size) = key {
+            state.size = size
+            state.editor.resize(to: Size(columns: max(1, min(size.columns - 8, 92)), rows: 6))
+            return []
+        }
+        guard state.size.isLargeEnough else { return [] }
+        if key == .control("c") {
+            state.phase = .finished
+            return [.finish]
+        }
+        state.notice = nil
+        switch state.phase {
+        case .reminders:
+            state.phase = .queue
+            return [.dismissReminders, .loadQueue(state.query)]
+        case .queue:
+            return queueKey(&state, key)
+        case .typing(let box):
+            return typingKey(&state, box, key)
+        case .viewing(let file):
+            return caseKey(&state, file, key)
+        case .writing(let file, let writing):
+            return writingKey(&state, file, writing, key)
+        case .choosing(let file, let choosing):
+            return choosingKey(&state, file, choosing, key)
+        case .confirmingRecusal(let file):
+            switch key {
+            case .character("y"), .character("Y"):
+                // The case goes to the other handlers it has, else to the eligible ones.
+                let others = file.routing?.handlers.filter { $0 != state.handler } ?? []
+                return [.act(file.report.reference, .recuse(to: others.isEmpty ? file.eligibleHandlers : []))]
+            default:
+                state.phase = .viewing(file)
+                state.notice = .info("You did not step away; the case is still yours.")
+                return []
+            }
+        case .statistics:
+            switch key {
+            case .up: state.caseTop = max(0, state.caseTop - 1)
+            case .down: state.caseTop += 1
+            case .pageUp: state.caseTop = max(0, state.caseTop - (state.size.rows - 4))
+            case .pageDown: state.caseTop += state.size.rows - 4
+            default:
+                state.phase = .queue
+                state.caseTop = 0
+            }
+            return []
+        case .finished:
+            return []
+        }
+    }
+
+    // MARK: The queue
+
+    private static func queueKey(_ state: inout CasesState, _ key: Key) -> [Effect] {
+        switch key {
+        case .up: move(&state, by: -1)
+        case .down: return move(&state, by: 1)
+        case .pageUp: move(&state, by: -state.visibleRows)
+        case .pageDown: return move(&state, by: state.visibleRows)
+        case .home:
+            state.highlighted = 0
+            state.top = 0
+        case .enter:
+            guard state.highlighted < state.rows.count else { return [] }
+            return [.open(state.rows[state.highlighted].reference)]
+        case .character("/"):
+            state.phase = .typing(.search)
+        case .character("p"):
+            state.phase = .typing(.location)
+        case .character("s"):
+            let all = QueueQuery.StatusFilter.allCases
+            state.query.status = all[(all.firstIndex(of: state.query.status)! + 1) % all.count]
+            return reload(&state)
+        case .character("l"):
+            let levels: [PyramidLevel?] = [nil] + PyramidLevel.allCases
+            state.query.level = levels[((levels.firstIndex(of: state.query.level) ?? 0) + 1) % levels.count]
+            return reload(&state)
+        case .character("c"):
+            let categories: [ConcernCategory?] = [nil] + ConcernCategory.allCases
+            state.query.category = categories[((categories.firstIndex(of: state.query.category) ?? 0) + 1) % categories.count]
+            return reload(&state)
+        case .character("o"):
+            state.query.overdueOnly.toggle()
+            return reload(&state)
+        case .character("x"):
+            state.query = QueueQuery()
+            state.search.setText("")
+            state.location.setText("")
+            return reload(&state)
+        case .character("t"):
+            return [.loadStatistics]
+        case .character("q"), .escape:
+            state.phase = .finished
+            return [.finish]
+        default: break
+        }
+        return []
+    }
+
+    /// Moves the highlight; asks for the next page when it runs past what is loaded.
+    @discardableResult
+    private static func move(_ state: inout CasesState, by delta: Int) -> [Effect] {
+        guard !state.rows.isEmpty else { return [] }
+        let wanted = state.highlighted + delta
+        if wanted >= state.rows.count, state.mayHaveMore {
+            var next = state.query
+            next.offset = state.rows.count
+            state.highlighted = min(wanted, state.rows.count - 1)
+            return [.loadQueue(next)]
+        }
+        state.highlighted = max(0, min(state.rows.count - 1, wanted))
+        if state.highlighted < state.top { state.top = state.highlighted }
+        if state.highlighted >= state.top + state.visibleRows { state.top = state.highlighted - state.visibleRows + 1 }
+        return []
+    }
+
+    private static func reload(_ state: inout CasesState) -> [Effect] {
+        state.query.offset = 0
+        state.highlighted = 0
+        state.top = 0
+        return [.loadQueue(state.query)]
+    }
+
+    private static func typingKey(_ state: inout CasesState, _ box: CasesState.Box, _ key: Key) -> [Effect] {
+        switch key {
+        case .enter, .tab, .down:
+            state.phase = .queue
+            return []
+        case .escape:
+            // Esc clears the box and shows everything again.
+            if box == .search { state.search.setText("") } else { state.location.setText("") }
+            state.query.search = state.search.text
+            state.query.location = state.location.text
+            state.phase = .queue
+            return reload(&state)
+        default:
+            let outcome = box == .search ? state.search.handle(key) : state.location.handle(key)
+            guard outcome != .ignored else { return [] }
+            state.query.search = state.search.text
+            state.query.location = state.location.text
+            return reload(&state)  // results as you type
+        }
+    }
+
+    /// The queue came back: page one replaces the rows, later pages add to them.
+    public static func loaded(_ state: inout CasesState, _ rows: [QueueRow], for query: QueueQuery) {
+        if query.offset == 0 { state.rows = rows } else { state.rows += rows }
+        state.mayHaveMore = rows.count == query.limit
+        state.highlighted = max(0, min(state.highlighted, state.rows.count - 1))
+        if state.highlighted >= state.top + state.visibleRows { state.top = state.highlighted - state.visibleRows + 1 }
+    }
+
+    // MARK: A case
+
+    private static func caseKey(_ state: inout CasesState, _ file: CaseFile, _ key: Key) -> [Effect] {
+        let reference = file.report.reference
+        switch key {
+        case .up: state.caseTop = max(0, state.caseTop - 1)
+        case .down: state.caseTop += 1
+        case .pageUp: state.caseTop = max(0, state.caseTop - (state.size.rows - 6))
+        case .pageDown: state.caseTop += state.size.rows - 6
+        case .character("a"):
+            guard file.status == .new else {
+                state.notice = .info("This case is already acknowledged.")
+                return []
+            }
+            return [.act(reference, .acknowledge)]
+        case .character("n"): startWriting(&state, file, .note)
+        case .character("m"):
+            guard file.status != .closed else {
+                state.notice = .problem("This case is closed. A note can still be added.")
+                return []
+            }
+            startWriting(&state, file, .message)
+        case .character("l"):
+            state.choice = PyramidLevel.allCases.firstIndex(of: file.routing?.level ?? .informal) ?? 0
+            state.phase = .choosing(file, .level)
+        case .character("r"):
+            guard !file.eligibleHandlers.isEmpty else {
+                state.notice = .problem("Nobody else can take this case under the rules (the subject, anyone they manage, and anyone the reporter excluded are left out).")
+                return []
+            }
+            state.choice = 0
+            state.phase = .choosing(file, .handler)
+        case .character("x"):
+            state.phase = .confirmingRecusal(file)
+        case .character("c"):
+            guard file.status != .closed else {
+                state.notice = .info("This case is already closed.")
+                return []
+            }
+            state.choice = 0
+            state.phase = .choosing(file, .outcome)
+        case .escape, .character("q"):
+            state.phase = .queue
+            state.caseTop = 0
+            return [.loadQueue(firstPage(state.query))]
+        default: break
+        }
+        return []
+    }
+
+    private static func firstPage(_ query: QueueQuery) -> QueueQuery {
+        var query = query
+        query.offset = 0
+        return query
+    }
+
+    private static func startWriting(_ state: inout CasesState, _ file: CaseFile, _ writing: CasesState.Writing) {
+        state.editor.setText("")
+        state.phase = .writing(file, writing)
+    }
+
+    private static func writingKey(_ state: inout CasesState, _ file: CaseFile, _ writing: CasesState.Writing, _ key: Key) -> [Effect] {
+        switch key {
+        case .escape:
+            state.phase = .viewing(file)
+            state.notice = .info("Nothing was saved.")
+            return []
+        case .tab, .function(2):
+            let text = state.editor.text
+            switch writing {
+            case .note, .message:
+                guard !text.isBlank else {
+                    state.notice = .problem("Please write something first, or press Esc to leave it.")
+                    return []
+                }
+                return [.act(file.report.reference, writing == .note ? .note(text) : .message(text))]
+            case .learned(let outcome):
+                return [.act(file.report.reference, .close(outcome, learned: text))]
+            }
+        default:
+            if state.editor.handle(key) == .full {
+                state.notice = .problem("There is room for \(ReportLimits.longText.formatted()) characters; the rest was not added.")
+            }
+            return []
+        }
+    }
+
+    private static func choosingKey(_ state: inout CasesState, _ file: CaseFile, _ choosing: CasesState.Choosing, _ key: Key) -> [Effect] {
+        let items = state.items(choosing, for: file)
+        switch key {
+        case .up: state.choice = max(0, state.choice - 1)
+        case .down: state.choice = min(max(0, items.count - 1), state.choice + 1)
+        case .escape:
+            state.phase = .viewing(file)
+        case .enter:
+            guard state.choice < items.count else { return [] }
+            switch choosing {
+            case .level:
+                let level = PyramidLevel.allCases[state.choice]
+                guard level != file.routing?.level else {
+                    state.phase = .viewing(file)
+                    state.notice = .info("The level is unchanged.")
+                    return []
+                }
+                return [.act(file.report.reference, .changeLevel(level))]
+            case .handler:
+                return [.act(file.report.reference, .reassign(to: items[state.choice]))]
+            case .outcome:
+                startWriting(&state, file, .learned(CaseOutcome.allCases[state.choice]))
+            }
+        default: break
+        }
+        return []
+    }
+
+    /// A case came back from the store (opened, or after an action).
+    public static func opened(_ state: inout CasesState, _ file: CaseFile, news: String? = nil) {
+        state.phase = .viewing(file)
+        if let news { state.notice = .info(news) }
+    }
+
+    /// An action left the case out of reach (recused, reassigned): back to the queue.
+    public static func handedOver(_ state: inout CasesState, _ sentence: String) {
+        state.phase = .queue
+        state.caseTop = 0
+        state.notice = .info(sentence)
+    }
+
+    /// The statistics came back.
+    public static func counted(_ state: inout CasesState, _ statistics: CaseStatistics) {
+        state.caseTop = 0
+        state.phase = .statistics(statistics)
+    }
+
+    /// The store refused or failed: the words typed stay, and the reason is shown.
+    public static func failed(_ state: inout CasesState, _ sentence: String) {
+        state.notice = .problem(sentence)
+        if case .choosing(let file, _) = state.phase { state.phase = .viewing(file) }
+        if case .confirmingRecusal(let file) = state.phase { state.phase = .viewing(file) }
+    }
+}

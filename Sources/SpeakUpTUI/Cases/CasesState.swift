@@ -1,0 +1,91 @@
+import Foundation
+import SpeakUpCore
+
+/// Everything the handler's workspace (`speakup cases`) shows, as a value.
+public struct CasesState: Hashable, Sendable {
+    public enum Phase: Hashable, Sendable {
+        /// Deadlines coming up or passed: the workspace opens on them when there are any.
+        case reminders([Reminder])
+        case queue
+        /// Typing in the queue's search or place box (results as you type).
+        case typing(Box)
+        case viewing(CaseFile)
+        /// Writing a note, a message to the reporter, or what was learned when closing.
+        case writing(CaseFile, Writing)
+        /// Choosing from a list: a level, a handler, an outcome.
+        case choosing(CaseFile, Choosing)
+        /// "Step away from this case?"
+        case confirmingRecusal(CaseFile)
+        case statistics(CaseStatistics)
+        case finished
+    }
+
+    public enum Box: Hashable, Sendable { case search, location }
+
+    public enum Writing: Hashable, Sendable {
+        case note, message
+        case learned(CaseOutcome)
+
+        public var title: String {
+            switch self {
+            case .note: "Internal note (the reporter never sees it)"
+            case .message: "Message to the reporter (they read it in follow-up, anonymous or not)"
+            case .learned(let outcome): "Closing as \"\(outcome.title)\": what was learned? (optional, no names please)"
+            }
+        }
+    }
+
+    public enum Choosing: Hashable, Sendable {
+        case level, handler, outcome
+    }
+
+    public var size: Size
+    /// The handler's login.
+    public let handler: String
+    /// When the screen was last brought up to date (for ages and overdue marks).
+    public var now: Date
+    public var phase: Phase = .queue
+    public var query = QueueQuery()
+    public var rows: [QueueRow] = []
+    /// True when the last load filled its page, so there may be more below.
+    public var mayHaveMore = false
+    public var highlighted = 0
+    /// The first queue row on screen.
+    public var top = 0
+    /// The first line of a case on screen.
+    public var caseTop = 0
+    public var search = TextField(limit: 80)
+    public var location = TextField(limit: 80)
+    public var editor = TextEditor(limit: ReportLimits.longText)
+    /// The highlighted item of a choice.
+    public var choice = 0
+    public var notice: ReporterFormState.Notice? = nil
+
+    public init(size: Size, handler: String, now: Date, reminders: [Reminder] = []) {
+        self.size = size
+        self.handler = handler
+        self.now = now
+        if !reminders.isEmpty { phase = .reminders(reminders) }
+        editor.resize(to: Size(columns: max(1, min(size.columns - 8, 92)), rows: 6))
+    }
+
+    /// The case on screen, if any.
+    public var openCase: CaseFile? {
+        switch phase {
+        case .viewing(let file), .writing(let file, _), .choosing(let file, _), .confirmingRecusal(let file): file
+        default: nil
+        }
+    }
+
+    /// How many queue rows fit on screen.
+    public var visibleRows: Int { max(1, size.rows - 7) }
+
+    /// The items of a choice, as words.
+    public func items(_ choosing: Choosing, for file: CaseFile) -> [String] {
+        switch choosing {
+        case .level: PyramidLevel.allCases.map(\.rawValue)
+        case .handler: file.eligibleHandlers
+        case .outcome: CaseOutcome.allCases.map(\.title)
+        }
+    }
+}

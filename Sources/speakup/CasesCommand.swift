@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import SpeakUpCore
+import SpeakUpRules
+import SpeakUpStore
+import SpeakUpTUI
+
+/// `speakup cases`: the guardian's workspace (docs/handling.md).
+struct CasesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cases",
+        abstract: "Open your workspace: the cases routed to you, and what each needs next (handlers).",
+        discussion: "It opens on any deadline reminders, then your queue: urgent first, then by deadline. docs/handling.md walks through a week."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        do throws(Failure) {
+            try Roles.require(.handler, toDo: "open the cases workspace")
+            guard let identity = RealIdentity.current() else {
+                throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+            }
+            let handler = identity.reporter.userName
+            let (store, isDefault) = try storeOptions.open(createIfMissing: false)
+            let staff = (try? store.staff()) ?? []
+            let router = Routing.router(rulesPath: nil, storeIsEmbeddedDefault: isDefault, owner: handler, staff: staff)
+            let terminal = try TerminalSetup.start()
+            CasesSession(
+                desk: store, handler: handler, clock: SystemClock(),
+                prepare: { file in
+                    var file = file
+                    let leaving = Set((file.routing?.handlers ?? []) + [handler])
+                    file.eligibleHandlers = HandlerEligibility.handlers(
+                        for: file.report, rules: router.rules, directory: router.directory, membership: router.membership, leaving: leaving)
+                    return file
+                },
+                conflict: { report in HandlerEligibility.conflict(handler, report, directory: router.directory) }
+            ).run(on: terminal)
+            terminal.stop()
+            if terminal.hungUp { Glibc.exit(129) }
+        } catch {
+            error.exit()
+        }
+    }
+}
+
+/// `speakup stats`: the figures, for people who would rather look than read.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show cases per month, elements of each category, times to acknowledge and close, and the speak-up-again answers (counts under 5 shown as <5)."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        do throws(Failure) {
+            try Roles.requireAny([.handler, .administrator], toDo: "see the statistics")
+            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let facts: [CaseFacts]
+            do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
+            for line in CaseStatistics(facts: facts, today: SystemClock().today()).lines(width: 76) { print(line) }
+        } catch {
+            error.exit()
+        }
+    }
+}
+
+/// `speakup export ngo`: the National Guardian's Office quarterly data return.
+struct NGOExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ngo",
+        abstract: "Write the quarterly data return for the National Guardian's Office: counts only, no free text.",
+        discussion: "Quarters are the NHS financial year's: 2026Q1 is April to June 2026, 2026Q3 October to December 2026, 2026Q4 January to March 2027."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, csv
+    }
+
+    @Option(help: ArgumentHelp("The quarter, such as 2026Q3.", valueName: "quarter"))
+    var quarter: String
+
+    @Option(help: ArgumentHelp("text (for people) or csv (for the return).", valueName: "format"))
+    var format: Format = .text
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        do throws(Failure) {
+            guard let quarter = Quarter(typed: quarter.trimmingCharacters(in: .whitespaces)) else {
+                throw Failure("\"\(self.quarter)\" is not a quarter. Give the year the financial year starts in and the quarter, 1 to 4, such as 2026Q3 (October to December 2026).", code: 64)
+            }
+            let today = SystemClock().today()
+            guard quarter.first <= today else {
+                throw Failure("\(quarter) (\(quarter.title)) has not started yet, so there are no figures for it.", code: 64)
+            }
+            try Roles.requireAny([.handler, .administrator], toDo: "write the data return")
+            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let facts: [CaseFacts]
+            do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
+            if quarter.last >= today {
+                Diagnostics.say("\(quarter) is not over yet (it ends on \(quarter.last)): these are the figures so far.")
+            }
+            let figures = DataReturn(quarter: quarter, facts: facts)
+            print(format == .csv ? figures.csv : figures.text, terminator: "")
+        } catch {
+            error.exit()
+        }
+    }
+}
