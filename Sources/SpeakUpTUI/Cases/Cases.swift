@@ -181,6 +181,8 @@ public enum Cases {
         case .down: state.caseTop += 1
         case .pageUp: state.caseTop = max(0, state.caseTop - (state.size.rows - 6))
         case .pageDown: state.caseTop += state.size.rows - 6
+        case .home: state.caseTop = 0
+        case .end: state.caseTop = Int.max / 2  // the view shows the last screenful
         case .character("a"):
             guard file.status == .new else {
                 state.notice = .info("This case is already acknowledged.")
