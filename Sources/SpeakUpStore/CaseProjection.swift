@@ -82,7 +82,7 @@ enum CaseProjection {
 
     /// Rebuilds every workspace table from the reports and their events.
     static func rebuild(in db: Database) throws {
-        for table in ["case_file", "case_handler", "case_recusal", "case_text", "reminder"] {
+        for table in ["case_file", "case_handler", "case_handler_concern", "case_recusal", "case_text", "reminder"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         for report in try ReportRows.all(in: db) {
@@ -108,11 +108,20 @@ enum CaseProjection {
     }
 
     private static func setHandlers(_ handlers: [String], of reference: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM case_handler WHERE reference = ?", arguments: [reference])
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE reference = ?", arguments: [reference]) else { return }
-        let key = rank(status: row["status"], level: row["level"], acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"])
+        try db.cachedStatement(sql: "DELETE FROM case_handler WHERE reference = ?").execute(arguments: [reference])
+        try db.cachedStatement(sql: "DELETE FROM case_handler_concern WHERE reference = ?").execute(arguments: [reference])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM case_file WHERE reference = ?"), arguments: [reference]) else { return }
+        let level: String = row["level"]
+        let textID: Int64 = row["text_id"]
+        let key = rank(status: row["status"], level: level, acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"])
+        let categories = try String.fetchAll(db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ?"), arguments: [reference])
         for handler in Set(handlers) {
-            try db.execute(sql: "INSERT INTO case_handler (handler, rank, reference) VALUES (?, ?, ?)", arguments: [handler, key, reference])
+            try db.cachedStatement(sql: "INSERT INTO case_handler (handler, rank, reference, level, text_id) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [handler, key, reference, level, textID])
+            for category in categories {
+                try db.cachedStatement(sql: "INSERT INTO case_handler_concern (handler, category, rank, reference, level) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [handler, category, key, reference, level])
+            }
         }
     }
 

@@ -13,9 +13,13 @@ extension SQLiteReportStore: CaseDesk {
         }
     }
 
+    /// The queue's query, read in queue order from an index wherever it can be: the handler's
+    /// cases by rank; by level and rank when a level is chosen; from the per-concern copy when a
+    /// category is; and, for words found in few cases, from the full-text index first.
     static func queueRows(_ query: QueueQuery, handler: String, now: Date, in db: Database) throws -> [QueueRow] {
         var conditions = ["h.handler = :handler"]
         var arguments: [String: (any DatabaseValueConvertible)?] = ["handler": handler, "limit": query.limit, "offset": query.offset]
+        var from = query.category == nil ? "case_handler h" : "case_handler_concern h"
         switch query.status {
         case .open: conditions.append("h.rank < '1'")
         case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
@@ -23,8 +27,12 @@ extension SQLiteReportStore: CaseDesk {
         case .closed: conditions.append("h.rank >= '1'")
         case .all: break
         }
+        if let category = query.category {
+            conditions.append("h.category = :category")
+            arguments["category"] = category.rawValue
+        }
         if let level = query.level {
-            conditions.append("f.level = :level")
+            conditions.append("h.level = :level")
             arguments["level"] = level.rawValue
         }
         if query.overdueOnly {
@@ -32,22 +40,28 @@ extension SQLiteReportStore: CaseDesk {
             conditions.append("h.rank < '1' AND substr(h.rank, 3) < :now")
             arguments["now"] = CaseProjection.stamp(now)
         }
-        if let category = query.category {
-            conditions.append("EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = h.reference AND c.category = :category)")
-            arguments["category"] = category.rawValue
-        }
         if !query.location.isBlank {
             conditions.append("instr(lower(r.location), lower(:location)) > 0")
             arguments["location"] = query.location.trimmingCharacters(in: .whitespaces)
         }
         if let match = Self.ftsQuery(query.search) {
-            conditions.append("f.text_id IN (SELECT rowid FROM case_text WHERE case_text MATCH :match)")
             arguments["match"] = match
+            // Words in few cases: start from the words (cost grows with the matches). Words in many: read the
+            // queue in order and keep the matches (cost grows with the rows passed over, fewer the more match).
+            // The two cost the same near 5,000 matches for a million cases (make bench, docs/performance.md).
+            let found = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM case_text WHERE case_text MATCH ? LIMIT 5001)",
+                                         arguments: [match]) ?? 0
+            if found <= 5000 {
+                from = "case_text t JOIN case_file w ON w.text_id = t.rowid JOIN \(from) ON h.reference = w.reference"
+                conditions.append("case_text MATCH :match")
+            } else {
+                conditions.append("\(query.category == nil ? "h" : "f").text_id IN (SELECT rowid FROM case_text WHERE case_text MATCH :match)")
+            }
         }
         let rows = try Row.fetchAll(db, sql: """
             SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
                    r.submitted, r.subject_seniority, r.location, r.way_of_raising
-            FROM case_handler h
+            FROM \(from)
             JOIN case_file f ON f.reference = h.reference
             JOIN report r ON r.reference = h.reference
             WHERE \(conditions.joined(separator: " AND "))

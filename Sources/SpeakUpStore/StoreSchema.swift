@@ -192,9 +192,22 @@ enum StoreSchema {
                     handler TEXT NOT NULL,
                     rank TEXT NOT NULL,
                     reference TEXT NOT NULL REFERENCES report(reference),
+                    level TEXT NOT NULL,
+                    text_id INTEGER NOT NULL,
                     PRIMARY KEY (handler, rank, reference)
                 ) WITHOUT ROWID;
                 CREATE UNIQUE INDEX case_handler_by_case ON case_handler(reference, handler);
+                CREATE INDEX case_handler_by_level ON case_handler(handler, level, rank);
+                -- The queue by concern: one row per handler and category, so a category filter reads in queue order.
+                CREATE TABLE case_handler_concern (
+                    handler TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    rank TEXT NOT NULL,
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    level TEXT NOT NULL,
+                    PRIMARY KEY (handler, category, rank, reference)
+                ) WITHOUT ROWID;
+                CREATE INDEX case_handler_concern_by_case ON case_handler_concern(reference);
                 CREATE TABLE case_recusal (
                     reference TEXT NOT NULL REFERENCES report(reference),
                     handler TEXT NOT NULL,
@@ -210,6 +223,7 @@ enum StoreSchema {
                     PRIMARY KEY (reference, handler, deadline, stage)
                 ) WITHOUT ROWID;
                 CREATE INDEX reminder_unseen ON reminder(handler, seen, due);
+                CREATE UNIQUE INDEX case_file_by_text ON case_file(text_id);
                 CREATE INDEX case_file_acknowledge ON case_file(acknowledge_by) WHERE status = 'new';
                 CREATE INDEX case_file_feed_back ON case_file(feed_back_by) WHERE status <> 'closed';
                 CREATE VIRTUAL TABLE case_text USING fts5(reference UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 2');

@@ -22,29 +22,34 @@ enum Bench {
         umask(0o077)
         let scratch = NSTemporaryDirectory() + "speakup-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        defer {
+            // --keep leaves the stores for a look with sqlite3 (EXPLAIN QUERY PLAN and the like).
+            if options.keep { print("stores kept in \(scratch)") } else { try? FileManager.default.removeItem(atPath: scratch) }
+        }
 
         print("# SpeakUp benchmarks")
         print("machine: \(Machine.description)")
         print("")
-        let startup = try StartupBench(speakup: options.speakup, scratch: scratch, runs: options.spawns).run()
-        print("")
-        let commits = try CommitBench(scratch: scratch, commits: options.commits).run()
-        print("")
-        let journey = try JourneyBench(scratch: scratch).run()
-        print("")
-        let rules = try RulesBench(scratch: scratch, reports: options.reports, openCases: options.openCases).run()
-        print("")
-        let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let host = try SharedHostBench(
-            speakup: options.speakup, bench: bench, scratch: scratch, sessions: options.sessions,
-            submitters: options.submitters, submissionsEach: options.submissionsEach
-        ).run()
-        print("")
+        var summary: [String] = []
+        func part(_ name: String, _ body: () throws -> [String]) rethrows {
+            guard options.only == nil || options.only == name else { return }
+            summary += try body()
+            print("")
+        }
+        try part("startup") { [try StartupBench(speakup: options.speakup, scratch: scratch, runs: options.spawns).run()] }
+        try part("commits") { [try CommitBench(scratch: scratch, commits: options.commits).run()] }
+        try part("journey") { try JourneyBench(scratch: scratch).run() }
+        try part("rules") { try RulesBench(scratch: scratch, reports: options.reports, openCases: options.openCases).run() }
+        try part("host") {
+            let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            return try SharedHostBench(
+                speakup: options.speakup, bench: bench, scratch: scratch, sessions: options.sessions,
+                submitters: options.submitters, submissionsEach: options.submissionsEach
+            ).run()
+        }
+        try part("cases") { try CasesBench(scratch: scratch, cases: options.cases).run() }
         print("## Summary")
-        print(startup)
-        print(commits)
-        for line in journey + rules + host { print(line) }
+        for line in summary { print(line) }
     }
 }
 
@@ -57,6 +62,10 @@ struct Options {
     var sessions = 50
     var submitters = 32
     var submissionsEach = 20
+    var cases = 1_000_000
+    /// Run one part only: startup, commits, journey, rules, host or cases.
+    var only: String? = nil
+    var keep = false
 
     init(_ arguments: ArraySlice<String>) {
         var rest = arguments
@@ -70,8 +79,11 @@ struct Options {
             case "--sessions": sessions = rest.popFirst().flatMap(Int.init) ?? sessions
             case "--submitters": submitters = rest.popFirst().flatMap(Int.init) ?? submitters
             case "--submissions-each": submissionsEach = rest.popFirst().flatMap(Int.init) ?? submissionsEach
+            case "--cases": cases = rest.popFirst().flatMap(Int.init) ?? cases
+            case "--only": only = rest.popFirst()
+            case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --only startup|commits|journey|rules|host|cases\n".utf8))
                 exit(64)
             }
         }
