@@ -7,8 +7,13 @@ public protocol CaseDesk: Sendable {
     func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow]
 
     /// Everything about one case, if it is routed to `handler`; the opening is
-    /// written to the audit trail.
-    func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile?
+    /// written to the audit trail. `refusal` is asked first, before anything is written:
+    /// a reason this handler must not see the report (a conflict of interest) stops it.
+    func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
+                  refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile?
+
+    /// A report by its reference, for checks before anything of it is shown (not audited).
+    func report(_ reference: CaseReference) throws(StoreError) -> Report?
 
     /// Carries out a handler's action as a case event (nothing is edited in place).
     func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError)
@@ -21,6 +26,13 @@ public protocol CaseDesk: Sendable {
 
     /// What the statistics are counted from: every case's facts, no free text.
     func caseFacts() throws(StoreError) -> [CaseFacts]
+}
+
+extension CaseDesk {
+    /// Opens a case with no check beyond the store's own.
+    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
+        try openCase(reference, for: handler, at: moment, refusal: nil)
+    }
 }
 
 /// Which cases the queue shows.
@@ -48,6 +60,8 @@ public struct QueueQuery: Hashable, Sendable {
     public var search: String = ""
     public var offset = 0
     public var limit = 100
+    /// Only these cases (by reference text), when set.
+    public var only: [String]? = nil
 
     public init() {}
 }

@@ -85,7 +85,9 @@ public struct CaseStatistics: Hashable, Sendable {
     /// Plain text with bar charts, for `speakup stats` and the workspace's statistics screen.
     public func lines(width: Int) -> [String] {
         let barRoom = max(10, width - 30)
-        var out = ["Cases raised, last 12 months (\(Self.shown(total)) in the store)"]
+        // The total is given to the nearest five, so no hidden cell can be worked out from it.
+        let about = total < Self.suppressBelow ? Self.shown(total) : "about \(Int((Double(total) / 5).rounded()) * 5)"
+        var out = ["Cases raised, last 12 months (\(about) in the store since it began)"]
         let biggest = max(1, months.map { Self.barCount($0.count) }.max() ?? 1)
         for month in months {
             let bar = String(repeating: "█", count: Self.barCount(month.count) * barRoom / biggest)
@@ -99,8 +101,12 @@ public struct CaseStatistics: Hashable, Sendable {
             out.append("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
         }
         out.append("")
-        out.append("Time to acknowledge: median \(Self.days(acknowledge.medianDays)) over \(Self.shown(acknowledge.done)) cases; \(Self.shown(acknowledge.late)) past the deadline")
-        out.append("Time to close:       median \(Self.days(close.medianDays)) over \(Self.shown(close.done)) cases; \(Self.shown(close.late)) past the deadline")
+        // A median of fewer than five cases could be one person's case: not shown.
+        func median(_ timing: Timing) -> String {
+            timing.done < Self.suppressBelow ? "not shown (fewer than 5 cases)" : Self.days(timing.medianDays)
+        }
+        out.append("Time to acknowledge: median \(median(acknowledge)) over \(Self.shown(acknowledge.done)) cases; \(Self.shown(acknowledge.late)) past the deadline")
+        out.append("Time to close:       median \(median(close)) over \(Self.shown(close.done)) cases; \(Self.shown(close.late)) past the deadline")
         out.append("")
         out.append("\"Given your experience, would you speak up again?\"")
         out.append("  " + speakUpAgain.map { "\($0.0.title): \(Self.shown($0.1))" }.joined(separator: "   "))

@@ -72,10 +72,15 @@ enum AuditTrail {
     /// Appends an entry, inside the caller's transaction.
     static func append(_ entry: AuditEntry, in db: Database) throws {
         switch entry.at {
-        case .day(let day):
+        case .day(let day) where entry.actor == nil || entry.actor == CaseEvent.rulesActor:
+            // What an anonymous reporter did (and the routing that came with it): unordered until the day ends.
             try db.execute(
                 sql: "INSERT INTO audit_waiting (id, day, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
                 arguments: [randomID(), day, entry.action, entry.reference, entry.detail])
+        case .day(let day):
+            // A named handler's action on an anonymous case: chained now, under its name, with the day only.
+            try sealWaiting(before: CalendarDay(typed: day) ?? .earliest, in: db)
+            try chain(entry, in: db)
         case .instant(let moment):
             try sealWaiting(before: CalendarDay.local(moment), in: db)
             try chain(entry, in: db)

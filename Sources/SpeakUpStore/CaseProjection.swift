@@ -14,12 +14,28 @@ enum CaseProjection {
     /// the full-text index records nothing of the order reports arrived in.
     static func open(_ report: Report, in db: Database) throws {
         let textID = Int64.random(in: 1...Int64.max)
-        let words = [report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact]
-            .filter { !$0.isEmpty }.joined(separator: "\n")
-        try db.cachedStatement(sql: "INSERT INTO case_text (rowid, reference, words) VALUES (?, ?, ?)")
-            .execute(arguments: [textID, report.reference.text, words])
         try db.cachedStatement(sql: "INSERT INTO case_file (reference, text_id) VALUES (?, ?)")
             .execute(arguments: [report.reference.text, textID])
+        try db.cachedStatement(sql: "INSERT INTO case_text_pending (reference) VALUES (?)").execute(arguments: [report.reference.text])
+    }
+
+    /// Puts the words of every case still waiting into the full-text index: the report's
+    /// words and every note so far. Returns how many were indexed.
+    @discardableResult
+    static func indexPending(in db: Database) throws -> Int {
+        let waiting = try String.fetchAll(db, sql: "SELECT reference FROM case_text_pending")
+        for reference in waiting {
+            if let report = try ReportRows.all(in: db, reference: reference).first,
+                let textID = try Int64.fetchOne(db, sql: "SELECT text_id FROM case_file WHERE reference = ?", arguments: [reference]) {
+                let notes = try String.fetchAll(db, sql: "SELECT text FROM case_event WHERE reference = ? AND kind = 'note' ORDER BY sequence",
+                                                arguments: [reference])
+                let words = ([report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact]
+                    + notes).filter { !$0.isEmpty }.joined(separator: "\n")
+                try db.execute(sql: "INSERT INTO case_text (rowid, reference, words) VALUES (?, ?, ?)", arguments: [textID, reference, words])
+            }
+            try db.execute(sql: "DELETE FROM case_text_pending WHERE reference = ?", arguments: [reference])
+        }
+        return waiting.count
     }
 
     /// Applies one event (already inserted) to the workspace tables.
@@ -28,9 +44,16 @@ enum CaseProjection {
         switch event.kind {
         case .routed, .escalated:
             guard let detail, let routing = try? decoder.decode(CaseRouting.self, from: Data(detail.utf8)) else { return }
+            // An escalation never lowers a level a handler raised.
+            var level = routing.level
+            if event.kind == .escalated,
+                let current = try String.fetchOne(db, sql: "SELECT level FROM case_file WHERE reference = ?", arguments: [reference])
+                    .flatMap(PyramidLevel.init(rawValue:)) {
+                level = max(level, current)
+            }
             try db.execute(
                 sql: "UPDATE case_file SET level = ?, acknowledge_by = ?, feed_back_by = ?, held = ? WHERE reference = ?",
-                arguments: [routing.level.rawValue, stamp(routing.acknowledgeBy), stamp(routing.feedBackBy), routing.held, reference])
+                arguments: [level.rawValue, stamp(routing.acknowledgeBy), stamp(routing.feedBackBy), routing.held, reference])
             let recused = Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference]))
             if event.kind == .routed {
                 try setHandlers(routing.held ? [] : routing.handlers.filter { !recused.contains($0) }, of: reference, in: db)
@@ -50,7 +73,9 @@ enum CaseProjection {
             try db.execute(sql: "UPDATE case_file SET status = 'closed' WHERE reference = ?", arguments: [reference])
             try rerank(reference, in: db)
         case .note:
-            if let text = event.text {
+            // A case still waiting to be indexed takes its notes when it is.
+            if let text = event.text,
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM case_text_pending WHERE reference = ?", arguments: [reference]) != true {
                 try db.execute(
                     sql: "UPDATE case_text SET words = words || char(10) || ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",
                     arguments: [text, reference])
@@ -93,6 +118,7 @@ enum CaseProjection {
                 try apply(event, detail: row["detail"], in: db)
             }
         }
+        try indexPending(in: db)
     }
 
     /// The queue's sort key: open cases before closed, urgent before the rest, then the next deadline.

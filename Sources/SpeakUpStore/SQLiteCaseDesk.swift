@@ -6,6 +6,7 @@ import SpeakUpCore
 /// case events, reminders and the facts statistics are counted from.
 extension SQLiteReportStore: CaseDesk {
     public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
+        if Self.ftsQuery(query.search) != nil { try indexPendingWords() }
         do {
             return try queue.read { db in try Self.queueRows(query, handler: handler, now: now, in: db) }
         } catch {
@@ -39,6 +40,10 @@ extension SQLiteReportStore: CaseDesk {
             // The rank ends with the next deadline of an open case.
             conditions.append("h.rank < '1' AND substr(h.rank, 3) < :now")
             arguments["now"] = CaseProjection.stamp(now)
+        }
+        if let only = query.only {
+            conditions.append("h.reference IN (SELECT value FROM json_each(:only))")
+            arguments["only"] = String(decoding: (try? JSONSerialization.data(withJSONObject: only)) ?? Data("[]".utf8), as: UTF8.self)
         }
         if !query.location.isBlank {
             conditions.append("instr(lower(r.location), lower(:location)) > 0")
@@ -96,6 +101,22 @@ extension SQLiteReportStore: CaseDesk {
         }
     }
 
+    /// Indexes the words of cases sent since the last search (cheap when there are none).
+    public func indexPendingWords() throws(StoreError) {
+        do {
+            let waiting = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_text_pending") ?? 0 }
+            guard waiting > 0 else { return }
+            try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    try CaseProjection.indexPending(in: db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-action")
+        }
+    }
+
     /// Words typed into the search box as an FTS5 query: each word a prefix, all of them
     /// needed. Quotes keep FTS5's own syntax (AND, NEAR, *, :) from being read in what was typed.
     static func ftsQuery(_ typed: String) -> String? {
@@ -106,41 +127,73 @@ extension SQLiteReportStore: CaseDesk {
 
     static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }
 
-    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
+    /// Opens a case unless `refusal` (checked before anything is written, the audit record
+    /// included) gives a reason this handler must not see it.
+    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
+                         refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile? {
+        var refused: String? = nil
+        let file: CaseFile?
         do {
-            return try writeTurn { db -> CaseFile? in
+            file = try writeTurn { db -> CaseFile? in
                 var file: CaseFile? = nil
                 try db.inTransaction(.immediate) {
                     guard try Self.has(handler, reference, in: db),
                         let report = try ReportRows.all(in: db, reference: reference.text).first
                     else { return .commit }
-                    try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
+                    if let reason = refusal?(report) {
+                        refused = reason
+                        return .commit
+                    }
                     let events = try ReportRows.events(for: reference, in: db)
-                    let status = HandlingStatus(rawValue: try String.fetchOne(
-                        db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text]) ?? "new") ?? .new
+                    let state = try Row.fetchOne(db, sql: "SELECT status, level FROM case_file WHERE reference = ?", arguments: [reference.text])
+                    let status = HandlingStatus(rawValue: state?["status"] ?? "new") ?? .new
                     let key = try String.fetchOne(db, sql: "SELECT subject_key FROM report WHERE reference = ?", arguments: [reference.text])
                     var linked: [QueueRow] = []
                     var samePerson = 0
                     if let key {
-                        samePerson = try Int.fetchOne(db, sql: "SELECT count(*) FROM report WHERE subject_key = ?", arguments: [key]) ?? 0
+                        // Held reports stay sealed: neither counted nor listed until they are released.
+                        samePerson = try Int.fetchOne(db, sql: """
+                            SELECT count(*) FROM report r JOIN case_file f ON f.reference = r.reference
+                            WHERE r.subject_key = ? AND f.held = 0
+                            """, arguments: [key]) ?? 0
                         let others = try String.fetchAll(db, sql: """
                             SELECT r.reference FROM report r JOIN case_handler h ON h.reference = r.reference AND h.handler = ?
                             WHERE r.subject_key = ? AND r.reference <> ? ORDER BY r.submitted LIMIT 50
                             """, arguments: [handler, key, reference.text])
-                        var query = QueueQuery()
-                        query.status = .all
-                        query.limit = 100_000
-                        let mine = try Self.queueRows(query, handler: handler, now: moment, in: db)
-                        linked = mine.filter { others.contains($0.reference.text) }
+                        linked = try Self.rows(others, handler: handler, in: db)
                     }
-                    file = CaseFile(report: report, events: events, routing: try ReportRows.latestRouting(for: reference, in: db),
-                                    status: status, linked: linked, reportsAboutSamePerson: samePerson)
+                    var routing = try ReportRows.latestRouting(for: reference, in: db)
+                    if let level = (state?["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) { routing?.level = level }
+                    file = CaseFile(report: report, events: events, routing: routing, status: status, linked: linked,
+                                    reportsAboutSamePerson: samePerson)
+                    try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
                     return .commit
                 }
                 return file
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+        if let refused { throw StoreError(.failed, refused) }
+        return file
+    }
+
+    /// The queue rows of these cases, for this handler.
+    static func rows(_ references: [String], handler: String, in db: Database) throws -> [QueueRow] {
+        guard !references.isEmpty else { return [] }
+        var query = QueueQuery()
+        query.status = .all
+        query.limit = references.count
+        query.only = references
+        return try queueRows(query, handler: handler, now: Date(), in: db)
+    }
+
+    /// A report by its reference (no audit record: for checks before a case is shown).
+    public func report(_ reference: CaseReference) throws(StoreError) -> Report? {
+        do {
+            return try queue.read { db in try ReportRows.all(in: db, reference: reference.text).first }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
         }
     }
 
@@ -156,6 +209,17 @@ extension SQLiteReportStore: CaseDesk {
                     // reassigned by someone else a moment ago) cannot act on it.
                     guard try Self.has(handler, reference, in: db) else {
                         throw StoreError(.missing, "Case \(reference) is not (or no longer) with you, so nothing was changed.")
+                    }
+                    let status = try String.fetchOne(db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text])
+                    if status == "closed" {
+                        guard case .note = action else {
+                            throw StoreError(.failed, "Case \(reference) is closed, so only a note can be added to it.")
+                        }
+                    }
+                    // What was learned is for the organisation, not the reporter: it is kept as an internal
+                    // note just before the closing, whose words say only the outcome.
+                    if case .close(_, let learned) = action, !learned.isBlank {
+                        _ = try ReportRows.appendEvent(to: reference, kind: .note, text: "What was learned: \(learned)", actor: handler, at: moment, in: db)
                     }
                     let (kind, text, detail) = try Self.event(for: action, handler: handler, reference: reference, in: db)
                     _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
@@ -194,24 +258,34 @@ extension SQLiteReportStore: CaseDesk {
             }
             return (.reassigned, "Passed from \(handler) to \(to).", json(["from": handler, "to": to]))
         case .recuse(let to):
+            // The case stays with its other handlers if it has any; else it goes to the eligible ones
+            // offered, less anyone who has stepped away before.
             let remaining = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?",
                                                 arguments: [reference.text, handler])
-            let next = to.filter { $0 != handler }
+            let recused = Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference.text]))
+            let next = remaining.isEmpty ? to.filter { $0 != handler && !recused.contains($0) } : []
             guard !(remaining + next).isEmpty else {
                 throw StoreError(.failed, "There is nobody else eligible to take this case, so you cannot step away yet. Please ask an administrator to add a handler.")
             }
             let passed = next.isEmpty ? "" : " Passed to \(next.joined(separator: ", "))."
             return (.recused, "\(handler) stepped away for a conflict of interest." + passed, json(["handler": handler, "to": next]))
-        case .close(let outcome, let learned):
-            let text = "Outcome: \(outcome.title)." + (learned.isBlank ? "" : "\nWhat was learned: \(learned)")
-            return (.closed, text, json(["outcome": outcome.rawValue]))
+        case .close(let outcome, _):
+            return (.closed, "Outcome: \(outcome.title).", json(["outcome": outcome.rawValue]))
         }
     }
 
     public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
         do {
             return try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM reminder WHERE handler = ? AND seen = 0 ORDER BY due", arguments: [handler]).compactMap(Self.reminder)
+                // Only for cases still with this handler, and promises not yet kept.
+                try Row.fetchAll(db, sql: """
+                    SELECT m.* FROM reminder m
+                    JOIN case_handler h ON h.reference = m.reference AND h.handler = m.handler
+                    JOIN case_file f ON f.reference = m.reference
+                    WHERE m.handler = ? AND m.seen = 0 AND f.status <> 'closed'
+                      AND (m.deadline = 'feed-back' OR f.status = 'new')
+                    ORDER BY m.due
+                    """, arguments: [handler]).compactMap(Self.reminder)
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")

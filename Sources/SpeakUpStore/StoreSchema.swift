@@ -226,7 +226,10 @@ enum StoreSchema {
                 CREATE UNIQUE INDEX case_file_by_text ON case_file(text_id);
                 CREATE INDEX case_file_acknowledge ON case_file(acknowledge_by) WHERE status = 'new';
                 CREATE INDEX case_file_feed_back ON case_file(feed_back_by) WHERE status <> 'closed';
-                CREATE VIRTUAL TABLE case_text USING fts5(reference UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE case_text USING fts5(reference UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 2', detail = none);
+                -- Cases whose words are not in case_text yet: a report is indexed by the first search after
+                -- it (or the next tick), so sending one never waits on the full-text index.
+                CREATE TABLE case_text_pending (reference TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                 """)
             try CaseProjection.rebuild(in: db)
         }

@@ -24,7 +24,11 @@ struct CasesCommand: ParsableCommand {
             }
             let handler = identity.reporter.userName
             let (store, isDefault) = try storeOptions.open(createIfMissing: false)
-            let staff = (try? store.staff()) ?? []
+            // Conflicts of interest are found through the directory: without it, none could be ruled out.
+            let staff: [StaffMember]
+            do { staff = try store.staff() } catch {
+                throw Failure("The staff directory could not be read (\(error.sentence)), so SpeakUp cannot rule out conflicts of interest, and will not open the workspace. Please tell IT.")
+            }
             let router = Routing.router(rulesPath: nil, storeIsEmbeddedDefault: isDefault, owner: handler, staff: staff)
             let terminal = try TerminalSetup.start()
             CasesSession(

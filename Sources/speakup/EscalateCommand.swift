@@ -57,6 +57,7 @@ struct EscalateCommand: ParsableCommand {
                 let reminders: [Reminder]
                 do {
                     try store.sealAudit(today: CalendarDay.local(moment))
+                    try store.indexPendingWords()
                     reminders = try store.makeReminders(at: moment)
                 } catch {
                     throw Failure(error.sentence)

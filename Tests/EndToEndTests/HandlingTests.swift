@@ -96,9 +96,11 @@ extension SharedHostSuites {
             let exported = try #require(try host.exported().first { $0["reference"] as? String == reference })
             let events = try #require(exported["events"] as? [[String: Any]])
             #expect(events.compactMap { $0["kind"] as? String } == [
-                "received", "routed", "acknowledged", "handler-message", "reporter-message", "closed", "speak-up-again",
+                "received", "routed", "acknowledged", "handler-message", "reporter-message", "note", "closed", "speak-up-again",
             ])
-            #expect(events.map { $0["actor"] as? String } == [nil, "speakup-rules", host.guardian, host.guardian, nil, host.guardian, nil])
+            #expect(events.map { $0["actor"] as? String } == [nil, "speakup-rules", host.guardian, host.guardian, nil, host.guardian, host.guardian, nil])
+            // What was learned is the organisation's: the reporter's follow-up never showed it.
+            #expect(!(try last.screen()).contains("Bath checks"))
             // Opening the case is in the audit trail (and the check holds).
             let audit = try host.speakup(as: host.admin, ["audit", "verify"])
             #expect(audit.status == 0, "\(audit.stderr)")
@@ -146,6 +148,40 @@ extension SharedHostSuites {
             #expect(try host.speakup(as: host.reporter, ["stats"]).status == 77)
             let stats = try host.speakup(as: host.guardian, ["stats"])
             #expect(stats.status == 0 && stats.stdout.contains("<5"))
+        }
+
+        @Test("escalate tick makes reminders once, and runs the notify-command with no report content in it")
+        func remindersNotify() throws {
+            let host = try SharedHost()
+            // The notifier runs as the administrator, without the speakup group: it writes where they may.
+            try FileManager.default.createDirectory(atPath: host.prefix + "/out", withIntermediateDirectories: true)
+            chmod(host.prefix + "/out", 0o777)
+            let notified = host.prefix + "/out/notified"
+            var settings = try String(contentsOfFile: host.settings, encoding: .utf8)
+            settings += "\nnotify-command: [/usr/bin/tee, -a, \"\(notified)-{handler}\"]\n"
+            try settings.write(toFile: host.settings, atomically: true, encoding: .utf8)
+            chmod(host.settings, 0o644)
+            let report = try host.tmux(as: host.reporter, [])
+            try report.waitFor("How would you like to raise this concern?")
+            try report.press("Enter")
+            try ReportInTmuxTests.quickAnswers(report)
+            try ReportInTmuxTests.sendIdentifiedAccount(report, "Threw the handover sheet in the bin.")
+            try report.press("Enter")
+            #expect(try report.exitStatus() == 0)
+            // Six and a half days on, the acknowledgement is due within a day.
+            let soon = Date().addingTimeInterval(6.5 * 86_400).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+            let tick = try host.speakup(as: host.admin, ["escalate", "tick", "--now", soon])
+            #expect(tick.status == 0, "\(tick.stderr)")
+            #expect(tick.stdout.contains("reminder for \(host.guardian): acknowledge is due by"))
+            let sent = try String(contentsOfFile: notified + "-" + host.guardian, encoding: .utf8)
+            #expect(sent.contains("SpeakUp: please acknowledge case SU-"))
+            #expect(!sent.contains("handover sheet") && !sent.contains("Rita"))
+            // Once only.
+            let again = try host.speakup(as: host.admin, ["escalate", "tick", "--now", soon])
+            #expect(!again.stdout.contains("reminder for"))
+            // The workspace opens on it.
+            let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.waitFor("Deadlines that need you")
         }
     }
 }

@@ -102,11 +102,19 @@ struct CaseDeskTests {
         try store.act(.changeLevel(.awareness), on: report.reference, by: "gita", at: Reports.moment)
         try store.act(.close(.upheld, learned: "Handover now has a checklist."), on: report.reference, by: "gita", at: Reports.moment)
         let events = try store.events(for: report.reference)
-        #expect(events.map(\.kind) == [.received, .routed, .acknowledged, .note, .handlerMessage, .levelChanged, .closed])
-        #expect(events.dropFirst(2).map(\.actor) == ["gita", "gita", "sam", "gita", "gita"])
-        #expect(events.last?.text == "Outcome: Upheld: action taken.\nWhat was learned: Handover now has a checklist.")
+        #expect(events.map(\.kind) == [.received, .routed, .acknowledged, .note, .handlerMessage, .levelChanged, .note, .closed])
+        #expect(events.dropFirst(2).map(\.actor) == ["gita", "gita", "sam", "gita", "gita", "gita"])
+        // What was learned is an internal note; the reporter reads only the outcome.
+        #expect(events[6].text == "What was learned: Handover now has a checklist.")
+        #expect(events.last?.text == "Outcome: Upheld: action taken.")
         #expect(events.filter(\.kind.isShownToReporter).map(\.kind) == [.received, .routed, .acknowledged, .handlerMessage, .closed])
         #expect(throws: StoreError.self) { try store.act(.note("   "), on: report.reference, by: "gita", at: Reports.moment) }
+        // A closed case takes notes only.
+        #expect(throws: StoreError.self) { try store.act(.message("More?"), on: report.reference, by: "gita", at: Reports.moment) }
+        try store.act(.note("Followed up at the team meeting."), on: report.reference, by: "gita", at: Reports.moment)
+        // The level shown is the handler's, not the first routing's.
+        let reopened = try #require(try store.openCase(report.reference, for: "gita", at: Reports.moment))
+        #expect(reopened.routing?.level == .awareness)
     }
 
     @Test("reassigning moves the case; recusing moves it and the recused handler never gets it back, even from an escalation")
@@ -191,5 +199,48 @@ struct CaseDeskTests {
         #expect(fact.acknowledgedAfterDays == 2 && fact.closedAfterDays == 100)
         #expect(!fact.acknowledgedLate && fact.closedLate)
         #expect(fact.speakUpAgain == .yes && fact.professionalGroup == .nursing)
+    }
+
+    @Test("stepping away after a co-handler left still passes the case on; never to someone who stepped away")
+    func recuseAfterCoHandler() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let report = try store.submit(Self.report("Shouted."), router: FixedRouter(handlers: ["gita", "sam"]))
+        try store.act(.recuse(to: ["ria"]), on: report.reference, by: "sam", at: Reports.moment)  // gita still has it
+        #expect(try store.queue(QueueQuery(), for: "ria", now: Reports.moment).isEmpty)
+        try store.act(.recuse(to: ["sam", "ria"]), on: report.reference, by: "gita", at: Reports.moment)
+        #expect(try store.queue(QueueQuery(), for: "ria", now: Reports.moment).count == 1)
+        #expect(try store.queue(QueueQuery(), for: "sam", now: Reports.moment).isEmpty)
+    }
+
+    @Test("a held report about the same person is neither counted nor listed until released")
+    func heldStaysSealed() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        struct Holding: CaseRouter {
+            func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+                var routing = FixedRouter(handlers: ["gita"]).route(report, history: history, from: from)
+                routing.held = report.account.hasPrefix("Hold")
+                return routing
+            }
+        }
+        _ = try store.submit(Self.report("Hold this one."), router: Holding())
+        let open = try store.submit(Self.report("Not held."), router: Holding())
+        let file = try #require(try store.openCase(open.reference, for: "gita", at: Reports.moment))
+        #expect(file.reportsAboutSamePerson == 1)
+    }
+
+    @Test("a handler's action on an anonymous case is in the audit chain under their name; the reporter's is not")
+    func handlerNamedOnAnonymousCase() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        var anonymous = Self.report("Shouted.")
+        anonymous = Report(reference: .random(), wayOfRaising: .anonymous, concerns: [.rudeOrAggressive], subject: anonymous.subject,
+                           location: "", account: "Shouted.", reporter: nil, submitted: .recorded(for: .anonymous, at: Reports.moment))
+        let stored = try store.submit(anonymous, receipt: .random(), router: FixedRouter(handlers: ["gita"]))
+        try store.act(.acknowledge, on: stored.reference, by: "gita", at: Reports.moment)
+        let records = try store.auditRecords()
+        #expect(records.contains { $0.entry.action == "acknowledged" && $0.entry.actor == "gita" })
+        #expect(!records.contains { $0.entry.action == "received" })  // still waiting, unordered, for its day to end
     }
 }

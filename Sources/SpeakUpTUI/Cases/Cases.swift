@@ -47,9 +47,8 @@ public enum Cases {
         case .confirmingRecusal(let file):
             switch key {
             case .character("y"), .character("Y"):
-                // The case goes to the other handlers it has, else to the eligible ones.
-                let others = file.routing?.handlers.filter { $0 != state.handler } ?? []
-                return [.act(file.report.reference, .recuse(to: others.isEmpty ? file.eligibleHandlers : []))]
+                // The store keeps it with its other handlers if it has any, else gives it to these.
+                return [.act(file.report.reference, .recuse(to: file.eligibleHandlers))]
             default:
                 state.phase = .viewing(file)
                 state.notice = .info("You did not step away; the case is still yours.")
@@ -196,6 +195,8 @@ public enum Cases {
                 return []
             }
             startWriting(&state, file, .message)
+        case .character(let letter) where file.status == .closed && "lrx".contains(letter):
+            state.notice = .info("This case is closed. A note can still be added.")
         case .character("l"):
             state.choice = PyramidLevel.allCases.firstIndex(of: file.routing?.level ?? .informal) ?? 0
             state.phase = .choosing(file, .level)

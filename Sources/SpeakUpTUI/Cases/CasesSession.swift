@@ -22,7 +22,10 @@ public struct CasesSession {
     }
 
     public func run(on terminal: some Terminal) {
-        let reminders = (try? desk.reminders(for: handler)) ?? []
+        let reminders = ((try? desk.reminders(for: handler)) ?? []).filter { reminder in
+            guard let report = (try? desk.report(reminder.reference)) ?? nil else { return true }
+            return conflict(report) == nil
+        }
         var state = CasesState(size: terminal.size, handler: handler, now: clock.now(), reminders: reminders)
         if reminders.isEmpty { carryOut(.loadQueue(state.query), &state) }
         draw(state, on: terminal)
@@ -42,25 +45,25 @@ public struct CasesSession {
         do throws(StoreError) {
             switch effect {
             case .loadQueue(let query):
-                Cases.loaded(&state, try desk.queue(query, for: handler, now: state.now), for: query)
+                Cases.loaded(&state, try visible(desk.queue(query, for: handler, now: state.now)), for: query)
             case .open(let reference):
-                guard let file = try desk.openCase(reference, for: handler, at: state.now) else {
+                guard let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) else {
                     Cases.failed(&state, "Case \(reference) is no longer with you.")
-                    return
-                }
-                if let reason = conflict(file.report) {
-                    Cases.failed(&state, reason)
                     return
                 }
                 state.caseTop = 0
                 Cases.opened(&state, prepare(file))
             case .act(let reference, let action):
+                if let report = try desk.report(reference), let reason = conflict(report) {
+                    Cases.failed(&state, reason)
+                    return
+                }
                 try desk.act(action, on: reference, by: handler, at: state.now)
-                if let file = try desk.openCase(reference, for: handler, at: state.now) {
+                if let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) {
                     Cases.opened(&state, prepare(file), news: Self.news(for: action))
                 } else {
                     Cases.handedOver(&state, "Case \(reference) is no longer with you: \(Self.news(for: action))")
-                    Cases.loaded(&state, try desk.queue(firstPage(state.query), for: handler, now: state.now), for: firstPage(state.query))
+                    Cases.loaded(&state, try visible(desk.queue(firstPage(state.query), for: handler, now: state.now)), for: firstPage(state.query))
                 }
             case .loadStatistics:
                 Cases.counted(&state, CaseStatistics(facts: try desk.caseFacts(), today: clock.today()))
@@ -72,6 +75,17 @@ public struct CasesSession {
         } catch {
             Cases.failed(&state, error.sentence + " Nothing you wrote was lost.")
         }
+    }
+
+    /// The rows this handler may see: a case about them, or about someone who manages them,
+    /// never shows, even if the rules or the directory changed after it was routed.
+    private func visible(_ rows: [QueueRow]) throws(StoreError) -> [QueueRow] {
+        var kept: [QueueRow] = []
+        for row in rows {
+            if let report = try desk.report(row.reference), conflict(report) != nil { continue }
+            kept.append(row)
+        }
+        return kept
     }
 
     private func firstPage(_ query: QueueQuery) -> QueueQuery {
