@@ -60,6 +60,9 @@ public protocol ReportStore: Sendable {
 
     /// The timeline of one case, in order.
     func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent]
+
+    /// Housekeeping once a saved report's confirmation is on screen.
+    func tidy()
 }
 
 /// A store failure, with a sentence a person can act on.
@@ -82,6 +85,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension ReportStore {
+    /// Housekeeping after a report is saved and the reporter told (the SQLite store copies its log
+    /// back into the file here, rather than inside the reporter's submit). Does nothing by default.
+    public func tidy() {}
+
     /// Appends an event that names nobody.
     public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {
         try appendEvent(to: reference, kind: kind, text: text, actor: nil, at: moment)

@@ -71,7 +71,7 @@ public final class SQLiteReportStore: ReportStore {
         let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
         for _ in 0..<8 {
             do {
-                try writeTurn { db in
+                try writeTurn(checkpointing: false) { db in
                     try db.inTransaction(.immediate) {
                         // Route first, so the history it counts does not yet hold this report.
                         let routing = router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
@@ -491,10 +491,16 @@ public final class SQLiteReportStore: ReportStore {
     /// Copying the log back into the database (a checkpoint, with its own flush) is
     /// done after the turn is let go, not inside some unlucky reporter's commit:
     /// a passive checkpoint runs beside other writers and never waits for them.
-    func writeTurn<T>(_ body: (Database) throws -> T) throws -> T {
+    func writeTurn<T>(checkpointing: Bool = true, _ body: (Database) throws -> T) throws -> T {
         let result = try turn.take { try queue.writeWithoutTransaction(body) }
-        checkpoint()
+        if checkpointing { checkpoint() }
         return result
+    }
+
+    /// Copies the log back into the file if it has grown (see `writeTurn`). A submit leaves this
+    /// to its caller, who calls it once the reporter has been told their report is saved.
+    public func tidy() {
+        checkpoint()
     }
 
     /// As `writeTurn`, inside one transaction.

@@ -92,6 +92,7 @@ struct JourneyBench {
             let start = now()
             _ = try store.submit(report, receipt: .random())
             times.add(now() - start)
+            store.tidy()
         }
         print("## Full anonymous submit with its receipt (hash + one transaction), 30 submits")
         print("median \(format(times.median)) ms, p99 \(format(times.p99)) ms; the hash alone is \(format(hashMedian)) ms of it")

@@ -152,6 +152,7 @@ struct SharedHostBench {
                 do {
                     if let store { _ = try store.submit(report, receipt: nil) } else { try rawStore?.insert(payload) }
                     lines.append(String((now() - start) * 1000))
+                    store?.tidy()  // as the form does, once the confirmation is drawn
                 } catch {
                     lines.append("failed: \(error)")
                 }

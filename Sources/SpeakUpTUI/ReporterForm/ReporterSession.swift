@@ -64,6 +64,8 @@ public struct ReporterSession {
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state) {
                             submitted = report
+                            draw(state, on: terminal)  // the confirmation first, then the housekeeping
+                            store.tidy()
                             // Keys typed before the answer (a second Enter) must not skip past
                             // the confirmation or the receipt code.
                             terminal.discardTypeahead()
