@@ -114,6 +114,8 @@ public struct CaseFile: Hashable, Sendable {
     public var reportsAboutSamePerson: Int
     /// Other handlers the case could be passed to (eligible under the same rules), filled in by the program.
     public var eligibleHandlers: [String]
+    /// Who has the case now (after any reassigning and stepping away).
+    public var currentHandlers: [String] = []
 
     public init(report: Report, events: [CaseEvent], routing: CaseRouting?, status: HandlingStatus, linked: [QueueRow],
                 reportsAboutSamePerson: Int, eligibleHandlers: [String] = []) {

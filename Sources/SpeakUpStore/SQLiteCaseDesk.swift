@@ -166,6 +166,8 @@ extension SQLiteReportStore: CaseDesk {
                     if let level = (state?["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) { routing?.level = level }
                     file = CaseFile(report: report, events: events, routing: routing, status: status, linked: linked,
                                     reportsAboutSamePerson: samePerson)
+                    file?.currentHandlers = try String.fetchAll(
+                        db, sql: "SELECT handler FROM case_handler WHERE reference = ? ORDER BY handler", arguments: [reference.text])
                     try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
                     return .commit
                 }

@@ -35,7 +35,9 @@ struct CasesCommand: ParsableCommand {
                 desk: store, handler: handler, clock: SystemClock(),
                 prepare: { file in
                     var file = file
-                    let leaving = Set((file.routing?.handlers ?? []) + [handler])
+                    // Anyone who has it now, or stepped away from it, is not offered.
+                    let recused = Set(file.events.filter { $0.kind == .recused }.compactMap(\.actor))
+                    let leaving = Set(file.currentHandlers + [handler]).union(recused)
                     file.eligibleHandlers = HandlerEligibility.handlers(
                         for: file.report, rules: router.rules, directory: router.directory, membership: router.membership, leaving: leaving)
                     return file

@@ -37,8 +37,21 @@ enum Notifier {
         var text = Array((reminder.sentence + "\n").utf8)
         _ = write(pipe[1], &text, text.count)
         close(pipe[1])
+        // A notifier that hangs must not stall the tick: thirty seconds, then it is stopped.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        var waited = 0
+        while true {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done == -1 && errno != EINTR) { break }
+            if waited >= 3000 {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                Diagnostics.say("The notify-command \(program) took over 30 seconds for \(reminder.reference) and was stopped; the reminder is still in the workspace.")
+                return
+            }
+            usleep(10_000)
+            waited += 1
+        }
         if status != 0 {
             Diagnostics.say("The notify-command \(program) failed for \(reminder.reference) (status \(status >> 8)); the reminder is still in the workspace.")
         }

@@ -183,5 +183,51 @@ extension SharedHostSuites {
             let desk = try host.tmux(as: host.guardian, ["cases"])
             try desk.waitFor("Deadlines that need you")
         }
+
+        @Test("a guardian passes a case to an eligible handler of another role, then that handler steps away: each loses it, and it never returns")
+        func reassignAndStepAway() throws {
+            let host = try SharedHost()
+            let independent = "su\(host.tag)ind"
+            if try Command.run("/usr/bin/getent", ["group", "speakup-independent"]).status != 0 {
+                _ = try Command.run("/usr/sbin/groupadd", ["speakup-independent"])
+            }
+            defer { _ = try? Command.run("/usr/sbin/groupdel", ["speakup-independent"]) }
+            try host.addUser(independent, fullName: "Ina Independent", groups: ["speakup-independent"])
+            let report = try host.tmux(as: host.reporter, [])
+            try report.waitFor("How would you like to raise this concern?")
+            try report.press("Enter")
+            try ReportInTmuxTests.quickAnswers(report)
+            let saved = try ReportInTmuxTests.sendIdentifiedAccount(report, "Shouted at a healthcare assistant.")
+            let reference = try #require(Self.reference(on: saved))
+            try report.press("Enter")
+
+            let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.waitFor(reference)
+            try desk.press("Enter")
+            try desk.waitFor("Raised openly")
+            try desk.press("r")
+            try desk.waitFor("Pass the case to")
+            try desk.waitFor(independent)
+            try desk.press("Enter")
+            try desk.waitFor("is no longer with you")
+            #expect(!(try desk.screen()).split(separator: "\n").contains { $0.hasPrefix("› \(reference)") || $0.hasPrefix("  \(reference)") })
+
+            let other = try host.tmux(as: independent, ["cases"])
+            try other.waitFor(reference)
+            try other.press("Enter")
+            try other.waitFor("Raised openly")
+            try other.press("x")
+            try other.waitFor("Step away from this case")
+            try other.press("y")
+            // Nobody else held it, so it went to the eligible handlers (passing a case on is not a conflict,
+            // so the guardian may have it back); the one who stepped away never sees it again.
+            try other.waitFor("is no longer with you")
+            let exported = try #require(try host.exported().first { $0["reference"] as? String == reference })
+            let kinds = (exported["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds.suffix(2) == ["reassigned", "recused"])
+            let holders = try Command.run("/usr/bin/sqlite3", [host.store, "SELECT handler FROM case_handler WHERE reference = '\(reference)'"])
+            #expect(!holders.stdout.contains(independent))
+            #expect(!holders.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        }
     }
 }
