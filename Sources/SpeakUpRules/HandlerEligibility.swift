@@ -25,7 +25,7 @@ public enum HandlerEligibility {
         let rules = RuleSet.single(role: "handler", user: handler)
         _ = EscalationEngine.eligible(["handler"], rules, facts, subjects, directory, NoGroups(), &excluded)
         guard let reason = excluded.first(where: { $0.user == handler })?.reason else { return nil }
-        return "This case is not one you may see: you are \(reason). It stays with its other handlers."
+        return "This case is not one you may see: you are \(reason). Please ask an administrator to make sure someone else has it."
     }
 
     private struct NoGroups: GroupMembership {

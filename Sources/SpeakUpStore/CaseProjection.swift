@@ -93,7 +93,8 @@ enum CaseProjection {
                 try setHandlers(handlers, of: reference, in: db)
             }
         case .recused:
-            if let who = field("handler", of: detail) {
+            // An imported timeline has no detail: the one who stepped away is the event's actor.
+            if let who = field("handler", of: detail) ?? event.actor {
                 try db.execute(sql: "INSERT OR IGNORE INTO case_recusal (reference, handler) VALUES (?, ?)", arguments: [reference, who])
                 var handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
                 handlers.removeAll { $0 == who }

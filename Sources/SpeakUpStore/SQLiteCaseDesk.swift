@@ -113,7 +113,7 @@ extension SQLiteReportStore: CaseDesk {
                 }
             }
         } catch {
-            throw StoreErrors.translate(error, path: path, doing: "save-action")
+            throw StoreErrors.translate(error, path: path, doing: "read")
         }
     }
 

@@ -389,7 +389,7 @@ public final class SQLiteReportStore: ReportStore {
 
     public func discardDraft(owner: Reporter) throws(StoreError) {
         do {
-            try queue.write { db in try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)]) }
+            try writeTurnInTransaction { db in try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)]) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-draft")
         }

@@ -47,7 +47,7 @@ struct StoreOptions: ParsableArguments {
             if made >= 0 { close(made) }
         }
         do {
-            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || installed != nil), isDefault)
+            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || shared), isDefault)
         } catch {
             throw Failure(error.sentence)
         }

@@ -243,4 +243,22 @@ struct CaseDeskTests {
         #expect(records.contains { $0.entry.action == "acknowledged" && $0.entry.actor == "gita" })
         #expect(!records.contains { $0.entry.action == "received" })  // still waiting, unordered, for its day to end
     }
+
+    @Test("a timeline imported with a step-away keeps the recusal: re-routing by today's rules does not give the case back")
+    func importKeepsRecusal() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let report = Self.report("Shouted.")
+        let events = [
+            CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted),
+            CaseEvent(reference: report.reference, sequence: 2, kind: .recused, at: report.submitted, text: "gita stepped away.", actor: "gita"),
+        ]
+        try store.importReports([(report, events)], router: FixedRouter(handlers: ["gita", "sam"]), by: "adam")
+        #expect(try store.queue(QueueQuery(), for: "gita", now: Reports.moment).isEmpty)
+        #expect(try store.queue(QueueQuery(), for: "sam", now: Reports.moment).count == 1)
+        // The import is in the audit trail under the administrator, with the file's own words in the detail.
+        let imported = try store.auditRecords().filter { $0.entry.action == "imported" }
+        #expect(imported.count == 2 && imported.allSatisfy { $0.entry.actor == "adam" })
+        #expect(imported[1].entry.detail?.contains("recused") == true && imported[1].entry.detail?.contains("by gita") == true)
+    }
 }

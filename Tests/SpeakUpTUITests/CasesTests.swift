@@ -227,4 +227,32 @@ struct CasesTests {
             _ = try desk.openCase(CaseReference("SU-AAAA-0001")!, for: "gita", at: FakeDesk.moment, refusal: conflict)
         }
     }
+
+    @Test("a page with a hidden row still asks for the next page, from where the store left off")
+    func pagingPastHiddenRows() throws {
+        var state = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment)
+        var query = QueueQuery()
+        query.limit = 3
+        state.query = query
+        let rows = try Self.desk().queue(QueueQuery(), for: "gita", now: FakeDesk.moment)
+        Cases.loaded(&state, Array(rows.prefix(2)), for: query, fetched: 3)  // the store gave 3; one was hidden
+        #expect(state.mayHaveMore)
+        _ = Cases.update(&state, .down)
+        var next = query
+        next.offset = 3
+        #expect(Cases.update(&state, .down) == [.loadQueue(next)])
+    }
+
+    @Test("End, then Up, scrolls straight back: the case's scroll never runs past its last line")
+    func scrollClamped() throws {
+        let desk = Self.desk()
+        var state = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment)
+        Cases.opened(&state, try #require(try desk.openCase(CaseReference("SU-AAAA-0002")!, for: "gita", at: FakeDesk.moment)))
+        _ = Cases.update(&state, .end)
+        let bottom = state.caseTop
+        for _ in 0..<5 { _ = Cases.update(&state, .down) }
+        #expect(state.caseTop == bottom)
+        _ = Cases.update(&state, .up)
+        #expect(state.caseTop == max(0, bottom - 1))
+    }
 }

@@ -125,7 +125,7 @@ public enum Cases {
         let wanted = state.highlighted + delta
         if wanted >= state.rows.count, state.mayHaveMore {
             var next = state.query
-            next.offset = state.rows.count
+            next.offset = state.fetched
             state.highlighted = min(wanted, state.rows.count - 1)
             return [.loadQueue(next)]
         }
@@ -164,9 +164,12 @@ public enum Cases {
     }
 
     /// The queue came back: page one replaces the rows, later pages add to them.
-    public static func loaded(_ state: inout CasesState, _ rows: [QueueRow], for query: QueueQuery) {
+    /// `fetched` is how many rows the store gave, before any the handler may not see were left out.
+    public static func loaded(_ state: inout CasesState, _ rows: [QueueRow], for query: QueueQuery, fetched: Int? = nil) {
         if query.offset == 0 { state.rows = rows } else { state.rows += rows }
-        state.mayHaveMore = rows.count == query.limit
+        let given = fetched ?? rows.count
+        state.fetched = query.offset + given
+        state.mayHaveMore = given == query.limit
         state.highlighted = max(0, min(state.highlighted, state.rows.count - 1))
         if state.highlighted >= state.top + state.visibleRows { state.top = state.highlighted - state.visibleRows + 1 }
     }
@@ -176,15 +179,15 @@ public enum Cases {
     private static func caseKey(_ state: inout CasesState, _ file: CaseFile, _ key: Key) -> [Effect] {
         let reference = file.report.reference
         switch key {
-        case .up: state.caseTop = max(0, state.caseTop - 1)
-        case .down: state.caseTop += 1
-        case .pageUp: state.caseTop = max(0, state.caseTop - (state.size.rows - 6))
-        case .pageDown: state.caseTop += state.size.rows - 6
+        case .up: state.caseTop = max(0, min(state.caseTop, maxCaseTop(state, file)) - 1)
+        case .down: state.caseTop = min(maxCaseTop(state, file), state.caseTop + 1)
+        case .pageUp: state.caseTop = max(0, min(state.caseTop, maxCaseTop(state, file)) - (state.size.rows - 6))
+        case .pageDown: state.caseTop = min(maxCaseTop(state, file), state.caseTop + state.size.rows - 6)
         case .home: state.caseTop = 0
-        case .end: state.caseTop = Int.max / 2  // the view shows the last screenful
+        case .end: state.caseTop = maxCaseTop(state, file)
         case .character("a"):
             guard file.status == .new else {
-                state.notice = .info("This case is already acknowledged.")
+                state.notice = .info(file.status == .closed ? "This case is closed. A note can still be added." : "This case is already acknowledged.")
                 return []
             }
             return [.act(reference, .acknowledge)]
@@ -223,6 +226,12 @@ public enum Cases {
         default: break
         }
         return []
+    }
+
+    /// The furthest a case can scroll: its last line at the bottom of the screen.
+    static func maxCaseTop(_ state: CasesState, _ file: CaseFile) -> Int {
+        let lines = CasesView.caseLines(file, handler: state.handler, now: state.now, width: state.size.columns - 4).count
+        return max(0, lines - max(1, state.size.rows - 6))
     }
 
     private static func firstPage(_ query: QueueQuery) -> QueueQuery {

@@ -45,7 +45,8 @@ public struct CasesSession {
         do throws(StoreError) {
             switch effect {
             case .loadQueue(let query):
-                Cases.loaded(&state, try visible(desk.queue(query, for: handler, now: state.now)), for: query)
+                let rows = try desk.queue(query, for: handler, now: state.now)
+                Cases.loaded(&state, try visible(rows), for: query, fetched: rows.count)
             case .open(let reference):
                 guard let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) else {
                     Cases.failed(&state, "Case \(reference) is no longer with you.")
@@ -59,11 +60,17 @@ public struct CasesSession {
                     return
                 }
                 try desk.act(action, on: reference, by: handler, at: state.now)
-                if let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) {
-                    Cases.opened(&state, prepare(file), news: Self.news(for: action))
-                } else {
-                    Cases.handedOver(&state, "Case \(reference) is no longer with you: \(Self.news(for: action))")
-                    Cases.loaded(&state, try visible(desk.queue(firstPage(state.query), for: handler, now: state.now)), for: firstPage(state.query))
+                // From here the action is saved: a failure to show the case again must not invite a second send.
+                do throws(StoreError) {
+                    if let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) {
+                        Cases.opened(&state, prepare(file), news: Self.news(for: action))
+                    } else {
+                        Cases.handedOver(&state, "Case \(reference) is no longer with you: \(Self.news(for: action))")
+                        let rows = try desk.queue(firstPage(state.query), for: handler, now: state.now)
+                        Cases.loaded(&state, try visible(rows), for: firstPage(state.query), fetched: rows.count)
+                    }
+                } catch {
+                    Cases.handedOver(&state, "Saved. \(Self.news(for: action)) The case could not be shown again just now (\(error.sentence)); open it from the queue.")
                 }
             case .loadStatistics:
                 Cases.counted(&state, CaseStatistics(facts: try desk.caseFacts(), today: clock.today()))
@@ -101,7 +108,7 @@ public struct CasesSession {
         case .message: "Your message is saved. The reporter reads it in follow-up."
         case .changeLevel(let level): "The level is now \(level.rawValue)."
         case .reassign(let to): "passed to \(to)."
-        case .recuse: "you stepped away, and it has gone to the other eligible handlers."
+        case .recuse: "you stepped away: it stays with its other handlers, or, as you were the last, has gone to the eligible ones."
         case .close: "Closed. The reporter is asked whether they would speak up again."
         }
     }

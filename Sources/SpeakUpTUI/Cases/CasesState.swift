@@ -49,6 +49,8 @@ public struct CasesState: Hashable, Sendable {
     public var rows: [QueueRow] = []
     /// True when the last load filled its page, so there may be more below.
     public var mayHaveMore = false
+    /// How many rows the store has given for this query so far (before any were hidden), for the next page.
+    public var fetched = 0
     public var highlighted = 0
     /// The first queue row on screen.
     public var top = 0

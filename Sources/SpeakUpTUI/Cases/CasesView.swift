@@ -54,7 +54,7 @@ public enum CasesView {
             hints = [("↑↓", "choose"), ("Enter", "confirm"), ("Esc", "cancel")]
         case .confirmingRecusal(let file):
             renderCase(file, state, bottom: state.size.rows - 4, into: &canvas)
-            renderChoice("Step away from this case for a conflict of interest? It goes to the other eligible handlers, and you will no longer see it. Press Y to step away, any other key to keep it.",
+            renderChoice("Step away from this case for a conflict of interest? It stays with its other handlers, or, if you are the last, goes to the eligible ones; you will no longer see it. Press Y to step away, any other key to keep it.",
                          [], highlighted: 0, into: &canvas)
             hints = [("Y", "step away"), ("N", "keep it")]
         case .statistics(let statistics):
@@ -203,7 +203,8 @@ public enum CasesView {
         if let routing, file.status != .closed {
             let acknowledge = file.status == .new ? (routing.acknowledgeBy < now ? "OVERDUE: " : "") + "acknowledge by \(shortDay(routing.acknowledgeBy)); " : ""
             let feedBack = (routing.feedBackBy < now ? "OVERDUE: " : "") + "feed back by \(shortDay(routing.feedBackBy))"
-            add(acknowledge + feedBack, routing.acknowledgeBy < now || routing.feedBackBy < now ? .attention : .plain)
+            let late = (file.status == .new && routing.acknowledgeBy < now) || routing.feedBackBy < now
+            add(acknowledge + feedBack, late ? .attention : .plain)
         }
         switch report.wayOfRaising {
         case .anonymous:
@@ -246,7 +247,9 @@ public enum CasesView {
         add("Timeline", .bold)
         for event in file.events {
             let when = event.at.text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
-            let who = event.actor.map { $0 == CaseEvent.rulesActor ? "the rules" : $0 } ?? (event.kind == .received ? "the reporter" : "the reporter")
+            // No actor: the reporter for their own events; for a handler's, one from before actors were kept.
+            let who = event.actor.map { $0 == CaseEvent.rulesActor ? "the rules" : $0 }
+                ?? ([.received, .reporterMessage, .speakUpAgain].contains(event.kind) ? "the reporter" : "a handler (not recorded)")
             let what: String = switch event.kind {
             case .received: "received"
             case .routed: "routed"

@@ -105,7 +105,7 @@ public final class CursesTerminal: Terminal {
             // ncurses also says "nothing" for bytes that are not UTF-8 (a meta key, a stray
             // 0xFF): only a hang-up or input that has really closed ends the session.
             refused += 1
-            if inputClosed() || refused > 1000 { return nil }
+            if inputClosed() || refused > 100_000 { return nil }  // input that is gone without a hang-up
         }
         return nil
     }
@@ -123,7 +123,7 @@ public final class CursesTerminal: Terminal {
             }
             // Nothing: the time ran out, input closed, or bytes that are not UTF-8 were refused.
             refused += 1
-            if inputClosed() || refused > 1000 { return nil }
+            if inputClosed() || refused > 100_000 { return nil }  // input that is gone without a hang-up
         }
         return nil
     }
@@ -132,13 +132,7 @@ public final class CursesTerminal: Terminal {
     private func inputClosed() -> Bool {
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, 0) >= 0 else { return true }
-        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
-        if descriptor.revents & Int16(POLLIN) != 0 {
-            // Readable but ncurses found nothing: end of input if a peek reads no bytes.
-            var byte: UInt8 = 0
-            return recv(STDIN_FILENO, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
-        }
-        return false
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     private func keys(after first: Key?) -> [Key] {
