@@ -64,11 +64,11 @@ public struct CalendarDay: Hashable, Comparable, Codable, Sendable, CustomString
 
     /// `yyyy-MM-dd`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 
     /// As people here write it: `20/11/2026`.
-    public var written: String { String(format: "%02d/%02d/%04d", day, month, year) }
+    public var written: String { "\(day.zeroPadded(2))/\(month.zeroPadded(2))/\(year.zeroPadded(4))" }
 
     /// Midnight UTC at the start of this day.
     public var deadlineStart: Date {

@@ -94,7 +94,7 @@ public struct Occurrence: Hashable, Codable, Sendable {
         let hours = value / 100
         let minutes = value % 100
         guard hours < 24, minutes < 60 else { return nil }
-        return String(format: "%02d:%02d", hours, minutes)
+        return "\(hours.zeroPadded(2)):\(minutes.zeroPadded(2))"
     }
 }
 

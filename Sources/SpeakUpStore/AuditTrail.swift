@@ -161,7 +161,7 @@ enum AuditTrail {
                 broken = (position, "its contents were changed after it was written")
             }
             if broken == nil, let anchor, anchor.position == position,
-                !stored.map({ String(format: "%02x", $0) }).joined().hasPrefix(anchor.hash.lowercased()) {
+                !Array(stored).hex.hasPrefix(anchor.hash.lowercased()) {
                 broken = (position, "its hash is not the one noted earlier: the trail was rewritten from here or before")
             }
             expectedPrevious = stored
@@ -171,7 +171,7 @@ enum AuditTrail {
             broken = (count + 1, "the trail ends at record \(count), but record \(anchor.position) was noted earlier: its last records were cut off")
         }
         let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
-        let last = count == 0 ? nil : expectedPrevious.map { String(format: "%02x", $0) }.joined()
+        let last = count == 0 ? nil : Array(expectedPrevious).hex
         return AuditVerification(records: count, waiting: waiting, firstBroken: broken, lastHash: last)
     }
 
@@ -188,6 +188,6 @@ enum AuditTrail {
 
     private static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
     }
 }

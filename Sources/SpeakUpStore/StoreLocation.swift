@@ -15,7 +15,7 @@ enum StoreLocation {
         guard createIfMissing else {
             throw StoreError(.missing, "There is no SpeakUp store at \(path). Please check the path.")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ""
         let parent = folder.isEmpty ? "." : folder
         if !files.fileExists(atPath: parent, isDirectory: &isDirectory) {
             throw StoreError(.cannotOpen, "SpeakUp cannot create a store at \(path): the folder \(parent) does not exist.")

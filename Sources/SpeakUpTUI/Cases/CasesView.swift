@@ -159,7 +159,7 @@ public enum CasesView {
 
     static func shortDay(_ date: Date, year: Bool = true) -> String {
         let day = CalendarDay.local(date)
-        return year ? String(format: "%02d/%02d/%04d", day.day, day.month, day.year) : String(format: "%02d/%02d", day.day, day.month)
+        return year ? day.written : "\(day.day.zeroPadded(2))/\(day.month.zeroPadded(2))"
     }
 
     /// A seniority in ten characters or fewer, for the queue.
