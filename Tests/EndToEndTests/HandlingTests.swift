@@ -73,7 +73,7 @@ extension SharedHostSuites {
             try desk.press("c")
             try desk.waitFor("Close the case: the outcome")
             try desk.press("Down", "Enter")
-            try desk.waitFor("what was learned?")
+            try desk.waitFor("What was learned?")
             try desk.type("Bath checks added to the night routine.")
             try desk.press("Tab")
             try desk.waitFor("Closed.")

@@ -162,7 +162,7 @@ struct CasesTests {
         #expect(Cases.update(&state, .tab) == [.act(reference, .close(.upheld, learned: "A checklist"))])
     }
 
-    @Test("snapshots: reminders, the queue, a case, writing, choosing, stepping away, figures")
+    @Test("snapshots: reminders, the queue, a case, a note, reassigning, stepping away, closing, the level, figures, search, an empty queue")
     func snapshots() throws {
         let desk = Self.desk()
         desk.pendingReminders = [Reminder(reference: CaseReference("SU-AAAA-0001")!, handler: "gita", deadline: .acknowledge,
@@ -185,8 +185,28 @@ struct CasesTests {
         Cases.opened(&state, file)
         _ = Cases.update(&state, .character("x"))
         assertSnapshot(Self.screen(state), named: "cases-recuse")
+        Cases.opened(&state, file)
+        _ = Cases.update(&state, .character("c"))
+        assertSnapshot(Self.screen(state), named: "cases-close-outcome")
+        _ = Cases.update(&state, .down)
+        _ = Cases.update(&state, .enter)
+        for character in "A checklist at handover." { _ = Cases.update(&state, .character(character)) }
+        assertSnapshot(Self.screen(state), named: "cases-close-learned")
+        Cases.opened(&state, file)
+        _ = Cases.update(&state, .character("l"))
+        assertSnapshot(Self.screen(state), named: "cases-level")
         Cases.counted(&state, CaseStatistics(facts: try desk.caseFacts(), today: CalendarDay.local(FakeDesk.moment)))
         assertSnapshot(Self.screen(state), named: "cases-figures")
+        // Searching, with results as typed.
+        _ = Cases.update(&state, .character("q"))  // back to the queue
+        _ = Cases.update(&state, .character("/"))
+        for character in "accent" { _ = Cases.update(&state, .character(character)) }
+        Cases.loaded(&state, try desk.queue(state.query, for: "gita", now: FakeDesk.moment), for: state.query)
+        assertSnapshot(Self.screen(state), named: "cases-search")
+        // Nothing waiting.
+        var empty = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment)
+        Cases.loaded(&empty, [], for: QueueQuery())
+        assertSnapshot(Self.screen(empty), named: "cases-empty")
     }
 
     @Test("escape sequences in accounts and notes are drawn harmlessly")

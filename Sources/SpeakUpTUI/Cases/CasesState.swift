@@ -30,7 +30,7 @@ public struct CasesState: Hashable, Sendable {
             switch self {
             case .note: "Internal note (the reporter never sees it)"
             case .message: "Message to the reporter (they read it in follow-up, anonymous or not)"
-            case .learned(let outcome): "Closing as \"\(outcome.title)\": what was learned? (optional, no names please)"
+            case .learned(let outcome): "Closing: \(outcome.title). What was learned? (internal; no names)"
             }
         }
     }
