@@ -12,8 +12,8 @@ public protocol CaseDesk: Sendable {
     func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
                   refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile?
 
-    /// A report by its reference, for checks before anything of it is shown (not audited).
-    func report(_ reference: CaseReference) throws(StoreError) -> Report?
+    /// Reports by reference, in one read, for checks before anything of them is shown (not audited).
+    func reports(_ references: [CaseReference]) throws(StoreError) -> [Report]
 
     /// Carries out a handler's action as a case event (nothing is edited in place).
     func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError)
@@ -29,6 +29,11 @@ public protocol CaseDesk: Sendable {
 }
 
 extension CaseDesk {
+    /// One report by its reference (not audited).
+    public func report(_ reference: CaseReference) throws(StoreError) -> Report? {
+        try reports([reference]).first
+    }
+
     /// Opens a case with no check beyond the store's own.
     public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
         try openCase(reference, for: handler, at: moment, refusal: nil)
@@ -64,6 +69,13 @@ public struct QueueQuery: Hashable, Sendable {
     public var only: [String]? = nil
 
     public init() {}
+
+    /// The same query from its first row.
+    public var firstPage: QueueQuery {
+        var query = self
+        query.offset = 0
+        return query
+    }
 }
 
 /// Where a case stands for its handlers.
@@ -190,7 +202,7 @@ public struct Reminder: Hashable, Sendable {
     /// A sentence with no report content in it (it may go by mail).
     public var sentence: String {
         let what = deadline == .acknowledge ? "acknowledge" : "feed back on"
-        let when = due.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let when = SubmissionTime.instant(due).text
         switch stage {
         case .nearing: return "SpeakUp: please \(what) case \(reference) by \(when). Open `speakup cases` to see it."
         case .passed: return "SpeakUp: the deadline to \(what) case \(reference) passed at \(when). Open `speakup cases` to see it."

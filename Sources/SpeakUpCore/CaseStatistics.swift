@@ -116,8 +116,3 @@ public struct CaseStatistics: Hashable, Sendable {
     }
 }
 
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

@@ -21,3 +21,10 @@ extension Sequence where Element == UInt8 {
         return text
     }
 }
+
+extension String {
+    /// Right-aligned in `width` columns (for figures in a table).
+    public func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -157,7 +157,7 @@ enum CaseProjection {
         try setHandlers(handlers, of: reference, in: db)
     }
 
-    static func stamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+    static func stamp(_ date: Date) -> String { SubmissionTime.instant(date).text }
 
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()

@@ -165,10 +165,12 @@ enum ReportRows {
     }
 
     /// Every report, or only the one with `reference`, or only those raised by `uid`.
-    static func all(in db: Database, reference only: String? = nil, uid: UInt32? = nil) throws -> [Report] {
+    static func all(in db: Database, reference only: String? = nil, uid: UInt32? = nil, references: [String]? = nil) throws -> [Report] {
         var concerns: [String: [ConcernCategory]] = [:]
-        let filter = only != nil ? " WHERE reference = ?" : uid != nil ? " WHERE reporter_uid = ?" : ""
-        let arguments: StatementArguments = only.map { [$0] } ?? uid.map { [Int64($0)] } ?? []
+        let list = references.map { String(decoding: (try? JSONEncoder().encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
+        let filter = only != nil ? " WHERE reference = ?" : uid != nil ? " WHERE reporter_uid = ?"
+            : list != nil ? " WHERE reference IN (SELECT value FROM json_each(?))" : ""
+        let arguments: StatementArguments = only.map { [$0] } ?? uid.map { [Int64($0)] } ?? list.map { [$0] } ?? []
         let concernFilter = uid == nil ? filter : " WHERE reference IN (SELECT reference FROM report WHERE reporter_uid = ?)"
         for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern" + concernFilter, arguments: arguments) {
             let reference: String = row["reference"]

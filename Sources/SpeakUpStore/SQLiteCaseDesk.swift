@@ -190,10 +190,11 @@ extension SQLiteReportStore: CaseDesk {
         return try queueRows(query, handler: handler, now: Date(), in: db)
     }
 
-    /// A report by its reference (no audit record: for checks before a case is shown).
-    public func report(_ reference: CaseReference) throws(StoreError) -> Report? {
+    /// Reports by reference, in one read (no audit record: for checks before cases are shown).
+    public func reports(_ references: [CaseReference]) throws(StoreError) -> [Report] {
+        guard !references.isEmpty else { return [] }
         do {
-            return try queue.read { db in try ReportRows.all(in: db, reference: reference.text).first }
+            return try queue.read { db in try ReportRows.all(in: db, references: references.map(\.text)) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

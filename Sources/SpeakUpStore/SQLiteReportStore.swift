@@ -438,13 +438,8 @@ public final class SQLiteReportStore: ReportStore {
 
     /// Chains the audit records still waiting from days before `today`, then checks the whole chain.
     public func verifyAudit(today: CalendarDay, anchor: (position: Int, hash: String)? = nil) throws(StoreError) -> AuditVerification {
+        try sealAudit(today: today)
         do {
-            try writeTurn { db in
-                try db.inTransaction(.immediate) {
-                    try AuditTrail.sealWaiting(before: today, in: db)
-                    return .commit
-                }
-            }
             return try queue.read { db in try AuditTrail.verify(in: db, anchor: anchor) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "audit")

@@ -165,12 +165,15 @@ struct SharedHostBench {
     }
 }
 
-/// A program running on its own pseudo-terminal until its first screen is drawn.
+/// A program running on its own pseudo-terminal, from spawn until its first screen
+/// is drawn (`marker`, the last word on the key bar, has been written).
 final class FormSession {
     let pid: pid_t
+    /// Seconds from spawn to the first screen drawn.
+    let drawnAfter: Double
     private let master: Int32
 
-    init(command: [String], scratch: String) throws {
+    init(command: [String], scratch: String, marker: String = "leave") throws {
         var name = [CChar](repeating: 0, count: 128)
         master = speakup_open_pseudo_terminal(&name, name.count, 80, 24)
         guard master >= 0 else { throw BenchError("could not open a pseudo-terminal") }
@@ -180,30 +183,50 @@ final class FormSession {
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, slavePath, O_RDWR, 0) }
         posix_spawn_file_actions_addclose(&actions, master)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         let environment = ["TERM=xterm-256color", "PATH=/usr/bin:/bin", "HOME=\(scratch)"]
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, command[0], &actions, nil, argv, envp) == 0 else { throw BenchError("could not start \(command[0])") }
+        let start = now()
+        guard posix_spawn(&pid, command[0], &actions, &attributes, argv, envp) == 0 else {
+            close(master)
+            throw BenchError("could not start \(command[0])")
+        }
         self.pid = pid
-        // Read until the key bar ("leave") is drawn.
         var seen = [UInt8]()
+        let needle = Array(marker.utf8)
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        let deadline = now() + 10
-        while now() < deadline {
+        var drawn: Double? = nil
+        while now() < start + 10 {
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, 100) > 0 else { continue }
             let count = read(master, &buffer, buffer.count)
             if count <= 0 { break }
             seen += buffer[0..<count]
-            if seen.firstRange(of: Array("leave".utf8)) != nil { return }
+            if seen.suffix(count + needle.count).firstRange(of: needle) != nil {
+                drawn = now() - start
+                break
+            }
         }
-        stop()
-        throw BenchError("\(command[0]) never drew its first screen; it printed: \(String(decoding: seen.prefix(300), as: UTF8.self))")
+        guard let drawn else {
+            Self.stop(pid, master)
+            throw BenchError("\(command[0]) never drew its first screen; it printed: \(String(decoding: seen.prefix(400), as: UTF8.self))")
+        }
+        drawnAfter = drawn
     }
 
-    func stop() {
+    func stop() { Self.stop(pid, master) }
+
+    /// Ends the program, reading what it still writes so it can finish its goodbye.
+    private static func stop(_ pid: pid_t, _ master: Int32) {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -72,62 +72,9 @@ struct StartupBench {
 
     /// Seconds from spawn until `marker` (the last word on the screen's bottom row) has been written.
     private func timeToScreen(_ command: [String], marker: String) throws -> Double {
-        var name = [CChar](repeating: 0, count: 128)
-        let master = speakup_open_pseudo_terminal(&name, name.count, 80, 24)
-        guard master >= 0 else { throw BenchError("could not open a pseudo-terminal") }
-        let slavePath = String(cString: name)
-        defer { close(master) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, slavePath, O_RDWR, 0) }
-        posix_spawn_file_actions_addclose(&actions, master)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-
-        let environment = ["TERM=xterm-256color", "PATH=/usr/bin:/bin", "HOME=\(scratch)"]
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-
-        var pid: pid_t = 0
-        let start = now()
-        guard posix_spawn(&pid, command[0], &actions, &attributes, argv, envp) == 0 else {
-            throw BenchError("could not start \(command[0])")
-        }
-        var seen = [UInt8]()
-        let needle = Array(marker.utf8)
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var elapsed: Double? = nil
-        let deadline = start + 10
-        while now() < deadline {
-            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 100) > 0 else { continue }
-            let count = read(master, &buffer, buffer.count)
-            if count <= 0 { break }
-            seen += buffer[0..<count]
-            if seen.count >= needle.count, seen.suffix(from: max(0, seen.count - count - needle.count)).firstRange(of: needle) != nil {
-                elapsed = now() - start
-                break
-            }
-        }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        // Keep reading so the child can finish writing its goodbye and exit.
-        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if poll(&descriptor, 1, 10) > 0 { _ = read(master, &buffer, buffer.count) }
-        }
-        guard let elapsed else {
-            throw BenchError("\(command[0]) never drew its first screen; it printed: \(String(decoding: seen.prefix(400), as: UTF8.self))")
-        }
-        return elapsed
+        let session = try FormSession(command: command, scratch: scratch, marker: marker)
+        defer { session.stop() }
+        return session.drawnAfter
     }
 }
 

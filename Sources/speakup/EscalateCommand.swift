@@ -64,7 +64,7 @@ struct EscalateCommand: ParsableCommand {
                 }
                 for reference in released { print("\(reference): its hold ended, released to its handlers.") }
                 for reminder in reminders {
-                    print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(reminder.due.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))).")
+                    print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(SubmissionTime.instant(reminder.due).text).")
                     Notifier.send(reminder)
                 }
                 if escalated.isEmpty && released.isEmpty && reminders.isEmpty {

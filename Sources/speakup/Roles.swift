@@ -41,13 +41,7 @@ enum Roles {
 
     /// Stops with a sentence unless the person at the terminal holds `role`.
     static func require(_ role: Role, toDo what: String) throws(Failure) {
-        let deployment = try Deployment.get()
-        guard let identity = RealIdentity.current() else {
-            throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
-        }
-        guard of(identity, in: deployment).contains(role) else {
-            throw Failure("Only \(role == .administrator ? "an administrator" : "a \(role.rawValue)") of SpeakUp may \(what), and your account (\(identity.reporter.userName)) is not one here. If you should be, please ask IT.", code: 77)
-        }
+        try requireAny([role], toDo: what)
     }
 
     /// Stops with a sentence unless the person holds one of `roles`.

@@ -161,13 +161,7 @@ extension SharedHostSuites {
             settings += "\nnotify-command: [/usr/bin/tee, -a, \"\(notified)-{handler}\"]\n"
             try settings.write(toFile: host.settings, atomically: true, encoding: .utf8)
             chmod(host.settings, 0o644)
-            let report = try host.tmux(as: host.reporter, [])
-            try report.waitFor("How would you like to raise this concern?")
-            try report.press("Enter")
-            try ReportInTmuxTests.quickAnswers(report)
-            try ReportInTmuxTests.sendIdentifiedAccount(report, "Threw the handover sheet in the bin.")
-            try report.press("Enter")
-            #expect(try report.exitStatus() == 0)
+            try host.fileOpenReport("Threw the handover sheet in the bin.")
             // Six and a half days on, the acknowledgement is due within a day.
             let soon = Date().addingTimeInterval(6.5 * 86_400).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
             let tick = try host.speakup(as: host.admin, ["escalate", "tick", "--now", soon])
@@ -193,13 +187,7 @@ extension SharedHostSuites {
             }
             defer { _ = try? Command.run("/usr/sbin/groupdel", ["speakup-independent"]) }
             try host.addUser(independent, fullName: "Ina Independent", groups: ["speakup-independent"])
-            let report = try host.tmux(as: host.reporter, [])
-            try report.waitFor("How would you like to raise this concern?")
-            try report.press("Enter")
-            try ReportInTmuxTests.quickAnswers(report)
-            let saved = try ReportInTmuxTests.sendIdentifiedAccount(report, "Shouted at a healthcare assistant.")
-            let reference = try #require(Self.reference(on: saved))
-            try report.press("Enter")
+            let reference = try #require(Self.reference(on: try host.fileOpenReport("Shouted at a healthcare assistant.")))
 
             let desk = try host.tmux(as: host.guardian, ["cases"])
             try desk.waitFor(reference)

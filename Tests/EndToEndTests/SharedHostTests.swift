@@ -104,15 +104,7 @@ extension SharedHostSuites {
         @Test("audit verify: the whole chain holds; one changed byte in a record is found and named")
         func auditTampering() throws {
             let host = try SharedHost()
-            for account in ["Mocked a patient's accent.", "Left a confused patient alone."] {
-                let tmux = try host.tmux(as: host.reporter, [])
-                try tmux.waitFor("How would you like to raise this concern?")
-                try tmux.press("Enter")  // open
-                try ReportInTmuxTests.quickAnswers(tmux)
-                try ReportInTmuxTests.sendIdentifiedAccount(tmux, account)
-                try tmux.press("Enter")
-                #expect(try tmux.exitStatus() == 0)
-            }
+            for account in ["Mocked a patient's accent.", "Left a confused patient alone."] { try host.fileOpenReport(account) }
             let good = try host.speakup(as: host.admin, ["audit", "verify"])
             #expect(good.status == 0, "\(good.stderr)")
             #expect(good.stdout.contains("every one is as it was written"))

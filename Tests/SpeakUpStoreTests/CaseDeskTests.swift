@@ -44,6 +44,8 @@ struct CaseDeskTests {
         _ = try store.submit(Self.report("Someone else's."), router: sam)
         let rows = try store.queue(QueueQuery(), for: "gita", now: Reports.moment)
         #expect(rows.map(\.reference) == [urgent.reference, older.reference, later.reference])
+        // The conflict check reads the reports of a page in one go.
+        #expect(Set(try store.reports(rows.map(\.reference)).map(\.reference)) == Set(rows.map(\.reference)))
         #expect(rows[0].level == .urgent && rows[0].deadlineKind == .acknowledge)
         try store.act(.close(.resolvedInformally, learned: "Talked it through."), on: older.reference, by: "gita", at: Reports.moment)
         #expect(try store.queue(QueueQuery(), for: "gita", now: Reports.moment).map(\.reference) == [urgent.reference, later.reference])

@@ -51,7 +51,9 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
         return file
     }
 
-    func report(_ reference: CaseReference) throws(StoreError) -> Report? { lock.withLock { files[reference]?.report } }
+    func reports(_ references: [CaseReference]) throws(StoreError) -> [Report] {
+        lock.withLock { references.compactMap { files[$0]?.report } }
+    }
 
     func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
         lock.lock()

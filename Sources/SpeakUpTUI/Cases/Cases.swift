@@ -222,7 +222,7 @@ public enum Cases {
         case .escape, .character("q"):
             state.phase = .queue
             state.caseTop = 0
-            return [.loadQueue(firstPage(state.query))]
+            return [.loadQueue(state.query.firstPage)]
         default: break
         }
         return []
@@ -234,11 +234,6 @@ public enum Cases {
         return max(0, lines - max(1, state.size.rows - 6))
     }
 
-    private static func firstPage(_ query: QueueQuery) -> QueueQuery {
-        var query = query
-        query.offset = 0
-        return query
-    }
 
     private static func startWriting(_ state: inout CasesState, _ file: CaseFile, _ writing: CasesState.Writing) {
         state.editor.setText("")

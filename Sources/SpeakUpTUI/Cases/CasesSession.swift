@@ -22,10 +22,9 @@ public struct CasesSession {
     }
 
     public func run(on terminal: some Terminal) {
-        let reminders = ((try? desk.reminders(for: handler)) ?? []).filter { reminder in
-            guard let report = (try? desk.report(reminder.reference)) ?? nil else { return true }
-            return conflict(report) == nil
-        }
+        let waiting = (try? desk.reminders(for: handler)) ?? []
+        let conflicted = Set(((try? desk.reports(waiting.map(\.reference))) ?? []).filter { conflict($0) != nil }.map(\.reference))
+        let reminders = waiting.filter { !conflicted.contains($0.reference) }
         var state = CasesState(size: terminal.size, handler: handler, now: clock.now(), reminders: reminders)
         if reminders.isEmpty { carryOut(.loadQueue(state.query), &state) }
         draw(state, on: terminal)
@@ -66,8 +65,8 @@ public struct CasesSession {
                         Cases.opened(&state, prepare(file), news: Self.news(for: action))
                     } else {
                         Cases.handedOver(&state, "Case \(reference) is no longer with you: \(Self.news(for: action))")
-                        let rows = try desk.queue(firstPage(state.query), for: handler, now: state.now)
-                        Cases.loaded(&state, try visible(rows), for: firstPage(state.query), fetched: rows.count)
+                        let rows = try desk.queue(state.query.firstPage, for: handler, now: state.now)
+                        Cases.loaded(&state, try visible(rows), for: state.query.firstPage, fetched: rows.count)
                     }
                 } catch {
                     Cases.handedOver(&state, "Saved. \(Self.news(for: action)) The case could not be shown again just now (\(error.sentence)); open it from the queue.")
@@ -87,19 +86,10 @@ public struct CasesSession {
     /// The rows this handler may see: a case about them, or about someone who manages them,
     /// never shows, even if the rules or the directory changed after it was routed.
     private func visible(_ rows: [QueueRow]) throws(StoreError) -> [QueueRow] {
-        var kept: [QueueRow] = []
-        for row in rows {
-            if let report = try desk.report(row.reference), conflict(report) != nil { continue }
-            kept.append(row)
-        }
-        return kept
+        let conflicted = Set(try desk.reports(rows.map(\.reference)).filter { conflict($0) != nil }.map(\.reference))
+        return rows.filter { !conflicted.contains($0.reference) }
     }
 
-    private func firstPage(_ query: QueueQuery) -> QueueQuery {
-        var query = query
-        query.offset = 0
-        return query
-    }
 
     static func news(for action: CaseAction) -> String {
         switch action {

@@ -7,10 +7,7 @@ public enum CasesView {
     public static func render(_ state: CasesState, into canvas: inout Canvas) {
         canvas.cursor = nil
         guard state.size.isLargeEnough else {
-            let message = "SpeakUp needs a window at least 80 columns wide and 24 rows tall. This one is \(state.size.columns) × \(state.size.rows). Please make it larger."
-            for (offset, line) in Wrap.lines(message, width: max(1, state.size.columns - 2)).enumerated() {
-                canvas.put(line, row: offset, column: 1)
-            }
+            ScreenFrame.tooSmall(state.size, into: &canvas)
             return
         }
         canvas.paint(row: 0, style: .bar)
@@ -77,12 +74,7 @@ public enum CasesView {
                 canvas.put(line, row: first + offset, column: 2, style: notice.tone == .problem ? .attention : .bold)
             }
         }
-        canvas.paint(row: state.size.rows - 1, style: .bar)
-        var column = 1
-        for (keys, action) in hints + [("Ctrl-C", "quit")] where column < state.size.columns - 4 {
-            column += canvas.put(keys, row: state.size.rows - 1, column: column, style: Style([.reverse, .bold])) + 1
-            column += canvas.put(action, row: state.size.rows - 1, column: column, style: .bar) + 2
-        }
+        ScreenFrame.keyBar(hints + [("Ctrl-C", "quit")], into: &canvas)
     }
 
     // MARK: Reminders
@@ -187,7 +179,7 @@ public enum CasesView {
         }
     }
 
-    static func stamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+    static func stamp(_ date: Date) -> String { SubmissionTime.instant(date).text }
 
     // MARK: A case
 
@@ -313,8 +305,3 @@ public enum CasesView {
     }
 }
 
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

@@ -6,10 +6,7 @@ public enum FollowUpView {
         canvas.cursor = nil
         let layout = ReporterFormLayout(size: state.size)
         guard state.size.isLargeEnough else {
-            let message = "SpeakUp needs a window at least 80 columns wide and 24 rows tall. This one is \(state.size.columns) × \(state.size.rows). Please make it larger."
-            for (offset, line) in Wrap.lines(message, width: max(1, state.size.columns - 2)).enumerated() {
-                canvas.put(line, row: offset, column: 1)
-            }
+            ScreenFrame.tooSmall(state.size, into: &canvas)
             return
         }
         canvas.paint(row: 0, style: .bar)
@@ -66,14 +63,7 @@ public enum FollowUpView {
                 canvas.put(line, row: first + offset, column: layout.left, style: notice.tone == .problem ? .attention : .plain)
             }
         }
-        canvas.paint(row: layout.keyRow, style: .bar)
-        var column = 1
-        for (keys, action) in hints + [("Ctrl-C", "leave")] {
-            if !keys.isEmpty {
-                column += canvas.put(keys, row: layout.keyRow, column: column, style: Style([.reverse, .bold])) + 1
-            }
-            column += canvas.put(action, row: layout.keyRow, column: column, style: .bar) + 2
-        }
+        ScreenFrame.keyBar(hints + [("Ctrl-C", "leave")], into: &canvas)
     }
 
     /// The case's summary and timeline, from line `top`, down to row `bottom`.

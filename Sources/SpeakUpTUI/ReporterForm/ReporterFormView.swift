@@ -71,12 +71,7 @@ public enum ReporterFormView {
     }
 
     private static func renderTooSmall(_ size: Size, into canvas: inout Canvas) {
-        let message = "SpeakUp needs a window at least \(Size.minimum.columns) columns wide and \(Size.minimum.rows) rows tall. "
-            + "This one is \(size.columns) × \(size.rows). Please make it larger: nothing you have written is lost."
-        let width = max(1, size.columns - 2)
-        for (offset, line) in Wrap.lines(message, width: width).enumerated() {
-            canvas.put(line, row: offset, column: 1)
-        }
+        ScreenFrame.tooSmall(size, reassurance: "nothing you have written is lost.", into: &canvas)
     }
 
     // MARK: Pages

@@ -51,10 +51,7 @@ public enum Welcome {
     public static func render(_ state: State, into canvas: inout Canvas) {
         canvas.cursor = nil
         guard state.size.isLargeEnough else {
-            let message = "SpeakUp needs a window at least 80 columns wide and 24 rows tall. This one is \(state.size.columns) × \(state.size.rows). Please make it larger."
-            for (offset, line) in Wrap.lines(message, width: max(1, state.size.columns - 2)).enumerated() {
-                canvas.put(line, row: offset, column: 1)
-            }
+            ScreenFrame.tooSmall(state.size, into: &canvas)
             return
         }
         let layout = ReporterFormLayout(size: state.size)
@@ -92,13 +89,8 @@ public enum Welcome {
                 canvas.put(line, row: layout.noticeRow - 1 + offset, column: layout.left, style: .bold)
             }
         }
-        canvas.paint(row: layout.keyRow, style: .bar)
-        var column = 1
         var hints = [("Enter", "report a concern"), ("F", "follow up")]
         if case .ward = state.station { hints.append(("Ctrl-Q", "close SpeakUp on this terminal")) }
-        for (keys, action) in hints {
-            column += canvas.put(keys, row: layout.keyRow, column: column, style: Style([.reverse, .bold])) + 1
-            column += canvas.put(action, row: layout.keyRow, column: column, style: .bar) + 2
-        }
+        ScreenFrame.keyBar(hints, into: &canvas)
     }
 }

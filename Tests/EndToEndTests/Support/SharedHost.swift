@@ -83,6 +83,20 @@ final class SharedHost {
         try Tmux(command: ["/usr/sbin/runuser", "-u", user, "--", binary] + arguments, environment: environment)
     }
 
+    /// The reporter files an open report with the quickest answers in tmux and leaves;
+    /// returns the confirmation screen (with its reference).
+    @discardableResult
+    func fileOpenReport(_ account: String) throws -> String {
+        let form = try tmux(as: reporter, [])
+        try form.waitFor("How would you like to raise this concern?")
+        try form.press("Enter")
+        try ReportInTmuxTests.quickAnswers(form)
+        let saved = try ReportInTmuxTests.sendIdentifiedAccount(form, account)
+        try form.press("Enter")
+        guard try form.exitStatus() == 0 else { throw CommandFailed(description: "the form did not end cleanly") }
+        return saved
+    }
+
     /// Every byte of the store: the file, its log and its shared memory.
     func storeBytes() -> Data {
         [store, store + "-wal", store + "-shm"].reduce(into: Data()) { all, file in
