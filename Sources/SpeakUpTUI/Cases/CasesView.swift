@@ -13,6 +13,8 @@ public enum CasesView {
         canvas.paint(row: 0, style: .bar)
         canvas.put(" SpeakUp · Cases for \(state.handler)", row: 0, column: 0, style: .bar, limit: state.size.columns)
         var hints: [(String, String)]
+        // Keys that do not fit on the key bar go on the line above it (a notice covers it while shown).
+        var moreKeys = ""
         switch state.phase {
         case .reminders(let reminders):
             renderReminders(reminders, state, into: &canvas)
@@ -22,15 +24,16 @@ public enum CasesView {
             if case .typing = state.phase {
                 hints = [("Enter", "done"), ("Esc", "clear")]
             } else {
-                hints = [("Enter", "open"), ("/", "search"), ("s", "status"), ("l", "level"), ("o", "overdue"), ("c", "category"),
-                         ("p", "place"), ("x", "clear"), ("t", "figures"), ("q", "quit")]
+                hints = [("Enter", "open"), ("/", "search"), ("t", "figures"), ("q", "quit")]
+                moreKeys = "Filters: s status · l level · o overdue · c category · p place · x clear"
             }
         case .viewing(let file):
             renderCase(file, state, bottom: state.size.rows - 4, into: &canvas)
             hints = file.status == .closed
                 ? [("n", "note"), ("↑↓", "scroll"), ("Esc", "queue")]
                 : [("a", "acknowledge"), ("m", "message"), ("n", "note"), ("l", "level"), ("r", "reassign"), ("x", "step away"),
-                   ("c", "close"), ("Esc", "queue")]
+                   ("c", "close")]
+            if file.status != .closed { moreKeys = "↑↓ PgUp PgDn Home End scroll · Esc back to the queue" }
         case .writing(let file, let writing):
             renderCase(file, state, bottom: state.size.rows - 13, into: &canvas)
             let top = state.size.rows - 12
@@ -65,6 +68,9 @@ public enum CasesView {
             hints = lines.count > room ? [("↑↓", "scroll"), ("any other key", "back to the queue")] : [("any key", "back to the queue")]
         case .finished:
             hints = []
+        }
+        if !moreKeys.isEmpty {
+            canvas.put(moreKeys, row: state.size.rows - 2, column: 2, style: .quiet, limit: state.size.columns - 4)
         }
         if let notice = state.notice {
             let lines = Wrap.lines(notice.text, width: state.size.columns - 4)

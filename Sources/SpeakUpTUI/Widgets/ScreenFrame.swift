@@ -3,12 +3,15 @@ import SpeakUpCore
 /// What every screen draws the same way: the key bar on the last row, and the
 /// sentence shown instead of a screen when the window is too small.
 enum ScreenFrame {
-    /// The key bar: each key in bold reverse video, then what it does. Keys that do not fit are left off.
+    /// The key bar: each key in bold reverse video, then what it does. A key that does not fit
+    /// whole is left off (never cut in half), with the ones after it.
     static func keyBar(_ hints: [(keys: String, action: String)], into canvas: inout Canvas) {
         let row = canvas.size.rows - 1
         canvas.paint(row: row, style: .bar)
         var column = 1
-        for (keys, action) in hints where column < canvas.size.columns - 4 {
+        for (keys, action) in hints {
+            let width = (keys.isEmpty ? 0 : CellWidth.of(keys) + 1) + CellWidth.of(action)
+            guard column + width <= canvas.size.columns else { break }
             if !keys.isEmpty {
                 column += canvas.put(keys, row: row, column: column, style: Style([.reverse, .bold])) + 1
             }
