@@ -1,24 +1,23 @@
 import Foundation
 
 /// What a handler's workspace (`speakup cases`) asks of the store. Every call
-/// names the handler: a handler sees only the cases routed to them.
+/// names the handler: a handler sees only the cases routed to them, and never a
+/// case that the store's `HandlerPolicy` keeps from them (its subject, anyone the
+/// subject may manage), however the desk is called.
 public protocol CaseDesk: Sendable {
-    /// One screen of the handler's queue, most urgent first.
-    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow]
+    /// One screen of the handler's queue, most urgent first, less any case the policy keeps from them.
+    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage
 
-    /// Everything about one case, if it is routed to `handler`; the opening is
-    /// written to the audit trail. `refusal` is asked first, before anything is written:
-    /// a reason this handler must not see the report (a conflict of interest) stops it.
-    func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
-                  refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile?
+    /// Everything about one case, if it is routed to `handler`; the opening is written to
+    /// the audit trail. A case the policy keeps from them is refused with its reason
+    /// (thrown), before anything is written.
+    func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile?
 
-    /// Reports by reference, in one read, for checks before anything of them is shown (not audited).
-    func reports(_ references: [CaseReference]) throws(StoreError) -> [Report]
-
-    /// Carries out a handler's action as a case event (nothing is edited in place).
+    /// Carries out a handler's action as a case event (nothing is edited in place). Refused
+    /// when the policy keeps the case from the handler, or from the one it is passed to.
     func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError)
 
-    /// Reminders of deadlines for `handler` not yet seen, nearest first.
+    /// Reminders of deadlines for `handler` not yet seen, nearest first (none for cases kept from them).
     func reminders(for handler: String) throws(StoreError) -> [Reminder]
 
     /// Marks the handler's reminders as seen.
@@ -26,18 +25,41 @@ public protocol CaseDesk: Sendable {
 
     /// What the statistics are counted from: every case's facts, no free text.
     func caseFacts() throws(StoreError) -> [CaseFacts]
+
+    /// Reports stored with nobody able to handle them, oldest first (references and days only).
+    func unrouted() throws(StoreError) -> [UnroutedCase]
 }
 
-extension CaseDesk {
-    /// One report by its reference (not audited).
-    public func report(_ reference: CaseReference) throws(StoreError) -> Report? {
-        try reports([reference]).first
-    }
+/// One page of the queue.
+public struct QueuePage: Hashable, Sendable {
+    public var rows: [QueueRow]
+    /// How many rows the store read for the page, before any kept from the handler were
+    /// left out: the next page starts after these.
+    public var fetched: Int
 
-    /// Opens a case with no check beyond the store's own.
-    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
-        try openCase(reference, for: handler, at: moment, refusal: nil)
+    public init(rows: [QueueRow], fetched: Int) {
+        self.rows = rows
+        self.fetched = fetched
     }
+}
+
+/// A report that waits for a handler to be set up.
+public struct UnroutedCase: Hashable, Sendable {
+    public var reference: CaseReference
+    /// The day it was sent (no time: it may be anonymous).
+    public var since: CalendarDay
+
+    public init(reference: CaseReference, since: CalendarDay) {
+        self.reference = reference
+        self.since = since
+    }
+}
+
+/// Who may see and act on a case: decided once, given to the store (as the router is),
+/// and enforced in every `CaseDesk` call.
+public protocol HandlerPolicy: Sendable {
+    /// Why `handler` (a login) must not see or act on `report`, in a sentence, or nil when they may.
+    func refusal(of handler: String, for report: Report) -> String?
 }
 
 /// Which cases the queue shows.

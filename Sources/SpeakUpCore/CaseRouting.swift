@@ -15,9 +15,16 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     /// Held for a match: nobody sees it until another report names the same
     /// person or the hold ends (then it is routed again).
     public var held: Bool
+    /// The staff ids of everyone the report may be about (all of them are kept from it).
+    public var candidates: [String]
+
+    /// Stored with nobody to handle it: no eligible handler existed when it was routed.
+    /// It waits for one (`escalate tick` routes it as soon as someone can take it).
+    public var isUnrouted: Bool { handlers.isEmpty && !held }
 
     public init(level: PyramidLevel, roles: [String], handlers: [String], acknowledgeBy: Date, feedBackBy: Date,
-                explanation: [String], held: Bool = false) {
+                explanation: [String], held: Bool = false, candidates: [String] = []) {
+        self.candidates = candidates
         self.level = level
         self.roles = roles
         self.handlers = handlers
@@ -28,7 +35,7 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case level, roles, handlers, acknowledgeBy = "acknowledge_by", feedBackBy = "feed_back_by", explanation, held
+        case level, roles, handlers, acknowledgeBy = "acknowledge_by", feedBackBy = "feed_back_by", explanation, held, candidates
     }
 
     public init(from decoder: Decoder) throws {
@@ -40,6 +47,7 @@ public struct CaseRouting: Hashable, Sendable, Codable {
         feedBackBy = try container.decode(Date.self, forKey: .feedBackBy)
         explanation = try container.decode([String].self, forKey: .explanation)
         held = try container.decodeIfPresent(Bool.self, forKey: .held) ?? false
+        candidates = try container.decodeIfPresent([String].self, forKey: .candidates) ?? []
     }
 }
 
@@ -82,7 +90,17 @@ public protocol CaseRouter: Sendable {
     /// - Parameter from: when the clock starts for deadlines: the moment sent, or,
     ///   for an anonymous report, the start of its day (an exact deadline would
     ///   give away the exact time it was sent).
-    func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting
+    /// - Throws: when it cannot route safely (the history or the directory could not be
+    ///   read); the store then stores nothing, and the reporter keeps their words.
+    func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting
+
+    /// The router to use for one write, made before the store's transaction starts (a
+    /// router may read the staff directory here). Throws when it cannot route safely.
+    func prepared() throws -> any CaseRouter
+}
+
+extension CaseRouter {
+    public func prepared() throws -> any CaseRouter { self }
 }
 
 extension Report {
@@ -94,4 +112,18 @@ extension Report {
             return (try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle(timeZone: .gmt))) ?? Date(timeIntervalSince1970: 0)
         }
     }
+}
+
+/// Why a report could not be routed safely (the directory or the rules could not be
+/// read): the store then keeps nothing of it, and the reporter keeps their words.
+public struct RoutingFailure: Error, Hashable, Sendable {
+    public var sentence: String
+    public init(_ sentence: String) { self.sentence = sentence }
+}
+
+/// A personal store (not installed for a shared host): its owner handles every case.
+public enum PersonalStore {
+    /// The name the owner is recorded under as a handler: never their login, so that an
+    /// anonymous report they file in their own store names nobody.
+    public static let handler = "store-owner"
 }

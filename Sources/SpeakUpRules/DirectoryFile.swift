@@ -1,13 +1,22 @@
+import Foundation
 import CSV
 import SpeakUpCore
 
 /// Reading `speakup directory import FILE.csv`: checked whole before anything is kept.
 ///
 /// Columns (a header row, in any order): staff_id, name, unix_user, role,
-/// seniority, manager_id, ward. Line numbers count records from the header
+/// seniority, manager_id, ward, and optionally known_as (other names the person
+/// goes by, separated by semicolons: "Bill; Billy"). Line numbers count records from the header
 /// (line 1); they match the file's lines unless a quoted field holds a line break.
 public enum DirectoryFile {
     public static let columns = ["staff_id", "name", "unix_user", "role", "seniority", "manager_id", "ward"]
+    /// Columns a file may have, or not.
+    public static let optionalColumns = ["known_as"]
+
+    /// The names in a `known_as` field: separated by semicolons, blanks dropped.
+    public static func knownAs(_ field: String) -> [String] {
+        field.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     /// One problem in the file.
     public struct Problem: Hashable, Sendable, CustomStringConvertible {
@@ -66,7 +75,8 @@ public enum DirectoryFile {
             }
             members.append(StaffMember(
                 id: id, name: field("name"), unixUser: field("unix_user").isEmpty ? nil : field("unix_user"), role: field("role"),
-                seniority: seniority ?? .unknown, managerID: field("manager_id").isEmpty ? nil : field("manager_id"), ward: field("ward")))
+                seniority: seniority ?? .unknown, managerID: field("manager_id").isEmpty ? nil : field("manager_id"), ward: field("ward"),
+                knownAs: knownAs(field("known_as"))))
         }
         if let error = reader.error {
             problems.append(Problem(line: line + 1, sentence: "The CSV breaks here: \(error)."))

@@ -1,9 +1,17 @@
 import Foundation
 import SpeakUpCore
 
-/// Who is in a Unix group: the engine asks, the program answers (from /etc/group).
+/// Who is in a Unix group: the engine asks, the program answers (from the system's
+/// user and group lists: primary and supplementary members alike).
 public protocol GroupMembership: Sendable {
     func members(ofGroup group: String) -> [String]
+    /// Those of `users` (named in a rules file) who exist on the system.
+    func existing(_ users: [String]) -> [String]
+}
+
+extension GroupMembership {
+    /// By default every user named is taken to exist (tests, and stores without a system).
+    public func existing(_ users: [String]) -> [String] { users }
 }
 
 /// What the engine knows about a report when it routes it.
@@ -34,6 +42,8 @@ public struct RoutingDecision: Hashable, Sendable {
     public var matchedRoutes: [String]
     /// Which rule matched on which facts, who was left out and why: stored with the case.
     public var explanation: [String]
+    /// The staff ids of everyone the report may be about.
+    public var candidates: [String] = []
 
     public struct Exclusion: Hashable, Sendable {
         public var user: String
@@ -45,24 +55,28 @@ public struct RoutingDecision: Hashable, Sendable {
 /// never to the subject, never to anyone the subject manages, never to a handler
 /// the reporter excluded, and always to someone (the fallback, then any eligible handler).
 public enum EscalationEngine {
+    /// Routes one report. Throws only when the history cannot be read: a report is
+    /// never routed on a guess (the submit fails, and the form keeps every word).
     public static func evaluate(_ facts: ReportFacts, rules: RuleSet, directory: StaffDirectory,
-                                membership: any GroupMembership, history: any ReportHistory, now: Date) -> RoutingDecision {
+                                membership: any GroupMembership, history: any ReportHistory, now: Date) throws -> RoutingDecision {
         var report = facts.report
+        // The facts may carry what the report itself does not (a caller that picked the subject).
+        if let id = facts.subjectID { report.subject.directoryID = id }
+        if !facts.excludedByReporter.isEmpty { report.excludedHandlers = facts.excludedByReporter }
         var explanation: [String] = []
         // Patterns count by the key the store keeps every report under: name and role
         // (a person picked from the directory brings the directory's name and role).
         let key = SubjectKey.of(report.subject, directoryID: nil)
-        let (subjects, notes) = identify(facts, directory)
-        explanation += notes
-        // Routes see the higher of the seniority the reporter gave and the directory's.
-        let known = subjects.compactMap { directory.members[$0]?.seniority }.max() ?? .unknown
-        if known > report.subject.seniority {
-            explanation.append("Seniority taken as \(known.rawValue) from the directory (the report said \(report.subject.seniority.rawValue)).")
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership))
+        explanation.append(conflicts.summary)
+        // Routes see the highest of the seniority the reporter gave and every candidate's.
+        if let known = conflicts.highestCandidateSeniority, known > report.subject.seniority {
+            explanation.append("Seniority taken as \(known.rawValue), the highest among the people it may be about (the report said \(report.subject.seniority.rawValue)).")
             report.subject.seniority = known
         }
         var matched: [RuleSet.Route] = []
         for route in rules.routes {
-            guard let reasons = reasons(route.match, report, key, history, now) else { continue }
+            guard let reasons = try reasons(route.match, report, key, history, now) else { continue }
             matched.append(route)
             explanation.append("Route \"\(route.name)\" (line \(route.line)) matched: \(reasons).")
             if !route.continues { break }
@@ -81,25 +95,40 @@ public enum EscalationEngine {
         }
         let acknowledge = (matched.compactMap(\.acknowledgeWithin) + [rules.acknowledgeWithin]).map { add($0, to: now) }.min()!
         let feedBack = (matched.compactMap(\.feedBackWithin) + [rules.feedBackWithin]).map { add($0, to: now) }.min()!
+        let managerLevels = matched.compactMap(\.excludeSubjectManagers).max()
+        var tried: Set<String> = []
+        if report.subject.seniority >= .executive, !rules.independent.isEmpty, Set(roles) != Set(rules.independent) {
+            explanation.append("The person it may be about is at \(report.subject.seniority.rawValue) level, so it takes the independent route: \(rules.independent.joined(separator: ", ")).")
+            roles = rules.independent
+        }
 
         var excluded: [RoutingDecision.Exclusion] = []
-        var handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
-        if handlers.isEmpty {
-            explanation.append("Nobody in \(roles.joined(separator: ", ")) can take it (left out, or no members), so the report goes to the fallback.")
+        func eligibleIn(_ roles: [String]) -> [String] {
+            tried.formUnion(roles)
+            return eligible(roles, rules, conflicts, membership, managerLevels: managerLevels, &excluded)
+        }
+        var handlers = eligibleIn(roles)
+        if handlers.isEmpty, !rules.independent.isEmpty, !Set(rules.independent).isSubset(of: tried) {
+            explanation.append("Nobody in \(roles.joined(separator: ", ")) can take it (left out, or no members), so it takes the independent route: \(rules.independent.joined(separator: ", ")).")
+            roles = rules.independent
+            handlers = eligibleIn(roles)
+        }
+        if handlers.isEmpty, !Set(rules.fallback).isSubset(of: tried) {
+            explanation.append("Nobody in \(roles.joined(separator: ", ")) can take it (left out, or no members), so the report goes to the fallback: \(rules.fallback.joined(separator: ", ")).")
             roles = rules.fallback
-            handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
+            handlers = eligibleIn(roles)
         }
         if handlers.isEmpty {
             let everyRole = rules.roles.keys.sorted()
             explanation.append("Nobody in the fallback can take it either, so every eligible handler of any role will see it.")
             roles = everyRole
-            handlers = eligible(roles, rules, facts, subjects, directory, membership, &excluded)
+            handlers = eligibleIn(roles)
         }
         if handlers.isEmpty {
             let reason = excluded.isEmpty
                 ? "no role has any members on this system (are its Unix groups created?)"
                 : "everyone who could handle it had to be left out"
-            explanation.append("NO HANDLER: \(reason). The report is stored; an administrator must add an eligible handler.")
+            explanation.append("NO HANDLER: \(reason). The report is stored and waits, unrouted, for a handler: `speakup check` says what is missing, and `speakup escalate tick` routes it as soon as someone can take it.")
         } else {
             explanation.append("Handlers: \(handlers.joined(separator: ", ")) (roles \(roles.joined(separator: ", "))).")
         }
@@ -107,13 +136,19 @@ public enum EscalationEngine {
         explanation.append("Level: \(level.rawValue). Acknowledge by \(stamp(acknowledge)); feed back by \(stamp(feedBack)).")
         return RoutingDecision(
             level: level, roles: roles, handlers: handlers, excluded: excluded, acknowledgeBy: acknowledge, feedBackBy: feedBack,
-            matchedRoutes: matched.map(\.name), explanation: explanation)
+            matchedRoutes: matched.map(\.name), explanation: explanation, candidates: conflicts.resolution.ids)
+    }
+
+    /// The system's full names for handlers, when the membership knows them.
+    static func names(_ membership: any GroupMembership) -> any HandlerNames {
+        (membership as? any HandlerNames) ?? NoHandlerNames()
     }
 
     /// A passed deadline: raise the level if the rules say so, and add the roles they
     /// name (their eligible handlers, with the same invariants as routing).
     public static func escalate(_ routing: CaseRouting, missed deadline: CaseDeadline, report: Report, rules: RuleSet,
                                 directory: StaffDirectory, membership: any GroupMembership, now: Date) -> CaseRouting {
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership))
         let action = deadline == .acknowledge ? rules.whenAcknowledgeMissed : rules.whenFeedBackMissed
         var next = routing
         var explanation = [deadline.escalationHeading]
@@ -126,8 +161,7 @@ public enum EscalationEngine {
         let added = action.notify.filter { !routing.roles.contains($0) }
         if !added.isEmpty {
             var excluded: [RoutingDecision.Exclusion] = []
-            let facts = ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers)
-            let users = eligible(added, rules, facts, identify(facts, directory).0, directory, membership, &excluded)
+            let users = eligible(added, rules, conflicts, membership, managerLevels: nil, &excluded)
             next.roles += added
             next.handlers += users.filter { !routing.handlers.contains($0) }
             explanation.append("Also told: \(added.joined(separator: ", ")) (\(users.isEmpty ? "nobody eligible" : users.joined(separator: ", "))).")
@@ -141,7 +175,7 @@ public enum EscalationEngine {
     }
 
     /// Why a route matches the report, or nil when it does not.
-    static func reasons(_ match: RuleSet.Match, _ report: Report, _ key: SubjectKey?, _ history: any ReportHistory, _ now: Date) -> String? {
+    static func reasons(_ match: RuleSet.Match, _ report: Report, _ key: SubjectKey?, _ history: any ReportHistory, _ now: Date) throws -> String? {
         var facts: [String] = []
         if !match.concerns.isEmpty {
             let shared = report.concerns.filter(match.concerns.contains)
@@ -168,65 +202,28 @@ public enum EscalationEngine {
         if let pattern = match.pattern {
             guard let key else { return nil }
             let since = startDay(of: pattern.within, before: now)
-            let count = history.reportsAbout(key, since: since) + 1
+            let count = try history.reportsAbout(key, since: since) + 1
             guard count >= pattern.atLeast else { return nil }
             facts.append("\(count) reports about the same person since \(since) (at least \(pattern.atLeast) within \(pattern.within))")
         }
         return facts.isEmpty ? "it matches every report" : facts.joined(separator: "; ")
     }
 
-    /// Who in the directory the report may be about: the member picked, the one
-    /// member the name (and role) matches, or, when the name matches several,
-    /// all of them (each is kept from the case, with everyone they manage).
-    static func identify(_ facts: ReportFacts, _ directory: StaffDirectory) -> ([String], [String]) {
-        if let id = facts.subjectID { return ([id], []) }
-        guard let name = facts.report.subject.name.map(SubjectKey.normalise), !name.isEmpty else { return ([], []) }
-        let role = SubjectKey.normaliseRole(facts.report.subject.role)
-        let sameName = directory.members(named: name)
-        let matching = sameName.filter { role.isEmpty || SubjectKey.normaliseRole($0.role) == role }
-        if matching.count == 1, let member = matching.first {
-            return ([member.id], ["The person named was matched to staff id \(member.id) in the directory by name\(role.isEmpty ? "" : " and role")."])
-        }
-        if sameName.count == 1, let member = sameName.first {
-            return ([member.id], ["The name matches staff id \(member.id), whose role is different; to be safe, they and everyone they manage are kept from this case."])
-        }
-        if !sameName.isEmpty {
-            let ids = sameName.map(\.id).sorted()
-            return (ids, ["The name matches \(ids.count) people in the directory (\(ids.joined(separator: ", "))); all of them, and everyone they manage, are kept from this case."])
-        }
-        return ([], [])
-    }
-
-    static func eligible(_ roles: [String], _ rules: RuleSet, _ facts: ReportFacts, _ subjects: [String], _ directory: StaffDirectory,
-                                 _ membership: any GroupMembership, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
+    /// The handlers of `roles` (their users, and their groups' members) who may take the
+    /// report; each one left out is added to `excluded` with the reason.
+    static func eligible(_ roles: [String], _ rules: RuleSet, _ conflicts: SubjectConflicts, _ membership: any GroupMembership,
+                         managerLevels: Int?, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
         var users: [String] = []
         for name in roles {
             guard let role = rules.roles[name] else { continue }
-            for user in role.users + role.groups.flatMap(membership.members(ofGroup:)) where !users.contains(user) { users.append(user) }
+            for user in membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)) where !users.contains(user) {
+                users.append(user)
+            }
         }
-        let subjectMembers = subjects.compactMap { directory.members[$0] }
-        let subjectName = facts.report.subject.name.map(SubjectKey.normalise)
         return users.filter { user in
-            func leaveOut(_ reason: String) -> Bool {
-                if !excluded.contains(where: { $0.user == user }) { excluded.append(.init(user: user, reason: reason)) }
-                return false
-            }
-            let handler = directory.member(unixUser: user)
-            if subjectMembers.contains(where: { $0.unixUser == user || $0.id == handler?.id }) {
-                return leaveOut("the person the report is about")
-            }
-            if let handler, subjectMembers.contains(where: { directory.manages($0.id, handler.id) }) {
-                return leaveOut("managed by the person the report is about")
-            }
-            if subjectMembers.isEmpty, let subjectName, !subjectName.isEmpty, let handler, SubjectKey.normalise(handler.name) == subjectName {
-                return leaveOut("has the same name as the person the report is about")
-            }
-            // The reporter may have written a login or a name.
-            let asked = Set(facts.excludedByReporter.map(SubjectKey.normalise))
-            if asked.contains(SubjectKey.normalise(user)) || (handler.map { asked.contains(SubjectKey.normalise($0.name)) } ?? false) {
-                return leaveOut("the reporter asked that they not see it")
-            }
-            return true
+            guard let reason = conflicts.reason(against: user, managerLevels: managerLevels) else { return true }
+            if !excluded.contains(where: { $0.user == user }) { excluded.append(.init(user: user, reason: reason)) }
+            return false
         }
     }
 

@@ -4,31 +4,25 @@ import SpeakUpCore
 /// who a case may be passed to (reassigning, stepping away), and whether a handler
 /// must not see it at all, even if the rules or the directory changed since.
 public enum HandlerEligibility {
-    /// Every handler of any role in the rules who may take `report` under the same
-    /// rules as routing (never the subject, anyone they manage, or anyone the
-    /// reporter excluded), less those in `leaving`.
+    /// Every handler of any role in the rules, each with the reason they may not take
+    /// `report` under the same rules as routing (nil when they may), less those in `leaving`.
     public static func handlers(for report: Report, rules: RuleSet, directory: StaffDirectory, membership: any GroupMembership,
-                                leaving: Set<String>) -> [String] {
-        var excluded: [RoutingDecision.Exclusion] = []
-        let facts = ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers)
-        let subjects = EscalationEngine.identify(facts, directory).0
-        return EscalationEngine.eligible(rules.roles.keys.sorted(), rules, facts, subjects, directory, membership, &excluded)
-            .filter { !leaving.contains($0) }.sorted()
+                                leaving: Set<String>) -> [(handler: String, notOffered: String?)] {
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: EscalationEngine.names(membership))
+        var everyone: [String] = []
+        for role in rules.roles.keys.sorted() {
+            guard let role = rules.roles[role] else { continue }
+            for user in membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)) where !everyone.contains(user) {
+                everyone.append(user)
+            }
+        }
+        return everyone.filter { !leaving.contains($0) }.sorted().map { ($0, conflicts.reason(against: $0)) }
     }
 
-    /// Why `handler` must not see `report` (they are its subject, managed by its subject, or
-    /// excluded by the reporter), or nil.
-    public static func conflict(_ handler: String, _ report: Report, directory: StaffDirectory) -> String? {
-        var excluded: [RoutingDecision.Exclusion] = []
-        let facts = ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers)
-        let subjects = EscalationEngine.identify(facts, directory).0
-        let rules = RuleSet.single(role: "handler", user: handler)
-        _ = EscalationEngine.eligible(["handler"], rules, facts, subjects, directory, NoGroups(), &excluded)
-        guard let reason = excluded.first(where: { $0.user == handler })?.reason else { return nil }
-        return "This case is not one you may see: you are \(reason). Please ask an administrator to make sure someone else has it."
-    }
-
-    private struct NoGroups: GroupMembership {
-        func members(ofGroup group: String) -> [String] { [] }
+    /// Why `handler` must not see `report` (they may be its subject, may be managed by its
+    /// subject, or were excluded by the reporter), or nil.
+    public static func conflict(_ handler: String, _ report: Report, directory: StaffDirectory,
+                                names: any HandlerNames = NoHandlerNames()) -> String? {
+        SubjectConflicts(report: report, directory: directory, names: names).reason(against: handler)
     }
 }

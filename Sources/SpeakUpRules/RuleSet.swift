@@ -62,6 +62,9 @@ public struct RuleSet: Hashable, Sendable {
         public var continues: Bool
         /// The source line, for explanations.
         public var line: Int
+        /// How many levels of the subject's own managers are left out too (`exclude: subject-managers`);
+        /// nil leaves them in. For trusts whose guardians line-manage staff.
+        public var excludeSubjectManagers: Int? = nil
     }
 
     /// What happens when a deadline passes.
@@ -72,6 +75,10 @@ public struct RuleSet: Hashable, Sendable {
 
     public var version: Int
     public var roles: [String: Role]
+    /// The independent route: roles outside every management chain (a non-executive director).
+    /// A report goes there when a possible subject is at executive level or above, or when
+    /// everyone its routes named had to be left out. Defaults to a role called `independent`.
+    public var independent: [String] = []
     /// Roles tried, in order, when no route matches or every matched handler is excluded.
     public var fallback: [String]
     public var routes: [Route]
@@ -85,7 +92,7 @@ extension RuleSet {
     /// Rules with one role holding one user: for checking one handler against the invariants.
     static func single(role: String, user: String) -> RuleSet {
         RuleSet(
-            version: 1, roles: [role: Role(name: role, users: [user], groups: [])], fallback: [role], routes: [],
+            version: 1, roles: [role: Role(name: role, users: [user], groups: [])], independent: [], fallback: [role], routes: [],
             acknowledgeWithin: Duration(amount: 7, unit: .days), feedBackWithin: Duration(amount: 3, unit: .months),
             whenAcknowledgeMissed: Escalation(raiseLevel: false, notify: []), whenFeedBackMissed: Escalation(raiseLevel: false, notify: []))
     }

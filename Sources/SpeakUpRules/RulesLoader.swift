@@ -135,7 +135,7 @@ struct Reader {
     // MARK: The file
 
     mutating func ruleSet(_ root: Node) -> RuleSet? {
-        let top = entries(root, allowed: ["version", "roles", "fallback", "deadlines", "escalation", "routes"], what: "the rules file")
+        let top = entries(root, allowed: ["version", "roles", "independent", "fallback", "deadlines", "escalation", "routes"], what: "the rules file")
         var version = RulesLoader.supportedVersion
         if let node = top["version"]?.value {
             version = node.int ?? -1
@@ -159,6 +159,11 @@ struct Reader {
             if fallback.isEmpty { report(node, "fallback needs at least one role, so that every report reaches someone.") }
         } else {
             report(root, "The rules file needs `fallback:`, the role that receives any report no route takes, so that none is ever dropped.")
+        }
+        var independent: [String] = roles["independent"] != nil ? ["independent"] : []
+        if let node = top["independent"]?.value {
+            independent = strings(node, what: "independent")
+            checkRoles(independent, in: node, known: roleNames, what: "independent")
         }
         var acknowledge = RuleSet.Duration(amount: 7, unit: .days)
         var feedBack = RuleSet.Duration(amount: 3, unit: .months)
@@ -188,7 +193,7 @@ struct Reader {
             }
         }
         return RuleSet(
-            version: version, roles: roles, fallback: fallback, routes: routes, acknowledgeWithin: acknowledge,
+            version: version, roles: roles, independent: independent, fallback: fallback, routes: routes, acknowledgeWithin: acknowledge,
             feedBackWithin: feedBack, whenAcknowledgeMissed: whenAcknowledgeMissed, whenFeedBackMissed: whenFeedBackMissed)
     }
 
@@ -229,7 +234,7 @@ struct Reader {
     }
 
     mutating func route(_ node: Node, _ roleNames: [String]) -> RuleSet.Route? {
-        let fields = entries(node, allowed: ["name", "match", "level", "notify", "acknowledge_within", "feed_back_within", "continue"], what: "a route")
+        let fields = entries(node, allowed: ["name", "match", "level", "notify", "acknowledge_within", "feed_back_within", "continue", "exclude"], what: "a route")
         guard let name = fields["name"]?.value.scalar?.string, !name.isEmpty else {
             report(node, "Each route needs a `name:`, used in explanations.")
             return nil
@@ -251,7 +256,20 @@ struct Reader {
             acknowledgeWithin: fields["acknowledge_within"].flatMap { duration($0.value, what: "acknowledge_within") },
             feedBackWithin: fields["feed_back_within"].flatMap { duration($0.value, what: "feed_back_within") },
             continues: fields["continue"].map { bool($0.value, what: "continue") } ?? false,
-            line: node.mark?.line ?? 0)
+            line: node.mark?.line ?? 0,
+            excludeSubjectManagers: fields["exclude"].flatMap { exclusion($0.value) })
+    }
+
+    /// `exclude: subject-managers` (every level above the subject) or
+    /// `exclude: { subject-managers: 2 }` (the two levels above).
+    mutating func exclusion(_ node: Node) -> Int? {
+        if node.scalar?.string == "subject-managers" { return Int.max }
+        if node.mapping != nil {
+            let fields = entries(node, allowed: ["subject-managers"], what: "exclude")
+            return fields["subject-managers"].flatMap { int($0.value, what: "subject-managers (how many levels of managers)") }
+        }
+        report(node, "exclude takes `subject-managers` (every manager above the subject) or `{ subject-managers: 2 }` (that many levels).")
+        return nil
     }
 
     mutating func match(_ node: Node, route: String) -> RuleSet.Match {

@@ -22,13 +22,13 @@ public struct RulesRouter: CaseRouter {
         RulesRouter(rules: rules, directory: directory, membership: membership, preface: preface + [line])
     }
 
-    public func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+    public func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
         var released: [String] = []
         if let hold = report.hold {
             // "Hold until someone else reports the same person": any other report about them
             // (earlier or later) releases it, and so does the end of the hold.
             let key = SubjectKey.of(report.subject, directoryID: nil)
-            let others = key.map { history.reportsAbout($0, since: CalendarDay.earliest, notBy: report.reporter) } ?? 0
+            let others = try key.map { try history.reportsAbout($0, since: CalendarDay.earliest, notBy: report.reporter) } ?? 0
             let ended = CalendarDay(from, in: .gmt) >= hold.until
             if others == 0 && !ended {
                 let until = hold.until.deadlineStart
@@ -38,15 +38,16 @@ public struct RulesRouter: CaseRouter {
                         "Held: the reporter asked that nobody act on it until someone else reports the same person, or until \(hold.until)."
                             + (key == nil ? " The person is not named, so only the end of the hold can release it." : ""),
                     ],
-                    held: true)
+                    held: true, candidates: directory.resolve(report.subject).ids)
             }
             released.append(others > 0 ? "Released from its hold: another report names the same person." : "Released: the hold ended on \(hold.until).")
         }
-        let decision = EscalationEngine.evaluate(
+        let decision = try EscalationEngine.evaluate(
             ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from)
         return CaseRouting(
             level: decision.level, roles: decision.roles, handlers: decision.handlers,
-            acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + released + decision.explanation)
+            acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + released + decision.explanation,
+            candidates: decision.candidates)
     }
 }
 

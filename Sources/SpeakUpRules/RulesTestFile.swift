@@ -86,7 +86,8 @@ public enum RulesTestFile {
             if seniority == nil { problem(item["seniority"], "\"\(item["seniority"]?.string ?? "")\" is not a seniority.") }
             plan.directory.append(StaffMember(
                 id: id, name: name, unixUser: item["unix_user"]?.string, role: item["role"]?.string ?? "",
-                seniority: seniority ?? .unknown, managerID: item["manager"]?.string, ward: item["ward"]?.string ?? ""))
+                seniority: seniority ?? .unknown, managerID: item["manager"]?.string, ward: item["ward"]?.string ?? "",
+                knownAs: DirectoryFile.knownAs(item["known_as"]?.string ?? "")))
         }
         for item in top["history"]?.sequence ?? [] {
             let subject = Subject(name: item["name"]?.string, role: item["role"]?.string ?? "", seniority: .unknown)
@@ -142,7 +143,8 @@ public enum RulesTestFile {
         let directory = StaffDirectory(plan.directory)
         let groups = Groups(table: plan.groups)
         return plan.cases.map { test in
-            let decision = EscalationEngine.evaluate(
+            // The history is a table in the file, so reading it cannot fail.
+            let decision = try! EscalationEngine.evaluate(
                 ReportFacts(report: test.report), rules: rules, directory: directory, membership: groups,
                 history: History(table: plan.history), now: test.at)
             var failures = check(test.expect, level: decision.level, routes: decision.matchedRoutes, handlers: decision.handlers,

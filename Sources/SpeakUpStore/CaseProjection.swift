@@ -43,7 +43,9 @@ enum CaseProjection {
         let reference = event.reference.text
         switch event.kind {
         case .routed, .escalated:
-            guard let detail, let routing = try? decoder.decode(CaseRouting.self, from: Data(detail.utf8)) else { return }
+            // A routing that does not read back stops the transaction: a case is never left routed to nobody by accident.
+            guard let detail else { return }
+            let routing = try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
             // An escalation never lowers a level a handler raised.
             var level = routing.level
             if event.kind == .escalated,
@@ -66,6 +68,13 @@ enum CaseProjection {
                 let added = routing.handlers.filter { !passedOn.contains($0) && !recused.contains($0) && !current.contains($0) }
                 try setHandlers(current + added, of: reference, in: db)
             }
+            // Nobody to handle it, and not held: it waits for a handler, and says so (`speakup cases`, `check`).
+            // (Migration v11 rebuilds these tables before v12 adds the column.)
+            guard try db.columns(in: "case_file").contains(where: { $0.name == "unrouted" }) else { return }
+            try db.execute(sql: """
+                UPDATE case_file SET unrouted = (held = 0 AND NOT EXISTS (SELECT 1 FROM case_handler h WHERE h.reference = case_file.reference))
+                WHERE reference = ?
+                """, arguments: [reference])
         case .acknowledged, .handlerMessage:
             try db.execute(sql: "UPDATE case_file SET status = 'acknowledged' WHERE reference = ? AND status = 'new'", arguments: [reference])
             try rerank(reference, in: db)

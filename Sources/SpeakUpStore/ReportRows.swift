@@ -77,20 +77,20 @@ enum ReportRows {
         let db: Database
         /// A stored report routed again (a held one) must not count itself.
         var excluding: String? = nil
-        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int {
-            (try? Int.fetchOne(
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
+            try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?",
-                arguments: [ReportRows.storedKey(subject), day.description, excluding])) ?? 0
+                arguments: [ReportRows.storedKey(subject), day.description, excluding]) ?? 0
         }
 
-        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int {
-            guard let reporter else { return reportsAbout(subject, since: day) }
-            return (try? Int.fetchOne(
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
+            guard let reporter else { return try reportsAbout(subject, since: day) }
+            return try Int.fetchOne(
                 db, sql: """
                     SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?
                       AND (reporter_uid IS NULL OR reporter_uid <> ?)
                     """,
-                arguments: [ReportRows.storedKey(subject), day.description, excluding, Int64(reporter.uid)])) ?? 0
+                arguments: [ReportRows.storedKey(subject), day.description, excluding, Int64(reporter.uid)]) ?? 0
         }
     }
 
@@ -127,7 +127,7 @@ enum ReportRows {
     static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, recordedAs time: SubmissionTime? = nil,
                         in db: Database) throws -> CaseRouting? {
         guard let report = try all(in: db, reference: reference).first else { return nil }
-        let routing = router.route(report, history: History(db: db, excluding: reference), from: moment)
+        let routing = try router.route(report, history: History(db: db, excluding: reference), from: moment)
         guard !routing.held else { return nil }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
         try insertRouting(routing, for: report, kind: .routed, sequence: next, at: time ?? .recorded(for: report.wayOfRaising, at: moment), into: db)

@@ -2,408 +2,114 @@ import Foundation
 import GRDB
 import SpeakUpCore
 
-/// The handlers' workspace over the SQLite store: the queue, a case, actions as
-/// case events, reminders and the facts statistics are counted from.
-extension SQLiteReportStore: CaseDesk {
-    public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
-        if Self.ftsQuery(query.search) != nil { try indexPendingWords() }
-        do {
-            return try queue.read { db in try Self.queueRows(query, handler: handler, now: now, in: db) }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "read")
-        }
+/// The handlers' workspace on the SQLite store, with the handler policy enforced in
+/// every call: the queue, opening a case, acting on it (and whom it may be passed
+/// to) and reminders. There is no way to the workspace's data without a policy.
+public struct SQLiteCaseDesk: CaseDesk {
+    public let store: SQLiteReportStore
+    public let policy: any HandlerPolicy
+
+    public init(store: SQLiteReportStore, policy: any HandlerPolicy) {
+        self.store = store
+        self.policy = policy
     }
 
-    /// The queue's query, read in queue order from an index wherever it can be: the handler's
-    /// cases by rank; by level and rank when a level is chosen; from the per-concern copy when a
-    /// category is; and, for words found in few cases, from the full-text index first.
-    static func queueRows(_ query: QueueQuery, handler: String, now: Date, in db: Database) throws -> [QueueRow] {
-        var conditions = ["h.handler = :handler"]
-        var arguments: [String: (any DatabaseValueConvertible)?] = ["handler": handler, "limit": query.limit, "offset": query.offset]
-        var from = query.category == nil ? "case_handler h" : "case_handler_concern h"
-        switch query.status {
-        case .open: conditions.append("h.rank < '1'")
-        case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
-        case .acknowledged: conditions.append("h.rank < '1' AND f.status = 'acknowledged'")
-        case .closed: conditions.append("h.rank >= '1'")
-        case .all: break
-        }
-        if let category = query.category {
-            conditions.append("h.category = :category")
-            arguments["category"] = category.rawValue
-        }
-        if let level = query.level {
-            conditions.append("h.level = :level")
-            arguments["level"] = level.rawValue
-        }
-        if query.overdueOnly {
-            // The rank ends with the next deadline of an open case.
-            conditions.append("h.rank < '1' AND substr(h.rank, 3) < :now")
-            arguments["now"] = CaseProjection.stamp(now)
-        }
-        if let only = query.only {
-            conditions.append("h.reference IN (SELECT value FROM json_each(:only))")
-            arguments["only"] = String(decoding: (try? JSONSerialization.data(withJSONObject: only)) ?? Data("[]".utf8), as: UTF8.self)
-        }
-        if !query.location.isBlank {
-            conditions.append("instr(lower(r.location), lower(:location)) > 0")
-            arguments["location"] = query.location.trimmingCharacters(in: .whitespaces)
-        }
-        if let match = Self.ftsQuery(query.search) {
-            arguments["match"] = match
-            // Words in few cases: start from the words (cost grows with the matches). Words in many: read the
-            // queue in order and keep the matches (cost grows with the rows passed over, fewer the more match).
-            // The two cost the same near 5,000 matches for a million cases (make bench, docs/performance.md).
-            let found = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM case_text WHERE case_text MATCH ? LIMIT 5001)",
-                                         arguments: [match]) ?? 0
-            if found <= 5000 {
-                from = "case_text t JOIN case_file w ON w.text_id = t.rowid JOIN \(from) ON h.reference = w.reference"
-                conditions.append("case_text MATCH :match")
-            } else {
-                conditions.append("\(query.category == nil ? "h" : "f").text_id IN (SELECT rowid FROM case_text WHERE case_text MATCH :match)")
-            }
-        }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
-                   r.submitted, r.subject_seniority, r.location, r.way_of_raising
-            FROM \(from)
-            JOIN case_file f ON f.reference = h.reference
-            JOIN report r ON r.reference = h.reference
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY h.rank, h.reference
-            LIMIT :limit OFFSET :offset
-            """, arguments: StatementArguments(arguments))
-        var concerns: [String: [ConcernCategory]] = [:]
-        if !rows.isEmpty {
-            let references = rows.map { $0["reference"] as String }
-            let marks = Array(repeating: "?", count: references.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern WHERE reference IN (\(marks))",
-                                        arguments: StatementArguments(references)) {
-                if let category = ConcernCategory(rawValue: row["category"]) { concerns[row["reference"], default: []].append(category) }
-            }
-        }
-        return rows.compactMap { row in
-            let referenceText: String = row["reference"]
-            guard let reference = CaseReference(referenceText), let submitted = SubmissionTime(text: row["submitted"]),
-                let status = HandlingStatus(rawValue: row["status"]), let level = PyramidLevel(rawValue: row["level"])
-            else { return nil }
-            let acknowledge = (row["acknowledge_by"] as String?).flatMap(Self.date)
-            let feedBack = (row["feed_back_by"] as String?).flatMap(Self.date)
-            let (deadline, kind): (Date?, CaseDeadline?) = switch status {
-            case .new: (acknowledge, .acknowledge)
-            case .acknowledged: (feedBack, .feedBack)
-            case .closed: (nil, nil)
-            }
-            return QueueRow(
-                reference: reference, status: status, level: level, submitted: submitted, deadline: deadline, deadlineKind: kind,
-                concerns: (concerns[referenceText] ?? []).sorted(), seniority: Seniority(rawValue: row["subject_seniority"]) ?? .unknown,
-                location: row["location"], wayOfRaising: WayOfRaising(rawValue: row["way_of_raising"]) ?? .anonymous)
-        }
+    public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
+        let rows = try store.queue(query, for: handler, now: now)
+        let kept = try withheld(rows.map(\.reference), from: handler)
+        return QueuePage(rows: rows.filter { !kept.contains($0.reference) }, fetched: rows.count)
     }
 
-    /// Indexes the words of cases sent since the last search (cheap when there are none).
-    public func indexPendingWords() throws(StoreError) {
-        do {
-            let waiting = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_text_pending") ?? 0 }
-            guard waiting > 0 else { return }
-            try writeTurn { db in
-                try db.inTransaction(.immediate) {
-                    try CaseProjection.indexPending(in: db)
-                    return .commit
-                }
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "read")
-        }
-    }
-
-    /// Words typed into the search box as an FTS5 query: each word a prefix, all of them
-    /// needed. Quotes keep FTS5's own syntax (AND, NEAR, *, :) from being read in what was typed.
-    static func ftsQuery(_ typed: String) -> String? {
-        let words = typed.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { !$0.isEmpty }
-        guard !words.isEmpty else { return nil }
-        return words.prefix(8).map { "\"\($0)\"*" }.joined(separator: " ")
-    }
-
-    static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }
-
-    /// Opens a case unless `refusal` (checked before anything is written, the audit record
-    /// included) gives a reason this handler must not see it.
-    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
-                         refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile? {
-        var refused: String? = nil
-        let file: CaseFile?
-        do {
-            file = try writeTurn { db -> CaseFile? in
-                var file: CaseFile? = nil
-                try db.inTransaction(.immediate) {
-                    guard try Self.has(handler, reference, in: db),
-                        let report = try ReportRows.all(in: db, reference: reference.text).first
-                    else { return .commit }
-                    if let reason = refusal?(report) {
-                        refused = reason
-                        return .commit
-                    }
-                    let events = try ReportRows.events(for: reference, in: db)
-                    let state = try Row.fetchOne(db, sql: "SELECT status, level FROM case_file WHERE reference = ?", arguments: [reference.text])
-                    let status = HandlingStatus(rawValue: state?["status"] ?? "new") ?? .new
-                    let key = try String.fetchOne(db, sql: "SELECT subject_key FROM report WHERE reference = ?", arguments: [reference.text])
-                    var linked: [QueueRow] = []
-                    var samePerson = 0
-                    if let key {
-                        // Held reports stay sealed: neither counted nor listed until they are released.
-                        samePerson = try Int.fetchOne(db, sql: """
-                            SELECT count(*) FROM report r JOIN case_file f ON f.reference = r.reference
-                            WHERE r.subject_key = ? AND f.held = 0
-                            """, arguments: [key]) ?? 0
-                        let others = try String.fetchAll(db, sql: """
-                            SELECT r.reference FROM report r JOIN case_handler h ON h.reference = r.reference AND h.handler = ?
-                            WHERE r.subject_key = ? AND r.reference <> ? ORDER BY r.submitted LIMIT 50
-                            """, arguments: [handler, key, reference.text])
-                        linked = try Self.rows(others, handler: handler, in: db)
-                    }
-                    var routing = try ReportRows.latestRouting(for: reference, in: db)
-                    if let level = (state?["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) { routing?.level = level }
-                    file = CaseFile(report: report, events: events, routing: routing, status: status, linked: linked,
-                                    reportsAboutSamePerson: samePerson)
-                    file?.currentHandlers = try String.fetchAll(
-                        db, sql: "SELECT handler FROM case_handler WHERE reference = ? ORDER BY handler", arguments: [reference.text])
-                    try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
-                    return .commit
-                }
-                return file
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "audit")
-        }
-        if let refused { throw StoreError(.failed, refused) }
-        return file
-    }
-
-    /// The queue rows of these cases, for this handler.
-    static func rows(_ references: [String], handler: String, in db: Database) throws -> [QueueRow] {
-        guard !references.isEmpty else { return [] }
-        var query = QueueQuery()
-        query.status = .all
-        query.limit = references.count
-        query.only = references
-        return try queueRows(query, handler: handler, now: Date(), in: db)
-    }
-
-    /// Reports by reference, in one read (no audit record: for checks before cases are shown).
-    public func reports(_ references: [CaseReference]) throws(StoreError) -> [Report] {
-        guard !references.isEmpty else { return [] }
-        do {
-            return try queue.read { db in try ReportRows.all(in: db, references: references.map(\.text)) }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "read")
-        }
-    }
-
-    private static func has(_ handler: String, _ reference: CaseReference, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM case_handler WHERE reference = ? AND handler = ?", arguments: [reference.text, handler]) ?? false
+    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
+        try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0) })
     }
 
     public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
-        do {
-            try writeTurn { db in
-                try db.inTransaction(.immediate) {
-                    // Checked inside the transaction: a handler who has just lost the case (recused,
-                    // reassigned by someone else a moment ago) cannot act on it.
-                    guard try Self.has(handler, reference, in: db) else {
-                        throw StoreError(.missing, "Case \(reference) is not (or no longer) with you, so nothing was changed.")
-                    }
-                    let status = try String.fetchOne(db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text])
-                    if status == "closed" {
-                        guard case .note = action else {
-                            throw StoreError(.failed, "Case \(reference) is closed, so only a note can be added to it.")
-                        }
-                    }
-                    // What was learned is for the organisation, not the reporter: it is kept as an internal
-                    // note just before the closing, whose words say only the outcome.
-                    if case .close(_, let learned) = action, !learned.isBlank {
-                        _ = try ReportRows.appendEvent(to: reference, kind: .note, text: "What was learned: \(learned)", actor: handler, at: moment, in: db)
-                    }
-                    let (kind, text, detail) = try Self.event(for: action, handler: handler, reference: reference, in: db)
-                    _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
-                    return .commit
-                }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "save-action")
+        var action = action
+        if case .recuse(let to) = action, let report = try store.reports([reference]).first {
+            // Stepping away never hands the case to someone the policy keeps from it.
+            action = .recuse(to: to.filter { policy.refusal(of: $0, for: report) == nil })
         }
-    }
-
-    private static func event(for action: CaseAction, handler: String, reference: CaseReference, in db: Database) throws
-        -> (CaseEvent.Kind, String?, String?) {
-        func json(_ object: [String: Any]) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
-        }
-        switch action {
-        case .acknowledge:
-            return (.acknowledged, nil, nil)
-        case .note(let text):
-            guard !text.isBlank else { throw StoreError(.failed, "An empty note was not saved.") }
-            return (.note, text, nil)
-        case .message(let text):
-            guard !text.isBlank else { throw StoreError(.failed, "An empty message was not sent.") }
-            return (.handlerMessage, text, nil)
-        case .changeLevel(let level):
-            let current = try String.fetchOne(db, sql: "SELECT level FROM case_file WHERE reference = ?", arguments: [reference.text]) ?? "informal"
-            guard current != level.rawValue else { throw StoreError(.failed, "The case is already at the \(level.rawValue) level.") }
-            return (.levelChanged, "Level changed from \(current) to \(level.rawValue).", json(["from": current, "level": level.rawValue]))
-        case .reassign(let to):
-            guard to != handler else { throw StoreError(.failed, "The case is already with you.") }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM case_recusal WHERE reference = ? AND handler = ?", arguments: [reference.text, to]) == true {
-                throw StoreError(.failed, "\(to) stepped away from this case for a conflict of interest, so it cannot go to them.")
-            }
-            return (.reassigned, "Passed from \(handler) to \(to).", json(["from": handler, "to": to]))
-        case .recuse(let to):
-            // The case stays with its other handlers if it has any; else it goes to the eligible ones
-            // offered, less anyone who has stepped away before.
-            let remaining = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?",
-                                                arguments: [reference.text, handler])
-            let recused = Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference.text]))
-            let next = remaining.isEmpty ? to.filter { $0 != handler && !recused.contains($0) } : []
-            guard !(remaining + next).isEmpty else {
-                throw StoreError(.failed, "There is nobody else eligible to take this case, so you cannot step away yet. Please ask an administrator to add a handler.")
-            }
-            let passed = next.isEmpty ? "" : " Passed to \(next.joined(separator: ", "))."
-            return (.recused, "\(handler) stepped away for a conflict of interest." + passed, json(["handler": handler, "to": next]))
-        case .close(let outcome, _):
-            return (.closed, "Outcome: \(outcome.title).", json(["outcome": outcome.rawValue]))
-        }
+        try store.act(action, on: reference, by: handler, at: moment, refusal: { policy.refusal(of: $0, for: $1) })
     }
 
     public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
-        do {
-            return try queue.read { db in
-                // Only for cases still with this handler, and promises not yet kept.
-                try Row.fetchAll(db, sql: """
-                    SELECT m.* FROM reminder m
-                    JOIN case_handler h ON h.reference = m.reference AND h.handler = m.handler
-                    JOIN case_file f ON f.reference = m.reference
-                    WHERE m.handler = ? AND m.seen = 0 AND f.status <> 'closed'
-                      AND (m.deadline = 'feed-back' OR f.status = 'new')
-                    ORDER BY m.due
-                    """, arguments: [handler]).compactMap(Self.reminder)
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "read")
-        }
+        let all = try store.reminders(for: handler)
+        let kept = try withheld(all.map(\.reference), from: handler)
+        return all.filter { !kept.contains($0.reference) }
     }
 
     public func dismissReminders(for handler: String) throws(StoreError) {
-        do {
-            try writeTurnInTransaction { db in try db.execute(sql: "UPDATE reminder SET seen = 1 WHERE handler = ?", arguments: [handler]) }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "save-action")
-        }
-    }
-
-    private static func reminder(_ row: Row) -> Reminder? {
-        guard let reference = CaseReference(row["reference"]), let deadline = CaseDeadline(rawValue: row["deadline"]),
-            let stage = Reminder.Stage(rawValue: row["stage"]), let due = date(row["due"])
-        else { return nil }
-        return Reminder(reference: reference, handler: row["handler"], deadline: deadline, due: due, stage: stage)
-    }
-
-    /// Makes the reminders due at `now` (deadlines within `soon`, or passed) for every
-    /// handler of each open case, once each, and returns the new ones.
-    public func makeReminders(at now: Date, soon: TimeInterval = 86_400) throws(StoreError) -> [Reminder] {
-        do {
-            return try writeTurn { db in
-                var made: [Reminder] = []
-                try db.inTransaction(.immediate) {
-                    let horizon = CaseProjection.stamp(now.addingTimeInterval(soon))
-                    let due = try Row.fetchAll(db, sql: """
-                        SELECT reference, 'acknowledge' AS deadline, acknowledge_by AS due FROM case_file
-                            WHERE status = 'new' AND held = 0 AND acknowledge_by <= :horizon
-                        UNION ALL
-                        SELECT reference, 'feed-back', feed_back_by FROM case_file
-                            WHERE status <> 'closed' AND held = 0 AND feed_back_by <= :horizon
-                        """, arguments: ["horizon": horizon])
-                    for row in due {
-                        guard let dueDate = Self.date(row["due"]) else { continue }
-                        let stage: Reminder.Stage = dueDate <= now ? .passed : .nearing
-                        let handlers = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [row["reference"] as String])
-                        for handler in handlers {
-                            try db.execute(sql: """
-                                INSERT OR IGNORE INTO reminder (reference, handler, deadline, stage, due) VALUES (?, ?, ?, ?, ?)
-                                """, arguments: [row["reference"] as String, handler, row["deadline"] as String, stage.rawValue, row["due"] as String])
-                            if db.changesCount > 0, let reminder = Self.reminder(
-                                try Row.fetchOne(db, sql: "SELECT * FROM reminder WHERE reference = ? AND handler = ? AND deadline = ? AND stage = ?",
-                                                 arguments: [row["reference"] as String, handler, row["deadline"] as String, stage.rawValue])!) {
-                                made.append(reminder)
-                            }
-                        }
-                    }
-                    return .commit
-                }
-                return made
-            }
-        } catch {
-            throw StoreErrors.translate(error, path: path, doing: "save-action")
-        }
+        try store.dismissReminders(for: handler)
     }
 
     public func caseFacts() throws(StoreError) -> [CaseFacts] {
+        try store.caseFacts()
+    }
+
+    public func unrouted() throws(StoreError) -> [UnroutedCase] {
+        try store.unroutedCases()
+    }
+
+    /// The cases among `references` that the policy keeps from `handler`. A read that
+    /// fails throws: nothing is shown on a guess.
+    private func withheld(_ references: [CaseReference], from handler: String) throws(StoreError) -> Set<CaseReference> {
+        guard !references.isEmpty else { return [] }
+        return Set(try store.reports(references).filter { policy.refusal(of: handler, for: $0) != nil }.map(\.reference))
+    }
+}
+
+extension SQLiteReportStore {
+    /// The workspace on this store, under `policy`.
+    public func desk(policy: any HandlerPolicy) -> SQLiteCaseDesk {
+        SQLiteCaseDesk(store: self, policy: policy)
+    }
+
+    /// Reports stored with nobody able to handle them (not held, not closed), oldest first.
+    public func unroutedCases() throws(StoreError) -> [UnroutedCase] {
         do {
             return try queue.read { db in
-                var concerns: [String: [ConcernCategory]] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern") {
-                    if let category = ConcernCategory(rawValue: row["category"]) { concerns[row["reference"], default: []].append(category) }
-                }
-                var firstAcknowledged: [String: String] = [:]
-                var closedAt: [String: String] = [:]
-                var again: [String: String] = [:]
-                var answered: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT reference, kind, at, text FROM case_event
-                    WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
-                    """) {
-                    let reference: String = row["reference"]
-                    switch row["kind"] as String {
-                    case "acknowledged", "handler-message", "closed":
-                        if firstAcknowledged[reference] == nil { firstAcknowledged[reference] = row["at"] }
-                        if row["kind"] as String == "closed", closedAt[reference] == nil { closedAt[reference] = row["at"] }
-                    default:
-                        again[reference] = row["text"]
-                        answered[reference] = row["at"]
-                    }
-                }
-                return try Row.fetchAll(db, sql: """
-                    SELECT r.reference, r.submitted, r.way_of_raising, r.reporter_group, f.acknowledge_by, f.feed_back_by
-                    FROM report r LEFT JOIN case_file f ON f.reference = r.reference
+                try Row.fetchAll(db, sql: """
+                    SELECT f.reference, r.submitted FROM case_file f JOIN report r ON r.reference = f.reference
+                    WHERE f.unrouted = 1 AND f.status <> 'closed' ORDER BY r.submitted, f.reference
                     """).compactMap { row in
-                    let reference: String = row["reference"]
-                    guard let submitted = SubmissionTime(text: row["submitted"]),
-                        let day = CalendarDay(typed: String(submitted.text.prefix(10))),
-                        let way = WayOfRaising(rawValue: row["way_of_raising"])
+                    guard let reference = CaseReference(row["reference"] as String),
+                        let day = CalendarDay(typed: String((row["submitted"] as String).prefix(10)))
                     else { return nil }
-                    func days(_ text: String?) -> Double? {
-                        guard let text, let at = SubmissionTime(text: text) else { return nil }
-                        return max(0, at.moment.timeIntervalSince(submitted.moment) / 86_400)
-                    }
-                    func late(_ text: String?, _ due: String?) -> Bool {
-                        guard let dueDate = due.flatMap(Self.date) else { return false }
-                        guard let text, let at = SubmissionTime(text: text) else { return dueDate < Date() }
-                        return at.moment > dueDate
-                    }
-                    return CaseFacts(
-                        submitted: day, wayOfRaising: way, concerns: concerns[reference] ?? [],
-                        professionalGroup: (row["reporter_group"] as String?).flatMap(ProfessionalGroup.init(rawValue:)),
-                        acknowledgedAfterDays: days(firstAcknowledged[reference]), closedAfterDays: days(closedAt[reference]),
-                        acknowledgedLate: late(firstAcknowledged[reference], row["acknowledge_by"]),
-                        closedLate: late(closedAt[reference], row["feed_back_by"]),
-                        speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)),
-                        answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) })
+                    return UnroutedCase(reference: reference, since: day)
                 }
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    /// Routes again every unrouted case (not held, not closed) with `router`; returns those
+    /// that now reach someone. For `escalate tick`, once handlers have been set up.
+    public func routeWaitingCases(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] {
+        guard let router = try Self.prepare(router) else { return [] }
+        do {
+            return try writeTurn { db in
+                var routed: [CaseReference] = []
+                try db.inTransaction(.immediate) {
+                    let waiting = try String.fetchAll(db, sql: "SELECT reference FROM case_file WHERE unrouted = 1 AND status <> 'closed'")
+                    for reference in waiting {
+                        guard let report = try ReportRows.all(in: db, reference: reference).first else { continue }
+                        let routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+                        guard !routing.handlers.isEmpty, !routing.held else { continue }
+                        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
+                        var explained = routing
+                        explained.explanation = ["Routed when a handler could take it; it had waited since \(report.submitted.text.prefix(10))."] + routing.explanation
+                        try ReportRows.insertRouting(explained, for: report, kind: .routed, sequence: next,
+                                                     at: .recorded(for: report.wayOfRaising, at: now), into: db)
+                        routed.append(report.reference)
+                    }
+                    return .commit
+                }
+                return routed
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-escalation")
         }
     }
 }

@@ -69,12 +69,13 @@ public final class SQLiteReportStore: ReportStore {
         var candidate = report
         // The slow hash is worked out before the transaction, so other terminals never wait on it.
         let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
+        let router = try Self.prepare(router)
         for _ in 0..<8 {
             do {
                 try writeTurn(checkpointing: false) { db in
                     try db.inTransaction(.immediate) {
                         // Route first, so the history it counts does not yet hold this report.
-                        let routing = router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
+                        let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
                         try ReportRows.insert(candidate, into: db)
                         if let routing {
                             try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
@@ -119,6 +120,18 @@ public final class SQLiteReportStore: ReportStore {
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
     }
 
+    /// The router for one write, made before the transaction (it may read the directory).
+    static func prepare(_ router: (any CaseRouter)?) throws(StoreError) -> (any CaseRouter)? {
+        guard let router else { return nil }
+        do {
+            return try router.prepared()
+        } catch let failure as RoutingFailure {
+            throw StoreError(.failed, failure.sentence + " Your report has not been saved, and nothing on this screen is lost.")
+        } catch {
+            throw StoreError(.failed, "SpeakUp could not work out where the report goes (\(error)). Your report has not been saved, and nothing on this screen is lost.")
+        }
+    }
+
     public func allReports() throws(StoreError) -> [Report] {
         do {
             return try queue.read { db in try ReportRows.all(in: db) }
@@ -144,6 +157,7 @@ public final class SQLiteReportStore: ReportStore {
     /// the store is refused, never overwritten.
     public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil, by importer: String? = nil,
                               at moment: Date = Date()) throws(StoreError) {
+        let router = try Self.prepare(router)
         do {
             try writeTurn { db in
                 try db.inTransaction(.immediate) {
@@ -156,7 +170,7 @@ public final class SQLiteReportStore: ReportStore {
                         // Imported timelines carry no routing decision (export keeps only the words), so each
                         // report is routed now, by today's rules, with its deadlines from its own date.
                         if let router {
-                            let routing = router.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
+                            let routing = try router.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
                                                        from: report.deadlineStart)
                             try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,
                                                          at: report.submitted, into: db)
@@ -207,8 +221,9 @@ public final class SQLiteReportStore: ReportStore {
     /// Routes a report against this store's history without storing anything
     /// (for benchmarks, and for trying rules against real data).
     public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
+        guard let router = try Self.prepare(router) else { throw StoreError(.failed, "No router was given.") }
         do {
-            return try queue.read { db in router.route(report, history: ReportRows.History(db: db), from: report.deadlineStart) }
+            return try queue.read { db in try router.route(report, history: ReportRows.History(db: db), from: report.deadlineStart) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }
@@ -227,8 +242,9 @@ public final class SQLiteReportStore: ReportStore {
                 try db.execute(sql: "DELETE FROM staff")
                 for member in members {
                     try db.execute(
-                        sql: "INSERT INTO staff (id, name, unix_user, role, seniority, manager_id, ward) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID, member.ward])
+                        sql: "INSERT INTO staff (id, name, unix_user, role, seniority, manager_id, ward, known_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID, member.ward,
+                                    member.knownAs.joined(separator: "; ")])
                 }
             }
         } catch {
@@ -243,7 +259,8 @@ public final class SQLiteReportStore: ReportStore {
                 try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map { row in
                     StaffMember(
                         id: row["id"], name: row["name"], unixUser: row["unix_user"], role: row["role"],
-                        seniority: Seniority(rawValue: row["seniority"]) ?? .unknown, managerID: row["manager_id"], ward: row["ward"])
+                        seniority: Seniority(rawValue: row["seniority"]) ?? .unknown, managerID: row["manager_id"], ward: row["ward"],
+                        knownAs: (row["known_as"] as String? ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
                 }
             }
         } catch {
@@ -295,6 +312,7 @@ public final class SQLiteReportStore: ReportStore {
     }
 
     public func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] {
+        guard let router = try Self.prepare(router) else { return [] }
         do {
             return try writeTurn { db in
                 var released: [CaseReference] = []

@@ -17,10 +17,13 @@ enum StoreErrors {
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }
-        guard let error = error as? DatabaseError else {
-            return StoreError(.failed, "Something went wrong while SpeakUp was \(activity): \(error.localizedDescription)")
-        }
         let nothingSaved = action == "save" ? " Your report has not been saved, and nothing on this screen is lost." : ""
+        if let error = error as? RoutingFailure {
+            return StoreError(.failed, error.sentence + nothingSaved)
+        }
+        guard let error = error as? DatabaseError else {
+            return StoreError(.failed, "Something went wrong while SpeakUp was \(activity): \(error.localizedDescription).\(nothingSaved)")
+        }
         switch error.resultCode {
         case .SQLITE_FULL:
             return StoreError(.diskFull, "The disk holding the store is full.\(nothingSaved) Please tell IT.")

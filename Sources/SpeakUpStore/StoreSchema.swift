@@ -233,6 +233,17 @@ enum StoreSchema {
                 """)
             try CaseProjection.rebuild(in: db)
         }
+        migrator.registerMigration("v12-safe-routing") { db in
+            // Other names a person goes by (the directory's known_as column), and cases that
+            // wait, unrouted, for someone who can take them.
+            try db.execute(sql: """
+                ALTER TABLE staff ADD COLUMN known_as TEXT NOT NULL DEFAULT '';
+                ALTER TABLE case_file ADD COLUMN unrouted INTEGER NOT NULL DEFAULT 0;
+                UPDATE case_file SET unrouted = 1
+                WHERE held = 0 AND NOT EXISTS (SELECT 1 FROM case_handler h WHERE h.reference = case_file.reference);
+                CREATE INDEX case_file_unrouted ON case_file(reference) WHERE unrouted = 1;
+                """)
+        }
         return migrator
     }
 }

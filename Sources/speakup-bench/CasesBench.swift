@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SpeakUpCore
+import SpeakUpRules
 import SpeakUpStore
 
 /// The guardian's workspace with 1,000,000 cases routed to one handler (the
@@ -104,20 +105,22 @@ struct CasesBench {
         rare.search = "topic42"
         var scrolled = QueueQuery()
         scrolled.offset = 100
+        // The queue as `speakup cases` reads it: through the desk, with the handler policy checked on every row.
+        let desk = store.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
         let figures: [(String, (Sample, Sample, Int))] = [
-            ("open the queue (first 100 rows)", try measure("", "", { try store.queue(QueueQuery(), for: "gita", now: moment).count },
+            ("open the queue (first 100 rows)", try measure("", "", { try desk.queue(QueueQuery(), for: "gita", now: moment).rows.count },
                 floor: raw("SELECT reference FROM case_handler WHERE handler = 'gita' AND rank < '1' ORDER BY rank LIMIT 100"))),
-            ("one screen of scrolling (the next 100 rows)", try measure("", "", { try store.queue(scrolled, for: "gita", now: moment).count },
+            ("one screen of scrolling (the next 100 rows)", try measure("", "", { try desk.queue(scrolled, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT reference FROM case_handler WHERE handler = 'gita' AND rank < '1' ORDER BY rank LIMIT 100 OFFSET 100"))),
-            ("filter change: level awareness and category detriment", try measure("", "", { try store.queue(filtered, for: "gita", now: moment).count },
+            ("filter change: level awareness and category detriment", try measure("", "", { try desk.queue(filtered, for: "gita", now: moment).rows.count },
                 floor: raw("""
                     SELECT reference FROM case_handler_concern
                     WHERE handler = 'gita' AND category = 'detriment' AND rank < '1' AND level = 'awareness'
                     ORDER BY rank LIMIT 100
                     """))),
-            ("full-text search, a term in 1% of cases (\"marker42\")", try measure("", "", { try store.queue(searched, for: "gita", now: moment).count },
+            ("full-text search, a term in 1% of cases (\"marker42\")", try measure("", "", { try desk.queue(searched, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT rowid FROM case_text WHERE case_text MATCH '\"marker42\"*' LIMIT 100"))),
-            ("full-text search, \"topic42\" (a word in 0.1% of cases; as a prefix it also finds topic420-429)", try measure("", "", { try store.queue(rare, for: "gita", now: moment).count },
+            ("full-text search, \"topic42\" (a word in 0.1% of cases; as a prefix it also finds topic420-429)", try measure("", "", { try desk.queue(rare, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT rowid FROM case_text WHERE case_text MATCH '\"topic42\"*' LIMIT 100"))),
         ]
         print("## The guardian's workspace with \(cases.formatted()) cases routed to one handler (store filled in \(format(filled)) s)")

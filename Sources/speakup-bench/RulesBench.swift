@@ -21,14 +21,14 @@ struct RulesBench {
         struct Counting: ReportHistory {
             let inner: any ReportHistory
             let count: () -> Void
-            func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int {
+            func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
                 count()
-                return inner.reportsAbout(subject, since: day)
+                return try inner.reportsAbout(subject, since: day)
             }
         }
 
-        func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
-            inner.route(report, history: Counting(inner: history, count: { self.queries += 1 }), from: from)
+        func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+            try inner.route(report, history: Counting(inner: history, count: { self.queries += 1 }), from: from)
         }
     }
 

@@ -15,35 +15,39 @@ struct CasesCommand: ParsableCommand {
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var rulesOptions: RulesOptions
 
     func run() throws {
         do throws(Failure) {
-            try Roles.require(.handler, toDo: "open the cases workspace")
+            try Roles.requireAny([.handler, .administrator], toDo: "open the cases workspace")
             guard let identity = RealIdentity.current() else {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
-            let handler = identity.reporter.userName
-            let (store, isDefault) = try storeOptions.open(createIfMissing: false)
+            let rulesPath = try rulesOptions.chosen()
+            let handler = Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
+            let (store, _) = try storeOptions.open(createIfMissing: false)
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
-            let staff: [StaffMember]
-            do { staff = try store.staff() } catch {
-                throw Failure("The staff directory could not be read (\(error.sentence)), so SpeakUp cannot rule out conflicts of interest, and will not open the workspace. Please tell IT.")
-            }
-            let router = Routing.router(rulesPath: nil, storeIsEmbeddedDefault: isDefault, owner: handler, staff: staff)
-            let terminal = try TerminalSetup.start()
-            CasesSession(
-                desk: store, handler: handler, clock: SystemClock(),
+            let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
+            for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
+            let desk = store.desk(policy: SubjectChainPolicy(directory: router.directory, names: SystemAccounts()))
+            let session = CasesSession(
+                desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in
                     var file = file
-                    // Anyone who has it now, or stepped away from it, is not offered.
+                    // Anyone who has it now, or stepped away from it, is not offered; nor anyone the conflict rules keep from it.
                     let recused = Set(file.events.filter { $0.kind == .recused }.compactMap(\.actor))
                     let leaving = Set(file.currentHandlers + [handler]).union(recused)
                     file.eligibleHandlers = HandlerEligibility.handlers(
                         for: file.report, rules: router.rules, directory: router.directory, membership: router.membership, leaving: leaving)
+                        .filter { $0.notOffered == nil }.map(\.handler)
                     return file
-                },
-                conflict: { report in HandlerEligibility.conflict(handler, report, directory: router.directory) }
-            ).run(on: terminal)
+                })
+            let opening: (reminders: [Reminder], unrouted: [UnroutedCase])
+            do { opening = try session.opening() } catch {
+                throw Failure("The workspace could not be opened: \(error.sentence)")
+            }
+            let terminal = try TerminalSetup.start()
+            session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }
         } catch {

@@ -21,8 +21,7 @@ struct EscalateCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Act as if it were this moment (ISO 8601, e.g. 2026-12-05T09:00:00Z).", valueName: "time"))
         var now: String?
 
-        @Option(name: .customLong("rules"), help: ArgumentHelp("The escalation rules file (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
-        var rulesPath: String?
+        @OptionGroup var rulesOptions: RulesOptions
 
         @OptionGroup var storeOptions: StoreOptions
 
@@ -40,15 +39,16 @@ struct EscalateCommand: ParsableCommand {
             }
             do {
                 try Roles.require(.administrator, toDo: "run the escalation tick")
-                let (store, isDefault) = try storeOptions.open(createIfMissing: false)
-                let staff: [StaffMember]
-                do { staff = try store.staff() } catch { throw Failure(error.sentence) }
-                let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff)
+                let rulesPath = try rulesOptions.chosen()
+                let (store, _) = try storeOptions.open(createIfMissing: false)
+                let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
                 for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
                 let escalated: [DeadlineTick.Escalated]
                 let released: [CaseReference]
+                let routedNow: [CaseReference]
                 do {
                     let tick = DeadlineTick(router: router)
+                    routedNow = try store.routeWaitingCases(at: moment, router: router)
                     released = try tick.releaseHolds(on: store, now: moment)
                     escalated = try tick.run(on: store, now: moment)
                 } catch {
@@ -62,12 +62,18 @@ struct EscalateCommand: ParsableCommand {
                 } catch {
                     throw Failure(error.sentence)
                 }
+                for reference in routedNow { print("\(reference): it had waited with nobody to handle it, and now reaches a handler.") }
                 for reference in released { print("\(reference): its hold ended, released to its handlers.") }
+                let stillWaiting: [UnroutedCase]
+                do { stillWaiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
+                for item in stillWaiting {
+                    Diagnostics.say("\(item.reference): still waiting with nobody to handle it (since \(item.since)). Run `speakup check` to see what is missing.")
+                }
                 for reminder in reminders {
                     print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(SubmissionTime.instant(reminder.due).text).")
                     Notifier.send(reminder)
                 }
-                if escalated.isEmpty && released.isEmpty && reminders.isEmpty {
+                if escalated.isEmpty && released.isEmpty && reminders.isEmpty && routedNow.isEmpty {
                     print("Nothing to escalate.")
                 } else {
                     for item in escalated {

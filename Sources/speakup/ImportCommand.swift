@@ -16,9 +16,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp(
-        "The escalation rules to route the imported reports by (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
-    var rulesPath: String?
+    @OptionGroup var rulesOptions: RulesOptions
 
     func run() throws {
         do {
@@ -53,9 +51,8 @@ struct ImportCommand: ParsableCommand {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)
             throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")
         }
-        let (store, isDefault) = try storeOptions.open()
-        let staff = try? store.staff()
-        let router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: RealIdentity.current()?.reporter.userName, staff: staff ?? [])
+        let (store, _) = try storeOptions.open()
+        let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: RealIdentity.current()?.reporter.userName)
         do {
             try store.importReports(records.map(ReportImport.report(from:)), router: router, by: RealIdentity.current()?.reporter.userName)
         } catch {

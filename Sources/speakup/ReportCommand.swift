@@ -14,9 +14,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp(
-        "The escalation rules file to route reports by (default: $SPEAKUP_RULES, else the built-in rules).", valueName: "path"))
-    var rulesPath: String?
+    @OptionGroup var rulesOptions: RulesOptions
 
     func run() throws {
         do {
@@ -28,27 +26,16 @@ struct ReportCommand: ParsableCommand {
 
     private func runForm() throws(Failure) {
         try Roles.require(.reporter, toDo: "report a concern")
-        if try Deployment.get().installation != nil, rulesPath != nil {
-            throw Failure("This SpeakUp is installed with the rules its settings name, so --rules cannot change where your report goes. To try rules out, use `speakup rules test`.", code: 64)
-        }
+        let rulesPath = try rulesOptions.chosen()
         let (store, isDefault) = try storeOptions.open()
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
         let terminal = try TerminalSetup.start()
-        // The rules are read when the report is sent, not before the first screen: parsing them
-        // measured a millisecond of start-up. A directory that cannot be read leaves routing by
-        // names and roles only; the report still goes.
-        // (The directory is read now: the router runs inside the store's own transaction,
-        // where it cannot read the store again.)
-        let rulesPath = self.rulesPath
-        let owner = identity.reporter.userName
-        let staff = try? store.staff()
-        let router = DeferredRouter {
-            var router = Routing.router(rulesPath: rulesPath, storeIsEmbeddedDefault: isDefault, owner: owner, staff: staff ?? [])
-            if staff == nil { router = router.withPreface("The staff directory could not be read, so management chains were not checked.") }
-            return router
-        }
+        // The rules and the directory are read when the report is sent, not before the first
+        // screen (parsing the rules measured a millisecond of start-up). A directory that cannot
+        // be read then stops the send with a sentence, and the form keeps every word.
+        let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)
         let outcome = session.run(on: terminal)

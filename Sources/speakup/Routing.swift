@@ -1,65 +1,170 @@
+import ArgumentParser
 import Foundation
 import Glibc
 import SpeakUpCore
 import SpeakUpRules
+import SpeakUpStore
 
-/// Chooses the rules a report is routed by: `--rules PATH` or `$SPEAKUP_RULES`,
-/// else the built-in defaults (docs/rules/default.yaml). A rules file that does
-/// not load never stops a report: the defaults are used and the explanation
-/// kept with the case says so.
-enum Routing {
-    static func router(rulesPath: String?, storeIsEmbeddedDefault: Bool, owner: String?, staff: [StaffMember]) -> RulesRouter {
-        let directory = StaffDirectory(staff)
-        // An installed SpeakUp routes by the rules its settings name; $SPEAKUP_RULES is for development.
-        let installation = (try? Deployment.get())?.installation
-        let path = rulesPath ?? (installation != nil ? installation?.rules
-            : ProcessInfo.processInfo.environment["SPEAKUP_RULES"].flatMap { $0.isEmpty ? nil : $0 })
-        var preface: [String] = []
-        var rules = DefaultRules.ruleSet
-        if let path {
-            if let bytes = GroupPrivilege.withoutGroup({ FileManager.default.contents(atPath: path) }), let text = String(data: bytes, encoding: .utf8) {
-                switch RulesLoader.load(text) {
-                case .success(let loaded):
-                    rules = loaded
-                    preface.append("Routed by the rules in \(path).")
-                case .failure(let problems):
-                    preface.append("The rules file \(path) could not be used (\(problems.all.count) problems; the first: line \(problems.all[0].line): \(problems.all[0].sentence)). The built-in default rules were used instead; run `speakup rules check \(path)`.")
-                }
-            } else {
-                preface.append("The rules file \(path) could not be read. The built-in default rules were used instead.")
+/// `--rules PATH`, shared by every command that routes or checks against the rules.
+struct RulesOptions: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp(
+        "The escalation rules file to route by (default: $SPEAKUP_RULES, else the built-in rules; an installed SpeakUp uses its settings' rules).",
+        valueName: "path"))
+    var path: String?
+
+    /// The rules file chosen: `--rules`, else the installed settings' rules, else `$SPEAKUP_RULES`; nil for the built-in rules.
+    func chosen() throws(Failure) -> String? {
+        if let installation = try Deployment.get().installation {
+            if path != nil {
+                throw Failure("This SpeakUp is installed with the rules its settings name, so --rules cannot change where reports go. To try rules out, use `speakup rules test`.", code: 64)
             }
-        } else {
-            preface.append("Routed by the built-in default rules.")
+            return installation.rules
         }
-        if path == nil && storeIsEmbeddedDefault && installation == nil, let owner {
-            preface.append("In this embedded store its owner, \(owner), holds every role.")
-            return RulesRouter(rules: rules, directory: directory, membership: OwnerHoldsEveryRole(owner: owner), preface: preface)
+        if let path {
+            guard !path.isEmpty else { throw Failure("--rules needs the path of a rules file, such as --rules docs/rules/default.yaml.", code: 64) }
+            return path
         }
-        return RulesRouter(rules: rules, directory: directory, membership: SystemGroups(), preface: preface)
+        return ProcessInfo.processInfo.environment["SPEAKUP_RULES"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
-/// Unix group members from the system's group database (getgrnam_r).
-struct SystemGroups: GroupMembership {
-    func members(ofGroup group: String) -> [String] {
+/// The one place a router is built, for every command that routes or checks who may
+/// handle a case (`report`, `ward`, `kiosk`, `import`, `cases`, `escalate tick`,
+/// `rules explain`, `whoami`, `check`): the same rules, the same directory, the same
+/// idea of who holds each role.
+enum Routing {
+    /// The rules to route by, with the lines that say where they came from. A rules file
+    /// that does not load never stops a report: the defaults are used and the
+    /// explanation kept with the case says so.
+    static func rules(at path: String?) -> (RuleSet, [String]) {
+        guard let path else { return (DefaultRules.ruleSet, ["Routed by the built-in default rules."]) }
+        guard let bytes = GroupPrivilege.withoutGroup({ FileManager.default.contents(atPath: path) }), let text = String(data: bytes, encoding: .utf8) else {
+            return (DefaultRules.ruleSet, ["The rules file \(path) could not be read. The built-in default rules were used instead."])
+        }
+        switch RulesLoader.load(text) {
+        case .success(let loaded):
+            return (loaded, ["Routed by the rules in \(path)."])
+        case .failure(let problems):
+            return (DefaultRules.ruleSet, [
+                "The rules file \(path) could not be used (\(problems.all.count) problems; the first: line \(problems.all[0].line): \(problems.all[0].sentence)). The built-in default rules were used instead; run `speakup rules check \(path)`.",
+            ])
+        }
+    }
+
+    /// The handler a personal store's owner is recorded as (`PersonalStore.handler`).
+    static let personalHandler = PersonalStore.handler
+
+    /// Whether reports go to the store's owner: a personal store (not installed for a
+    /// shared host) with no rules file chosen.
+    static func isPersonal(rulesPath: String?) -> Bool {
+        (try? Deployment.get())?.installation == nil && rulesPath == nil
+    }
+
+    /// The handler name `login` acts under: `personalHandler` in a personal store, else the login.
+    static func handler(for login: String, rulesPath: String?) -> String {
+        isPersonal(rulesPath: rulesPath) ? personalHandler : login
+    }
+
+    /// Who holds each role: on a personal store its owner holds every role (as
+    /// `personalHandler`), so `make run` routes to them; otherwise the system's users and groups.
+    static func membership(rulesPath: String?, owner: String?) -> (any GroupMembership, [String]) {
+        if isPersonal(rulesPath: rulesPath), owner != nil {
+            return (OwnerHoldsEveryRole(owner: personalHandler), ["In this personal store its owner holds every role."])
+        }
+        return (SystemAccounts(), [])
+    }
+
+    /// The router for this store, with its directory read now. A directory that cannot be
+    /// read stops here with a sentence: routing without it could reach the subject's team.
+    static func router(store: SQLiteReportStore, rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
+        let staff: [StaffMember]
+        do { staff = try store.staff() } catch {
+            throw Failure("The staff directory could not be read (\(error.sentence)), so SpeakUp cannot make sure reports are kept from the people they are about. Please tell IT.")
+        }
+        return router(staff: staff, rulesPath: rulesPath, owner: owner)
+    }
+
+    static func router(staff: [StaffMember], rulesPath: String?, owner: String?) -> RulesRouter {
+        let (rules, source) = rules(at: rulesPath)
+        let (membership, note) = membership(rulesPath: rulesPath, owner: owner)
+        return RulesRouter(rules: rules, directory: StaffDirectory(staff), membership: membership, preface: source + note)
+    }
+
+    /// A router for a form: built when a report is about to be sent (not before the first
+    /// screen), from the directory as it is at that moment.
+    static func deferred(store: SQLiteReportStore, rulesPath: String?, owner: String?) -> DeferredRouter {
+        DeferredRouter { () throws(RoutingFailure) in
+            do throws(Failure) {
+                return try router(store: store, rulesPath: rulesPath, owner: owner)
+            } catch {
+                throw RoutingFailure(error.sentence)
+            }
+        }
+    }
+}
+
+/// A router built just before a report is stored (`prepared`), outside the store's transaction.
+struct DeferredRouter: CaseRouter {
+    let make: @Sendable () throws(RoutingFailure) -> RulesRouter
+
+    func prepared() throws -> any CaseRouter { try make() }
+
+    func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+        // The store prepares a router before its transaction; this is only reached by a caller that did not.
+        throw RoutingFailure("SpeakUp could not work out where the report goes. Please try again.")
+    }
+}
+
+/// The system's users and groups, one answer for routing and for `Roles`: a group's members
+/// are those listed in it and those whose primary group it is; users named in rules count
+/// only if they exist.
+struct SystemAccounts: GroupMembership, HandlerNames {
+    func members(ofGroup name: String) -> [String] {
         var entry = Glibc.group()
         var result: UnsafeMutablePointer<Glibc.group>? = nil
         var buffer = [CChar](repeating: 0, count: 65_536)
-        guard getgrnam_r(group, &entry, &buffer, buffer.count, &result) == 0, result != nil, var member = entry.gr_mem else { return [] }
+        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return [] }
         var names: [String] = []
-        while let name = member.pointee {
-            names.append(String(cString: name))
-            member += 1
+        if var member = entry.gr_mem {
+            while let login = member.pointee {
+                names.append(String(cString: login))
+                member += 1
+            }
         }
-        return names
+        let gid = entry.gr_gid
+        for account in Self.accounts() where account.gid == gid && !names.contains(account.login) { names.append(account.login) }
+        return existing(names)
     }
-}
 
-/// A router built only when a report is routed.
-struct DeferredRouter: CaseRouter {
-    let make: @Sendable () -> RulesRouter
+    func existing(_ users: [String]) -> [String] {
+        users.filter { Self.account(named: $0) != nil }
+    }
 
-    func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
-        make().route(report, history: history, from: from)
+    func fullName(of user: String) -> String? {
+        Self.account(named: user)?.fullName
+    }
+
+    /// Every account in the user list, with its primary group.
+    static func accounts() -> [(login: String, gid: gid_t)] {
+        var found: [(String, gid_t)] = []
+        setpwent()
+        defer { endpwent() }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        while getpwent_r(&entry, &buffer, buffer.count, &result) == 0, result != nil {
+            found.append((String(cString: entry.pw_name), entry.pw_gid))
+        }
+        return found
+    }
+
+    /// One account by login: its primary group and the name field (up to the first comma).
+    static func account(named login: String) -> (gid: gid_t, fullName: String)? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        guard getpwnam_r(login, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        let gecos = entry.pw_gecos.map { String(cString: $0) } ?? ""
+        return (entry.pw_gid, String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? ""))
     }
 }

@@ -90,6 +90,7 @@ struct RulesCommand: ParsableCommand {
         var reference: String
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
 
         func run() throws {
             guard let parsed = CaseReference(reference) else {
@@ -107,6 +108,20 @@ struct RulesCommand: ParsableCommand {
                 var lines = ["Case \(parsed): level \(routing.level.rawValue); handlers \(routing.handlers.isEmpty ? "none" : routing.handlers.joined(separator: ", ")) (roles \(routing.roles.joined(separator: ", ")))."]
                 lines.append("Acknowledge by \(routing.acknowledgeBy.formatted(stamp)); feed back by \(routing.feedBackBy.formatted(stamp)).")
                 lines += routing.explanation
+                if routing.isUnrouted {
+                    lines.append("It is waiting, unrouted, for a handler: run `speakup check` to see what is missing.")
+                }
+                // Who would take it now, by the same router every command builds (directory and rules as they are today).
+                let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: RealIdentity.current()?.reporter.userName)
+                if let report = try? store.allReports().first(where: { $0.reference == parsed }) {
+                    do {
+                        let now = try store.dryRoute(report, router: router)
+                        lines.append("")
+                        lines.append("Routed again today: handlers \(now.handlers.isEmpty ? "none (it would wait for one)" : now.handlers.joined(separator: ", ")) (roles \(now.roles.joined(separator: ", "))).")
+                    } catch {
+                        lines.append("It could not be routed again today: \(error.sentence)")
+                    }
+                }
                 print(lines.map { SafeText.displayable($0) }.joined(separator: "\n"))
             } catch let failure as Failure {
                 failure.exit()

@@ -16,6 +16,7 @@ struct SharedTerminalOptions: ParsableArguments {
     var idleTimeout: String?
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var rulesOptions: RulesOptions
 
     /// The idle timeout in seconds: from the option, else the settings, else two minutes.
     func idleSeconds(configured: Int) throws(Failure) -> Int {
@@ -107,12 +108,9 @@ struct SharedTerminalRun {
                 "A \(station.kind) terminal keeps its reports in a shared store that its login cannot read, so it needs SpeakUp installed for a shared host (docs/deployment.md). To try it out on a store of your own, give one with --db PATH.",
                 code: 78)
         }
-        let (store, isDefault) = try options.storeOptions.open()
-        let staff = try? store.staff()
-        let owner = RealIdentity.current()?.reporter.userName
-        let router = DeferredRouter {
-            Routing.router(rulesPath: nil, storeIsEmbeddedDefault: isDefault, owner: owner, staff: staff ?? [])
-        }
+        let rulesPath = try options.rulesOptions.chosen()
+        let (store, _) = try options.storeOptions.open()
+        let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let terminal = try TerminalSetup.start()
         if case .kiosk = station {
             // Raw mode already turns these keys into plain bytes; ignoring the signals as well means

@@ -13,7 +13,7 @@ struct SpeakUpCommand: ParsableCommand {
             The store is chosen by --db PATH, else $SPEAKUP_DB, else your own store in
             $XDG_DATA_HOME/speakup/speakup.sqlite (~/.local/share/speakup/speakup.sqlite).
             """,
-        subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CasesCommand.self, StatsCommand.self],
+        subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CheckCommand.self, CasesCommand.self, StatsCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import SpeakUpCore
+import SpeakUpRules
 
 /// `speakup whoami`: who SpeakUp takes you to be, and what you may do.
 struct WhoAmICommand: ParsableCommand {
@@ -8,6 +9,9 @@ struct WhoAmICommand: ParsableCommand {
         commandName: "whoami",
         abstract: "Say who SpeakUp takes you to be (from your login, never from $USER) and what you may do."
     )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var rulesOptions: RulesOptions
 
     func run() throws {
         do throws(Failure) {
@@ -17,9 +21,10 @@ struct WhoAmICommand: ParsableCommand {
             }
             let roles = Roles.of(identity, in: deployment).sorted()
             print("You are \(identity.reporter.userName) (uid \(identity.reporter.uid)), as your login says.")
+            let rulesPath = try rulesOptions.chosen()
             switch deployment {
             case .embedded:
-                print("This SpeakUp is not installed for a shared store, so in your own store you hold every role.")
+                print("This SpeakUp is not installed for a shared store, so you may use every command on your own store.")
             case .installed(_, let settingsPath):
                 print("Roles come from \(settingsPath).")
             }
@@ -27,6 +32,27 @@ struct WhoAmICommand: ParsableCommand {
                 print("You hold no SpeakUp role here. If you should, please ask IT.")
             }
             for role in roles { print("- \(role.rawValue): you may \(role.duties).") }
+            // Who reports reach, by the same router the form uses: so this never says more than routing does.
+            let (store, _) = try storeOptions.open()
+            let router = try Routing.router(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
+            var reached: [String] = []
+            for name in router.rules.roles.keys.sorted() {
+                guard let role = router.rules.roles[name] else { continue }
+                let members = Array(Set(router.membership.existing(role.users) + role.groups.flatMap(router.membership.members(ofGroup:)))).sorted()
+                let names = members.map { $0 == Routing.personalHandler ? "you, as this store's owner" : $0 }
+                reached.append("\(name): \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
+            }
+            print("Reports in \(store.path) are routed to these roles: " + reached.joined(separator: "; ") + ".")
+            let me = Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
+            let mine = router.rules.roles.values.filter { role in
+                router.membership.existing(role.users).contains(me) || role.groups.contains { router.membership.members(ofGroup: $0).contains(me) }
+            }.map(\.name).sorted()
+            print(mine.isEmpty ? "No report is routed to you." : "Reports routed to \(mine.joined(separator: ", ")) can reach you.")
+            let waiting: [UnroutedCase]
+            do { waiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
+            if !waiting.isEmpty {
+                print("\(waiting.count) report\(waiting.count == 1 ? " waits" : "s wait") with nobody to handle \(waiting.count == 1 ? "it" : "them"): run `speakup check`.")
+            }
         } catch {
             error.exit()
         }

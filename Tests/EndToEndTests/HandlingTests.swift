@@ -35,7 +35,7 @@ extension SharedHostSuites {
 
             // A reporter cannot open the workspace, whatever $USER says.
             let sneaky = try host.speakup(as: host.reporter, ["cases"], environment: ["USER": host.guardian, "LOGNAME": host.guardian, "TERM": "xterm-256color"])
-            #expect(sneaky.status == 77 && sneaky.stderr.contains("Only a handler of SpeakUp may open the cases workspace"))
+            #expect(sneaky.status == 77 && sneaky.stderr.contains("Only a handler or an administrator of SpeakUp may open the cases workspace"))
 
             // 2. The guardian finds it in the queue, acknowledges it and writes to the reporter.
             let desk = try host.tmux(as: host.guardian, ["cases"])

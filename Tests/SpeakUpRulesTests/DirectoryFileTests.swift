@@ -61,7 +61,7 @@ struct DirectoryFileTests {
         let report = EscalationEngineTests.report(.executive, name: "Nia Nurse")
         let decision = EscalationEngineTests.decide(ReportFacts(report: report))
         #expect(!decision.handlers.contains("gita"))
-        #expect(decision.explanation.contains { $0.contains("matched to staff id S2") })
+        #expect(decision.explanation.contains { $0.contains("recognised in the directory: S2") })
     }
 }
 

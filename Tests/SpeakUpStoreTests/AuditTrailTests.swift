@@ -179,9 +179,9 @@ struct AnonymousReleaseTests {
         held.hold = MatchingHold(until: CalendarDay(year: 2027, month: 6, day: 1)!)
         struct Holding: CaseRouter {
             let inner: FixedRouter
-            func route(_ report: Report, history: any ReportHistory, from: Date) -> CaseRouting {
+            func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
                 var routing = inner.route(report, history: history, from: from)
-                routing.held = report.hold != nil && history.reportsAbout(SubjectKey.of(report.subject, directoryID: nil)!, since: .earliest, notBy: report.reporter) == 0
+                routing.held = try report.hold != nil && history.reportsAbout(SubjectKey.of(report.subject, directoryID: nil)!, since: .earliest, notBy: report.reporter) == 0
                 return routing
             }
         }

@@ -10,6 +10,9 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
     var holders: [CaseReference: Set<String>] = [:]
     var pendingReminders: [Reminder] = []
     var acted: [(CaseAction, CaseReference, String)] = []
+    var waitingUnrouted: [UnroutedCase] = []
+    /// The reasons cases are kept from handlers, as the real desk's policy gives them.
+    var refusal: (Report) -> String? = { _ in nil }
 
     static let moment = Date(timeIntervalSince1970: 1_795_770_106)  // 2026-11-27
 
@@ -29,9 +32,9 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
         holders[report.reference] = Set(handlers)
     }
 
-    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
-        lock.withLock {
-            files.values.filter { holders[$0.report.reference]?.contains(handler) == true }
+    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
+        let rows: [QueueRow] = lock.withLock {
+            files.values.filter { (file: CaseFile) -> Bool in holders[file.report.reference]?.contains(handler) == true && refusal(file.report) == nil }
                 .filter { query.search.isEmpty || $0.report.account.localizedCaseInsensitiveContains(query.search) }
                 .filter { query.level == nil || $0.routing?.level == query.level }
                 .map { file in
@@ -42,18 +45,16 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
                 }
                 .sorted { ($0.level == .urgent ? 0 : 1, $0.deadline ?? .distantFuture) < ($1.level == .urgent ? 0 : 1, $1.deadline ?? .distantFuture) }
         }
+        return QueuePage(rows: rows, fetched: rows.count)
     }
 
-    func openCase(_ reference: CaseReference, for handler: String, at moment: Date,
-                  refusal: ((Report) -> String?)?) throws(StoreError) -> CaseFile? {
+    func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
         guard let file = lock.withLock({ holders[reference]?.contains(handler) == true ? files[reference] : nil }) else { return nil }
-        if let reason = refusal?(file.report) { throw StoreError(.failed, reason) }
+        if let reason = refusal(file.report) { throw StoreError(.failed, reason) }
         return file
     }
 
-    func reports(_ references: [CaseReference]) throws(StoreError) -> [Report] {
-        lock.withLock { references.compactMap { files[$0]?.report } }
-    }
+    func unrouted() throws(StoreError) -> [UnroutedCase] { waitingUnrouted }
 
     func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
         lock.lock()
@@ -119,7 +120,7 @@ struct CasesTests {
     @Test("the queue: keys move, Enter opens, filters and search reload from the first page, q leaves")
     func queueKeys() {
         var state = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment)
-        Cases.loaded(&state, try! Self.desk().queue(QueueQuery(), for: "gita", now: FakeDesk.moment), for: QueueQuery())
+        Cases.loaded(&state, try! Self.desk().queue(QueueQuery(), for: "gita", now: FakeDesk.moment).rows, for: QueueQuery())
         #expect(state.rows.count == 3 && state.rows[0].reference.text == "SU-AAAA-0001")  // urgent first
         #expect(Cases.update(&state, .down).isEmpty && state.highlighted == 1)
         #expect(Cases.update(&state, .enter) == [.open(CaseReference("SU-AAAA-0003")!)])
@@ -172,7 +173,7 @@ struct CasesTests {
         var state = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment, reminders: try desk.reminders(for: "gita"))
         assertSnapshot(Self.screen(state), named: "cases-reminders")
         _ = Cases.update(&state, .enter)
-        Cases.loaded(&state, try desk.queue(QueueQuery(), for: "gita", now: FakeDesk.moment), for: QueueQuery())
+        Cases.loaded(&state, try desk.queue(QueueQuery(), for: "gita", now: FakeDesk.moment).rows, for: QueueQuery())
         assertSnapshot(Self.screen(state), named: "cases-queue")
         var file = try #require(try desk.openCase(CaseReference("SU-AAAA-0002")!, for: "gita", at: FakeDesk.moment))
         file.eligibleHandlers = ["ria", "zoe"]
@@ -203,7 +204,7 @@ struct CasesTests {
         _ = Cases.update(&state, .character("q"))  // back to the queue
         _ = Cases.update(&state, .character("/"))
         for character in "accent" { _ = Cases.update(&state, .character(character)) }
-        Cases.loaded(&state, try desk.queue(state.query, for: "gita", now: FakeDesk.moment), for: state.query)
+        Cases.loaded(&state, try desk.queue(state.query, for: "gita", now: FakeDesk.moment).rows, for: state.query)
         assertSnapshot(Self.screen(state), named: "cases-search")
         // Nothing waiting.
         var empty = CasesState(size: .minimum, handler: "gita", now: FakeDesk.moment)
@@ -229,7 +230,9 @@ struct CasesTests {
         keys += [.character("a"), .character("m")] + "Thank you.".map(Key.character) + [.tab]
         keys += [.character("c"), .enter] + "Talked it through.".map(Key.character) + [.tab, .escape, .character("q")]
         let terminal = TestTerminal(keys: keys)
-        CasesSession(desk: desk, handler: "gita", clock: Self.clock).run(on: terminal)
+        let session = CasesSession(desk: desk, handler: "gita", clock: Self.clock)
+        let opening = try session.opening()
+        session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
         #expect(!terminal.frames.contains { $0.text.contains("SU-AAAA-0004") })
         let kinds = desk.acted.map { "\($0.0)" }
         #expect(kinds.count == 3)
@@ -237,17 +240,31 @@ struct CasesTests {
         #expect(terminal.frames.contains { $0.text.contains("Your message is saved") })
     }
 
-    @Test("a case the handler may not see (a conflict) never shows in the queue, and cannot be opened or acted on")
+    @Test("the screen shows what the desk returns and nothing more (the policy itself is tested on the real store)")
     func conflictHidden() throws {
         let desk = Self.desk()
-        let conflict: (Report) -> String? = { $0.account.hasPrefix("Left the drug") ? "This case is not one you may see: you are the person the report is about." : nil }
+        desk.refusal = { $0.account.hasPrefix("Left the drug") ? "This case is not one you may see." : nil }
         let terminal = TestTerminal(keys: [.character("q")])
-        CasesSession(desk: desk, handler: "gita", clock: Self.clock, conflict: conflict).run(on: terminal)
+        let session = CasesSession(desk: desk, handler: "gita", clock: Self.clock)
+        let opening = try session.opening()
+        session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
         #expect(terminal.frames.contains { $0.text.contains("SU-AAAA-0002") })
         #expect(!terminal.frames.contains { $0.text.contains("SU-AAAA-0001") })
-        #expect(throws: StoreError.self) {
-            _ = try desk.openCase(CaseReference("SU-AAAA-0001")!, for: "gita", at: FakeDesk.moment, refusal: conflict)
-        }
+    }
+
+    @Test("reports waiting with nobody to handle them open the workspace, in red words, before the queue")
+    func unroutedFirst() throws {
+        let desk = Self.desk()
+        desk.waitingUnrouted = [UnroutedCase(reference: CaseReference("SU-AAAA-0077")!, since: CalendarDay(year: 2026, month: 11, day: 20)!)]
+        let terminal = TestTerminal(keys: [.character("x"), .character("q")])
+        let session = CasesSession(desk: desk, handler: "gita", clock: Self.clock)
+        let opening = try session.opening()
+        session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
+        let first = try #require(terminal.frames.first)
+        #expect(first.text.contains("1 report is waiting with nobody to handle it"))
+        #expect(first.text.contains("SU-AAAA-0077  sent 20/11/2026, waiting for a handler"))
+        #expect(first.text.contains("speakup check"))
+        #expect(terminal.frames.last?.text.contains("SU-AAAA-0002") == true)
     }
 
     @Test("a page with a hidden row still asks for the next page, from where the store left off")
@@ -256,7 +273,7 @@ struct CasesTests {
         var query = QueueQuery()
         query.limit = 3
         state.query = query
-        let rows = try Self.desk().queue(QueueQuery(), for: "gita", now: FakeDesk.moment)
+        let rows = try Self.desk().queue(QueueQuery(), for: "gita", now: FakeDesk.moment).rows
         Cases.loaded(&state, Array(rows.prefix(2)), for: query, fetched: 3)  // the store gave 3; one was hidden
         #expect(state.mayHaveMore)
         _ = Cases.update(&state, .down)

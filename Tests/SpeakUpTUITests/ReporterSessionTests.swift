@@ -36,7 +36,11 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
         timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
         if let receipt { receipts[receipt] = report }
         if let owner = report.reporter ?? owner { drafts[owner.uid] = nil }
-        if let router { routings[report.reference] = router.route(report, history: NoHistory(), from: report.deadlineStart) }
+        if let router {
+            do { routings[report.reference] = try router.prepared().route(report, history: NoHistory(), from: report.deadlineStart) } catch {
+                throw StoreError(.failed, "\(error)")
+            }
+        }
         return report
     }
 

@@ -31,6 +31,13 @@ public enum Cases {
         }
         state.notice = nil
         switch state.phase {
+        case .unrouted:
+            if let reminders = state.waitingReminders, !reminders.isEmpty {
+                state.phase = .reminders(reminders)
+                return []
+            }
+            state.phase = .queue
+            return [.loadQueue(state.query)]
         case .reminders:
             state.phase = .queue
             return [.dismissReminders, .loadQueue(state.query)]

@@ -9,24 +9,24 @@ public struct CasesSession {
     let clock: any Clock
     /// Fills in what the store cannot know: the handlers a case may be passed to.
     let prepare: (CaseFile) -> CaseFile
-    /// Why this handler must not see a case (they are its subject, or managed by them), if so.
-    let conflict: (Report) -> String?
 
-    public init(desk: any CaseDesk, handler: String, clock: any Clock,
-                prepare: @escaping (CaseFile) -> CaseFile = { $0 }, conflict: @escaping (Report) -> String? = { _ in nil }) {
+    /// The desk enforces who may see what (its `HandlerPolicy`); this only shows what it returns.
+    public init(desk: any CaseDesk, handler: String, clock: any Clock, prepare: @escaping (CaseFile) -> CaseFile = { $0 }) {
         self.desk = desk
         self.handler = handler
         self.clock = clock
         self.prepare = prepare
-        self.conflict = conflict
     }
 
-    public func run(on terminal: some Terminal) {
-        let waiting = (try? desk.reminders(for: handler)) ?? []
-        let conflicted = Set(((try? desk.reports(waiting.map(\.reference))) ?? []).filter { conflict($0) != nil }.map(\.reference))
-        let reminders = waiting.filter { !conflicted.contains($0.reference) }
-        var state = CasesState(size: terminal.size, handler: handler, now: clock.now(), reminders: reminders)
-        if reminders.isEmpty { carryOut(.loadQueue(state.query), &state) }
+    /// What the workspace opens on, read before the first screen. A read that fails stops
+    /// here with its sentence: showing every reminder, or none, on a guess would mislead.
+    public func opening() throws(StoreError) -> (reminders: [Reminder], unrouted: [UnroutedCase]) {
+        (try desk.reminders(for: handler), try desk.unrouted())
+    }
+
+    public func run(on terminal: some Terminal, reminders: [Reminder], unrouted: [UnroutedCase]) {
+        var state = CasesState(size: terminal.size, handler: handler, now: clock.now(), reminders: reminders, unrouted: unrouted)
+        if reminders.isEmpty && unrouted.isEmpty { carryOut(.loadQueue(state.query), &state) }
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
             for key in keys {
@@ -44,29 +44,25 @@ public struct CasesSession {
         do throws(StoreError) {
             switch effect {
             case .loadQueue(let query):
-                let rows = try desk.queue(query, for: handler, now: state.now)
-                Cases.loaded(&state, try visible(rows), for: query, fetched: rows.count)
+                let page = try desk.queue(query, for: handler, now: state.now)
+                Cases.loaded(&state, page.rows, for: query, fetched: page.fetched)
             case .open(let reference):
-                guard let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) else {
+                guard let file = try desk.openCase(reference, for: handler, at: state.now) else {
                     Cases.failed(&state, "Case \(reference) is no longer with you.")
                     return
                 }
                 state.caseTop = 0
                 Cases.opened(&state, prepare(file))
             case .act(let reference, let action):
-                if let report = try desk.report(reference), let reason = conflict(report) {
-                    Cases.failed(&state, reason)
-                    return
-                }
                 try desk.act(action, on: reference, by: handler, at: state.now)
                 // From here the action is saved: a failure to show the case again must not invite a second send.
                 do throws(StoreError) {
-                    if let file = try desk.openCase(reference, for: handler, at: state.now, refusal: conflict) {
+                    if let file = try desk.openCase(reference, for: handler, at: state.now) {
                         Cases.opened(&state, prepare(file), news: Self.news(for: action))
                     } else {
                         Cases.handedOver(&state, "Case \(reference) is no longer with you: \(Self.news(for: action))")
-                        let rows = try desk.queue(state.query.firstPage, for: handler, now: state.now)
-                        Cases.loaded(&state, try visible(rows), for: state.query.firstPage, fetched: rows.count)
+                        let page = try desk.queue(state.query.firstPage, for: handler, now: state.now)
+                        Cases.loaded(&state, page.rows, for: state.query.firstPage, fetched: page.fetched)
                     }
                 } catch {
                     Cases.handedOver(&state, "Saved. \(Self.news(for: action)) The case could not be shown again just now (\(error.sentence)); open it from the queue.")
@@ -81,13 +77,6 @@ public struct CasesSession {
         } catch {
             Cases.failed(&state, error.sentence + " Nothing you wrote was lost.")
         }
-    }
-
-    /// The rows this handler may see: a case about them, or about someone who manages them,
-    /// never shows, even if the rules or the directory changed after it was routed.
-    private func visible(_ rows: [QueueRow]) throws(StoreError) -> [QueueRow] {
-        let conflicted = Set(try desk.reports(rows.map(\.reference)).filter { conflict($0) != nil }.map(\.reference))
-        return rows.filter { !conflicted.contains($0.reference) }
     }
 
 

@@ -4,6 +4,8 @@ import SpeakUpCore
 /// Everything the handler's workspace (`speakup cases`) shows, as a value.
 public struct CasesState: Hashable, Sendable {
     public enum Phase: Hashable, Sendable {
+        /// Reports that nobody on this system can take yet: the workspace opens on them, in red.
+        case unrouted([UnroutedCase])
         /// Deadlines coming up or passed: the workspace opens on them when there are any.
         case reminders([Reminder])
         case queue
@@ -63,11 +65,18 @@ public struct CasesState: Hashable, Sendable {
     public var choice = 0
     public var notice: ReporterFormState.Notice? = nil
 
-    public init(size: Size, handler: String, now: Date, reminders: [Reminder] = []) {
+    /// Reminders still to show after the unrouted reports.
+    public var waitingReminders: [Reminder]? = nil
+
+    public init(size: Size, handler: String, now: Date, reminders: [Reminder] = [], unrouted: [UnroutedCase] = []) {
         self.size = size
         self.handler = handler
         self.now = now
         if !reminders.isEmpty { phase = .reminders(reminders) }
+        if !unrouted.isEmpty {
+            phase = .unrouted(unrouted)
+            waitingReminders = reminders
+        }
         editor.resize(to: Size(columns: max(1, min(size.columns - 8, 92)), rows: 6))
     }
 

@@ -11,11 +11,15 @@ public enum CasesView {
             return
         }
         canvas.paint(row: 0, style: .bar)
-        canvas.put(" SpeakUp · Cases for \(state.handler)", row: 0, column: 0, style: .bar, limit: state.size.columns)
+        let who = state.handler == PersonalStore.handler ? "you, this store's owner" : state.handler
+        canvas.put(" SpeakUp · Cases for \(who)", row: 0, column: 0, style: .bar, limit: state.size.columns)
         var hints: [(String, String)]
         // Keys that do not fit on the key bar go on the line above it (a notice covers it while shown).
         var moreKeys = ""
         switch state.phase {
+        case .unrouted(let waiting):
+            renderUnrouted(waiting, state, into: &canvas)
+            hints = [("any key", "go on")]
         case .reminders(let reminders):
             renderReminders(reminders, state, into: &canvas)
             hints = [("any key", "go on to your cases")]
@@ -81,6 +85,25 @@ public enum CasesView {
             }
         }
         ScreenFrame.keyBar(hints + [("Ctrl-C", "quit")], into: &canvas)
+    }
+
+    // MARK: Reports nobody can take
+
+    private static func renderUnrouted(_ waiting: [UnroutedCase], _ state: CasesState, into canvas: inout Canvas) {
+        let width = state.size.columns - 4
+        let count = waiting.count == 1 ? "1 report is" : "\(waiting.count) reports are"
+        canvas.put("\(count) waiting with nobody to handle it", row: 2, column: 2, style: .attention, limit: width)
+        var row = 4
+        let words = "Nobody who may see \(waiting.count == 1 ? "it" : "them") is set up on this system (a handler role with no members, or everyone left out as too close to the person it is about). Please run `speakup check` to see what is missing; `speakup escalate tick` passes \(waiting.count == 1 ? "it" : "them") on as soon as someone can take \(waiting.count == 1 ? "it" : "them")."
+        for line in Wrap.lines(words, width: width) {
+            canvas.put(line, row: row, column: 2, style: .attention)
+            row += 1
+        }
+        row += 1
+        for item in waiting.prefix(max(0, state.size.rows - row - 2)) {
+            canvas.put("\(item.reference)  sent \(item.since.written), waiting for a handler", row: row, column: 2, style: .attention, limit: width)
+            row += 1
+        }
     }
 
     // MARK: Reminders

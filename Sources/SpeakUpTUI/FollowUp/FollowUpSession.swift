@@ -68,7 +68,8 @@ public struct FollowUpSession {
 
     private func load(_ report: Report) throws(StoreError) -> FollowUpState.Case {
         // Internal notes and handlers' reassignments never reach the reporter's screen.
-        FollowUpState.Case(report: report, events: try store.events(for: report.reference).filter(\.kind.isShownToReporter))
+        FollowUpState.Case(report: report, events: try store.events(for: report.reference).filter(\.kind.isShownToReporter),
+                           routing: try store.routing(for: report.reference))
     }
 
     /// Appends an event, then shows the case again with its new timeline.

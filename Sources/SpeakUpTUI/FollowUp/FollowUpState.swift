@@ -7,15 +7,18 @@ public struct FollowUpState: Hashable, Sendable {
     public struct Case: Hashable, Sendable {
         public var report: Report
         public var events: [CaseEvent]
+        /// Where it went (the latest routing), for the truthful words about who will see it.
+        public var routing: CaseRouting?
         public var status: CaseStatus { CaseStatus(events: events) }
         /// True when the case is closed and the reporter has not yet answered the feedback question.
         public var awaitsFeedback: Bool {
             status == .closed && !events.contains { $0.kind == .speakUpAgain }
         }
 
-        public init(report: Report, events: [CaseEvent]) {
+        public init(report: Report, events: [CaseEvent], routing: CaseRouting? = nil) {
             self.report = report
             self.events = events
+            self.routing = routing
         }
     }
 

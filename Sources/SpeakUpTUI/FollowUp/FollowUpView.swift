@@ -71,6 +71,9 @@ public enum FollowUpView {
         var lines: [(String, Style)] = []
         let report = found.report
         lines.append(("Status: " + found.status.sentence, .bold))
+        if found.status == .received, let words = RoutingForReporter.sentence(found.routing, report: report) {
+            for line in Wrap.lines(words, width: width) { lines.append((line, .plain)) }
+        }
         let about = report.concerns.map(\.meaning).joined(separator: "; ")
         for line in Wrap.lines("Raised \(report.wayOfRaising.title.lowercased()) on \(day(report.submitted)). About: \(about).", width: width) {
             lines.append((line, .plain))
@@ -80,7 +83,7 @@ public enum FollowUpView {
             let when = day(event.at)
             let heading: String? = switch event.kind {
             case .received: "\(when)  You sent your report."
-            case .routed: "\(when)  It was passed to the people who will handle it."
+            case .routed: "\(when)  " + RoutingForReporter.timelineLine(forRoutedEventText: event.text)
             case .escalated: nil
             case .acknowledged: "\(when)  The person handling it has read it."
             case .handlerMessage: "\(when)  From the person handling it:"

@@ -122,18 +122,13 @@ enum ReporterFormReview {
         if report.station.isShared {
             paragraphs.append("When you press Enter, this screen is cleared for the next person.")
         }
-        if let routing, !routing.handlers.isEmpty {
-            // Roles, never names: the same words whichever way it was raised.
-            let roles = routing.roles.map { $0.replacingOccurrences(of: "-", with: " ") }.joined(separator: ", ")
-            paragraphs.append("Who will see it: the \(roles) team\(routing.roles.count == 1 ? "" : "s"). You should hear that it has been picked up by \(CalendarDay.local(routing.acknowledgeBy).written).")
-        }
-        if let hold = report.hold, routing?.held ?? true {
+        if let words = RoutingForReporter.sentence(routing, report: report) {
+            paragraphs.append(words)
+        } else if let hold = report.hold {
             paragraphs.append("It is held until someone else reports the same person, or until \(hold.until.written).")
-        } else if report.hold != nil {
-            paragraphs.append("You asked to hold it until someone else reports the same person: someone already has, so it goes ahead now.")
         }
-        if let routing, routing.handlers.isEmpty, !routing.held {
-            paragraphs.append("Nobody is set up to receive reports on this system yet. Your report is kept safely; please also tell a Freedom to Speak Up guardian that it is there.")
+        if report.hold != nil, let routing, !routing.held {
+            paragraphs.append("You asked to hold it until someone else reports the same person: someone already has, so it goes ahead now.")
         }
         for paragraph in paragraphs {
             for line in Wrap.lines(paragraph, width: layout.width) {

@@ -28,17 +28,18 @@ public enum SubjectKey: Hashable, Sendable {
 
 
 /// How many earlier reports name the same person: the store answers, counting
-/// anonymous reports too, inside the transaction that stores the new one.
+/// anonymous reports too, inside the transaction that stores the new one. A read
+/// that fails throws: a count of 0 on an error would skip patterns and holds.
 public protocol ReportHistory {
-    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) -> Int
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int
     /// The same, leaving out reports raised (openly or confidentially) by `reporter`:
     /// "someone else reports the same person" must be someone else.
-    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int
 }
 
 extension ReportHistory {
     /// Histories that cannot tell reporters apart count every report.
-    public func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) -> Int {
-        reportsAbout(subject, since: day)
+    public func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
+        try reportsAbout(subject, since: day)
     }
 }

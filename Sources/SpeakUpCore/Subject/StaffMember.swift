@@ -9,8 +9,11 @@ public struct StaffMember: Hashable, Sendable {
     /// The staff id of their manager, if any.
     public var managerID: String?
     public var ward: String
+    /// Other names they go by ("Bill", a maiden name), from the directory's `known_as` column.
+    public var knownAs: [String]
 
-    public init(id: String, name: String, unixUser: String?, role: String, seniority: Seniority, managerID: String?, ward: String) {
+    public init(id: String, name: String, unixUser: String?, role: String, seniority: Seniority, managerID: String?, ward: String,
+                knownAs: [String] = []) {
         self.id = id
         self.name = name
         self.unixUser = unixUser
@@ -18,5 +21,6 @@ public struct StaffMember: Hashable, Sendable {
         self.seniority = seniority
         self.managerID = managerID
         self.ward = ward
+        self.knownAs = knownAs
     }
 }

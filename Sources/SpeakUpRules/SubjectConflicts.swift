@@ -1,0 +1,100 @@
+import SpeakUpCore
+
+/// Who must not handle one report: anyone it may be about, anyone they manage, and
+/// anyone the reporter asked to keep it from. Built once per report, asked per handler.
+///
+/// "May be about" is wide on purpose (see `SubjectResolution`): every candidate the
+/// reporter's words could mean, plus any handler whose own name or login the words fit,
+/// even when the directory does not know them.
+public struct SubjectConflicts: Sendable {
+    public let resolution: SubjectResolution
+    let directory: StaffDirectory
+    let candidates: Set<String>
+    let typedWords: [String]
+    let roleTyped: String
+    let excludedByReporter: Set<String>
+    let handlerNames: any HandlerNames
+
+    public init(report: Report, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames()) {
+        self.directory = directory
+        resolution = directory.resolve(report.subject)
+        candidates = Set(resolution.ids)
+        typedWords = Array(NameFolding.nameWords(report.subject.name ?? "").prefix(8))
+        roleTyped = report.subject.role
+        excludedByReporter = Set(report.excludedHandlers.map(NameFolding.key))
+        handlerNames = names
+    }
+
+    /// The highest seniority among the candidates, or nil when there are none.
+    public var highestCandidateSeniority: Seniority? {
+        resolution.ids.compactMap { directory.members[$0]?.seniority }.max()
+    }
+
+    /// Why `handler` (a login) must not see the report, or nil. `managerLevels` also leaves
+    /// out that many levels of the candidates' own managers (a route's `exclude: subject-managers`).
+    public func reason(against handler: String, managerLevels: Int? = nil) -> String? {
+        let member = directory.member(unixUser: handler)
+        let sure = resolution.certainty == .picked || resolution.certainty == .one
+        if let member {
+            if candidates.contains(member.id) {
+                return sure ? "the person the report is about" : "possibly the person the report is about (staff id \(member.id) fits what was written)"
+            }
+            if let boss = directory.managers(of: member.id).first(where: candidates.contains) {
+                return sure ? "managed by the person the report is about (\(boss))"
+                    : "managed by \(boss), who may be the person the report is about"
+            }
+            if let levels = managerLevels {
+                for candidate in resolution.ids where directory.managers(of: candidate, levels: levels).contains(member.id) {
+                    return "a manager of \(candidate), whom the report may be about (the route leaves out the subject's managers)"
+                }
+            }
+        }
+        if !typedWords.isEmpty {
+            let own = [handler, member?.name, handlerNames.fullName(of: handler)].compactMap { $0 }
+            let words = Array(Set(own.flatMap(NameFolding.nameWords) + [NameFolding.words(handler).joined()]))
+            if StaffDirectory.fits(typedWords, words) {
+                return "possibly the person the report is about (their own name or login fits the name given)"
+            }
+        }
+        // A handler the directory does not list (often a non-executive director, who is not on the
+        // staff) is taken to be outside every chain; `speakup check` lists them for an administrator.
+        let asked = [NameFolding.key(handler), member.map { NameFolding.key($0.name) }].compactMap { $0 }
+        if asked.contains(where: excludedByReporter.contains) {
+            return "the reporter asked that they not see it"
+        }
+        return nil
+    }
+
+    /// One line on whom SpeakUp took the report to be about, for explanations.
+    public var summary: String {
+        let people = resolution.candidates.prefix(10).map { candidate in
+            let member = directory.members[candidate.id]
+            return "\(candidate.id) (\(member?.role.isEmpty == false ? member!.role : "no role"), \(member?.seniority.rawValue ?? "unknown"); \(candidate.because))"
+        }
+        let more = resolution.candidates.count > 10 ? " and \(resolution.candidates.count - 10) more" : ""
+        switch resolution.certainty {
+        case .picked: return "The person the report is about was picked from the directory: \(people.joined())."
+        case .one: return "The person the report is about was recognised in the directory: \(people.joined())."
+        case .several:
+            return "What was written fits \(resolution.candidates.count) people in the directory, and all of them are treated as the person it is about: "
+                + people.joined(separator: "; ") + more + "."
+        case .nobody:
+            if typedWords.isEmpty && NameFolding.key(roleTyped).isEmpty { return "The report does not say who it is about." }
+            return directory.members.isEmpty
+                ? "There is no staff directory, so only handlers' own names and logins were checked against the name given."
+                : "What was written fits nobody in the staff directory."
+        }
+    }
+}
+
+/// Handlers' full names from the system (the passwd entry's name field), so that a
+/// report naming a handler is kept from them even when the directory does not list them.
+public protocol HandlerNames: Sendable {
+    func fullName(of user: String) -> String?
+}
+
+/// No names beyond the login: for tests and tools without a user list.
+public struct NoHandlerNames: HandlerNames {
+    public init() {}
+    public func fullName(of user: String) -> String? { nil }
+}

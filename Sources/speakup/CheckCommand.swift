@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import SpeakUpCore
+import SpeakUpRules
+import SpeakUpStore
+
+/// `speakup check`: everything a deployment needs, checked, each problem in a sentence.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the settings, rules, staff directory, handlers and store: each problem in a sentence (exit 1 if any).",
+        discussion: "Run it after installing, after changing the rules or the directory, and whenever a report waits with nobody to handle it."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var rulesOptions: RulesOptions
+
+    func run() throws {
+        do throws(Failure) {
+            let findings = try Self.findings(storeOptions: storeOptions, rulesOptions: rulesOptions)
+            for line in findings.good { print("ok       " + SafeText.displayable(line)) }
+            for line in findings.problems { print("PROBLEM  " + SafeText.displayable(line)) }
+            if findings.problems.isEmpty {
+                print("Everything SpeakUp needs is in place.")
+            } else {
+                print("\(findings.problems.count) problem\(findings.problems.count == 1 ? "" : "s") found.")
+                Glibc.exit(1)
+            }
+        } catch {
+            error.exit()
+        }
+    }
+
+    /// What is in place, and each problem, in sentences.
+    static func findings(storeOptions: StoreOptions, rulesOptions: RulesOptions) throws(Failure) -> (good: [String], problems: [String]) {
+        var good: [String] = []
+        var problems: [String] = []
+        let deployment = try Deployment.get()
+        switch deployment {
+        case .embedded: good.append("Settings: none (a personal SpeakUp; each user has their own store).")
+        case .installed(_, let path): good.append("Settings: \(path), owned by root and not writable by others.")
+        }
+        let rulesPath = try rulesOptions.chosen()
+        let (rules, source) = Routing.rules(at: rulesPath)
+        if source.first?.contains("could not") == true { problems += source } else { good.append(source.first ?? "") }
+        let (store, _) = try storeOptions.open(createIfMissing: false)
+        good.append("Store: \(store.path) opens, and its permissions are as they should be.")
+        let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
+        let directory = router.directory
+        let staffProblems = StaffDirectory.problems(in: Array(directory.members.values))
+        if directory.members.isEmpty {
+            problems.append("There is no staff directory: SpeakUp can only keep a report from a handler whose own name or login was written as its subject, not from the people the subject manages. Import one with `speakup directory import staff.csv`.")
+        } else if staffProblems.isEmpty {
+            good.append("Staff directory: \(directory.members.count) \(directory.members.count == 1 ? "person" : "people"), every management chain complete.")
+        }
+        for problem in staffProblems { problems.append("Staff directory: " + problem.sentence) }
+        var everyone: Set<String> = []
+        for name in rules.roles.keys.sorted() {
+            guard let role = rules.roles[name] else { continue }
+            let members = Array(Set(router.membership.existing(role.users) + role.groups.flatMap(router.membership.members(ofGroup:)))).sorted()
+            everyone.formUnion(members)
+            let missingUsers = role.users.filter { !router.membership.existing([$0]).contains($0) }
+            for user in missingUsers { problems.append("The role \(name) names the user \(user), who does not exist on this system.") }
+            if members.isEmpty {
+                let groups = role.groups.isEmpty ? "" : " (groups \(role.groups.joined(separator: ", ")))"
+                problems.append("The role \(name)\(groups) has no members on this system, so nothing routed to it reaches anyone. Add people to its group, or change the rules.")
+            } else {
+                good.append("The role \(name): \(members.joined(separator: ", ")).")
+            }
+        }
+        if !directory.members.isEmpty {
+            for handler in everyone.sorted() where directory.member(unixUser: handler) == nil {
+                problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to: they are left out of every report that names someone. Add their unix_user to the directory.")
+            }
+        }
+        if rules.independent.isEmpty {
+            problems.append("The rules name no independent route (`independent:`), so reports about executives cannot go outside the chain they run.")
+        }
+        let waiting: [UnroutedCase]
+        do { waiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
+        for item in waiting {
+            problems.append("The report \(item.reference), sent \(item.since), waits with nobody to handle it. Once a handler can take it, `speakup escalate tick` passes it on.")
+        }
+        if waiting.isEmpty { good.append("No report is waiting for a handler.") }
+        return (good, problems)
+    }
+}
