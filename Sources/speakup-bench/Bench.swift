@@ -39,6 +39,7 @@ enum Bench {
         try part("startup") { [try StartupBench(speakup: options.speakup, scratch: scratch, runs: options.spawns).run()] }
         try part("commits") { [try CommitBench(scratch: scratch, commits: options.commits).run()] }
         try part("journey") { try JourneyBench(scratch: scratch).run() }
+        try part("subjects") { try SubjectBench().run() }
         try part("rules") { try RulesBench(scratch: scratch, reports: options.reports, openCases: options.openCases).run() }
         try part("host") {
             let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -63,7 +64,7 @@ struct Options {
     var submitters = 32
     var submissionsEach = 20
     var cases = 1_000_000
-    /// Run one part only: startup, commits, journey, rules, host or cases.
+    /// Run one part only: startup, commits, journey, subjects, rules, host or cases.
     var only: String? = nil
     var keep = false
 
@@ -83,7 +84,7 @@ struct Options {
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --only startup|commits|journey|rules|host|cases\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --only startup|commits|journey|subjects|rules|host|cases\n".utf8))
                 exit(64)
             }
         }
