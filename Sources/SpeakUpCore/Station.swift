@@ -39,6 +39,12 @@ public enum Station: Hashable, Sendable {
     /// made there are followed up by receipt code rather than by login.
     public var isShared: Bool { self != .personal }
 
+    /// A kiosk: anonymous only, and no staff names offered to whoever stands at it.
+    public var isKiosk: Bool {
+        if case .kiosk = self { return true }
+        return false
+    }
+
     /// The ways of raising a concern offered here (a kiosk is anonymous only).
     public var ways: [WayOfRaising] {
         if case .kiosk = self { return [.anonymous] }

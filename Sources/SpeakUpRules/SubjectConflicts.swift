@@ -51,7 +51,7 @@ public struct SubjectConflicts: Sendable {
         }
         if !typedWords.isEmpty {
             let own = [handler, member?.name, handlerNames.fullName(of: handler)].compactMap { $0 }
-            let words = Array(Set(own.flatMap(NameFolding.nameWords) + [NameFolding.words(handler).joined()]))
+            let words = Array(Set(own.flatMap(NameFolding.words) + [NameFolding.words(handler).joined()]))
             if StaffDirectory.fits(typedWords, words) {
                 return "possibly the person the report is about (their own name or login fits the name given)"
             }
@@ -69,7 +69,8 @@ public struct SubjectConflicts: Sendable {
     public var summary: String {
         let people = resolution.candidates.prefix(10).map { candidate in
             let member = directory.members[candidate.id]
-            return "\(candidate.id) (\(member?.role.isEmpty == false ? member!.role : "no role"), \(member?.seniority.rawValue ?? "unknown"); \(candidate.because))"
+            let role = member.map { $0.role.isEmpty ? "no role given" : $0.role } ?? "no role given"
+            return "\(candidate.id), \(role) (\(member?.seniority.rawValue ?? "unknown")): \(candidate.because)"
         }
         let more = resolution.candidates.count > 10 ? " and \(resolution.candidates.count - 10) more" : ""
         switch resolution.certainty {

@@ -70,8 +70,15 @@ struct CheckCommand: ParsableCommand {
             }
         }
         if !directory.members.isEmpty {
-            for handler in everyone.sorted() where directory.member(unixUser: handler) == nil {
-                problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to: they are left out of every report that names someone. Add their unix_user to the directory.")
+            let independent = Set(rules.independent.flatMap { name in
+                rules.roles[name].map { router.membership.existing($0.users) + $0.groups.flatMap(router.membership.members(ofGroup:)) } ?? []
+            })
+            for handler in everyone.sorted() where directory.member(unixUser: handler) == nil && handler != Routing.personalHandler {
+                if independent.contains(handler) {
+                    good.append("The independent handler \(handler) is not in the staff directory, and is taken to be outside every management chain.")
+                } else {
+                    problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to and takes them to be outside every management chain. Add their unix_user to the directory.")
+                }
             }
         }
         if rules.independent.isEmpty {

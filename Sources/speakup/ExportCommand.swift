@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import SpeakUpCore
+import SpeakUpRules
 import SpeakUpStore
 
 /// `speakup export`: reports out of the store for other tools.
@@ -32,10 +34,23 @@ struct ExportCommand: ParsableCommand {
         private func export() throws(Failure) {
             // Exporting never creates a store at a mistyped --db path.
             let (store, isDefault) = try storeOptions.open(createIfMissing: false)
-            let records: [ReportJSON.Record]
-            do {
-                records = try store.allReports().map { report throws(StoreError) in
-                    ReportJSON.record(report, events: try store.events(for: report.reference))
+            // The same policy as the workspace: an administrator never exports a report they may be
+            // the subject of, or whose subject manages them (docs/escalation.md).
+            guard let identity = RealIdentity.current() else {
+                throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+            }
+            let router = try Routing.router(store: store, rulesPath: nil, owner: identity.reporter.userName)
+            let policy = SubjectChainPolicy(directory: router.directory, names: SystemAccounts())
+            let exporter = identity.reporter.userName
+            var records: [ReportJSON.Record] = []
+            var withheld: [CaseReference] = []
+            do throws(StoreError) {
+                for report in try store.allReports() {
+                    if policy.refusal(of: exporter, for: report) != nil {
+                        withheld.append(report.reference)
+                    } else {
+                        records.append(ReportJSON.record(report, events: try store.events(for: report.reference)))
+                    }
                 }
             } catch {
                 throw Failure(error.sentence)
@@ -52,6 +67,10 @@ struct ExportCommand: ParsableCommand {
                 throw Failure("SpeakUp could not write the export: \(error.localizedDescription). Is the disk full?")
             }
             if isDefault { Diagnostics.say("Exported \(records.count) reports from your SpeakUp store \(store.path)") }
+            if !withheld.isEmpty {
+                Diagnostics.say("\(withheld.count) report\(withheld.count == 1 ? " was" : "s were") left out of the export (\(withheld.map(\.text).joined(separator: ", "))): you may be the person \(withheld.count == 1 ? "it is" : "they are") about, or managed by them. Please ask another administrator to export \(withheld.count == 1 ? "it" : "them").")
+                Glibc.exit(3)
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ struct FormDriver {
     var state: ReporterFormState
     var effects: [ReporterForm.Effect] = []
 
-    init(size: Size = .minimum, reporterName: String = "Asha Patel", resumable: ReportDraft? = nil) {
-        state = ReporterFormState(size: size, today: Self.today, reporterName: reporterName, resumable: resumable)
+    init(size: Size = .minimum, reporterName: String = "Asha Patel", resumable: ReportDraft? = nil, station: Station = .personal) {
+        state = ReporterFormState(size: size, today: Self.today, reporterName: reporterName, resumable: resumable, station: station)
     }
 
     mutating func press(_ keys: Key...) {

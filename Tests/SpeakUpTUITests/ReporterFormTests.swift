@@ -61,14 +61,13 @@ struct ReporterFormTests {
         var form = FormDriver()
         form.press(.enter)
         #expect(form.effects.last == .loadDirectory)
-        form.state.directory = [
-            StaffMember(id: "S2", name: "Nia Nurse", unixUser: "nnurse", role: "chief nurse", seniority: .executive, managerID: "S1", ward: "Board"),
-            StaffMember(id: "S9", name: "Nick Porter", unixUser: nil, role: "porter", seniority: .staff, managerID: nil, ward: "Estates"),
-        ]
+        form.state.directory = Self.directory
         form.type("n")
         #expect(form.state.directoryMatches.isEmpty)  // two letters first
         form.type("i")
-        #expect(form.state.directoryMatches.map(\.id) == ["S2", "S9"])
+        #expect(form.state.directoryMatches.isEmpty)  // "ni" is no one's name, nor the start of one long enough to say
+        form.type("a")
+        #expect(form.state.directoryMatches.map(\.id) == ["S2"])
         #expect(form.state.step?.fields(form.state) == [.subjectName, .subjectMatch, .subjectNotNamed, .subjectRole])
         form.press(.down)
         #expect(form.state.focusedField == .subjectMatch)
@@ -80,6 +79,44 @@ struct ReporterFormTests {
         form.press(.up)
         form.type("!")  // editing the name undoes the pick
         #expect(form.state.subjectID == nil)
+    }
+
+    static let directory = StaffDirectory([
+        StaffMember(id: "S2", name: "Nia Nurse", unixUser: "nnurse", role: "chief nurse", seniority: .executive, managerID: "S1", ward: "Board"),
+        StaffMember(id: "S9", name: "Nick Porter", unixUser: nil, role: "porter", seniority: .staff, managerID: nil, ward: "Estates"),
+        StaffMember(id: "S3", name: "William Smith", unixUser: "wsmith", role: "medical director", seniority: .executive, managerID: nil, ward: ""),
+        StaffMember(id: "S4", name: "Wilhelmina Smith", unixUser: "wismith", role: "staff nurse", seniority: .practitioner, managerID: "S2", ward: "Ward 7"),
+    ])
+
+    @Test("the offer reads names as routing does (a short form, a slip), and 'none of these' keeps the name as typed")
+    func directoryOffer() {
+        var form = FormDriver()
+        form.press(.enter)
+        form.state.directory = Self.directory
+        form.type("Bill Smyth")
+        #expect(form.state.directoryMatches.map(\.id) == ["S3"])
+        form.press(.backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace)
+        form.type("Wil Smith")
+        #expect(Set(form.state.directoryMatches.map(\.id)) == ["S3", "S4"])
+        form.press(.down, .down, .down)  // past both people, onto "None of these"
+        #expect(form.state.matchHighlight == 2)
+        form.press(.enter)
+        #expect(form.state.subjectID == nil)
+        #expect(form.state.draft.subjectName == "Wil Smith")
+        #expect(form.state.directoryMatches.isEmpty)
+        #expect(form.state.focusedField == .subjectNotNamed)
+        form.press(.up)
+        form.type("l")  // a changed name is offered again
+        #expect(!form.state.directoryMatches.isEmpty)
+    }
+
+    @Test("a kiosk never loads the staff directory: a passer-by cannot list staff by typing letters")
+    func kioskOffersNoNames() {
+        var form = FormDriver(station: .kiosk(location: nil))
+        form.press(.enter)
+        #expect(!form.effects.contains(.loadDirectory))
+        form.type("Nia")
+        #expect(form.state.directoryMatches.isEmpty)
     }
 
     @Test("the seniority ladder runs from student to board, then Not sure; Enter chooses")

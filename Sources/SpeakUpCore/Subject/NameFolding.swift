@@ -35,9 +35,12 @@ public enum NameFolding {
     /// The folded text with single spaces between words.
     public static func key(_ text: String) -> String { words(text).joined(separator: " ") }
 
-    /// Names: the words less titles ("Dr", "Mrs", "Prof", "Sister"…).
+    /// Names as typed: the words less titles ("Dr", "Mrs", "Prof", "Sister"…), unless that
+    /// leaves nothing (someone may be called Nurse).
     public static func nameWords(_ text: String) -> [String] {
-        words(text).filter { !titles.contains($0) }
+        let all = words(text)
+        let named = all.filter { !titles.contains($0) }
+        return named.isEmpty ? all : named
     }
 
     /// Titles people put before a name; never part of who someone is.

@@ -12,9 +12,9 @@ public struct StaffDirectory: Hashable, Sendable {
     /// Members by a whole word of theirs.
     private(set) var byWord: [String: Set<String>] = [:]
     /// Members by the start (three letters or more) of a word of theirs.
-    private var byStart: [String: Set<String>] = [:]
+    private(set) var byStart: [String: Set<String>] = [:]
     /// Members by a word's initial.
-    private var byInitial: [Character: Set<String>] = [:]
+    private(set) var byInitial: [Character: Set<String>] = [:]
     /// Members by a word, or a word with one letter taken out (for slips of the keyboard).
     private var bySlip: [String: Set<String>] = [:]
     /// Members by their role as written in the directory.
@@ -26,9 +26,11 @@ public struct StaffDirectory: Hashable, Sendable {
         for member in members {
             self.members[member.id] = member
             if let user = member.unixUser { idByUnixUser[user] = member.id }
-            var words = ([member.name] + member.knownAs).flatMap(NameFolding.nameWords)
+            // Every word of the name is kept, titles too (someone may be called Nurse): more words
+            // for a person only ever make them easier to recognise.
+            var words = ([member.name] + member.knownAs).flatMap(NameFolding.words)
             // "Smith-Jones" is also written "Smithjones".
-            let nameWords = NameFolding.nameWords(member.name)
+            let nameWords = NameFolding.words(member.name)
             for pair in zip(nameWords, nameWords.dropFirst()) { words.append(pair.0 + pair.1) }
             for identifier in [member.unixUser, member.id].compactMap({ $0 }) {
                 let folded = NameFolding.words(identifier).joined()

@@ -63,8 +63,11 @@ extension StaffDirectory {
                 if NameFolding.words(member.unixUser ?? "").joined() == whole { add(id, "the name given is their login") }
                 else if NameFolding.words(member.id).joined() == whole { add(id, "the name given is their staff id") }
             }
+            // Start from the word that fits fewest people; once few are left, checking each of them
+            // whole (`fits`) is cheaper than gathering everyone the other words could mean.
             var possible: Set<String>? = nil
-            for word in words.sorted(by: { $0.count > $1.count }) {
+            for word in words.sorted(by: { roughCount($0) < roughCount($1) }) {
+                if let found = possible, found.count <= 64 { break }
                 let these = members(mayBeMeantBy: word)
                 possible = possible.map { $0.intersection(these) } ?? these
                 if possible?.isEmpty == true { break }
@@ -76,16 +79,21 @@ extension StaffDirectory {
                 if Set(words).isSubset(of: Set(theirs)) { exact.append(id) } else { loose.append(id) }
             }
             for id in exact { add(id, "the name given matches theirs") }
-            for id in loose { add(id, "the name given could be theirs (short form, initial, part of it, or a slip of the keyboard)") }
+            for id in loose { add(id, "the name given could be theirs: a short form, an initial, part of it, or a slip of the keyboard") }
         }
         let role = subject.role
         if !NameFolding.key(role).isEmpty {
             for (directoryRole, ids) in byRole.sorted(by: { $0.key < $1.key }) where RoleTitles.matches(typed: role, directoryRole: directoryRole) {
-                for id in ids.sorted() { add(id, "the role given could be theirs (\(directoryRole))") }
+                for id in ids.sorted() { add(id, "the role given could be theirs") }
             }
         }
         let certainty: SubjectResolution.Certainty = order.isEmpty ? .nobody : order.count == 1 ? .one : .several
         return SubjectResolution(certainty: certainty, candidates: order.map { .init(id: $0, because: found[$0]!) })
+    }
+
+    /// About how many people a typed word could mean, from the cheapest indexes.
+    func roughCount(_ word: String) -> Int {
+        (byWord[word]?.count ?? 0) + (word.count >= 3 ? byStart[word]?.count ?? 0 : word.count == 1 ? byInitial[word.first!]?.count ?? 0 : 0)
     }
 
     /// Whether each typed word fits a different one of a person's words.

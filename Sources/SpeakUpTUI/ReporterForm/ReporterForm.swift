@@ -172,7 +172,7 @@ public enum ReporterForm {
             next = steps[steps.firstIndex(of: step)! + 1]
         }
         go(to: next, &state)
-        return draftEffects(state) + (next == .subject && state.directory == nil ? [.loadDirectory] : [])
+        return draftEffects(state) + (next == .subject && state.directory == nil && !state.station.isKiosk ? [.loadDirectory] : [])
     }
 
     private static func goBack(from step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {

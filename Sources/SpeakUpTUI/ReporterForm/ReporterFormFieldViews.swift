@@ -40,10 +40,13 @@ enum ReporterFormFieldViews {
         case .professionalGroup:
             return list(state.professionalGroup, focused, row, left, width, into: &canvas) { $0.title }
         case .subjectMatch:
-            for (index, member) in state.directoryMatches.enumerated() {
+            let matches = state.directoryMatches
+            for (index, member) in matches.enumerated() {
                 let text = [member.name, member.role, member.ward].filter { !$0.isEmpty }.joined(separator: ", ")
                 row = choiceRow("", text, highlighted: focused && index == state.matchHighlight, row: row, left: left, width: width, into: &canvas)
             }
+            row = choiceRow("", "None of these: keep the name as I typed it", highlighted: focused && state.matchHighlight == matches.count,
+                            row: row, left: left, width: width, into: &canvas)
             return row + 1
         case .subjectNotNamed:
             let mark = state.subjectNotNamed ? "[x]" : "[ ]"

@@ -37,9 +37,16 @@ enum ReporterFormFields {
             switch key {
             case .up where state.matchHighlight == 0: return .previous
             case .up: state.matchHighlight -= 1
-            case .down: state.matchHighlight = min(matches.count - 1, state.matchHighlight + 1)
+            case .down: state.matchHighlight = min(matches.count, state.matchHighlight + 1)
             case .enter:
-                guard state.matchHighlight < matches.count else { return .next }
+                guard state.matchHighlight < matches.count else {
+                    // None of these: the name stays as typed; everyone it could be is still kept from the report.
+                    state.noneOfTheseFor = state.subjectName.text
+                    state.matchHighlight = 0
+                    state.notice = .info("Kept as you typed it. Anyone it could be, and everyone they manage, will still be kept from your report.")
+                    state.focus = 1
+                    return .handled
+                }
                 let member = matches[state.matchHighlight]
                 state.subjectName.setText(member.name)
                 state.subjectRole.setText(member.role)

@@ -62,14 +62,13 @@ public struct ReporterFormState: Hashable, Sendable {
     public var ways: ChoiceList<WayOfRaising>
     public var subjectName = TextField(limit: ReportLimits.shortText)
     public var subjectNotNamed = false
-    /// The staff directory, once loaded (when the "who is it about" page is first shown).
-    public var directory: [StaffMember]? = nil {
-        // Names are normalised once here, not on every key press of the search.
-        didSet { searchableNames = directory?.map { SubjectKey.normalise($0.name) } ?? [] }
-    }
-    private var searchableNames: [String] = []
+    /// The staff directory, once loaded (when the "who is it about" page is first shown; never at a kiosk,
+    /// where a passer-by must not be able to list staff). Indexed once, so each key press is cheap.
+    public var directory: StaffDirectory? = nil
     /// The staff id picked from the directory, if any.
     public var subjectID: String? = nil
+    /// The reporter said none of the people offered is the one they mean (the name stays as typed).
+    public var noneOfTheseFor: String? = nil
     /// The highlighted directory match.
     public var matchHighlight = 0
     public var subjectRole = TextField(limit: ReportLimits.shortText)
@@ -174,15 +173,18 @@ public struct ReporterFormState: Hashable, Sendable {
         return draft != untouched
     }
 
-    /// Directory members whose name contains what has been typed (two letters or
-    /// more), up to four; none once someone has been picked.
+    /// The people what has been typed could be (as routing will read it: short forms, initials,
+    /// slips of the keyboard, logins), up to four, whole names first; none once someone has been
+    /// picked, or the reporter said none of these is the one.
     public var directoryMatches: [StaffMember] {
-        guard subjectID == nil, !subjectNotNamed, let directory else { return [] }
-        let typed = SubjectKey.normalise(subjectName.text)
-        guard typed.count >= 2 else { return [] }
-        let found = zip(directory, searchableNames).filter { $0.1.contains(typed) }.map(\.0)
-        return Array(found.sorted { $0.name < $1.name }.prefix(4))
+        guard subjectID == nil, !subjectNotNamed, let directory, noneOfTheseFor != subjectName.text else { return [] }
+        guard NameFolding.key(subjectName.text).count >= 2 else { return [] }
+        let found = directory.resolve(Subject(name: subjectName.text, role: "", seniority: .unknown))
+        return found.ids.prefix(4).compactMap { directory.members[$0] }
     }
+
+    /// The rows under the name box: the matches, then "none of these".
+    public var matchRows: Int { directoryMatches.isEmpty ? 0 : directoryMatches.count + 1 }
 
     /// The pages for the answers so far: "about you" only when identity is kept.
     public var steps: [Step] {

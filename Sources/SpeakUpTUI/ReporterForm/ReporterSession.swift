@@ -58,8 +58,9 @@ public struct ReporterSession {
                     case .discardDraft:
                         forgetDraft(&state)
                     case .loadDirectory:
-                        // Without a directory the name is simply typed; nothing is lost.
-                        state.directory = (try? store.staff()) ?? []
+                        // Only for offering names as the reporter types: without it the name is simply typed,
+                        // and routing reads the directory again (and fails closed) when the report is sent.
+                        do { state.directory = StaffDirectory(try store.staff()) } catch { state.directory = StaffDirectory([]) }
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state) {
