@@ -42,8 +42,10 @@ public struct RoutingDecision: Hashable, Sendable {
     public var matchedRoutes: [String]
     /// Which rule matched on which facts, who was left out and why: stored with the case.
     public var explanation: [String]
-    /// The staff ids of everyone the report may be about.
+    /// The staff ids of everyone the report may be about (the first `keptCandidates`; the store's
+    /// policy works them all out again from the report, so a long list is not needed to protect anyone).
     public var candidates: [String] = []
+    public static let keptCandidates = 500
 
     public struct Exclusion: Hashable, Sendable {
         public var user: String
@@ -67,7 +69,8 @@ public enum EscalationEngine {
         // Patterns count by the key the store keeps every report under: name and role
         // (a person picked from the directory brings the directory's name and role).
         let key = SubjectKey.of(report.subject, directoryID: nil)
-        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership))
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership),
+                                         outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
         explanation.append(conflicts.summary)
         // Routes see the highest of the seniority the reporter gave and every candidate's.
         if let known = conflicts.highestCandidateSeniority, known > report.subject.seniority {
@@ -95,7 +98,6 @@ public enum EscalationEngine {
         }
         let acknowledge = (matched.compactMap(\.acknowledgeWithin) + [rules.acknowledgeWithin]).map { add($0, to: now) }.min()!
         let feedBack = (matched.compactMap(\.feedBackWithin) + [rules.feedBackWithin]).map { add($0, to: now) }.min()!
-        let managerLevels = matched.compactMap(\.excludeSubjectManagers).max()
         var tried: Set<String> = []
         if report.subject.seniority >= .executive, !rules.independent.isEmpty, Set(roles) != Set(rules.independent) {
             explanation.append("The person it may be about is at \(report.subject.seniority.rawValue) level, so it takes the independent route: \(rules.independent.joined(separator: ", ")).")
@@ -105,7 +107,7 @@ public enum EscalationEngine {
         var excluded: [RoutingDecision.Exclusion] = []
         func eligibleIn(_ roles: [String]) -> [String] {
             tried.formUnion(roles)
-            return eligible(roles, rules, conflicts, membership, managerLevels: managerLevels, &excluded)
+            return eligible(roles, rules, conflicts, membership, &excluded)
         }
         var handlers = eligibleIn(roles)
         if handlers.isEmpty, !rules.independent.isEmpty, !Set(rules.independent).isSubset(of: tried) {
@@ -130,13 +132,19 @@ public enum EscalationEngine {
                 : "everyone who could handle it had to be left out"
             explanation.append("NO HANDLER: \(reason). The report is stored and waits, unrouted, for a handler: `speakup check` says what is missing, and `speakup escalate tick` routes it as soon as someone can take it.")
         } else {
+            // Only the roles someone was actually reached through: what the reporter is told names no team that has nobody.
+            roles = roles.filter { name in
+                guard let role = rules.roles[name] else { return false }
+                let people = Set(membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)))
+                return handlers.contains(where: people.contains)
+            }
             explanation.append("Handlers: \(handlers.joined(separator: ", ")) (roles \(roles.joined(separator: ", "))).")
         }
         for exclusion in excluded { explanation.append("Left out: \(exclusion.user), \(exclusion.reason).") }
         explanation.append("Level: \(level.rawValue). Acknowledge by \(stamp(acknowledge)); feed back by \(stamp(feedBack)).")
         return RoutingDecision(
             level: level, roles: roles, handlers: handlers, excluded: excluded, acknowledgeBy: acknowledge, feedBackBy: feedBack,
-            matchedRoutes: matched.map(\.name), explanation: explanation, candidates: conflicts.resolution.ids)
+            matchedRoutes: matched.map(\.name), explanation: explanation, candidates: Array(conflicts.resolution.ids.prefix(RoutingDecision.keptCandidates)))
     }
 
     /// The system's full names for handlers, when the membership knows them.
@@ -148,7 +156,8 @@ public enum EscalationEngine {
     /// name (their eligible handlers, with the same invariants as routing).
     public static func escalate(_ routing: CaseRouting, missed deadline: CaseDeadline, report: Report, rules: RuleSet,
                                 directory: StaffDirectory, membership: any GroupMembership, now: Date) -> CaseRouting {
-        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership))
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership),
+                                         outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
         let action = deadline == .acknowledge ? rules.whenAcknowledgeMissed : rules.whenFeedBackMissed
         var next = routing
         var explanation = [deadline.escalationHeading]
@@ -161,7 +170,7 @@ public enum EscalationEngine {
         let added = action.notify.filter { !routing.roles.contains($0) }
         if !added.isEmpty {
             var excluded: [RoutingDecision.Exclusion] = []
-            let users = eligible(added, rules, conflicts, membership, managerLevels: nil, &excluded)
+            let users = eligible(added, rules, conflicts, membership, &excluded)
             next.roles += added
             next.handlers += users.filter { !routing.handlers.contains($0) }
             explanation.append("Also told: \(added.joined(separator: ", ")) (\(users.isEmpty ? "nobody eligible" : users.joined(separator: ", "))).")
@@ -212,7 +221,7 @@ public enum EscalationEngine {
     /// The handlers of `roles` (their users, and their groups' members) who may take the
     /// report; each one left out is added to `excluded` with the reason.
     static func eligible(_ roles: [String], _ rules: RuleSet, _ conflicts: SubjectConflicts, _ membership: any GroupMembership,
-                         managerLevels: Int?, _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
+                         _ excluded: inout [RoutingDecision.Exclusion]) -> [String] {
         var users: [String] = []
         for name in roles {
             guard let role = rules.roles[name] else { continue }
@@ -221,7 +230,7 @@ public enum EscalationEngine {
             }
         }
         return users.filter { user in
-            guard let reason = conflicts.reason(against: user, managerLevels: managerLevels) else { return true }
+            guard let reason = conflicts.reason(against: user) else { return true }
             if !excluded.contains(where: { $0.user == user }) { excluded.append(.init(user: user, reason: reason)) }
             return false
         }

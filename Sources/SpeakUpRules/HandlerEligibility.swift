@@ -8,7 +8,8 @@ public enum HandlerEligibility {
     /// `report` under the same rules as routing (nil when they may), less those in `leaving`.
     public static func handlers(for report: Report, rules: RuleSet, directory: StaffDirectory, membership: any GroupMembership,
                                 leaving: Set<String>) -> [(handler: String, notOffered: String?)] {
-        let conflicts = SubjectConflicts(report: report, directory: directory, names: EscalationEngine.names(membership))
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: EscalationEngine.names(membership),
+                                         outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
         var everyone: [String] = []
         for role in rules.roles.keys.sorted() {
             guard let role = rules.roles[role] else { continue }
@@ -22,7 +23,7 @@ public enum HandlerEligibility {
     /// Why `handler` must not see `report` (they may be its subject, may be managed by its
     /// subject, or were excluded by the reporter), or nil.
     public static func conflict(_ handler: String, _ report: Report, directory: StaffDirectory,
-                                names: any HandlerNames = NoHandlerNames()) -> String? {
-        SubjectConflicts(report: report, directory: directory, names: names).reason(against: handler)
+                                names: any HandlerNames = NoHandlerNames(), outsideChains: Set<String> = []) -> String? {
+        SubjectConflicts(report: report, directory: directory, names: names, outsideChains: outsideChains).reason(against: handler)
     }
 }

@@ -89,6 +89,15 @@ public struct RuleSet: Hashable, Sendable {
 }
 
 extension RuleSet {
+    /// The most levels of the subject's own managers any route leaves out: applied everywhere a
+    /// case can go (routing, escalation, reassigning, the store's policy), never only at first routing.
+    public var subjectManagerLevels: Int? { routes.compactMap(\.excludeSubjectManagers).max() }
+
+    /// The handlers of the independent route, as `membership` says.
+    public func independentHandlers(_ membership: any GroupMembership) -> Set<String> {
+        Set(independent.compactMap { roles[$0] }.flatMap { membership.existing($0.users) + $0.groups.flatMap(membership.members(ofGroup:)) })
+    }
+
     /// Rules with one role holding one user: for checking one handler against the invariants.
     static func single(role: String, user: String) -> RuleSet {
         RuleSet(

@@ -38,7 +38,7 @@ public struct RulesRouter: CaseRouter {
                         "Held: the reporter asked that nobody act on it until someone else reports the same person, or until \(hold.until)."
                             + (key == nil ? " The person is not named, so only the end of the hold can release it." : ""),
                     ],
-                    held: true, candidates: directory.resolve(report.subject).ids)
+                    held: true, candidates: Array(directory.resolve(report.subject).ids.prefix(RoutingDecision.keptCandidates)))
             }
             released.append(others > 0 ? "Released from its hold: another report names the same person." : "Released: the hold ended on \(hold.until).")
         }

@@ -8,18 +8,31 @@ import SpeakUpCore
 public final class SubjectChainPolicy: HandlerPolicy {
     let directory: StaffDirectory
     let names: any HandlerNames
+    let outsideChains: Set<String>
+    let managerLevels: Int?
     /// Each report's conflicts, worked out once per session.
     private let known = Mutex<[CaseReference: SubjectConflicts]>([:])
 
-    public init(directory: StaffDirectory, names: any HandlerNames = NoHandlerNames()) {
+    /// - Parameters:
+    ///   - outsideChains: handlers the directory need not list (the independent route's).
+    ///   - managerLevels: the rules' `exclude: subject-managers`, applied to every case.
+    public init(directory: StaffDirectory, names: any HandlerNames = NoHandlerNames(), outsideChains: Set<String> = [], managerLevels: Int? = nil) {
         self.directory = directory
         self.names = names
+        self.outsideChains = outsideChains
+        self.managerLevels = managerLevels
+    }
+
+    /// The policy for a router's rules, directory and membership.
+    public convenience init(router: RulesRouter, names: any HandlerNames = NoHandlerNames()) {
+        self.init(directory: router.directory, names: names, outsideChains: router.rules.independentHandlers(router.membership),
+                  managerLevels: router.rules.subjectManagerLevels)
     }
 
     public func refusal(of handler: String, for report: Report) -> String? {
         let conflicts = known.withLock { cache in
             if let found = cache[report.reference] { return found }
-            let made = SubjectConflicts(report: report, directory: directory, names: names)
+            let made = SubjectConflicts(report: report, directory: directory, names: names, outsideChains: outsideChains, managerLevels: managerLevels)
             if cache.count > 10_000 { cache.removeAll() }
             cache[report.reference] = made
             return made

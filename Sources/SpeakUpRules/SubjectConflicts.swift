@@ -14,8 +14,16 @@ public struct SubjectConflicts: Sendable {
     let roleTyped: String
     let excludedByReporter: Set<String>
     let handlerNames: any HandlerNames
+    /// Handlers taken to be outside every chain though the directory does not list them (the
+    /// independent route's: a non-executive director is not on the staff).
+    let outsideChains: Set<String>
+    /// Levels of the candidates' own managers also left out (`exclude: subject-managers`).
+    let managerLevels: Int?
 
-    public init(report: Report, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames()) {
+    public init(report: Report, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames(),
+                outsideChains: Set<String> = [], managerLevels: Int? = nil) {
+        self.outsideChains = outsideChains
+        self.managerLevels = managerLevels
         self.directory = directory
         resolution = directory.resolve(report.subject)
         candidates = Set(resolution.ids)
@@ -30,9 +38,8 @@ public struct SubjectConflicts: Sendable {
         resolution.ids.compactMap { directory.members[$0]?.seniority }.max()
     }
 
-    /// Why `handler` (a login) must not see the report, or nil. `managerLevels` also leaves
-    /// out that many levels of the candidates' own managers (a route's `exclude: subject-managers`).
-    public func reason(against handler: String, managerLevels: Int? = nil) -> String? {
+    /// Why `handler` (a login) must not see the report, or nil.
+    public func reason(against handler: String) -> String? {
         let member = directory.member(unixUser: handler)
         let sure = resolution.certainty == .picked || resolution.certainty == .one
         if let member {
@@ -56,8 +63,12 @@ public struct SubjectConflicts: Sendable {
                 return "possibly the person the report is about (their own name or login fits the name given)"
             }
         }
-        // A handler the directory does not list (often a non-executive director, who is not on the
-        // staff) is taken to be outside every chain; `speakup check` lists them for an administrator.
+        // A handler the directory does not list cannot be placed in any chain: when the report may be
+        // about someone, they are left out, unless they are on the independent route (a non-executive
+        // director is not on the staff). `speakup check` lists them for an administrator.
+        if member == nil, !candidates.isEmpty, !outsideChains.contains(handler), handler != PersonalStore.handler {
+            return "not in the staff directory, so SpeakUp cannot tell whether the person the report may be about manages them"
+        }
         let asked = [NameFolding.key(handler), member.map { NameFolding.key($0.name) }].compactMap { $0 }
         if asked.contains(where: excludedByReporter.contains) {
             return "the reporter asked that they not see it"

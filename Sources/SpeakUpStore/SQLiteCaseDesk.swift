@@ -85,29 +85,42 @@ extension SQLiteReportStore {
     }
 
     /// Routes again every unrouted case (not held, not closed) with `router`; returns those
-    /// that now reach someone. For `escalate tick`, once handlers have been set up.
+    /// that now reach someone. For `escalate tick`, once handlers have been set up. Each case is
+    /// first routed in a read (user and group lookups included), outside any writer's turn; only a
+    /// case that now reaches someone takes a turn, briefly, and is routed again inside it.
     public func routeWaitingCases(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] {
         guard let router = try Self.prepare(router) else { return [] }
         do {
-            return try writeTurn { db in
-                var routed: [CaseReference] = []
-                try db.inTransaction(.immediate) {
-                    let waiting = try String.fetchAll(db, sql: "SELECT reference FROM case_file WHERE unrouted = 1 AND status <> 'closed'")
-                    for reference in waiting {
-                        guard let report = try ReportRows.all(in: db, reference: reference).first else { continue }
-                        let routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
-                        guard !routing.handlers.isEmpty, !routing.held else { continue }
+            let waiting = try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT reference FROM case_file WHERE unrouted = 1 AND status <> 'closed' ORDER BY reference")
+            }
+            var routed: [CaseReference] = []
+            for reference in waiting {
+                let reachesSomeone = try queue.read { db -> Bool in
+                    guard let report = try ReportRows.all(in: db, reference: reference).first else { return false }
+                    let routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+                    return !routing.handlers.isEmpty && !routing.held
+                }
+                guard reachesSomeone else { continue }
+                try writeTurn { db in
+                    try db.inTransaction(.immediate) {
+                        // Read again inside the turn: another tick may have routed it a moment ago.
+                        guard try Bool.fetchOne(db, sql: "SELECT unrouted = 1 AND status <> 'closed' FROM case_file WHERE reference = ?",
+                                                arguments: [reference]) == true,
+                            let report = try ReportRows.all(in: db, reference: reference).first
+                        else { return .rollback }
+                        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+                        guard !routing.handlers.isEmpty, !routing.held else { return .rollback }
+                        routing.explanation = ["Routed when a handler could take it; it had waited since \(report.submitted.text.prefix(10))."] + routing.explanation
                         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
-                        var explained = routing
-                        explained.explanation = ["Routed when a handler could take it; it had waited since \(report.submitted.text.prefix(10))."] + routing.explanation
-                        try ReportRows.insertRouting(explained, for: report, kind: .routed, sequence: next,
+                        try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next,
                                                      at: .recorded(for: report.wayOfRaising, at: now), into: db)
                         routed.append(report.reference)
+                        return .commit
                     }
-                    return .commit
                 }
-                return routed
             }
+            return routed
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-escalation")
         }

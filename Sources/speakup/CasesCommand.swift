@@ -24,12 +24,12 @@ struct CasesCommand: ParsableCommand {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
             let rulesPath = try rulesOptions.chosen()
-            let handler = Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
+            let handler = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             let (store, _) = try storeOptions.open(createIfMissing: false)
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
-            let desk = store.desk(policy: SubjectChainPolicy(directory: router.directory, names: SystemAccounts()))
+            let desk = store.desk(policy: SubjectChainPolicy(router: router, names: SystemAccounts()))
             let session = CasesSession(
                 desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in

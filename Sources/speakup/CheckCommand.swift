@@ -77,7 +77,7 @@ struct CheckCommand: ParsableCommand {
                 if independent.contains(handler) {
                     good.append("The independent handler \(handler) is not in the staff directory, and is taken to be outside every management chain.")
                 } else {
-                    problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to and takes them to be outside every management chain. Add their unix_user to the directory.")
+                    problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to: they are left out of every report that may be about someone in it. Add their unix_user to the directory.")
                 }
             }
         }

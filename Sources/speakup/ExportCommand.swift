@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
             let router = try Routing.router(store: store, rulesPath: nil, owner: identity.reporter.userName)
-            let policy = SubjectChainPolicy(directory: router.directory, names: SystemAccounts())
+            let policy = SubjectChainPolicy(router: router, names: SystemAccounts())
             let exporter = identity.reporter.userName
             var records: [ReportJSON.Record] = []
             var withheld: [CaseReference] = []

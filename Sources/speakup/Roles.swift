@@ -28,7 +28,8 @@ enum Role: String, CaseIterable, Comparable {
 enum Roles {
     static func of(_ identity: RealIdentity, in deployment: Deployment) -> Set<Role> {
         guard let installation = deployment.installation else { return Set(Role.allCases) }
-        let groups = groupNames(of: identity)
+        let named = Set(installation.reporters.groups + installation.handlers.groups + installation.administrators.groups)
+        let groups = groupNames(of: identity, among: named)
         func holds(_ members: Installation.Members) -> Bool {
             members.everyone || members.users.contains(identity.reporter.userName) || !groups.isDisjoint(with: members.groups)
         }
@@ -56,23 +57,9 @@ enum Roles {
         }
     }
 
-    /// The names of every group the user is in (their passwd group and the group list).
-    static func groupNames(of identity: RealIdentity) -> Set<String> {
-        var count: Int32 = 64
-        var ids = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(identity.reporter.userName, identity.group, &ids, &count) < 0 {
-            ids = [gid_t](repeating: 0, count: Int(count))
-            _ = getgrouplist(identity.reporter.userName, identity.group, &ids, &count)
-        }
-        var names: Set<String> = []
-        for id in ids.prefix(Int(max(count, 0))) {
-            var entry = group()
-            var result: UnsafeMutablePointer<group>? = nil
-            var buffer = [CChar](repeating: 0, count: 65_536)
-            if getgrgid_r(id, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name {
-                names.insert(String(cString: name))
-            }
-        }
-        return names
+    /// The names of every group the user is in: asked of `SystemAccounts`, the same answer routing uses.
+    static func groupNames(of identity: RealIdentity, among groups: Set<String>) -> Set<String> {
+        let accounts = SystemAccounts()
+        return groups.filter { accounts.isMember(identity.reporter.userName, ofGroup: $0) }
     }
 }

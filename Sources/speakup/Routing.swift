@@ -4,6 +4,7 @@ import Glibc
 import SpeakUpCore
 import SpeakUpRules
 import SpeakUpStore
+import Synchronization
 
 /// `--rules PATH`, shared by every command that routes or checks against the rules.
 struct RulesOptions: ParsableArguments {
@@ -55,20 +56,21 @@ enum Routing {
     static let personalHandler = PersonalStore.handler
 
     /// Whether reports go to the store's owner: a personal store (not installed for a
-    /// shared host) with no rules file chosen.
-    static func isPersonal(rulesPath: String?) -> Bool {
-        (try? Deployment.get())?.installation == nil && rulesPath == nil
+    /// shared host) with no rules file chosen. Settings that cannot be read are never taken
+    /// to mean "personal": that would make everyone the owner.
+    static func isPersonal(rulesPath: String?) throws(Failure) -> Bool {
+        try Deployment.get().installation == nil && rulesPath == nil
     }
 
     /// The handler name `login` acts under: `personalHandler` in a personal store, else the login.
-    static func handler(for login: String, rulesPath: String?) -> String {
-        isPersonal(rulesPath: rulesPath) ? personalHandler : login
+    static func handler(for login: String, rulesPath: String?) throws(Failure) -> String {
+        try isPersonal(rulesPath: rulesPath) ? personalHandler : login
     }
 
     /// Who holds each role: on a personal store its owner holds every role (as
     /// `personalHandler`), so `make run` routes to them; otherwise the system's users and groups.
-    static func membership(rulesPath: String?, owner: String?) -> (any GroupMembership, [String]) {
-        if isPersonal(rulesPath: rulesPath), owner != nil {
+    static func membership(rulesPath: String?, owner: String?) throws(Failure) -> (any GroupMembership, [String]) {
+        if try isPersonal(rulesPath: rulesPath), owner != nil {
             return (OwnerHoldsEveryRole(owner: personalHandler), ["In this personal store its owner holds every role."])
         }
         return (SystemAccounts(), [])
@@ -81,12 +83,12 @@ enum Routing {
         do { staff = try store.staff() } catch {
             throw Failure("The staff directory could not be read (\(error.sentence)), so SpeakUp cannot make sure reports are kept from the people they are about. Please tell IT.")
         }
-        return router(staff: staff, rulesPath: rulesPath, owner: owner)
+        return try router(staff: staff, rulesPath: rulesPath, owner: owner)
     }
 
-    static func router(staff: [StaffMember], rulesPath: String?, owner: String?) -> RulesRouter {
+    static func router(staff: [StaffMember], rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
         let (rules, source) = rules(at: rulesPath)
-        let (membership, note) = membership(rulesPath: rulesPath, owner: owner)
+        let (membership, note) = try membership(rulesPath: rulesPath, owner: owner)
         return RulesRouter(rules: rules, directory: StaffDirectory(staff), membership: membership, preface: source + note)
     }
 
@@ -115,25 +117,39 @@ struct DeferredRouter: CaseRouter {
     }
 }
 
-/// The system's users and groups, one answer for routing and for `Roles`: a group's members
-/// are those listed in it and those whose primary group it is; users named in rules count
-/// only if they exist.
+/// The system's users and groups: the one answer to who is in a group, for routing and for
+/// `Roles` alike. A group's members are those listed in it and those whose primary group it is;
+/// users named in rules count only if they exist. Answers are kept for the life of the process
+/// (a command, or one workspace session), so a report's routing reads the user list once.
 struct SystemAccounts: GroupMembership, HandlerNames {
+    private static let known = Mutex<(groups: [String: [String]], accounts: [String: (gid: gid_t, fullName: String)?], all: [(login: String, gid: gid_t)]?)>(([:], [:], nil))
+
     func members(ofGroup name: String) -> [String] {
-        var entry = Glibc.group()
-        var result: UnsafeMutablePointer<Glibc.group>? = nil
-        var buffer = [CChar](repeating: 0, count: 65_536)
-        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return [] }
+        if let found = Self.known.withLock({ $0.groups[name] }) { return found }
         var names: [String] = []
-        if var member = entry.gr_mem {
-            while let login = member.pointee {
-                names.append(String(cString: login))
-                member += 1
+        var gid: gid_t? = nil
+        Self.withBuffer { buffer in
+            var entry = Glibc.group()
+            var result: UnsafeMutablePointer<Glibc.group>? = nil
+            let status = getgrnam_r(name, &entry, buffer.baseAddress!, buffer.count, &result)
+            guard status == 0 else { return status }
+            guard result != nil else { return 0 }
+            gid = entry.gr_gid
+            if var member = entry.gr_mem {
+                while let login = member.pointee {
+                    names.append(String(cString: login))
+                    member += 1
+                }
             }
+            return 0
         }
-        let gid = entry.gr_gid
-        for account in Self.accounts() where account.gid == gid && !names.contains(account.login) { names.append(account.login) }
-        return existing(names)
+        if let gid {
+            var seen = Set(names)
+            for account in Self.accounts() where account.gid == gid && seen.insert(account.login).inserted { names.append(account.login) }
+        }
+        let members = existing(names)
+        Self.known.withLock { $0.groups[name] = members }
+        return members
     }
 
     func existing(_ users: [String]) -> [String] {
@@ -144,27 +160,52 @@ struct SystemAccounts: GroupMembership, HandlerNames {
         Self.account(named: user)?.fullName
     }
 
+    /// Whether `login` is in `group`, by the same answer as `members(ofGroup:)`.
+    func isMember(_ login: String, ofGroup group: String) -> Bool {
+        members(ofGroup: group).contains(login)
+    }
+
+    /// Runs a lookup with a buffer, larger each time the system says it was too small (ERANGE).
+    private static func withBuffer(_ lookup: (UnsafeMutableBufferPointer<CChar>) -> Int32) {
+        var size = 16_384
+        while size <= 16 << 20 {
+            var buffer = [CChar](repeating: 0, count: size)
+            let result = buffer.withUnsafeMutableBufferPointer { lookup($0) }
+            if result != ERANGE { return }
+            size *= 4
+        }
+    }
+
     /// Every account in the user list, with its primary group.
     static func accounts() -> [(login: String, gid: gid_t)] {
+        if let all = known.withLock({ $0.all }) { return all }
         var found: [(String, gid_t)] = []
         setpwent()
         defer { endpwent() }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>? = nil
-        var buffer = [CChar](repeating: 0, count: 16_384)
+        var buffer = [CChar](repeating: 0, count: 65_536)
         while getpwent_r(&entry, &buffer, buffer.count, &result) == 0, result != nil {
             found.append((String(cString: entry.pw_name), entry.pw_gid))
         }
+        known.withLock { $0.all = found }
         return found
     }
 
     /// One account by login: its primary group and the name field (up to the first comma).
     static func account(named login: String) -> (gid: gid_t, fullName: String)? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>? = nil
-        var buffer = [CChar](repeating: 0, count: 16_384)
-        guard getpwnam_r(login, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        let gecos = entry.pw_gecos.map { String(cString: $0) } ?? ""
-        return (entry.pw_gid, String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? ""))
+        if let cached = known.withLock({ $0.accounts[login] }) { return cached }
+        var found: (gid: gid_t, fullName: String)? = nil
+        withBuffer { buffer in
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>? = nil
+            let status = getpwnam_r(login, &entry, buffer.baseAddress!, buffer.count, &result)
+            guard status == 0, result != nil else { return status }
+            let gecos = entry.pw_gecos.map { String(cString: $0) } ?? ""
+            found = (entry.pw_gid, String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? ""))
+            return 0
+        }
+        known.withLock { $0.accounts[login] = .some(found) }
+        return found
     }
 }

@@ -43,7 +43,7 @@ struct WhoAmICommand: ParsableCommand {
                 reached.append("\(name): \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
             }
             print("Reports in \(store.path) are routed to these roles: " + reached.joined(separator: "; ") + ".")
-            let me = Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
+            let me = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             let mine = router.rules.roles.values.filter { role in
                 router.membership.existing(role.users).contains(me) || role.groups.contains { router.membership.members(ofGroup: $0).contains(me) }
             }.map(\.name).sorted()

@@ -103,4 +103,40 @@ struct SubjectResolutionTests {
         looped[0].managerID = "P2"
         #expect(StaffDirectory.problems(in: looped).contains { $0.sentence.contains("goes round in a circle") })
     }
+
+    // Names and titles as real directories write them.
+    static let untidy = StaffDirectory([
+        StaffMember(id: "IC", name: "Farah Haddad", unixUser: nil, role: "Interim Chief Executive", seniority: .chiefExecutive, managerID: nil, ward: ""),
+        StaffMember(id: "DN", name: "Ruth Ellis", unixUser: nil, role: "Director of Nursing, Midwifery and AHPs", seniority: .executive, managerID: "IC", ward: ""),
+        StaffMember(id: "JS", name: "J Smith", unixUser: nil, role: "Porter", seniority: .staff, managerID: nil, ward: ""),
+        StaffMember(id: "ML", name: "Margaret Lord", unixUser: nil, role: "Matron", seniority: .manager, managerID: "DN", ward: ""),
+        StaffMember(id: "SM", name: "Samuel Smith", unixUser: nil, role: "Registrar", seniority: .seniorPractitioner, managerID: nil, ward: "ICU"),
+        StaffMember(id: "MD", name: "Ewan MacDonald", unixUser: nil, role: "Consultant", seniority: .seniorClinician, managerID: nil, ward: ""),
+        StaffMember(id: "LK", name: "Łukasz Nowak", unixUser: nil, role: "Healthcare Assistant", seniority: .staff, managerID: nil, ward: ""),
+    ])
+
+    static func untidyIDs(_ name: String?, role: String = "") -> Set<String> {
+        Set(untidy.resolve(Subject(name: name, role: role, seniority: .unknown)).ids)
+    }
+
+    @Test("words that do not all fit: a middle name, a description, a surname split in two; the role in the name box", arguments: [
+        ("Samuel James Smith", "SM"), ("Smith from ICU", "SM"), ("Ewan Mac Donald", "MD"), ("the CEO", "IC"),
+        ("John Smith", "JS"), ("Mrs Lord", "ML"), ("Lord", "ML"), ("Sάm Smith", "SM"), ("Lukasz Nowak", "LK"),
+    ])
+    func untidyNames(_ written: String, _ id: String) {
+        #expect(Self.untidyIDs(written).contains(id), "\(written) should be recognised as \(id)")
+    }
+
+    @Test("post names inside longer titles", arguments: [("CEO", "IC"), ("chief executive", "IC"), ("director of nursing", "DN"), ("chief nurse", "DN")])
+    func longerTitles(_ role: String, _ id: String) {
+        #expect(Self.untidyIDs(nil, role: role).contains(id), "\(role) should fit \(id)")
+    }
+
+    @Test("matching each typed word to a different word of a person never explodes: 8 words against 60")
+    func boundedMatching() {
+        let theirs = (0..<60).map { "s\(String(repeating: "a", count: $0 % 7))b\($0)" }
+        let typed = ["s", "s", "s", "s", "s", "s", "sam", "sam"]
+        #expect(!StaffDirectory.fits(typed, theirs))  // answers at once (augmenting paths, not every ordering)
+        #expect(StaffDirectory.fits(["s", "s"], theirs))
+    }
 }

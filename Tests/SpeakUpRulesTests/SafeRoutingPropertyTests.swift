@@ -134,8 +134,11 @@ struct SafeRoutingPropertyTests {
                 let decision = try EscalationEngine.evaluate(ReportFacts(report: report), rules: DefaultRules.ruleSet, directory: directory,
                                                              membership: groups, history: NoHistory(), now: now)
                 reports += 1
-                let protected = Set(decision.candidates)
+                // The routing keeps the first candidates; the resolution behind it has them all.
+                #expect(decision.candidates.count <= RoutingDecision.keptCandidates)
+                let protected = Set(directory.resolve(report.subject).ids)
                 #expect(protected.contains(person.id), "the person written about is among the candidates: \(context)")
+                #expect(Set(decision.candidates).isSubset(of: protected))
                 for handler in decision.handlers {
                     let member = directory.member(unixUser: handler)
                     #expect(member?.id != person.id, "routed to the subject: \(context)")

@@ -24,6 +24,8 @@ enum Confusables {
         ])
         // Latin letters that stand in for plain ones.
         add(["ı": "i", "ſ": "s", "ℓ": "l", "ɑ": "a", "ɡ": "g", "ǀ": "l", "ɩ": "i", "ʏ": "y", "ᴏ": "o", "ꜱ": "s"])
+        // Latin letters with no decomposition, written as their plain letters in English names.
+        add(["Łł": "l", "Øø": "o", "Đđ": "d", "Ðð": "d", "ß": "ss", "Ææ": "ae", "Œœ": "oe", "Þþ": "th", "Ħħ": "h"])
         // Armenian and Cherokee letters drawn like Latin ones.
         add(["օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "Ꭺ": "a", "Ꭼ": "e", "Ꮋ": "h", "Ꮃ": "w", "Ꮪ": "s", "Ꭲ": "t"])
         return table

@@ -35,12 +35,12 @@ public enum NameFolding {
     /// The folded text with single spaces between words.
     public static func key(_ text: String) -> String { words(text).joined(separator: " ") }
 
-    /// Names as typed: the words less titles ("Dr", "Mrs", "Prof", "Sister"…), unless that
-    /// leaves nothing (someone may be called Nurse).
+    /// Names as typed: the words less titles ("Dr", "Mrs", "Prof", "Sister"…) before the last
+    /// word, which is always kept (someone may be called Nurse, or Lord: "Mrs Lord").
     public static func nameWords(_ text: String) -> [String] {
         let all = words(text)
-        let named = all.filter { !titles.contains($0) }
-        return named.isEmpty ? all : named
+        guard let last = all.last else { return [] }
+        return all.dropLast().filter { !titles.contains($0) } + [last]
     }
 
     /// Titles people put before a name; never part of who someone is.
@@ -51,24 +51,22 @@ public enum NameFolding {
 
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}", "\u{02B9}"]
 
-    /// Compatibility forms, invisible characters, look-alikes, accents and case, undone.
+    /// Compatibility forms, invisible characters, accents, look-alikes and case, undone.
     static func fold(_ text: String) -> String {
-        var kept = String.UnicodeScalarView()
-        // NFKC first: a full-width "Ｓ" or the ligature "ﬁ" becomes plain letters.
-        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
-            if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.generalCategory == .format { continue }
-            if let latin = Confusables.latin[scalar] {
-                kept.append(contentsOf: latin.unicodeScalars)
-            } else {
-                kept.append(scalar)
-            }
-        }
-        // Then accents off: decompose and drop the combining marks (Zoë -> Zoe).
         var plain = String.UnicodeScalarView()
-        for scalar in String(kept).decomposedStringWithCanonicalMapping.unicodeScalars {
+        // NFKC first (a full-width "Ｓ" or the ligature "ﬁ" becomes plain letters), then decomposed, so
+        // that accents come off before look-alikes are read (Greek "ά" is "α" with an accent: "a").
+        let decomposed = text.precomposedStringWithCompatibilityMapping.decomposedStringWithCanonicalMapping
+        for scalar in decomposed.unicodeScalars {
+            if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.generalCategory == .format { continue }
             switch scalar.properties.generalCategory {
             case .nonspacingMark, .enclosingMark, .spacingMark: continue
-            default: plain.append(scalar)
+            default: break
+            }
+            if let latin = Confusables.latin[scalar] {
+                plain.append(contentsOf: latin.unicodeScalars)
+            } else {
+                plain.append(scalar)
             }
         }
         return String(plain).lowercased()

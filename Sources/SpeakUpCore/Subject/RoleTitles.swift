@@ -38,7 +38,7 @@ public enum RoleTitles {
     /// Words around a title that say nothing about the post ("the", "our").
     static let fillers: Set<String> = ["the", "a", "an", "our", "my", "their", "his", "her", "trust's", "trusts"]
 
-    private static let canonicalOf: [String: String] = {
+    static let canonicalOf: [String: String] = {
         var table: [String: String] = [:]
         for (post, others) in posts {
             table[NameFolding.key(post)] = post
@@ -52,24 +52,46 @@ public enum RoleTitles {
         canonicalOf[folded] ?? folded
     }
 
-    /// Whether a role as typed could mean a directory role: the same post once
-    /// abbreviations and other titles are brought to one name (word order and one
-    /// slip of the keyboard per long word forgiven), or all the words typed found in
-    /// the directory's role when they are not only generic words ("consultant" in
-    /// "Consultant anaesthetist"; "nurse" alone is not enough to mean the chief nurse).
-    public static func matches(typed: String, directoryRole: String) -> Bool {
-        let typedKey = NameFolding.words(typed).filter { !fillers.contains($0) }.joined(separator: " ")
-        let roleKey = NameFolding.key(directoryRole)
-        guard !typedKey.isEmpty, !roleKey.isEmpty else { return false }
-        let typedPost = canonical(typedKey)
-        let rolePost = canonical(roleKey)
-        if typedPost == rolePost { return true }
-        let typedWords = typedPost.split(separator: " ").map(String.init)
-        let roleWords = rolePost.split(separator: " ").map(String.init) + roleKey.split(separator: " ").map(String.init)
+    /// A role folded once: its words, and its post's one name.
+    public struct Typed: Hashable, Sendable {
+        public let key: String
+        public let post: String
+        let keyWords: [String]
+        let postWords: [String]
+
+        public init(_ text: String) {
+            key = NameFolding.words(text).filter { !RoleTitles.fillers.contains($0) }.joined(separator: " ")
+            post = RoleTitles.canonical(key)
+            keyWords = key.split(separator: " ").map(String.init)
+            postWords = post.split(separator: " ").map(String.init)
+        }
+    }
+
+    /// Whether a role as typed could mean a directory role: the same post once abbreviations
+    /// and other titles are brought to one name (word order and one slip of the keyboard per
+    /// long word forgiven); a post's name, or the words typed, found as a phrase inside a longer
+    /// title ("chief executive" in "Interim Chief Executive"); or all the words typed found in
+    /// the directory's role when they are not only generic words ("consultant" in "Consultant
+    /// anaesthetist"; "nurse" alone is not enough to mean the chief nurse).
+    public static func matches(_ typed: Typed, _ role: Typed) -> Bool {
+        guard !typed.key.isEmpty, !role.key.isEmpty else { return false }
+        if typed.post == role.post { return true }
+        func phrase(_ part: String, in whole: String) -> Bool { (" " + whole + " ").contains(" " + part + " ") }
+        // Two words or more (as typed, or as the post's name) inside a longer title.
+        // Every other title of the post counts too ("director of nursing" inside a longer title means the chief nurse).
+        let titles = [typed.key, typed.post] + (posts[typed.post] ?? []).map(NameFolding.key)
+        for part in Set(titles) where part.split(separator: " ").count >= 2 {
+            if phrase(part, in: role.key) || phrase(part, in: role.post) { return true }
+        }
+        let roleWords = role.postWords + role.keyWords
         func found(_ word: String) -> Bool { roleWords.contains { NameMatching.sameWord(word, $0) } }
-        let sameWords = Set(typedWords).count == Set(rolePost.split(separator: " ").map(String.init)).count
-        if sameWords && typedWords.allSatisfy(found) { return true }
-        guard typedWords.contains(where: { !generic.contains($0) }) else { return false }
-        return typedWords.allSatisfy(found)
+        if Set(typed.postWords).count == Set(role.postWords).count && typed.postWords.allSatisfy(found) { return true }
+        guard typed.postWords.contains(where: { !generic.contains($0) }) else { return false }
+        return typed.postWords.allSatisfy(found)
+    }
+
+    /// The same, from text.
+    public static func matches(typed: String, directoryRole: String) -> Bool {
+        matches(Typed(typed), Typed(directoryRole))
     }
 }

@@ -90,21 +90,18 @@ public enum ShortNames {
         ["zachary", "zach", "zack"],
     ]
 
-    /// For each name, the family numbers it belongs to.
-    static let familiesOfName: [String: [Int]] = {
-        var table: [String: [Int]] = [:]
-        for (index, family) in families.enumerated() {
-            for name in family { table[NameFolding.key(name).replacingOccurrences(of: " ", with: ""), default: []].append(index) }
+    /// For each name (folded), every name that may stand for it, itself included: worked out once.
+    static let formsOfName: [String: Set<String>] = {
+        var table: [String: Set<String>] = [:]
+        for family in families {
+            let folded = Set(family.map { NameFolding.words($0).joined() })
+            for name in folded { table[name, default: []].formUnion(folded) }
         }
         return table
     }()
 
     /// Every name that may stand for `name` (itself included), e.g. "bill" -> william, will, billy…
     public static func forms(of name: String) -> Set<String> {
-        var forms: Set<String> = [name]
-        for index in familiesOfName[name] ?? [] {
-            for other in families[index] { forms.insert(NameFolding.key(other).replacingOccurrences(of: " ", with: "")) }
-        }
-        return forms
+        formsOfName[name] ?? [name]
     }
 }

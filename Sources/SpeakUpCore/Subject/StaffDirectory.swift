@@ -17,12 +17,15 @@ public struct StaffDirectory: Hashable, Sendable {
     private(set) var byInitial: [Character: Set<String>] = [:]
     /// Members by a word, or a word with one letter taken out (for slips of the keyboard).
     private var bySlip: [String: Set<String>] = [:]
-    /// Members by their role as written in the directory.
-    private(set) var byRole: [String: [String]] = [:]
+    /// Members by their role, each role folded once, in a stable order.
+    private(set) var roleIndex: [(RoleTitles.Typed, [String])] = []
+    /// Members by a one-letter word of theirs (a directory that lists "J Smith").
+    private var byOneLetter: [Character: Set<String>] = [:]
 
     /// A directory from members whose management chains were already checked
     /// (`problems(in:)` lists unknown managers and cycles).
     public init(_ members: [Member]) {
+        var byRole: [String: [String]] = [:]
         for member in members {
             self.members[member.id] = member
             if let user = member.unixUser { idByUnixUser[user] = member.id }
@@ -50,14 +53,20 @@ public struct StaffDirectory: Hashable, Sendable {
                 }
                 for key in NameMatching.slipKeys(word) where word.count >= 4 { bySlip[key, default: []].insert(member.id) }
             }
+            for word in words where word.count == 1 { byOneLetter[word.first!, default: []].insert(member.id) }
             byRole[member.role, default: []].append(member.id)
         }
+        roleIndex = byRole.sorted { $0.key < $1.key }.map { (RoleTitles.Typed($0.key), $0.value.sorted()) }
     }
+
+    public static func == (a: StaffDirectory, b: StaffDirectory) -> Bool { a.members == b.members }
+    public func hash(into hasher: inout Hasher) { hasher.combine(members) }
 
     /// The members any one word as typed may belong to (before checking the whole name).
     func members(mayBeMeantBy typed: String) -> Set<String> {
         var found = byWord[typed] ?? []
         if typed.count == 1, let initial = typed.first { found.formUnion(byInitial[initial] ?? []) }
+        if let initial = typed.first { found.formUnion(byOneLetter[initial] ?? []) }
         if typed.count >= 3 { found.formUnion(byStart[typed] ?? []) }
         if typed.count >= 4 {
             for key in NameMatching.slipKeys(typed) { found.formUnion(bySlip[key] ?? []) }

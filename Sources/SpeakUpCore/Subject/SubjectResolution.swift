@@ -57,38 +57,76 @@ extension StaffDirectory {
         let words = Array(NameFolding.nameWords(typedName).prefix(8))
         if !words.isEmpty {
             let whole = words.joined()
-            // A login or staff id typed whole.
+            // A login or staff id typed whole ("sguard1", "sguard 1").
             for id in (byWord[whole] ?? []).sorted() where wordsOf[id]?.contains(whole) == true {
                 let member = members[id]!
                 if NameFolding.words(member.unixUser ?? "").joined() == whole { add(id, "the name given is their login") }
                 else if NameFolding.words(member.id).joined() == whole { add(id, "the name given is their staff id") }
             }
-            // Start from the word that fits fewest people; once few are left, checking each of them
-            // whole (`fits`) is cheaper than gathering everyone the other words could mean.
-            var possible: Set<String>? = nil
-            for word in words.sorted(by: { roughCount($0) < roughCount($1) }) {
-                if let found = possible, found.count <= 64 { break }
-                let these = members(mayBeMeantBy: word)
-                possible = possible.map { $0.intersection(these) } ?? these
-                if possible?.isEmpty == true { break }
-            }
-            var exact: [String] = []
-            var loose: [String] = []
-            for id in (possible ?? []).sorted() {
-                guard let theirs = wordsOf[id], Self.fits(words, theirs) else { continue }
-                if Set(words).isSubset(of: Set(theirs)) { exact.append(id) } else { loose.append(id) }
-            }
+            let (exact, loose) = fitting(words)
             for id in exact { add(id, "the name given matches theirs") }
             for id in loose { add(id, "the name given could be theirs: a short form, an initial, part of it, or a slip of the keyboard") }
+            if order.isEmpty && words.count > 1 {
+                // Nobody fits every word: a middle name, a new surname, "Smith from ICU", "Mac Donald".
+                // Then everyone who fits all the words but one, or the words run together, is a candidate,
+                // and failing that everyone any one word of three letters or more could be.
+                var fewer: [String] = []
+                for skipped in words.indices {
+                    var rest = words
+                    rest.remove(at: skipped)
+                    let (a, b) = fitting(rest)
+                    fewer += a + b
+                }
+                for index in words.indices.dropLast() {
+                    var joined = words
+                    joined[index] += joined.remove(at: index + 1)
+                    let (a, b) = fitting(joined)
+                    fewer += a + b
+                }
+                for id in Set(fewer).sorted() { add(id, "all but one of the words given fit them") }
+                if order.isEmpty {
+                    for word in words where word.count >= 3 && !RoleTitles.fillers.contains(word) && !Self.connectives.contains(word) {
+                        let (a, b) = fitting([word])
+                        for id in a + b { add(id, "one of the words given (\(word)) could be theirs") }
+                    }
+                }
+            }
         }
-        let role = subject.role
-        if !NameFolding.key(role).isEmpty {
-            for (directoryRole, ids) in byRole.sorted(by: { $0.key < $1.key }) where RoleTitles.matches(typed: role, directoryRole: directoryRole) {
-                for id in ids.sorted() { add(id, "the role given could be theirs") }
+        // The role box, or a role written in the name box ("the CEO") when the role box is empty.
+        var roles = [subject.role]
+        if NameFolding.key(subject.role).isEmpty && order.isEmpty { roles.append(typedName) }
+        for role in roles where !NameFolding.key(role).isEmpty {
+            let typedRole = RoleTitles.Typed(role)
+            for (directoryRole, ids) in roleIndex where RoleTitles.matches(typedRole, directoryRole) {
+                for id in ids { add(id, "the role given could be theirs") }
             }
         }
         let certainty: SubjectResolution.Certainty = order.isEmpty ? .nobody : order.count == 1 ? .one : .several
         return SubjectResolution(certainty: certainty, candidates: order.map { .init(id: $0, because: found[$0]!) })
+    }
+
+    /// Words that join a description, never a name ("Smith from ICU").
+    static let connectives: Set<String> = ["from", "on", "at", "in", "of", "and", "with", "who", "works", "called", "named", "ward"]
+
+    /// Everyone each of `words` fits (a different word of theirs for each): those whose words include
+    /// every one as typed, then those fitted by short forms, initials, starts or slips.
+    func fitting(_ words: [String]) -> (exact: [String], loose: [String]) {
+        // Start from the word that fits fewest people; once few are left, checking each of them
+        // whole (`fits`) is cheaper than gathering everyone the other words could mean.
+        var possible: Set<String>? = nil
+        for word in words.sorted(by: { roughCount($0) < roughCount($1) }) {
+            if let found = possible, found.count <= 64 { break }
+            let these = members(mayBeMeantBy: word)
+            possible = possible.map { $0.intersection(these) } ?? these
+            if possible?.isEmpty == true { break }
+        }
+        var exact: [String] = []
+        var loose: [String] = []
+        for id in (possible ?? []).sorted() {
+            guard let theirs = wordsOf[id], Self.fits(words, theirs) else { continue }
+            if Set(words).isSubset(of: Set(theirs)) { exact.append(id) } else { loose.append(id) }
+        }
+        return (exact, loose)
     }
 
     /// About how many people a typed word could mean, from the cheapest indexes.
@@ -96,18 +134,27 @@ extension StaffDirectory {
         (byWord[word]?.count ?? 0) + (word.count >= 3 ? byStart[word]?.count ?? 0 : word.count == 1 ? byInitial[word.first!]?.count ?? 0 : 0)
     }
 
-    /// Whether each typed word fits a different one of a person's words.
+    /// Whether each typed word fits a different one of a person's words: a matching in the
+    /// bipartite graph of typed and their words (augmenting paths, so never exponential).
     public static func fits(_ typed: [String], _ theirs: [String]) -> Bool {
-        var used = [Bool](repeating: false, count: theirs.count)
-        func place(_ index: Int) -> Bool {
-            if index == typed.count { return true }
-            for (position, word) in theirs.enumerated() where !used[position] && NameMatching.mayMean(typed[index], word) {
-                used[position] = true
-                if place(index + 1) { return true }
-                used[position] = false
+        guard typed.count <= theirs.count else { return false }
+        let edges = typed.map { word in theirs.indices.filter { NameMatching.mayMean(word, theirs[$0]) } }
+        var owner = [Int?](repeating: nil, count: theirs.count)
+        func augment(_ index: Int, _ seen: inout [Bool]) -> Bool {
+            for position in edges[index] where !seen[position] {
+                seen[position] = true
+                if owner[position] == nil || augment(owner[position]!, &seen) {
+                    owner[position] = index
+                    return true
+                }
             }
             return false
         }
-        return place(0)
+        for index in typed.indices {
+            var seen = [Bool](repeating: false, count: theirs.count)
+            if !augment(index, &seen) { return false }
+        }
+        return true
     }
+
 }

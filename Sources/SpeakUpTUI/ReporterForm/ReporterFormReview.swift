@@ -90,7 +90,8 @@ enum ReporterFormReview {
         }
     }
 
-    static func renderSaved(_ report: Report, receipt: ReceiptCode?, routing: CaseRouting?, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+    static func renderSaved(_ report: Report, receipt: ReceiptCode?, routing: CaseRouting?, routingUnknown: Bool = false,
+                            _ layout: ReporterFormLayout, into canvas: inout Canvas) {
         var row = ReporterFormView.heading(
             "Thank you. Your report is saved.",
             "Speaking up takes courage, and it helps everyone here work and care better.",
@@ -124,6 +125,9 @@ enum ReporterFormReview {
         }
         if let words = RoutingForReporter.sentence(routing, report: report) {
             paragraphs.append(words)
+        } else if routingUnknown {
+            paragraphs.append("Who will see it could not be read back just now; `speakup follow-up` shows it"
+                + (report.station.isShared ? " (press F on this terminal's first screen)." : "."))
         } else if let hold = report.hold {
             paragraphs.append("It is held until someone else reports the same person, or until \(hold.until.written).")
         }

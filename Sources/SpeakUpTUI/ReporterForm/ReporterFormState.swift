@@ -58,6 +58,8 @@ public struct ReporterFormState: Hashable, Sendable {
     public var keptDraft = false
     /// Where the saved report went and by when, for the confirmation.
     public var routing: CaseRouting? = nil
+    /// The report is saved, but where it went could not be read back just now.
+    public var routingUnknown = false
 
     public var ways: ChoiceList<WayOfRaising>
     public var subjectName = TextField(limit: ReportLimits.shortText)

@@ -18,7 +18,7 @@ public enum ReporterFormView {
         case .asking(let step):
             renderPage(step, state, layout, into: &canvas)
         case .saved(let report, let receipt):
-            ReporterFormReview.renderSaved(report, receipt: receipt, routing: state.routing, layout, into: &canvas)
+            ReporterFormReview.renderSaved(report, receipt: receipt, routing: state.routing, routingUnknown: state.routingUnknown, layout, into: &canvas)
         case .finished:
             break
         }

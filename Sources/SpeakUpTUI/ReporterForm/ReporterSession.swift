@@ -126,7 +126,12 @@ public struct ReporterSession {
                     report, receipt: receipt, discardingDraftOf: station.isShared ? nil : reporter, router: router)
                 gate?.took(at: now)
                 ReporterForm.saved(&state, stored, receipt: receipt)
-                state.routing = try? store.routing(for: stored.reference)
+                do {
+                    state.routing = try store.routing(for: stored.reference)
+                } catch {
+                    // Saved all the same: say so, and where to see who has it, rather than guess.
+                    state.routingUnknown = true
+                }
                 return stored
             } catch {
                 ReporterForm.saveFailed(&state, error.sentence)
