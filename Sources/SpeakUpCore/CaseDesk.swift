@@ -58,8 +58,27 @@ public struct UnroutedCase: Hashable, Sendable {
 /// Who may see and act on a case: decided once, given to the store (as the router is),
 /// and enforced in every `CaseDesk` call.
 public protocol HandlerPolicy: Sendable {
-    /// Why `handler` (a login) must not see or act on `report`, in a sentence, or nil when they may.
-    func refusal(of handler: String, for report: Report) -> String?
+    /// Why `handler` (a login) must not see or act on the case, in a sentence, or nil when they may.
+    func refusal(of handler: String, for report: CaseSubject) -> String?
+}
+
+/// What the handler policy needs of a report, and no more: who it is about, and whom the
+/// reporter asked to keep it from (read for every queue row, so kept small).
+public struct CaseSubject: Hashable, Sendable {
+    public var reference: CaseReference
+    public var subject: Subject
+    public var excludedHandlers: [String]
+
+    public init(reference: CaseReference, subject: Subject, excludedHandlers: [String]) {
+        self.reference = reference
+        self.subject = subject
+        self.excludedHandlers = excludedHandlers
+    }
+}
+
+extension Report {
+    /// Who it is about, for the handler policy.
+    public var caseSubject: CaseSubject { CaseSubject(reference: reference, subject: subject, excludedHandlers: excludedHandlers) }
 }
 
 /// Which cases the queue shows.

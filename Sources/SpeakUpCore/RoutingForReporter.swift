@@ -22,7 +22,7 @@ public enum RoutingForReporter {
     /// The follow-up timeline's words for a "routed" event, from the routing it recorded.
     public static func timelineLine(forRoutedEventText text: String?) -> String {
         let text = text ?? ""
-        if text.contains("NO HANDLER:") { return "It waits for a handler to be set up: nobody on this system could take it yet." }
+        if text.contains("NO HANDLER:") { return "It waits for a handler: nobody here could take it yet." }
         if text.hasPrefix("Held:") || text.contains("\nHeld:") { return "It was held, as you asked." }
         return "It was passed to the people who will handle it."
     }

@@ -29,10 +29,10 @@ public final class SubjectChainPolicy: HandlerPolicy {
                   managerLevels: router.rules.subjectManagerLevels)
     }
 
-    public func refusal(of handler: String, for report: Report) -> String? {
+    public func refusal(of handler: String, for report: CaseSubject) -> String? {
         let conflicts = known.withLock { cache in
             if let found = cache[report.reference] { return found }
-            let made = SubjectConflicts(report: report, directory: directory, names: names, outsideChains: outsideChains, managerLevels: managerLevels)
+            let made = SubjectConflicts(report, directory: directory, names: names, outsideChains: outsideChains, managerLevels: managerLevels)
             if cache.count > 10_000 { cache.removeAll() }
             cache[report.reference] = made
             return made

@@ -22,6 +22,11 @@ public struct SubjectConflicts: Sendable {
 
     public init(report: Report, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames(),
                 outsideChains: Set<String> = [], managerLevels: Int? = nil) {
+        self.init(report.caseSubject, directory: directory, names: names, outsideChains: outsideChains, managerLevels: managerLevels)
+    }
+
+    public init(_ report: CaseSubject, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames(),
+                outsideChains: Set<String> = [], managerLevels: Int? = nil) {
         self.outsideChains = outsideChains
         self.managerLevels = managerLevels
         self.directory = directory

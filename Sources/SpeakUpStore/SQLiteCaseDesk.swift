@@ -21,16 +21,16 @@ public struct SQLiteCaseDesk: CaseDesk {
     }
 
     public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
-        try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0) })
+        try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0.caseSubject) })
     }
 
     public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
         var action = action
         if case .recuse(let to) = action, let report = try store.reports([reference]).first {
             // Stepping away never hands the case to someone the policy keeps from it.
-            action = .recuse(to: to.filter { policy.refusal(of: $0, for: report) == nil })
+            action = .recuse(to: to.filter { policy.refusal(of: $0, for: report.caseSubject) == nil })
         }
-        try store.act(action, on: reference, by: handler, at: moment, refusal: { policy.refusal(of: $0, for: $1) })
+        try store.act(action, on: reference, by: handler, at: moment, refusal: { policy.refusal(of: $0, for: $1.caseSubject) })
     }
 
     public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
@@ -55,11 +55,33 @@ public struct SQLiteCaseDesk: CaseDesk {
     /// fails throws: nothing is shown on a guess.
     private func withheld(_ references: [CaseReference], from handler: String) throws(StoreError) -> Set<CaseReference> {
         guard !references.isEmpty else { return [] }
-        return Set(try store.reports(references).filter { policy.refusal(of: handler, for: $0) != nil }.map(\.reference))
+        return Set(try store.caseSubjects(references).filter { policy.refusal(of: handler, for: $0) != nil }.map(\.reference))
     }
 }
 
 extension SQLiteReportStore {
+    /// Who each report is about, for the policy: one small read for a page of the queue.
+    func caseSubjects(_ references: [CaseReference]) throws(StoreError) -> [CaseSubject] {
+        do {
+            return try queue.read { db in
+                let marks = Array(repeating: "?", count: references.count).joined(separator: ",")
+                return try Row.fetchAll(db, sql: """
+                    SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers
+                    FROM report WHERE reference IN (\(marks))
+                    """, arguments: StatementArguments(references.map(\.text))).compactMap { row in
+                    guard let reference = CaseReference(row["reference"] as String) else { return nil }
+                    return CaseSubject(
+                        reference: reference,
+                        subject: Subject(name: row["subject_name"], role: row["subject_role"] ?? "",
+                                         seniority: Seniority(rawValue: row["subject_seniority"] ?? "") ?? .unknown, directoryID: row["subject_id"]),
+                        excludedHandlers: (row["excluded_handlers"] as String? ?? "").split(separator: "\n").map(String.init))
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     /// The workspace on this store, under `policy`.
     public func desk(policy: any HandlerPolicy) -> SQLiteCaseDesk {
         SQLiteCaseDesk(store: self, policy: policy)

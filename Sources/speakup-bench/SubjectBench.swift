@@ -33,11 +33,12 @@ struct SubjectBench {
         let directory = StaffDirectory(staff)
         let indexing = Date().timeIntervalSince(built)
         let now = Date(timeIntervalSince1970: 1_795_770_106)
+        let rules = DefaultRules.ruleSet  // parsed once, as a router does
         func route(_ subject: Subject) throws -> Double {
             let report = Report(reference: .random(), wayOfRaising: .confidential, concerns: [.rudeOrAggressive], subject: subject,
                                 location: "", account: "x", reporter: Reporter(userName: "rep", uid: 4000), submitted: .instant(now))
             let start = Date()
-            _ = try EscalationEngine.evaluate(ReportFacts(report: report), rules: DefaultRules.ruleSet, directory: directory,
+            _ = try EscalationEngine.evaluate(ReportFacts(report: report), rules: rules, directory: directory,
                                               membership: Groups(), history: NoHistory(), now: now)
             return Date().timeIntervalSince(start)
         }

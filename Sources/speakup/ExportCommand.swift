@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
             var withheld: [CaseReference] = []
             do throws(StoreError) {
                 for report in try store.allReports() {
-                    if policy.refusal(of: exporter, for: report) != nil {
+                    if policy.refusal(of: exporter, for: report.caseSubject) != nil {
                         withheld.append(report.reference)
                     } else {
                         records.append(ReportJSON.record(report, events: try store.events(for: report.reference)))

@@ -89,7 +89,7 @@ enum Routing {
     static func router(staff: [StaffMember], rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
         let (rules, source) = rules(at: rulesPath)
         let (membership, note) = try membership(rulesPath: rulesPath, owner: owner)
-        return RulesRouter(rules: rules, directory: StaffDirectory(staff), membership: membership, preface: source + note)
+        return RulesRouter(rules: rules, directory: StaffDirectory.reusing(staff), membership: membership, preface: source + note)
     }
 
     /// A router for a form: built when a report is about to be sent (not before the first

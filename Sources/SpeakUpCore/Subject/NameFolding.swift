@@ -53,6 +53,8 @@ public enum NameFolding {
 
     /// Compatibility forms, invisible characters, accents, look-alikes and case, undone.
     static func fold(_ text: String) -> String {
+        // Plain ASCII (most names) has nothing to undo but case: no normalisation needed.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         var plain = String.UnicodeScalarView()
         // NFKC first (a full-width "Ｓ" or the ligature "ﬁ" becomes plain letters), then decomposed, so
         // that accents come off before look-alikes are read (Greek "ά" is "α" with an accent: "a").

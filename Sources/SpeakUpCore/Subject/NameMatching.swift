@@ -14,7 +14,10 @@ public enum NameMatching {
 
     /// The same word, or one slip away from it when both have four letters or more.
     public static func sameWord(_ a: String, _ b: String) -> Bool {
-        a == b || (a.count >= 4 && b.count >= 4 && withinOneEdit(Array(a.unicodeScalars), Array(b.unicodeScalars)))
+        if a == b { return true }
+        let (left, right) = (a.unicodeScalars.count, b.unicodeScalars.count)
+        guard left >= 4, right >= 4, abs(left - right) <= 1 else { return false }
+        return withinOneEdit(Array(a.unicodeScalars), Array(b.unicodeScalars))
     }
 
     /// Damerau-Levenshtein distance at most one, in one pass.
@@ -34,8 +37,20 @@ public enum NameMatching {
 
     /// The keys a word is found under for one-slip matching: itself and each single deletion.
     static func slipKeys(_ word: String) -> Set<String> {
-        let scalars = Array(word.unicodeScalars)
         var keys: Set<String> = [word]
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Plain ASCII: letters are bytes, so each deletion is a byte slice.
+            let bytes = Array(word.utf8)
+            guard bytes.count >= 4 else { return keys }
+            keys.reserveCapacity(bytes.count + 1)
+            for index in bytes.indices {
+                var shorter = bytes
+                shorter.remove(at: index)
+                keys.insert(String(decoding: shorter, as: UTF8.self))
+            }
+            return keys
+        }
+        let scalars = Array(word.unicodeScalars)
         guard scalars.count >= 4 else { return keys }
         for index in scalars.indices {
             var view = String.UnicodeScalarView()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The staff directory: who manages whom, so that no report reaches someone
 /// whose career its subject controls, and the indexes that recognise a person
 /// however the reporter wrote them (see `SubjectResolution`).
@@ -7,53 +9,62 @@ public struct StaffDirectory: Hashable, Sendable {
     public private(set) var members: [String: Member] = [:]
     /// Looked up for every handler of every report, so kept as indexes.
     private var idByUnixUser: [String: String] = [:]
-    /// Each member's words: name, known-as names, login and staff id, folded.
-    private(set) var wordsOf: [String: [String]] = [:]
+    /// Members by number, in the order given: the indexes below hold numbers, which are cheaper
+    /// to gather and compare than ids.
+    private(set) var ids: [String] = []
+    /// Each member's words (by number): name, known-as names, the name's words run together,
+    /// login and staff id, folded.
+    private(set) var wordsOf: [[String]] = []
     /// Members by a whole word of theirs.
-    private(set) var byWord: [String: Set<String>] = [:]
-    /// Members by the start (three letters or more) of a word of theirs.
-    private(set) var byStart: [String: Set<String>] = [:]
+    private(set) var byWord: [String: [Int32]] = [:]
+    /// Members by the start (three letters or more) of a word of their name or login.
+    private(set) var byStart: [String: [Int32]] = [:]
     /// Members by a word's initial.
-    private(set) var byInitial: [Character: Set<String>] = [:]
-    /// Members by a word, or a word with one letter taken out (for slips of the keyboard).
-    private var bySlip: [String: Set<String>] = [:]
+    private(set) var byInitial: [Character: [Int32]] = [:]
+    /// Members by a name word, or a name word with one letter taken out (for slips of the keyboard).
+    private var bySlip: [String: [Int32]] = [:]
+    /// Members by a one-letter word of theirs (a directory that lists "J Smith").
+    private var byOneLetter: [Character: [Int32]] = [:]
     /// Members by their role, each role folded once, in a stable order.
     private(set) var roleIndex: [(RoleTitles.Typed, [String])] = []
-    /// Members by a one-letter word of theirs (a directory that lists "J Smith").
-    private var byOneLetter: [Character: Set<String>] = [:]
 
     /// A directory from members whose management chains were already checked
     /// (`problems(in:)` lists unknown managers and cycles).
     public init(_ members: [Member]) {
         var byRole: [String: [String]] = [:]
-        for member in members {
+        for member in members where self.members[member.id] == nil {
+            let number = Int32(ids.count)
+            ids.append(member.id)
             self.members[member.id] = member
             if let user = member.unixUser { idByUnixUser[user] = member.id }
             // Every word of the name is kept, titles too (someone may be called Nurse): more words
             // for a person only ever make them easier to recognise.
-            var words = ([member.name] + member.knownAs).flatMap(NameFolding.words)
+            let nameWords = ([member.name] + member.knownAs).flatMap(NameFolding.words)
+            let ownNameWords = NameFolding.words(member.name)
             // "Smith-Jones" is also written "Smithjones".
-            let nameWords = NameFolding.words(member.name)
-            for pair in zip(nameWords, nameWords.dropFirst()) { words.append(pair.0 + pair.1) }
-            for identifier in [member.unixUser, member.id].compactMap({ $0 }) {
-                let folded = NameFolding.words(identifier).joined()
-                if !folded.isEmpty { words.append(folded) }
-            }
-            words = Array(Set(words)).sorted()
-            wordsOf[member.id] = words
+            let joined = zip(ownNameWords, ownNameWords.dropFirst()).map { $0.0 + $0.1 }
+            let identifiers = [member.unixUser, member.id].compactMap { $0 }.map { NameFolding.words($0).joined() }.filter { !$0.isEmpty }
+            let words = Array(Set(nameWords + joined + identifiers)).sorted()
+            wordsOf.append(words)
+            var starts: Set<String> = []
+            var slips: Set<String> = []
+            var initials: Set<Character> = []
             for word in words {
-                byWord[word, default: []].insert(member.id)
-                if let first = word.first { byInitial[first, default: []].insert(member.id) }
-                if word.count >= 3 {
-                    var start = ""
-                    for character in word {
-                        start.append(character)
-                        if start.count >= 3 { byStart[start, default: []].insert(member.id) }
-                    }
-                }
-                for key in NameMatching.slipKeys(word) where word.count >= 4 { bySlip[key, default: []].insert(member.id) }
+                byWord[word, default: []].append(number)
+                if let first = word.first { initials.insert(first) }
             }
-            for word in words where word.count == 1 { byOneLetter[word.first!, default: []].insert(member.id) }
+            for word in Set(nameWords + identifiers) where word.count >= 3 {
+                var start = String(word.prefix(2))
+                for character in word.dropFirst(2) {
+                    start.append(character)
+                    starts.insert(start)
+                }
+            }
+            for word in Set(nameWords) where word.count >= 4 { slips.formUnion(NameMatching.slipKeys(word)) }
+            for start in starts { byStart[start, default: []].append(number) }
+            for key in slips { bySlip[key, default: []].append(number) }
+            for initial in initials { byInitial[initial, default: []].append(number) }
+            for initial in Set(words.filter { $0.count == 1 }.compactMap(\.first)) { byOneLetter[initial, default: []].append(number) }
             byRole[member.role, default: []].append(member.id)
         }
         roleIndex = byRole.sorted { $0.key < $1.key }.map { (RoleTitles.Typed($0.key), $0.value.sorted()) }
@@ -62,13 +73,14 @@ public struct StaffDirectory: Hashable, Sendable {
     public static func == (a: StaffDirectory, b: StaffDirectory) -> Bool { a.members == b.members }
     public func hash(into hasher: inout Hasher) { hasher.combine(members) }
 
-    /// The members any one word as typed may belong to (before checking the whole name).
-    func members(mayBeMeantBy typed: String) -> Set<String> {
-        var found = byWord[typed] ?? []
-        if typed.count == 1, let initial = typed.first { found.formUnion(byInitial[initial] ?? []) }
+    /// The members (by number) any one word as typed may belong to (before checking the whole name).
+    func members(mayBeMeantBy typed: String) -> Set<Int32> {
+        var found = Set(byWord[typed] ?? [])
+        let length = typed.count
+        if length == 1, let initial = typed.first { found.formUnion(byInitial[initial] ?? []) }
         if let initial = typed.first { found.formUnion(byOneLetter[initial] ?? []) }
-        if typed.count >= 3 { found.formUnion(byStart[typed] ?? []) }
-        if typed.count >= 4 {
+        if length >= 3 { found.formUnion(byStart[typed] ?? []) }
+        if length >= 4 {
             for key in NameMatching.slipKeys(typed) { found.formUnion(bySlip[key] ?? []) }
         }
         for form in ShortNames.forms(of: typed) where form != typed { found.formUnion(byWord[form] ?? []) }
@@ -133,5 +145,19 @@ public struct StaffDirectory: Hashable, Sendable {
     public func chainMember(of member: String, among people: Set<String>) -> String? {
         if people.contains(member) { return member }
         return managers(of: member).first(where: people.contains)
+    }
+}
+
+extension StaffDirectory {
+    private static let last = Mutex<(members: [Member], directory: StaffDirectory)?>(nil)
+
+    /// The directory for `members`, indexed once per process while the members stay the same
+    /// (indexing 10,000 people takes about half a second: docs/performance.md). The form's offer
+    /// of names, its router at submit, and a ward terminal's many reports share one index.
+    public static func reusing(_ members: [Member]) -> StaffDirectory {
+        if let found = last.withLock({ $0?.members == members ? $0?.directory : nil }) { return found }
+        let made = StaffDirectory(members)
+        last.withLock { $0 = (members, made) }
+        return made
     }
 }

@@ -39,8 +39,8 @@ extension StaffDirectory {
     /// - Name words must each fit a different word of a person's name, known-as
     ///   names, login or staff id (`NameMatching.mayMean`), in any order, titles ignored.
     /// - A role fits by `RoleTitles.matches`.
-    /// - Both given: everyone either fits. A role never narrows a name down, because
-    ///   reporters often do not know someone's exact title.
+    /// - Both given: everyone the name fits, and everyone in the post when few people hold it. A
+    ///   role never narrows a name down, because reporters often do not know someone's exact title.
     /// The cost is bounded by the size of the directory, whatever was typed.
     public func resolve(_ subject: Subject) -> SubjectResolution {
         if let id = subject.directoryID, members[id] != nil {
@@ -58,7 +58,8 @@ extension StaffDirectory {
         if !words.isEmpty {
             let whole = words.joined()
             // A login or staff id typed whole ("sguard1", "sguard 1").
-            for id in (byWord[whole] ?? []).sorted() where wordsOf[id]?.contains(whole) == true {
+            for number in (byWord[whole] ?? []) {
+                let id = ids[Int(number)]
                 let member = members[id]!
                 if NameFolding.words(member.unixUser ?? "").joined() == whole { add(id, "the name given is their login") }
                 else if NameFolding.words(member.id).joined() == whole { add(id, "the name given is their staff id") }
@@ -95,15 +96,21 @@ extension StaffDirectory {
         // The role box, or a role written in the name box ("the CEO") when the role box is empty.
         var roles = [subject.role]
         if NameFolding.key(subject.role).isEmpty && order.isEmpty { roles.append(typedName) }
+        let named = !order.isEmpty
         for role in roles where !NameFolding.key(role).isEmpty {
             let typedRole = RoleTitles.Typed(role)
-            for (directoryRole, ids) in roleIndex where RoleTitles.matches(typedRole, directoryRole) {
-                for id in ids { add(id, "the role given could be theirs") }
-            }
+            let holders = roleIndex.filter { RoleTitles.matches(typedRole, $0.0) }.flatMap(\.1)
+            // With someone named, a post few people hold is added in case the name is wrong ("Sam, the
+            // medical director"); a role hundreds hold ("staff nurse") says nothing more about who it is.
+            guard !named || holders.count <= Self.specificPost else { continue }
+            for id in holders { add(id, "the role given could be theirs") }
         }
         let certainty: SubjectResolution.Certainty = order.isEmpty ? .nobody : order.count == 1 ? .one : .several
         return SubjectResolution(certainty: certainty, candidates: order.map { .init(id: $0, because: found[$0]!) })
     }
+
+    /// A role held by this many people or fewer is a post specific enough to add to a name's candidates.
+    static let specificPost = 5
 
     /// Words that join a description, never a name ("Smith from ICU").
     static let connectives: Set<String> = ["from", "on", "at", "in", "of", "and", "with", "who", "works", "called", "named", "ward"]
@@ -113,7 +120,7 @@ extension StaffDirectory {
     func fitting(_ words: [String]) -> (exact: [String], loose: [String]) {
         // Start from the word that fits fewest people; once few are left, checking each of them
         // whole (`fits`) is cheaper than gathering everyone the other words could mean.
-        var possible: Set<String>? = nil
+        var possible: Set<Int32>? = nil
         for word in words.sorted(by: { roughCount($0) < roughCount($1) }) {
             if let found = possible, found.count <= 64 { break }
             let these = members(mayBeMeantBy: word)
@@ -122,11 +129,13 @@ extension StaffDirectory {
         }
         var exact: [String] = []
         var loose: [String] = []
-        for id in (possible ?? []).sorted() {
-            guard let theirs = wordsOf[id], Self.fits(words, theirs) else { continue }
-            if Set(words).isSubset(of: Set(theirs)) { exact.append(id) } else { loose.append(id) }
+        let typed = Set(words)
+        for number in possible ?? [] {
+            let theirs = wordsOf[Int(number)]
+            guard Self.fits(words, theirs) else { continue }
+            if typed.isSubset(of: theirs) { exact.append(ids[Int(number)]) } else { loose.append(ids[Int(number)]) }
         }
-        return (exact, loose)
+        return (exact.sorted(), loose.sorted())
     }
 
     /// About how many people a typed word could mean, from the cheapest indexes.

@@ -70,7 +70,9 @@ public enum FollowUpView {
     static func timeline(_ found: FollowUpState.Case, width: Int) -> [(String, Style)] {
         var lines: [(String, Style)] = []
         let report = found.report
-        lines.append(("Status: " + found.status.sentence, .bold))
+        let status = found.status == .received && found.routing?.isUnrouted == true
+            ? "Received. It is waiting for a handler to be set up." : found.status.sentence
+        for line in Wrap.lines("Status: " + status, width: width) { lines.append((line, .bold)) }
         if found.status == .received, let words = RoutingForReporter.sentence(found.routing, report: report) {
             for line in Wrap.lines(words, width: width) { lines.append((line, .plain)) }
         }
@@ -93,7 +95,12 @@ public enum FollowUpView {
             // Handlers' own workings are not the reporter's to read.
             case .note, .levelChanged, .reassigned, .recused: nil
             }
-            if let heading { lines.append((heading, .bold)) }
+            if let heading {
+                // A long heading wraps under its words, never cut at the screen's edge.
+                for (index, line) in Wrap.lines(heading, width: width - 12).enumerated() {
+                    lines.append(((index == 0 ? "" : String(repeating: " ", count: 12)) + line, .bold))
+                }
+            }
             if let text = event.text, event.kind == .handlerMessage || event.kind == .reporterMessage || event.kind == .closed {
                 for line in Wrap.lines(text, width: width - 4) { lines.append(("    " + line, .plain)) }
             }

@@ -60,7 +60,7 @@ public struct ReporterSession {
                     case .loadDirectory:
                         // Only for offering names as the reporter types: without it the name is simply typed,
                         // and routing reads the directory again (and fails closed) when the report is sent.
-                        do { state.directory = StaffDirectory(try store.staff()) } catch { state.directory = StaffDirectory([]) }
+                        do { state.directory = StaffDirectory.reusing(try store.staff()) } catch { state.directory = StaffDirectory([]) }
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state) {
