@@ -77,6 +77,17 @@ struct FollowUpTests {
         #expect(terminal.screen.contains("Status: Received."))
     }
 
+    @Test("when the reporter's own reports cannot be read, they are told so, never that they have none")
+    func unreadableReports() throws {
+        let store = MemoryStore()
+        _ = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
+        store.readFailure = StoreError(.damaged, "The store is damaged. Please tell IT.")
+        let terminal = TestTerminal(keys: [])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
+        #expect(terminal.screen.contains("Your reports could not be read just now"))
+        #expect(terminal.screen.contains("A receipt code still works"))
+    }
+
     @Test("a closed case asks once whether they would speak up again, and stores the answer")
     func feedback() throws {
         let store = MemoryStore()

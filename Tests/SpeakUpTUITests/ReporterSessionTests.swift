@@ -8,6 +8,8 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [Report] = []
     var failure: StoreError?
+    /// Makes reading a reporter's own reports fail.
+    var readFailure: StoreError?
 
     private var receipts: [ReceiptCode: Report] = [:]
     private var drafts: [UInt32: ReportDraft] = [:]
@@ -51,7 +53,8 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent] { lock.withLock { timeline[reference] ?? [] } }
 
     func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report] {
-        lock.withLock { reports.filter { $0.reporter == reporter } }
+        if let readFailure { throw readFailure }
+        return lock.withLock { reports.filter { $0.reporter == reporter } }
     }
 
     func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {

@@ -18,8 +18,14 @@ public struct FollowUpSession {
     }
 
     public func run(on terminal: some Terminal) {
-        let mine = reporter.flatMap { try? store.reports(raisedBy: $0) } ?? []
+        var mine: [Report] = []
+        var unreadable: String? = nil
+        if let reporter {
+            do { mine = try store.reports(raisedBy: reporter) } catch { unreadable = error.sentence }
+        }
         var state = FollowUpState(size: terminal.size, myReports: mine)
+        // Never "you have no reports" on a failed read: say it, and a receipt code still works.
+        if let unreadable { state.notice = .problem("Your reports could not be read just now (\(unreadable)) A receipt code still works.") }
         // Who the reporter's replies are from: their login for their own open or confidential
         // report; nobody for a report reached by receipt code (anonymous, or from a shared terminal).
         var actor: String? = nil
