@@ -106,6 +106,47 @@ extension SQLiteReportStore {
         }
     }
 
+    /// Open cases none of whose handlers the policy now lets see them (the directory changed since
+    /// they were routed: a handler turned out to be managed by the person a case is about), routed
+    /// again with `router`. Without this they would be hidden from everyone who has them. Returns
+    /// those routed again; a case nobody can take now is marked unrouted, and says so.
+    public func rerouteWithheldCases(policy: any HandlerPolicy, router: any CaseRouter, at now: Date) throws(StoreError) -> [CaseReference] {
+        guard let router = try Self.prepare(router) else { return [] }
+        do {
+            let holders = try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT h.reference, h.handler FROM case_handler h JOIN case_file f ON f.reference = h.reference
+                    WHERE f.status <> 'closed'
+                    """).reduce(into: [String: [String]]()) { $0[$1["reference"], default: []].append($1["handler"]) }
+            }
+            var stranded: [CaseReference] = []
+            for chunk in stride(from: 0, to: holders.count, by: 500).map({ Array(holders.keys.sorted()[$0..<min($0 + 500, holders.count)]) }) {
+                for subject in try caseSubjects(chunk.compactMap(CaseReference.init)) {
+                    let handlers = holders[subject.reference.text] ?? []
+                    if !handlers.isEmpty && handlers.allSatisfy({ policy.refusal(of: $0, for: subject) != nil }) { stranded.append(subject.reference) }
+                }
+            }
+            var routed: [CaseReference] = []
+            for reference in stranded {
+                try writeTurn { db in
+                    try db.inTransaction(.immediate) {
+                        guard let report = try ReportRows.all(in: db, reference: reference.text).first else { return .rollback }
+                        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference.text), from: report.deadlineStart)
+                        routing.explanation = ["Routed again: the staff directory changed, and nobody who had the case may see it now."] + routing.explanation
+                        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
+                        try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next,
+                                                     at: .recorded(for: report.wayOfRaising, at: now), into: db)
+                        return .commit
+                    }
+                }
+                routed.append(reference)
+            }
+            return routed
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-escalation")
+        }
+    }
+
     /// Routes again every unrouted case (not held, not closed) with `router`; returns those
     /// that now reach someone. For `escalate tick`, once handlers have been set up. Each case is
     /// first routed in a read (user and group lookups included), outside any writer's turn; only a

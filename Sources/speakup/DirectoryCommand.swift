@@ -23,6 +23,7 @@ struct DirectoryCommand: ParsableCommand {
         var file: String
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
 
         func run() throws {
             do {
@@ -34,8 +35,20 @@ struct DirectoryCommand: ParsableCommand {
                     throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count) problems") and try again.")
                 case .success(let members):
                     let (store, _) = try storeOptions.open()
-                    do { try store.replaceStaff(members, by: RealIdentity.current()?.reporter.userName) } catch { throw Failure(error.sentence) }
-                    Diagnostics.say("The staff directory now lists \(members.count) people.")
+                    let importer = RealIdentity.current()?.reporter.userName
+                    do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error.sentence) }
+                    Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")
+                    // Cases whose every handler the new directory shows to be too close to the person they are about.
+                    let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: importer)
+                    let rerouted: [CaseReference]
+                    do {
+                        rerouted = try store.rerouteWithheldCases(policy: SubjectChainPolicy(router: router, names: SystemAccounts()), router: router, at: Date())
+                    } catch {
+                        throw Failure("The directory was replaced, but the open cases could not be checked against it: \(error.sentence) Please run `speakup directory import` again.")
+                    }
+                    for reference in rerouted {
+                        Diagnostics.say("\(reference): nobody who had it may see it under the new directory, so it was routed again (see `speakup rules explain \(reference)`).")
+                    }
                 }
             } catch let failure as Failure {
                 failure.exit()

@@ -112,4 +112,22 @@ struct SafeRoutingStoreTests {
             #expect(!handlers.contains("gita"), "\(written)")
         }
     }
+
+    @Test("a new directory that shows every handler of an open case to be too close to its subject routes it again")
+    func rerouteAfterDirectoryChange() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let stranded = try store.submit(Self.report(about: "Mo"), router: FixedRouter(handlers: ["gita"]))
+        let fine = try store.submit(Self.report(about: "Someone Else"), router: FixedRouter(handlers: ["gita"]))
+        try store.replaceStaff(Self.staff)
+        let router = RulesRouter(rules: DefaultRules.ruleSet, directory: StaffDirectory(try store.staff()), membership: EscalationTickTests.FakeRoles())
+        let policy = SubjectChainPolicy(router: router)
+        #expect(try store.rerouteWithheldCases(policy: policy, router: router, at: Reports.moment) == [stranded.reference])
+        let routing = try #require(try store.routing(for: stranded.reference))
+        #expect(routing.explanation.first == "Routed again: the staff directory changed, and nobody who had the case may see it now.")
+        #expect(!routing.handlers.contains("gita") && !routing.handlers.isEmpty)
+        #expect(try store.routing(for: fine.reference)?.handlers == ["gita"])
+        // Checked again: nothing is left to do.
+        #expect(try store.rerouteWithheldCases(policy: policy, router: router, at: Reports.moment).isEmpty)
+    }
 }
