@@ -128,23 +128,35 @@ extension SQLiteReportStore {
             }
             var routed: [CaseReference] = []
             for reference in stranded {
+                var done = false
                 try writeTurn { db in
                     try db.inTransaction(.immediate) {
-                        guard let report = try ReportRows.all(in: db, reference: reference.text).first else { return .rollback }
-                        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference.text), from: report.deadlineStart)
-                        routing.explanation = ["Routed again: the staff directory changed, and nobody who had the case may see it now."] + routing.explanation
-                        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
-                        try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next,
-                                                     at: .recorded(for: report.wayOfRaising, at: now), into: db)
-                        return .commit
+                        done = try Self.routeAgain(reference.text, router: router, at: now, in: db) { _ in
+                            "Routed again: the staff directory changed, and nobody who had the case may see it now."
+                        }
+                        return done ? .commit : .rollback
                     }
                 }
-                routed.append(reference)
+                if done { routed.append(reference) }
             }
             return routed
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-escalation")
         }
+    }
+
+    /// Routes one stored case again, inside the caller's transaction, as a new "routed" event whose
+    /// explanation starts with `because`. With `onlyIfSomeone`, nothing is written unless the new
+    /// routing reaches a handler. Returns whether it was written.
+    static func routeAgain(_ reference: String, router: any CaseRouter, at now: Date, onlyIfSomeone: Bool = false, in db: Database,
+                           because: (Report) -> String) throws -> Bool {
+        guard let report = try ReportRows.all(in: db, reference: reference).first else { return false }
+        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+        if onlyIfSomeone && (routing.handlers.isEmpty || routing.held) { return false }
+        routing.explanation = [because(report)] + routing.explanation
+        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
+        try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next, at: .recorded(for: report.wayOfRaising, at: now), into: db)
+        return true
     }
 
     /// Routes again every unrouted case (not held, not closed) with `router`; returns those
@@ -170,15 +182,11 @@ extension SQLiteReportStore {
                         // Read again inside the turn: another tick may have routed it a moment ago.
                         guard try Bool.fetchOne(db, sql: "SELECT unrouted = 1 AND status <> 'closed' FROM case_file WHERE reference = ?",
                                                 arguments: [reference]) == true,
-                            let report = try ReportRows.all(in: db, reference: reference).first
+                            try Self.routeAgain(reference, router: router, at: now, onlyIfSomeone: true, in: db, because: { report in
+                                "Routed when a handler could take it; it had waited since \(report.submitted.text.prefix(10))."
+                            })
                         else { return .rollback }
-                        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
-                        guard !routing.handlers.isEmpty, !routing.held else { return .rollback }
-                        routing.explanation = ["Routed when a handler could take it; it had waited since \(report.submitted.text.prefix(10))."] + routing.explanation
-                        let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
-                        try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next,
-                                                     at: .recorded(for: report.wayOfRaising, at: now), into: db)
-                        routed.append(report.reference)
+                        if let parsed = CaseReference(reference) { routed.append(parsed) }
                         return .commit
                     }
                 }
