@@ -1,7 +1,8 @@
 # SpeakUp: report a concern at a terminal.
 #   make run     open the reporter form on your own embedded store
 #   make test    build and run every test (unit, snapshot, store, end-to-end in tmux)
-#   make bench   run the benchmarks (writes figures to stdout; see docs/performance.md)
+#   make bench   run the benchmarks (writes figures to stdout; see docs/performance.md);
+#                one part: make bench BENCH_ARGS="--only subjects"
 #   make install PREFIX=/usr/local   a release build with the Swift runtime linked in, for one person
 #   sudo make install PREFIX=/usr/local STORE=/var/lib/speakup   for a shared host (docs/deployment.md)
 
@@ -41,7 +42,7 @@ RELEASE = $(SWIFT) build -c release --static-swift-stdlib
 
 bench: deps
 	$(RELEASE)
-	$$($(SWIFT) build -c release --show-bin-path)/speakup-bench --speakup $$($(SWIFT) build -c release --show-bin-path)/speakup
+	$$($(SWIFT) build -c release --show-bin-path)/speakup-bench --speakup $$($(SWIFT) build -c release --show-bin-path)/speakup $(BENCH_ARGS)
 
 install: deps
 	$(RELEASE) --product speakup

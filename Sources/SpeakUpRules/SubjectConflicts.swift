@@ -64,7 +64,12 @@ public struct SubjectConflicts: Sendable {
         if !typedWords.isEmpty {
             let own = [handler, member?.name, handlerNames.fullName(of: handler)].compactMap { $0 }
             let words = Array(Set(own.flatMap(NameFolding.words) + [NameFolding.words(handler).joined()]))
-            if StaffDirectory.fits(typedWords, words) {
+            // Every word; or, when nobody in the directory fitted every word (a middle name, "from the
+            // board"), all the telling words but one, as the resolution did.
+            let telling = StaffDirectory.telling(typedWords)
+            let loose = !resolution.nameFitWhole && telling.count > 1
+            let variants = [typedWords] + (loose ? StaffDirectory.allButOne(telling) : [])
+            if variants.contains(where: { StaffDirectory.fits($0, words) }) {
                 return "possibly the person the report is about (their own name or login fits the name given)"
             }
         }

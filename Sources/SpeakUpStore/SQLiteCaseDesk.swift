@@ -16,8 +16,8 @@ public struct SQLiteCaseDesk: CaseDesk {
 
     public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
         let rows = try store.queue(query, for: handler, now: now)
-        let kept = try withheld(rows.map(\.reference), from: handler)
-        return QueuePage(rows: rows.filter { !kept.contains($0.reference) }, fetched: rows.count)
+        let shown = try allowed(rows.map(\.reference), for: handler)
+        return QueuePage(rows: rows.filter { shown.contains($0.reference) }, fetched: rows.count)
     }
 
     public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
@@ -35,8 +35,8 @@ public struct SQLiteCaseDesk: CaseDesk {
 
     public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
         let all = try store.reminders(for: handler)
-        let kept = try withheld(all.map(\.reference), from: handler)
-        return all.filter { !kept.contains($0.reference) }
+        let shown = try allowed(all.map(\.reference), for: handler)
+        return all.filter { shown.contains($0.reference) }
     }
 
     public func dismissReminders(for handler: String) throws(StoreError) {
@@ -51,11 +51,11 @@ public struct SQLiteCaseDesk: CaseDesk {
         try store.unroutedCases()
     }
 
-    /// The cases among `references` that the policy keeps from `handler`. A read that
-    /// fails throws: nothing is shown on a guess.
-    private func withheld(_ references: [CaseReference], from handler: String) throws(StoreError) -> Set<CaseReference> {
+    /// The cases among `references` that the policy lets `handler` see: only those checked and
+    /// passed (a case that could not be checked is not shown). A read that fails throws.
+    private func allowed(_ references: [CaseReference], for handler: String) throws(StoreError) -> Set<CaseReference> {
         guard !references.isEmpty else { return [] }
-        return Set(try store.caseSubjects(references).filter { policy.refusal(of: handler, for: $0) != nil }.map(\.reference))
+        return Set(try store.caseSubjects(references).filter { policy.refusal(of: handler, for: $0) == nil }.map(\.reference))
     }
 }
 
@@ -68,8 +68,11 @@ extension SQLiteReportStore {
                 return try Row.fetchAll(db, sql: """
                     SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers
                     FROM report WHERE reference IN (\(marks))
-                    """, arguments: StatementArguments(references.map(\.text))).compactMap { row in
-                    guard let reference = CaseReference(row["reference"] as String) else { return nil }
+                    """, arguments: StatementArguments(references.map(\.text))).map { row in
+                    // A reference that does not read is damage, never a case let through unchecked.
+                    guard let reference = CaseReference(row["reference"] as String) else {
+                        throw StoreError(.damaged, "A report in the store at \(path) has a reference that does not read (\(row["reference"] as String)). Please tell IT.")
+                    }
                     return CaseSubject(
                         reference: reference,
                         subject: Subject(name: row["subject_name"], role: row["subject_role"] ?? "",

@@ -34,12 +34,14 @@ struct DirectoryCommand: ParsableCommand {
                     let lines = problems.all.map { "\(file):\($0.line): \($0.sentence)" }
                     throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count) problems") and try again.")
                 case .success(let members):
+                    // The rules are worked out first: a mistake there must stop before the directory changes.
+                    let rulesPath = try rulesOptions.chosen()
                     let (store, _) = try storeOptions.open()
                     let importer = RealIdentity.current()?.reporter.userName
                     do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error.sentence) }
                     Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")
                     // Cases whose every handler the new directory shows to be too close to the person they are about.
-                    let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: importer)
+                    let router = try Routing.router(store: store, rulesPath: rulesPath, owner: importer)
                     let rerouted: [CaseReference]
                     do {
                         rerouted = try store.rerouteWithheldCases(policy: SubjectChainPolicy(router: router, names: SystemAccounts()), router: router, at: Date())

@@ -21,6 +21,7 @@ struct ExportCommand: ParsableCommand {
         )
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var rulesOptions: RulesOptions
 
         func run() throws {
             do {
@@ -39,9 +40,10 @@ struct ExportCommand: ParsableCommand {
             guard let identity = RealIdentity.current() else {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
-            let router = try Routing.router(store: store, rulesPath: nil, owner: identity.reporter.userName)
+            let rulesPath = try rulesOptions.chosen()
+            let router = try Routing.router(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
             let policy = SubjectChainPolicy(router: router, names: SystemAccounts())
-            let exporter = identity.reporter.userName
+            let exporter = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             var records: [ReportJSON.Record] = []
             var withheld: [CaseReference] = []
             do throws(StoreError) {

@@ -119,36 +119,26 @@ struct DeferredRouter: CaseRouter {
 
 /// The system's users and groups: the one answer to who is in a group, for routing and for
 /// `Roles` alike. A group's members are those listed in it and those whose primary group it is;
-/// users named in rules count only if they exist. Answers are kept for the life of the process
-/// (a command, or one workspace session), so a report's routing reads the user list once.
+/// users named in rules count only if they exist. Answers found are kept for the life of the
+/// process (a command, or one workspace session); a lookup that fails is never kept, and counts
+/// as no one (so a report it leaves with nobody says it waits for a handler).
 struct SystemAccounts: GroupMembership, HandlerNames {
-    private static let known = Mutex<(groups: [String: [String]], accounts: [String: (gid: gid_t, fullName: String)?], all: [(login: String, gid: gid_t)]?)>(([:], [:], nil))
+    /// A group: its id and its listed members.
+    typealias Group = (gid: gid_t, listed: [String])
+    /// An account: its primary group and the name field (up to the first comma).
+    typealias Account = (gid: gid_t, fullName: String)
+
+    private static let known = Mutex<(groups: [String: Group?], accounts: [String: Account?], members: [String: [String]], all: [(String, gid_t)]?)>(
+        ([:], [:], [:], nil))
 
     func members(ofGroup name: String) -> [String] {
-        if let found = Self.known.withLock({ $0.groups[name] }) { return found }
-        var names: [String] = []
-        var gid: gid_t? = nil
-        Self.withBuffer { buffer in
-            var entry = Glibc.group()
-            var result: UnsafeMutablePointer<Glibc.group>? = nil
-            let status = getgrnam_r(name, &entry, buffer.baseAddress!, buffer.count, &result)
-            guard status == 0 else { return status }
-            guard result != nil else { return 0 }
-            gid = entry.gr_gid
-            if var member = entry.gr_mem {
-                while let login = member.pointee {
-                    names.append(String(cString: login))
-                    member += 1
-                }
-            }
-            return 0
-        }
-        if let gid {
-            var seen = Set(names)
-            for account in Self.accounts() where account.gid == gid && seen.insert(account.login).inserted { names.append(account.login) }
-        }
+        if let found = Self.known.withLock({ $0.members[name] }) { return found }
+        guard let group = Self.group(named: name) else { return [] }
+        var names = group.listed
+        var seen = Set(names)
+        for (login, gid) in Self.accounts() where gid == group.gid && seen.insert(login).inserted { names.append(login) }
         let members = existing(names)
-        Self.known.withLock { $0.groups[name] = members }
+        Self.known.withLock { $0.members[name] = members }
         return members
     }
 
@@ -160,43 +150,77 @@ struct SystemAccounts: GroupMembership, HandlerNames {
         Self.account(named: user)?.fullName
     }
 
-    /// Whether `login` is in `group`, by the same answer as `members(ofGroup:)`.
-    func isMember(_ login: String, ofGroup group: String) -> Bool {
-        members(ofGroup: group).contains(login)
+    /// Whether `login` is in `group`: listed in it, or it is their primary group. Two direct lookups,
+    /// never a walk of every account (a central user directory may not allow one).
+    func isMember(_ login: String, ofGroup name: String) -> Bool {
+        guard let group = Self.group(named: name), let account = Self.account(named: login) else { return false }
+        return account.gid == group.gid || group.listed.contains(login)
     }
 
     /// Runs a lookup with a buffer, larger each time the system says it was too small (ERANGE).
-    private static func withBuffer(_ lookup: (UnsafeMutableBufferPointer<CChar>) -> Int32) {
+    /// Returns the lookup's last status: ERANGE still at 16 MiB is a failure like any other.
+    private static func withBuffer(_ lookup: (UnsafeMutableBufferPointer<CChar>) -> Int32) -> Int32 {
         var size = 16_384
-        while size <= 16 << 20 {
+        var status = ERANGE
+        while status == ERANGE && size <= 16 << 20 {
             var buffer = [CChar](repeating: 0, count: size)
-            let result = buffer.withUnsafeMutableBufferPointer { lookup($0) }
-            if result != ERANGE { return }
+            status = buffer.withUnsafeMutableBufferPointer { lookup($0) }
             size *= 4
         }
+        return status
     }
 
-    /// Every account in the user list, with its primary group.
-    static func accounts() -> [(login: String, gid: gid_t)] {
-        if let all = known.withLock({ $0.all }) { return all }
-        var found: [(String, gid_t)] = []
-        setpwent()
-        defer { endpwent() }
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>? = nil
-        var buffer = [CChar](repeating: 0, count: 65_536)
-        while getpwent_r(&entry, &buffer, buffer.count, &result) == 0, result != nil {
-            found.append((String(cString: entry.pw_name), entry.pw_gid))
+    /// A group by name; nil when there is none (kept) or the lookup failed (not kept).
+    static func group(named name: String) -> Group? {
+        if let cached = known.withLock({ $0.groups[name] }) { return cached }
+        var found: Group? = nil
+        let status = withBuffer { buffer in
+            var entry = Glibc.group()
+            var result: UnsafeMutablePointer<Glibc.group>? = nil
+            let status = getgrnam_r(name, &entry, buffer.baseAddress!, buffer.count, &result)
+            guard status == 0, result != nil else { return status }
+            var listed: [String] = []
+            if var member = entry.gr_mem {
+                while let login = member.pointee {
+                    listed.append(String(cString: login))
+                    member += 1
+                }
+            }
+            found = (entry.gr_gid, listed)
+            return 0
         }
-        known.withLock { $0.all = found }
+        if status == 0 { known.withLock { $0.groups[name] = .some(found) } }
         return found
     }
 
-    /// One account by login: its primary group and the name field (up to the first comma).
-    static func account(named login: String) -> (gid: gid_t, fullName: String)? {
+    /// Every account in the user list, with its primary group: read once, whole, under the lock
+    /// (the system's cursor is shared), and not kept if the walk failed part-way.
+    static func accounts() -> [(String, gid_t)] {
+        known.withLock { state in
+            if let all = state.all { return all }
+            var found: [(String, gid_t)] = []
+            var complete = true
+            setpwent()
+            defer { endpwent() }
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>? = nil
+            var buffer = [CChar](repeating: 0, count: 1 << 20)
+            while true {
+                let status = getpwent_r(&entry, &buffer, buffer.count, &result)
+                if status == ENOENT || (status == 0 && result == nil) { break }
+                guard status == 0, result != nil else { complete = false; break }
+                found.append((String(cString: entry.pw_name), entry.pw_gid))
+            }
+            if complete { state.all = found }
+            return found
+        }
+    }
+
+    /// One account by login; nil when there is none (kept) or the lookup failed (not kept).
+    static func account(named login: String) -> Account? {
         if let cached = known.withLock({ $0.accounts[login] }) { return cached }
-        var found: (gid: gid_t, fullName: String)? = nil
-        withBuffer { buffer in
+        var found: Account? = nil
+        let status = withBuffer { buffer in
             var entry = passwd()
             var result: UnsafeMutablePointer<passwd>? = nil
             let status = getpwnam_r(login, &entry, buffer.baseAddress!, buffer.count, &result)
@@ -205,7 +229,7 @@ struct SystemAccounts: GroupMembership, HandlerNames {
             found = (entry.pw_gid, String(gecos.split(separator: ",", omittingEmptySubsequences: false).first ?? ""))
             return 0
         }
-        known.withLock { $0.accounts[login] = .some(found) }
+        if status == 0 { known.withLock { $0.accounts[login] = .some(found) } }
         return found
     }
 }

@@ -139,4 +139,25 @@ struct SubjectResolutionTests {
         #expect(!StaffDirectory.fits(typed, theirs))  // answers at once (augmenting paths, not every ordering)
         #expect(StaffDirectory.fits(["s", "s"], theirs))
     }
+
+    @Test("a role in the name box is read as a role even when the words also fit a name; the same post is judged on its own; a login with a slip")
+    func secondReview() {
+        var people = [
+            StaffMember(id: "CE", name: "Helen Okafor", unixUser: "hokafor", role: "Chief Executive", seniority: .chiefExecutive, managerID: nil, ward: ""),
+            StaffMember(id: "TH", name: "Theo Clark", unixUser: "tclark", role: "Porter", seniority: .staff, managerID: "CE", ward: ""),
+            StaffMember(id: "MD", name: "William Smith", unixUser: "wsmith", role: "Medical Director", seniority: .executive, managerID: "CE", ward: ""),
+            StaffMember(id: "S1", name: "Sam Jones", unixUser: "sjones", role: "Registrar", seniority: .seniorPractitioner, managerID: "MD", ward: ""),
+            StaffMember(id: "G1", name: "Grace Guard", unixUser: "sguard1", role: "Guardian", seniority: .manager, managerID: "CE", ward: ""),
+        ]
+        for index in 0..<6 {
+            people.append(StaffMember(id: "DMD\(index)", name: "Deputy \(index)", unixUser: nil, role: "Deputy Medical Director",
+                                      seniority: .director, managerID: "MD", ward: ""))
+        }
+        let directory = StaffDirectory(people)
+        func ids(_ name: String?, role: String = "") -> Set<String> { Set(directory.resolve(Subject(name: name, role: role, seniority: .unknown)).ids) }
+        #expect(ids("the CEO").contains("CE"))
+        #expect(ids("Sam", role: "medical director").isSuperset(of: ["S1", "MD"]))
+        #expect(!ids("Sam", role: "medical director").contains("DMD0"))  // six deputies: a looser match, too many to say anything
+        #expect(ids("sgaurd1").contains("G1"))
+    }
 }

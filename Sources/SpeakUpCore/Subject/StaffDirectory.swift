@@ -17,11 +17,11 @@ public struct StaffDirectory: Hashable, Sendable {
     private(set) var wordsOf: [[String]] = []
     /// Members by a whole word of theirs.
     private(set) var byWord: [String: [Int32]] = [:]
-    /// Members by the start (three letters or more) of a word of their name or login.
+    /// Members by the start (three letters or more) of any word of theirs.
     private(set) var byStart: [String: [Int32]] = [:]
     /// Members by a word's initial.
     private(set) var byInitial: [Character: [Int32]] = [:]
-    /// Members by a name word, or a name word with one letter taken out (for slips of the keyboard).
+    /// Members by a word, or a word with one letter taken out (for slips of the keyboard).
     private var bySlip: [String: [Int32]] = [:]
     /// Members by a one-letter word of theirs (a directory that lists "J Smith").
     private var byOneLetter: [Character: [Int32]] = [:]
@@ -53,14 +53,14 @@ public struct StaffDirectory: Hashable, Sendable {
                 byWord[word, default: []].append(number)
                 if let first = word.first { initials.insert(first) }
             }
-            for word in Set(nameWords + identifiers) where word.count >= 3 {
+            for word in Set(nameWords + joined + identifiers) where word.count >= 3 {
                 var start = String(word.prefix(2))
                 for character in word.dropFirst(2) {
                     start.append(character)
                     starts.insert(start)
                 }
             }
-            for word in Set(nameWords) where word.count >= 4 { slips.formUnion(NameMatching.slipKeys(word)) }
+            for word in Set(nameWords + joined + identifiers) where word.count >= 4 { slips.formUnion(NameMatching.slipKeys(word)) }
             for start in starts { byStart[start, default: []].append(number) }
             for key in slips { bySlip[key, default: []].append(number) }
             for initial in initials { byInitial[initial, default: []].append(number) }

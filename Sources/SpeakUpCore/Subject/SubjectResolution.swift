@@ -30,6 +30,9 @@ public struct SubjectResolution: Hashable, Sendable {
 
     /// The staff ids of the candidates.
     public var ids: [String] { candidates.map(\.id) }
+
+    /// Whether someone fitted every word of the name as written (else the looser passes were used).
+    public var nameFitWhole = false
 }
 
 extension StaffDirectory {
@@ -44,7 +47,9 @@ extension StaffDirectory {
     /// The cost is bounded by the size of the directory, whatever was typed.
     public func resolve(_ subject: Subject) -> SubjectResolution {
         if let id = subject.directoryID, members[id] != nil {
-            return SubjectResolution(certainty: .picked, candidates: [.init(id: id, because: "picked from the directory by the reporter")])
+            var picked = SubjectResolution(certainty: .picked, candidates: [.init(id: id, because: "picked from the directory by the reporter")])
+            picked.nameFitWhole = true
+            return picked
         }
         var found: [String: String] = [:]
         var order: [String] = []
@@ -55,6 +60,7 @@ extension StaffDirectory {
         }
         let typedName = subject.name ?? ""
         let words = Array(NameFolding.nameWords(typedName).prefix(8))
+        var nameFitWhole = false
         if !words.isEmpty {
             let whole = words.joined()
             // A login or staff id typed whole ("sguard1", "sguard 1").
@@ -65,55 +71,75 @@ extension StaffDirectory {
                 else if NameFolding.words(member.id).joined() == whole { add(id, "the name given is their staff id") }
             }
             let (exact, loose) = fitting(words)
+            nameFitWhole = !order.isEmpty || !exact.isEmpty || !loose.isEmpty
             for id in exact { add(id, "the name given matches theirs") }
             for id in loose { add(id, "the name given could be theirs: a short form, an initial, part of it, or a slip of the keyboard") }
-            if order.isEmpty && words.count > 1 {
+            // Words that say nothing about who it is ("the", "from", "ward") never stand alone below.
+            let telling = Self.telling(words)
+            if order.isEmpty && telling.count > 1 {
                 // Nobody fits every word: a middle name, a new surname, "Smith from ICU", "Mac Donald".
                 // Then everyone who fits all the words but one, or the words run together, is a candidate,
                 // and failing that everyone any one word of three letters or more could be.
-                var fewer: [String] = []
-                for skipped in words.indices {
-                    var rest = words
-                    rest.remove(at: skipped)
-                    let (a, b) = fitting(rest)
-                    fewer += a + b
+                for id in Set(Self.allButOne(telling).flatMap { variant -> [String] in let (a, b) = fitting(variant); return a + b }).sorted() {
+                    add(id, "all but one of the words given fit them")
                 }
-                for index in words.indices.dropLast() {
-                    var joined = words
-                    joined[index] += joined.remove(at: index + 1)
-                    let (a, b) = fitting(joined)
-                    fewer += a + b
-                }
-                for id in Set(fewer).sorted() { add(id, "all but one of the words given fit them") }
                 if order.isEmpty {
-                    for word in words where word.count >= 3 && !RoleTitles.fillers.contains(word) && !Self.connectives.contains(word) {
+                    for word in telling where word.count >= 3 {
                         let (a, b) = fitting([word])
                         for id in a + b { add(id, "one of the words given (\(word)) could be theirs") }
                     }
                 }
             }
         }
-        // The role box, or a role written in the name box ("the CEO") when the role box is empty.
+        // The role box; and the name box too when the role box is empty ("the CEO", "MD"), read as a role.
         var roles = [subject.role]
-        if NameFolding.key(subject.role).isEmpty && order.isEmpty { roles.append(typedName) }
+        if NameFolding.key(subject.role).isEmpty { roles.append(typedName) }
         let named = !order.isEmpty
         for role in roles where !NameFolding.key(role).isEmpty {
             let typedRole = RoleTitles.Typed(role)
-            let holders = roleIndex.filter { RoleTitles.matches(typedRole, $0.0) }.flatMap(\.1)
-            // With someone named, a post few people hold is added in case the name is wrong ("Sam, the
-            // medical director"); a role hundreds hold ("staff nurse") says nothing more about who it is.
-            guard !named || holders.count <= Self.specificPost else { continue }
-            for id in holders { add(id, "the role given could be theirs") }
+            for (directoryRole, holders) in roleIndex where RoleTitles.matches(typedRole, directoryRole) {
+                // With someone named, a post is added in case the name is wrong ("Sam, the medical director"),
+                // judged role by role: the same post if few hold it, a looser match (a post inside a longer
+                // title, a word of it) if very few do. A role hundreds hold ("staff nurse") says nothing more.
+                let limit = typedRole.post == directoryRole.post ? Self.samePost : Self.specificPost
+                guard !named || holders.count <= limit else { continue }
+                for id in holders { add(id, "the role given could be theirs") }
+            }
         }
         let certainty: SubjectResolution.Certainty = order.isEmpty ? .nobody : order.count == 1 ? .one : .several
-        return SubjectResolution(certainty: certainty, candidates: order.map { .init(id: $0, because: found[$0]!) })
+        var resolution = SubjectResolution(certainty: certainty, candidates: order.map { .init(id: $0, because: found[$0]!) })
+        resolution.nameFitWhole = nameFitWhole
+        return resolution
     }
 
-    /// A role held by this many people or fewer is a post specific enough to add to a name's candidates.
+    /// With a name: a role that is the same post as typed, held by this many or fewer, adds its holders.
+    static let samePost = 20
+    /// With a name: a loosely matching role held by this many or fewer adds its holders.
     static let specificPost = 5
+
+    /// The words that say something about who it is: not "the", "from", "ward" and the like.
+    public static func telling(_ words: [String]) -> [String] {
+        words.filter { !RoleTitles.fillers.contains($0) && !connectives.contains($0) }
+    }
 
     /// Words that join a description, never a name ("Smith from ICU").
     static let connectives: Set<String> = ["from", "on", "at", "in", "of", "and", "with", "who", "works", "called", "named", "ward"]
+
+    /// The words with one left out, then with two neighbours run together.
+    public static func allButOne(_ words: [String]) -> [[String]] {
+        var variants: [[String]] = []
+        for skipped in words.indices {
+            var rest = words
+            rest.remove(at: skipped)
+            variants.append(rest)
+        }
+        for index in words.indices.dropLast() {
+            var joined = words
+            joined[index] += joined.remove(at: index + 1)
+            variants.append(joined)
+        }
+        return variants
+    }
 
     /// Everyone each of `words` fits (a different word of theirs for each): those whose words include
     /// every one as typed, then those fitted by short forms, initials, starts or slips.
