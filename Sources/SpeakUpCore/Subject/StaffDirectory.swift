@@ -21,7 +21,7 @@ public struct StaffDirectory: Hashable, Sendable {
     private(set) var byStart: [String: [Int32]] = [:]
     /// Members by a word's initial.
     private(set) var byInitial: [Character: [Int32]] = [:]
-    /// Members by a word, or a word with one letter taken out (for slips of the keyboard).
+    /// Members by a name word or login, or one with a letter taken out (for slips of the keyboard).
     private var bySlip: [String: [Int32]] = [:]
     /// Members by a one-letter word of theirs (a directory that lists "J Smith").
     private var byOneLetter: [Character: [Int32]] = [:]
@@ -60,7 +60,10 @@ public struct StaffDirectory: Hashable, Sendable {
                     starts.insert(start)
                 }
             }
-            for word in Set(nameWords + joined + identifiers) where word.count >= 4 { slips.formUnion(NameMatching.slipKeys(word)) }
+            // Slips for name words and the login (a mistyped "sgaurd1"); not for the name run together
+            // or the staff id, which cost the most keys and are rarely typed by hand.
+            let login = member.unixUser.map { NameFolding.words($0).joined() }.map { [$0] } ?? []
+            for word in Set(nameWords + login) where word.count >= 4 { slips.formUnion(NameMatching.slipKeys(word)) }
             for start in starts { byStart[start, default: []].append(number) }
             for key in slips { bySlip[key, default: []].append(number) }
             for initial in initials { byInitial[initial, default: []].append(number) }
