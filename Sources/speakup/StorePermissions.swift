@@ -1,11 +1,14 @@
 import Foundation
 import Glibc
+import SpeakUpStore
 
 /// The store must be closed to everyone but its owner and group: an installed
 /// store's folder is 2770 root:speakup and its files 0660, a personal store's
 /// files 0600. A store anyone else could open is refused before it is read.
 enum StorePermissions {
     static func check(_ path: String, folderToo: Bool) throws(Failure) {
+        // Before anything opens it: a named pipe would hold the program forever.
+        if let problem = StoreLocation.notAFileProblem(path) { throw Failure(problem, code: 64) }
         if folderToo {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             var info = stat()

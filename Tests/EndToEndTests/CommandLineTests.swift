@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import SpeakUpCore
 
@@ -31,6 +32,22 @@ struct CommandLineTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("is not a SpeakUp store"))
         #expect(FileManager.default.contents(atPath: scratch.store) == notes)
+    }
+
+    @Test("a named pipe or a device as the store is refused at once, with a sentence, and nothing is made beside it")
+    func notAFile() throws {
+        let scratch = Scratch()
+        let pipe = scratch.path + "/pipe.sqlite"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        for (path, kind) in [(pipe, "a named pipe"), ("/dev/null", "a device")] {
+            for arguments in [["export", "json", "--db", path], ["whoami", "--db", path], ["check", "--db", path]] {
+                let result = try Binary.run(arguments)  // it used to wait forever on the pipe
+                #expect(result.status == 64, "\(arguments)")
+                #expect(result.stderr.contains("\(path) is \(kind), not a file, so it cannot be a SpeakUp store"), "\(arguments)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal"))
+        #expect(!FileManager.default.fileExists(atPath: pipe + "-journal") && !FileManager.default.fileExists(atPath: pipe + "-wal"))
     }
 
     @Test("SPEAKUP_DB chooses the store; an empty one is an error")
