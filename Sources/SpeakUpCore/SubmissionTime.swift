@@ -41,11 +41,39 @@ public enum SubmissionTime: Hashable, Sendable {
         if text.count == 10, SubmissionTime.dayPattern(text) {
             guard CalendarDay(typed: text) != nil else { return nil }
             self = .day(text)
-        } else if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) {
+        } else if SubmissionTime.instantIsReal(text), let date = try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) {
             self = .instant(date)
         } else {
             return nil
         }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` (fractions allowed), then `Z` or `±HH:MM`, with a real day and a time
+    /// that exists: the date parser alone would roll `25:61:61` over into the next day.
+    public static func instantIsReal(_ text: String) -> Bool {
+        let characters = Array(text.utf8)
+        guard characters.count >= 20, characters[10] == UInt8(ascii: "T"), characters[13] == UInt8(ascii: ":"), characters[16] == UInt8(ascii: ":"),
+            dayPattern(String(text.prefix(10))), CalendarDay(typed: String(text.prefix(10))) != nil
+        else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            let part = characters[range]
+            guard part.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            return Int(String(decoding: part, as: UTF8.self))
+        }
+        guard let hour = number(11..<13), hour <= 23, let minute = number(14..<16), minute <= 59, let second = number(17..<19), second <= 59
+        else { return false }
+        var rest = characters[19...]
+        if rest.first == UInt8(ascii: ".") {
+            rest = rest.dropFirst()
+            let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            guard !digits.isEmpty else { return false }
+            rest = rest.dropFirst(digits.count)
+        }
+        if Array(rest) == [UInt8(ascii: "Z")] { return true }
+        let offset = Array(rest)
+        guard offset.count == 6, offset[0] == UInt8(ascii: "+") || offset[0] == UInt8(ascii: "-"), offset[3] == UInt8(ascii: ":") else { return false }
+        let hours = Int(String(decoding: offset[1..<3], as: UTF8.self)), minutes = Int(String(decoding: offset[4..<6], as: UTF8.self))
+        return (hours.map { $0 <= 14 } ?? false) && (minutes.map { $0 <= 59 } ?? false)
     }
 
     private static func dayPattern(_ text: String) -> Bool {

@@ -28,7 +28,7 @@ struct EscalateCommand: ParsableCommand {
         func run() throws {
             let moment: Date
             if let now {
-                guard let parsed = try? Date(now, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)),
+                guard SubmissionTime.instantIsReal(now), let parsed = try? Date(now, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)),
                     (CalendarDay.earliest.deadlineStart...CalendarDay(year: 9999, month: 12, day: 31)!.deadlineStart).contains(parsed)
                 else {
                     Failure("--now needs a moment from 1948 to 9999 like 2026-12-05T09:00:00Z; \(now) is not one.", code: 64).exit()

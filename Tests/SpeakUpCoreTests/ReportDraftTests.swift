@@ -133,6 +133,19 @@ struct ReportDraftTests {
         #expect(SubmissionTime(text: "27/11/2026") == nil)
     }
 
+    @Test("a time that does not exist is refused, never rolled over into another day", arguments: [
+        "2026-11-29T25:61:61Z", "2026-11-29T24:00:00Z", "2026-11-29T23:60:00Z", "2026-11-29T23:59:60Z", "2026-02-30T10:00:00Z",
+        "2026-11-29T10:00Z", "2026-11-29 10:00:00Z", "2026-11-29T10:00:00", "2026-11-29T10:00:00+25:00", "2026-11-29T1a:00:00Z",
+    ])
+    func impossibleTimes(_ text: String) {
+        #expect(SubmissionTime(text: text) == nil, "\(text)")
+    }
+
+    @Test("real times at the edges are kept", arguments: ["2026-11-29T23:59:59Z", "2026-11-29T00:00:00Z", "2024-02-29T12:00:00Z"])
+    func realTimes(_ text: String) {
+        #expect(SubmissionTime(text: text)?.text == text)
+    }
+
     @Test("seniority is ordered from student to board, with unknown below all")
     func seniorityOrder() {
         #expect(Seniority.ladder.first == .student && Seniority.ladder.last == .board)
