@@ -25,12 +25,17 @@ public struct ReceiptHasher: Sendable {
         self.rounds = rounds
     }
 
-    /// The hash of a code: 32 bytes.
-    public func hash(_ code: ReceiptCode) -> [UInt8] {
-        let key = try! KDF.Scrypt.deriveKey(
-            from: Array(code.digits.utf8), salt: salt, outputByteCount: 32,
-            rounds: rounds, blockSize: 8, parallelism: 1)
-        return key.withUnsafeBytes { Array($0) }
+    /// The hash of a code: 32 bytes. scrypt needs 64 MiB; when the system cannot give it (a memory
+    /// limit, a full machine) this throws a sentence, never crashes: the reporter's words are kept.
+    public func hash(_ code: ReceiptCode) throws(StoreError) -> [UInt8] {
+        do {
+            let key = try KDF.Scrypt.deriveKey(
+                from: Array(code.digits.utf8), salt: salt, outputByteCount: 32,
+                rounds: rounds, blockSize: 8, parallelism: 1)
+            return key.withUnsafeBytes { Array($0) }
+        } catch {
+            throw StoreError(.failed, "SpeakUp could not protect the receipt code: it needs 64 MiB of memory, and the system would not give it. Nothing has been saved and nothing on this screen is lost; please try again in a moment, or tell IT.")
+        }
     }
 
     /// A fresh random salt for a new store.

@@ -11,7 +11,7 @@ struct JourneyBench {
     func run() throws -> [String] {
         var summary: [String] = []
         summary.append(keyPress())
-        let (hashLine, hashMedian) = receiptHash()
+        let (hashLine, hashMedian) = try receiptHash()
         summary.append(hashLine)
         summary.append(try submitWithReceipt(hashMedian: hashMedian))
         return summary
@@ -69,14 +69,14 @@ struct JourneyBench {
         return "key press: form \(format(typing.median)) ms, editor with 20,000 characters \(format(editing.median)) ms, floor \(format(floor.median)) ms (goal < 1 ms)"
     }
 
-    private func receiptHash() -> (String, Double) {
+    private func receiptHash() throws -> (String, Double) {
         let hasher = ReceiptHasher(salt: ReceiptHasher.newSalt())
         var times = Sample()
-        _ = hasher.hash(.random())
+        _ = try hasher.hash(.random())
         for _ in 0..<10 {
             let code = ReceiptCode.random()
             let start = now()
-            _ = hasher.hash(code)
+            _ = try hasher.hash(code)
             times.add(now() - start)
         }
         print("## Receipt hash (scrypt, N=\(ReceiptHasher.defaultRounds), r=8, p=1: \(ReceiptHasher.defaultRounds * 128 * 8 / 1_048_576) MiB), 10 hashes")

@@ -142,4 +142,21 @@ struct SafeRoutingTests {
         #expect(export.stderr.contains("1 report was left out of the export (\(reference))"))
         #expect(!export.stdout.contains(reference))
     }
+
+    @Test("when the memory for the receipt's protection cannot be had, the form says so and keeps every word (it used to crash)")
+    func receiptWithoutMemory() throws {
+        let scratch = Scratch()
+        // About 150 MB of address space: enough to run, not enough for scrypt's 64 MiB on top.
+        let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"], limits: "ulimit -v 150000")
+        try tmux.waitFor("How would you like to raise this concern?")
+        try tmux.press("Down", "Down", "Enter")
+        try ReportInTmuxTests.quickAnswers(tmux)
+        let screen = try ReportInTmuxTests.sendAnonymousAccount(tmux, "Words that must not be lost.", thenWaitFor: "could not protect the receipt code")
+        let words = screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // the sentence wraps on screen
+        #expect(words.contains("Nothing has been saved and nothing on this screen is lost"))
+        #expect(screen.contains("Words that must not be lost."))
+        #expect(!screen.contains("Your receipt code is"))
+        try tmux.press("C-c")
+        try tmux.waitFor("leave")
+    }
 }
