@@ -10,7 +10,8 @@ public protocol ReportStore: Sendable {
     /// store gives it a fresh one. When this returns, the report is on disk;
     /// when it throws, nothing of it was stored.
     /// `owner` is the person at the terminal: their draft goes in the same transaction,
-    /// even when the report itself, being anonymous, does not name them.
+    /// even when the report itself, being anonymous, does not name them; nil leaves drafts alone
+    /// (a draft that could not be read is never removed or overwritten).
     /// `router` decides, inside the same transaction, where the report goes; its
     /// decision is kept as the case's "routed" event.
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report

@@ -96,7 +96,8 @@ public final class SQLiteReportStore: ReportStore {
                                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
                                 arguments: [Data(receiptHash), candidate.reference.text])
                         }
-                        if let owner = report.reporter ?? owner {
+                        // Only the draft the caller names: one that could not be read is left alone.
+                        if let owner {
                             try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
                         }
                         return .commit
@@ -398,8 +399,15 @@ public final class SQLiteReportStore: ReportStore {
             let body = try queue.read { db in
                 try String.fetchOne(db, sql: "SELECT body FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
             }
-            // A draft that no longer reads (written by another version) is not worth failing over.
-            return body.flatMap { try? JSONDecoder().decode(ReportDraft.self, from: Data($0.utf8)) }
+            guard let body else { return nil }
+            do {
+                return try JSONDecoder().decode(ReportDraft.self, from: Data(body.utf8))
+            } catch {
+                // Never taken for "no draft": the next save would overwrite what the person wrote.
+                throw StoreError(.damaged, "Your unsent report from earlier is kept, but it could not be read (it may have been written by another version of SpeakUp).")
+            }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

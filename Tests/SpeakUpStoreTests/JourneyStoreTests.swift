@@ -50,8 +50,23 @@ struct JourneyStoreTests {
         try store.saveDraft(draft, owner: asha, at: Reports.moment)
         #expect(try store.draft(owner: asha)?.account == "second")
         #expect(try store.draft(owner: ben) == nil)
-        _ = try store.submit(Reports.make(.confidential), receipt: nil)  // reporter uid 1001
+        _ = try store.submit(Reports.make(.confidential), receipt: nil)  // names no draft: it stays
+        #expect(try store.draft(owner: asha)?.account == "second")
+        _ = try store.submit(Reports.make(.confidential), receipt: nil, discardingDraftOf: asha)
         #expect(try store.draft(owner: asha) == nil)
+    }
+
+    @Test("a draft that does not read is an error, never 'no draft', and is left as it was")
+    func unreadableDraft() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let asha = Reporter(userName: "asha", uid: 1001)
+        try store.withDatabase { db in
+            try db.execute(sql: "INSERT INTO draft (owner_uid, saved, body) VALUES (1001, '2026-11-27T08:00:00Z', '{\"from\": \"a future version\"')")
+        }
+        let failure = #expect(throws: StoreError.self) { _ = try store.draft(owner: asha) }
+        #expect(failure?.kind == .damaged)
+        #expect(try store.withDatabase { db in try String.fetchOne(db, sql: "SELECT body FROM draft WHERE owner_uid = 1001") }?.contains("future") == true)
     }
 
     @Test("a draft given up for an anonymous report leaves no trace in the file or its log")

@@ -37,7 +37,7 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
         reports.append(report)
         timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
         if let receipt { receipts[receipt] = report }
-        if let owner = report.reporter ?? owner { drafts[owner.uid] = nil }
+        if let owner { drafts[owner.uid] = nil }
         if let router {
             do { routings[report.reference] = try router.prepared().route(report, history: NoHistory(), from: report.deadlineStart) } catch {
                 throw StoreError(.failed, "\(error)")
@@ -71,10 +71,17 @@ final class MemoryStore: ReportStore, @unchecked Sendable {
     func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? { lock.withLock { receipts[code] } }
 
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
-        lock.withLock { drafts[owner.uid] = draft }
+        lock.withLock { drafts[owner.uid] = draft; draftSaves += 1 }
     }
 
-    func draft(owner: Reporter) throws(StoreError) -> ReportDraft? { lock.withLock { drafts[owner.uid] } }
+    /// Makes reading a draft fail.
+    var draftFailure: StoreError?
+    var draftSaves = 0
+
+    func draft(owner: Reporter) throws(StoreError) -> ReportDraft? {
+        if let draftFailure { throw draftFailure }
+        return lock.withLock { drafts[owner.uid] }
+    }
 
     func discardDraft(owner: Reporter) throws(StoreError) { _ = lock.withLock { drafts.removeValue(forKey: owner.uid) } }
 
@@ -112,6 +119,22 @@ struct ReporterSessionTests {
         #expect(try store.draft(owner: Self.person) == nil)  // submitted: the draft is gone
         #expect(saved.account == "He shouted.")
         #expect(terminal.frames.contains { $0.text.contains("Your case reference is  \(saved.reference.text)") })
+    }
+
+    @Test("an earlier draft that cannot be read is said so, never overwritten nor removed, and the report still goes")
+    func unreadableDraft() throws {
+        let store = MemoryStore()
+        try store.saveDraft(ReportDraft(), owner: Self.person, at: Self.clock.now())
+        store.draftFailure = StoreError(.damaged, "Your unsent report from earlier is kept, but it could not be read.")
+        let saves = store.draftSaves
+        let terminal = TestTerminal(keys: Self.keys(way: 1) + [.enter])
+        let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
+        #expect(terminal.frames.first?.text.contains("could not be read") == true)
+        #expect(store.draftSaves == saves)  // no page change wrote over it
+        let saved = try #require(try store.allReports().first)
+        #expect(outcome == .submitted(saved))
+        store.draftFailure = nil
+        #expect(try store.draft(owner: Self.person) != nil)  // sending did not remove it either
     }
 
     @Test("the confirmation says who will see the report (roles, not names) and by when")

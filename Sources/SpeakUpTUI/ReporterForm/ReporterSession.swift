@@ -45,8 +45,17 @@ public struct ReporterSession {
 
     public func run(on terminal: some Terminal) -> Outcome {
         let today = clock.today()
-        let resumable = station.isShared ? nil : reporter.flatMap { try? store.draft(owner: $0) }
+        var resumable: ReportDraft? = nil
+        var unreadable: String? = nil
+        if !station.isShared, let reporter {
+            do { resumable = try store.draft(owner: reporter) } catch { unreadable = error.sentence }
+        }
         var state = ReporterFormState(size: terminal.size, today: today, reporterName: reporterName, resumable: resumable, station: station)
+        if let unreadable {
+            // The earlier draft is left exactly as it is: this form keeps no draft, so nothing overwrites it.
+            state.keepsDrafts = false
+            state.notice = .problem("\(unreadable) It is left as it was. This report will not be kept as a draft, so please send it when you are ready, and tell IT.")
+        }
         var submitted: Report? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
@@ -90,7 +99,7 @@ public struct ReporterSession {
 
     private func keepDraft(_ draft: ReportDraft, _ state: inout ReporterFormState) {
         // A shared terminal writes no draft: the next person must never meet the last one's words.
-        guard let reporter, !station.isShared else { return }
+        guard let reporter, !station.isShared, state.keepsDrafts else { return }
         do {
             try store.saveDraft(draft, owner: reporter, at: clock.now())
         } catch {
@@ -100,7 +109,7 @@ public struct ReporterSession {
     }
 
     private func forgetDraft(_ state: inout ReporterFormState) {
-        guard let reporter, !station.isShared else { return }
+        guard let reporter, !station.isShared, state.keepsDrafts else { return }
         do {
             try store.discardDraft(owner: reporter)
         } catch {
@@ -123,7 +132,7 @@ public struct ReporterSession {
             let receipt = report.reporter == nil ? ReceiptCode.random() : nil
             do {
                 let stored = try store.submit(
-                    report, receipt: receipt, discardingDraftOf: station.isShared ? nil : reporter, router: router)
+                    report, receipt: receipt, discardingDraftOf: station.isShared || !state.keepsDrafts ? nil : reporter, router: router)
                 gate?.took(at: now)
                 ReporterForm.saved(&state, stored, receipt: receipt)
                 do {
