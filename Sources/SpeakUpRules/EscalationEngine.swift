@@ -135,7 +135,7 @@ public enum EscalationEngine {
             // Only the roles someone was actually reached through: what the reporter is told names no team that has nobody.
             roles = roles.filter { name in
                 guard let role = rules.roles[name] else { return false }
-                let people = Set(membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)))
+                let people = Set(role.members(membership))
                 return handlers.contains(where: people.contains)
             }
             explanation.append("Handlers: \(handlers.joined(separator: ", ")) (roles \(roles.joined(separator: ", "))).")
@@ -225,9 +225,7 @@ public enum EscalationEngine {
         var users: [String] = []
         for name in roles {
             guard let role = rules.roles[name] else { continue }
-            for user in membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)) where !users.contains(user) {
-                users.append(user)
-            }
+            for user in role.members(membership) where !users.contains(user) { users.append(user) }
         }
         return users.filter { user in
             guard let reason = conflicts.reason(against: user) else { return true }

@@ -13,9 +13,7 @@ public enum HandlerEligibility {
         var everyone: [String] = []
         for role in rules.roles.keys.sorted() {
             guard let role = rules.roles[role] else { continue }
-            for user in membership.existing(role.users) + role.groups.flatMap(membership.members(ofGroup:)) where !everyone.contains(user) {
-                everyone.append(user)
-            }
+            for user in role.members(membership) where !everyone.contains(user) { everyone.append(user) }
         }
         return everyone.filter { !leaving.contains($0) }.sorted().map { ($0, conflicts.reason(against: $0)) }
     }

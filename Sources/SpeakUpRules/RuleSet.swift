@@ -7,6 +7,12 @@ public struct RuleSet: Hashable, Sendable {
         public var name: String
         public var users: [String]
         public var groups: [String]
+
+        /// Who holds the role on the system: its users who exist, then its groups' members, each once.
+        public func members(_ membership: any GroupMembership) -> [String] {
+            var seen: Set<String> = []
+            return (membership.existing(users) + groups.flatMap(membership.members(ofGroup:))).filter { seen.insert($0).inserted }
+        }
     }
 
     /// How long something may take: a number of hours, days or months.
@@ -95,7 +101,7 @@ extension RuleSet {
 
     /// The handlers of the independent route, as `membership` says.
     public func independentHandlers(_ membership: any GroupMembership) -> Set<String> {
-        Set(independent.compactMap { roles[$0] }.flatMap { membership.existing($0.users) + $0.groups.flatMap(membership.members(ofGroup:)) })
+        Set(independent.compactMap { roles[$0] }.flatMap { $0.members(membership) })
     }
 
     /// Rules with one role holding one user: for checking one handler against the invariants.

@@ -17,11 +17,6 @@ public struct RulesRouter: CaseRouter {
         self.preface = preface
     }
 
-    /// The same router with one more line before every explanation.
-    public func withPreface(_ line: String) -> RulesRouter {
-        RulesRouter(rules: rules, directory: directory, membership: membership, preface: preface + [line])
-    }
-
     public func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
         var released: [String] = []
         if let hold = report.hold {

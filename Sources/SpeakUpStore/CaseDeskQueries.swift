@@ -191,6 +191,11 @@ extension SQLiteReportStore {
         return try queueRows(query, handler: handler, now: Date(), in: db)
     }
 
+    /// One report, for the administrator's tools (`rules explain`): no handler policy, no audit record.
+    public func report(_ reference: CaseReference) throws(StoreError) -> Report? {
+        try reports([reference]).first
+    }
+
     /// Reports by reference, in one read (no audit record: for checks before cases are shown).
     func reports(_ references: [CaseReference]) throws(StoreError) -> [Report] {
         guard !references.isEmpty else { return [] }

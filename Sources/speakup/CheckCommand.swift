@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
         var everyone: Set<String> = []
         for name in rules.roles.keys.sorted() {
             guard let role = rules.roles[name] else { continue }
-            let members = Array(Set(router.membership.existing(role.users) + role.groups.flatMap(router.membership.members(ofGroup:)))).sorted()
+            let members = role.members(router.membership).sorted()
             everyone.formUnion(members)
             let missingUsers = role.users.filter { !router.membership.existing([$0]).contains($0) }
             for user in missingUsers { problems.append("The role \(name) names the user \(user), who does not exist on this system.") }
@@ -70,9 +70,7 @@ struct CheckCommand: ParsableCommand {
             }
         }
         if !directory.members.isEmpty {
-            let independent = Set(rules.independent.flatMap { name in
-                rules.roles[name].map { router.membership.existing($0.users) + $0.groups.flatMap(router.membership.members(ofGroup:)) } ?? []
-            })
+            let independent = rules.independentHandlers(router.membership)
             for handler in everyone.sorted() where directory.member(unixUser: handler) == nil && handler != Routing.personalHandler {
                 if independent.contains(handler) {
                     good.append("The independent handler \(handler) is not in the staff directory, and is taken to be outside every management chain.")

@@ -114,7 +114,7 @@ struct RulesCommand: ParsableCommand {
                 // Who would take it now, by the same router every command builds (directory and rules as they are today).
                 let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: RealIdentity.current()?.reporter.userName)
                 do throws(StoreError) {
-                    if let report = try store.allReports().first(where: { $0.reference == parsed }) {
+                    if let report = try store.report(parsed) {
                         let now = try store.dryRoute(report, router: router)
                         lines.append("")
                         lines.append("Routed again today: handlers \(now.handlers.isEmpty ? "none (it would wait for one)" : now.handlers.joined(separator: ", ")) (roles \(now.roles.joined(separator: ", "))).")

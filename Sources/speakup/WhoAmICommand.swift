@@ -38,14 +38,14 @@ struct WhoAmICommand: ParsableCommand {
             var reached: [String] = []
             for name in router.rules.roles.keys.sorted() {
                 guard let role = router.rules.roles[name] else { continue }
-                let members = Array(Set(router.membership.existing(role.users) + role.groups.flatMap(router.membership.members(ofGroup:)))).sorted()
+                let members = role.members(router.membership).sorted()
                 let names = members.map { $0 == Routing.personalHandler ? "you, as this store's owner" : $0 }
                 reached.append("\(name): \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
             }
             print("Reports in \(store.path) are routed to these roles: " + reached.joined(separator: "; ") + ".")
             let me = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             let mine = router.rules.roles.values.filter { role in
-                router.membership.existing(role.users).contains(me) || role.groups.contains { router.membership.members(ofGroup: $0).contains(me) }
+                role.members(router.membership).contains(me)
             }.map(\.name).sorted()
             print(mine.isEmpty ? "No report is routed to you." : "Reports routed to \(mine.joined(separator: ", ")) can reach you.")
             let waiting: [UnroutedCase]

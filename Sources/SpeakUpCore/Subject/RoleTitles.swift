@@ -89,9 +89,4 @@ public enum RoleTitles {
         guard typed.postWords.contains(where: { !generic.contains($0) }) else { return false }
         return typed.postWords.allSatisfy(found)
     }
-
-    /// The same, from text.
-    public static func matches(typed: String, directoryRole: String) -> Bool {
-        matches(Typed(typed), Typed(directoryRole))
-    }
 }

@@ -64,15 +64,15 @@ public struct ReporterFormState: Hashable, Sendable {
     public var keepsDrafts = true
 
     public var ways: ChoiceList<WayOfRaising>
-    public var subjectName = TextField(limit: ReportLimits.shortText)
-    public var subjectNotNamed = false
+    public var subjectName = TextField(limit: ReportLimits.shortText) { didSet { refreshMatches() } }
+    public var subjectNotNamed = false { didSet { refreshMatches() } }
     /// The staff directory, once loaded (when the "who is it about" page is first shown; never at a kiosk,
     /// where a passer-by must not be able to list staff). Indexed once, so each key press is cheap.
-    public var directory: StaffDirectory? = nil
+    public var directory: StaffDirectory? = nil { didSet { refreshMatches() } }
     /// The staff id picked from the directory, if any.
-    public var subjectID: String? = nil
+    public var subjectID: String? = nil { didSet { refreshMatches() } }
     /// The reporter said none of the people offered is the one they mean (the name stays as typed).
-    public var noneOfTheseFor: String? = nil
+    public var noneOfTheseFor: String? = nil { didSet { refreshMatches() } }
     /// The highlighted directory match.
     public var matchHighlight = 0
     public var subjectRole = TextField(limit: ReportLimits.shortText)
@@ -179,16 +179,25 @@ public struct ReporterFormState: Hashable, Sendable {
 
     /// The people what has been typed could be (as routing will read it: short forms, initials,
     /// slips of the keyboard, logins), up to four, whole names first; none once someone has been
-    /// picked, or the reporter said none of these is the one.
-    public var directoryMatches: [StaffMember] {
-        guard subjectID == nil, !subjectNotNamed, let directory, noneOfTheseFor != subjectName.text else { return [] }
-        guard NameFolding.key(subjectName.text).count >= 2 else { return [] }
-        let found = directory.resolve(Subject(name: subjectName.text, role: "", seniority: .unknown))
-        return found.ids.prefix(4).compactMap { directory.members[$0] }
-    }
+    /// picked, or the reporter said none of these is the one. Worked out when what it depends on
+    /// changes (once a key press, not each time a screen asks).
+    public private(set) var directoryMatches: [StaffMember] = []
+    /// What `directoryMatches` was worked out for.
+    private var matchedFor = ""
 
-    /// The rows under the name box: the matches, then "none of these".
-    public var matchRows: Int { directoryMatches.isEmpty ? 0 : directoryMatches.count + 1 }
+    private mutating func refreshMatches() {
+        let key = "\(subjectName.text)|\(subjectID ?? "")|\(subjectNotNamed)|\(noneOfTheseFor ?? "\u{0}")|\(directory?.members.count ?? -1)"
+        guard key != matchedFor else { return }
+        matchedFor = key
+        guard subjectID == nil, !subjectNotNamed, let directory, noneOfTheseFor != subjectName.text,
+            NameFolding.key(subjectName.text).count >= 2
+        else {
+            directoryMatches = []
+            return
+        }
+        let found = directory.resolve(Subject(name: subjectName.text, role: "", seniority: .unknown))
+        directoryMatches = found.ids.prefix(4).compactMap { directory.members[$0] }
+    }
 
     /// The pages for the answers so far: "about you" only when identity is kept.
     public var steps: [Step] {
