@@ -64,6 +64,10 @@ public protocol ReportStore: Sendable {
 
     /// Housekeeping once a saved report's confirmation is on screen.
     func tidy()
+
+    /// How long this store's writes wait for other terminals, shared with the screen using it;
+    /// nil for a store that never waits.
+    var wait: StoreWait? { get }
 }
 
 /// A store failure, with a sentence a person can act on.
@@ -89,6 +93,9 @@ extension ReportStore {
     /// Housekeeping after a report is saved and the reporter told (the SQLite store copies its log
     /// back into the file here, rather than inside the reporter's submit). Does nothing by default.
     public func tidy() {}
+
+    /// A store that never waits for another terminal.
+    public var wait: StoreWait? { nil }
 
     /// Appends an event that names nobody.
     public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {

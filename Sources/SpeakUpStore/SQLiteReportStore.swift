@@ -13,16 +13,20 @@ public final class SQLiteReportStore: ReportStore {
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
     private let turn: WriterTurn
     private let logSize: LogSize
+    /// How long writes wait for other terminals (see `StoreWait`), shared with the screen.
+    public let wait: StoreWait
 
     /// Opens the store at `path`, creating it when `createIfMissing` allows, and
     /// brings its schema up to date.
     /// `receiptRounds` sets the receipt hash's cost; tests lower it to stay quick.
+    /// `wait` limits how long any write (or the opening) waits for other terminals.
     public init(
         path: String, createIfMissing: Bool = true, readOnly: Bool = false,
-        receiptRounds: Int = ReceiptHasher.defaultRounds
+        receiptRounds: Int = ReceiptHasher.defaultRounds, wait: StoreWait = StoreWait()
     ) throws(StoreError) {
         self.path = path
         self.receiptRounds = receiptRounds
+        self.wait = wait
         try StoreLocation.checkOpenable(path, createIfMissing: createIfMissing)
         turn = WriterTurn(storePath: path)
         let logSize = LogSize()
@@ -30,8 +34,13 @@ public final class SQLiteReportStore: ReportStore {
 
         var config = Configuration()
         config.readonly = readOnly
-        // Other terminals may be writing at the same moment: wait for them rather than fail.
-        config.busyMode = .timeout(15)
+        // Other terminals may be writing at the same moment: wait for them rather than
+        // fail, in short sleeps, until the write's deadline or the person says stop.
+        config.busyMode = .callback { tries in
+            guard wait.keepWaiting() else { return false }
+            usleep(tries < 20 ? 1_000 : 5_000)
+            return true
+        }
         config.label = "SpeakUp store"
         config.prepareDatabase { db in
             // FULL: a commit returns only once the report is on disk, through a
@@ -44,6 +53,8 @@ public final class SQLiteReportStore: ReportStore {
             // No checkpoint inside a commit: see `writeTurn`.
             logSize.watch(db.sqliteConnection)
         }
+        wait.begin()
+        defer { wait.end() }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) }
@@ -380,11 +391,14 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// A draft is a convenience: saving one never holds the reporter up for longer than this.
+    static let draftWait = 2.0
+
     public func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
         guard draft.wayOfRaising != .anonymous else { return }  // never on disk before submit
         do {
             let body = String(decoding: try JSONEncoder().encode(draft), as: UTF8.self)
-            try writeTurnInTransaction { db in
+            try writeTurnInTransaction(waitingAtMost: Self.draftWait) { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO draft (owner_uid, saved, body) VALUES (?, ?, ?)",
                     arguments: [Int64(owner.uid), SubmissionTime.instant(moment).text, body])
@@ -428,6 +442,9 @@ public final class SQLiteReportStore: ReportStore {
     /// Another terminal reading at that moment can stop the log emptying fully;
     /// the next quiet moment completes it.
     private func wipeLog() {
+        // Housekeeping: it never keeps a reporter waiting on another terminal for long.
+        wait.begin(seconds: 0.5)
+        defer { wait.end() }
         _ = try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
@@ -513,7 +530,9 @@ public final class SQLiteReportStore: ReportStore {
     /// done after the turn is let go, not inside some unlucky reporter's commit:
     /// a passive checkpoint runs beside other writers and never waits for them.
     func writeTurn<T>(checkpointing: Bool = true, _ body: (Database) throws -> T) throws -> T {
-        let result = try turn.take { try queue.writeWithoutTransaction(body) }
+        wait.begin()
+        defer { wait.end() }
+        let result = try givingUpWhenStopped { try turn.take(waiting: wait) { try queue.writeWithoutTransaction(body) } }
         if checkpointing { checkpoint() }
         return result
     }
@@ -525,10 +544,23 @@ public final class SQLiteReportStore: ReportStore {
     }
 
     /// As `writeTurn`, inside one transaction.
-    func writeTurnInTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        let result = try turn.take { try queue.write(body) }
+    /// `seconds` shortens the wait for housekeeping that should never hold a person up (a draft).
+    func writeTurnInTransaction<T>(waitingAtMost seconds: Double? = nil, _ body: (Database) throws -> T) throws -> T {
+        wait.begin(seconds: seconds.map { min($0, wait.seconds) })
+        defer { wait.end() }
+        let result = try givingUpWhenStopped { try turn.take(waiting: wait) { try queue.write(body) } }
         checkpoint()
         return result
+    }
+
+    /// SQLite says "busy" when its busy handler gives up; if that was because the person
+    /// stopped waiting, say that instead.
+    private func givingUpWhenStopped<T>(_ write: () throws -> T) throws -> T {
+        do {
+            return try write()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && wait.wasCancelled {
+            throw StoreWaitEnded(cancelled: true)
+        }
     }
 
     private func checkpoint() {

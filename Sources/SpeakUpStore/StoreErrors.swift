@@ -18,6 +18,19 @@ enum StoreErrors {
         default: "reading the store at \(path)"
         }
         let nothingSaved = action == "save" ? " Your report has not been saved, and nothing on this screen is lost." : ""
+        // What a write that gave up left as it was, in the words of the thing being done.
+        let unchanged = switch action {
+        case "save": nothingSaved
+        case "import": " Nothing was imported."
+        case "import-directory": " The old directory is kept."
+        case "open": ""
+        default: " Nothing was written."
+        }
+        if let ended = error as? StoreWaitEnded {
+            return ended.cancelled
+                ? StoreError(.busy, "You stopped waiting for the store, so nothing was written.\(nothingSaved)")
+                : busy(unchanged)
+        }
         if let error = error as? RoutingFailure {
             return StoreError(.failed, error.sentence + nothingSaved)
         }
@@ -30,7 +43,7 @@ enum StoreErrors {
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
             return StoreError(.readOnly, "SpeakUp is not allowed to write to the store at \(path).\(nothingSaved) Please tell IT.")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return StoreError(.busy, "The store is busy with other terminals.\(nothingSaved)")
+            return busy(unchanged)
         case .SQLITE_NOTADB:
             return StoreError(.notAStore, "\(path) is not a SpeakUp store (it is not an SQLite database). Please check the path; SpeakUp will not change it.")
         case .SQLITE_CORRUPT:
@@ -42,5 +55,12 @@ enum StoreErrors {
         default:
             return StoreError(.failed, "Something went wrong while SpeakUp was \(activity) (\(error.resultCode)).\(nothingSaved) Please tell IT.")
         }
+    }
+
+    /// Another terminal kept the store for longer than this write could wait. Who it was is not
+    /// said here (it would tell one member of staff that another is using SpeakUp right now):
+    /// `speakup check` shows an administrator.
+    private static func busy(_ unchanged: String) -> StoreError {
+        StoreError(.busy, "Another terminal kept the store busy for longer than SpeakUp waits.\(unchanged) Please try again in a moment; if it keeps happening, please tell IT.")
     }
 }

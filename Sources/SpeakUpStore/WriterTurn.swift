@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import GRDBSQLite
 import Synchronization
+import SpeakUpCore
 
 /// Takes turns to write among every process using one store.
 ///
@@ -10,28 +11,136 @@ import Synchronization
 /// with a few dozen terminals sending at once the unlucky ones wait seconds
 /// (measured by `make bench`). Instead each writer first takes an exclusive
 /// `flock` on the store's folder: the kernel queues the waiters and wakes one
-/// the moment the lock is let go. No file is added, and the folder lock never
-/// touches SQLite's own locks on the database file. SQLite's busy timeout stays
-/// as the fallback for anything that writes without taking a turn.
+/// the moment the lock is let go. The folder lock never touches SQLite's own
+/// locks on the database file.
+///
+/// The turn is only ever held around one write, and nobody waits for it without a
+/// limit: a writer that cannot have it at once queues for it on a thread of its own
+/// while it watches the clock (`StoreWait`) and the person at the screen (Ctrl-C).
+/// After `longestQueue` it goes ahead without the turn, to SQLite's own lock and its
+/// busy handler, under the same deadline: so a terminal stopped (SIGSTOP) while
+/// holding the turn slows the others by seconds, never stops them. One stopped
+/// inside SQLite's own write lock cannot be overtaken by anybody; the others are
+/// told, within the deadline, and keep their words (docs/deployment.md).
+///
+/// Each writer notes itself in the turn record as it takes the turn (see `TurnHolder`).
 final class WriterTurn: Sendable {
+    private let folderPath: String
     private let folder: Int32
+    private let recordPath: String
+    private let record = Mutex<Int32?>(nil)
+
+    /// How long a writer queues for the turn before it goes ahead without it.
+    static let longestQueue = 2.0
 
     init(storePath: String) {
-        let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
-        self.folder = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        folderPath = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
+        folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        recordPath = TurnHolder.recordPath(forStore: storePath)
     }
 
     deinit {
         if folder >= 0 { close(folder) }
+        record.withLock { descriptor in if let descriptor, descriptor >= 0 { close(descriptor) } }
     }
 
-    /// Runs `body` while holding the turn (or without it, if the folder could not be opened).
-    func take<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` while holding the turn, or without it once the queue has taken
+    /// `longestQueue` (SQLite's lock then decides, under the same deadline).
+    /// Throws `StoreWaitEnded` if the deadline passes, or the person stops waiting, first.
+    func take<T>(waiting wait: StoreWait, _ body: () throws -> T) throws -> T {
         guard folder >= 0 else { return try body() }
-        while flock(folder, LOCK_EX) != 0 && errno == EINTR {}
-        defer { flock(folder, LOCK_UN) }
-        return try body()
+        if flock(folder, LOCK_EX | LOCK_NB) == 0 {
+            defer { flock(folder, LOCK_UN) }
+            noteHolder()
+            return try body()
+        }
+        switch try queue(waiting: wait) {
+        case .some(let descriptor):
+            // Closing the descriptor lets the turn go.
+            defer { close(descriptor) }
+            noteHolder()
+            return try body()
+        case .none:
+            return try body()
+        }
     }
+
+    /// Queues for the turn on a thread of its own, so this one can keep an eye on the
+    /// clock. Returns the descriptor that holds the turn, or nil to go ahead without it.
+    private func queue(waiting wait: StoreWait) throws -> Int32? {
+        let place = PlaceInQueue()
+        let folderPath = folderPath
+        Thread.detachNewThread {
+            let descriptor = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor >= 0 {
+                while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+            }
+            place.granted(descriptor)
+        }
+        let started = Date()
+        defer { wait.stoppedWaiting() }
+        while true {
+            if place.turn.wait(timeout: .now() + .milliseconds(20)) == .success {
+                let descriptor = place.leave() ?? -1
+                return descriptor >= 0 ? descriptor : nil
+            }
+            if !wait.keepWaiting() {
+                if let descriptor = place.leave() { return descriptor >= 0 ? descriptor : nil }
+                throw StoreWaitEnded(cancelled: wait.wasCancelled)
+            }
+            if Date().timeIntervalSince(started) >= Self.longestQueue {
+                if let descriptor = place.leave() { return descriptor >= 0 ? descriptor : nil }
+                return nil
+            }
+        }
+    }
+
+    /// Notes this process in the turn record. The record only informs `speakup check`:
+    /// if it cannot be written, the write goes on.
+    private func noteHolder() {
+        let line = TurnRecord(uid: getuid(), pid: getpid(), since: Date()).line
+        record.withLock { descriptor in
+            if descriptor == nil {
+                descriptor = open(recordPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
+            }
+            guard let descriptor, descriptor >= 0 else { return }
+            var bytes = Array(line.utf8)
+            _ = pwrite(descriptor, &bytes, bytes.count, 0)
+        }
+    }
+}
+
+/// A writer's place in the queue for the turn, shared with the thread queueing for it.
+private final class PlaceInQueue: Sendable {
+    private enum State { case queueing, granted(Int32), left }
+    private let state = Mutex<State>(.queueing)
+    /// Signalled once the turn (or a failure to queue, as -1) is granted.
+    let turn = DispatchSemaphore(value: 0)
+
+    /// Called by the queueing thread with the descriptor that now holds the turn (-1 if
+    /// the folder could not be opened). If the writer has left, the turn is let go at once.
+    func granted(_ descriptor: Int32) {
+        let stayed = state.withLock { state -> Bool in
+            if case .left = state { return false }
+            state = .granted(descriptor)
+            return true
+        }
+        if stayed { turn.signal() } else if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Leaves the queue: returns the descriptor if the turn was granted meanwhile.
+    func leave() -> Int32? {
+        state.withLock { state -> Int32? in
+            if case .granted(let descriptor) = state { return descriptor }
+            state = .left
+            return nil
+        }
+    }
+}
+
+/// A write gave up waiting for other terminals: its deadline passed, or the person stopped it.
+struct StoreWaitEnded: Error {
+    var cancelled: Bool
 }
 
 /// How many pages the store's log (the -wal file) holds past its last checkpoint,

@@ -25,7 +25,7 @@ struct CasesCommand: ParsableCommand {
             }
             let rulesPath = try rulesOptions.chosen()
             let handler = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
-            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let (store, _) = try storeOptions.open(createIfMissing: false, forScreen: true)
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }

@@ -46,6 +46,9 @@ struct CheckCommand: ParsableCommand {
         if source.first?.contains("could not") == true { problems += source } else { good.append(source.first ?? "") }
         let (store, _) = try storeOptions.open(createIfMissing: false)
         good.append("Store: \(store.path) opens, and its permissions are as they should be.")
+        let holders = TurnHolder.current(storePath: store.path)
+        if holders.isEmpty { good.append("No terminal is holding the store just now.") }
+        for holder in holders { problems.append(Self.sentence(for: holder, now: Date())) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let directory = router.directory
         let staffProblems = StaffDirectory.problems(in: Array(directory.members.values))
@@ -89,5 +92,31 @@ struct CheckCommand: ParsableCommand {
         }
         if waiting.isEmpty { good.append("No report is waiting for a handler.") }
         return (good, problems)
+    }
+
+    /// A process holding the store, as `check` reports it. Who it is (which is to say, who is
+    /// using SpeakUp just now) is told to administrators only.
+    static func sentence(for holder: TurnHolder, now: Date) -> String {
+        let what = holder.hold == .turn
+            ? "its turn to write to the store"
+            : "the store's write lock (SQLite's own), so no other terminal can save until it lets go"
+        var who = "Process \(holder.pid)"
+        let administrator = (try? Deployment.get()).flatMap { deployment in
+            RealIdentity.current().map { Roles.of($0, in: deployment).contains(.administrator) }
+        } ?? false
+        if administrator, let uid = holder.uid {
+            who += " (user \(RealIdentity.of(uid: uid)?.reporter.userName ?? "uid \(uid)"))"
+        }
+        var sentence = "\(who) is holding \(what)"
+        if let since = holder.since {
+            sentence += ", and has since \(SubmissionTime.instant(since).text) (\(Int(now.timeIntervalSince(since))) s)"
+        }
+        sentence += "."
+        if holder.stopped {
+            sentence += " It is stopped (suspended), so it will not let go by itself: other terminals wait their limit and are told. An administrator can end it with `kill -CONT \(holder.pid)` or `kill \(holder.pid)`; nothing it had not saved is stored."
+        } else {
+            sentence += " If it holds on for long, an administrator can look at it (`ps \(holder.pid)`)."
+        }
+        return sentence
     }
 }

@@ -38,7 +38,7 @@ struct DirectoryCommand: ParsableCommand {
                     let rulesPath = try rulesOptions.chosen()
                     let (store, _) = try storeOptions.open()
                     let importer = RealIdentity.current()?.reporter.userName
-                    do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error.sentence) }
+                    do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error) }
                     Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")
                     // Cases whose every handler the new directory shows to be too close to the person they are about.
                     let router = try Routing.router(store: store, rulesPath: rulesPath, owner: importer)

@@ -52,7 +52,7 @@ struct EscalateCommand: ParsableCommand {
                     released = try tick.releaseHolds(on: store, now: moment)
                     escalated = try tick.run(on: store, now: moment)
                 } catch {
-                    throw Failure(error.sentence)
+                    throw Failure(error)
                 }
                 let reminders: [Reminder]
                 do {
@@ -60,12 +60,12 @@ struct EscalateCommand: ParsableCommand {
                     try store.indexPendingWords()
                     reminders = try store.makeReminders(at: moment)
                 } catch {
-                    throw Failure(error.sentence)
+                    throw Failure(error)
                 }
                 for reference in routedNow { print("\(reference): it had waited with nobody to handle it, and now reaches a handler.") }
                 for reference in released { print("\(reference): its hold ended, released to its handlers.") }
                 let stillWaiting: [UnroutedCase]
-                do { stillWaiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
+                do { stillWaiting = try store.unroutedCases() } catch { throw Failure(error) }
                 for item in stillWaiting {
                     Diagnostics.say("\(item.reference): still waiting with nobody to handle it (since \(item.since)). Run `speakup check` to see what is missing.")
                 }

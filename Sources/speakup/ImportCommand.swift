@@ -42,6 +42,8 @@ struct ImportCommand: ParsableCommand {
                 taken = Set(try storeOptions.open().store.allReports().map(\.reference.text))
             } catch let error as Failure {
                 throw error
+            } catch let error as StoreError {
+                throw Failure(error)
             } catch {
                 throw Failure("\(error)")
             }
@@ -56,7 +58,7 @@ struct ImportCommand: ParsableCommand {
         do {
             try store.importReports(records.map(ReportImport.report(from:)), router: router, by: RealIdentity.current()?.reporter.userName)
         } catch {
-            throw Failure(error.sentence)
+            throw Failure(error)
         }
         Diagnostics.say("Imported \(records.count) report\(records.count == 1 ? "" : "s") into \(store.path).")
     }

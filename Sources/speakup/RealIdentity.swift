@@ -12,8 +12,10 @@ struct RealIdentity {
     /// The passwd entry's group.
     let group: gid_t
 
-    static func current() -> RealIdentity? {
-        let uid = getuid()
+    static func current() -> RealIdentity? { of(uid: getuid()) }
+
+    /// The account with this uid, from the system's user list.
+    static func of(uid: uid_t) -> RealIdentity? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>? = nil
         var buffer = [CChar](repeating: 0, count: 16_384)

@@ -109,7 +109,7 @@ struct SharedTerminalRun {
                 code: 78)
         }
         let rulesPath = try options.rulesOptions.chosen()
-        let (store, _) = try options.storeOptions.open()
+        let (store, _) = try options.storeOptions.open(forScreen: true)
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let terminal = try TerminalSetup.start()
         if case .kiosk = station {

@@ -53,6 +53,12 @@ struct Failure: Error, CustomStringConvertible {
         self.code = code
     }
 
+    /// A store's failure. A store kept busy by another terminal past the wait exits 75
+    /// (EX_TEMPFAIL: try again later), so a script can tell it from a real fault.
+    init(_ error: StoreError, code: Int32 = 1) {
+        self.init(error.sentence, code: error.kind == .busy ? 75 : code)
+    }
+
     var description: String { sentence }
 
     /// Prints the sentence and ends the program.

@@ -10,6 +10,20 @@ struct StoreOptions: ParsableArguments {
         "The store file to use (default: $SPEAKUP_DB, else your own store).", valueName: "path"))
     var path: String?
 
+    @Option(name: .customLong("wait"), help: ArgumentHelp(
+        "How many seconds a write waits for other terminals before giving up and saying so (default: 10 at a form, 30 for a command).",
+        valueName: "seconds"))
+    var waitText: String?
+
+    /// The longest a write waits, from --wait, else the default for a form or a command.
+    func waitSeconds(forScreen: Bool) throws(Failure) -> Double {
+        guard let waitText else { return forScreen ? StoreWait.formSeconds : StoreWait.commandSeconds }
+        guard let seconds = Double(waitText), seconds.isFinite, seconds >= 0.1, seconds <= 600 else {
+            throw Failure("--wait needs a number of seconds from 0.1 to 600, such as --wait 30; \"\(waitText)\" is not one.", code: 64)
+        }
+        return seconds
+    }
+
     /// Which store to open, and whether it is the per-user default (where its owner
     /// holds every role). An installed SpeakUp uses the store its settings name;
     /// `--db` there gives up the group privilege first, so it opens only files the
@@ -35,7 +49,9 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store, turning every failure into a sentence. Refuses a store
     /// that people other than its owner and group could open.
-    func open(createIfMissing: Bool = true) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
+    /// `forScreen`: a person is at a form or workspace, so writes wait less by default.
+    func open(createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
+        let wait = StoreWait(seconds: try waitSeconds(forScreen: forScreen))
         let (path, isDefault) = try location()
         let installed = try Deployment.get().installation
         let shared = installed?.store == path && self.path == nil
@@ -47,9 +63,9 @@ struct StoreOptions: ParsableArguments {
             if made >= 0 { close(made) }
         }
         do {
-            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || shared), isDefault)
+            return (try SQLiteReportStore(path: path, createIfMissing: createIfMissing || isDefault || shared, wait: wait), isDefault)
         } catch {
-            throw Failure(error.sentence)
+            throw Failure(error)
         }
     }
 }

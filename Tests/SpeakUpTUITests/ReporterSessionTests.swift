@@ -251,3 +251,65 @@ struct GuardianRouter: CaseRouter {
                     feedBackBy: from.addingTimeInterval(90 * 86_400), explanation: ["test"])
     }
 }
+
+/// A store whose every submit finds the store held by another terminal, and waits as the
+/// SQLite store does: until its deadline, or until the person at the screen stops it.
+final class HeldStore: ReportStore, @unchecked Sendable {
+    let memory = MemoryStore()
+    let wait: StoreWait?
+
+    init(seconds: Double) { wait = StoreWait(seconds: seconds) }
+
+    func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report {
+        guard let wait else { throw StoreError(.failed, "no wait") }
+        wait.begin()
+        defer { wait.end() }
+        while wait.keepWaiting() { usleep(2_000) }
+        throw StoreError(.busy, wait.wasCancelled ? "You stopped waiting for the store, so nothing was written." : "Another terminal kept the store busy.")
+    }
+    func staff() throws(StoreError) -> [StaffMember] { [] }
+    func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? { nil }
+    func casesPastDeadline(at now: Date) throws(StoreError) -> [(CaseReference, CaseDeadline)] { [] }
+    func releaseEndedHolds(at now: Date, router: any CaseRouter) throws(StoreError) -> [CaseReference] { [] }
+    func escalate(_ reference: CaseReference, missed deadline: CaseDeadline, at now: Date,
+                  decide: (Report, CaseRouting) -> CaseRouting) throws(StoreError) -> Bool { false }
+    func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? { nil }
+    func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report] { [] }
+    func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {
+        try memory.appendEvent(to: reference, kind: kind, text: text, actor: actor, at: moment)
+    }
+    func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) { try memory.saveDraft(draft, owner: owner, at: moment) }
+    func draft(owner: Reporter) throws(StoreError) -> ReportDraft? { try memory.draft(owner: owner) }
+    func discardDraft(owner: Reporter) throws(StoreError) { try memory.discardDraft(owner: owner) }
+    func allReports() throws(StoreError) -> [Report] { [] }
+    func events(for reference: CaseReference) throws(StoreError) -> [CaseEvent] { [] }
+}
+
+@Suite("The form while another terminal holds the store")
+struct HeldStoreSessionTests {
+    @Test("the screen says the report is waiting its turn, and Ctrl-C stops the wait with every word kept")
+    func ctrlCStopsWaiting() throws {
+        let store = HeldStore(seconds: 60)
+        let terminal = TestTerminal(keys: ReporterSessionTests.keys(way: 0) + [.control("c")])
+        let started = Date()
+        _ = ReporterSession(store: store, reporter: ReporterSessionTests.person, reporterName: "Asha Patel", clock: ReporterSessionTests.clock)
+            .run(on: terminal)
+        #expect(Date().timeIntervalSince(started) < 30)  // not the 60 s limit: Ctrl-C ended it
+        #expect(terminal.frames.contains { $0.text.contains("Another terminal is saving, so yours waits its turn") })
+        #expect(terminal.frames.contains { $0.text.contains("Ctrl-C stop waiting (your words stay here)") })
+        #expect(terminal.screen.contains("You stopped waiting for the store, so nothing was written. Press Enter to\n  try again."))
+        #expect(terminal.screen.contains("He shouted."))
+        // The terminal then closed: the words are kept as a draft, as after any hang-up.
+        #expect(try store.draft(owner: ReporterSessionTests.person)?.account == "He shouted.")
+    }
+
+    @Test("with nobody at the keys, the wait ends at its limit and says so")
+    func limitEndsTheWait() {
+        let store = HeldStore(seconds: 0.3)
+        let terminal = TestTerminal(keys: ReporterSessionTests.keys(way: 0))
+        _ = ReporterSession(store: store, reporter: ReporterSessionTests.person, reporterName: "Asha Patel", clock: ReporterSessionTests.clock)
+            .run(on: terminal)
+        #expect(terminal.screen.contains("Another terminal kept the store busy. Press Enter to try again."))
+        #expect(terminal.screen.contains("He shouted."))
+    }
+}

@@ -15,7 +15,9 @@ enum ReporterFormKeys {
         }
         switch state.phase {
         case .offerResume: return [Hint(keys: "R", action: "carry on"), Hint(keys: "N", action: "start a new report"), Hint(keys: "Esc", action: "leave (it stays kept)")]
-        case .saving: return [Hint(keys: "", action: "Saving your report…")]
+        case .saving:
+            if state.waitingForStore != nil { return [Hint(keys: "Ctrl-C", action: "stop waiting (your words stay here)")] }
+            return [Hint(keys: "", action: "Saving your report…")]
         case .saved, .finished: return [Hint(keys: "Enter", action: "finish")]
         case .asking(let step): return hints(for: step, field: state.focusedField)
         }

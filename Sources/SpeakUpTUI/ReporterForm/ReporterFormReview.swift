@@ -86,7 +86,12 @@ enum ReporterFormReview {
             canvas.put(more, row: layout.noticeRow - 1, column: layout.left, style: .quiet)
         }
         if state.phase == .saving {
-            canvas.put("Saving your report…", row: layout.noticeRow, column: layout.left, style: .bold)
+            if let waited = state.waitingForStore {
+                let text = "Another terminal is saving, so yours waits its turn (\(Int(waited)) s so far)."
+                canvas.put(text, row: layout.noticeRow, column: layout.left, style: .bold)
+            } else {
+                canvas.put("Saving your report…", row: layout.noticeRow, column: layout.left, style: .bold)
+            }
         }
     }
 

@@ -60,6 +60,8 @@ public struct ReporterFormState: Hashable, Sendable {
     public var routing: CaseRouting? = nil
     /// The report is saved, but where it went could not be read back just now.
     public var routingUnknown = false
+    /// While saving: how long the store has waited for another terminal, in seconds.
+    public var waitingForStore: Double? = nil
     /// False when an earlier draft could not be read: it is left as it was, and this form keeps none.
     public var keepsDrafts = true
 

@@ -72,7 +72,7 @@ public struct ReporterSession {
                         do { state.directory = StaffDirectory.reusing(try store.staff()) } catch { state.directory = StaffDirectory([]) }
                     case .submit(let draft):
                         draw(state, on: terminal)  // "Saving your report…"
-                        if let report = submit(draft, today: today, &state) {
+                        if let report = submit(draft, today: today, &state, on: terminal) {
                             submitted = report
                             draw(state, on: terminal)  // the confirmation first, then the housekeeping
                             store.tidy()
@@ -117,7 +117,7 @@ public struct ReporterSession {
         }
     }
 
-    private func submit(_ draft: ReportDraft, today: CalendarDay, _ state: inout ReporterFormState) -> Report? {
+    private func submit(_ draft: ReportDraft, today: CalendarDay, _ state: inout ReporterFormState, on terminal: some Terminal) -> Report? {
         let now = clock.now()
         if let refusal = gate?.refusal(at: now) {
             ReporterForm.saveFailed(&state, refusal)
@@ -130,9 +130,21 @@ public struct ReporterSession {
         case .success(let report):
             // A receipt is the way back wherever no login leads to the report.
             let receipt = report.reporter == nil ? ReceiptCode.random() : nil
+            let owner = station.isShared || !state.keepsDrafts ? nil : reporter
+            let (store, router) = (store, router)
+            let outcome = WaitingForStore.run(store.wait, on: terminal, showWaiting: { waited in
+                state.waitingForStore = waited
+                draw(state, on: terminal)
+            }) { () -> Result<Report, StoreError> in
+                do throws(StoreError) {
+                    return .success(try store.submit(report, receipt: receipt, discardingDraftOf: owner, router: router))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            state.waitingForStore = nil
             do {
-                let stored = try store.submit(
-                    report, receipt: receipt, discardingDraftOf: station.isShared || !state.keepsDrafts ? nil : reporter, router: router)
+                let stored = try outcome.get()
                 gate?.took(at: now)
                 ReporterForm.saved(&state, stored, receipt: receipt)
                 do {

@@ -1,0 +1,145 @@
+import Foundation
+import Glibc
+import GRDBSQLite
+import Testing
+import SpeakUpCore
+@testable import SpeakUpStore
+
+/// Nobody holds a writer up for longer than its limit: a terminal stopped while it holds the
+/// turn (here, this test holding the folder lock and never letting go) is overtaken, and one
+/// stopped inside SQLite's own write lock gets the others a clear "busy" within the limit.
+@Suite("Store: every wait has a deadline, and the holder is named")
+struct StoreWaitTests {
+    /// Holds the store's turn (an flock on its folder) from another open file, as a stopped terminal would.
+    final class HeldTurn {
+        let descriptor: Int32
+        init(folder: String) throws {
+            descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            try #require(descriptor >= 0)
+            try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        }
+        deinit { close(descriptor) }
+    }
+
+    /// Holds SQLite's write lock on a store from a connection of its own, as a terminal stopped mid-commit would.
+    final class HeldWriteLock {
+        var connection: OpaquePointer?
+        init(store: String) throws {
+            try #require(sqlite3_open(store, &connection) == SQLITE_OK)
+            try #require(sqlite3_exec(connection, "BEGIN IMMEDIATE; DELETE FROM draft;", nil, nil, nil) == SQLITE_OK)
+        }
+        deinit {
+            sqlite3_exec(connection, "ROLLBACK", nil, nil, nil)
+            sqlite3_close(connection)
+        }
+    }
+
+    static func store(_ folder: TemporaryFolder, waiting seconds: Double) throws -> SQLiteReportStore {
+        try SQLiteReportStore(path: folder.file(), receiptRounds: 2, wait: StoreWait(seconds: seconds))
+    }
+
+    @Test("A terminal holding the turn and never letting go does not stop a submit: it goes ahead within the wait")
+    func turnHolderOvertaken() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 10)
+        let held = try HeldTurn(folder: folder.path)
+        let started = Date()
+        let report = try store.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        let took = Date().timeIntervalSince(started)
+        #expect(try store.allReports().map(\.reference) == [report.reference])
+        // It queued for the turn for `longestQueue`, then went ahead on SQLite's own lock.
+        #expect(took >= WriterTurn.longestQueue * 0.9 && took < 10)
+        withExtendedLifetime(held) {}
+    }
+
+    @Test("A terminal holding SQLite's write lock: the submit says busy within its wait, and stores nothing")
+    func writeLockHolderGivesBusy() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 0.5)
+        var held: HeldWriteLock? = try HeldWriteLock(store: folder.file())
+        let started = Date()
+        #expect {
+            _ = try store.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        } throws: { error in
+            (error as? StoreError)?.kind == .busy
+                && (error as? StoreError)?.sentence.contains("Your report has not been saved, and nothing on this screen is lost.") == true
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        held = nil
+        #expect(try store.allReports().isEmpty)
+        // Once the holder lets go, the same store saves.
+        _ = try store.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        #expect(try store.allReports().count == 1)
+        withExtendedLifetime(held) {}
+    }
+
+    @Test("Ctrl-C at the screen (cancel) stops the wait at once, long before the limit")
+    func cancelStopsTheWait() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 60)
+        let held = try HeldWriteLock(store: folder.file())
+        let wait = store.wait
+        Thread.detachNewThread {
+            while wait.waitingFor == nil { usleep(5_000) }
+            wait.cancel()
+        }
+        let started = Date()
+        #expect {
+            _ = try store.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        } throws: { error in
+            (error as? StoreError)?.sentence.hasPrefix("You stopped waiting for the store, so nothing was written.") == true
+        }
+        #expect(Date().timeIntervalSince(started) < 30)
+        withExtendedLifetime(held) {}
+    }
+
+    @Test("A draft save never holds the reporter up for more than its short wait")
+    func draftSaveIsShort() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 60)
+        let held = try HeldWriteLock(store: folder.file())
+        let started = Date()
+        #expect(throws: StoreError.self) {
+            try store.saveDraft(ReportDraft(), owner: Reporter(userName: "asha", uid: 1001), at: Reports.moment)
+        }
+        #expect(Date().timeIntervalSince(started) < SQLiteReportStore.draftWait + 10)
+        withExtendedLifetime(held) {}
+    }
+
+    @Test("The kernel's lock list names who holds the turn and SQLite's write lock; the turn record says since when")
+    func holdersNamed() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 1)
+        _ = try store.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        let record = try #require(TurnRecord.read(path: TurnHolder.recordPath(forStore: store.path)))
+        #expect(record.pid == getpid() && record.uid == getuid())
+        #expect(TurnHolder.current(storePath: store.path).isEmpty)
+
+        let turn = try HeldTurn(folder: folder.path)
+        let holders = TurnHolder.current(storePath: store.path)
+        #expect(holders.map(\.hold) == [.turn])
+        #expect(holders.first?.pid == getpid() && holders.first?.uid == getuid() && holders.first?.stopped == false)
+        // The record names this process, so it says since when.
+        #expect(holders.first?.since == record.since)
+        withExtendedLifetime(turn) {}
+
+        let lock = try HeldWriteLock(store: store.path)
+        #expect(TurnHolder.current(storePath: store.path).map(\.hold).contains(.sqliteWrite))
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test("Lines of /proc/locks: holders read, waiters (->) and strangers skipped, devices decoded as glibc does")
+    func kernelLockLines() {
+        let held = KernelLock("1: FLOCK  ADVISORY  WRITE 4242 fe:01:16285829 0 EOF")
+        #expect(held?.pid == 4242 && held?.kind == "FLOCK" && held?.write == true && held?.inode == 16_285_829)
+        #expect(held?.isOn((device: 0xfe01, inode: 16_285_829)) == true)
+        #expect(held?.isOn((device: 0xfe02, inode: 16_285_829)) == false)
+        #expect(KernelLock("1: -> FLOCK  ADVISORY  WRITE 4243 fe:01:16285829 0 EOF") == nil)
+        #expect(KernelLock("garbage") == nil)
+        let posix = KernelLock("7: POSIX  ADVISORY  WRITE 99 08:11:123 120 120")
+        #expect(posix?.start == 120 && posix?.major == 8 && posix?.minor == 0x11)
+        #expect(TurnRecord(line: TurnRecord(uid: 1001, pid: 77, since: Reports.moment).line)?.uid == 1001)
+        #expect(TurnRecord(uid: 1, pid: 2, since: Reports.moment).line.utf8.count == TurnRecord.length)
+        #expect(TurnRecord(line: "uid=x pid=2 since=3") == nil)
+    }
+}
