@@ -67,6 +67,12 @@ public struct ReportDraft: Hashable, Codable, Sendable {
         where text.count > ReportLimits.shortText {
             found.append(.tooLong(field))
         }
+        for (text, field) in [(subjectName, FreeText.subjectName), (subjectRole, .subjectRole), (location, .location),
+                              (staffImpact, .staffImpact), (account, .account), (witnesses, .witnesses),
+                              (reporterName, .reporterName), (contact, .contact)]
+        where StorableText.holdsNul(text) {
+            found.append(.holdsNul(field))
+        }
         if subjectSeniority == nil { found.append(.noSeniority) }
         if concerns.isEmpty { found.append(.noConcern) }
         found += whenProblems(today: today)
@@ -172,6 +178,8 @@ public enum ReportProblem: Error, Hashable, Sendable {
     case noWayOfRaising, noSeniority, noConcern, noWhen, noDate, badDate, dateInFuture, dateTooEarly, badTime
     case noHarm, emptyAccount, noOutcome, badHoldMonths, noReporterName
     case tooLong(ReportDraft.FreeText)
+    /// The answer holds a NUL character, which cannot be kept (see `StorableText`).
+    case holdsNul(ReportDraft.FreeText)
 
     /// What to do about it, in plain words.
     public var sentence: String {
@@ -190,6 +198,8 @@ public enum ReportProblem: Error, Hashable, Sendable {
         case .noOutcome: "Please choose what you would like to happen. \"Just record it\" is fine."
         case .badHoldMonths: "Please choose how long to hold the report: 3, 6, 12 or 24 months."
         case .noReporterName: "Please give your name, or go back and choose to raise this anonymously."
+        case .holdsNul(let field):
+            "Your answer for \(field.words) \(StorableText.nulAdvice)"
         case .tooLong(let field):
             "There is room for \(field.limit.formatted()) characters in \(field.words). Please shorten it."
         }

@@ -55,6 +55,9 @@ public enum ReportImport {
             where text.count > limit {
                 problem([key], "\(key) is \(text.count.formatted()) characters; at most \(limit.formatted()) are kept.")
             }
+            for (path, text) in Self.texts(of: record) where StorableText.holdsNul(text) {
+                problem(path, "This text " + StorableText.nulAdvice)
+            }
             switch SubmissionTime(text: record.submitted) {
             case nil:
                 problem(["submitted"], "\(record.submitted.debugDescription) is not a time like 2026-11-27T08:21:46Z or a day like 2026-11-27.")
@@ -114,6 +117,23 @@ public enum ReportImport {
             }
         }
         return found
+    }
+
+    /// Every text a record holds, with its place in the record.
+    private static func texts(of record: ReportJSON.Record) -> [([String], String)] {
+        var texts: [([String], String?)] = [
+            (["location"], record.location), (["account"], record.account), (["submitted"], record.submitted),
+            (["subject_name"], record.subjectName), (["subject_role"], record.subjectRole), (["subject_id"], record.subjectID),
+            (["occurred_at"], record.occurredAt), (["staff_impact"], record.staffImpact), (["witnesses"], record.witnesses),
+            (["reporter", "user"], record.reporter?.user), (["reporter_details", "name"], record.reporterDetails?.name),
+            (["reporter_details", "contact"], record.reporterDetails?.contact), (["station", "location"], record.station?.location),
+        ]
+        for (position, name) in (record.excludedHandlers ?? []).enumerated() { texts.append((["excluded_handlers", String(position)], name)) }
+        for (position, event) in record.events.enumerated() {
+            let path = ["events", String(position)]
+            texts += [(path + ["kind"], event.kind), (path + ["at"], event.at), (path + ["text"], event.text), (path + ["actor"], event.actor)]
+        }
+        return texts.compactMap { path, text in text.map { (path, $0) } }
     }
 
     private static func checkDay(_ day: CalendarDay, _ path: [String], _ today: CalendarDay, _ problem: ([String], String) -> Void) {

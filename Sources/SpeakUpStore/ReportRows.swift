@@ -9,6 +9,8 @@ enum ReportRows {
     /// timeline: the file's own actors and times are kept in the events and the record's detail,
     /// never taken as the audit trail's word for who did what.
     static func insert(_ report: Report, events: [CaseEvent]? = nil, importer: (actor: String?, at: Date)? = nil, into db: Database) throws {
+        // SQLite would keep a text only up to a NUL: refused whole instead (see `StorableText`).
+        if let field = report.fieldsHoldingNul.first { throw TextRefused(what: "The report's \(field)") }
         try db.execute(
             sql: """
                 INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
@@ -47,6 +49,9 @@ enum ReportRows {
 
     /// Appends one case event and its audit record: the only way events are written.
     static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil, into db: Database) throws {
+        if [event.text, event.actor, detail].contains(where: { $0.map(StorableText.holdsNul) == true }) {
+            throw TextRefused(what: "The case event's text")
+        }
         try db.cachedStatement(
             sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
@@ -247,4 +252,11 @@ enum ReportRows {
     private static func damaged(_ what: String, _ raw: String) -> StoreError {
         StoreError(.damaged, "The store holds a \(what) this version of SpeakUp does not know (\(raw.debugDescription)). It may have been written by a newer version.")
     }
+}
+
+
+/// A text that cannot be kept exactly (it holds a NUL): nothing of the write is stored.
+struct TextRefused: Error {
+    /// What holds it, as the start of a sentence ("The report's account").
+    var what: String
 }

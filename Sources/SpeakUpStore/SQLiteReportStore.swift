@@ -245,6 +245,10 @@ public final class SQLiteReportStore: ReportStore {
     /// naming `actor`, when given: who manages whom decides who sees a case).
     public func replaceStaff(_ members: [StaffMember], by actor: String? = nil, at moment: Date = Date()) throws(StoreError) {
         do {
+            for member in members {
+                let texts = [member.id, member.name, member.unixUser ?? "", member.role, member.managerID ?? "", member.ward] + member.knownAs
+                if texts.contains(where: StorableText.holdsNul) { throw TextRefused(what: "The directory's entry \(member.id.debugDescription)") }
+            }
             try writeTurnInTransaction { db in
                 if let actor {
                     try AuditTrail.append(

@@ -31,6 +31,9 @@ enum StoreErrors {
                 ? StoreError(.busy, "You stopped waiting for the store, so nothing was written.\(nothingSaved)")
                 : busy(unchanged)
         }
+        if let refused = error as? TextRefused {
+            return StoreError(.failed, "\(refused.what) \(StorableText.nulAdvice)\(unchanged)")
+        }
         if let error = error as? RoutingFailure {
             return StoreError(.failed, error.sentence + nothingSaved)
         }

@@ -164,3 +164,32 @@ struct ReportDraftTests {
         #expect(Set((0..<100).map { _ in ReceiptCode.random() }).count == 100)
     }
 }
+
+@Suite("A NUL in an answer is named before anything is sent")
+struct NulInDraftTests {
+    @Test("the check page names the answer holding a NUL, and the words stay as they are")
+    func nulNamed() {
+        var draft = ReportDraft()
+        draft.account = "He shouted.\u{0}Then he left."
+        draft.location = "Ward\u{0}7"
+        let problems = draft.problems(today: CalendarDay(year: 2026, month: 11, day: 27)!)
+        #expect(problems.contains(.holdsNul(.account)) && problems.contains(.holdsNul(.location)))
+        #expect(ReportProblem.holdsNul(.account).sentence.hasPrefix("Your answer for what happened holds a NUL character (shown as ␀)"))
+        #expect(draft.account == "He shouted.\u{0}Then he left.")
+    }
+
+    @Test("an import names each text holding a NUL, with where it is in the record")
+    func nulInImportNamed() throws {
+        let json = """
+            [{"format_version": 2, "reference": "SU-7KQ4-M2XD", "way_of_raising": "anonymous", "concerns": ["unsafe-practice"],
+              "subject_seniority": "unknown", "location": "Ward 7", "account": "Told\\u0000 by phone.", "reporter": null,
+              "submitted": "2026-11-20",
+              "events": [{"sequence": 1, "kind": "received", "at": "2026-11-20"},
+                         {"sequence": 2, "kind": "handler-message", "at": "2026-11-21", "text": "Thank\\u0000 you", "actor": "g"}]}]
+            """
+        let records = try JSONDecoder().decode([ReportJSON.Record].self, from: Data(json.utf8))
+        let problems = ReportImport.problems(records, today: CalendarDay(year: 2026, month: 11, day: 27)!)
+        let nul = problems.filter { $0.sentence.contains("NUL") }
+        #expect(nul.map(\.path) == [["account"], ["events", "1", "text"]])
+    }
+}
