@@ -55,15 +55,18 @@ enum ReportRows {
         try db.cachedStatement(
             sql: "INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
+        // What the event holds (for the first, the report as sent too), bound into its audit record.
+        let content = try ContentDigest.ofEvent(reference: event.reference.text, sequence: event.sequence, in: db)
         if let importer {
             let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
             try AuditTrail.append(
-                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said),
+                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said,
+                           event: event.sequence, content: content),
                 in: db)
         } else {
             try AuditTrail.append(
                 AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
-                           detail: "event \(event.sequence)"),
+                           detail: "event \(event.sequence)", event: event.sequence, content: content),
                 in: db)
         }
         try CaseProjection.apply(event, detail: detail, in: db)

@@ -250,11 +250,6 @@ public final class SQLiteReportStore: ReportStore {
                 if texts.contains(where: StorableText.holdsNul) { throw TextRefused(what: "The directory's entry \(member.id.debugDescription)") }
             }
             try writeTurnInTransaction { db in
-                if let actor {
-                    try AuditTrail.append(
-                        AuditEntry(at: .instant(moment), actor: actor, action: "directory-replaced", reference: nil,
-                                   detail: "\(members.count) people"), in: db)
-                }
                 try db.execute(sql: "DELETE FROM staff")
                 for member in members {
                     try db.execute(
@@ -262,6 +257,10 @@ public final class SQLiteReportStore: ReportStore {
                         arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID, member.ward,
                                     member.knownAs.joined(separator: "; ")])
                 }
+                // Every import is recorded, with the directory as imported, so a later change outside SpeakUp shows.
+                try AuditTrail.append(
+                    AuditEntry(at: .instant(moment), actor: actor, action: "directory-replaced", reference: nil,
+                               detail: "\(members.count) people", content: try ContentDigest.ofStaff(in: db)), in: db)
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "import-directory")

@@ -244,6 +244,44 @@ enum StoreSchema {
                 CREATE INDEX case_file_unrouted ON case_file(reference) WHERE unrouted = 1;
                 """)
         }
+        migrator.registerMigration("v13-content-digests") { db in
+            // Each audit record carries a digest of what its event holds (see ContentDigest), so a
+            // changed word shows in `audit verify`. Records already written get theirs now, once;
+            // their own hashes are left as they were, and the upgrade itself is chained, vouching
+            // for every digest it added.
+            try db.execute(sql: """
+                ALTER TABLE audit_record ADD COLUMN event INTEGER;
+                ALTER TABLE audit_record ADD COLUMN content BLOB;
+                ALTER TABLE audit_waiting ADD COLUMN event INTEGER;
+                ALTER TABLE audit_waiting ADD COLUMN content BLOB;
+                DROP TRIGGER audit_record_no_update;
+                """)
+            var vouched: [(position: Int, digest: Data)] = []
+            let records = try Row.fetchAll(db, sql: "SELECT position, reference, detail FROM audit_record WHERE reference IS NOT NULL ORDER BY position")
+            for row in records {
+                guard let sequence = AuditTrail.eventNumber(in: row["detail"]),
+                    let content = try ContentDigest.ofEvent(reference: row["reference"], sequence: sequence, in: db)
+                else { continue }
+                try db.execute(sql: "UPDATE audit_record SET event = ?, content = ? WHERE position = ?", arguments: [sequence, content, row["position"]])
+                vouched.append((row["position"], content))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, reference, detail FROM audit_waiting WHERE reference IS NOT NULL") {
+                guard let sequence = AuditTrail.eventNumber(in: row["detail"]),
+                    let content = try ContentDigest.ofEvent(reference: row["reference"], sequence: sequence, in: db)
+                else { continue }
+                try db.execute(sql: "UPDATE audit_waiting SET event = ?, content = ? WHERE id = ?", arguments: [sequence, content, row["id"]])
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                BEGIN SELECT RAISE(ABORT, 'audit records are appended, never changed'); END;
+                """)
+            if !records.isEmpty {
+                try AuditTrail.append(
+                    AuditEntry(at: .instant(Date()), actor: nil, action: AuditTrail.upgradeAction, reference: nil,
+                               detail: "\(vouched.count) earlier records", content: ContentDigest.ofDigests(vouched)),
+                    in: db)
+            }
+        }
         return migrator
     }
 }

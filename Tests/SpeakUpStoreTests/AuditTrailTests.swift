@@ -224,3 +224,110 @@ struct AuditAnchorTests {
         #expect(rewritten.position == 3 && rewritten.reason.contains("rewritten"))
     }
 }
+
+/// Before, with the triggers dropped and put back, an UPDATE of a report's account or a message's
+/// words passed `audit verify`, with or without an anchor: the chain covered who did what, not what
+/// was said. Now each record carries a digest of its event's content.
+@Suite("The audit chain covers what was said")
+struct AuditContentTests {
+    static let today = CalendarDay.local(Reports.moment.addingTimeInterval(86_400))
+
+    /// A store with an open report (routed), a handler's message and a directory import.
+    static func store(_ folder: TemporaryFolder) throws -> (SQLiteReportStore, Report) {
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        try store.replaceStaff([StaffMember(id: "P1", name: "Sam Lord", unixUser: "slord", role: "Consultant", seniority: .seniorClinician,
+                                            managerID: nil, ward: "")], by: "admin", at: Reports.moment)
+        let report = try store.submit(Reports.make(.open), router: FixedRouter(handlers: ["gita"]))
+        _ = try store.appendEvent(to: report.reference, kind: .handlerMessage, text: "Thank you for telling us.", actor: "gita", at: Reports.moment)
+        return (store, report)
+    }
+
+    /// Changes a stored row the way someone with the file would: triggers dropped, UPDATE, triggers put back.
+    static func tamper(_ store: SQLiteReportStore, table: String, _ sql: String) throws {
+        try store.withDatabase { db in
+            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", arguments: [table])
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger["name"] as String)") }
+            try db.execute(sql: sql)
+            for trigger in triggers { try db.execute(sql: trigger["sql"] as String) }
+        }
+    }
+
+    @Test("a changed word anywhere (account, place, concern, a message, a routing's explanation, the directory) is named by verify, anchor or not",
+          arguments: [
+            ("report", "UPDATE report SET account = 'Nothing happened.'", "the report"),
+            ("report", "UPDATE report SET location = 'Ward 8'", "the report"),
+            ("report_concern", "UPDATE report_concern SET category = 'other' WHERE category = 'lack-of-compassion'", "the report"),
+            ("case_event", "UPDATE case_event SET text = 'We will not act.' WHERE kind = 'handler-message'", "event 3"),
+            ("case_event", "UPDATE case_event SET detail = replace(detail, 'gita', 'zed') WHERE kind = 'routed'", "event 2"),
+            ("staff", "UPDATE staff SET manager_id = 'P9'", "directory"),
+          ])
+    func changedWordFound(table: String, sql: String, named: String) throws {
+        let folder = TemporaryFolder()
+        let (store, _) = try Self.store(folder)
+        let clean = try store.verifyAudit(today: Self.today)
+        #expect(clean.firstBroken == nil)
+        let anchor = try #require(clean.lastHash)
+        try Self.tamper(store, table: table, sql)
+        for noted in [nil, (clean.records, String(anchor.prefix(16)))] {
+            let broken = try #require(try store.verifyAudit(today: Self.today, anchor: noted).firstBroken)
+            #expect(broken.reason.contains(named), "\(broken.reason)")
+            #expect(broken.reason.contains("changed"))
+        }
+    }
+
+    @Test("a removed case event is named")
+    func removedEventFound() throws {
+        let folder = TemporaryFolder()
+        let (store, _) = try Self.store(folder)
+        try Self.tamper(store, table: "case_event", "DELETE FROM case_event WHERE kind = 'handler-message'")
+        let broken = try #require(try store.verifyAudit(today: Self.today).firstBroken)
+        #expect(broken.reason.contains("has been removed"))
+    }
+
+    @Test("an older store gets its digests once, at upgrade; the upgrade is chained and vouches for them, so later changes show")
+    func upgradeVouches() throws {
+        let folder = TemporaryFolder()
+        do {
+            let (store, _) = try Self.store(folder)
+            // Back to the shape of a version-12 store: no content digests, records hashed without them.
+            try store.withDatabase { db in
+                try db.execute(sql: "DROP TRIGGER audit_record_no_update")
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_record ORDER BY position")
+                var previous = AuditTrail.genesis
+                for row in rows {
+                    let entry = AuditEntry(at: SubmissionTime(text: row["at"])!, actor: row["actor"], action: row["action"],
+                                           reference: row["reference"], detail: row["detail"])
+                    let hash = AuditTrail.digest(position: row["position"], previous: previous, entry)
+                    try db.execute(sql: "UPDATE audit_record SET event = NULL, content = NULL, previous_hash = ?, hash = ? WHERE position = ?",
+                                   arguments: [previous, hash, row["position"]])
+                    previous = hash
+                }
+                try db.execute(sql: """
+                    CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                    BEGIN SELECT RAISE(ABORT, 'audit records are appended, never changed'); END;
+                    ALTER TABLE audit_record DROP COLUMN event; ALTER TABLE audit_record DROP COLUMN content;
+                    ALTER TABLE audit_waiting DROP COLUMN event; ALTER TABLE audit_waiting DROP COLUMN content;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v13-content-digests';
+                    """)
+            }
+        }
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10)
+        let records = try store.auditRecords()
+        let upgrade = try #require(records.last)
+        #expect(upgrade.entry.action == AuditTrail.upgradeAction && upgrade.entry.detail == "3 earlier records")
+        #expect(records.dropLast().filter { $0.entry.content != nil }.count == 3)
+        #expect(try store.verifyAudit(today: Self.today).firstBroken == nil)
+
+        // A word changed after the upgrade, in a record from before it: named at that record.
+        try Self.tamper(store, table: "case_event", "UPDATE case_event SET text = 'We will not act.' WHERE kind = 'handler-message'")
+        let broken = try #require(try store.verifyAudit(today: Self.today).firstBroken)
+        #expect(broken.reason.contains("event 3") && broken.position < upgrade.position)
+        // The word and the record's digest both changed: the upgrade record no longer vouches for it.
+        try Self.tamper(store, table: "audit_record", """
+            UPDATE audit_record SET content = (SELECT content FROM audit_record WHERE position = 1) WHERE event = 3
+            """)
+        try Self.tamper(store, table: "audit_record", "UPDATE audit_record SET content = NULL, event = NULL WHERE position < \(upgrade.position) AND event = 3")
+        let vouched = try #require(try store.verifyAudit(today: Self.today).firstBroken)
+        #expect(vouched.position == upgrade.position && vouched.reason.contains("vouched"))
+    }
+}
