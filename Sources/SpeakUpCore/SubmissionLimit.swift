@@ -3,13 +3,21 @@ import Foundation
 /// How many reports one kiosk takes in an hour, so a flood cannot bury the
 /// genuine ones. The times are kept in memory only, never on disk: they would
 /// date anonymous reports.
+///
+/// A restart (a hang-up, a crash, `kill`) must not reset the count. The store knows
+/// how many reports the kiosk took today, by day only; not knowing when in the day,
+/// the limit counts them all as taken the moment it starts. So no hour ever takes
+/// more than the limit, whatever restarts; the cost is that, after a restart on a
+/// busy day, the kiosk may hold reports back for up to an hour.
 public struct SubmissionLimit: Hashable, Sendable {
     /// The most reports in any hour.
     public let perHour: Int
     private var taken: [Date] = []
 
-    public init(perHour: Int) {
+    /// `earlierToday`: the reports this kiosk took today before `start`, counted as taken at `start`.
+    public init(perHour: Int, earlierToday: Int = 0, start: Date = .distantPast) {
         self.perHour = perHour
+        taken = Array(repeating: start, count: min(max(0, earlierToday), perHour))
     }
 
     /// When the next report may be sent, or nil if it may be sent now.
@@ -28,6 +36,6 @@ public struct SubmissionLimit: Hashable, Sendable {
     public func sentence(at now: Date) -> String? {
         guard let next = nextAllowed(at: now) else { return nil }
         let minutes = max(1, Int((next.timeIntervalSince(now) / 60).rounded(.up)))
-        return "This kiosk has taken \(perHour) report\(perHour == 1 ? "" : "s") in the last hour, the most it takes, to keep it from being flooded. Your report has not been sent, and your answers are still here: it can be sent in \(minutes) minute\(minutes == 1 ? "" : "s"). You can also speak to a Freedom to Speak Up guardian in person."
+        return "This kiosk takes at most \(perHour) report\(perHour == 1 ? "" : "s") an hour, to keep it from being flooded, so yours cannot be sent just yet. Your answers are still here: it can be sent in \(minutes) minute\(minutes == 1 ? "" : "s"). You can also speak to a Freedom to Speak Up guardian in person."
     }
 }

@@ -29,6 +29,8 @@ public struct Installation: Hashable, Sendable {
         public var location: String? = nil
         /// The most reports one kiosk takes in an hour (kiosks only).
         public var submissionsPerHour: Int = 5
+        /// The terminals (such as /dev/tty1) the station may run on; empty means any.
+        public var terminals: [String] = []
         public init() {}
     }
 
@@ -43,6 +45,11 @@ public struct Installation: Hashable, Sendable {
     public var administrators = Members(users: ["root"])
     public var ward = StationSettings()
     public var kiosk = StationSettings()
+    /// The accounts that run as ward terminals (`wards:`), by login, each with its settings
+    /// (`ward:` gives the defaults). Only these may take reports as a ward terminal.
+    public var wards: [String: StationSettings] = [:]
+    /// The accounts that run as kiosks (`kiosks:`), by login; `kiosk:` gives the defaults.
+    public var kiosks: [String: StationSettings] = [:]
     /// A program run for each new reminder (its words, with no report content, on standard
     /// input; `{handler}` in an argument becomes the handler's login), such as a mail command.
     public var notifyCommand: [String]? = nil
@@ -73,7 +80,8 @@ public struct Installation: Hashable, Sendable {
 
 extension Reader {
     mutating func installation(_ root: Node) -> Installation? {
-        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk", "notify-command"], what: "the settings file")
+        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk", "wards", "kiosks", "notify-command"],
+                          what: "the settings file")
         if let node = top["version"]?.value, node.int != Installation.supportedVersion {
             report(node, "This SpeakUp reads settings files of version \(Installation.supportedVersion); this one says \(node.scalar?.string ?? "something else").")
         }
@@ -89,8 +97,10 @@ extension Reader {
             if let node = roles["handlers"]?.value { installation.handlers = members(node, what: "handlers") }
             if let node = roles["administrators"]?.value { installation.administrators = members(node, what: "administrators") }
         }
-        if let node = top["ward"]?.value { installation.ward = station(node, what: "ward", kiosk: false) }
-        if let node = top["kiosk"]?.value { installation.kiosk = station(node, what: "kiosk", kiosk: true) }
+        if let node = top["ward"]?.value { installation.ward = station(node, what: "ward", kiosk: false, defaults: .init()) }
+        if let node = top["kiosk"]?.value { installation.kiosk = station(node, what: "kiosk", kiosk: true, defaults: .init()) }
+        if let node = top["wards"]?.value { installation.wards = stations(node, what: "wards", kiosk: false, defaults: installation.ward) }
+        if let node = top["kiosks"]?.value { installation.kiosks = stations(node, what: "kiosks", kiosk: true, defaults: installation.kiosk) }
         if let node = top["notify-command"]?.value {
             let words = strings(node, what: "notify-command")
             if let program = words.first, !program.hasPrefix("/") {
@@ -118,10 +128,31 @@ extension Reader {
             groups: fields["groups"].map { strings($0.value, what: "\(what) groups") } ?? [])
     }
 
-    private mutating func station(_ node: Node, what: String, kiosk: Bool) -> Installation.StationSettings {
-        let allowed = kiosk ? ["idle-timeout", "location", "submissions-per-hour"] : ["idle-timeout", "location"]
+    /// `login: {settings}` for each account that runs as a station.
+    private mutating func stations(_ node: Node, what: String, kiosk: Bool, defaults: Installation.StationSettings) -> [String: Installation.StationSettings] {
+        guard let mapping = node.mapping else {
+            report(node, "\(what) should list the accounts that run as \(kiosk ? "kiosks" : "ward terminals"), each with its settings, such as `\(what): {\(kiosk ? "kiosk" : "ward7"): {location: \(kiosk ? "Main entrance" : "Ward 7")}}`.")
+            return [:]
+        }
+        var found: [String: Installation.StationSettings] = [:]
+        for (key, value) in mapping {
+            guard let login = key.scalar?.string, !login.isEmpty, login.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+                report(key, "\(what) should be keyed by the account's login, such as kiosk or ward7.")
+                continue
+            }
+            if let text = value.scalar?.string, ["", "~", "null"].contains(text) {
+                found[login] = defaults  // listed with no settings of its own
+            } else {
+                found[login] = station(value, what: "\(what) \(login)", kiosk: kiosk, defaults: defaults)
+            }
+        }
+        return found
+    }
+
+    private mutating func station(_ node: Node, what: String, kiosk: Bool, defaults: Installation.StationSettings) -> Installation.StationSettings {
+        let allowed = kiosk ? ["idle-timeout", "location", "submissions-per-hour", "terminals"] : ["idle-timeout", "location", "terminals"]
         let fields = entries(node, allowed: allowed, what: what)
-        var settings = Installation.StationSettings()
+        var settings = defaults
         if let node = fields["idle-timeout"]?.value, let seconds = seconds(node, what: "\(what) idle-timeout") {
             settings.idleTimeout = seconds
         }
@@ -131,6 +162,13 @@ extension Reader {
         if let node = fields["submissions-per-hour"]?.value, let count = int(node, what: "submissions-per-hour") {
             if count > 1000 { report(node, "submissions-per-hour should be from 1 to 1000.") }
             settings.submissionsPerHour = count
+        }
+        if let node = fields["terminals"]?.value {
+            let terminals = strings(node, what: "\(what) terminals")
+            if terminals.contains(where: { !$0.hasPrefix("/dev/") }) {
+                report(node, "\(what) terminals should be device paths, such as [/dev/tty1].")
+            }
+            settings.terminals = terminals
         }
         return settings
     }

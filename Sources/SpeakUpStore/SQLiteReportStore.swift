@@ -267,6 +267,21 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// How many reports were raised at a station like this one (same kind, same location) on `day`:
+    /// what a kiosk's hourly limit starts from after a restart, read from the reports themselves,
+    /// so nothing that could date a report is written to keep it.
+    public func reportCount(at station: Station, on day: CalendarDay) throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM report WHERE station = ? AND station_location IS ? AND substr(submitted, 1, 10) = ?",
+                    arguments: [station.kind, station.location, day.description]) ?? 0
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     /// The staff directory (empty until one is imported).
     public func staff() throws(StoreError) -> [StaffMember] {
         do {

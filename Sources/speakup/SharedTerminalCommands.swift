@@ -18,24 +18,77 @@ struct SharedTerminalOptions: ParsableArguments {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
 
-    /// The idle timeout in seconds: from the option, else the settings, else two minutes.
-    func idleSeconds(configured: Int) throws(Failure) -> Int {
-        guard let text = idleTimeout else { return configured }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let seconds: Int? = if trimmed.hasSuffix("m") { Int(trimmed.dropLast()).map { $0 * 60 } }
-            else if trimmed.hasSuffix("s") { Int(trimmed.dropLast()) } else { Int(trimmed) }
-        guard let seconds, (5...3600).contains(seconds) else {
-            throw Failure("--idle-timeout should be a time between 5s and 60m, such as 2m or 90s, not \"\(text)\".", code: 64)
+    /// The settings this terminal runs with.
+    ///
+    /// Writing to an installed SpeakUp's shared store, they come from its root-owned settings
+    /// for this account (`kiosks:` or `wards:`), and for this terminal if the settings name
+    /// terminals: anyone else is refused, so no member of staff can file reports labelled as the
+    /// main entrance's kiosk. The command line may then only make them stricter (a shorter idle
+    /// time, a lower hourly limit), never change the place the reports say they were made.
+    /// With --db (a store of one's own) or without an installation, the command line sets them,
+    /// for trying out.
+    func settings(kiosk: Bool, submissionsPerHour: Int?) throws(Failure) -> Installation.StationSettings {
+        let deployment = try Deployment.get()
+        let noun = kiosk ? "kiosk" : "ward terminal"
+        var settings = Installation.StationSettings()
+        var fromSettings = false
+        if case .installed(let installation, let settingsPath) = deployment {
+            settings = kiosk ? installation.kiosk : installation.ward
+            if storeOptions.path == nil {
+                guard let login = RealIdentity.current()?.reporter.userName else {
+                    throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+                }
+                let section = kiosk ? "kiosks" : "wards"
+                guard let mine = (kiosk ? installation.kiosks : installation.wards)[login] else {
+                    throw Failure(
+                        "This account (\(login)) is not set up as a \(noun) in \(settingsPath), so it cannot take reports as one: a \(noun)'s place and limits come from IT, not from whoever starts it. IT can add it under `\(section):`.",
+                        code: 77)
+                }
+                if !mine.terminals.isEmpty {
+                    let terminal = ttyname(STDIN_FILENO).map { String(cString: $0) } ?? "no terminal"
+                    guard mine.terminals.contains(terminal) else {
+                        throw Failure(
+                            "This \(noun) is set up to run only on \(mine.terminals.joined(separator: ", ")), and this is \(terminal). Please start it there, or ask IT to change `\(section): \(login): terminals:`.",
+                            code: 77)
+                    }
+                }
+                settings = mine
+                fromSettings = true
+            }
         }
-        return seconds
-    }
-
-    func checkedLocation(configured: String?) throws(Failure) -> String? {
-        guard let location else { return configured }
-        guard !location.isBlank, location.count <= 200 else {
-            throw Failure("--location should name the place, in up to 200 characters, such as --location \"Ward 7\".", code: 64)
+        if let location {
+            guard !location.isBlank, location.count <= 200 else {
+                throw Failure("--location should name the place, in up to 200 characters, such as --location \"Ward 7\".", code: 64)
+            }
+            if fromSettings && location != settings.location {
+                throw Failure(
+                    "--location cannot change where this \(noun)'s reports say they were made: that comes from the settings (\(settings.location.map { "\"\($0)\"" } ?? "no place")). Please ask IT to change it there.",
+                    code: 64)
+            }
+            settings.location = location
         }
-        return location
+        if let idleTimeout {
+            let trimmed = idleTimeout.trimmingCharacters(in: .whitespaces)
+            let seconds: Int? = if trimmed.hasSuffix("m") { Int(trimmed.dropLast()).map { $0 * 60 } }
+                else if trimmed.hasSuffix("s") { Int(trimmed.dropLast()) } else { Int(trimmed) }
+            guard let seconds, (5...3600).contains(seconds) else {
+                throw Failure("--idle-timeout should be a time between 5s and 60m, such as 2m or 90s, not \"\(idleTimeout)\".", code: 64)
+            }
+            if fromSettings && seconds > settings.idleTimeout {
+                throw Failure("--idle-timeout can only be shorter than the settings' \(settings.idleTimeout) seconds for this \(noun): the form must not stay on screen longer than IT chose.", code: 64)
+            }
+            settings.idleTimeout = seconds
+        }
+        if kiosk, let submissionsPerHour {
+            guard (1...1000).contains(submissionsPerHour) else {
+                throw Failure("--submissions-per-hour should be a number from 1 to 1000.", code: 64)
+            }
+            if fromSettings && submissionsPerHour > settings.submissionsPerHour {
+                throw Failure("--submissions-per-hour can only be lower than the settings' \(settings.submissionsPerHour) for this kiosk: a kiosk's limit comes from IT.", code: 64)
+            }
+            settings.submissionsPerHour = submissionsPerHour
+        }
+        return settings
     }
 }
 
@@ -51,9 +104,8 @@ struct WardCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let settings = try Deployment.get().installation?.ward ?? Installation.StationSettings()
-            let station = Station.ward(location: try options.checkedLocation(configured: settings.location))
-            try SharedTerminalRun(options: options, station: station, idleSeconds: try options.idleSeconds(configured: settings.idleTimeout), gate: nil).start()
+            let settings = try options.settings(kiosk: false, submissionsPerHour: nil)
+            try SharedTerminalRun(options: options, station: .ward(location: settings.location), idleSeconds: settings.idleTimeout, perHour: nil).start()
         } catch {
             error.exit()
         }
@@ -76,15 +128,10 @@ struct KioskCommand: ParsableCommand {
 
     func run() throws {
         do throws(Failure) {
-            let settings = try Deployment.get().installation?.kiosk ?? Installation.StationSettings()
-            let perHour = submissionsPerHour ?? settings.submissionsPerHour
-            guard (1...1000).contains(perHour) else {
-                throw Failure("--submissions-per-hour should be a number from 1 to 1000.", code: 64)
-            }
-            let station = Station.kiosk(location: try options.checkedLocation(configured: settings.location))
+            let settings = try options.settings(kiosk: true, submissionsPerHour: submissionsPerHour)
             try SharedTerminalRun(
-                options: options, station: station, idleSeconds: try options.idleSeconds(configured: settings.idleTimeout),
-                gate: KioskLimit(perHour: perHour)
+                options: options, station: .kiosk(location: settings.location), idleSeconds: settings.idleTimeout,
+                perHour: settings.submissionsPerHour
             ).start()
         } catch {
             error.exit()
@@ -97,7 +144,8 @@ struct SharedTerminalRun {
     let options: SharedTerminalOptions
     let station: Station
     let idleSeconds: Int
-    let gate: SubmissionGate?
+    /// A kiosk's hourly limit; nil for a ward terminal.
+    let perHour: Int?
 
     func start() throws(Failure) {
         try Roles.require(.reporter, toDo: "run a \(station.kind) terminal")
@@ -111,6 +159,14 @@ struct SharedTerminalRun {
         let rulesPath = try options.rulesOptions.chosen()
         let (store, _) = try options.storeOptions.open(forScreen: true)
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
+        var gate: SubmissionGate? = nil
+        if let perHour {
+            // A restart must not reset the limit: it starts from today's reports at this kiosk (see SubmissionLimit).
+            let now = Date()
+            let earlier: Int
+            do { earlier = try store.reportCount(at: station, on: CalendarDay.local(now)) } catch { throw Failure(error) }
+            gate = KioskLimit(perHour: perHour, earlierToday: earlier, start: now)
+        }
         let terminal = try TerminalSetup.start()
         if case .kiosk = station {
             // Raw mode already turns these keys into plain bytes; ignoring the signals as well means

@@ -136,9 +136,37 @@ extension SharedHostSuites {
             try tmux.press("Enter")
             try Self.fillKioskReport(tmux, account: "Second report.")
             try tmux.press("Enter")
-            try tmux.waitFor("This kiosk has taken 1 report in the last hour")
+            try tmux.waitFor("This kiosk takes at most 1 report an hour")
             #expect(try tmux.screen().contains("Please check your report"))
             #expect(try host.exported().count == 1)
+
+            // A hang-up (the kiosk's process ended, as getty would restart it) does not reset the count.
+            tmux.kill()
+            let again = try host.tmux(as: host.kioskLogin, ["kiosk", "--submissions-per-hour", "1"])
+            try Self.fillKioskReport(again, account: "Third report, after a restart.")
+            try again.press("Enter")
+            try again.waitFor("This kiosk takes at most 1 report an hour")
+            #expect(try host.exported().count == 1)
+        }
+
+        @Test("only an account the settings name runs as a kiosk or ward terminal; its place and limit come from the settings")
+        func configuredNotClaimed() throws {
+            let host = try SharedHost()
+            // A member of staff claiming to be the main entrance's kiosk, with a limit of their own.
+            for command in [["kiosk", "--location", "Main entrance", "--submissions-per-hour", "1000"], ["kiosk"], ["ward"]] {
+                let claimed = try host.speakup(as: host.reporter, command, environment: ["TERM": "xterm-256color"])
+                #expect(claimed.status == 77, "\(command): \(claimed.stderr)")
+                #expect(claimed.stderr.contains("This account (\(host.reporter)) is not set up as a"))
+                #expect(claimed.stderr.contains("IT can add it under"))
+            }
+            // The kiosk's own login may not relabel its reports or raise its limit.
+            let relabelled = try host.speakup(as: host.kioskLogin, ["kiosk", "--location", "Ward 9"], environment: ["TERM": "xterm-256color"])
+            #expect(relabelled.status == 64)
+            #expect(relabelled.stderr.contains("--location cannot change where this kiosk's reports say they were made"))
+            let raised = try host.speakup(as: host.kioskLogin, ["kiosk", "--submissions-per-hour", "1000"], environment: ["TERM": "xterm-256color"])
+            #expect(raised.status == 64)
+            #expect(raised.stderr.contains("--submissions-per-hour can only be lower than the settings' 5"))
+            #expect(try host.exported().isEmpty)
         }
 
         @Test("a ward terminal on the login's own store is refused: its login could read the reports back")

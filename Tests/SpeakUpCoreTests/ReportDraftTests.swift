@@ -193,3 +193,27 @@ struct NulInDraftTests {
         #expect(nul.map(\.path) == [["account"], ["events", "1", "text"]])
     }
 }
+
+@Suite("A kiosk's hourly limit across restarts")
+struct SubmissionLimitTests {
+    static let start = Date(timeIntervalSince1970: 1_795_770_106)
+
+    @Test("after a restart, today's earlier reports count as taken at the start: no hour ever takes more than the limit")
+    func restartDoesNotReset() {
+        var limit = SubmissionLimit(perHour: 5, earlierToday: 3, start: Self.start)
+        #expect(limit.nextAllowed(at: Self.start) == nil)
+        limit.took(at: Self.start.addingTimeInterval(60))
+        limit.took(at: Self.start.addingTimeInterval(120))
+        #expect(limit.nextAllowed(at: Self.start.addingTimeInterval(180)) == Self.start.addingTimeInterval(3600))
+        #expect(limit.sentence(at: Self.start.addingTimeInterval(180))?.hasPrefix("This kiosk takes at most 5 reports an hour") == true)
+        // An hour after the start, the earlier ones no longer count.
+        #expect(limit.nextAllowed(at: Self.start.addingTimeInterval(3600)) == nil)
+    }
+
+    @Test("more earlier reports than the limit hold it for the first hour only")
+    func manyEarlier() {
+        let limit = SubmissionLimit(perHour: 2, earlierToday: 40, start: Self.start)
+        #expect(limit.nextAllowed(at: Self.start) == Self.start.addingTimeInterval(3600))
+        #expect(limit.nextAllowed(at: Self.start.addingTimeInterval(3601)) == nil)
+    }
+}

@@ -180,8 +180,9 @@ public protocol SubmissionGate: AnyObject, Sendable {
 public final class KioskLimit: SubmissionGate {
     private let limit: Mutex<SubmissionLimit>
 
-    public init(perHour: Int) {
-        limit = Mutex(SubmissionLimit(perHour: perHour))
+    /// `earlierToday`, `start`: see `SubmissionLimit.init`.
+    public init(perHour: Int, earlierToday: Int = 0, start: Date = .distantPast) {
+        limit = Mutex(SubmissionLimit(perHour: perHour, earlierToday: earlierToday, start: start))
     }
 
     public func refusal(at now: Date) -> String? { limit.withLock { $0.sentence(at: now) } }

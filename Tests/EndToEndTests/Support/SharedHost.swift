@@ -50,6 +50,16 @@ final class SharedHost {
         try addUser(admin, fullName: "Adam Admin", groups: ["speakup-admins"])
         try addUser(wardLogin, fullName: "Ward 7 terminal")
         try addUser(kioskLogin, fullName: "Kiosk")
+        // The ward and kiosk logins are stations because the settings say so, not because they claim it.
+        try configure("\nwards:\n  \(wardLogin):\n    location: Ward 7\nkiosks:\n  \(kioskLogin):\n    location: Main entrance\n")
+    }
+
+    /// Adds lines to the installed settings file (kept root-owned, as SpeakUp requires).
+    func configure(_ lines: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: settings))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.utf8))
     }
 
     deinit {

@@ -26,7 +26,10 @@ final class Tmux {
         try run(["new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)", shell])
     }
 
-    deinit { _ = try? run(["kill-server"]) }
+    deinit { kill() }
+
+    /// Ends the session and whatever runs in it, as a hang-up would (the program gets SIGHUP).
+    func kill() { _ = try? run(["kill-server"]) }
 
     /// Sends tmux key names (Enter, Down, C-c, F1…).
     func press(_ keys: String...) throws { try run(["send-keys", "-t", target] + keys) }
