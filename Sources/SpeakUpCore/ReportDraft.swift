@@ -201,7 +201,7 @@ public enum ReportProblem: Error, Hashable, Sendable {
         case .holdsNul(let field):
             "Your answer for \(field.words) \(StorableText.nulAdvice)"
         case .tooLong(let field):
-            "There is room for \(field.limit.formatted()) characters in \(field.words). Please shorten it."
+            "There is room for \(field.limit.grouped) characters in \(field.words). Please shorten it."
         }
     }
 }

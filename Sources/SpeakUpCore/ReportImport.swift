@@ -53,7 +53,7 @@ public enum ReportImport {
                                        ("staff_impact", record.staffImpact ?? "", ReportLimits.longText),
                                        ("witnesses", record.witnesses ?? "", ReportLimits.longText)]
             where text.count > limit {
-                problem([key], "\(key) is \(text.count.formatted()) characters; at most \(limit.formatted()) are kept.")
+                problem([key], "\(key) is \(text.count.grouped) characters; at most \(limit.grouped) are kept.")
             }
             for (path, text) in Self.texts(of: record) where StorableText.holdsNul(text) {
                 problem(path, "This text " + StorableText.nulAdvice)

@@ -73,11 +73,16 @@ struct CommandLineTests {
         #expect((store[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test("an unknown option or command is refused with usage and exit 64", arguments: [["--bogus"], ["export", "xml"], ["export", "json", "--db"]])
-    func badArguments(_ arguments: [String]) throws {
+    @Test("an unknown option or command is refused with what was wrong, the usage, and exit 64", arguments: [
+        (["--bogus"], "Error: Unknown option '--bogus'", "Usage: speakup report"),
+        (["export", "xml"], "Error: Unexpected argument 'xml'", "Usage: speakup export <subcommand>"),
+        (["export", "json", "--db"], "Error: Missing value for '--db <path>'", "Usage: speakup export json"),
+    ])
+    func badArguments(_ arguments: [String], _ error: String, _ usage: String) throws {
         let result = try Binary.run(arguments)
         #expect(result.status == 64)
-        #expect(result.stderr.contains("Error:") || result.stderr.contains("Usage:"))
+        #expect(result.stderr.hasPrefix(error + "\n"), "\(result.stderr)")
+        #expect(result.stderr.contains(usage))
     }
 
     @Test("--help describes the commands")

@@ -182,10 +182,10 @@ extension SharedHostSuites {
         func reassignAndStepAway() throws {
             let host = try SharedHost()
             let independent = "su\(host.tag)ind"
-            if try Command.run("/usr/bin/getent", ["group", "speakup-independent"]).status != 0 {
-                _ = try Command.run("/usr/sbin/groupadd", ["speakup-independent"])
-            }
-            defer { _ = try? Command.run("/usr/sbin/groupdel", ["speakup-independent"]) }
+            // Only a group this test made is removed afterwards: one the host already had is left alone.
+            let made = try Command.run("/usr/bin/getent", ["group", "speakup-independent"]).status != 0
+            if made { _ = try Command.run("/usr/sbin/groupadd", ["speakup-independent"]) }
+            defer { if made { _ = try? Command.run("/usr/sbin/groupdel", ["speakup-independent"]) } }
             try host.addUser(independent, fullName: "Ina Independent", groups: ["speakup-independent"])
             let reference = try #require(Self.reference(on: try host.fileOpenReport("Shouted at a healthcare assistant.")))
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import SpeakUpCore
 
 /// `speakup kiosk` and `speakup ward` on an installed shared host, run as their own Unix logins.
 extension SharedHostSuites {
@@ -39,7 +40,7 @@ extension SharedHostSuites {
             // Bytes that are not UTF-8 (a stray 0xFF, a meta key) are refused, not taken as a hang-up.
             try tmux.run(["send-keys", "-t", tmux.target, "-H", "ff", "c3", "28", "fe"])
             try tmux.press("M-x", "Up", "Down")
-            usleep(300_000)
+            try tmux.waitUntilSettled()
             #expect(try isRunning(tmux))
             let pid = try tmux.programPID()
             #expect(kill(pid, 0) == 0)
@@ -86,6 +87,7 @@ extension SharedHostSuites {
             let second = try host.tmux(as: host.kioskLogin, ["kiosk", "--location", "Main entrance"])
             try Self.fillKioskReport(first, account: "Shouted at a porter in the lift.")
             try Self.fillKioskReport(second, account: "Refused to wash hands before a dressing.")
+            let sending = Date()
             try first.press("Enter")
             try second.press("Enter")
             try first.waitFor("Your receipt code is")
@@ -110,20 +112,40 @@ extension SharedHostSuites {
             // Nothing in the database, its log or its shared memory (the audit trail included) names
             // the kiosk's login, its home, its terminal, or the minute the reports were sent.
             let bytes = host.storeBytes()
-            let uid = getpwnam(host.kioskLogin).map { $0.pointee.pw_uid } ?? 0
+            let uid = try #require(getpwnam(host.kioskLogin).map { $0.pointee.pw_uid })
             var forbidden = [host.kioskLogin, "/home/\(host.kioskLogin)", "pts/"]
-            let minute = Calendar(identifier: .gregorian)
-            var utc = minute
+            var utc = Calendar(identifier: .gregorian)
             utc.timeZone = TimeZone(identifier: "UTC")!
-            let parts = utc.dateComponents([.hour, .minute], from: sentAt)
-            if parts.hour! > 0 { forbidden.append(String(format: "T%02d:%02d", parts.hour!, parts.minute!)) }
+            // Every minute the reports could have been stamped with, from before the sends to after the receipts,
+            // so a minute that turns over meanwhile is searched for too.
+            var minute = sending.addingTimeInterval(-60)
+            while minute <= sentAt.addingTimeInterval(60) {
+                let parts = utc.dateComponents([.hour, .minute], from: minute)
+                forbidden.append("T" + parts.hour!.zeroPadded(2) + ":" + parts.minute!.zeroPadded(2))
+                minute = minute.addingTimeInterval(60)
+            }
             for text in forbidden {
                 #expect(bytes.range(of: Data(text.utf8)) == nil, "the store holds \(text.debugDescription)")
             }
-            #expect(uid != 0)
+            // The kiosk login's uid, as a number standing on its own (not inside a longer one).
+            #expect(!Self.holdsNumber(bytes, String(uid)), "the store holds the kiosk's uid \(uid)")
             // The kiosk writes no logs or other files of its own.
             let home = try Command.run("/usr/bin/find", ["/home/\(host.kioskLogin)", "-newer", host.settings, "-type", "f"])
             #expect(home.stdout.isEmpty, "files written: \(home.stdout)")
+        }
+
+        /// Whether `number` appears in `bytes` with no digit either side.
+        static func holdsNumber(_ bytes: Data, _ number: String) -> Bool {
+            let needle = Data(number.utf8)
+            var start = bytes.startIndex
+            while let found = bytes.range(of: needle, in: start..<bytes.endIndex) {
+                let before = found.lowerBound > bytes.startIndex ? bytes[found.lowerBound - 1] : nil
+                let after = found.upperBound < bytes.endIndex ? bytes[found.upperBound] : nil
+                let isDigit = { (byte: UInt8?) in byte.map { (0x30...0x39).contains($0) } ?? false }
+                if !isDigit(before) && !isDigit(after) { return true }
+                start = found.lowerBound + 1
+            }
+            return false
         }
 
         @Test("a kiosk's hourly limit holds the next report back with its words kept, and says so")

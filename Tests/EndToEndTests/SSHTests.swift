@@ -136,7 +136,7 @@ extension SharedHostSuites {
             // Tab on, a field at a time, to the page with the account typed before the hang-up.
             for _ in 0..<30 where !(try third.screen()).contains("Shouted at the night porter") {
                 try third.press("Tab")
-                usleep(100_000)
+                try third.waitUntilSettled(quiet: 0.2)
             }
             #expect(try third.screen().contains("Shouted at the night porter"))
             #expect(try host.exported().count == 1)  // the draft was never sent

@@ -114,6 +114,7 @@ struct SafeRoutingPropertyTests {
 
     @Test("no route, reassignment or escalation reaches the subject or anyone they manage; no report is left without a truthful status")
     func neverToTheSubjectsChain() throws {
+        print("SafeRoutingPropertyTests seed: \(Self.seed) (replay with SPEAKUP_TEST_SEED=\(Self.seed))")
         var random = SeededRandom(seed: Self.seed)
         let now = Date(timeIntervalSince1970: 1_795_770_106)
         var reports = 0
@@ -181,6 +182,7 @@ struct SafeRoutingPropertyTests {
 
     @Test("the chief executive by role alone, seniority 'Not sure', goes to the independent route")
     func chiefExecutiveByRole() throws {
+        print("SafeRoutingPropertyTests seed: \(Self.seed) (replay with SPEAKUP_TEST_SEED=\(Self.seed))")
         var random = SeededRandom(seed: Self.seed)
         let trust = RandomTrust(size: 200, random: &random)
         let directory = StaffDirectory(trust.members)

@@ -138,7 +138,7 @@ struct SharedTerminalTests {
         let reports = try store.allReports()
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.wayOfRaising == .anonymous && $0.reporter == nil && $0.station == .kiosk(location: nil) })
-        let refused = try #require(terminal.frames.last { $0.text.contains("This kiosk has taken 2 reports in the last hour") })
+        let refused = try #require(terminal.frames.last { $0.text.contains("This kiosk takes at most 2 reports an hour") })
         #expect(refused.text.contains("Please check your report"))  // still on the check page, answers intact
         clock.advance(by: 3600)
         #expect(gate.refusal(at: clock.now()) == nil)

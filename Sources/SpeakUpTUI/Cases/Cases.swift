@@ -267,7 +267,7 @@ public enum Cases {
             }
         default:
             if state.editor.handle(key) == .full {
-                state.notice = .problem("There is room for \(ReportLimits.longText.formatted()) characters; the rest was not added.")
+                state.notice = .problem("There is room for \(ReportLimits.longText.grouped) characters; the rest was not added.")
             }
             return []
         }

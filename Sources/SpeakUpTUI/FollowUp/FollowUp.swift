@@ -101,7 +101,7 @@ public enum FollowUp {
                 state.phase = .viewing(found)
             default:
                 if state.reply.handle(key) == .full {
-                    state.notice = .problem("There is room for \(ReportLimits.longText.formatted()) characters in a message.")
+                    state.notice = .problem("There is room for \(ReportLimits.longText.grouped) characters in a message.")
                 }
             }
         case .askingFeedback(let found):

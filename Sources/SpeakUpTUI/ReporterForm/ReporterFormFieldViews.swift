@@ -142,7 +142,7 @@ enum ReporterFormFieldViews {
         let count = editor.buffer.count
         let limit = editor.buffer.limit
         let nearLimit = count * 10 >= limit * 9
-        let text = "\(count.formatted()) of \(limit.formatted()) characters" + (nearLimit ? (count >= limit ? " (full)" : " (nearly full)") : "")
+        let text = "\(count.grouped) of \(limit.grouped) characters" + (nearLimit ? (count >= limit ? " (full)" : " (nearly full)") : "")
         if field == .account || nearLimit {
             canvas.put(text, row: counterRow, column: layout.left + layout.width - CellWidth.of(text), style: nearLimit ? .attention : .quiet)
         }

@@ -80,7 +80,7 @@ enum ReporterFormFields {
         case .editor:
             if editEditor(field, key, &state) == .full {
                 let limit = field == .account ? ReportLimits.accountCharacters : ReportLimits.longText
-                state.notice = .problem("There is room for \(limit.formatted()) characters here, so the rest was not added. Please shorten it if you can.")
+                state.notice = .problem("There is room for \(limit.grouped) characters here, so the rest was not added. Please shorten it if you can.")
             }
             return .handled
         }

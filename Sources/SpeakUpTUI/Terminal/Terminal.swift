@@ -24,10 +24,16 @@ public final class TestTerminal: Terminal {
     /// Every canvas drawn, oldest first.
     public private(set) var frames: [Canvas] = []
 
+    /// The batches (counted from the end of `batches`, as they are popped) typed ahead of the screen.
+    private let typedAhead: Set<Int>
+
     /// `batches` are the key groups `nextKeys` returns, in order; after the last, input closes.
-    public init(size: Size = .minimum, batches: [[Key]]) {
+    /// `typedAhead` marks batches (by index in `batches`) as typed before the screen they meet was
+    /// drawn: a `discardTypeahead` just before one drops it.
+    public init(size: Size = .minimum, batches: [[Key]], typedAhead: Set<Int> = []) {
         self.size = size
         self.batches = batches.reversed()
+        self.typedAhead = Set(typedAhead.map { batches.count - 1 - $0 })
     }
 
     /// One key a batch.
@@ -52,10 +58,15 @@ public final class TestTerminal: Terminal {
 
     public func draw(_ canvas: Canvas) { frames.append(canvas) }
 
-    /// Drops the next scripted batch, as typed-ahead keys would be.
+    /// Counts the call; if the next scripted batch was marked as typed ahead, drops it, as a real
+    /// terminal drops keys typed before the screen they would act on was drawn.
     public func discardTypeahead() {
         discarded += 1
+        if typedAhead.contains(batches.count - 1), let batch = batches.popLast() { dropped.append(batch) }
     }
+
+    /// The scripted batches thrown away as typed-ahead keys, in order.
+    public private(set) var dropped: [[Key]] = []
 
     /// How many times typed-ahead keys were thrown away.
     public private(set) var discarded = 0

@@ -75,6 +75,27 @@ final class Tmux {
         throw TimedOut()
     }
 
+    /// Waits until the screen has stayed the same for `quiet` seconds: the program has read and drawn
+    /// every key sent. A condition, not a fixed sleep: a slow machine waits longer, a fast one less.
+    @discardableResult
+    func waitUntilSettled(quiet: TimeInterval = 0.5, timeout: TimeInterval = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = try screen()
+        var since = Date()
+        while Date() < deadline {
+            usleep(20_000)
+            let now = try screen()
+            if now != last {
+                last = now
+                since = Date()
+            } else if Date().timeIntervalSince(since) >= quiet {
+                return now
+            }
+        }
+        Issue.record("The screen never settled. It was:\n\(last)", sourceLocation: sourceLocation)
+        throw TimedOut()
+    }
+
     /// Waits until the screen contains `text`.
     @discardableResult
     func waitFor(_ text: String, timeout: TimeInterval = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
