@@ -161,7 +161,7 @@ extension SQLiteReportStore {
                             SELECT r.reference FROM report r JOIN case_handler h ON h.reference = r.reference AND h.handler = ?
                             WHERE r.subject_key = ? AND r.reference <> ? ORDER BY r.submitted LIMIT 50
                             """, arguments: [handler, key, reference.text])
-                        linked = try Self.rows(others, handler: handler, in: db)
+                        linked = try Self.rows(others, handler: handler, now: moment, in: db)
                     }
                     var routing = try ReportRows.latestRouting(for: reference, in: db)
                     if let level = (state?["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) { routing?.level = level }
@@ -182,13 +182,13 @@ extension SQLiteReportStore {
     }
 
     /// The queue rows of these cases, for this handler.
-    static func rows(_ references: [String], handler: String, in db: Database) throws -> [QueueRow] {
+    static func rows(_ references: [String], handler: String, now: Date, in db: Database) throws -> [QueueRow] {
         guard !references.isEmpty else { return [] }
         var query = QueueQuery()
         query.status = .all
         query.limit = references.count
         query.only = references
-        return try queueRows(query, handler: handler, now: Date(), in: db)
+        return try queueRows(query, handler: handler, now: now, in: db)
     }
 
     /// One report, for the administrator's tools (`rules explain`): no handler policy, no audit record.
@@ -363,7 +363,9 @@ extension SQLiteReportStore {
     }
 
     /// Counts only, no case content: public without a policy (statistics and the data return).
-    public func caseFacts() throws(StoreError) -> [CaseFacts] {
+    /// `now` (else the store's clock) decides whether a deadline not yet met is already late.
+    public func caseFacts(now: Date? = nil) throws(StoreError) -> [CaseFacts] {
+        let now = now ?? clock.now()
         do {
             return try queue.read { db in
                 var concerns: [String: [ConcernCategory]] = [:]
@@ -403,7 +405,7 @@ extension SQLiteReportStore {
                     }
                     func late(_ text: String?, _ due: String?) -> Bool {
                         guard let dueDate = due.flatMap(Self.date) else { return false }
-                        guard let text, let at = SubmissionTime(text: text) else { return dueDate < Date() }
+                        guard let text, let at = SubmissionTime(text: text) else { return dueDate < now }
                         return at.moment > dueDate
                     }
                     return CaseFacts(

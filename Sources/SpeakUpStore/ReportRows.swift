@@ -40,7 +40,7 @@ enum ReportRows {
         }
         try CaseProjection.open(report, in: db)
         if let events {
-            for event in events { try insertEvent(event, importer: importer ?? (nil, Date()), into: db) }
+            for event in events { try insertEvent(event, importer: importer, into: db) }
         } else {
             let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
             try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), into: db)

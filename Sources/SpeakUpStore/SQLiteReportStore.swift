@@ -15,6 +15,9 @@ public final class SQLiteReportStore: ReportStore {
     private let logSize: LogSize
     /// How long writes wait for other terminals (see `StoreWait`), shared with the screen.
     public let wait: StoreWait
+    /// Where the store's own times come from (an import's moment, a directory import's, "now"
+    /// for what is overdue): the commands' clock, so tests and `--now` move it.
+    public let clock: any Clock
 
     /// Opens the store at `path`, creating it when `createIfMissing` allows, and
     /// brings its schema up to date.
@@ -22,13 +25,14 @@ public final class SQLiteReportStore: ReportStore {
     /// `wait` limits how long any write (or the opening) waits for other terminals.
     public init(
         path: String, createIfMissing: Bool = true, readOnly: Bool = false,
-        receiptRounds: Int = ReceiptHasher.defaultRounds, wait: StoreWait = StoreWait()
+        receiptRounds: Int = ReceiptHasher.defaultRounds, wait: StoreWait = StoreWait(), clock: any Clock = SystemClock()
     ) throws(StoreError) {
         self.path = path
+        self.clock = clock
         self.receiptRounds = receiptRounds
         self.wait = wait
         try StoreLocation.checkOpenable(path, createIfMissing: createIfMissing)
-        turn = WriterTurn(storePath: path)
+        turn = WriterTurn(storePath: path, clock: clock)
         let logSize = LogSize()
         self.logSize = logSize
 
@@ -62,7 +66,7 @@ public final class SQLiteReportStore: ReportStore {
             // than through `journalMode = .wal`, which would also lower
             // synchronous to NORMAL (and would change another program's file).
             if !readOnly { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
-            let migrator = StoreSchema.migrator
+            let migrator = StoreSchema.migrator(clock: clock)
             if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
                 throw StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
             }
@@ -168,7 +172,8 @@ public final class SQLiteReportStore: ReportStore {
     /// transaction: either every one is stored or none is. A reference already in
     /// the store is refused, never overwritten.
     public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)? = nil, by importer: String? = nil,
-                              at moment: Date = Date()) throws(StoreError) {
+                              at moment: Date? = nil) throws(StoreError) {
+        let moment = moment ?? clock.now()
         let router = try Self.prepare(router)
         do {
             try writeTurn { db in
@@ -243,7 +248,8 @@ public final class SQLiteReportStore: ReportStore {
 
     /// Replaces the staff directory in one transaction (with an audit record
     /// naming `actor`, when given: who manages whom decides who sees a case).
-    public func replaceStaff(_ members: [StaffMember], by actor: String? = nil, at moment: Date = Date()) throws(StoreError) {
+    public func replaceStaff(_ members: [StaffMember], by actor: String? = nil, at moment: Date? = nil) throws(StoreError) {
+        let moment = moment ?? clock.now()
         do {
             for member in members {
                 let texts = [member.id, member.name, member.unixUser ?? "", member.role, member.managerID ?? "", member.ward] + member.knownAs

@@ -1,10 +1,14 @@
 import Foundation
 import GRDB
+import SpeakUpCore
 
 /// The store's schema, one versioned migration at a time. Never edit a shipped
 /// migration: add the next one.
 enum StoreSchema {
-    static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator { migrator(clock: SystemClock()) }
+
+    /// The migrations; `clock` dates the record an upgrade chains into the audit trail.
+    static func migrator(clock: any Clock) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-reports-and-case-events") { db in
             // Tables are WITHOUT ROWID and keyed by the random reference, so
@@ -277,7 +281,7 @@ enum StoreSchema {
                 """)
             if !records.isEmpty {
                 try AuditTrail.append(
-                    AuditEntry(at: .instant(Date()), actor: nil, action: AuditTrail.upgradeAction, reference: nil,
+                    AuditEntry(at: .instant(clock.now()), actor: nil, action: AuditTrail.upgradeAction, reference: nil,
                                detail: "\(vouched.count) earlier records", content: ContentDigest.ofDigests(vouched)),
                     in: db)
             }

@@ -29,11 +29,13 @@ final class WriterTurn: Sendable {
     private let folder: Int32
     private let recordPath: String
     private let record = Mutex<Int32?>(nil)
+    private let clock: any Clock
 
     /// How long a writer queues for the turn before it goes ahead without it.
     static let longestQueue = 2.0
 
-    init(storePath: String) {
+    init(storePath: String, clock: any Clock) {
+        self.clock = clock
         folderPath = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
         folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         recordPath = TurnHolder.recordPath(forStore: storePath)
@@ -77,7 +79,7 @@ final class WriterTurn: Sendable {
             }
             place.granted(descriptor)
         }
-        let started = Date()
+        let started = SystemClock().elapsed()  // a timeout: the clock that only goes forward
         defer { wait.stoppedWaiting() }
         while true {
             if place.turn.wait(timeout: .now() + .milliseconds(20)) == .success {
@@ -88,7 +90,7 @@ final class WriterTurn: Sendable {
                 if let descriptor = place.leave() { return descriptor >= 0 ? descriptor : nil }
                 throw StoreWaitEnded(cancelled: wait.wasCancelled)
             }
-            if Date().timeIntervalSince(started) >= Self.longestQueue {
+            if SystemClock().elapsed() - started >= Self.longestQueue {
                 if let descriptor = place.leave() { return descriptor >= 0 ? descriptor : nil }
                 return nil
             }
@@ -98,7 +100,7 @@ final class WriterTurn: Sendable {
     /// Notes this process in the turn record. The record only informs `speakup check`:
     /// if it cannot be written, the write goes on.
     private func noteHolder() {
-        let line = TurnRecord(uid: getuid(), pid: getpid(), since: Date()).line
+        let line = TurnRecord(uid: getuid(), pid: getpid(), since: clock.now()).line
         record.withLock { descriptor in
             if descriptor == nil {
                 descriptor = open(recordPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)

@@ -331,3 +331,23 @@ struct AuditContentTests {
         #expect(vouched.position == upgrade.position && vouched.reason.contains("vouched"))
     }
 }
+
+@Suite("The store's own times come from its clock")
+struct StoreClockTests {
+    @Test("an import, a directory import and what counts as late use the store's clock, not the machine's")
+    func clockEverywhere() throws {
+        let folder = TemporaryFolder()
+        let moment = Date(timeIntervalSince1970: 1_811_000_000)  // May 2027: months after the machine's today
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10, clock: FixedClock(moment))
+        let report = Reports.make(.open)
+        try store.importReports([(report, [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)])],
+                                router: FixedRouter(handlers: ["gita"]), by: "admin")
+        try store.replaceStaff([], by: "admin")
+        let records = try store.auditRecords()
+        #expect(records.map(\.entry.action) == ["imported", "routed", "directory-replaced"])
+        #expect(records.filter { $0.entry.action != "routed" }.allSatisfy { $0.entry.at == .instant(moment) })
+        // Acknowledging was due a week after 27 November 2026: by the store's clock (May 2027) it is late.
+        let facts = try store.caseFacts()
+        #expect(facts.count == 1 && facts.allSatisfy(\.acknowledgedLate))
+    }
+}

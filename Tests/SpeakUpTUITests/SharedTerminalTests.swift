@@ -90,6 +90,24 @@ struct SharedTerminalTests {
         #expect(inner.frames.contains { $0.text.contains("cleared in 1 second,") })
     }
 
+    @Test("a timed wait on a shared terminal ends when asked (it used to wait for a key), and still counts towards the idle time")
+    func idleGuardTimedWait() {
+        let clock = FixedClock(Self.moment)
+        let inner = QuietTerminal(batches: Array(repeating: [], count: 400), clock: clock)
+        let guarded = IdleGuard(inner, timeout: 120, clock: clock)
+        let start = clock.elapsed()
+        #expect(guarded.nextKeys(waitingAtMost: 0.5) == [])
+        #expect(clock.elapsed() - start == 0.5)  // it gave up when asked, not at the idle time
+        // Waits that add up to the idle time clear the form all the same.
+        var ended = false
+        for _ in 0..<400 where guarded.nextKeys(waitingAtMost: 1) == nil {
+            ended = true
+            break
+        }
+        #expect(ended && guarded.expired)
+        #expect(clock.elapsed() - start == 120)
+    }
+
     @Test("an untouched form is cleared after the idle time and the welcome says so, with nothing stored")
     func idleClears() throws {
         let clock = FixedClock(Self.moment)

@@ -30,7 +30,14 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
 
     public var size: Size { inner.size }
 
-    public func nextKeys() -> [Key]? {
+    public func nextKeys() -> [Key]? { keys(waitingAtMost: nil) }
+
+    /// As `nextKeys`, but returns an empty list after `seconds` with no key; the idle time and the
+    /// countdown run on all the same, so a wait (a save held up by another terminal) still ends.
+    public func nextKeys(waitingAtMost seconds: Double) -> [Key]? { keys(waitingAtMost: seconds) }
+
+    private func keys(waitingAtMost seconds: Double?) -> [Key]? {
+        let giveUp = seconds.map { clock.elapsed() + max(0, $0) }
         while true {
             let left = timeout - (clock.elapsed() - lastKey)
             if left <= 0 {
@@ -44,10 +51,14 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
                     redraw()
                 }
             }
-            // Wake when the countdown should start, then once a second while it runs.
-            let wait = left > warning ? left - warning : min(1, left)
+            // Wake when the countdown should start, then once a second while it runs (or when the caller gives up).
+            var wait = left > warning ? left - warning : min(1, left)
+            if let giveUp { wait = min(wait, max(0, giveUp - clock.elapsed())) }
             guard let keys = inner.nextKeys(waitingAtMost: wait) else { return nil }
-            if keys.isEmpty { continue }
+            if keys.isEmpty {
+                if let giveUp, clock.elapsed() >= giveUp { return [] }
+                continue
+            }
             lastKey = clock.elapsed()
             if countdown != nil {
                 countdown = nil
@@ -60,10 +71,6 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
             }
             return keys
         }
-    }
-
-    public func nextKeys(waitingAtMost seconds: Double) -> [Key]? {
-        nextKeys()
     }
 
     public func draw(_ canvas: Canvas) {
