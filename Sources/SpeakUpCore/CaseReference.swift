@@ -32,6 +32,30 @@ public struct CaseReference: Hashable, Codable, Sendable, CustomStringConvertibl
         self.text = "SU-\(String(body[0..<4]))-\(String(body[4..<8]))"
     }
 
+    /// The start of a reference, as a person types one into a search box ("SU CF00", "su-cf00-1",
+    /// "SUCF001"), written the way references are stored ("SU-CF00", "SU-CF00-1"); nil unless the
+    /// text is "SU" and one to eight symbols of a reference. Spaces, dashes and case are forgiven,
+    /// and the letters Crockford's alphabet leaves out are read as what they look like (O as 0, I
+    /// and L as 1). A word such as "such" or "surgeon" is not a reference: after "SU" there must
+    /// be a space or a dash, or a digit among the symbols.
+    public static func typedPrefix(_ typed: String) -> String? {
+        let trimmed = typed.trimmingCharacters(in: .whitespaces).uppercased()
+        guard trimmed.hasPrefix("SU") else { return nil }
+        let afterSU = trimmed.dropFirst(2)
+        guard afterSU.first == "-" || afterSU.first?.isWhitespace == true || afterSU.contains(where: \.isNumber) else { return nil }
+        let symbols = trimmed.filter { $0 != "-" && !$0.isWhitespace }
+        let body = symbols.dropFirst(2).map { symbol -> Character in
+            switch symbol {
+            case "O": "0"
+            case "I", "L": "1"
+            default: symbol
+            }
+        }
+        guard (1...8).contains(body.count), body.allSatisfy(alphabet.contains) else { return nil }
+        let first = String(body.prefix(4))
+        return body.count > 4 ? "SU-\(first)-\(String(body.dropFirst(4)))" : "SU-\(first)"
+    }
+
     private init(checkedText: String) { self.text = checkedText }
 
     public var description: String { text }

@@ -1,15 +1,17 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SpeakUpCore
 
 /// The handlers' workspace over the SQLite store: the queue, a case, actions as
 /// case events, reminders and the facts statistics are counted from. These read and
 /// write without the handler policy; `SQLiteCaseDesk` is the public way in, and adds it.
 extension SQLiteReportStore {
-    func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
+    /// `walkBudget`: see `walkBudget`; tests lower it to reach the full-text index with few cases.
+    func queue(_ query: QueueQuery, for handler: String, now: Date, walkBudget: Int = walkBudget) throws(StoreError) -> [QueueRow] {
         if Self.ftsQuery(query.search) != nil { try indexPendingWords() }
         do {
-            return try queue.read { db in try Self.queueRows(query, handler: handler, now: now, in: db) }
+            return try queue.read { db in try Self.queueRows(query, handler: handler, now: now, walkBudget: walkBudget, in: db) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }
@@ -18,10 +20,13 @@ extension SQLiteReportStore {
     /// The queue's query, read in queue order from an index wherever it can be: the handler's
     /// cases by rank; by level and rank when a level is chosen; from the per-concern copy when a
     /// category is; and, for words found in few cases, from the full-text index first.
-    static func queueRows(_ query: QueueQuery, handler: String, now: Date, in db: Database) throws -> [QueueRow] {
+    static func queueRows(_ query: QueueQuery, handler: String, now: Date, walkBudget: Int = walkBudget, in db: Database) throws -> [QueueRow] {
         var conditions = ["h.handler = :handler"]
         var arguments: [String: (any DatabaseValueConvertible)?] = ["handler": handler, "limit": query.limit, "offset": query.offset]
-        var from = query.category == nil ? "case_handler h" : "case_handler_concern h"
+        // A search that is the start of a reference ("SU CF00") finds cases by reference, from the
+        // reference's own index: a handful of rows, whatever else the cases say.
+        let referencePrefix = CaseReference.typedPrefix(query.search)
+        var from = query.category == nil || referencePrefix != nil ? "case_handler h" : "case_handler_concern h"
         switch query.status {
         case .open: conditions.append("h.rank < '1'")
         case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
@@ -30,7 +35,9 @@ extension SQLiteReportStore {
         case .all: break
         }
         if let category = query.category {
-            conditions.append("h.category = :category")
+            conditions.append(referencePrefix == nil
+                ? "h.category = :category"
+                : "EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = h.reference AND c.category = :category)")
             arguments["category"] = category.rawValue
         }
         if let level = query.level {
@@ -50,7 +57,62 @@ extension SQLiteReportStore {
             conditions.append("instr(lower(r.location), lower(:location)) > 0")
             arguments["location"] = query.location.trimmingCharacters(in: .whitespaces)
         }
-        if let match = Self.ftsQuery(query.search) {
+        let columns = """
+            h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
+            r.submitted, r.subject_seniority, r.location, r.way_of_raising
+            """
+        let terms = referencePrefix == nil ? SearchTerms(query.search) : nil
+        var walked = false
+        if let referencePrefix {
+            // CROSS JOIN keeps SQLite to this order: the reference range first, then each case's handler row.
+            from = "case_file w CROSS JOIN case_handler h ON h.reference = w.reference"
+            conditions.append("w.reference >= :low AND w.reference < :high")
+            arguments["low"] = referencePrefix
+            arguments["high"] = referencePrefix + "~"  // after every symbol and dash a reference can hold
+        } else if let terms {
+            // Words in many cases: read the queue in order with each case's words and keep the
+            // matches, until enough are found. Words in few: that would read far, so the full-text
+            // index goes first (below). Which is which is found out by reading at most `walkBudget`
+            // rows: cheap either way, and no full-text query is run at all for common words.
+            // The words come from the full-text table's own content table (`case_text_content`,
+            // column c1: what FTS5 indexed), a plain row lookup; through the full-text table itself
+            // each lookup would cost a full-text query. Only the joins the filters need are made.
+            let filters = conditions.joined(separator: " AND ")
+            var joins = ""
+            if filters.contains("f.") || query.category != nil { joins += " JOIN case_file f ON f.reference = h.reference" }
+            if filters.contains("r.") { joins += " JOIN report r ON r.reference = h.reference" }
+            let textID = query.category == nil ? "h.text_id" : "f.text_id"
+            let statement = try db.makeStatement(sql: """
+                SELECT h.reference, t.c1
+                FROM \(from)\(joins)
+                JOIN case_text_content t ON t.id = \(textID)
+                WHERE \(filters)
+                ORDER BY h.rank, h.reference
+                """)
+            let need = query.offset + query.limit
+            var kept: [String] = []
+            var read = 0
+            var ended = true
+            let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.filter { Self.sqlNames(statement).contains($0.key) }))
+            while let row = try cursor.next() {
+                read += 1
+                if let words = row[1] as String?, terms.matches(words) { kept.append(row[0]) }
+                if kept.count >= need { break }
+                if read >= walkBudget {
+                    ended = false
+                    break
+                }
+            }
+            if kept.count >= need || ended {
+                // The matches found, read whole below in the same order.
+                walked = true
+                conditions.append("h.reference IN (SELECT value FROM json_each(:walked))")
+                arguments["walked"] = String(decoding: (try? JSONSerialization.data(withJSONObject: Array(kept.dropFirst(query.offset)))) ?? Data("[]".utf8), as: UTF8.self)
+                arguments["offset"] = 0
+            }
+        }
+        if !walked, referencePrefix == nil, let terms {
+            let match = terms.ftsQuery
             arguments["match"] = match
             // Words in few cases: start from the words (cost grows with the matches). Words in many: read the
             // queue in order and keep the matches (cost grows with the rows passed over, fewer the more match).
@@ -58,15 +120,17 @@ extension SQLiteReportStore {
             let found = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM case_text WHERE case_text MATCH ? LIMIT 5001)",
                                          arguments: [match]) ?? 0
             if found <= 5000 {
-                from = "case_text t JOIN case_file w ON w.text_id = t.rowid JOIN \(from) ON h.reference = w.reference"
+                // CROSS JOIN keeps SQLite to this order: the full-text index once, then each match's case.
+                // Left to itself (a store with no statistics) it may put the index innermost and run the
+                // whole search again for every case in the queue: seconds a key, measured.
+                from = "case_text t CROSS JOIN case_file w ON w.text_id = t.rowid CROSS JOIN \(from) ON h.reference = w.reference"
                 conditions.append("case_text MATCH :match")
             } else {
                 conditions.append("\(query.category == nil ? "h" : "f").text_id IN (SELECT rowid FROM case_text WHERE case_text MATCH :match)")
             }
         }
         let rows = try Row.fetchAll(db, sql: """
-            SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
-                   r.submitted, r.subject_seniority, r.location, r.way_of_raising
+            SELECT \(columns)
             FROM \(from)
             JOIN case_file f ON f.reference = h.reference
             JOIN report r ON r.reference = h.reference
@@ -121,9 +185,18 @@ extension SQLiteReportStore {
     /// Words typed into the search box as an FTS5 query: each word a prefix, all of them
     /// needed. Quotes keep FTS5's own syntax (AND, NEAR, *, :) from being read in what was typed.
     static func ftsQuery(_ typed: String) -> String? {
-        let words = typed.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { !$0.isEmpty }
-        guard !words.isEmpty else { return nil }
-        return words.prefix(8).map { "\"\($0)\"*" }.joined(separator: " ")
+        guard CaseReference.typedPrefix(typed) == nil else { return nil }
+        return SearchTerms(typed)?.ftsQuery
+    }
+
+    /// How many rows of the queue a search reads, in order, before it asks the full-text index instead.
+    static let walkBudget = 2000
+
+    /// The named parameters a statement uses (GRDB refuses arguments a statement does not name).
+    private static func sqlNames(_ statement: Statement) -> Set<String> {
+        Set((1...max(1, Int(sqlite3_bind_parameter_count(statement.sqliteStatement)))).compactMap { index in
+            sqlite3_bind_parameter_name(statement.sqliteStatement, Int32(index)).map { String(String(cString: $0).dropFirst()) }
+        })
     }
 
     static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }

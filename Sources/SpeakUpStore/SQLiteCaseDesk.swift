@@ -113,6 +113,15 @@ extension SQLiteReportStore {
     /// they were routed: a handler turned out to be managed by the person a case is about), routed
     /// again with `router`. Without this they would be hidden from everyone who has them. Returns
     /// those routed again; a case nobody can take now is marked unrouted, and says so.
+    /// Whether any case is open (not closed): a new directory can only strand an open case.
+    public func hasOpenCases() throws(StoreError) -> Bool {
+        do {
+            return try queue.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM case_file WHERE status <> 'closed' LIMIT 1") ?? false }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     public func rerouteWithheldCases(policy: any HandlerPolicy, router: any CaseRouter, at now: Date) throws(StoreError) -> [CaseReference] {
         guard let router = try Self.prepare(router) else { return [] }
         do {
@@ -123,7 +132,8 @@ extension SQLiteReportStore {
                     """).reduce(into: [String: [String]]()) { $0[$1["reference"], default: []].append($1["handler"]) }
             }
             var stranded: [CaseReference] = []
-            for chunk in stride(from: 0, to: holders.count, by: 500).map({ Array(holders.keys.sorted()[$0..<min($0 + 500, holders.count)]) }) {
+            let references = holders.keys.sorted()
+            for chunk in stride(from: 0, to: references.count, by: 500).map({ Array(references[$0..<min($0 + 500, references.count)]) }) {
                 for subject in try caseSubjects(chunk.compactMap(CaseReference.init)) {
                     let handlers = holders[subject.reference.text] ?? []
                     if !handlers.isEmpty && handlers.allSatisfy({ policy.refusal(of: $0, for: subject) != nil }) { stranded.append(subject.reference) }

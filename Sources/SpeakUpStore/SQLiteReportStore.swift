@@ -257,11 +257,11 @@ public final class SQLiteReportStore: ReportStore {
             }
             try writeTurnInTransaction { db in
                 try db.execute(sql: "DELETE FROM staff")
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO staff (id, name, unix_user, role, seniority, manager_id, ward, known_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for member in members {
-                    try db.execute(
-                        sql: "INSERT INTO staff (id, name, unix_user, role, seniority, manager_id, ward, known_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID, member.ward,
-                                    member.knownAs.joined(separator: "; ")])
+                    try insert.execute(arguments: [member.id, member.name, member.unixUser, member.role, member.seniority.rawValue, member.managerID,
+                                                   member.ward, member.knownAs.joined(separator: "; ")])
                 }
                 // Every import is recorded, with the directory as imported, so a later change outside SpeakUp shows.
                 try AuditTrail.append(

@@ -286,6 +286,18 @@ enum StoreSchema {
                     in: db)
             }
         }
+        migrator.registerMigration("v14-search-prefixes") { db in
+            // The full-text index keeps the starts of words (one, two and three letters) as well as
+            // the words, so a search for a short start ("n", "ne") reads one list rather than merging
+            // the lists of every word that starts so (tens of milliseconds a key over 100,000 cases).
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE case_text_new USING fts5(reference UNINDEXED, words,
+                    tokenize = 'unicode61 remove_diacritics 2', detail = none, prefix = '1 2 3');
+                INSERT INTO case_text_new (rowid, reference, words) SELECT rowid, reference, words FROM case_text;
+                DROP TABLE case_text;
+                ALTER TABLE case_text_new RENAME TO case_text;
+                """)
+        }
         return migrator
     }
 }

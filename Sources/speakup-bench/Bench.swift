@@ -49,6 +49,7 @@ enum Bench {
             ).run()
         }
         try part("cases") { try CasesBench(scratch: scratch, cases: options.cases).run() }
+        try part("search") { try SearchBench(scratch: scratch, cases: options.searchCases, speakup: options.speakup).run() }
         print("## Summary")
         for line in summary { print(line) }
     }
@@ -64,7 +65,8 @@ struct Options {
     var submitters = 32
     var submissionsEach = 20
     var cases = 1_000_000
-    /// Run one part only: startup, commits, journey, subjects, rules, host or cases.
+    var searchCases = 100_000
+    /// Run one part only: startup, commits, journey, subjects, rules, host, cases or search.
     var only: String? = nil
     var keep = false
 
@@ -81,10 +83,11 @@ struct Options {
             case "--submitters": submitters = rest.popFirst().flatMap(Int.init) ?? submitters
             case "--submissions-each": submissionsEach = rest.popFirst().flatMap(Int.init) ?? submissionsEach
             case "--cases": cases = rest.popFirst().flatMap(Int.init) ?? cases
+            case "--search-cases": searchCases = rest.popFirst().flatMap(Int.init) ?? searchCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --only startup|commits|journey|subjects|rules|host|cases\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --only startup|commits|journey|subjects|rules|host|cases|search\n".utf8))
                 exit(64)
             }
         }

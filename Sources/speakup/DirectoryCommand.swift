@@ -40,6 +40,12 @@ struct DirectoryCommand: ParsableCommand {
                     let importer = RealIdentity.current()?.reporter.userName
                     do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error) }
                     Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")
+                    // Only an open case can be stranded by a new directory: with none, no router is needed.
+                    let anyOpen: Bool
+                    do { anyOpen = try store.hasOpenCases() } catch {
+                        throw Failure("The directory was replaced, but the open cases could not be checked against it: \(error.sentence) Please run `speakup directory import` again.")
+                    }
+                    guard anyOpen else { return }
                     // Cases whose every handler the new directory shows to be too close to the person they are about.
                     let router = try Routing.router(store: store, rulesPath: rulesPath, owner: importer)
                     let rerouted: [CaseReference]

@@ -10,7 +10,7 @@ struct SQLiteReportStoreTests {
     func migratesFromEmpty() throws {
         let folder = TemporaryFolder()
         let store = try SQLiteReportStore(path: folder.file())
-        #expect(try store.appliedMigrations() == ["v1-reports-and-case-events", "v2-whole-reporter-journey", "v3-receipts-and-drafts", "v4-case-event-text", "v5-routing", "v6-staff-directory", "v7-hold-index", "v8-excluded-handlers", "v9-subject-id", "v10-stations-actors-audit", "v11-guardians-workspace", "v12-safe-routing", "v13-content-digests"])
+        #expect(try store.appliedMigrations() == ["v1-reports-and-case-events", "v2-whole-reporter-journey", "v3-receipts-and-drafts", "v4-case-event-text", "v5-routing", "v6-staff-directory", "v7-hold-index", "v8-excluded-handlers", "v9-subject-id", "v10-stations-actors-audit", "v11-guardians-workspace", "v12-safe-routing", "v13-content-digests", "v14-search-prefixes"])
         let tables = try store.withDatabase { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
@@ -94,8 +94,9 @@ struct SQLiteReportStoreTests {
         let folder = TemporaryFolder()
         let store = try SQLiteReportStore(path: folder.file())
         _ = try store.submit(Reports.make())
-        // Cap the file at its current size: the next report cannot fit.
+        // Cap the file at its current size, with no free pages left in it: the next report cannot fit.
         try store.withDatabase { db in
+            try db.execute(sql: "VACUUM")
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
             _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
         }
