@@ -90,7 +90,7 @@ final class Child {
     /// True while the child has not ended (reaping it if it just has).
     var isRunning: Bool {
         if ending != nil { return false }
-        return !reap(blocking: false, stalled: false)
+        return !reap(stalled: false)
     }
 
     /// Sends `signal` to the child alone (not its group).
@@ -105,11 +105,11 @@ final class Child {
         if let ending { return ending }
         var nap = 0.001
         while monotonicSeconds() < deadline {
-            if reap(blocking: false, stalled: false) { return ending! }
+            if reap(stalled: false) { return ending! }
             pause(min(nap, max(0, deadline - monotonicSeconds())))
             nap = min(nap * 1.5, 0.02)
         }
-        if reap(blocking: false, stalled: false) { return ending! }
+        if reap(stalled: false) { return ending! }
         killGroup()
         return ending!
     }
@@ -120,7 +120,15 @@ final class Child {
         guard ending == nil else { return }
         kill(-pid, SIGKILL)
         kill(pid, SIGKILL)
-        _ = reap(blocking: true, stalled: true)
+        // SIGKILL cannot be refused, but a process stuck in the kernel (uninterruptible I/O) is not
+        // reaped until it returns: that wait has a deadline too.
+        let deadline = monotonicSeconds() + 10
+        while monotonicSeconds() < deadline {
+            if reap(stalled: true) { return }
+            pause(0.005)
+        }
+        ending = Ending(how: .signalled(SIGKILL), stalled: true, seconds: monotonicSeconds() - started,
+                        output: Self.read(outputPath), error: Self.read(errorPath) + "\n(still not gone 10 s after SIGKILL)")
     }
 
     /// Waits for each child up to the one deadline.
@@ -133,10 +141,11 @@ final class Child {
         return children.map { $0.wait(until: deadline) }
     }
 
-    private func reap(blocking: Bool, stalled: Bool) -> Bool {
+    private func reap(stalled: Bool) -> Bool {
+        guard ending == nil else { return true }
         var status: Int32 = 0
         var result: pid_t
-        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result == -1 && errno == EINTR
+        repeat { result = waitpid(pid, &status, WNOHANG) } while result == -1 && errno == EINTR
         guard result == pid else { return false }
         let how: Ending.How
         // The wait-status layout: the low 7 bits are the terminating signal, 0 for a normal exit.

@@ -28,7 +28,7 @@ struct HostileFiles: Scenario {
         let first = factory.reports(20)
         _ = try ImportRound(speakup: context.speakup, scratch: scratch, db: db).importWhole(first, ledger: &ledger, tally: &tally)
         let check = StoreCheck(speakup: context.speakup, folder: scratch.path)
-        var accepted: Set<String> = []
+        var accepted: [String] = []
         for hostile in try cases(scratch, db: db, taken: first[0].reference, factory: &factory, short: context.short) {
             guard let before = check.exportBytes(db) else {
                 tally.fail("\(hostile.name): the store could not be exported before the import")
@@ -44,7 +44,7 @@ struct HostileFiles: Scenario {
                 }
                 ledger.send(hostile.carries)
                 if SpeakUp.acknowledges(ending, hostile.carries.map(\.reference)) { ledger.acknowledge(hostile.carries) }
-                accepted.insert(hostile.name)
+                accepted.append(hostile.name)
             } else {
                 tally.countError(ending, doing: "\(hostile.name): speakup import")
                 if let code = hostile.mustExit, ending.exitCode != code {
@@ -57,6 +57,7 @@ struct HostileFiles: Scenario {
             }
             say("\(hostile.name): \(ending.stalled ? "STALLED" : ending.said) in \(format(ending.seconds)) s\(ending.succeeded ? " (accepted)" : ": \(ErrorKind.firstSentence(of: ending.error))")")
         }
+        if !accepted.isEmpty { tally.note("Accepted, and checked byte for byte: \(accepted.joined(separator: ", ")).") }
         for leftover in ["/dev/null-journal", "/dev/null-wal", "/dev/null-shm"] where FileManager.default.fileExists(atPath: leftover) {
             tally.fail("\(leftover) was made by an import given /dev/null as its store.")
         }

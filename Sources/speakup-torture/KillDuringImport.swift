@@ -16,7 +16,7 @@ struct KillDuringImport: Scenario {
     func run(_ context: Context, _ scratch: Scratch, _ tally: inout Tally) throws {
         var timing = context.random(for: name)
         var factory = ReportFactory(random: context.random(for: name + "/reports"))
-        let rounds = context.scale(short: 12, full: 120)
+        let rounds = context.scale(short: 12, full: 200)
         var acknowledged = 0
         for store in 0..<(rounds + Self.roundsPerStore - 1) / Self.roundsPerStore {
             let db = scratch.path + "/store-\(store + 1).sqlite"

@@ -27,7 +27,7 @@ struct KillTheForm: Scenario {
         let db = scratch.path + "/store.sqlite"
         let check = StoreCheck(speakup: context.speakup, folder: scratch.path)
         var typed: [(account: String, way: WayOfRaising, reference: String?)] = []
-        let rounds = context.scale(short: 3, full: 20)
+        let rounds = context.scale(short: 4, full: 30)
         var drafts = (acknowledged: 0, found: 0)
         for round in 0..<rounds {
             switch try draftRound(round, context, scratch, db: db, timing: &timing, tally: &tally) {
@@ -146,7 +146,7 @@ struct KillTheForm: Scenario {
         guard try reach(form, "Please check your report", tally: &tally) else { return nil }
         try form.press("Enter")
         // Anonymous reports hash their receipt first (about 110 ms), so their window is longer.
-        pause(timing.seconds(in: 0...(way == .anonymous ? 0.5 : 0.15)))
+        pause(timing.seconds(in: 0...(way == .anonymous ? 0.3 : 0.04)))
         let shown = form.screen()
         form.kill9()
         tally.kills += 1

@@ -68,6 +68,11 @@ struct StoppedWriter: Scenario {
         StoreCheck(speakup: context.speakup, folder: scratch.path).verify(db, ledger, into: &tally)
     }
 
+    /// Whether `line` names `pid` as a number of its own (not inside a longer number).
+    private static func mentions(_ line: String, _ pid: pid_t) -> Bool {
+        line.split(whereSeparator: { !$0.isNumber }).contains { $0 == String(pid) }
+    }
+
     /// Polls /proc/locks until `holder` holds the store, or it ends, or `seconds` pass.
     private func waitUntilHolding(_ holder: Child, db: String, seconds: Double) -> HeldLocks? {
         let deadline = monotonicSeconds() + seconds
@@ -85,10 +90,11 @@ struct StoppedWriter: Scenario {
         let said = (ending.output + ending.error).split(separator: "\n").map(String.init)
         if ending.stalled {
             tally.countStall(ending, doing: "speakup check (with the writer stopped)", deadline: 20)
-        } else if let line = said.first(where: { $0.contains(String(holder)) }) {
+        } else if let line = said.first(where: { Self.mentions($0, holder) }) {
             tally.note("speakup check named the stopped holder: \"\(line.trimmingCharacters(in: .whitespaces))\"")
         } else {
-            tally.note("speakup check naming the holder: not checked: binary lacks it (it ended with \(ending.said) and said: \"\(said.filter { $0.contains("PROBLEM") || $0.contains("Store") }.joined(separator: " / "))\")")
+            let about = said.filter { line in ["Store", "store", "lock", "busy", "writ", "hold"].contains(where: line.contains) }
+            tally.note("speakup check naming the holder: not checked: binary lacks it (it ended with \(ending.said); about the store it said: \"\(about.joined(separator: " / "))\")")
         }
     }
 }

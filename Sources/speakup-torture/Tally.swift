@@ -50,6 +50,17 @@ struct Tally {
 
     mutating func fail(_ sentence: String) { failures.append(sentence) }
 
+    /// Sentences with how often each was said, in the order first said.
+    static func grouped(_ sentences: [String]) -> [(String, Int)] {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for sentence in sentences {
+            if counts[sentence] == nil { order.append(sentence) }
+            counts[sentence, default: 0] += 1
+        }
+        return order.map { ($0, counts[$0]!) }
+    }
+
     mutating func note(_ sentence: String) { notes.append(sentence) }
 }
 

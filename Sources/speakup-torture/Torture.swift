@@ -70,8 +70,9 @@ struct Torture: ParsableCommand {
                 tally.fail("The suite could not finish this scenario: \(error)")
             }
             emit("  \(tally.failed ? "FAILED" : "passed") in \(format(monotonicSeconds() - began)) s")
-            for failure in tally.failures.prefix(20) { emit("  ! \(failure)") }
-            if tally.failures.count > 20 { emit("  ! … and \(tally.failures.count - 20) more") }
+            let grouped = Tally.grouped(tally.failures)
+            for (failure, count) in grouped.prefix(20) { emit("  ! \(failure)\(count > 1 ? " (\(count) times)" : "")") }
+            if grouped.count > 20 { emit("  ! … and \(grouped.count - 20) more") }
             emit("")
             tallies.append(tally)
         }
