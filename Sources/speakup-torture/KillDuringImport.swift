@@ -26,7 +26,8 @@ struct KillDuringImport: Scenario {
             var longest = try round.importWhole(factory.reports(120), ledger: &ledger, tally: &tally)
             for _ in 0..<min(Self.roundsPerStore, rounds - store * Self.roundsPerStore) {
                 let batch = factory.reports(factory.chance(0.2) ? 1 : Int.random(in: 2...150, using: &timing))
-                let delay = timing.seconds(in: 0...(longest * 1.2))
+                // Smaller batches take less time: the window shrinks with the size (the startup stays).
+                let delay = timing.seconds(in: 0...(longest * 1.5 * max(0.3, Double(batch.count) / 150)))
                 let child = try round.start(batch, ledger: &ledger)
                 pause(delay)
                 let killed = child.isRunning

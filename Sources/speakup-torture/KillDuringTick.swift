@@ -19,10 +19,12 @@ struct KillDuringTick: Scenario {
         let round = ImportRound(speakup: context.speakup, scratch: scratch, db: db)
         var ledger = Ledger()
         var longest = 0.5
-        let rounds = context.scale(short: 6, full: 30)
+        let rounds = context.scale(short: 6, full: 40)
         for _ in 0..<rounds {
-            _ = try round.importWhole(factory.reports(Int.random(in: 10...40, using: &timing), accountLength: 20...300), ledger: &ledger, tally: &tally)
-            let delay = timing.seconds(in: 0...(longest * 1.2))
+            let fresh = Int.random(in: 10...40, using: &timing)
+            _ = try round.importWhole(factory.reports(fresh, accountLength: 20...300), ledger: &ledger, tally: &tally)
+            // A tick's work grows with the reports whose deadlines it finds passed.
+            let delay = timing.seconds(in: 0...(longest * 1.5 * max(0.3, Double(fresh) / 40)))
             let tick = try context.speakup.start(["escalate", "tick", "--db", db], in: scratch.path, name: "tick")
             pause(delay)
             let killed = tick.isRunning

@@ -88,13 +88,19 @@ struct StoreCheck {
                 tally.fail("\(reference) (sent, not acknowledged) is stored differently: \(differences.joined(separator: ", ")).")
             }
         }
+        var unacknowledged = (whole: 0, absent: 0)
         for batch in ledger.batches {
             let present = batch.filter { stored[$0] != nil }.count
+            if !batch.contains(where: ledger.acknowledged.contains) {
+                if present == batch.count { unacknowledged.whole += 1 } else if present == 0 { unacknowledged.absent += 1 }
+            }
             if present > 0 && present < batch.count {
                 tally.torn += 1
                 tally.fail("An import of \(batch.count) reports, all or nothing, is stored in part: \(present) of them (first \(batch[0])).")
             }
         }
+        tally.unacknowledgedKept += unacknowledged.whole
+        tally.unacknowledgedAbsent += unacknowledged.absent
         for reference in stored.keys.sorted() where ledger.sent[reference] == nil && !alsoExpected.contains(reference) {
             tally.altered += 1
             tally.fail("\(reference) is in the store, but nobody sent it.")

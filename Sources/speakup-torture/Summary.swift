@@ -29,6 +29,9 @@ enum Summary {
                 emit("- \(tally.scenario), \(kind): \"\(example)\"")
             }
         }
+        for tally in tallies where tally.unacknowledgedKept + tally.unacknowledgedAbsent > 0 {
+            emit("- \(tally.scenario): of the imports that acknowledged nothing, \(tally.unacknowledgedKept) had committed whole before they were killed or refused, \(tally.unacknowledgedAbsent) left nothing, and \(tally.torn) left part.")
+        }
         for tally in tallies {
             for reason in tally.skipped { emit("- SKIPPED \(tally.scenario): \(reason)") }
             for note in tally.notes { emit("- note, \(tally.scenario): \(note)") }

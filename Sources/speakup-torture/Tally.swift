@@ -13,6 +13,11 @@ struct Tally {
     var altered = 0
     /// All-or-nothing imports found in part.
     var torn = 0
+    /// Imports that acknowledged nothing (killed, or refused) whose reports were nonetheless all
+    /// stored (the kill came after the commit), and those that left nothing: both must be seen for
+    /// the kills to have landed on both sides of a commit.
+    var unacknowledgedKept = 0
+    var unacknowledgedAbsent = 0
     /// Processes that passed their deadline and were killed by the suite.
     var stalls = 0
     /// Non-zero exits with their sentences, counted by kind.
