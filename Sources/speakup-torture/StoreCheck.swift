@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The checks after every scenario: the file holds together, every acknowledged
 /// report is there exactly as sent, and the audit trail verifies.
@@ -12,7 +13,7 @@ struct StoreCheck {
     /// `speakup export json`: the reports by reference, or a failure sentence.
     func export(_ db: String) -> Result<[String: ReportRecord], TortureError> {
         let ending: Child.Ending
-        do { ending = try speakup.run(speakup.exportArguments + ["--db", db], in: folder, name: "export", seconds: 180) } catch {
+        do { ending = try reading(speakup.exportArguments + ["--db", db], name: "export") } catch {
             return .failure(error)
         }
         guard ending.succeeded else {
@@ -28,7 +29,7 @@ struct StoreCheck {
 
     /// `speakup export json`'s bytes, to tell whether anything at all changed.
     func exportBytes(_ db: String) -> String? {
-        guard let ending = try? speakup.run(speakup.exportArguments + ["--db", db], in: folder, name: "export", seconds: 180),
+        guard let ending = try? reading(speakup.exportArguments + ["--db", db], name: "export"),
             ending.succeeded
         else { return nil }
         return ending.output
@@ -36,11 +37,23 @@ struct StoreCheck {
 
     /// `speakup audit verify`: nil when it exits 0, else why not.
     func auditProblem(_ db: String) -> String? {
-        guard let ending = try? speakup.run(["audit", "verify", "--db", db], in: folder, name: "audit", seconds: 120) else {
+        guard let ending = try? reading(["audit", "verify", "--db", db], name: "audit") else {
             return "speakup audit verify could not be started"
         }
         if ending.succeeded { return nil }
         return "speakup audit verify ended with \(ending.said): \(ErrorKind.firstSentence(of: ending.error + ending.output))"
+    }
+
+    /// Runs a checking command. One ended by SIGTERM, SIGINT or SIGHUP (which no program sends
+    /// itself: someone else on the machine did, such as a `pkill speakup`) is run once more, so a
+    /// stray signal is not taken for a lost store; a crash is never retried.
+    private func reading(_ arguments: [String], name: String) throws(TortureError) -> Child.Ending {
+        var ending = try speakup.run(arguments, in: folder, name: name, seconds: 180)
+        if let signal = ending.signal, [SIGTERM, SIGINT, SIGHUP].contains(signal), !ending.stalled {
+            emit("  (speakup \(arguments[0]) was ended by signal \(signal) from outside the suite; run again)")
+            ending = try speakup.run(arguments, in: folder, name: name, seconds: 180)
+        }
+        return ending
     }
 
     /// Every check, counted into `tally`. `alsoExpected` names reports made another way
