@@ -63,6 +63,7 @@ struct FullDisk: Scenario {
         // The audit check writes (it seals waiting records), so on a full disk it may only say why it cannot.
         let check = StoreCheck(speakup: context.speakup, folder: scratch.path)
         if let problem = check.auditProblem(db) { tally.note("With the disk full: \(problem)") }
+        if case .failure(let error) = check.export(db) { tally.note("With the disk full, reading the store failed: \(error)") }
         try? FileManager.default.removeItem(atPath: filler)
         try? FileManager.default.removeItem(atPath: ballast)
         // Space again: the store must take a report, and hold everything acknowledged.

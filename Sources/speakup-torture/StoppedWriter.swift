@@ -56,12 +56,14 @@ struct StoppedWriter: Scenario {
 
             if ending == "let go" {
                 holder.send(SIGCONT)
-                let end = ImportRound.finish(holder, batch, killed: false, deadline: 600, ledger: &ledger, tally: &tally)
+                let end = ImportRound.finish(holder, batch, killed: false, deadline: monotonicSeconds() - holder.started + 600,
+                                             ledger: &ledger, tally: &tally)
                 say("let go: the holder ended with \(end.said) after \(format(end.seconds)) s")
             } else {
                 holder.send(SIGKILL)
                 tally.kills += 1
-                ImportRound.finish(holder, batch, killed: true, deadline: 60, ledger: &ledger, tally: &tally)
+                // Its deadline counts from now, not from its start long ago.
+                ImportRound.finish(holder, batch, killed: true, deadline: monotonicSeconds() - holder.started + 60, ledger: &ledger, tally: &tally)
                 say("killed the stopped holder")
             }
         }
