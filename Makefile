@@ -3,6 +3,9 @@
 #   make test    build and run every test (unit, snapshot, store, end-to-end in tmux)
 #   make bench   run the benchmarks (writes figures to stdout; see docs/performance.md);
 #                one part: make bench BENCH_ARGS="--only subjects"
+#   make torture the release binary through kill -9, injected faults, a stopped writer, a full disk
+#                and hostile files (docs/reliability.md); CI: make torture TORTURE_ARGS=--short;
+#                replay a run: make torture TORTURE_ARGS="--seed N"
 #   make install PREFIX=/usr/local   a release build with the Swift runtime linked in, for one person
 #   sudo make install PREFIX=/usr/local STORE=/var/lib/speakup   for a shared host (docs/deployment.md)
 
@@ -12,9 +15,9 @@ PREFIX ?= /usr/local
 STORE ?=
 GROUP ?= speakup
 SWIFT ?= swift
-APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client
+APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client strace
 
-.PHONY: all deps build run test bench install install-built clean
+.PHONY: all deps build run test bench torture install install-built clean
 
 all: build
 
@@ -51,6 +54,11 @@ RELEASE = $(SWIFT) build -c release --static-swift-stdlib
 bench: deps
 	$(RELEASE)
 	$$($(SWIFT) build -c release --show-bin-path)/speakup-bench --speakup $$($(SWIFT) build -c release --show-bin-path)/speakup $(BENCH_ARGS)
+
+# Proves no acknowledged report is lost or altered through faults; exits 1 if any is (docs/reliability.md).
+torture: deps
+	$(RELEASE)
+	$$($(SWIFT) build -c release --show-bin-path)/speakup-torture --speakup $$($(SWIFT) build -c release --show-bin-path)/speakup $(TORTURE_ARGS)
 
 install: deps
 	$(RELEASE) --product speakup

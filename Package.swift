@@ -5,6 +5,7 @@ let package = Package(
     name: "SpeakUp",
     products: [
         .executable(name: "speakup", targets: ["speakup"]),
+        .executable(name: "speakup-torture", targets: ["speakup-torture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -50,6 +51,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
+        ),
+        .executableTarget(
+            name: "speakup-torture",
+            dependencies: ["SpeakUpCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
         .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpRules"]),
