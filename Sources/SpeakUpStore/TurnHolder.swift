@@ -30,7 +30,9 @@ public struct TurnHolder: Hashable, Sendable {
     public static func recordPath(forStore store: String) -> String { store + "-turn" }
 
     /// Every process holding the store at `storePath` now, turn holders first.
-    public static func current(storePath: String) -> [TurnHolder] {
+    public static func current(storePath given: String) -> [TurnHolder] {
+        // Where the writers lock: the real file's folder, links followed (see WriterTurn).
+        let storePath = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
         guard let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return [] }
         let record = TurnRecord.read(path: recordPath(forStore: storePath))

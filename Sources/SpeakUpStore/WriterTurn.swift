@@ -36,9 +36,12 @@ final class WriterTurn: Sendable {
 
     init(storePath: String, clock: any Clock) {
         self.clock = clock
-        folderPath = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
+        // The folder of the file itself, symbolic links followed (as SQLite follows them to place its
+        // log): a store reached by a link and by its real path takes one turn, not two.
+        let resolved = URL(fileURLWithPath: storePath).resolvingSymlinksInPath()
+        folderPath = resolved.deletingLastPathComponent().path
         folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        recordPath = TurnHolder.recordPath(forStore: storePath)
+        recordPath = TurnHolder.recordPath(forStore: resolved.path)
     }
 
     deinit {

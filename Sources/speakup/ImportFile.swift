@@ -38,6 +38,21 @@ enum ImportFile {
         }
     }
 
+    /// What a value of the wrong type should have been, in words.
+    private static func expected(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(let type, _), .valueNotFound(let type, _):
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list in brackets, [ … ]" }
+            if name.contains("Int") { return "a whole number" }
+            if name.contains("String") { return "text in quotes" }
+            if name.contains("Dictionary") || name.contains("Record") { return "an object in braces, { … }" }
+            return "a value of another kind (see docs/export-format.md)"
+        default:
+            return "a value of another kind (see docs/export-format.md)"
+        }
+    }
+
     private static func describe(_ error: DecodingError, isArray: Bool, in bytes: Data, named file: String) -> String {
         let (path, sentence): ([CodingKey], String)
         switch error {
@@ -57,7 +72,12 @@ enum ImportFile {
         case .keyNotFound(let key, let context):
             (path, sentence) = (context.codingPath, "\(key.stringValue) is missing.")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            (path, sentence) = (context.codingPath, "\(context.codingPath.last?.stringValue ?? "a value") has the wrong type: \(context.debugDescription)")
+            let keys = context.codingPath.filter { $0.intValue == nil }
+            if keys.isEmpty {
+                // The record itself is not an object (null, a number, a list): Foundation's own words would not help.
+                return "\(file): \(isArray ? "record \((context.codingPath.first?.intValue ?? 0) + 1) is" : "this is") not a report (an object in braces, { … }). Nothing was imported."
+            }
+            (path, sentence) = (context.codingPath, "\(keys.last?.stringValue ?? "a value") has the wrong type: it should be \(Self.expected(error)).")
         @unknown default:
             return "\(file): \(error)"
         }

@@ -110,6 +110,28 @@ struct ImportTests {
         #expect(result.stderr.contains("\(file):10: this is not valid JSON here"))
     }
 
+    @Test("a file of null, or a list holding null, is refused in SpeakUp's words, not Foundation's", arguments: [
+        ("null", ": this is not a report (an object in braces, { … }). Nothing was imported."),
+        ("[null]", ": record 1 is not a report (an object in braces, { … }). Nothing was imported."),
+        ("42", ": this is not a report (an object in braces, { … }). Nothing was imported."),
+    ])
+    func notAReport(_ text: String, _ expected: String) throws {
+        let scratch = Scratch()
+        let file = Self.write(text, in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1)
+        #expect(result.stderr == file + expected + "\n", "\(result.stderr)")
+    }
+
+    @Test("audit verify on a store that cannot be opened exits 2 (cannot be read), never 1 (a broken trail)")
+    func auditUnreadable() throws {
+        let scratch = Scratch()
+        try Data("not a database at all, but long enough to be looked at as one".utf8).write(to: URL(fileURLWithPath: scratch.store))
+        let result = try Binary.run(["audit", "verify", "--db", scratch.store])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("is not a SpeakUp store"))
+    }
+
     @Test("an anonymous record that names a reporter is refused")
     func anonymousWithReporter() throws {
         let scratch = Scratch()

@@ -143,3 +143,21 @@ struct StoreWaitTests {
         #expect(TurnRecord(line: "uid=x pid=2 since=3") == nil)
     }
 }
+
+@Suite("Store: one turn for a store however it is reached")
+struct SymlinkedStoreTests {
+    @Test("a store reached through a symbolic link in another folder takes its turn on the real file's folder")
+    func linkSharesTheTurn() throws {
+        let real = TemporaryFolder(), elsewhere = TemporaryFolder()
+        _ = try SQLiteReportStore(path: real.file(), receiptRounds: 2)
+        try FileManager.default.createSymbolicLink(atPath: elsewhere.file("linked.sqlite"), withDestinationPath: real.file())
+        let linked = try SQLiteReportStore(path: elsewhere.file("linked.sqlite"), receiptRounds: 2)
+        _ = try linked.submit(Reports.make(), receipt: nil, discardingDraftOf: nil, router: nil)
+        // The turn record is beside the real file, and a hold on the real folder is the linked store's holder too.
+        #expect(FileManager.default.fileExists(atPath: TurnHolder.recordPath(forStore: real.file())))
+        #expect(!FileManager.default.fileExists(atPath: TurnHolder.recordPath(forStore: elsewhere.file("linked.sqlite"))))
+        let held = try StoreWaitTests.HeldTurn(folder: real.path)
+        #expect(TurnHolder.current(storePath: elsewhere.file("linked.sqlite")).map(\.hold) == [.turn])
+        withExtendedLifetime(held) {}
+    }
+}
