@@ -67,7 +67,7 @@ public protocol ReportStore: Sendable {
 
     /// How long this store's writes wait for other terminals, shared with the screen using it;
     /// nil for a store that never waits.
-    var wait: StoreWait? { get }
+    var writeWait: StoreWait? { get }
 }
 
 /// A store failure, with a sentence a person can act on.
@@ -95,7 +95,7 @@ extension ReportStore {
     public func tidy() {}
 
     /// A store that never waits for another terminal.
-    public var wait: StoreWait? { nil }
+    public var writeWait: StoreWait? { nil }
 
     /// Appends an event that names nobody.
     public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, at moment: Date) throws(StoreError) -> CaseEvent {

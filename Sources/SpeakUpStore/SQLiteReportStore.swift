@@ -15,6 +15,8 @@ public final class SQLiteReportStore: ReportStore {
     private let logSize: LogSize
     /// How long writes wait for other terminals (see `StoreWait`), shared with the screen.
     public let wait: StoreWait
+    /// The same, as the form sees any store.
+    public var writeWait: StoreWait? { wait }
     /// Where the store's own times come from (an import's moment, a directory import's, "now"
     /// for what is overdue): the commands' clock, so tests and `--now` move it.
     public let clock: any Clock

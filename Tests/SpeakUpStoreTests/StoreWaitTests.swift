@@ -73,6 +73,14 @@ struct StoreWaitTests {
         withExtendedLifetime(held) {}
     }
 
+    @Test("the form finds the store's wait through the ReportStore protocol (a default of nil would leave it waiting blind)")
+    func waitSeenThroughTheProtocol() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder, waiting: 3)
+        let seen: any ReportStore = store
+        #expect(seen.writeWait === store.wait)
+    }
+
     @Test("Ctrl-C at the screen (cancel) stops the wait at once, long before the limit")
     func cancelStopsTheWait() throws {
         let folder = TemporaryFolder()

@@ -259,12 +259,12 @@ struct GuardianRouter: CaseRouter {
 /// SQLite store does: until its deadline, or until the person at the screen stops it.
 final class HeldStore: ReportStore, @unchecked Sendable {
     let memory = MemoryStore()
-    let wait: StoreWait?
+    let writeWait: StoreWait?
 
-    init(seconds: Double) { wait = StoreWait(seconds: seconds) }
+    init(seconds: Double) { writeWait = StoreWait(seconds: seconds) }
 
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report {
-        guard let wait else { throw StoreError(.failed, "no wait") }
+        guard let wait = writeWait else { throw StoreError(.failed, "no wait") }
         wait.begin()
         defer { wait.end() }
         while wait.keepWaiting() { usleep(2_000) }

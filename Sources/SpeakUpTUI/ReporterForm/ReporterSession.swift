@@ -132,7 +132,7 @@ public struct ReporterSession {
             let receipt = report.reporter == nil ? ReceiptCode.random() : nil
             let owner = station.isShared || !state.keepsDrafts ? nil : reporter
             let (store, router) = (store, router)
-            let outcome = WaitingForStore.run(store.wait, on: terminal, showWaiting: { waited in
+            let outcome = WaitingForStore.run(store.writeWait, on: terminal, showWaiting: { waited in
                 state.waitingForStore = waited
                 draw(state, on: terminal)
             }) { () -> Result<Report, StoreError> in
