@@ -34,7 +34,7 @@ public struct TurnHolder: Hashable, Sendable {
         // Where the writers lock: the real file's folder, links followed (see WriterTurn).
         let storePath = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
-        guard let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return [] }
+        guard let locks = Self.readWhole("/proc/locks") else { return [] }
         let record = TurnRecord.read(path: recordPath(forStore: storePath))
         var holders: [TurnHolder] = []
         for line in locks.split(separator: "\n") {
@@ -54,6 +54,14 @@ public struct TurnHolder: Hashable, Sendable {
         return holders.sorted { ($0.hold == .turn ? 0 : 1, $0.pid) < ($1.hold == .turn ? 0 : 1, $1.pid) }
     }
 
+    /// A file of /proc read to its end: its size says 0, and a single read can stop at a page.
+    static func readWhole(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     private static func identity(_ path: String) -> (device: UInt64, inode: UInt64)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
@@ -61,14 +69,14 @@ public struct TurnHolder: Hashable, Sendable {
     }
 
     private static func owner(of pid: Int32) -> UInt32? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        guard let status = readWhole("/proc/\(pid)/status"),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") })
         else { return nil }
         return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap { UInt32($0) }
     }
 
     private static func isStopped(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        guard let stat = readWhole("/proc/\(pid)/stat"),
             let close = stat.lastIndex(of: ")")
         else { return false }
         let state = stat[stat.index(after: close)...].split(separator: " ").first
