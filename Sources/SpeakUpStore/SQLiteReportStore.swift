@@ -67,12 +67,16 @@ public final class SQLiteReportStore: ReportStore {
             // WAL is switched on here, once the file is known to be ours, rather
             // than through `journalMode = .wal`, which would also lower
             // synchronous to NORMAL (and would change another program's file).
-            if !readOnly { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+            // Only when it is not WAL already: opening a store must not need the write lock, or a
+            // terminal stopped inside a commit would hold up every opening too (and so twice a wait).
+            if !readOnly, try queue.read({ db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }) != "wal" {
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
             let migrator = StoreSchema.migrator(clock: clock)
             if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
                 throw StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
             }
-            if !readOnly { try Self.migrate(queue, with: migrator) }
+            if !readOnly, try !queue.read({ db in try migrator.hasCompletedMigrations(db) }) { try Self.migrate(queue, with: migrator) }
         } catch let error as StoreError {
             throw error
         } catch {

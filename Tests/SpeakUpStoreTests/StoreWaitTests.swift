@@ -81,6 +81,20 @@ struct StoreWaitTests {
         #expect(seen.writeWait === store.wait)
     }
 
+    @Test("opening a store does not need its write lock: a terminal stopped inside a commit does not hold up every opening too")
+    func openingDoesNotWait() throws {
+        let folder = TemporaryFolder()
+        _ = try Self.store(folder, waiting: 1)
+        let held = try HeldWriteLock(store: folder.file())
+        let wait = StoreWait(seconds: 30)
+        let started = Date()
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 2, wait: wait)
+        // Had the opening waited on the lock, it would have waited out its 30 s and failed.
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try store.allReports().isEmpty)
+        withExtendedLifetime(held) {}
+    }
+
     @Test("Ctrl-C at the screen (cancel) stops the wait at once, long before the limit")
     func cancelStopsTheWait() throws {
         let folder = TemporaryFolder()
