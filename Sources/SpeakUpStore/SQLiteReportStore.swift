@@ -154,6 +154,24 @@ public final class SQLiteReportStore: ReportStore {
         }
     }
 
+    /// Which of these references the store already has: an import's check, one indexed lookup each,
+    /// rather than reading every report (32 imports at once each reading thousands of reports kept
+    /// two cores busy for seconds, measured by `make torture`).
+    public func takenReferences(_ references: [String]) throws(StoreError) -> Set<String> {
+        do {
+            return try queue.read { db in
+                var taken: Set<String> = []
+                let lookup = try db.cachedStatement(sql: "SELECT 1 FROM report WHERE reference = ?")
+                for reference in Set(references) where try Bool.fetchOne(lookup, arguments: [reference]) == true {
+                    taken.insert(reference)
+                }
+                return taken
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     public func allReports() throws(StoreError) -> [Report] {
         do {
             return try queue.read { db in try ReportRows.all(in: db) }

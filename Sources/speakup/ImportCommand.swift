@@ -39,7 +39,7 @@ struct ImportCommand: ParsableCommand {
         var taken: Set<String> = []
         if FileManager.default.fileExists(atPath: existing.path) {
             do {
-                taken = Set(try storeOptions.open().store.allReports().map(\.reference.text))
+                taken = try storeOptions.open().store.takenReferences(records.map(\.reference))
             } catch let error as Failure {
                 throw error
             } catch let error as StoreError {
