@@ -64,19 +64,28 @@ public final class SQLiteReportStore: ReportStore {
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) }
-            // WAL is switched on here, once the file is known to be ours, rather
-            // than through `journalMode = .wal`, which would also lower
-            // synchronous to NORMAL (and would change another program's file).
-            // Only when it is not WAL already: opening a store must not need the write lock, or a
-            // terminal stopped inside a commit would hold up every opening too (and so twice a wait).
-            if !readOnly, try queue.read({ db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }) != "wal" {
-                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            }
             let migrator = StoreSchema.migrator(clock: clock)
-            if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
-                throw StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
+            let newer = StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
+            // A store that is up to date (or newer) is only read here: an opening never needs the write
+            // lock, which a terminal stopped inside a commit may hold. (A look that fails, another
+            // terminal making the store at this very moment, takes the careful way below.)
+            if readOnly || (try? queue.read({ db in try migrator.hasCompletedMigrations(db) })) == true {
+                if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw newer }
+            } else {
+                // A store being made or upgraded, in the writers' turn: 32 terminals making one new store at
+                // once take turns, rather than race through the schema (where one saw another's half-made
+                // tables and gave up, measured by `make torture`).
+                try turn.take(waiting: wait) {
+                    if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw newer }
+                    // WAL is switched on here, once the file is known to be ours, rather than through
+                    // `journalMode = .wal`, which would also lower synchronous to NORMAL (and would change
+                    // another program's file).
+                    if try queue.read({ db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }) != "wal" {
+                        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                    }
+                    try Self.migrate(queue, with: migrator)
+                }
             }
-            if !readOnly, try !queue.read({ db in try migrator.hasCompletedMigrations(db) }) { try Self.migrate(queue, with: migrator) }
         } catch let error as StoreError {
             throw error
         } catch {
