@@ -3,8 +3,8 @@ import Glibc
 
 /// Who holds the store, for `speakup check` and an administrator looking for a stuck terminal.
 ///
-/// Each writer notes itself in the turn record (`<store>-turn`, beside the store: uid,
-/// process and since when) as it takes the turn. The record alone could be stale, so
+/// Each writer notes itself in the turn record (`<store>-turn`, beside the store: its
+/// process and since when) as it takes the turn, and wipes the record as it lets go. The record alone could be stale, so
 /// what counts is the kernel's own list of locks (/proc/locks): a holder is a process
 /// that holds the turn (an flock on the store's folder) or SQLite's write lock (on the
 /// store's -shm file) right now; the record adds since when, if it names that process.
@@ -124,7 +124,6 @@ struct KernelLock {
 
 /// The turn record: who last took the turn, as that writer wrote it.
 struct TurnRecord: Equatable {
-    var uid: UInt32
     var pid: Int32
     var since: Date
 
@@ -132,12 +131,11 @@ struct TurnRecord: Equatable {
     static let length = 64
 
     var line: String {
-        let text = "uid=\(uid) pid=\(pid) since=\(Int64(since.timeIntervalSince1970))"
+        let text = "pid=\(pid) since=\(Int64(since.timeIntervalSince1970))"
         return text.padding(toLength: Self.length - 1, withPad: " ", startingAt: 0) + "\n"
     }
 
-    init(uid: UInt32, pid: Int32, since: Date) {
-        self.uid = uid
+    init(pid: Int32, since: Date) {
         self.pid = pid
         self.since = since
     }
@@ -148,10 +146,10 @@ struct TurnRecord: Equatable {
             let parts = field.split(separator: "=", maxSplits: 1)
             if parts.count == 2, let value = Int64(parts[1]) { values[String(parts[0])] = value }
         }
-        guard let uid = values["uid"].flatMap(UInt32.init(exactly:)), let pid = values["pid"].flatMap(Int32.init(exactly:)),
+        guard let pid = values["pid"].flatMap(Int32.init(exactly:)),
             let since = values["since"]
         else { return nil }
-        self.init(uid: uid, pid: pid, since: Date(timeIntervalSince1970: TimeInterval(since)))
+        self.init(pid: pid, since: Date(timeIntervalSince1970: TimeInterval(since)))
     }
 
     static func read(path: String) -> TurnRecord? {

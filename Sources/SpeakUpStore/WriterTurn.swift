@@ -57,6 +57,7 @@ final class WriterTurn: Sendable {
         if flock(folder, LOCK_EX | LOCK_NB) == 0 {
             defer { flock(folder, LOCK_UN) }
             noteHolder()
+            defer { wipeHolder() }
             return try body()
         }
         switch try queue(waiting: wait) {
@@ -64,6 +65,7 @@ final class WriterTurn: Sendable {
             // Closing the descriptor lets the turn go.
             defer { close(descriptor) }
             noteHolder()
+            defer { wipeHolder() }
             return try body()
         case .none:
             return try body()
@@ -100,10 +102,20 @@ final class WriterTurn: Sendable {
         }
     }
 
-    /// Notes this process in the turn record. The record only informs `speakup check`:
-    /// if it cannot be written, the write goes on.
+    /// Notes this process in the turn record while it holds the turn. The record only informs
+    /// `speakup check`: if it cannot be written, the write goes on. It names a process and a
+    /// moment, never a user (`check` asks the kernel who runs the process, while it runs), and it
+    /// is wiped when the turn is let go: left behind, it would say who wrote last and when, and
+    /// the last write may be an anonymous report.
     private func noteHolder() {
-        let line = TurnRecord(uid: getuid(), pid: getpid(), since: clock.now()).line
+        write(TurnRecord(pid: getpid(), since: clock.now()).line)
+    }
+
+    private func wipeHolder() {
+        write(String(repeating: " ", count: TurnRecord.length - 1) + "\n")
+    }
+
+    private func write(_ line: String) {
         record.withLock { descriptor in
             if descriptor == nil {
                 descriptor = open(recordPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
