@@ -87,7 +87,8 @@ enum ReporterFormReview {
         }
         if state.phase == .saving {
             if let waited = state.waitingForStore {
-                let text = "Another terminal is saving, so yours waits its turn (\(Int(waited)) s so far)."
+                let seconds = Int(waited)
+                let text = "Another terminal is saving, so yours waits its turn" + (seconds >= 1 ? " (\(seconds) s so far)." : ".")
                 canvas.put(text, row: layout.noticeRow, column: layout.left, style: .bold)
             } else {
                 canvas.put("Saving your report…", row: layout.noticeRow, column: layout.left, style: .bold)
