@@ -27,7 +27,7 @@ struct SearchBench {
 
     func run() throws -> [String] {
         let store = try SQLiteReportStore(path: scratch + "/search.sqlite")
-        var generator = SeededGenerator(seed: 20_261_130)
+        var generator = SeededRandom(seed: 20_261_130)
         let references = (0..<cases).map { _ in CaseReference.random(using: &generator).text }
         let fill = now()
         try store.withDatabase { db in
@@ -142,19 +142,6 @@ struct SearchBench {
         print("into a store with no open case: \(format(empty)) s; into the store above (90,000 open cases checked against it): \(format(withCases)) s (goal: under 5 s)")
         lines.append("directory import 100,000 deep: \(format(empty)) s with no open case, \(format(withCases)) s with 90,000 open cases (goal < 5 s)")
         return lines
-    }
-}
-
-/// SplitMix64: the same seed fills the same store every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

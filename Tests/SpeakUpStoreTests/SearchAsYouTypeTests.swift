@@ -14,7 +14,7 @@ struct SearchAsYouTypeTests {
     func bothWaysAgree() throws {
         let seed: UInt64 = ProcessInfo.processInfo.environment["SPEAKUP_TEST_SEED"].flatMap(UInt64.init) ?? 20_261_130
         print("SearchAsYouTypeTests seed: \(seed) (replay with SPEAKUP_TEST_SEED=\(seed))")
-        var random = TextKeptWholeTests.SeededRandom(state: seed)
+        var random = SeededRandom(seed: seed)
         let folder = TemporaryFolder()
         let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 2)
         let router = FixedRouter(handlers: ["gita"])

@@ -8,18 +8,6 @@ import SpeakUpCore
 /// text holding one is refused whole, with a sentence, and nothing of the write is stored.
 @Suite("Store: text is kept whole, or refused whole")
 struct TextKeptWholeTests {
-    /// A generator with a known seed, printed, so a failure can be replayed (SPEAKUP_TEST_SEED).
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seed: UInt64 = ProcessInfo.processInfo.environment["SPEAKUP_TEST_SEED"].flatMap(UInt64.init) ?? 20_261_130
 
     /// Code points from every awkward corner: controls (not NUL), ESC, C1, bidi, joiners, combining
@@ -42,7 +30,7 @@ struct TextKeptWholeTests {
     @Test("random texts of awkward code points come back from the store exactly, byte for byte (seeded; seed printed)")
     func awkwardTextsRoundTrip() throws {
         print("TextKeptWholeTests seed: \(Self.seed) (replay with SPEAKUP_TEST_SEED=\(Self.seed))")
-        var random = SeededRandom(state: Self.seed)
+        var random = SeededRandom(seed: Self.seed)
         let folder = TemporaryFolder()
         let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 2)
         var sent: [CaseReference: Report] = [:]
