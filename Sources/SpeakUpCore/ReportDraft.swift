@@ -42,6 +42,22 @@ public struct ReportDraft: Hashable, Codable, Sendable {
     public var reporterName = ""
     public var contact = ""
     public var professionalGroup: ProfessionalGroup?
+    /// Where the reporter was when the draft was kept, so that resuming opens there.
+    public var leftAt: Place? = nil
+
+    /// A page of the form (by name) and the answer on it, counted from 0.
+    public struct Place: Hashable, Codable, Sendable {
+        public var page: String
+        public var answer: Int
+        /// Whether the check page had been reached (later pages then return to it).
+        public var reviewed: Bool
+
+        public init(page: String, answer: Int, reviewed: Bool) {
+            self.page = page
+            self.answer = answer
+            self.reviewed = reviewed
+        }
+    }
 
     public init() {}
 

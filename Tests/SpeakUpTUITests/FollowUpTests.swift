@@ -93,9 +93,10 @@ struct FollowUpTests {
         let store = MemoryStore()
         let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
         _ = try store.appendEvent(to: report.reference, kind: .closed, text: "We spoke with the manager.", at: Self.clock.now())
-        let terminal = TestTerminal(keys: [.enter, .down, .down, .enter])
+        let terminal = TestTerminal(keys: [.enter, .enter, .down, .down, .down, .enter])
         FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: terminal)
         #expect(terminal.frames.contains { $0.text.contains("Given your experience, would you speak up again?") })
+        #expect(terminal.frames.contains { $0.text.contains("Please choose an answer with ↑ and ↓") })  // Enter alone chose nothing
         let answer = try #require(try store.events(for: report.reference).last)
         #expect(answer.kind == .speakUpAgain && answer.text == SpeakUpAgain.maybe.rawValue)
         #expect(terminal.screen.contains("Thank you. Your answer is saved"))

@@ -30,16 +30,15 @@ struct FormDriver {
     /// Answers every page up to the check page with quick, valid answers.
     /// `way`: 0 open, 1 confidential, 2 anonymous.
     mutating func fillIn(way: Int = 2, account: String = "Shouted at a patient.") {
-        for _ in 0..<way { press(.down) }
+        for _ in 0...way { press(.down) }                 // lists start with nothing highlighted
         press(.enter)                                     // way of raising
         type("Dr Smith"); press(.enter, .enter)           // name, not-named box
         type("consultant"); press(.enter)                 // role
-        for _ in 0..<5 { press(.down) }
-        press(.enter)                                     // senior clinician
-        press(.character(" "), .enter)                    // first concern
-        press(.enter, .enter)                             // today, no time
+        press(.enter)                                     // senior clinician, as the role suggests
+        press(.down, .character(" "), .enter)             // first concern
+        press(.down, .enter, .enter)                      // today, no time
         type("Ward 7"); press(.enter)                     // where
-        press(.down, .enter, .tab)                        // low harm, no staff impact
+        press(.down, .down, .enter, .tab)                 // low harm, no staff impact
         press(.paste(account), .tab)                      // what happened
         press(.tab)                                       // no witnesses
         press(.end, .enter, .enter, .enter)               // just record it, no hold, nobody excluded

@@ -7,17 +7,17 @@ struct ReporterFormSnapshotTests {
     /// Presses keys from a fresh form up to a page: 0 open, 1 confidential, 2 anonymous.
     static func form(way: Int = 1, _ keys: [Key] = []) -> FormDriver {
         var form = FormDriver()
-        for _ in 0..<way { form.press(.down) }
+        for _ in 0...way { form.press(.down) }
         form.press(.enter)
         for key in keys { form.press(key) }
         return form
     }
 
     static let toSeniority: [Key] = [.tab, .tab, .tab]
-    static let toConcerns = toSeniority + [.enter]
-    static let toWhen = toConcerns + [.character(" "), .enter]
-    static let toImpact = toWhen + [.enter, .enter, .enter]
-    static let toAccount = toImpact + [.enter, .tab]
+    static let toConcerns = toSeniority + [.down, .enter]
+    static let toWhen = toConcerns + [.down, .character(" "), .enter]
+    static let toImpact = toWhen + [.down, .enter, .enter, .enter]
+    static let toAccount = toImpact + [.down, .enter, .tab]
 
     @Test func wayOfRaising() {
         var form = FormDriver()
@@ -46,7 +46,7 @@ struct ReporterFormSnapshotTests {
 
     @Test func whenWithBadDate() {
         var form = Self.form(way: 1, Self.toWhen)
-        form.press(.down, .down, .enter)
+        form.press(.down, .down, .down, .enter)
         form.type("31/02/2026")
         form.press(.tab, .tab, .tab)
         assertSnapshot(form.screen, named: "05-when-where-bad-date")
@@ -54,7 +54,7 @@ struct ReporterFormSnapshotTests {
 
     @Test func impact() {
         var form = Self.form(way: 1, Self.toImpact)
-        form.press(.down, .down, .enter)
+        form.press(.down, .down, .down, .enter)
         form.press(.paste("I could not sleep that night."))
         assertSnapshot(form.screen, named: "06-impact")
     }
@@ -79,18 +79,18 @@ struct ReporterFormSnapshotTests {
 
     @Test func outcomeWithHold() {
         var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab])
-        form.press(.down, .enter, .character(" "), .tab, .tab)
+        form.press(.down, .down, .enter, .character(" "), .tab, .tab)
         form.type("Sam Smith, jbloggs")
         assertSnapshot(form.screen, named: "09-outcome-hold")
     }
 
     @Test func aboutYou() {
-        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter, .enter])
+        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .down, .enter, .enter, .enter])
         assertSnapshot(form.screen, named: "10-about-you")
     }
 
     @Test func professionalGroup() {
-        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .enter, .enter, .enter, .enter, .enter])
+        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .down, .enter, .enter, .enter, .enter, .enter])
         assertSnapshot(form.screen, named: "11-professional-group")
     }
 
@@ -110,7 +110,7 @@ struct ReporterFormSnapshotTests {
     @Test func saveFailed() {
         var form = FormDriver()
         form.fillIn()
-        form.press(.enter)
+        form.press(.character("s"))
         ReporterForm.saveFailed(&form.state, "The disk holding the store is full. Your report has not been saved, and nothing on this screen is lost. Please tell IT.")
         assertSnapshot(form.screen, named: "12-review-save-failed")
     }
@@ -118,7 +118,7 @@ struct ReporterFormSnapshotTests {
     @Test func savedAnonymous() throws {
         var form = FormDriver()
         form.fillIn(way: 2)
-        form.press(.enter)
+        form.press(.character("s"))
         let report = try form.state.draft.report(reference: CaseReference("SU-7KQ4-M2XD")!, reporter: nil, at: .now, today: FormDriver.today).get()
         ReporterForm.saved(&form.state, report, receipt: ReceiptCode(typed: "4821 0937 5512 0648"))
         assertSnapshot(form.screen, named: "13-saved-anonymous")
@@ -127,7 +127,7 @@ struct ReporterFormSnapshotTests {
     @Test func savedConfidential() throws {
         var form = FormDriver()
         form.fillIn(way: 1)
-        form.press(.enter)
+        form.press(.character("s"))
         let report = try form.state.draft.report(reference: CaseReference("SU-7KQ4-M2XD")!, reporter: nil, at: .now, today: FormDriver.today).get()
         ReporterForm.saved(&form.state, report, receipt: nil)
         assertSnapshot(form.screen, named: "13-saved-confidential")
@@ -159,7 +159,7 @@ struct ReporterFormSnapshotTests {
 
     @Test func large() {
         var form = FormDriver(size: Size(columns: 120, rows: 40))
-        form.press(.enter)
+        form.press(.down, .enter)
         for key in Self.toAccount { form.press(key) }
         form.press(.paste("A longer account at a larger size, which should wrap at the wider editor and leave more rows below."))
         assertSnapshot(form.screen, named: "07-account-120x40")

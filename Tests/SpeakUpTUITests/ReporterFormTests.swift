@@ -19,13 +19,14 @@ struct ReporterFormTests {
         form.press(.enter)
         #expect(form.state.draft.wayOfRaising == .confidential)
         #expect(form.step == .subject)
-        #expect(form.effects == [.saveDraft(form.state.draft), .loadDirectory])
+        #expect(form.effects == [.saveDraft(form.state.draftToKeep), .loadDirectory])
+        #expect(form.state.draftToKeep.leftAt == ReportDraft.Place(page: "subject", answer: 0, reviewed: false))
     }
 
     @Test("an anonymous form is never kept as a draft: choosing anonymity asks for any draft to be forgotten")
     func anonymousNeverDrafted() {
         var form = FormDriver()
-        form.press(.enter)  // open
+        form.press(.down, .enter)  // open
         form.press(.escape)
         form.press(.down, .down, .enter)  // now anonymous
         #expect(form.state.draft.wayOfRaising == .anonymous)
@@ -37,7 +38,7 @@ struct ReporterFormTests {
     @Test("who it is about: name, a box to leave them unnamed, and role; all optional")
     func subject() {
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         form.type("Dr Smith")
         #expect(form.state.focusedField == .subjectName)
         form.press(.enter)
@@ -59,7 +60,7 @@ struct ReporterFormTests {
     @Test("who it is about: the staff directory is loaded on the page, searched as the name is typed, and a pick fills the answers")
     func directorySearch() {
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         #expect(form.effects.last == .loadDirectory)
         form.state.directory = Self.directory
         form.type("n")
@@ -91,7 +92,7 @@ struct ReporterFormTests {
     @Test("the offer reads names as routing does (a short form, a slip), and 'none of these' keeps the name as typed")
     func directoryOffer() {
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         form.state.directory = Self.directory
         form.type("Bill Smyth")
         #expect(form.state.directoryMatches.map(\.id) == ["S3"])
@@ -122,7 +123,11 @@ struct ReporterFormTests {
     @Test("the seniority ladder runs from student to board, then Not sure; Enter chooses")
     func seniority() {
         var form = FormDriver()
-        form.press(.enter, .tab, .tab, .tab)
+        form.press(.down, .enter, .tab, .tab, .tab)
+        #expect(form.state.seniorities.highlightedItem == nil)
+        form.press(.enter)  // nothing chosen yet: Enter says what is needed and stays
+        #expect(form.step == .seniority && form.state.draft.subjectSeniority == nil)
+        #expect(form.state.notice?.text.hasPrefix("Nothing is chosen yet.") == true)
         form.press(.end)
         #expect(form.state.seniorities.highlightedItem == .unknown)
         form.press(.up, .enter)
@@ -133,12 +138,14 @@ struct ReporterFormTests {
     @Test("concerns are ticked with Space; continuing with none ticked names the problem and marks the field")
     func concerns() {
         var form = FormDriver()
-        form.press(.enter, .tab, .tab, .tab, .enter)
+        form.press(.down, .enter, .tab, .tab, .tab, .down, .enter)
         form.press(.enter)
         #expect(form.step == .concerns)
         #expect(form.state.notice == .problem(ReportProblem.noConcern.sentence))
         #expect(form.state.problemField == .concerns)
-        form.press(.character(" "), .down, .down, .character(" "), .down, .character("x"), .character("x"))
+        form.press(.character(" "))  // nothing highlighted: nothing ticked
+        #expect(form.state.concerns.chosen.isEmpty)
+        form.press(.down, .character(" "), .down, .down, .character(" "), .down, .character("x"), .character("x"))
         #expect(form.state.concerns.chosen == [.rudeOrAggressive, .lackOfCompassion])
         form.press(.enter)
         #expect(form.step == .whenWhere)
@@ -148,12 +155,12 @@ struct ReporterFormTests {
     @Test("when: today and yesterday need nothing more; another day asks for a date, checked")
     func whenAndWhere() {
         var form = FormDriver()
-        form.press(.enter, .tab, .tab, .tab, .enter, .character(" "), .enter)
+        form.press(.down, .enter, .tab, .tab, .tab, .down, .enter, .down, .character(" "), .enter)
         #expect(form.state.focusedField == .when)
-        form.press(.down, .down, .down, .enter, .enter)  // step past the list without choosing
+        form.press(.tab, .tab, .tab)  // step past the list without choosing
         #expect(form.state.notice == .problem(ReportProblem.noWhen.sentence))
         #expect(form.state.focusedField == .when)
-        form.press(.enter)  // chooses the highlighted "Another day"
+        form.press(.down, .down, .down, .enter)  // chooses "Another day"
         #expect(form.state.focusedField == .date)
         for (typed, problem) in [("", ReportProblem.noDate), ("31/02/2026", .badDate), ("28/11/2026", .dateInFuture),
                                  ("01/01/1947", .dateTooEarly)] {
@@ -200,14 +207,15 @@ struct ReporterFormTests {
         #expect(form.step == .review)  // reached the check page before: back to it
     }
 
-    @Test("what is highlighted is what is chosen: Tab past a single-choice list takes the highlighted answer")
-    func tabChoosesHighlighted() {
+    @Test("Tab only moves: passing a list with the highlight on another answer keeps the answer chosen")
+    func tabDoesNotChoose() {
         var form = FormDriver()
-        form.press(.down, .enter)  // confidential
+        form.press(.down, .down, .enter)  // confidential
         form.press(.escape)
         form.press(.down, .tab)    // highlight anonymous, then Tab
-        #expect(form.state.draft.wayOfRaising == .anonymous)
-        #expect(form.effects.contains(.discardDraft))
+        #expect(form.state.draft.wayOfRaising == .confidential)
+        #expect(!form.effects.contains(.discardDraft))
+        #expect(form.step == .subject)
     }
 
     @Test("the professional group is optional: Tab skips it and records nothing")
@@ -291,7 +299,7 @@ struct ReporterFormTests {
             if let step = form.step { seen.append(step) }
         }
         #expect(seen == [.outcome, .witnesses, .account, .impact, .whenWhere, .concerns, .seniority, .subject, .wayOfRaising, .wayOfRaising])
-        #expect(form.state.notice == .info("This is the first question. To leave SpeakUp, press Ctrl-C."))
+        #expect(form.state.overlay == .confirmLeave)  // back from the first page is leaving: asked first
         #expect(form.state.draft == draft)
         #expect(form.state.ways.highlightedItem == .anonymous)
     }
@@ -313,11 +321,15 @@ struct ReporterFormTests {
         #expect(form.state.draft.location == "Ward 7, bay 2")
     }
 
-    @Test("Enter on the check page asks for the draft to be saved, exactly as given")
+    @Test("S on the check page asks for the draft to be saved, exactly as given; Enter there sends nothing")
     func submit() {
         var form = FormDriver()
         form.fillIn(account: "Zoë \u{1B}[2J 患者")
         form.press(.enter)
+        #expect(form.step == .review)
+        #expect(!form.effects.contains { if case .submit = $0 { true } else { false } })
+        #expect(form.state.notice == .info("Nothing has been sent yet. When you are ready, press S to send your report."))
+        form.press(.character("S"))
         #expect(form.state.phase == .saving)
         #expect(form.effects.last == .submit(form.state.draft))
         #expect(form.state.draft.account == "Zoë \u{1B}[2J 患者")
@@ -330,18 +342,18 @@ struct ReporterFormTests {
         var form = FormDriver()
         form.fillIn()
         let draft = form.state.draft
-        form.press(.enter)
+        form.press(.character("s"))
         ReporterForm.saveFailed(&form.state, "The disk holding the store is full.")
         #expect(form.step == .review)
         #expect(form.state.draft == draft)
-        #expect(form.state.notice?.text == "The disk holding the store is full. Press Enter to try again.")
+        #expect(form.state.notice?.text == "The disk holding the store is full. Everything you wrote is still here. Press S to try again.")
     }
 
     @Test("after saving, the confirmation shows and Enter finishes")
     func saved() throws {
         var form = FormDriver()
         form.fillIn()
-        form.press(.enter)
+        form.press(.character("s"))
         let report = try form.state.draft.report(reference: CaseReference("SU-7KQ4-M2XD")!, reporter: nil, at: .now, today: FormDriver.today).get()
         ReporterForm.saved(&form.state, report, receipt: ReceiptCode(typed: "1234 5678 9012 3456"))
         form.press(.character("z"))
@@ -358,7 +370,7 @@ struct ReporterFormTests {
         #expect(empty.effects == [.finish])
 
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         form.press(.control("c"))
         #expect(form.state.overlay == .confirmLeave)
         form.press(.character("q"))
@@ -377,10 +389,10 @@ struct ReporterFormTests {
         form.press(.character("?"))
         #expect(form.state.overlay == .help)
         form.press(.down)
-        #expect(form.state.ways.highlighted == 0)
+        #expect(form.state.ways.highlighted == nil)
         form.press(.escape)
         #expect(form.state.overlay == nil && form.step == .wayOfRaising)
-        form.press(.enter)
+        form.press(.down, .enter)
         form.press(.function(1))
         #expect(form.state.overlay == .help)
     }
@@ -394,7 +406,7 @@ struct ReporterFormTests {
         var resumed = FormDriver(resumable: draft)
         #expect(resumed.state.phase == .offerResume(draft))
         resumed.press(.character("r"))
-        #expect(resumed.step == .wayOfRaising)
+        #expect(resumed.step == .wayOfRaising)  // a draft that does not say where it was left starts at the top
         #expect(resumed.state.draft == draft)
 
         var fresh = FormDriver(resumable: draft)
@@ -403,10 +415,71 @@ struct ReporterFormTests {
         #expect(!fresh.state.hasStarted)
     }
 
+    @Test("a resumed draft opens on the page and the answer it was left on, having reached the check page or not")
+    func resumeWhereLeft() {
+        var earlier = FormDriver()
+        earlier.press(.down, .down, .enter, .tab, .tab)  // confidential; on the role
+        earlier.type("ward sister")
+        let onRole = earlier.state.draftToKeep
+        #expect(onRole.leftAt == ReportDraft.Place(page: "subject", answer: 2, reviewed: false))
+        var resumed = FormDriver(resumable: onRole)
+        resumed.press(.character("r"))
+        #expect(resumed.step == .subject && resumed.state.focusedField == .subjectRole)
+        #expect(resumed.effects == [.loadDirectory])
+        resumed.press(.tab)
+        #expect(resumed.step == .seniority && resumed.state.seniorities.highlightedItem == .manager)
+
+        var reviewed = FormDriver()
+        reviewed.fillIn(way: 1)
+        reviewed.press(.character("5"))  // back to "when and where" from the check page
+        var again = FormDriver(resumable: reviewed.state.draftToKeep)
+        again.press(.enter)
+        #expect(again.step == .whenWhere && again.state.hasReviewed)
+        again.press(.tab, .tab, .tab)
+        #expect(again.step == .review)  // later pages return to the check page, as before the break
+    }
+
+    @Test("one-line boxes take the readline keys: Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-K, Ctrl-W")
+    func readlineKeys() {
+        var form = FormDriver(reporterName: "Asha Patel")
+        form.fillIn(way: 1)
+        form.press(.character("0"))
+        #expect(form.state.focusedField == .reporterName)
+        form.press(.control("u"))  // the offered name goes in one key
+        #expect(form.state.reporterName.text == "")
+        form.type("Dr Asha Patel")
+        form.press(.control("w"))
+        #expect(form.state.reporterName.text == "Dr Asha ")
+        form.press(.control("a"))
+        form.type("Ms ")
+        #expect(form.state.reporterName.text == "Ms Dr Asha ")
+        form.press(.right, .right, .right, .control("k"))
+        #expect(form.state.reporterName.text == "Ms Dr ")
+        form.press(.control("a"), .control("e"))
+        form.type("A")
+        #expect(form.state.reporterName.text == "Ms Dr A")
+        form.press(.control("a"), .right, .right, .right, .control("u"))
+        #expect(form.state.reporterName.text == "Dr A" && form.state.reporterName.buffer.cursor == 0)
+    }
+
+    @Test("Esc on the first page leaves an untouched form at once, and asks on a started one")
+    func escapeFromFirstPage() {
+        var empty = FormDriver()
+        empty.press(.escape)
+        #expect(empty.effects == [.finish])
+        var started = FormDriver()
+        started.press(.down, .enter, .escape)
+        #expect(started.step == .wayOfRaising)
+        started.press(.escape)
+        #expect(started.state.overlay == .confirmLeave)
+        started.press(.character("n"))
+        #expect(started.state.overlay == nil && started.step == .wayOfRaising)
+    }
+
     @Test("a window below 80x24 changes nothing until it is large enough again")
     func tooSmall() {
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         form.press(.resize(Size(columns: 60, rows: 20)))
         form.type("ignored")
         #expect(form.state.subjectName.text == "")

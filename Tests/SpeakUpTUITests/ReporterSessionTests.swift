@@ -95,15 +95,15 @@ struct ReporterSessionTests {
 
     /// Keys that fill in the whole form and send it: 0 open, 1 confidential, 2 anonymous.
     static func keys(way: Int) -> [Key] {
-        var keys: [Key] = Array(repeating: .down, count: way) + [.enter]
-        keys += [.tab, .tab, .tab, .enter]                  // not named; student
-        keys += [.character(" "), .enter]                   // first concern
-        keys += [.enter, .enter] + "Ward 7".map(Key.character) + [.enter]  // today, no time, place
-        keys += [.enter, .tab]                              // no harm
+        var keys: [Key] = Array(repeating: .down, count: way + 1) + [.enter]  // lists start with nothing highlighted
+        keys += [.tab, .tab, .tab, .down, .enter]           // not named; student
+        keys += [.down, .character(" "), .enter]            // first concern
+        keys += [.down, .enter, .enter] + "Ward 7".map(Key.character) + [.enter]  // today, no time, place
+        keys += [.down, .enter, .tab]                       // no harm
         keys += [.paste("He shouted."), .tab, .tab]         // account, no witnesses
-        keys += [.enter, .enter, .enter]                    // informal word, no hold, nobody excluded
+        keys += [.down, .enter, .enter, .enter]             // informal word, no hold, nobody excluded
         if way < 2 { keys += [.enter, .enter, .tab] }       // about you as offered; no group
-        return keys + [.enter]                              // send
+        return keys + [.character("s")]                     // send
     }
 
     @Test("a confidential report is saved with the reporter, and the confirmation shows its reference")
@@ -173,7 +173,7 @@ struct ReporterSessionTests {
     @Test("a hang-up mid-form keeps a confidential draft; the next session offers it and R restores it")
     func draftSurvivesHangUp() throws {
         let store = MemoryStore()
-        let firstKeys: [Key] = [.down, .enter, .tab, .tab, .tab, .enter, .character(" "), .enter]
+        let firstKeys: [Key] = [.down, .down, .enter, .tab, .tab, .tab, .down, .enter, .down, .character(" "), .enter]
         let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: TestTerminal(keys: firstKeys))
         #expect(outcome == .hungUp)
         let kept = try #require(try store.draft(owner: Self.person))
@@ -182,7 +182,7 @@ struct ReporterSessionTests {
         let second = TestTerminal(keys: [.character("r")])
         _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: second)
         #expect(second.frames.first?.text.contains("Welcome back") == true)
-        #expect(second.screen.contains("Your answers are as you left them."))
+        #expect(second.screen.words.contains("Your answers are as you left them, and you are where you left off."))
     }
 
     @Test("a store failure keeps the form and shows the sentence; trying again after it clears works")
@@ -191,7 +191,7 @@ struct ReporterSessionTests {
         store.failure = StoreError(.diskFull, "The disk holding the store is full.")
         let terminal = TestTerminal(keys: Self.keys(way: 0))
         _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
-        #expect(terminal.screen.contains("The disk holding the store is full. Press Enter to try again."))
+        #expect(terminal.screen.words.contains("The disk holding the store is full. Everything you wrote is still here. Press S to try again."))
         #expect(terminal.screen.contains("He shouted."))
         #expect(!terminal.frames.contains { $0.text.contains("Your case reference is") })
         #expect(try store.allReports().isEmpty)
@@ -300,7 +300,7 @@ struct HeldStoreSessionTests {
         #expect(Date().timeIntervalSince(started) < 30)  // not the 60 s limit: Ctrl-C ended it
         #expect(terminal.frames.contains { $0.text.contains("Another terminal is saving, so yours waits its turn") })
         #expect(terminal.frames.contains { $0.text.contains("Ctrl-C stop waiting (your words stay here)") })
-        #expect(terminal.screen.contains("You stopped waiting for the store, so nothing was written. Press Enter to\n  try again."))
+        #expect(terminal.screen.words.contains("You stopped waiting for the store, so nothing was written. Everything you wrote is still here. Press S to try again."))
         #expect(terminal.screen.contains("He shouted."))
         // The terminal then closed: the words are kept as a draft, as after any hang-up.
         #expect(try store.draft(owner: ReporterSessionTests.person)?.account == "He shouted.")
@@ -312,7 +312,12 @@ struct HeldStoreSessionTests {
         let terminal = TestTerminal(keys: ReporterSessionTests.keys(way: 0))
         _ = ReporterSession(store: store, reporter: ReporterSessionTests.person, reporterName: "Asha Patel", clock: ReporterSessionTests.clock)
             .run(on: terminal)
-        #expect(terminal.screen.contains("Another terminal kept the store busy. Press Enter to try again."))
+        #expect(terminal.screen.words.contains("Another terminal kept the store busy. Everything you wrote is still here. Press S to try again."))
         #expect(terminal.screen.contains("He shouted."))
     }
+}
+
+extension String {
+    /// The words on a screen, one space between each, so a sentence can be found however it wrapped.
+    var words: String { split(whereSeparator: \.isWhitespace).joined(separator: " ") }
 }

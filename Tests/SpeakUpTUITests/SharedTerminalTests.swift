@@ -60,7 +60,7 @@ struct SharedTerminalTests {
                        into: &canvas)
         assertSnapshot(canvas, named: "welcome-kiosk")
         var form = FormDriver()
-        form.press(.enter)
+        form.press(.down, .enter)
         canvas = form.screen
         IdleCountdown.render(secondsLeft: 17, into: &canvas)
         assertSnapshot(canvas, named: "idle-countdown")
@@ -125,10 +125,10 @@ struct SharedTerminalTests {
     func wardReport() throws {
         let clock = FixedClock(Self.moment)
         let store = MemoryStore()
-        var keys: [Key] = Array(repeating: .down, count: 1) + [.enter]  // confidential
-        keys += [.tab, .tab, .tab, .enter, .character(" "), .enter, .enter, .enter]
-        keys += [.enter, .enter, .tab, .paste("He shouted."), .tab, .tab, .enter, .enter, .enter]
-        keys += "Sam Okafor".map(Key.character) + [.enter, .enter, .tab, .enter]
+        var keys: [Key] = [.down, .down, .enter]  // confidential
+        keys += [.tab, .tab, .tab, .down, .enter, .down, .character(" "), .enter, .down, .enter, .enter]
+        keys += [.enter, .down, .enter, .tab, .paste("He shouted."), .tab, .tab, .down, .enter, .enter, .enter]
+        keys += "Sam Okafor".map(Key.character) + [.enter, .enter, .tab, .character("s")]
         let terminal = QuietTerminal(batches: [[.enter]] + keys.map { [$0] } + [[.enter]], clock: clock)
         _ = SharedTerminalSession(store: store, station: .ward(location: "Ward 7"), clock: clock, router: nil, idleSeconds: 120)
             .run(on: terminal)

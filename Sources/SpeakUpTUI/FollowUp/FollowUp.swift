@@ -108,8 +108,13 @@ public enum FollowUp {
             if state.feedback.move(key) { return [] }
             switch key {
             case .enter:
-                state.feedback.chooseHighlighted()
-                return [.answer(found.report.reference, state.feedback.highlightedItem)]
+                // Only an answer the person chose is recorded (it is counted in the national figures).
+                guard let answer = state.feedback.highlightedItem else {
+                    state.notice = .problem("Please choose an answer with ↑ and ↓, then press Enter, or press Esc to answer another time.")
+                    return []
+                }
+                state.feedback.choose(answer)
+                return [.answer(found.report.reference, answer)]
             case .escape:
                 state.phase = .viewing(found)
             default: break

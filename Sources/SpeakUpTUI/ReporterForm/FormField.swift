@@ -104,7 +104,7 @@ extension ReporterFormState.Step {
         case .outcome: "This helps the person handling it start in the right way."
         case .aboutYou: "So the person handling your report can talk to you about it."
         case .professionalGroup: "Optional. It is only counted, for the national speaking-up figures."
-        case .review: "Nothing has been sent yet. Press Enter to send it, or a number to change an answer."
+        case .review: "Nothing has been sent yet. Press S to send it, or a number to change an answer."
         }
     }
 }

@@ -35,9 +35,9 @@ public enum ReporterForm {
         case .offerResume(let draft):
             switch key {
             case .character("r"), .character("R"), .enter:
-                state.load(draft)
-                state.phase = .asking(.wayOfRaising)
-                state.notice = .info("Welcome back. Your answers are as you left them.")
+                state.resume(draft)
+                state.notice = .info("Welcome back. Your answers are as you left them, and you are where you left off.")
+                return state.step == .subject && state.directory == nil && !state.station.isKiosk ? [.loadDirectory] : []
             case .character("n"), .character("N"):
                 state.phase = .asking(.wayOfRaising)
                 return [.discardDraft]
@@ -84,7 +84,7 @@ public enum ReporterForm {
     /// intact and the reason in plain words.
     public static func saveFailed(_ state: inout ReporterFormState, _ sentence: String) {
         state.phase = .asking(.review)
-        state.notice = .problem(sentence + " Press Enter to try again.")
+        state.notice = .problem(sentence + " Everything you wrote is still here. Press S to try again.")
     }
 
     private static func updateOverlay(_ overlay: ReporterFormState.Overlay, _ state: inout ReporterFormState, _ key: Key) -> [Effect] {
@@ -178,7 +178,12 @@ public enum ReporterForm {
     private static func goBack(from step: ReporterFormState.Step, _ state: inout ReporterFormState) -> [Effect] {
         let steps = state.steps
         guard let index = steps.firstIndex(of: step), index > 0 else {
-            state.notice = .info("This is the first question. To leave SpeakUp, press Ctrl-C.")
+            // Back from the first page is leaving the form: at once if nothing was written, else asked first.
+            if !state.hasStarted {
+                state.phase = .finished
+                return [.finish]
+            }
+            state.overlay = .confirmLeave
             return []
         }
         state.problemField = nil
@@ -193,7 +198,14 @@ public enum ReporterForm {
         // A list shows its highlight on what was chosen before.
         switch step {
         case .wayOfRaising: if let chosen = state.ways.chosen.first { state.ways.highlight(chosen) }
-        case .seniority: if let chosen = state.seniorities.chosen.first { state.seniorities.highlight(chosen) }
+        case .seniority:
+            if let chosen = state.seniorities.chosen.first {
+                state.seniorities.highlight(chosen)
+            } else if let band = RoleSeniority.suggested(forRole: state.subjectRole.text) {
+                // A suggestion to confirm, not an answer: it is highlighted, and only Enter takes it.
+                state.seniorities.highlight(band)
+                state.notice = .info("From the role you gave, they are usually \"\(band.title)\". Press Enter to choose it, or move to another answer.")
+            }
         default: break
         }
     }
@@ -203,7 +215,7 @@ public enum ReporterForm {
     private static func draftEffects(_ state: ReporterFormState) -> [Effect] {
         switch state.ways.chosen.first {
         case .anonymous: [.discardDraft]
-        case .open, .confidential: [.saveDraft(state.draft)]
+        case .open, .confidential: [.saveDraft(state.draftToKeep)]
         case nil: []
         }
     }
@@ -211,13 +223,16 @@ public enum ReporterForm {
     private static func updateReview(_ state: inout ReporterFormState, _ key: Key) -> [Effect] {
         let sections = ReporterFormReview.sections(state)
         switch key {
-        case .enter:
+        case .character("s"), .character("S"):
             if let problem = state.draft.problems(today: state.today).first {
                 state.notice = .problem(problem.sentence)
                 return []
             }
             state.phase = .saving
             return [.submit(state.draft)]
+        case .enter:
+            // Sending takes a key of its own: an Enter meant for the page before must not send.
+            state.notice = .info("Nothing has been sent yet. When you are ready, press S to send your report.")
         case .character(let digit):
             if let section = sections.first(where: { $0.key == digit }) {
                 go(to: section.step, &state)

@@ -13,11 +13,7 @@ enum ReporterFormFields {
 
     static func handle(_ key: Key, on field: FormField, _ state: inout ReporterFormState) -> Outcome {
         if key == .tab {
-            // What is highlighted is what is chosen: Tab past a required single-choice list
-            // takes the highlighted answer, as Enter does. (The optional group list is skipped.)
-            if field.control == .list && field != .concerns && field != .professionalGroup {
-                list(field, &state) { $0.toggleHighlighted() }
-            }
+            // Tab only moves: an answer is chosen with Enter or Space, never by passing it.
             return .next
         }
         if key == .backTab { return .previous }
@@ -99,12 +95,36 @@ enum ReporterFormFields {
             list(field, &state) { $0.toggleHighlighted() }
             return .handled
         case .enter:
-            // Enter chooses in a single-choice list; in the ticking list it only goes on.
-            if field != .concerns { list(field, &state) { $0.toggleHighlighted() } }
-            return .next
+            // Enter chooses what is highlighted in a single-choice list, then goes on; in the
+            // ticking list it only goes on. With nothing highlighted it chooses nothing: a
+            // required list says what it needs, an optional one is left unanswered.
+            guard field != .concerns else { return .next }
+            let highlighted = list(field, &state) { $0.hasHighlight } ?? false
+            if highlighted {
+                list(field, &state) { $0.toggleHighlighted() }
+                return .next
+            }
+            let answered = list(field, &state) { $0.hasChoice } ?? false
+            if answered || field == .professionalGroup { return .next }
+            state.notice = .problem(unchosenSentence(field))
+            state.problemField = field
+            return .handled
         default:
             return .handled
         }
+    }
+
+    /// What an unanswered required list needs, said when Enter is pressed on it.
+    static func unchosenSentence(_ field: FormField) -> String {
+        let what = switch field {
+        case .way: "how you would like to raise this"
+        case .seniority: "how senior they are (\"Not sure\" is fine)"
+        case .when: "when it happened"
+        case .harm: "whether a patient was harmed (\"Not sure\" is fine)"
+        case .outcome: "what you would like to happen"
+        default: "an answer"
+        }
+        return "Nothing is chosen yet. Please choose \(what): move with ↑ and ↓, then press Enter."
     }
 
     private static func isOnlyField(_ field: FormField, _ state: ReporterFormState) -> Bool {
@@ -209,7 +229,7 @@ enum ReporterFormFields {
 extension ChoiceList {
     /// Moves the highlight and chooses what it lands on (for a row of options).
     mutating func moveAndChoose(by offset: Int) {
-        let index = max(0, min(items.count - 1, highlighted + offset))
+        let index = max(0, min(items.count - 1, (highlighted ?? items.firstIndex(where: chosen.contains) ?? 0) + offset))
         choose(items[index])
     }
 }
@@ -218,8 +238,13 @@ extension ChoiceList {
 protocol ListControl {
     var isAtTop: Bool { get }
     var isAtBottom: Bool { get }
+    var hasHighlight: Bool { get }
+    var hasChoice: Bool { get }
     mutating func move(_ key: Key) -> Bool
     mutating func toggleHighlighted()
 }
 
-extension ChoiceList: ListControl {}
+extension ChoiceList: ListControl {
+    var hasHighlight: Bool { highlighted != nil }
+    var hasChoice: Bool { !chosen.isEmpty }
+}

@@ -24,38 +24,29 @@ enum ReporterFormKeys {
     }
 
     static func hints(for step: ReporterFormState.Step, field: FormField?) -> [Hint] {
-        let back = Hint(keys: "Esc", action: "back")
-        let leave = Hint(keys: "Ctrl-C", action: "leave")
+        let keys: [KeyModel.Binding]
         if step == .review {
-            return [Hint(keys: "Enter", action: "send"), Hint(keys: "0-9", action: "change"), Hint(keys: "↑↓", action: "scroll"), back, Hint(keys: "?", action: "help"), leave]
+            keys = [KeyModel.send, Binding("0-9", "change"), KeyModel.scroll, KeyModel.back, KeyModel.help, KeyModel.leave]
+        } else {
+            var bindings: [KeyModel.Binding]
+            switch field?.control {
+            case .list where field == .concerns: bindings = [KeyModel.move, KeyModel.tick, KeyModel.next]
+            case .list, .match: bindings = [KeyModel.move, KeyModel.choose, KeyModel.next]
+            case .checkbox: bindings = [KeyModel.tick, KeyModel.next]
+            case .row: bindings = [Binding("←→", "choose"), KeyModel.next]
+            case .line: bindings = [KeyModel.nextFromLine, Binding("Shift-Tab", "previous")]
+            case .editor: bindings = [KeyModel.newLine, KeyModel.next]
+            case nil: bindings = []
+            }
+            bindings.append(step == .wayOfRaising ? KeyModel.back.saying("leave") : KeyModel.back)
+            bindings.append(field?.takesText == true ? KeyModel.helpWhileTyping : KeyModel.help)
+            bindings.append(KeyModel.leave)
+            keys = bindings
         }
-        let first = step == .wayOfRaising
-        var hints: [Hint]
-        switch field?.control {
-        case .list where field == .concerns:
-            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
-        case .list where field == .professionalGroup:
-            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose"), Hint(keys: "Tab", action: "skip")]
-        case .list:
-            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose")]
-        case .checkbox:
-            hints = [Hint(keys: "Space", action: "tick"), Hint(keys: "Enter", action: "continue")]
-        case .row:
-            hints = [Hint(keys: "←→", action: "choose"), Hint(keys: "Enter", action: "continue")]
-        case .match:
-            hints = [Hint(keys: "↑↓", action: "move"), Hint(keys: "Enter", action: "choose"), Hint(keys: "Tab", action: "skip")]
-        case .line:
-            hints = [Hint(keys: "Enter", action: "continue")]
-        case .editor:
-            hints = [Hint(keys: "Enter", action: "new line"), Hint(keys: "Tab", action: "continue")]
-        case nil:
-            hints = []
-        }
-        if !first { hints.append(back) }
-        hints.append(Hint(keys: field?.takesText == true ? "F1" : "?", action: "help"))
-        hints.append(leave)
-        return hints
+        return keys.map { Hint(keys: $0.keys, action: $0.action) }
     }
+
+    private typealias Binding = KeyModel.Binding
 
     /// Extra lines of help for a page, beyond its keys.
     static func help(for step: ReporterFormState.Step) -> [String] {
@@ -81,11 +72,12 @@ enum ReporterFormKeys {
         case .aboutYou:
             lines.append("Your name goes with an open or confidential report. To leave it out, go back and choose anonymous.")
         case .professionalGroup:
-            lines.append("Optional: only counted for the national figures. Press Tab to skip it; Enter chooses the highlighted group.")
+            lines.append("Optional: only counted for the national figures. Leave it unchosen and press Tab to skip it; Enter chooses the highlighted group, and \"Prefer not to say\" is an answer too.")
         case .review:
-            lines.append("Nothing is sent until you press Enter here. Press a number to change that answer.")
+            lines.append("Nothing is sent until you press S here. Press a number to change that answer.")
         }
-        lines.append("Tab and Shift-Tab move between answers. Esc goes back a page and keeps what you wrote. Ctrl-C leaves; SpeakUp asks first if you have started.")
+        lines.append("Lists start with nothing chosen: move with ↑ and ↓, and Enter chooses. Tab and Shift-Tab move between answers without choosing. Esc goes back a page and keeps what you wrote. Ctrl-C leaves; SpeakUp asks first if you have started.")
+        lines.append("In one-line boxes: Ctrl-A and Ctrl-E go to the start and the end; Ctrl-U clears before the cursor, Ctrl-K after it, Ctrl-W the word before it.")
         return lines
     }
 }

@@ -172,6 +172,25 @@ public struct ReporterFormState: Hashable, Sendable {
         return draft
     }
 
+    /// The draft to keep: the answers, and the page and answer the reporter is on.
+    public var draftToKeep: ReportDraft {
+        var kept = draft
+        if let step {
+            kept.leftAt = ReportDraft.Place(page: "\(step)", answer: focus, reviewed: hasReviewed)
+        }
+        return kept
+    }
+
+    /// Resumes a draft: every answer, and the page and answer it was left on.
+    public mutating func resume(_ draft: ReportDraft) {
+        load(draft)
+        phase = .asking(.wayOfRaising)
+        guard let place = draft.leftAt, let step = steps.first(where: { "\($0)" == place.page }) else { return }
+        hasReviewed = place.reviewed
+        phase = .asking(step)
+        focus = max(0, min(place.answer, step.fields(self).count - 1))
+    }
+
     /// True when the reporter has not started: nothing chosen or typed beyond what was offered.
     public var hasStarted: Bool {
         var untouched = ReporterFormState(size: size, today: today, reporterName: reporterName.text, station: station).draft

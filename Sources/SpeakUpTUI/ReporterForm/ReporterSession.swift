@@ -92,7 +92,7 @@ public struct ReporterSession {
         // (open and confidential reports only; the store refuses anonymous drafts).
         if submitted == nil, !station.isShared, state.hasStarted, case .asking = state.phase,
             state.draft.wayOfRaising?.keepsIdentity == true {
-            keepDraft(state.draft, &state)
+            keepDraft(state.draftToKeep, &state)
         }
         return submitted.map(Outcome.submitted) ?? .hungUp
     }

@@ -1,8 +1,11 @@
 /// A list a person moves through with the arrow keys, choosing one item or ticking several.
+///
+/// A list starts with nothing highlighted and nothing chosen: an answer is only ever one
+/// the person picked. The first ↓ puts the highlight on the first item.
 public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
     public let items: [Item]
-    /// The item the highlight is on.
-    public private(set) var highlighted: Int = 0
+    /// The item the highlight is on, if the person has moved onto the list.
+    public private(set) var highlighted: Int? = nil
     /// The ticked items (multi-select) or the one chosen item (single choice).
     public private(set) var chosen: Set<Item> = []
     public let allowsMany: Bool
@@ -13,7 +16,7 @@ public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
         self.allowsMany = allowsMany
     }
 
-    public var highlightedItem: Item { items[highlighted] }
+    public var highlightedItem: Item? { highlighted.map { items[$0] } }
 
     /// The chosen items in list order.
     public var chosenInOrder: [Item] { items.filter(chosen.contains) }
@@ -21,8 +24,8 @@ public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
     /// Moves the highlight; returns true when the key was a movement key.
     public mutating func move(_ key: Key) -> Bool {
         switch key {
-        case .up: highlighted = max(0, highlighted - 1)
-        case .down: highlighted = min(items.count - 1, highlighted + 1)
+        case .up: highlighted = highlighted.map { max(0, $0 - 1) }
+        case .down: highlighted = highlighted.map { min(items.count - 1, $0 + 1) } ?? 0
         case .home, .pageUp: highlighted = 0
         case .end, .pageDown: highlighted = items.count - 1
         default: return false
@@ -30,18 +33,15 @@ public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
         return true
     }
 
-    /// Ticks or unticks the highlighted item (many), or chooses it (one).
+    /// Ticks or unticks the highlighted item (many), or chooses it (one). Nothing, when nothing is highlighted.
     public mutating func toggleHighlighted() {
-        let item = highlightedItem
+        guard let item = highlightedItem else { return }
         if allowsMany {
             if chosen.contains(item) { chosen.remove(item) } else { chosen.insert(item) }
         } else {
             chosen = [item]
         }
     }
-
-    /// Chooses the highlighted item alone (single choice).
-    public mutating func chooseHighlighted() { chosen = [highlightedItem] }
 
     /// Chooses an item (alone, for a single choice) and highlights it.
     public mutating func choose(_ item: Item) {
@@ -56,8 +56,8 @@ public struct ChoiceList<Item: Hashable & Sendable>: Hashable, Sendable {
         if allowsMany { chosen.insert(item) } else { chosen = [item] }
     }
 
-    /// Whether the highlight is on the first or the last item.
-    public var isAtTop: Bool { highlighted == 0 }
+    /// Whether ↑ would leave the list (nothing highlighted, or the first item is) or ↓ would (the last is).
+    public var isAtTop: Bool { (highlighted ?? 0) == 0 }
     public var isAtBottom: Bool { highlighted == items.count - 1 }
 
     /// Puts the highlight on an item, if it is in the list.

@@ -74,6 +74,14 @@ public struct TextBuffer: Hashable, Sendable {
         characters.remove(at: cursor)
     }
 
+    /// Deletes the characters in `start..<end` (clamped), leaving the cursor where they were.
+    public mutating func delete(from start: Int, to end: Int) {
+        let lower = max(0, min(start, characters.count))
+        let upper = max(lower, min(end, characters.count))
+        characters.removeSubrange(lower..<upper)
+        if cursor > upper { cursor -= upper - lower } else if cursor > lower { cursor = lower }
+    }
+
     /// The start of the word before the cursor (skipping spaces and line ends first).
     public var previousWordStart: Int {
         var index = cursor

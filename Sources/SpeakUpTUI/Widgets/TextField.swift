@@ -1,4 +1,5 @@
-/// A one-line text field: typing, Backspace, Delete, arrows, Home and End.
+/// A one-line text field: typing, Backspace, Delete, arrows, Home and End, and the
+/// readline keys people know from a shell (Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-K, Ctrl-W).
 public struct TextField: Hashable, Sendable {
     public private(set) var buffer: TextBuffer
 
@@ -25,8 +26,11 @@ public struct TextField: Hashable, Sendable {
         case .right: buffer.moveCursor(to: buffer.cursor + 1)
         case .wordLeft: buffer.moveCursor(to: buffer.previousWordStart)
         case .wordRight: buffer.moveCursor(to: buffer.nextWordEnd)
-        case .home: buffer.moveCursor(to: 0)
-        case .end: buffer.moveCursor(to: buffer.count)
+        case .home, .control("a"): buffer.moveCursor(to: 0)
+        case .end, .control("e"): buffer.moveCursor(to: buffer.count)
+        case .control("u"): buffer.delete(from: 0, to: buffer.cursor)
+        case .control("k"): buffer.delete(from: buffer.cursor, to: buffer.count)
+        case .control("w"): buffer.delete(from: buffer.previousWordStart, to: buffer.cursor)
         default: return .ignored
         }
         return .edited
