@@ -32,10 +32,19 @@ public struct SubmissionLimit: Hashable, Sendable {
         taken = taken.filter { now.timeIntervalSince($0) < 3600 } + [now]
     }
 
-    /// The sentence for a reporter whose report must wait, with their words kept.
-    public func sentence(at now: Date) -> String? {
+    /// The sentence for a reporter whose report must wait. It says truly how long their words
+    /// stay: a kiosk clears its screen after `clearedAfter` seconds without a key, wait or not.
+    public func sentence(at now: Date, clearedAfter idleSeconds: Int? = nil) -> String? {
         guard let next = nextAllowed(at: now) else { return nil }
         let minutes = max(1, Int((next.timeIntervalSince(now) / 60).rounded(.up)))
-        return "This kiosk takes at most \(perHour) report\(perHour == 1 ? "" : "s") an hour, to keep it from being flooded, so yours cannot be sent just yet. Your answers are still here: it can be sent in \(minutes) minute\(minutes == 1 ? "" : "s"). You can also speak to a Freedom to Speak Up guardian in person."
+        let wait = "This kiosk takes at most \(perHour) report\(perHour == 1 ? "" : "s") an hour, to keep it from being flooded, so yours cannot be sent for another \(minutes) minute\(minutes == 1 ? "" : "s")."
+        let kept: String
+        if let idleSeconds {
+            let idle = idleSeconds >= 120 && idleSeconds % 60 == 0 ? "\(idleSeconds / 60) minutes" : "\(idleSeconds) second\(idleSeconds == 1 ? "" : "s")"
+            kept = " Your answers stay on this screen only while you use it: after \(idle) without a key it is cleared for the next person, and they are not kept anywhere."
+        } else {
+            kept = " Your answers are still here."
+        }
+        return wait + kept + " You can also speak to a Freedom to Speak Up guardian in person."
     }
 }

@@ -165,7 +165,7 @@ struct SharedTerminalRun {
             let now = Date()
             let earlier: Int
             do { earlier = try store.reportCount(at: station, on: CalendarDay.local(now)) } catch { throw Failure(error) }
-            gate = KioskLimit(perHour: perHour, earlierToday: earlier, start: now)
+            gate = KioskLimit(perHour: perHour, earlierToday: earlier, start: now, clearedAfter: Int(idleSeconds))
         }
         let terminal = try TerminalSetup.start()
         if case .kiosk = station {

@@ -148,7 +148,7 @@ struct SharedTerminalTests {
     func kioskLimit() throws {
         let clock = FixedClock(Self.moment)
         let store = MemoryStore()
-        let gate = KioskLimit(perHour: 2)
+        let gate = KioskLimit(perHour: 2, clearedAfter: 120)
         let one = [[Key.enter]] + ReporterSessionTests.keys(way: 0).map { [$0] } + [[.enter]]
         let terminal = QuietTerminal(batches: one + one + one, clock: clock)
         _ = SharedTerminalSession(store: store, station: .kiosk(location: nil), clock: clock, router: nil, idleSeconds: 120, gate: gate)
@@ -158,6 +158,8 @@ struct SharedTerminalTests {
         #expect(reports.allSatisfy { $0.wayOfRaising == .anonymous && $0.reporter == nil && $0.station == .kiosk(location: nil) })
         let refused = try #require(terminal.frames.last { $0.text.contains("This kiosk takes at most 2 reports an hour") })
         #expect(refused.text.contains("Please check your report"))  // still on the check page, answers intact
+        // It says truly how long the answers stay: the kiosk's idle wipe clears them all the same.
+        #expect(refused.text.words.contains("Your answers stay on this screen only while you use it: after 2 minutes without a key it is cleared for the next person"))
         clock.advance(by: 3600)
         #expect(gate.refusal(at: clock.now()) == nil)
     }

@@ -66,6 +66,9 @@ public struct ReporterSession {
                         keepDraft(draft, &state)
                     case .discardDraft:
                         forgetDraft(&state)
+                    case .loadDirectory where station.isKiosk:
+                        // Never at a kiosk: a passer-by must not be able to list staff by typing letters.
+                        break
                     case .loadDirectory:
                         // Only for offering names as the reporter types: without it the name is simply typed,
                         // and routing reads the directory again (and fails closed) when the report is sent.
@@ -179,12 +182,15 @@ public protocol SubmissionGate: AnyObject, Sendable {
 /// A kiosk's hourly limit, shared by every form the kiosk shows.
 public final class KioskLimit: SubmissionGate {
     private let limit: Mutex<SubmissionLimit>
+    private let clearedAfter: Int?
 
-    /// `earlierToday`, `start`: see `SubmissionLimit.init`.
-    public init(perHour: Int, earlierToday: Int = 0, start: Date = .distantPast) {
+    /// `earlierToday`, `start`: see `SubmissionLimit.init`. `clearedAfter`: the kiosk's idle wipe, in
+    /// seconds, so the refusal says truly how long the words stay on screen.
+    public init(perHour: Int, earlierToday: Int = 0, start: Date = .distantPast, clearedAfter: Int? = nil) {
         limit = Mutex(SubmissionLimit(perHour: perHour, earlierToday: earlierToday, start: start))
+        self.clearedAfter = clearedAfter
     }
 
-    public func refusal(at now: Date) -> String? { limit.withLock { $0.sentence(at: now) } }
+    public func refusal(at now: Date) -> String? { limit.withLock { $0.sentence(at: now, clearedAfter: clearedAfter) } }
     public func took(at now: Date) { limit.withLock { $0.took(at: now) } }
 }

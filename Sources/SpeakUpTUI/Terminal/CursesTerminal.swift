@@ -16,6 +16,8 @@ public final class CursesTerminal: Terminal {
     private let colours: Bool
     /// A window change that arrived in the middle of a paste, delivered after it.
     private var resizedDuringPaste = false
+    /// A key that ended a paste (Ctrl-C), delivered after it.
+    private var pendingAfterPaste: [Key] = []
     private static let pasteStart = Int32(KEY_MAX) + 1
     private static let pasteEnd = Int32(KEY_MAX) + 2
 
@@ -138,7 +140,9 @@ public final class CursesTerminal: Terminal {
     private func keys(after first: Key?) -> [Key] {
         var keys = [first]
         wtimeout(window, 0)
-        while keys.count < 4096, let key = readKey() { keys.append(key) }
+        while keys.count < 4096, pendingAfterPaste.isEmpty, let key = readKey() { keys.append(key) }
+        keys += pendingAfterPaste.map(Optional.some)
+        pendingAfterPaste = []
         if resizedDuringPaste {
             resizedDuringPaste = false
             keys.append(.resize(size))
@@ -160,32 +164,41 @@ public final class CursesTerminal: Terminal {
     }
 
     /// Collects a bracketed paste into one event, every character kept as pasted.
+    ///
+    /// ncurses' key decoding is switched off for the paste, so a pasted `ESC [ H` stays
+    /// those three characters (decoded, it would become the Home key and come back as
+    /// terminfo's spelling of it). A paste whose end never comes must not swallow the
+    /// keyboard: it ends at the end marker, after `PasteRules.quiet` seconds without a
+    /// byte, after `PasteRules.longest` seconds in all, or at a Ctrl-C, which then acts.
     private func readPaste() -> Key {
-        var text = String.UnicodeScalarView()
-        wtimeout(window, 2000)  // the rest of a large paste may still be on its way
-        defer { wtimeout(window, 0) }
+        var collector = PasteCollector()
+        keypad(window, false)
+        defer {
+            keypad(window, true)
+            wtimeout(window, 0)
+        }
+        let started = Date()
         while true {
+            let left = PasteRules.longest - Date().timeIntervalSince(started)
+            if left <= 0 { break }
+            wtimeout(window, Int32(min(PasteRules.quiet, left) * 1000))
             var value: wint_t = 0
             let result = wget_wch(window, &value)
-            if result == ERR { break }
+            if result == ERR { break }  // quiet for too long (or input closed): the paste is over
             if result == speakup_key_code_yes() {
-                let code = Int32(value)
-                if code == CursesTerminal.pasteEnd { break }
-                if code == speakup_key_resize() {
-                    resizedDuringPaste = true
-                    continue
-                }
-                // ncurses read a key sequence inside the paste: give back the bytes it was
-                // bound to, so the text is kept exactly as pasted.
-                if let bound = keybound(code, 0) {
-                    text.append(contentsOf: String(cString: bound).unicodeScalars)
-                    free(bound)
-                }
+                if Int32(value) == speakup_key_resize() { resizedDuringPaste = true }
                 continue
             }
-            if let scalar = Unicode.Scalar(UInt32(value)) { text.append(scalar) }
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            switch collector.take(scalar) {
+            case .more: continue
+            case .ended: break
+            case .interrupted:
+                pendingAfterPaste.append(.control("c"))
+            }
+            break
         }
-        return .paste(String(text))
+        return .paste(collector.text)
     }
 
     static func decode(character value: UInt32) -> Key? {
