@@ -63,6 +63,14 @@ static inline const cchar_t *speakup_wacs_ulcorner(void) { return WACS_ULCORNER;
 static inline const cchar_t *speakup_wacs_urcorner(void) { return WACS_URCORNER; }
 static inline const cchar_t *speakup_wacs_llcorner(void) { return WACS_LLCORNER; }
 static inline const cchar_t *speakup_wacs_lrcorner(void) { return WACS_LRCORNER; }
+/* The terminal's own 7-bit line drawing (terminfo acsc), for terminals that are not UTF-8:
+   in a UTF-8 locale the wide WACS_ characters are always sent as Unicode. */
+static inline chtype speakup_acs_hline(void) { return ACS_HLINE; }
+static inline chtype speakup_acs_vline(void) { return ACS_VLINE; }
+static inline chtype speakup_acs_ulcorner(void) { return ACS_ULCORNER; }
+static inline chtype speakup_acs_urcorner(void) { return ACS_URCORNER; }
+static inline chtype speakup_acs_llcorner(void) { return ACS_LLCORNER; }
+static inline chtype speakup_acs_lrcorner(void) { return ACS_LRCORNER; }
 
 // Terminal capability checks before and after newterm.
 static inline int speakup_setupterm_status(const char *term) {

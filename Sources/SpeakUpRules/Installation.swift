@@ -31,6 +31,9 @@ public struct Installation: Hashable, Sendable {
         public var submissionsPerHour: Int = 5
         /// The terminals (such as /dev/tty1) the station may run on; empty means any.
         public var terminals: [String] = []
+        /// Draw in plain characters (ASCII and the terminal's own line drawing): for an old
+        /// terminal or serial console that is not UTF-8.
+        public var ascii = false
         public init() {}
     }
 
@@ -150,7 +153,7 @@ extension Reader {
     }
 
     private mutating func station(_ node: Node, what: String, kiosk: Bool, defaults: Installation.StationSettings) -> Installation.StationSettings {
-        let allowed = kiosk ? ["idle-timeout", "location", "submissions-per-hour", "terminals"] : ["idle-timeout", "location", "terminals"]
+        let allowed = kiosk ? ["idle-timeout", "location", "submissions-per-hour", "terminals", "ascii"] : ["idle-timeout", "location", "terminals", "ascii"]
         let fields = entries(node, allowed: allowed, what: what)
         var settings = defaults
         if let node = fields["idle-timeout"]?.value, let seconds = seconds(node, what: "\(what) idle-timeout") {
@@ -162,6 +165,13 @@ extension Reader {
         if let node = fields["submissions-per-hour"]?.value, let count = int(node, what: "submissions-per-hour") {
             if count > 1000 { report(node, "submissions-per-hour should be from 1 to 1000.") }
             settings.submissionsPerHour = count
+        }
+        if let node = fields["ascii"]?.value {
+            switch node.scalar?.string.lowercased() {
+            case "true", "yes": settings.ascii = true
+            case "false", "no": settings.ascii = false
+            default: report(node, "\(what) ascii should be true or false.")
+            }
         }
         if let node = fields["terminals"]?.value {
             let terminals = strings(node, what: "\(what) terminals")

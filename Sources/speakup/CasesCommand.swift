@@ -16,6 +16,7 @@ struct CasesCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
+    @OptionGroup var displayOptions: DisplayOptions
 
     func run() throws {
         do throws(Failure) {
@@ -46,7 +47,7 @@ struct CasesCommand: ParsableCommand {
             do { opening = try session.opening() } catch {
                 throw Failure("The workspace could not be opened: \(error.sentence)")
             }
-            let terminal = try TerminalSetup.start()
+            let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
             session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }

@@ -14,6 +14,8 @@ struct FollowUpCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var displayOptions: DisplayOptions
+
     func run() throws {
         do {
             try Roles.require(.reporter, toDo: "follow up reports")
@@ -25,7 +27,7 @@ struct FollowUpCommand: ParsableCommand {
 
     private func followUp() throws(Failure) {
         let (store, isDefault) = try storeOptions.open(createIfMissing: false, forScreen: true)
-        let terminal = try TerminalSetup.start()
+        let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
         terminal.stop()
         if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
@@ -34,10 +36,11 @@ struct FollowUpCommand: ParsableCommand {
 
 /// Starting the terminal the same way for every screen.
 enum TerminalSetup {
-    static func start() throws(Failure) -> CursesTerminal {
+    /// `plain`: draw in ASCII and the terminal's own line drawing (`--ascii`, or a ward's settings).
+    static func start(plain: Bool) throws(Failure) -> CursesTerminal {
         let wantsColour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         do {
-            return try CursesTerminal.start(colour: wantsColour)
+            return try CursesTerminal.start(colour: wantsColour, plain: plain)
         } catch {
             throw Failure(error.sentence, code: 2)
         }

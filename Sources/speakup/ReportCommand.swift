@@ -16,6 +16,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var rulesOptions: RulesOptions
 
+    @OptionGroup var displayOptions: DisplayOptions
+
     func run() throws {
         do {
             try runForm()
@@ -31,7 +33,7 @@ struct ReportCommand: ParsableCommand {
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
-        let terminal = try TerminalSetup.start()
+        let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         // The rules and the directory are read when the report is sent, not before the first
         // screen (parsing the rules measured a millisecond of start-up). A directory that cannot
         // be read then stops the send with a sentence, and the form keeps every word.

@@ -17,6 +17,7 @@ struct SharedTerminalOptions: ParsableArguments {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
+    @OptionGroup var displayOptions: DisplayOptions
 
     /// The settings this terminal runs with.
     ///
@@ -105,7 +106,8 @@ struct WardCommand: ParsableCommand {
     func run() throws {
         do {
             let settings = try options.settings(kiosk: false, submissionsPerHour: nil)
-            try SharedTerminalRun(options: options, station: .ward(location: settings.location), idleSeconds: settings.idleTimeout, perHour: nil).start()
+            try SharedTerminalRun(options: options, station: .ward(location: settings.location), idleSeconds: settings.idleTimeout, perHour: nil,
+                                  plain: settings.ascii).start()
         } catch {
             error.exit()
         }
@@ -131,7 +133,7 @@ struct KioskCommand: ParsableCommand {
             let settings = try options.settings(kiosk: true, submissionsPerHour: submissionsPerHour)
             try SharedTerminalRun(
                 options: options, station: .kiosk(location: settings.location), idleSeconds: settings.idleTimeout,
-                perHour: settings.submissionsPerHour
+                perHour: settings.submissionsPerHour, plain: settings.ascii
             ).start()
         } catch {
             error.exit()
@@ -146,6 +148,8 @@ struct SharedTerminalRun {
     let idleSeconds: Int
     /// A kiosk's hourly limit; nil for a ward terminal.
     let perHour: Int?
+    /// The settings ask for plain characters (or --ascii does).
+    let plain: Bool
 
     func start() throws(Failure) {
         try Roles.require(.reporter, toDo: "run a \(station.kind) terminal")
@@ -167,7 +171,7 @@ struct SharedTerminalRun {
             do { earlier = try store.reportCount(at: station, on: CalendarDay.local(now)) } catch { throw Failure(error) }
             gate = KioskLimit(perHour: perHour, earlierToday: earlier, start: now, clearedAfter: Int(idleSeconds))
         }
-        let terminal = try TerminalSetup.start()
+        let terminal = try TerminalSetup.start(plain: plain || options.displayOptions.ascii)
         if case .kiosk = station {
             // Raw mode already turns these keys into plain bytes; ignoring the signals as well means
             // nothing that reaches the kiosk can stop it but the administrator's SIGTERM (or a hang-up).

@@ -40,6 +40,7 @@ struct InstallationTests {
         ("store: /s.sqlite\nnotify-command: [mail, x]\n", "full path", 2),
         ("store: /s.sqlite\nkiosks: [kiosk]\n", "should list the accounts that run as kiosks", 2),
         ("store: /s.sqlite\nkiosks:\n  kiosk:\n    terminals: [tty1]\n", "device paths, such as [/dev/tty1]", 4),
+        ("store: /s.sqlite\nwards:\n  ward7:\n    ascii: maybe\n", "ascii should be true or false", 4),
         ("store: /s.sqlite\nwards:\n  ward7:\n    submissions-per-hour: 3\n", "submissions-per-hour", 4),
     ])
     func mistakes(text: String, sentence: String, line: Int) {
@@ -76,6 +77,7 @@ struct InstallationTests {
             wards:
               ward7:
                 location: Ward 7
+                ascii: true
               ward8:
             """
         let settings = try Installation.load(text).get()
@@ -85,5 +87,6 @@ struct InstallationTests {
         #expect(settings.kiosks["kiosk-outpatients"]?.submissionsPerHour == 2)
         #expect(settings.wards["ward7"]?.location == "Ward 7" && settings.wards["ward8"]?.location == nil)
         #expect(settings.wards.count == 2 && settings.kiosks.count == 2)
+        #expect(settings.wards["ward7"]?.ascii == true && settings.wards["ward8"]?.ascii == false)
     }
 }

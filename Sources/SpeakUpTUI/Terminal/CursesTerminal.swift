@@ -14,6 +14,8 @@ public final class CursesTerminal: Terminal {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private let colours: Bool
+    /// True for a terminal that is not UTF-8: no byte above 0x7F is sent (see `PlainCharacters`).
+    public let plain: Bool
     /// A window change that arrived in the middle of a paste, delivered after it.
     private var resizedDuringPaste = false
     /// A key that ended a paste (Ctrl-C), delivered after it.
@@ -21,12 +23,14 @@ public final class CursesTerminal: Terminal {
     private static let pasteStart = Int32(KEY_MAX) + 1
     private static let pasteEnd = Int32(KEY_MAX) + 2
 
-    /// Takes over the terminal. `colour` is false when `NO_COLOR` is set.
-    public static func start(colour wanted: Bool) throws(StartError) -> CursesTerminal {
+    /// Takes over the terminal. `colour` is false when `NO_COLOR` is set; `plain` asks for
+    /// ASCII and the terminal's own line drawing (`--ascii`, or a ward's settings), which a
+    /// locale that is not UTF-8 also brings.
+    public static func start(colour wanted: Bool, plain plainAsked: Bool = false) throws(StartError) -> CursesTerminal {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw StartError(sentence: "The SpeakUp form needs a terminal to type in. To read reports out, use `speakup export json`.")
         }
-        TerminalLocale.chooseUTF8()
+        let plain = TerminalLocale.choose(plainAsked: plainAsked, environment: ProcessInfo.processInfo.environment)
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard !term.isEmpty else {
             throw StartError(sentence: "SpeakUp cannot tell what kind of terminal this is, because TERM is not set. Try: TERM=xterm-256color speakup")
@@ -46,15 +50,16 @@ public final class CursesTerminal: Terminal {
         }
         set_term(screen)
         TerminalRestore.prepare()
-        let terminal = CursesTerminal(screen: screen, window: speakup_stdscr(), colours: wanted && has_colors())
+        let terminal = CursesTerminal(screen: screen, window: speakup_stdscr(), colours: wanted && has_colors(), plain: plain)
         TerminalRestore.install()
         return terminal
     }
 
-    private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, colours: Bool) {
+    private init(screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, colours: Bool, plain: Bool) {
         self.screen = screen
         self.window = window
         self.colours = colours
+        self.plain = plain
         raw()  // Ctrl-C and Ctrl-Z arrive as keys, so the form can ask before anything is lost.
         noecho()
         nonl()
@@ -254,10 +259,22 @@ public final class CursesTerminal: Terminal {
                 switch source.glyph {
                 case .continuation:
                     continue
+                case .line(let piece) where plain:
+                    mvwaddch(window, Int32(row), Int32(column), Self.plainLineCharacter(piece) | chtype(attributes))
+                    continue
                 case .line(let piece):
                     var line = Self.lineCharacter(piece).pointee
                     line.attr |= attributes
                     mvwadd_wch(window, Int32(row), Int32(column), &line)
+                    continue
+                case .text(let character) where plain && !character.isASCII:
+                    let standIn = PlainCharacters.standIn(for: character, cells: CellWidth.of(character))
+                    for (offset, scalar) in standIn.unicodeScalars.enumerated() where column + offset < columns {
+                        characters[0] = wchar_t(bitPattern: scalar.value)
+                        characters[1] = 0
+                        setcchar(&cell, characters, attributes, pair, nil)
+                        mvwadd_wch(window, Int32(row), Int32(column + offset), &cell)
+                    }
                     continue
                 case .text(let character):
                     var count = 0
@@ -292,6 +309,17 @@ public final class CursesTerminal: Terminal {
         case .accent: return (attributes, 1)
         case .attention: return (attributes, 2)
         case .good: return (attributes, 3)
+        }
+    }
+
+    private static func plainLineCharacter(_ piece: Canvas.Line) -> chtype {
+        switch piece {
+        case .horizontal: speakup_acs_hline()
+        case .vertical: speakup_acs_vline()
+        case .topLeft: speakup_acs_ulcorner()
+        case .topRight: speakup_acs_urcorner()
+        case .bottomLeft: speakup_acs_llcorner()
+        case .bottomRight: speakup_acs_lrcorner()
         }
     }
 
