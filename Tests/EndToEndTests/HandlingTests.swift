@@ -25,7 +25,7 @@ extension SharedHostSuites {
             // 1. The reporter speaks up anonymously.
             let report = try host.tmux(as: host.reporter, [])
             try report.waitFor("How would you like to raise this concern?")
-            try report.press("Down", "Down", "Enter")
+            try report.press("Down", "Down", "Down", "Enter")  // anonymous
             try ReportInTmuxTests.quickAnswers(report)
             let saved = try ReportInTmuxTests.sendAnonymousAccount(report, "Left a confused patient alone in the bath.", thenWaitFor: "Your receipt code is")
             let code = try #require(Self.receipt(on: saved))
@@ -89,7 +89,7 @@ extension SharedHostSuites {
             try last.press("Enter")
             try last.waitFor("Status: Closed.")
             try last.waitFor("would you speak up again")
-            try last.press("Enter")
+            try last.press("Down", "Enter")  // nothing is highlighted at first: Down onto "yes"
             try last.waitFor("Your answer is saved")
 
             // The timeline, as the administrator exports it: every step an event, with who did it.

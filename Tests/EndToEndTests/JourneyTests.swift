@@ -10,7 +10,7 @@ struct JourneyTests {
     static func fileAnonymous(store: String, account: String, location: String = "") throws -> String {
         let tmux = try Tmux(["--db", store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try ReportInTmuxTests.quickAnswers(tmux, location: location)
         let saved = try ReportInTmuxTests.sendAnonymousAccount(tmux, account, thenWaitFor: "Your receipt code is")
         let receipt = try #require(saved.firstMatch(of: /Your receipt code is\s+(\d{4} \d{4} \d{4} \d{4})/)).output.1
@@ -57,14 +57,14 @@ struct JourneyTests {
         do {
             let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
             try tmux.waitFor("How would you like to raise this concern?")
-            try tmux.press("Down", "Enter")
+            try tmux.press("Down", "Down", "Enter")  // confidential
             try tmux.waitFor("Who is the concern about?")
             try tmux.type("Mr Jones")
             try tmux.press("Tab", "Tab", "Tab")
             try tmux.waitFor("How senior is the person involved?")
-            try tmux.press("Down", "Enter")
+            try tmux.press("Down", "Down", "Enter")  // support staff
             try tmux.waitFor("What was it about?")
-            try tmux.press("Down", "Space")  // typed on this page, not yet moved on from
+            try tmux.press("Down", "Down", "Space")  // typed on this page, not yet moved on from
             try tmux.waitFor("[x] Unsafe")
             kill(try tmux.programPID(), SIGHUP)
             #expect(try tmux.exitStatus() == 129)
@@ -72,8 +72,14 @@ struct JourneyTests {
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("Welcome back")
         try tmux.press("r")
-        try tmux.waitFor("Your answers are as you left them.")
-        try tmux.press("Enter")  // way of raising, as before
+        try tmux.waitForWords("Your answers are as you left them, and you are where you left off.")
+        // A resumed draft opens on the page it was left on, with the tick kept through the hang-up.
+        let resumed = try tmux.waitFor("What was it about?")
+        #expect(resumed.contains("[x] Unsafe"))
+        // The answers on the pages before are kept too: back to them, then on again.
+        try tmux.press("Escape")
+        try tmux.waitFor("(•) Support staff")
+        try tmux.press("Escape")
         try tmux.waitFor("[ Mr Jones")
         try tmux.press("Tab", "Tab", "Tab")
         try tmux.waitFor("(•) Support staff")
@@ -82,9 +88,9 @@ struct JourneyTests {
         #expect(try tmux.screen().contains("[x] Unsafe"))  // kept through the hang-up
         try tmux.press("Enter")
         try tmux.waitFor("When and where did it happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter", "Enter")  // today
         try tmux.waitFor("Was anyone harmed?")
-        try tmux.press("Enter", "Tab")
+        try tmux.press("Down", "Enter", "Tab")  // no harm
         try tmux.waitFor("What happened?")
         try ReportInTmuxTests.sendIdentifiedAccount(tmux, "Kept me waiting on purpose.")
         try tmux.press("Enter")
@@ -104,12 +110,12 @@ struct JourneyTests {
         let scratch = Scratch()
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Enter")
+        try tmux.press("Down", "Enter")  // open
         try ReportInTmuxTests.quickAnswers(tmux)
         try tmux.type("Refused to help a student.")
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Down", "Down", "Enter", "Enter", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter", "Enter", "Enter")  // a formal look
         try tmux.waitFor("About you")
         try tmux.press("Home")
         for _ in 0..<20 { try tmux.press("Delete") }
@@ -118,9 +124,9 @@ struct JourneyTests {
         try tmux.type("asha.patel@example.nhs.uk")
         try tmux.press("Enter")
         try tmux.waitFor("Your professional group")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // medical and dental
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         let saved = try tmux.waitFor("You chose to raise it openly")
         #expect(!saved.contains("receipt code"))
         try tmux.press("Enter")

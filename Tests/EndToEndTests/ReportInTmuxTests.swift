@@ -19,44 +19,45 @@ struct ReportInTmuxTests {
         try tmux.waitFor("Who is the concern about?")
         try tmux.press("Tab", "Tab", "Tab")
         try tmux.waitFor("How senior is the person involved?")
-        try tmux.press("Enter")
+        try tmux.press("Down", "Enter")  // lists start with nothing highlighted: Down onto "Student"
         try tmux.waitFor("What was it about?")
-        try tmux.press("Space", "Enter")
+        try tmux.press("Down", "Space", "Enter")  // the first concern
         try tmux.waitFor("When and where did it happen?")
-        try tmux.press("Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter")  // today, no time
         if !location.isEmpty { try tmux.type(location) }
         try tmux.press("Enter")
         try tmux.waitFor("Was anyone harmed?")
-        try tmux.press("Enter", "Tab")
+        try tmux.press("Down", "Enter", "Tab")  // no harm to a patient, nothing on staff
         try tmux.waitFor("What happened?")
     }
 
     /// From "what happened" (anonymous: no pages about the reporter) to the confirmation:
-    /// types the account, skips witnesses, keeps the first outcome, sends.
+    /// types the account, skips witnesses, chooses the first outcome, sends (S on the check page).
     static func sendAnonymousAccount(_ tmux: Tmux, _ account: String, thenWaitFor text: String) throws -> String {
         try tmux.type(account)
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         return try tmux.waitFor(text)
     }
 
     /// From "what happened" (open or confidential) to the confirmation: types the account, skips
-    /// witnesses, keeps the first outcome, the offered name and no contact, skips the group, sends.
+    /// witnesses, chooses the first outcome, the offered name and no contact, skips the group, sends
+    /// (S on the check page).
     @discardableResult
     static func sendIdentifiedAccount(_ tmux: Tmux, _ account: String) throws -> String {
         try tmux.type(account)
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("About you")
         try tmux.press("Enter", "Enter")
         try tmux.waitFor("Your professional group")
         try tmux.press("Tab")
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         return try tmux.waitFor("Your case reference is")
     }
 
@@ -66,25 +67,27 @@ struct ReportInTmuxTests {
         // $USER says "guardian"; identity must still come from the real uid.
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "USER": "guardian", "LOGNAME": "guardian"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Enter")
+        try tmux.press("Down", "Down", "Enter")  // confidential
         try tmux.waitFor("Who is the concern about?")
         try tmux.type("Dr Zoë Smith")
         try tmux.press("Tab", "Tab")
         try tmux.type("consultant")
         try tmux.press("Tab")
         try tmux.waitFor("How senior is the person involved?")
+        // "consultant" suggests "Senior clinician", highlighted but not chosen; End moves off it.
+        try tmux.waitForWords("From the role you gave, they are usually \"Senior clinician\". Press Enter to choose it, or move to another answer.")
         try tmux.press("End", "Up", "Up", "Up", "Enter")
         try tmux.waitFor("What was it about?")
-        try tmux.press("Space", "Down", "Space", "Enter")
+        try tmux.press("Down", "Space", "Down", "Space", "Enter")
         try tmux.waitFor("When and where did it happen?")
-        try tmux.press("Down", "Enter")
+        try tmux.press("Down", "Down", "Enter")  // yesterday
         try tmux.type("14:30")
         try tmux.press("Enter")
         try tmux.type("Ward 7")
         try tmux.waitFor("[ Ward 7")
         try tmux.press("Enter")
         try tmux.waitFor("Was anyone harmed?")
-        try tmux.press("Down", "Enter", "Tab")
+        try tmux.press("Down", "Down", "Enter", "Tab")  // low harm
         try tmux.waitFor("What happened?")
 
         let typed = "Ward 7 — Zoë said \"患者\" was fine"
@@ -110,15 +113,15 @@ struct ReportInTmuxTests {
         try tmux.waitFor("Did anyone else see or hear it?")
         try tmux.press("Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Down", "Enter", "Enter", "Enter")
+        try tmux.press("Down", "Down", "Enter", "Enter", "Enter")  // support from a guardian
         try tmux.waitFor("About you")
         try tmux.press("Enter")
         try tmux.type("ext 4321")
         try tmux.press("Enter")
         try tmux.waitFor("Your professional group")
-        try tmux.press("Enter")
+        try tmux.press("Down", "Enter")  // nursing
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         let confirmation = try tmux.waitFor("Your case reference is")
         let reference = try #require(confirmation.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output
         try tmux.press("Enter")
@@ -152,7 +155,7 @@ struct ReportInTmuxTests {
         let scratch = Scratch()
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "vt100", "NO_COLOR": "1"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try Self.quickAnswers(tmux)
         try tmux.type("Laughed at a patient.")
         try tmux.waitFor("┌")  // boxes draw as lines, not lqqk
@@ -162,7 +165,7 @@ struct ReportInTmuxTests {
         try tmux.waitFor("What would you like to happen?")
         try tmux.press("End", "Enter", "Space", "Enter", "Enter", "Enter")  // just record it; hold for a match, 12 months
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         let saved = try tmux.waitFor("You chose to stay anonymous")
         #expect(saved.contains("Your receipt code is"))
         try tmux.press("Enter")
@@ -183,9 +186,9 @@ struct ReportInTmuxTests {
         let scratch = Scratch()
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter", "Tab", "Tab", "Tab", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter", "Tab", "Tab", "Tab", "Down", "Enter")  // anonymous; student
         try tmux.waitFor("What was it about?")
-        try tmux.press("Space")
+        try tmux.press("Down", "Space")
         try tmux.waitFor("[x] Rude")
         try tmux.press("C-c")
         try tmux.waitFor("Leave without sending?")
@@ -205,14 +208,14 @@ struct ReportInTmuxTests {
         let scratch = Scratch()
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try Self.quickAnswers(tmux)
         try tmux.paste(String(repeating: "0123456789abcdef", count: 65_536))
         try tmux.waitFor("10,000 of 10,000 characters (full)", timeout: 60)
         try tmux.waitFor("so the rest was not added")
-        try tmux.press("Tab", "Tab", "Enter", "Enter", "Enter")
+        try tmux.press("Tab", "Tab", "Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("Please check your report")
-        try tmux.press("Enter")
+        try tmux.press("s")
         try tmux.waitFor("Your case reference is")
         try tmux.press("Enter")
         #expect(try tmux.exitStatus() == 0)

@@ -64,7 +64,7 @@ struct RulesCommandTests {
             """.utf8))
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "SPEAKUP_RULES": rules])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try ReportInTmuxTests.quickAnswers(tmux)
         let saved = try ReportInTmuxTests.sendAnonymousAccount(tmux, "Spoke to a patient with contempt.", thenWaitFor: "Who will see it")
         #expect(saved.contains("the guardian team"))
@@ -88,7 +88,7 @@ struct RulesCommandTests {
         FileManager.default.createFile(atPath: rules, contents: Data("version: 1\nroles: [oops\n".utf8))
         let tmux = try Tmux(["--db", scratch.store, "--rules", rules], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try ReportInTmuxTests.quickAnswers(tmux)
         let saved = try ReportInTmuxTests.sendAnonymousAccount(tmux, "Threw a file.", thenWaitFor: "Your case reference is")
         let reference = try #require(saved.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output
@@ -128,7 +128,7 @@ struct RulesCommandTests {
         // An imported 'routed' event carries no decision; cases routed by this program do. File one.
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color", "SPEAKUP_RULES": rules])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Enter")
+        try tmux.press("Down", "Enter")  // openly
         try ReportInTmuxTests.quickAnswers(tmux)
         let saved = try ReportInTmuxTests.sendIdentifiedAccount(tmux, "Ignored a patient's call.")
         let reference = String(try #require(saved.firstMatch(of: /SU-[0-9A-Z]{4}-[0-9A-Z]{4}/)).output)

@@ -34,19 +34,19 @@ struct SafeRoutingTests {
     static func fileAboutRole(_ role: String, store: String, rules: String) throws -> (Tmux, String) {
         let tmux = try Tmux(["--db", store, "--rules", rules], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try tmux.waitFor("Who is the concern about?")
         try tmux.press("Tab", "Tab")
         try tmux.type(role)
         try tmux.press("Tab")
         try tmux.waitFor("How senior is the person involved?")
-        try tmux.press("End", "Enter")  // "Not sure"
+        try tmux.press("End", "Enter")  // "Not sure", whatever band the role suggests
         try tmux.waitFor("What was it about?")
-        try tmux.press("Space", "Enter")
+        try tmux.press("Down", "Space", "Enter")
         try tmux.waitFor("When and where did it happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("Was anyone harmed?")
-        try tmux.press("Enter", "Tab")
+        try tmux.press("Down", "Enter", "Tab")
         try tmux.waitFor("What happened?")
         let saved = try ReportInTmuxTests.sendAnonymousAccount(tmux, "Shouted at the whole team in the morning meeting.", thenWaitFor: "Your receipt code is")
         let reference = try #require(saved.firstMatch(of: /Your case reference is\s+(SU-[0-9A-Z]{4}-[0-9A-Z]{4})/)).output.1
@@ -149,7 +149,7 @@ struct SafeRoutingTests {
         // About 150 MB of address space: enough to run, not enough for scrypt's 64 MiB on top.
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"], limits: "ulimit -v 150000")
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
         try ReportInTmuxTests.quickAnswers(tmux)
         let screen = try ReportInTmuxTests.sendAnonymousAccount(tmux, "Words that must not be lost.", thenWaitFor: "could not protect the receipt code")
         let words = screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // the sentence wraps on screen

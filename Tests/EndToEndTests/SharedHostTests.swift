@@ -46,7 +46,7 @@ extension SharedHostSuites {
             let host = try SharedHost()
             let tmux = try host.tmux(as: host.reporter, [])
             try tmux.waitFor("How would you like to raise this concern?")
-            try tmux.press("Down", "Down", "Enter")  // anonymous
+            try tmux.press("Down", "Down", "Down", "Enter")  // anonymous
             try ReportInTmuxTests.quickAnswers(tmux)
             try ReportInTmuxTests.sendAnonymousAccount(tmux, "Threw a chart at the student nurse.", thenWaitFor: "Your receipt code is")
             try tmux.press("Enter")

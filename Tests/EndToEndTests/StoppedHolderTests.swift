@@ -177,22 +177,22 @@ final class Spawned {
 }
 
 /// The form, in tmux, while another process holds SQLite's write lock: the screen says the report is
-/// waiting its turn, Ctrl-C stops the wait with every word kept, and once the holder lets go, Enter sends.
+/// waiting its turn, Ctrl-C stops the wait with every word kept, and once the holder lets go, S sends.
 @Suite("End to end: the form while the store is held")
 struct HeldStoreFormTests {
-    @Test("waiting is said on screen, Ctrl-C stops it with the words kept, and Enter sends once the store is free")
+    @Test("waiting is said on screen, Ctrl-C stops it with the words kept, and S sends once the store is free")
     func waitingScreen() throws {
         let scratch = Scratch()
         let seed = try Binary.run(["import", try StoppedHolderTests.file(1, in: scratch, name: "seed.json"), "--db", scratch.store])
         try #require(seed.status == 0, "\(seed.stderr)")
         let tmux = try Tmux(["--db", scratch.store], environment: ["TERM": "xterm-256color"])
         try tmux.waitFor("How would you like to raise this concern?")
-        try tmux.press("Down", "Down", "Enter")  // anonymously: no draft is written, so nothing else needs the store
+        try tmux.press("Down", "Down", "Down", "Enter")  // anonymously: no draft is written, so nothing else needs the store
         try ReportInTmuxTests.quickAnswers(tmux)
         try tmux.type("Shouted at a porter while the store was held.")
         try tmux.press("Tab", "Tab")
         try tmux.waitFor("What would you like to happen?")
-        try tmux.press("Enter", "Enter", "Enter")
+        try tmux.press("Down", "Enter", "Enter", "Enter")
         try tmux.waitFor("Please check your report")
 
         // Another process takes SQLite's write lock and keeps it (as a terminal stopped mid-commit would).
@@ -203,16 +203,17 @@ struct HeldStoreFormTests {
         while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
         try #require(FileManager.default.fileExists(atPath: marker), "sqlite3 never held the store")
 
-        try tmux.press("Enter")
+        try tmux.press("s")
         try tmux.waitFor("Another terminal is saving, so yours waits its turn")
         #expect(try tmux.screen().contains("Ctrl-C stop waiting (your words stay here)"))
         try tmux.press("C-c")
-        try tmux.waitFor("You stopped waiting for the store, so nothing was written.")
+        let stopped = try tmux.waitFor("You stopped waiting for the store, so nothing was written.")
+        #expect(Tmux.words(stopped).contains("Everything you wrote is still here. Press S to try again."))
         #expect(try tmux.screen().contains("Shouted at a porter while the store was held."))
         #expect(try ReportInTmuxTests.export(scratch.store).count == 1)
 
         holder.kill()
-        try tmux.press("Enter")
+        try tmux.press("s")
         try tmux.waitFor("Your receipt code is")
         let stored = try ReportInTmuxTests.export(scratch.store)
         #expect(stored.count == 2 && stored.contains { $0.account == "Shouted at a porter while the store was held." })

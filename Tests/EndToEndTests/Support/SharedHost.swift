@@ -99,7 +99,7 @@ final class SharedHost {
     func fileOpenReport(_ account: String) throws -> String {
         let form = try tmux(as: reporter, [])
         try form.waitFor("How would you like to raise this concern?")
-        try form.press("Enter")
+        try form.press("Down", "Enter")  // openly
         try ReportInTmuxTests.quickAnswers(form)
         let saved = try ReportInTmuxTests.sendIdentifiedAccount(form, account)
         try form.press("Enter")

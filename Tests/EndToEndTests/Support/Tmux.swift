@@ -102,6 +102,17 @@ final class Tmux {
         try waitFor(text.debugDescription, timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }
 
+    /// Waits until the screen holds `sentence` however it wrapped: the screen's words, one space
+    /// between each, contain the sentence's.
+    @discardableResult
+    func waitForWords(_ sentence: String, timeout: TimeInterval = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let wanted = Tmux.words(sentence)
+        return try waitFor(sentence.debugDescription, timeout: timeout, sourceLocation: sourceLocation) { Tmux.words($0).contains(wanted) }
+    }
+
+    /// The words of a screen or a sentence, one space between each.
+    static func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+
     /// Waits for the program to end and returns its exit status.
     func exitStatus(sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
         let screen = try waitFor("the program to exit", sourceLocation: sourceLocation) { $0.contains("[exited ") }
