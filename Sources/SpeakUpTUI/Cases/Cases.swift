@@ -138,22 +138,14 @@ public enum Cases {
 
     /// Y or N to the question on screen; any other key leaves it asked.
     private static func answer(_ state: inout CasesState, _ question: CasesState.Question, _ key: Key) -> [Effect] {
-        switch key {
-        case .character("y"), .character("Y"):
-            state.question = nil
-            switch question {
-            case .leave:
-                state.phase = .finished
-                return [.finish]
-            case .discard:
-                if let file = state.openCase { state.phase = .viewing(file) }
-                state.editor.setText("")
-                state.notice = .info("Nothing was saved.")
-            }
-        case .character("n"), .character("N"), .escape:
-            state.question = nil
-        default: break
+        guard YesNo.settle(&state.question, key) else { return [] }
+        if question == .leave {
+            state.phase = .finished
+            return [.finish]
         }
+        if let file = state.openCase { state.phase = .viewing(file) }
+        state.editor.setText("")
+        state.notice = .info("Nothing was saved.")
         return []
     }
 

@@ -59,6 +59,24 @@ extension KeyModel.Binding {
     var hint: (keys: String, action: String) { (keys, action) }
 }
 
+/// The answer to a yes-or-no question: Y is yes; N and Esc are no; anything else is no answer
+/// yet (the question stays on screen, so a stray key decides nothing).
+enum YesNo {
+    /// True on Y. Y, N and Esc take the question off the screen; any other key leaves it there.
+    static func settle<Question>(_ question: inout Question?, _ key: Key) -> Bool {
+        switch key {
+        case .character("y"), .character("Y"):
+            question = nil
+            return true
+        case .character("n"), .character("N"), .escape:
+            question = nil
+            return false
+        default:
+            return false
+        }
+    }
+}
+
 /// The key bars' words for keys the key model leaves to each screen, so both screens say them alike.
 enum ScreenKeys {
     /// After Tab in a writing box: what will be sent is shown, and sending takes S.

@@ -143,23 +143,15 @@ public enum FollowUp {
 
     /// Y or N to the question on screen; any other key leaves it asked.
     private static func answer(_ state: inout FollowUpState, _ question: FollowUpState.Question, _ key: Key) -> [Effect] {
-        switch key {
-        case .character("y"), .character("Y"):
-            state.question = nil
-            switch question {
-            case .leave:
-                state.phase = .finished
-                return [.finish]
-            case .discard:
-                state.reply.setText("")
-                if case .replying(let found) = state.phase { state.phase = .viewing(found) }
-                if case .reviewing(let found) = state.phase { state.phase = .viewing(found) }
-                state.notice = .info("Your reply was not sent.")
-            }
-        case .character("n"), .character("N"), .escape:
-            state.question = nil
-        default: break
+        guard YesNo.settle(&state.question, key) else { return [] }
+        if question == .leave {
+            state.phase = .finished
+            return [.finish]
         }
+        state.reply.setText("")
+        if case .replying(let found) = state.phase { state.phase = .viewing(found) }
+        if case .reviewing(let found) = state.phase { state.phase = .viewing(found) }
+        state.notice = .info("Your reply was not sent.")
         return []
     }
 
