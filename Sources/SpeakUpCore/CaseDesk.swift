@@ -76,6 +76,15 @@ public struct CaseSubject: Hashable, Sendable {
     }
 }
 
+extension Subject {
+    /// Who it is about as the reporter wrote it: "Dr Smith, consultant", "charge nurse", or ""
+    /// when they named nobody and gave no role. Screens say "not named" for "".
+    public var asWritten: String {
+        [name?.trimmingCharacters(in: .whitespacesAndNewlines), role.trimmingCharacters(in: .whitespacesAndNewlines)]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+}
+
 extension Report {
     /// Who it is about, for the handler policy.
     public var caseSubject: CaseSubject { CaseSubject(reference: reference, subject: subject, excludedHandlers: excludedHandlers) }
@@ -137,9 +146,13 @@ public struct QueueRow: Hashable, Sendable {
     public var seniority: Seniority
     public var location: String
     public var wayOfRaising: WayOfRaising
+    /// Who the report is about, as the reporter wrote it (name, role), as a handler of the
+    /// case sees it on opening it; empty when the reporter named nobody.
+    public var about: String
 
     public init(reference: CaseReference, status: HandlingStatus, level: PyramidLevel, submitted: SubmissionTime, deadline: Date?,
-                deadlineKind: CaseDeadline?, concerns: [ConcernCategory], seniority: Seniority, location: String, wayOfRaising: WayOfRaising) {
+                deadlineKind: CaseDeadline?, concerns: [ConcernCategory], seniority: Seniority, location: String, wayOfRaising: WayOfRaising,
+                about: String = "") {
         self.reference = reference
         self.status = status
         self.level = level
@@ -150,6 +163,7 @@ public struct QueueRow: Hashable, Sendable {
         self.seniority = seniority
         self.location = location
         self.wayOfRaising = wayOfRaising
+        self.about = about
     }
 
     public func isOverdue(at now: Date) -> Bool { deadline.map { $0 < now } ?? false }
@@ -165,20 +179,56 @@ public struct CaseFile: Hashable, Sendable {
     public var linked: [QueueRow]
     /// How many reports in all name the same person (including ones routed elsewhere or still held).
     public var reportsAboutSamePerson: Int
-    /// Other handlers the case could be passed to (eligible under the same rules), filled in by the program.
-    public var eligibleHandlers: [String]
+    /// Every handler, each with the reason any is not offered, filled in by the program: until it
+    /// is (or when it could not be worked out), nobody is offered (fail closed).
+    public var handlerChoices: HandlerChoices
+    /// The handlers the case may be passed to (eligible under the same rules); setting it says
+    /// every one of them may take the case.
+    public var eligibleHandlers: [String] {
+        get { handlerChoices.offered }
+        set { handlerChoices = .workedOut(newValue.map { HandlerChoice(handler: $0, notOffered: nil) }) }
+    }
     /// Who has the case now (after any reassigning and stepping away).
     public var currentHandlers: [String] = []
 
     public init(report: Report, events: [CaseEvent], routing: CaseRouting?, status: HandlingStatus, linked: [QueueRow],
-                reportsAboutSamePerson: Int, eligibleHandlers: [String] = []) {
+                reportsAboutSamePerson: Int, handlerChoices: HandlerChoices = .unknown(HandlerChoices.notWorkedOut)) {
         self.report = report
         self.events = events
         self.routing = routing
         self.status = status
         self.linked = linked
         self.reportsAboutSamePerson = reportsAboutSamePerson
-        self.eligibleHandlers = eligibleHandlers
+        self.handlerChoices = handlerChoices
+    }
+}
+
+/// One handler in the list a case can be passed to, with the reason they are not offered, if any.
+public struct HandlerChoice: Hashable, Sendable {
+    public var handler: String
+    /// Why they may not take the case ("managed by the person the report is about"), or nil.
+    public var notOffered: String?
+
+    public init(handler: String, notOffered: String?) {
+        self.handler = handler
+        self.notOffered = notOffered
+    }
+}
+
+/// Whom a case may be passed to: every handler with a reason for each left out, or, when
+/// that could not be worked out, why not (and then nobody is offered).
+public enum HandlerChoices: Hashable, Sendable {
+    case workedOut([HandlerChoice])
+    case unknown(String)
+
+    public static let notWorkedOut = "SpeakUp could not work out who else may take this case, so nobody is offered."
+
+    /// The handlers who may be chosen.
+    public var offered: [String] {
+        switch self {
+        case .workedOut(let all): all.filter { $0.notOffered == nil }.map(\.handler)
+        case .unknown: []
+        }
     }
 }
 
@@ -238,6 +288,20 @@ public struct Reminder: Hashable, Sendable {
         self.deadline = deadline
         self.due = due
         self.stage = stage
+    }
+
+    /// One reminder a case and promise: a passed one over one that was only nearing (the
+    /// nearing one was made first, and is no longer true). Order kept, nearest first.
+    public static func oneEach(_ reminders: [Reminder]) -> [Reminder] {
+        var kept: [Reminder] = []
+        for reminder in reminders {
+            if let index = kept.firstIndex(where: { $0.reference == reminder.reference && $0.deadline == reminder.deadline }) {
+                if reminder.stage == .passed { kept[index] = reminder }
+            } else {
+                kept.append(reminder)
+            }
+        }
+        return kept
     }
 
     /// A sentence with no report content in it (it may go by mail).

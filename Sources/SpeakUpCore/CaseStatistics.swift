@@ -82,7 +82,8 @@ public struct CaseStatistics: Hashable, Sendable {
         return String(format: value < 10 ? "%.1f days" : "%.0f days", value)
     }
 
-    /// Plain text with bar charts, for `speakup stats` and the workspace's statistics screen.
+    /// Plain text with bar charts, for `speakup stats` and the workspace's statistics screen:
+    /// categories and answers in words (never their slugs), and no line ends in a space.
     public func lines(width: Int) -> [String] {
         let barRoom = max(10, width - 30)
         // The total is given to the nearest five, so no hidden cell can be worked out from it.
@@ -98,7 +99,7 @@ public struct CaseStatistics: Hashable, Sendable {
         let most = max(1, categories.map { Self.barCount($0.1) }.max() ?? 1)
         for (category, count) in categories {
             let bar = String(repeating: "█", count: Self.barCount(count) * (barRoom - 16) / most)
-            out.append("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
+            out.append("  \(category.shortTitle.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
         }
         out.append("")
         // A median of fewer than five cases could be one person's case: not shown.
@@ -112,7 +113,8 @@ public struct CaseStatistics: Hashable, Sendable {
         out.append("  " + speakUpAgain.map { "\($0.0.title): \(Self.shown($0.1))" }.joined(separator: "   "))
         out.append("")
         out.append("Counts from 1 to 4 are shown as <5, and draw no bar: small numbers can identify people.")
-        return out
+        // A count with no bar ends at the count: no spaces after it.
+        return out.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
     }
 }
 

@@ -8,7 +8,7 @@ public enum RoutingForReporter {
     public static func sentence(_ routing: CaseRouting?, report: Report) -> String? {
         guard let routing else { return nil }
         if routing.held {
-            return report.hold.map { "It is held, as you asked, until someone else reports the same person, or until \($0.until.written). Until then nobody reads it." }
+            return report.hold.map { "It is held, as you asked, until someone else reports the same person, or until \(ScreenDate.day($0.until)). Until then nobody reads it." }
                 ?? "It is held, as you asked: nobody reads it until it is released."
         }
         if routing.isUnrouted {
@@ -16,7 +16,7 @@ public enum RoutingForReporter {
         }
         let roles = routing.roles.map { $0.replacingOccurrences(of: "-", with: " ") }
         let team = roles.count == 1 ? "the \(roles[0]) team" : "the " + roles.dropLast().joined(separator: ", ") + " and \(roles.last!) teams"
-        return "Who will see it: \(team). You should hear that it has been picked up by \(CalendarDay.local(routing.acknowledgeBy).written)."
+        return "Who will see it: \(team). You should hear that it has been picked up by \(ScreenDate.day(CalendarDay.local(routing.acknowledgeBy)))."
     }
 
     /// The follow-up timeline's words for a "routed" event, from the routing it recorded.

@@ -18,6 +18,20 @@ public enum HandlerEligibility {
         return everyone.filter { !leaving.contains($0) }.sorted().map { ($0, conflicts.reason(against: $0)) }
     }
 
+    /// Every handler of any role in the rules, for passing `file` on as `handler`: each with the
+    /// reason they are not offered (the conflict rules first, then who has it now, who stepped away).
+    public static func choices(for file: CaseFile, by handler: String, rules: RuleSet, directory: StaffDirectory,
+                               membership: any GroupMembership) -> [HandlerChoice] {
+        let recused = Set(file.events.filter { $0.kind == .recused }.compactMap(\.actor))
+        return handlers(for: file.report, rules: rules, directory: directory, membership: membership, leaving: []).map { entry in
+            let reason: String? = entry.notOffered
+                ?? (entry.handler == handler ? "you: the case is with you now"
+                    : file.currentHandlers.contains(entry.handler) ? "has the case already"
+                    : recused.contains(entry.handler) ? "stepped away from it for a conflict of interest" : nil)
+            return HandlerChoice(handler: entry.handler, notOffered: reason)
+        }
+    }
+
     /// Why `handler` must not see `report` (they may be its subject, may be managed by its
     /// subject, or were excluded by the reporter), or nil.
     public static func conflict(_ handler: String, _ report: Report, directory: StaffDirectory,

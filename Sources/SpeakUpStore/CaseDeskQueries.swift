@@ -59,7 +59,7 @@ extension SQLiteReportStore {
         }
         let columns = """
             h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
-            r.submitted, r.subject_seniority, r.location, r.way_of_raising
+            r.submitted, r.subject_seniority, r.location, r.way_of_raising, r.subject_name, r.subject_role
             """
         let terms = referencePrefix == nil ? SearchTerms(query.search) : nil
         var walked = false
@@ -162,7 +162,9 @@ extension SQLiteReportStore {
             return QueueRow(
                 reference: reference, status: status, level: level, submitted: submitted, deadline: deadline, deadlineKind: kind,
                 concerns: (concerns[referenceText] ?? []).sorted(), seniority: Seniority(rawValue: row["subject_seniority"]) ?? .unknown,
-                location: row["location"], wayOfRaising: WayOfRaising(rawValue: row["way_of_raising"]) ?? .anonymous)
+                location: row["location"], wayOfRaising: WayOfRaising(rawValue: row["way_of_raising"]) ?? .anonymous,
+                // What the handler reads on opening the case; the row exists only for a case routed to them.
+                about: Subject(name: row["subject_name"], role: row["subject_role"] ?? "", seniority: .unknown).asWritten)
         }
     }
 

@@ -21,7 +21,12 @@ public struct SQLiteCaseDesk: CaseDesk {
     }
 
     public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
-        try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0.caseSubject) })
+        guard var file = try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0.caseSubject) })
+        else { return nil }
+        // The other cases about the same person are queue rows (with who each is about): only those the policy lets them see.
+        let shown = try allowed(file.linked.map(\.reference), for: handler)
+        file.linked = file.linked.filter { shown.contains($0.reference) }
+        return file
     }
 
     public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {

@@ -35,12 +35,9 @@ struct CasesCommand: ParsableCommand {
                 desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in
                     var file = file
-                    // Anyone who has it now, or stepped away from it, is not offered; nor anyone the conflict rules keep from it.
-                    let recused = Set(file.events.filter { $0.kind == .recused }.compactMap(\.actor))
-                    let leaving = Set(file.currentHandlers + [handler]).union(recused)
-                    file.eligibleHandlers = HandlerEligibility.handlers(
-                        for: file.report, rules: router.rules, directory: router.directory, membership: router.membership, leaving: leaving)
-                        .filter { $0.notOffered == nil }.map(\.handler)
+                    // Every handler, each not offered with its reason: the conflict rules, who has it now, who stepped away.
+                    file.handlerChoices = .workedOut(HandlerEligibility.choices(
+                        for: file, by: handler, rules: router.rules, directory: router.directory, membership: router.membership))
                     return file
                 })
             let opening: (reminders: [Reminder], unrouted: [UnroutedCase])

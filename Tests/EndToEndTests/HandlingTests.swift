@@ -49,6 +49,8 @@ extension SharedHostSuites {
             try desk.waitFor("Message to the reporter")
             try desk.type("Thank you for telling us. Which day was it?")
             try desk.press("Tab")
+            try desk.waitFor("Send this message to the reporter?")
+            try desk.press("S")
             try desk.waitFor("Your message is saved")
 
             // 3. The reporter comes back with the receipt, reads the message and answers.
@@ -60,8 +62,10 @@ extension SharedHostSuites {
             try followUp.press("r")
             try followUp.type("It was Tuesday night.")
             try followUp.press("Tab")
+            try followUp.waitFor("Send this reply?")
+            try followUp.press("s")
             try followUp.waitFor("Your message is saved")
-            try followUp.press("Escape")
+            try followUp.press("C-c")
 
             // 4. The guardian sees the answer and closes the case with what was learned.
             try desk.press("Escape")
@@ -76,6 +80,8 @@ extension SharedHostSuites {
             try desk.waitFor("What was learned?")
             try desk.type("Bath checks added to the night routine.")
             try desk.press("Tab")
+            try desk.waitFor("Close the case as")
+            try desk.press("S")
             try desk.waitFor("Closed.")
             try desk.press("Escape")
             try desk.waitFor("Showing:")

@@ -25,7 +25,7 @@ struct JourneyTests {
         let receipt = try Self.fileAnonymous(store: scratch.store, account: "Mocked a patient's accent.")
 
         let wrong = try Tmux(["follow-up", "--db", scratch.store], environment: ["TERM": "xterm-256color"])
-        try wrong.waitFor("Follow up an anonymous report")
+        try wrong.waitFor("Follow up a report with its receipt code")
         try wrong.type("0000 0000 0000 0000")
         try wrong.press("Enter")
         try wrong.waitFor("No report matches that receipt code.")
@@ -42,8 +42,14 @@ struct JourneyTests {
         try tmux.waitFor("Your reply")
         try tmux.type("It happened again today.")
         try tmux.press("Tab")
+        try tmux.waitFor("Send this reply?")
+        try tmux.press("s")
         try tmux.waitFor("Your message is saved.")
+        try tmux.press("Escape")  // back to an empty code box
+        try tmux.waitFor("Type the 16-digit receipt code")
         try tmux.press("Escape")
+        try tmux.waitFor("Leave follow-up?")
+        try tmux.press("y")
         #expect(try tmux.exitStatus() == 0)
 
         let record = try #require(try ReportInTmuxTests.export(scratch.store).first)

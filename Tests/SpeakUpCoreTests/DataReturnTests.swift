@@ -56,9 +56,9 @@ struct DataReturnTests {
         let today = CalendarDay(year: 2026, month: 11, day: 27)!
         let facts = (0..<3).map { _ in Self.fact(today, .open, [.detriment]) } + (0..<12).map { _ in Self.fact(today, .open, [.unsafePractice]) }
         let lines = CaseStatistics(facts: facts, today: today).lines(width: 80)
-        let detriment = lines.first { $0.contains("detriment") }!
+        let detriment = lines.first { $0.contains("Detriment") }!
         #expect(detriment.contains("<5") && !detriment.contains("█"))
-        let unsafe = lines.first { $0.contains("unsafe-practice") }!
+        let unsafe = lines.first { $0.contains("Unsafe practice") }!
         #expect(unsafe.contains("12") && unsafe.contains("█"))
         #expect(lines.first { $0.contains("Nov 2026") }!.contains("15"))
     }

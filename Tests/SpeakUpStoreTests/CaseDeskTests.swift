@@ -54,6 +54,20 @@ struct CaseDeskTests {
         #expect(try store.queue(closed, for: "gita", now: Reports.moment).map(\.reference) == [older.reference])
     }
 
+    @Test("each queue row says who the report is about, as written (name, role), or nothing when nobody was named")
+    func queueAbout() throws {
+        let folder = TemporaryFolder()
+        let store = try Self.store(folder)
+        let gita = FixedRouter(handlers: ["gita"])
+        let named = try store.submit(Self.report("Named."), router: gita)
+        var unnamed = Self.report("Unnamed.", at: Reports.moment.addingTimeInterval(3600))
+        unnamed.subject = Subject(name: nil, role: "  ", seniority: .unknown)
+        let nobody = try store.submit(unnamed, router: gita)
+        let rows = try store.queue(QueueQuery(), for: "gita", now: Reports.moment)
+        #expect(rows.first { $0.reference == named.reference }?.about == "Dr Smith, consultant")
+        #expect(rows.first { $0.reference == nobody.reference }?.about == "")
+    }
+
     @Test("filters: status, level, overdue, category, location; and full-text search over accounts and notes, by word start")
     func filtersAndSearch() throws {
         let folder = TemporaryFolder()

@@ -41,7 +41,7 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
                     QueueRow(reference: file.report.reference, status: file.status, level: file.routing?.level ?? .informal,
                              submitted: file.report.submitted, deadline: file.routing?.acknowledgeBy, deadlineKind: .acknowledge,
                              concerns: file.report.concerns, seniority: file.report.subjectSeniority, location: file.report.location,
-                             wayOfRaising: file.report.wayOfRaising)
+                             wayOfRaising: file.report.wayOfRaising, about: file.report.subject.asWritten)
                 }
                 .sorted { ($0.level == .urgent ? 0 : 1, $0.deadline ?? .distantFuture) < ($1.level == .urgent ? 0 : 1, $1.deadline ?? .distantFuture) }
         }
@@ -147,7 +147,9 @@ struct CasesTests {
         _ = Cases.update(&state, .character("m"))
         #expect(Cases.update(&state, .tab).isEmpty && state.notice?.tone == .problem)  // nothing written yet
         for character in "Which shift?" { _ = Cases.update(&state, .character(character)) }
-        #expect(Cases.update(&state, .tab) == [.act(reference, .message("Which shift?"))])
+        #expect(Cases.update(&state, .tab).isEmpty)  // done writing: shown before it goes
+        #expect(Cases.update(&state, .enter).isEmpty)
+        #expect(Cases.update(&state, .character("s")) == [.act(reference, .message("Which shift?"))])
         Cases.opened(&state, file)
         _ = Cases.update(&state, .character("r"))
         _ = Cases.update(&state, .down)
@@ -162,7 +164,8 @@ struct CasesTests {
         _ = Cases.update(&state, .down)
         _ = Cases.update(&state, .enter)  // upheld
         for character in "A checklist" { _ = Cases.update(&state, .character(character)) }
-        #expect(Cases.update(&state, .tab) == [.act(reference, .close(.upheld, learned: "A checklist"))])
+        _ = Cases.update(&state, .tab)
+        #expect(Cases.update(&state, .character("S")) == [.act(reference, .close(.upheld, learned: "A checklist"))])
     }
 
     @Test("snapshots: reminders, the queue, a case, a note, reassigning, stepping away, closing, the level, figures, search, an empty queue")
@@ -227,8 +230,8 @@ struct CasesTests {
     func session() throws {
         let desk = Self.desk()
         var keys: [Key] = [.enter]  // open the most urgent
-        keys += [.character("a"), .character("m")] + "Thank you.".map(Key.character) + [.tab]
-        keys += [.character("c"), .enter] + "Talked it through.".map(Key.character) + [.tab, .escape, .character("q")]
+        keys += [.character("a"), .character("m")] + "Thank you.".map(Key.character) + [.tab, .character("s")]
+        keys += [.character("c"), .enter] + "Talked it through.".map(Key.character) + [.tab, .character("s"), .escape, .character("q")]
         let terminal = TestTerminal(keys: keys)
         let session = CasesSession(desk: desk, handler: "gita", clock: Self.clock)
         let opening = try session.opening()
@@ -262,7 +265,7 @@ struct CasesTests {
         session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
         let first = try #require(terminal.frames.first)
         #expect(first.text.contains("1 report is waiting with nobody to handle it"))
-        #expect(first.text.contains("SU-AAAA-0077  sent 20/11/2026, waiting for a handler"))
+        #expect(first.text.contains("SU-AAAA-0077  sent 20 Nov 2026, waiting for a handler"))
         #expect(first.text.contains("speakup check"))
         #expect(terminal.frames.last?.text.contains("SU-AAAA-0002") == true)
     }

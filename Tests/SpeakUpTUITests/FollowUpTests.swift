@@ -49,7 +49,7 @@ struct FollowUpTests {
         let report = try store.submit(Self.report(.anonymous), receipt: code, discardingDraftOf: nil, router: nil)
         _ = try store.appendEvent(to: report.reference, kind: .handlerMessage, text: "Thank you. Can you tell me which shift?", at: Self.clock.now())
         let paused = Pauses()
-        let keys: [Key] = Self.typing(code.description) + [.enter, .character("r"), .paste("The night shift."), .tab]
+        let keys: [Key] = Self.typing(code.description) + [.enter, .character("r"), .paste("The night shift."), .tab, .character("s")]
         let terminal = TestTerminal(keys: keys)
         FollowUpSession(store: store, reporter: nil, clock: Self.clock, pause: { seconds in paused.record(seconds) })
             .run(on: terminal)
@@ -106,16 +106,60 @@ struct FollowUpTests {
         #expect(!again.screen.contains("would you speak up again?"))  // asked once
     }
 
-    @Test("leaving with a reply not yet sent asks first; a second Ctrl-C leaves")
+    @Test("a reply is sent only with S after Tab; leaving words unsent asks first; Esc on a case goes back to the list; Esc at the top asks")
     func unsentReply() throws {
-        var state = FollowUpState(size: .minimum, myReports: [])
-        FollowUp.found(&state, FollowUpState.Case(report: Self.report(.confidential), events: []))
+        let report = Self.report(.confidential)
+        var state = FollowUpState(size: .minimum, myReports: [report])
+        FollowUp.found(&state, FollowUpState.Case(report: report, events: []))
         _ = FollowUp.update(&state, .character("r"))
         _ = FollowUp.update(&state, .paste("Half a thought"))
-        _ = FollowUp.update(&state, .escape)  // back to the case, reply kept
-        #expect(FollowUp.update(&state, .escape).isEmpty)
-        #expect(state.notice?.text.contains("Your reply has not been sent.") == true)
-        #expect(FollowUp.update(&state, .control("c")) == [.finish])
+        #expect(FollowUp.update(&state, .escape).isEmpty && state.question == .discard)  // words would be lost: asks
+        _ = FollowUp.update(&state, .character("n"))
+        #expect(state.question == nil && state.reply.text == "Half a thought")
+        #expect(FollowUp.update(&state, .control("c")).isEmpty && state.question == .leave)  // Ctrl-C asks too
+        _ = FollowUp.update(&state, .escape)  // N: stay
+        #expect(FollowUp.update(&state, .tab).isEmpty)  // Tab: done writing, nothing sent yet
+        guard case .reviewing = state.phase else { Issue.record("Tab did not show the reply to send"); return }
+        #expect(FollowUp.update(&state, .enter).isEmpty)  // a stray Enter sends nothing
+        _ = FollowUp.update(&state, .character("e"))
+        guard case .replying = state.phase else { Issue.record("E did not go back to the words"); return }
+        _ = FollowUp.update(&state, .tab)
+        #expect(FollowUp.update(&state, .character("s")) == [.sendReply(report.reference, "Half a thought")])
+        // Thrown away, on purpose: back to the case, then the list, then the question.
+        _ = FollowUp.update(&state, .escape)
+        _ = FollowUp.update(&state, .character("y"))
+        guard case .viewing = state.phase else { Issue.record("Y did not go back to the case"); return }
+        #expect(state.reply.text.isEmpty)
+        #expect(FollowUp.update(&state, .escape).isEmpty && state.phase == .choosing)  // Esc on a case: the list, not the end
+        #expect(FollowUp.update(&state, .escape).isEmpty && state.question == .leave)  // a stray Esc at the top asks
+        _ = FollowUp.update(&state, .character("n"))
+        #expect(state.phase == .choosing)
+        _ = FollowUp.update(&state, .escape)
+        #expect(FollowUp.update(&state, .character("y")) == [.finish])
+    }
+
+    @Test("a case reached by receipt: Esc goes back to an empty code box, then asks before leaving")
+    func receiptBack() throws {
+        var state = FollowUpState(size: .minimum, myReports: [])
+        for character in "1234" { _ = FollowUp.update(&state, .character(character)) }
+        FollowUp.found(&state, FollowUpState.Case(report: Self.report(.confidential), events: []))
+        #expect(FollowUp.update(&state, .escape).isEmpty && state.phase == .enteringCode && state.code.text.isEmpty)
+        #expect(FollowUp.update(&state, .escape).isEmpty && state.question == .leave)
+        #expect(FollowUp.update(&state, .character("y")) == [.finish])
+    }
+
+    @Test("a confidential report followed up by receipt (a ward terminal) is never called anonymous")
+    func confidentialByReceipt() throws {
+        var state = FollowUpState(size: .minimum, myReports: [])
+        var canvas = Canvas(size: state.size)
+        FollowUpView.render(state, into: &canvas)
+        #expect(!canvas.text.lowercased().contains("anonymous report"))
+        FollowUp.found(&state, FollowUpState.Case(report: Self.report(.confidential), events: []))
+        canvas = Canvas(size: state.size)
+        FollowUpView.render(state, into: &canvas)
+        #expect(!canvas.text.lowercased().contains("anonymous"))
+        #expect(canvas.text.contains("raised confidentially"))
+        #expect(canvas.text.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("only the person handling the report sees it"))
     }
 
     @Test("the timeline does not scroll past its end")
@@ -133,7 +177,7 @@ struct FollowUpTests {
         let report = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
         #expect(try store.reports(raisedBy: Self.person) == [report])
         store.failure = StoreError(.diskFull, "The disk holding the store is full.")
-        let retry = TestTerminal(batches: [[.enter], [.character("r"), .paste("Still worried."), .tab]])
+        let retry = TestTerminal(batches: [[.enter], [.character("r"), .paste("Still worried."), .tab, .character("s")]])
         FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, pause: { _ in }).run(on: retry)
         #expect(retry.screen.contains("The disk holding the store is full."))
         #expect(retry.screen.contains("Still worried."))

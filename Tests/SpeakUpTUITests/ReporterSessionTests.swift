@@ -143,7 +143,7 @@ struct ReporterSessionTests {
         let terminal = TestTerminal(keys: Self.keys(way: 2))
         _ = ReporterSession(store: store, reporter: nil, clock: Self.clock, router: GuardianRouter()).run(on: terminal)
         #expect(terminal.screen.contains("Who will see it: the guardian team."))
-        #expect(terminal.screen.contains("04/12/2026"))
+        #expect(terminal.screen.contains("4 Dec 2026"))
         #expect(!terminal.screen.contains("asha"))
     }
 

@@ -25,7 +25,13 @@ public enum Cases {
             return []
         }
         guard state.size.isLargeEnough else { return [] }
+        if let question = state.question { return answer(&state, question, key) }
         if key == .control("c") {
+            // Ctrl-C leaves at once, unless words not yet saved would go with it.
+            if state.unsavedWords {
+                state.question = .leave
+                return []
+            }
             state.phase = .finished
             return [.finish]
         }
@@ -49,6 +55,8 @@ public enum Cases {
             return caseKey(&state, file, key)
         case .writing(let file, let writing):
             return writingKey(&state, file, writing, key)
+        case .reviewing(let file, let writing):
+            return reviewingKey(&state, file, writing, key)
         case .choosing(let file, let choosing):
             return choosingKey(&state, file, choosing, key)
         case .confirmingRecusal(let file):
@@ -117,11 +125,27 @@ public enum Cases {
             return reload(&state)
         case .character("t"):
             return [.loadStatistics]
-        case .character("q"), .escape:
+        case .character("q"):
             state.phase = .finished
             return [.finish]
+        case .escape:
+            // The top level: a stray Esc asks before the workspace closes.
+            state.question = .leave
         default: break
         }
+        return []
+    }
+
+    /// Y or N to the question on screen; any other key leaves it asked.
+    private static func answer(_ state: inout CasesState, _ question: CasesState.Question, _ key: Key) -> [Effect] {
+        guard YesNo.settle(&state.question, key) else { return [] }
+        if question == .leave {
+            state.phase = .finished
+            return [.finish]
+        }
+        if let file = state.openCase { state.phase = .viewing(file) }
+        state.editor.setText("")
+        state.notice = .info("Nothing was saved.")
         return []
     }
 
@@ -211,12 +235,17 @@ public enum Cases {
             state.choice = PyramidLevel.allCases.firstIndex(of: file.routing?.level ?? .informal) ?? 0
             state.phase = .choosing(file, .level)
         case .character("r"):
-            guard !file.eligibleHandlers.isEmpty else {
-                state.notice = .problem("Nobody else can take this case under the rules (the subject, anyone they manage, and anyone the reporter excluded are left out).")
-                return []
+            switch file.handlerChoices {
+            case .unknown(let why):
+                // Fail closed: nobody is offered when eligibility could not be worked out.
+                state.notice = .problem(why)
+            case .workedOut(let all) where all.isEmpty:
+                state.notice = .problem("No handlers are set up in the rules' roles, so there is nobody to pass the case to.")
+            case .workedOut(let all):
+                // Everyone is listed; the highlight rests only on those who may take it.
+                state.choice = all.firstIndex { $0.notOffered == nil } ?? 0
+                state.phase = .choosing(file, .handler)
             }
-            state.choice = 0
-            state.phase = .choosing(file, .handler)
         case .character("x"):
             state.phase = .confirmingRecusal(file)
         case .character("c"):
@@ -250,21 +279,22 @@ public enum Cases {
     private static func writingKey(_ state: inout CasesState, _ file: CaseFile, _ writing: CasesState.Writing, _ key: Key) -> [Effect] {
         switch key {
         case .escape:
-            state.phase = .viewing(file)
-            state.notice = .info("Nothing was saved.")
+            // Back to the case; words that would be lost are asked about first.
+            if state.unsavedWords {
+                state.question = .discard
+            } else {
+                state.phase = .viewing(file)
+            }
             return []
         case .tab, .function(2):
-            let text = state.editor.text
-            switch writing {
-            case .note, .message:
-                guard !text.isBlank else {
-                    state.notice = .problem("Please write something first, or press Esc to leave it.")
-                    return []
-                }
-                return [.act(file.report.reference, writing == .note ? .note(text) : .message(text))]
-            case .learned(let outcome):
-                return [.act(file.report.reference, .close(outcome, learned: text))]
+            // Tab is "done writing": what will be saved is shown, and S saves it.
+            let mayBeEmpty: Bool = if case .learned = writing { true } else { false }
+            if !mayBeEmpty && state.editor.text.isBlank {
+                state.notice = .problem("Please write something first, or press Esc to leave it.")
+                return []
             }
+            state.phase = .reviewing(file, writing)
+            return []
         default:
             if state.editor.handle(key) == .full {
                 state.notice = .problem("There is room for \(ReportLimits.longText.grouped) characters; the rest was not added.")
@@ -273,15 +303,46 @@ public enum Cases {
         }
     }
 
+    /// What will be saved is on screen: S saves (or sends, or closes), E goes back to the words, Esc asks.
+    private static func reviewingKey(_ state: inout CasesState, _ file: CaseFile, _ writing: CasesState.Writing, _ key: Key) -> [Effect] {
+        let text = state.editor.text
+        switch key {
+        case .character("s"), .character("S"):
+            switch writing {
+            case .note: return [.act(file.report.reference, .note(text))]
+            case .message: return [.act(file.report.reference, .message(text))]
+            case .learned(let outcome): return [.act(file.report.reference, .close(outcome, learned: text))]
+            }
+        case .character("e"), .character("E"):
+            state.phase = .writing(file, writing)
+        case .escape:
+            if state.unsavedWords { state.question = .discard } else { state.phase = .viewing(file) }
+        case .up: state.caseTop = max(0, state.caseTop - 1)
+        case .down: state.caseTop += 1
+        default: break
+        }
+        return []
+    }
+
     private static func choosingKey(_ state: inout CasesState, _ file: CaseFile, _ choosing: CasesState.Choosing, _ key: Key) -> [Effect] {
         let items = state.items(choosing, for: file)
+        // The highlight skips what cannot be chosen.
+        func step(_ by: Int) {
+            var next = state.choice + by
+            while items.indices.contains(next), items[next].notOffered != nil { next += by }
+            if items.indices.contains(next) { state.choice = next }
+        }
         switch key {
-        case .up: state.choice = max(0, state.choice - 1)
-        case .down: state.choice = min(max(0, items.count - 1), state.choice + 1)
+        case .up: step(-1)
+        case .down: step(1)
         case .escape:
             state.phase = .viewing(file)
         case .enter:
             guard state.choice < items.count else { return [] }
+            if let why = items[state.choice].notOffered {
+                state.notice = .problem("Nobody can take this case from you: everyone is left out (\(items[state.choice].words): \(why)).")
+                return []
+            }
             switch choosing {
             case .level:
                 let level = PyramidLevel.allCases[state.choice]
@@ -292,7 +353,7 @@ public enum Cases {
                 }
                 return [.act(file.report.reference, .changeLevel(level))]
             case .handler:
-                return [.act(file.report.reference, .reassign(to: items[state.choice]))]
+                return [.act(file.report.reference, .reassign(to: items[state.choice].words))]
             case .outcome:
                 startWriting(&state, file, .learned(CaseOutcome.allCases[state.choice]))
             }

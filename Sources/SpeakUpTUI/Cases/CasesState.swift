@@ -14,6 +14,8 @@ public struct CasesState: Hashable, Sendable {
         case viewing(CaseFile)
         /// Writing a note, a message to the reporter, or what was learned when closing.
         case writing(CaseFile, Writing)
+        /// Tab was pressed in a writing box: what will be saved or sent, shown whole; S does it.
+        case reviewing(CaseFile, Writing)
         /// Choosing from a list: a level, a handler, an outcome.
         case choosing(CaseFile, Choosing)
         /// "Step away from this case?"
@@ -23,6 +25,14 @@ public struct CasesState: Hashable, Sendable {
     }
 
     public enum Box: Hashable, Sendable { case search, location }
+
+    /// A yes-or-no question over the screen.
+    public enum Question: Hashable, Sendable {
+        /// "Leave the workspace?" (words not yet saved are named in it).
+        case leave
+        /// "Throw away what you wrote?"
+        case discard
+    }
 
     public enum Writing: Hashable, Sendable {
         case note, message
@@ -64,6 +74,8 @@ public struct CasesState: Hashable, Sendable {
     /// The highlighted item of a choice.
     public var choice = 0
     public var notice: ReporterFormState.Notice? = nil
+    /// A question waiting for Y or N.
+    public var question: Question? = nil
 
     /// Reminders still to show after the unrouted reports.
     public var waitingReminders: [Reminder]? = nil
@@ -72,6 +84,8 @@ public struct CasesState: Hashable, Sendable {
         self.size = size
         self.handler = handler
         self.now = now
+        // One reminder a promise: a passed one over the nearing one made before it.
+        let reminders = Reminder.oneEach(reminders)
         if !reminders.isEmpty { phase = .reminders(reminders) }
         if !unrouted.isEmpty {
             phase = .unrouted(unrouted)
@@ -83,20 +97,32 @@ public struct CasesState: Hashable, Sendable {
     /// The case on screen, if any.
     public var openCase: CaseFile? {
         switch phase {
-        case .viewing(let file), .writing(let file, _), .choosing(let file, _), .confirmingRecusal(let file): file
+        case .viewing(let file), .writing(let file, _), .reviewing(let file, _), .choosing(let file, _), .confirmingRecusal(let file): file
         default: nil
+        }
+    }
+
+    /// Words typed in a writing box and not yet saved (lost if the box is left without saving).
+    public var unsavedWords: Bool {
+        switch phase {
+        case .writing, .reviewing: !editor.text.isBlank
+        default: false
         }
     }
 
     /// How many queue rows fit on screen.
     public var visibleRows: Int { max(1, size.rows - 7) }
 
-    /// The items of a choice, as words.
-    public func items(_ choosing: Choosing, for file: CaseFile) -> [String] {
+    /// The items of a choice, as words, each with the reason it cannot be chosen (nil when it can).
+    public func items(_ choosing: Choosing, for file: CaseFile) -> [(words: String, notOffered: String?)] {
         switch choosing {
-        case .level: PyramidLevel.allCases.map(\.rawValue)
-        case .handler: file.eligibleHandlers
-        case .outcome: CaseOutcome.allCases.map(\.title)
+        case .level: PyramidLevel.allCases.map { ($0.rawValue, nil) }
+        case .handler:
+            switch file.handlerChoices {
+            case .workedOut(let all): all.map { ($0.handler, $0.notOffered) }
+            case .unknown: []
+            }
+        case .outcome: CaseOutcome.allCases.map { ($0.title, nil) }
         }
     }
 }

@@ -28,13 +28,13 @@ public enum CasesView {
             if case .typing = state.phase {
                 hints = [("Enter", "done"), ("Esc", "clear")]
             } else {
-                hints = [("Enter", "open"), ("/", "search"), ("t", "figures"), ("q", "quit")]
+                hints = [KeyModel.move.hint, KeyModel.choose.saying("open").hint, ("/", "search"), ("t", "figures"), ("q", "leave")]
                 moreKeys = "Filters: s status · l level · o overdue · c category · p place · x clear"
             }
         case .viewing(let file):
             renderCase(file, state, bottom: state.size.rows - 4, into: &canvas)
             hints = file.status == .closed
-                ? [("n", "note"), ("↑↓", "scroll"), ("Esc", "queue")]
+                ? [("n", "note"), KeyModel.scroll.hint, KeyModel.back.hint]
                 : [("a", "acknowledge"), ("m", "message"), ("n", "note"), ("l", "level"), ("r", "reassign"), ("x", "step away"),
                    ("c", "close")]
             if file.status != .closed { moreKeys = "↑↓ PgUp PgDn Home End scroll · Esc back to the queue" }
@@ -45,20 +45,26 @@ public enum CasesView {
             canvas.put(writing.title, row: top, column: 2, style: .bold, limit: state.size.columns - 4)
             canvas.box(top: top + 1, left: 2, bottom: top + 8, right: min(state.size.columns - 3, 97))
             state.editor.render(into: &canvas, row: top + 2, column: 4)
-            hints = [("Tab", writing == .message ? "send" : "save"), ("Enter", "new line"), ("Esc", "cancel")]
+            hints = ScreenKeys.writing
+        case .reviewing(let file, let writing):
+            renderCase(file, state, bottom: state.size.rows - 13, into: &canvas)
+            renderReview(writing, state, into: &canvas)
+            hints = ScreenKeys.reviewing(send: verb(writing))
         case .choosing(let file, let choosing):
             renderCase(file, state, bottom: state.size.rows - 4, into: &canvas)
             let items = state.items(choosing, for: file)
             let title = switch choosing {
             case .level: "Change the level to"
-            case .handler: "Pass the case to (eligible under the same rules)"
+            case .handler: items.contains { $0.notOffered == nil }
+                ? "Pass the case to (those dimmed may not take it, and why)"
+                : "Nobody can take this case from you under the rules:"
             case .outcome: "Close the case: the outcome"
             }
-            renderChoice(title, items, highlighted: state.choice, into: &canvas)
-            hints = [("↑↓", "choose"), ("Enter", "confirm"), ("Esc", "cancel")]
+            ChoiceBox.render(title, items, highlighted: state.choice, wide: choosing == .handler, into: &canvas)
+            hints = [KeyModel.move.hint, KeyModel.choose.hint, KeyModel.back.hint]
         case .confirmingRecusal(let file):
             renderCase(file, state, bottom: state.size.rows - 4, into: &canvas)
-            renderChoice("Step away from this case for a conflict of interest? It stays with its other handlers, or, if you are the last, goes to the eligible ones; you will no longer see it. Press Y to step away, any other key to keep it.",
+            ChoiceBox.render("Step away from this case for a conflict of interest? It stays with its other handlers, or, if you are the last, goes to the eligible ones; you will no longer see it. Press Y to step away, any other key to keep it.",
                          [], highlighted: 0, into: &canvas)
             hints = [("Y", "step away"), ("N", "keep it")]
         case .statistics(let statistics):
@@ -73,6 +79,12 @@ public enum CasesView {
         case .finished:
             hints = []
         }
+        if let question = state.question {
+            let (words, yes, no) = Self.words(question, unsaved: state.unsavedWords)
+            ChoiceBox.render(words, [], highlighted: 0, footer: "Y \(yes) · N \(no)", into: &canvas)
+            hints = ScreenKeys.question(yes: yes, no: no)
+            moreKeys = ""
+        }
         if !moreKeys.isEmpty {
             canvas.put(moreKeys, row: state.size.rows - 2, column: 2, style: .quiet, limit: state.size.columns - 4)
         }
@@ -84,7 +96,48 @@ public enum CasesView {
                 canvas.put(line, row: first + offset, column: 2, style: notice.tone == .problem ? .attention : .bold)
             }
         }
-        ScreenFrame.keyBar(hints + [("Ctrl-C", "quit")], into: &canvas)
+        ScreenFrame.keyBar(hints + (state.question == nil ? [KeyModel.leave.hint] : []), into: &canvas)
+    }
+
+    /// A question's words, and what Y and N do.
+    static func words(_ question: CasesState.Question, unsaved: Bool) -> (String, yes: String, no: String) {
+        switch question {
+        case .leave:
+            (unsaved ? "Leave the workspace? What you wrote has not been saved, and would be lost." : "Leave the workspace?", "leave", "stay")
+        case .discard:
+            ("Throw away what you wrote? It has not been saved.", "throw it away", "keep it")
+        }
+    }
+
+    /// What S does after writing.
+    static func verb(_ writing: CasesState.Writing) -> String {
+        switch writing {
+        case .note: "save"
+        case .message: "send"
+        case .learned: "close the case"
+        }
+    }
+
+    /// What will be saved or sent, whole, before S.
+    private static func renderReview(_ writing: CasesState.Writing, _ state: CasesState, into canvas: inout Canvas) {
+        let top = state.size.rows - 12
+        let right = min(state.size.columns - 3, 97)
+        canvas.clear(top: top, left: 0, bottom: state.size.rows - 4, right: state.size.columns - 1)
+        let heading: String = switch writing {
+        case .note: "Save this internal note? (the reporter never sees it)"
+        case .message: "Send this message to the reporter? They read it in follow-up."
+        case .learned(let outcome): "Close the case as \(outcome.title)? What was learned (internal):"
+        }
+        canvas.put(heading, row: top, column: 2, style: .bold, limit: state.size.columns - 4)
+        canvas.box(top: top + 1, left: 2, bottom: top + 8, right: right)
+        var lines = state.editor.text.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { Wrap.lines(String($0), width: right - 5).map { $0 } }
+        if lines.isEmpty || (lines.count == 1 && lines[0].isBlank) { lines = ["(nothing written)"] }
+        let room = 6
+        for (offset, line) in lines.prefix(room).enumerated() {
+            let more = offset == room - 1 && lines.count > room ? "… and \(lines.count - room + 1) more lines (E to read and edit them)" : nil
+            canvas.put(more ?? line, row: top + 2 + offset, column: 4, style: more == nil ? .plain : .quiet, limit: right - 5)
+        }
     }
 
     // MARK: Reports nobody can take
@@ -101,7 +154,7 @@ public enum CasesView {
         }
         row += 1
         for item in waiting.prefix(max(0, state.size.rows - row - 2)) {
-            canvas.put("\(item.reference)  sent \(item.since.written), waiting for a handler", row: row, column: 2, style: .attention, limit: width)
+            canvas.put("\(item.reference)  sent \(ScreenDate.day(item.since)), waiting for a handler", row: row, column: 2, style: .attention, limit: width)
             row += 1
         }
     }
@@ -113,11 +166,19 @@ public enum CasesView {
         var row = 4
         for reminder in reminders.prefix(state.size.rows - 8) {
             let what = reminder.deadline == .acknowledge ? "acknowledge" : "feed back"
-            let mark = reminder.stage == .passed ? "OVERDUE " : "due soon"
-            canvas.put("\(mark)  \(reminder.reference)  \(what) by \(stamp(reminder.due))", row: row, column: 2,
-                       style: reminder.stage == .passed ? .attention : .plain)
+            let (mark, overdue) = Self.mark(reminder, now: state.now)
+            canvas.put("\(mark.padding(toLength: 22, withPad: " ", startingAt: 0))  \(reminder.reference)  \(what) by \(ScreenDate.moment(reminder.due))",
+                       row: row, column: 2, style: overdue ? .attention : .plain, limit: state.size.columns - 4)
             row += 1
         }
+    }
+
+    /// One true thing a reminder says: overdue (and for how long) once the moment has passed,
+    /// whatever it was when it was made; else due soon, and when.
+    static func mark(_ reminder: Reminder, now: Date) -> (String, overdue: Bool) {
+        reminder.due <= now
+            ? ("OVERDUE by \(ScreenTimes.span(now.timeIntervalSince(reminder.due)))", true)
+            : ("due soon, in \(ScreenTimes.span(reminder.due.timeIntervalSince(now)))", false)
     }
 
     // MARK: The queue
@@ -126,7 +187,7 @@ public enum CasesView {
         var parts = ["Showing: \(query.status.title)"]
         if let level = query.level { parts.append("level \(level.rawValue)") }
         if query.overdueOnly { parts.append("overdue only") }
-        if let category = query.category { parts.append(category.rawValue) }
+        if let category = query.category { parts.append(category.shortTitle.lowercased()) }
         return parts.joined(separator: " · ")
     }
 
@@ -139,11 +200,20 @@ public enum CasesView {
         canvas.put("Place:", row: 2, column: 41, style: typing == .location ? .bold : .plain)
         state.location.render(into: &canvas, row: 2, column: 48, width: min(28, state.size.columns - 50))
         if typing == nil { canvas.cursor = nil }
-        let header = "  " + [
-            "Reference".padding(toLength: 12, withPad: " ", startingAt: 0), "Status", "Level".padding(toLength: 12, withPad: " ", startingAt: 0),
-            "Age".leftPadded(4), "Deadline".padding(toLength: 16, withPad: " ", startingAt: 0), "Seniority ", "Concerns",
-        ].joined(separator: " ")
-        canvas.put(header, row: 3, column: 0, style: .bold, limit: state.size.columns)
+        let columns = QueueColumns(columns: state.size.columns)
+        func cells(_ row: Int, _ values: (reference: String, status: String, level: String, age: String, deadline: String,
+                                          seniority: String, about: String, concerns: String), style: Style) {
+            canvas.put(values.reference, row: row, column: QueueColumns.reference, style: style, limit: 12)
+            canvas.put(values.status, row: row, column: QueueColumns.status, style: style, limit: 6)
+            canvas.put(values.level, row: row, column: QueueColumns.level, style: style, limit: 12)
+            canvas.put(values.age.leftPadded(4), row: row, column: QueueColumns.age, style: style, limit: 4)
+            canvas.put(values.deadline, row: row, column: QueueColumns.deadline, style: style, limit: QueueColumns.deadlineWidth)
+            if let column = columns.seniority { canvas.put(values.seniority, row: row, column: column, style: style, limit: 10) }
+            // Untrusted words (who it is about) go through Canvas.put, shortened at a word.
+            canvas.put(ScreenWords.fit(values.about, columns.aboutWidth), row: row, column: columns.about, style: style, limit: columns.aboutWidth)
+            canvas.put(values.concerns, row: row, column: columns.concerns, style: style, limit: columns.concernsWidth)
+        }
+        cells(3, ("Reference", "Status", "Level", "Age", "Deadline", "Seniority", "About", "Concerns"), style: .bold)
         if state.rows.isEmpty {
             let empty = state.query == QueueQuery() ? "No cases are waiting for you. Thank you." : "No cases match. Press x to clear the filters."
             canvas.put(empty, row: 5, column: 2)
@@ -152,35 +222,50 @@ public enum CasesView {
         for (index, row) in state.rows.enumerated().dropFirst(state.top).prefix(state.visibleRows) {
             let line = 4 + index - state.top
             let overdue = row.isOverdue(at: state.now)
-            // Overdue is said in words, not only in colour.
-            let deadline = row.deadline.map { (overdue ? "OVERDUE " : "") + shortDay($0, year: !overdue) } ?? "-"
+            // Overdue is said in words (and by how long), not only in colour.
+            let deadline = row.deadline.map { overdue ? "OVERDUE " + age(.instant($0), now: state.now) : ScreenDate.day(CalendarDay.local($0)) } ?? "-"
             let status = switch row.status { case .new: "new"; case .acknowledged: "ack'd"; case .closed: "closed" }
-            let text = "  " + [
-                row.reference.text.padding(toLength: 12, withPad: " ", startingAt: 0),
-                status.padding(toLength: 6, withPad: " ", startingAt: 0),
-                row.level.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
-                age(row.submitted, now: state.now).leftPadded(4),
-                deadline.padding(toLength: 16, withPad: " ", startingAt: 0),
-                short(row.seniority).padding(toLength: 10, withPad: " ", startingAt: 0),
-                row.concerns.map(short).joined(separator: ", "),
-            ].joined(separator: " ")
             let style: Style = index == state.highlighted ? .selected : (overdue ? .attention : (row.level == .urgent ? .bold : .plain))
             if index == state.highlighted { canvas.paint(row: line, style: .selected) }
-            canvas.put(text, row: line, column: 0, style: style, limit: state.size.columns)
+            cells(line, (row.reference.text, status, row.level.rawValue, age(row.submitted, now: state.now), deadline, short(row.seniority),
+                         ScreenWords.about(row.about), concerns(row.concerns, width: columns.concernsWidth)), style: style)
             if index == state.highlighted { canvas.put("›", row: line, column: 0, style: .selected) }
         }
         let shown = "\(state.top + 1)-\(min(state.rows.count, state.top + state.visibleRows)) of \(state.rows.count)\(state.mayHaveMore ? "+" : "")"
         canvas.put(shown, row: 1, column: state.size.columns - 2 - shown.count, style: .quiet)
     }
 
+    /// Where each queue column starts: the fixed ones, then who it is about and the concerns
+    /// sharing what is left of the width; seniority from 110 columns.
+    struct QueueColumns {
+        static let reference = 2, status = 15, level = 22, age = 35, deadline = 40, deadlineWidth = 11
+        var seniority: Int?
+        var about: Int
+        var aboutWidth: Int
+        var concerns: Int
+        var concernsWidth: Int
+
+        init(columns: Int) {
+            var next = Self.deadline + Self.deadlineWidth + 1
+            seniority = columns >= 110 ? next : nil
+            if seniority != nil { next += 11 }
+            let flex = max(10, columns - next - 1)
+            about = next
+            aboutWidth = flex * 45 / 100
+            concerns = next + aboutWidth + 1
+            concernsWidth = max(1, flex - aboutWidth - 1)
+        }
+    }
+
+    /// The concerns in the room there is: their titles when all fit whole, else a word each, then "+N".
+    static func concerns(_ concerns: [ConcernCategory], width: Int) -> String {
+        let titles = concerns.map(\.shortTitle).joined(separator: ", ")
+        return ScreenWords.width(titles) <= width ? titles : ScreenWords.list(concerns.map(short), width)
+    }
+
     static func age(_ submitted: SubmissionTime, now: Date) -> String {
         let days = Int(now.timeIntervalSince(submitted.moment) / 86_400)
         return days < 1 ? "<1d" : days < 100 ? "\(days)d" : "\(days / 30)mo"
-    }
-
-    static func shortDay(_ date: Date, year: Bool = true) -> String {
-        let day = CalendarDay.local(date)
-        return year ? day.written : "\(day.day.zeroPadded(2))/\(day.month.zeroPadded(2))"
     }
 
     /// A seniority in ten characters or fewer, for the queue.
@@ -208,8 +293,6 @@ public enum CasesView {
         }
     }
 
-    static func stamp(_ date: Date) -> String { SubmissionTime.instant(date).text }
-
     // MARK: A case
 
     /// Every line of a case, in order, for scrolling.
@@ -222,8 +305,8 @@ public enum CasesView {
         let routing = file.routing
         add("Case \(report.reference) · \(file.status.rawValue) · level \(routing?.level.rawValue ?? "not routed")", .heading)
         if let routing, file.status != .closed {
-            let acknowledge = file.status == .new ? (routing.acknowledgeBy < now ? "OVERDUE: " : "") + "acknowledge by \(shortDay(routing.acknowledgeBy)); " : ""
-            let feedBack = (routing.feedBackBy < now ? "OVERDUE: " : "") + "feed back by \(shortDay(routing.feedBackBy))"
+            let acknowledge = file.status == .new ? (routing.acknowledgeBy < now ? "OVERDUE: " : "") + "acknowledge by \(ScreenDate.moment(routing.acknowledgeBy)); " : ""
+            let feedBack = (routing.feedBackBy < now ? "OVERDUE: " : "") + "feed back by \(ScreenDate.moment(routing.feedBackBy))"
             let late = (file.status == .new && routing.acknowledgeBy < now) || routing.feedBackBy < now
             add(acknowledge + feedBack, late ? .attention : .plain)
         }
@@ -241,10 +324,9 @@ public enum CasesView {
         }
         if let location = report.station.location { add("Made at: \(report.station.kind) terminal, \(location).", .quiet) }
         lines.append(("", .plain))
-        let subject = [report.subject.name, report.subject.role.isEmpty ? nil : report.subject.role].compactMap { $0 }.joined(separator: ", ")
-        add("About: \(subject.isEmpty ? "not named" : subject) (\(report.subject.seniority.rawValue))", .bold)
+        add("About: \(ScreenWords.about(report.subject.asWritten)) (\(report.subject.seniority.title.lowercased()))", .bold)
         add("Concerns: " + report.concerns.map(\.meaning).joined(separator: "; "))
-        let when = report.occurred.map { "\($0.day)" + ($0.time.map { " at \($0)" } ?? "") } ?? "not said"
+        let when = report.occurred.map { ScreenDate.day($0.day) + ($0.time.map { ", \($0)" } ?? "") } ?? "not said"
         add("When: \(when). Where: \(report.location.isEmpty ? "not said" : report.location). Patient harm: \(report.harm.rawValue).")
         if !report.staffImpact.isEmpty { add("Impact on staff: " + report.staffImpact) }
         if let outcome = report.desiredOutcome { add("They would like: \(outcome.title)") }
@@ -267,7 +349,7 @@ public enum CasesView {
         lines.append(("", .plain))
         add("Timeline", .bold)
         for event in file.events {
-            let when = event.at.text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+            let when = ScreenTimes.when(event.at)
             // No actor: the reporter for their own events; for a handler's, one from before actors were kept.
             let who = event.actor.map { $0 == CaseEvent.rulesActor ? "the rules" : $0 }
                 ?? ([.received, .reporterMessage, .speakUpAgain].contains(event.kind) ? "the reporter" : "a handler (not recorded)")
@@ -311,26 +393,4 @@ public enum CasesView {
             canvas.put(top + room < lines.count ? "↓ more" : "end", row: 1, column: state.size.columns - 8, style: .quiet)
         }
     }
-
-    private static func renderChoice(_ title: String, _ items: [String], highlighted: Int, into canvas: inout Canvas) {
-        let width = min(canvas.size.columns - 8, 72)
-        let titleLines = Wrap.lines(title, width: width - 4)
-        let height = titleLines.count + items.count + (items.isEmpty ? 1 : 2)
-        let top = max(2, (canvas.size.rows - height) / 2 - 1)
-        let left = (canvas.size.columns - width) / 2
-        canvas.clear(top: top, left: left, bottom: top + height + 1, right: left + width - 1)
-        canvas.box(top: top, left: left, bottom: top + height + 1, right: left + width - 1, style: .bold)
-        var row = top + 1
-        for line in titleLines {
-            canvas.put(line, row: row, column: left + 2, style: .bold)
-            row += 1
-        }
-        row += items.isEmpty ? 0 : 1
-        for (index, item) in items.enumerated() {
-            let marker = index == highlighted ? "› " : "  "
-            canvas.put(marker + item, row: row, column: left + 2, style: index == highlighted ? .selected : .plain, limit: width - 4)
-            row += 1
-        }
-    }
 }
-

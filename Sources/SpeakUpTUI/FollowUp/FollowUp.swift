@@ -26,21 +26,16 @@ public enum FollowUp {
             return []
         }
         guard state.size.isLargeEnough else { return [] }
-        let leaving: Bool = switch (key, state.phase) {
-        case (.control("c"), _): true
-        case (.escape, .viewing), (.character("q"), .viewing): true
-        default: false
-        }
-        if leaving {
-            if !state.reply.text.allSatisfy(\.isWhitespace) && !state.leaveArmed {
-                state.leaveArmed = true
-                state.notice = .problem("Your reply has not been sent. Press \(key == .control("c") ? "Ctrl-C" : "Esc") again to leave without sending it, or R to go back to it.")
+        if let question = state.question { return answer(&state, question, key) }
+        if key == .control("c") {
+            // Ctrl-C leaves at once, unless a reply not yet sent would go with it.
+            if state.unsentReply {
+                state.question = .leave
                 return []
             }
             state.phase = .finished
             return [.finish]
         }
-        state.leaveArmed = false
         state.notice = nil
         switch state.phase {
         case .choosing:
@@ -51,7 +46,10 @@ public enum FollowUp {
             case .enter:
                 if state.highlighted < state.myReports.count { return [.open(state.myReports[state.highlighted])] }
                 state.phase = .enteringCode
-            case .escape, .character("q"):
+            case .escape:
+                // The top level: nothing can be lost here, but a stray Esc still asks before follow-up ends.
+                state.question = .leave
+            case .character("q"):
                 state.phase = .finished
                 return [.finish]
             default: break
@@ -67,10 +65,10 @@ public enum FollowUp {
                 return [.lookUp(code)]
             case .escape:
                 if state.myReports.isEmpty {
-                    state.phase = .finished
-                    return [.finish]
+                    state.question = .leave  // the top level at a ward or kiosk
+                } else {
+                    state.phase = .choosing
                 }
-                state.phase = .choosing
             default:
                 _ = state.code.handle(key)
             }
@@ -82,27 +80,40 @@ public enum FollowUp {
                 if found.status == .closed {
                     state.notice = .info("This case is closed, so replies are no longer read. Thank you for speaking up.")
                 } else {
+                    state.reply.setText("")
                     state.phase = .replying(found)
                 }
             case .up: state.top = max(0, state.top - 1)
             case .down: state.top = min(state.top + 1, FollowUpView.maxTop(found, state.size))
+            case .escape, .character("q"):
+                back(&state)
             default: break
             }
         case .replying(let found):
             switch key {
             case .tab:
-                let text = state.reply.text
-                guard !text.allSatisfy(\.isWhitespace) else {
+                // Tab is "done writing": the reply is shown as it will go, and S sends it.
+                guard state.unsentReply else {
                     state.notice = .problem("Please write something to send, or press Esc to go back.")
                     return []
                 }
-                return [.sendReply(found.report.reference, text)]
+                state.phase = .reviewing(found)
             case .escape:
-                state.phase = .viewing(found)
+                if state.unsentReply { state.question = .discard } else { state.phase = .viewing(found) }
             default:
                 if state.reply.handle(key) == .full {
                     state.notice = .problem("There is room for \(ReportLimits.longText.grouped) characters in a message.")
                 }
+            }
+        case .reviewing(let found):
+            switch key {
+            case .character("s"), .character("S"):
+                return [.sendReply(found.report.reference, state.reply.text)]
+            case .character("e"), .character("E"):
+                state.phase = .replying(found)
+            case .escape:
+                state.question = .discard
+            default: break
             }
         case .askingFeedback(let found):
             if state.feedback.move(key) { return [] }
@@ -120,6 +131,32 @@ public enum FollowUp {
             default: break
             }
         }
+        return []
+    }
+
+    /// Esc on a case: back to the reporter's list, or, reached by a receipt code, to the code
+    /// (emptied, so the next person at a shared terminal cannot open it again).
+    static func back(_ state: inout FollowUpState) {
+        state.top = 0
+        if state.myReports.isEmpty {
+            state.code.setText("")
+            state.phase = .enteringCode
+        } else {
+            state.phase = .choosing
+        }
+    }
+
+    /// Y or N to the question on screen; any other key leaves it asked.
+    private static func answer(_ state: inout FollowUpState, _ question: FollowUpState.Question, _ key: Key) -> [Effect] {
+        guard YesNo.settle(&state.question, key) else { return [] }
+        if question == .leave {
+            state.phase = .finished
+            return [.finish]
+        }
+        state.reply.setText("")
+        if case .replying(let found) = state.phase { state.phase = .viewing(found) }
+        if case .reviewing(let found) = state.phase { state.phase = .viewing(found) }
+        state.notice = .info("Your reply was not sent.")
         return []
     }
 

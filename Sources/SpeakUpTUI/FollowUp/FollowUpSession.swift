@@ -55,7 +55,7 @@ public struct FollowUpSession {
                         actor = report.reporter?.userName
                         do { FollowUp.found(&state, try load(report)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
                     case .sendReply(let reference, let text):
-                        carryOut(&state, retry: "press Tab to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, actor: actor, at: clock.now()) }
+                        carryOut(&state, retry: "press S to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, actor: actor, at: clock.now()) }
                         if state.notice?.tone != .problem, case .viewing = state.phase {
                             state.reply.setText("")
                             state.notice = .info("Your message is saved. The person handling your report will see it.")
@@ -82,7 +82,7 @@ public struct FollowUpSession {
     private func carryOut(_ state: inout FollowUpState, retry: String, _ append: () throws(StoreError) -> CaseEvent) {
         let current: FollowUpState.Case
         switch state.phase {
-        case .replying(let found), .askingFeedback(let found), .viewing(let found): current = found
+        case .replying(let found), .reviewing(let found), .askingFeedback(let found), .viewing(let found): current = found
         default: return
         }
         do {

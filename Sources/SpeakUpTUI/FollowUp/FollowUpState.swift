@@ -30,6 +30,8 @@ public struct FollowUpState: Hashable, Sendable {
         case checking
         case viewing(Case)
         case replying(Case)
+        /// Tab was pressed in the reply box: the reply is shown as it will be sent; S sends it.
+        case reviewing(Case)
         case askingFeedback(Case)
         case finished
     }
@@ -48,8 +50,23 @@ public struct FollowUpState: Hashable, Sendable {
     public var top = 0
     /// Wrong codes in a row in this session; from the fifth, answers slow down.
     public var failures = 0
-    /// Set after a first Ctrl-C or Esc with a reply still unsent: a second one leaves.
-    public var leaveArmed = false
+    /// A yes-or-no question over the screen.
+    public enum Question: Hashable, Sendable {
+        /// "Leave follow-up?"
+        case leave
+        /// "Throw away your reply?"
+        case discard
+    }
+
+    public var question: Question? = nil
+
+    /// A reply written and not yet sent (lost if the box is left without sending).
+    public var unsentReply: Bool {
+        switch phase {
+        case .replying, .reviewing: !reply.text.allSatisfy(\.isWhitespace)
+        default: false
+        }
+    }
 
     public init(size: Size, myReports: [Report]) {
         self.size = size

@@ -14,17 +14,13 @@ public enum FollowUpView {
         var hints: [(String, String)] = []
         switch state.phase {
         case .choosing:
-            var row = ReporterFormView.heading("Your reports", "Choose one to see how it is going. For an anonymous report, use its receipt code.", layout, into: &canvas)
-            for (index, report) in state.myReports.enumerated() {
-                let text = "\(report.reference)  \(day(report.submitted))  \(report.concerns.first?.meaning ?? "")"
-                row = ReporterFormFieldViews.choiceRow("", text, highlighted: index == state.highlighted, row: row, left: layout.left, width: layout.width, into: &canvas)
-            }
-            _ = ReporterFormFieldViews.choiceRow("", "I have a receipt code for an anonymous report",
-                highlighted: state.highlighted == state.myReports.count, row: row + 1, left: layout.left, width: layout.width, into: &canvas)
-            hints = [("↑↓", "choose"), ("Enter", "open"), ("Esc", "finish")]
+            let row = ReporterFormView.heading("Your reports", "Choose one to see how it is going. For a report sent anonymously or at a ward or kiosk terminal, use its receipt code.", layout, into: &canvas)
+            renderList(state, from: row, layout, into: &canvas)
+            hints = [KeyModel.move.hint, KeyModel.choose.saying("open").hint, KeyModel.back.saying("leave").hint]
         case .enteringCode, .checking:
+            // Not "anonymous": at a ward terminal every report gets a receipt, open and confidential ones too.
             let row = ReporterFormView.heading(
-                "Follow up an anonymous report",
+                "Follow up a report with its receipt code",
                 "Type the 16-digit receipt code you were given when you sent it. Nobody can tell who is looking.",
                 layout, into: &canvas)
             canvas.put("Receipt code", row: row, column: layout.left, style: .bold)
@@ -36,14 +32,14 @@ public enum FollowUpView {
                 canvas.put("Checking the code…", row: row + 3, column: layout.left, style: .bold)
                 hints = [("", "Checking…")]
             } else {
-                hints = [("Enter", "look it up"), ("Esc", "back")]
+                hints = [("Enter", "look it up"), KeyModel.back.saying(state.myReports.isEmpty ? "leave" : "back").hint]
             }
         case .viewing(let found), .askingFeedback(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 1, layout, into: &canvas)
-            hints = [("R", "write a reply"), ("↑↓", "scroll"), ("Esc", "finish")]
+            hints = [("R", "write a reply"), KeyModel.scroll.hint, KeyModel.back.hint]
             if case .askingFeedback = state.phase {
                 renderFeedback(state, layout, into: &canvas)
-                hints = [("↑↓", "choose"), ("Enter", "answer"), ("Esc", "not now")]
+                hints = [KeyModel.move.hint, KeyModel.choose.saying("answer").hint, KeyModel.back.saying("not now").hint]
             }
         case .replying(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 10, layout, into: &canvas)
@@ -51,7 +47,19 @@ public enum FollowUpView {
             canvas.put("Your reply (it goes to the person handling your report)", row: boxTop, column: layout.left, style: .bold)
             canvas.box(top: boxTop + 1, left: layout.left, bottom: boxTop + 7, right: layout.left + layout.width - 1)
             state.reply.render(into: &canvas, row: boxTop + 2, column: layout.left + 2)
-            hints = [("Tab", "send"), ("Enter", "new line"), ("Esc", "back")]
+            hints = ScreenKeys.writing
+        case .reviewing(let found):
+            renderCase(found, top: state.top, bottom: layout.noticeRow - 10, layout, into: &canvas)
+            let boxTop = layout.noticeRow - 9
+            canvas.put("Send this reply? It goes to the person handling your report.", row: boxTop, column: layout.left, style: .bold)
+            canvas.box(top: boxTop + 1, left: layout.left, bottom: boxTop + 7, right: layout.left + layout.width - 1)
+            let lines = state.reply.text.split(separator: "\n", omittingEmptySubsequences: false)
+                .flatMap { Wrap.lines(String($0), width: layout.width - 4) }
+            for (offset, line) in lines.prefix(5).enumerated() {
+                let more = offset == 4 && lines.count > 5 ? "… and \(lines.count - 4) more lines (E to read and edit them)" : nil
+                canvas.put(more ?? line, row: boxTop + 2 + offset, column: layout.left + 2, style: more == nil ? .plain : .quiet, limit: layout.width - 4)
+            }
+            hints = ScreenKeys.reviewing(send: "send")
         case .finished:
             break
         }
@@ -63,7 +71,36 @@ public enum FollowUpView {
                 canvas.put(line, row: first + offset, column: layout.left, style: notice.tone == .problem ? .attention : .plain)
             }
         }
-        ScreenFrame.keyBar(hints + [("Ctrl-C", "leave")], into: &canvas)
+        if let question = state.question {
+            let (words, yes, no) = switch question {
+            case .leave: (state.unsentReply ? "Leave follow-up? Your reply has not been sent, and would be lost." : "Leave follow-up?", "leave", "stay")
+            case .discard: ("Throw away your reply? It has not been sent.", "throw it away", "keep it")
+            }
+            ChoiceBox.render(words, [], highlighted: 0, footer: "Y \(yes) · N \(no)", into: &canvas)
+            hints = ScreenKeys.question(yes: yes, no: no)
+        }
+        ScreenFrame.keyBar(hints + (state.question == nil ? [KeyModel.leave.hint] : []), into: &canvas)
+    }
+
+    /// The reporter's reports, two lines each: the reference, the day and who it is about, then
+    /// the concerns in words; scrolled so the highlight shows. Then the receipt-code option.
+    private static func renderList(_ state: FollowUpState, from top: Int, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+        let room = max(1, (layout.noticeRow - 2 - top) / 2)
+        let first = min(max(0, state.highlighted - room + 1), max(0, state.myReports.count - room))
+        var row = top
+        if first > 0 { canvas.put("↑ \(first) more", row: top - 1, column: layout.left + layout.width - 10, style: .quiet) }
+        for (index, report) in state.myReports.enumerated().dropFirst(first).prefix(room) {
+            let head = "\(report.reference)  \(ScreenTimes.day(report.submitted))  about "
+            let about = ScreenWords.fit(ScreenWords.about(report.subject.asWritten), layout.width - 2 - ScreenWords.width(head))
+            row = ReporterFormFieldViews.choiceRow("", head + about, highlighted: index == state.highlighted, row: row, left: layout.left, width: layout.width, into: &canvas)
+            let concerns = ScreenWords.fit(report.concerns.map(\.shortTitle).joined(separator: ", "), layout.width - 4)
+            canvas.put(concerns, row: row, column: layout.left + 2, style: index == state.highlighted ? .bold : .quiet, limit: layout.width - 2)
+            row += 1
+        }
+        let hidden = state.myReports.count - first - room
+        if hidden > 0 { canvas.put("↓ \(hidden) more", row: row, column: layout.left + layout.width - 10, style: .quiet) }
+        _ = ReporterFormFieldViews.choiceRow("", ScreenWords.fit("I have a receipt code (anonymous, or sent at a ward or kiosk)", layout.width - 3),
+            highlighted: state.highlighted == state.myReports.count, row: row + 1, left: layout.left, width: layout.width, into: &canvas)
     }
 
     /// The case's summary and timeline, from line `top`, down to row `bottom`.
@@ -76,13 +113,17 @@ public enum FollowUpView {
         if found.status == .received, let words = RoutingForReporter.sentence(found.routing, report: report) {
             for line in Wrap.lines(words, width: width) { lines.append((line, .plain)) }
         }
-        let about = report.concerns.map(\.meaning).joined(separator: "; ")
-        for line in Wrap.lines("Raised \(report.wayOfRaising.title.lowercased()) on \(day(report.submitted)). About: \(about).", width: width) {
+        // What the report really is (a confidential one reached by receipt at a ward is not anonymous).
+        for line in Wrap.lines("Raised \(report.wayOfRaising.title.lowercased()) on \(ScreenTimes.day(report.submitted)). \(report.wayOfRaising.explanation)", width: width) {
+            lines.append((line, .plain))
+        }
+        let concerns = report.concerns.map(\.shortTitle).joined(separator: ", ")
+        for line in Wrap.lines("About: \(ScreenWords.about(report.subject.asWritten)). Concerns: \(concerns).", width: width) {
             lines.append((line, .plain))
         }
         lines.append(("", .plain))
         for event in found.events {
-            let when = day(event.at)
+            let when = ScreenTimes.day(event.at).padding(toLength: 11, withPad: " ", startingAt: 0)
             let heading: String? = switch event.kind {
             case .received: "\(when)  You sent your report."
             case .routed: "\(when)  " + RoutingForReporter.timelineLine(forRoutedEventText: event.text)
@@ -97,8 +138,8 @@ public enum FollowUpView {
             }
             if let heading {
                 // A long heading wraps under its words, never cut at the screen's edge.
-                for (index, line) in Wrap.lines(heading, width: width - 12).enumerated() {
-                    lines.append(((index == 0 ? "" : String(repeating: " ", count: 12)) + line, .bold))
+                for (index, line) in Wrap.lines(heading, width: width - 13).enumerated() {
+                    lines.append(((index == 0 ? "" : String(repeating: " ", count: 13)) + line, .bold))
                 }
             }
             if let text = event.text, event.kind == .handlerMessage || event.kind == .reporterMessage || event.kind == .closed {
@@ -116,7 +157,7 @@ public enum FollowUpView {
     }
 
     private static func renderCase(_ found: FollowUpState.Case, top: Int, bottom: Int, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
-        canvas.put("Case \(found.report.reference)", row: layout.headingRow, column: layout.left, style: .heading)
+        canvas.put("Case \(found.report.reference) · raised \(found.report.wayOfRaising.title.lowercased())", row: layout.headingRow, column: layout.left, style: .heading)
         let lines = timeline(found, width: layout.width)
         let first = layout.headingRow + 2
         let room = max(1, bottom - first)
@@ -138,11 +179,5 @@ public enum FollowUpView {
             _ = ReporterFormFieldViews.choiceRow("( )", answer.title, highlighted: index == state.feedback.highlighted,
                                                  row: top + 5 + index, left: left + 2, width: width - 4, into: &canvas)
         }
-    }
-
-    static func day(_ time: SubmissionTime) -> String {
-        let text = time.text
-        guard let day = CalendarDay(typed: String(text.prefix(10))) else { return text }
-        return day.written
     }
 }
