@@ -40,7 +40,7 @@ struct AuditCommand: ParsableCommand {
                 }
                 // A store that cannot be opened is "cannot be read" (exit 2), never a broken trail (exit 1).
                 let store: SQLiteReportStore
-                do { store = try storeOptions.open(createIfMissing: false).store } catch { throw Failure(error.sentence, code: error.code == 1 ? 2 : error.code) }
+                do { store = try storeOptions.open(.read, createIfMissing: false).store } catch { throw Failure(error.sentence, code: error.code == 1 ? 2 : error.code) }
                 let result: AuditVerification
                 do { result = try store.verifyAudit(today: SystemClock().today(), anchor: noted) } catch { throw Failure(error.sentence, code: 2) }
                 let waiting = result.waiting == 0 ? "" :

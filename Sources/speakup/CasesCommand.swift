@@ -25,7 +25,7 @@ struct CasesCommand: ParsableCommand {
             }
             let rulesPath = try rulesOptions.chosen()
             let handler = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
-            let (store, _) = try storeOptions.open(createIfMissing: false, forScreen: true)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false, forScreen: true)
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
@@ -68,7 +68,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         do throws(Failure) {
             try Roles.requireAny([.handler, .administrator], toDo: "see the statistics")
-            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let facts: [CaseFacts]
             do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
             for line in CaseStatistics(facts: facts, today: SystemClock().today()).lines(width: 76) { print(line) }
@@ -108,7 +108,7 @@ struct NGOExport: ParsableCommand {
                 throw Failure("\(quarter) (\(quarter.title)) has not started yet, so there are no figures for it.", code: 64)
             }
             try Roles.requireAny([.handler, .administrator], toDo: "write the data return")
-            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let facts: [CaseFacts]
             do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
             if quarter.last >= today {

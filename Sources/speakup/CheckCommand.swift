@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
         let rulesPath = try rulesOptions.chosen()
         let (rules, source) = Routing.rules(at: rulesPath)
         if source.first?.contains("could not") == true { problems += source } else { good.append(source.first ?? "") }
-        let (store, _) = try storeOptions.open(createIfMissing: false)
+        let (store, _) = try storeOptions.open(.read, createIfMissing: false)
         good.append("Store: \(store.path) opens, and its permissions are as they should be.")
         let holders = TurnHolder.current(storePath: store.path)
         if holders.isEmpty { good.append("No terminal is holding the store just now.") }

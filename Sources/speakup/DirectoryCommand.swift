@@ -36,7 +36,7 @@ struct DirectoryCommand: ParsableCommand {
                 case .success(let members):
                     // The rules are worked out first: a mistake there must stop before the directory changes.
                     let rulesPath = try rulesOptions.chosen()
-                    let (store, _) = try storeOptions.open()
+                    let (store, _) = try storeOptions.open(.write)
                     let importer = RealIdentity.current()?.reporter.userName
                     do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error) }
                     Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")

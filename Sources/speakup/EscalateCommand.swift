@@ -40,7 +40,7 @@ struct EscalateCommand: ParsableCommand {
             do {
                 try Roles.require(.administrator, toDo: "run the escalation tick")
                 let rulesPath = try rulesOptions.chosen()
-                let (store, _) = try storeOptions.open(createIfMissing: false)
+                let (store, _) = try storeOptions.open(.write, createIfMissing: false)
                 let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
                 for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
                 let escalated: [DeadlineTick.Escalated]

@@ -34,7 +34,7 @@ struct ExportCommand: ParsableCommand {
 
         private func export() throws(Failure) {
             // Exporting never creates a store at a mistyped --db path.
-            let (store, isDefault) = try storeOptions.open(createIfMissing: false)
+            let (store, isDefault) = try storeOptions.open(.read, createIfMissing: false)
             // The same policy as the workspace: an administrator never exports a report they may be
             // the subject of, or whose subject manages them (docs/escalation.md).
             guard let identity = RealIdentity.current() else {

@@ -24,7 +24,7 @@ struct FollowUpCommand: ParsableCommand {
     }
 
     private func followUp() throws(Failure) {
-        let (store, isDefault) = try storeOptions.open(createIfMissing: false, forScreen: true)
+        let (store, isDefault) = try storeOptions.open(.write, createIfMissing: false, forScreen: true)
         let terminal = try TerminalSetup.start()
         FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
         terminal.stop()

@@ -98,7 +98,7 @@ struct RulesCommand: ParsableCommand {
             }
             do {
                 try Roles.require(.administrator, toDo: "read a case's routing")
-                let (store, _) = try storeOptions.open(createIfMissing: false)
+                let (store, _) = try storeOptions.open(.read, createIfMissing: false)
                 let routing: CaseRouting?
                 do { routing = try store.routing(for: parsed) } catch { throw Failure(error.sentence) }
                 guard let routing else {

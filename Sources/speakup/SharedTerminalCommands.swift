@@ -157,7 +157,7 @@ struct SharedTerminalRun {
                 code: 78)
         }
         let rulesPath = try options.rulesOptions.chosen()
-        let (store, _) = try options.storeOptions.open(forScreen: true)
+        let (store, _) = try options.storeOptions.open(.write, forScreen: true)
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         var gate: SubmissionGate? = nil
         if let perHour {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import SpeakUpCore
+import SpeakUpStore
 
 /// `speakup`: report a concern at a terminal, safely, whoever it is about.
 @main
@@ -57,6 +58,18 @@ struct Failure: Error, CustomStringConvertible {
     /// (EX_TEMPFAIL: try again later), so a script can tell it from a real fault.
     init(_ error: StoreError, code: Int32 = 1) {
         self.init(error.sentence, code: error.kind == .busy ? 75 : code)
+    }
+
+    /// A store that cannot be used as the command needs (sysexits, documented in docs/store.md):
+    /// 77 (EX_NOPERM) when the permissions keep this login out, 73 (EX_CANTCREAT) when the disk is
+    /// full or read-only, and 1, as for every missing store, when the file or its folder is not there.
+    init(_ problem: StoreAccess.Problem) {
+        let code: Int32 = switch problem.kind {
+        case .noPermission: 77
+        case .diskFull: 73
+        case .missing: 1
+        }
+        self.init(problem.sentence, code: code)
     }
 
     var description: String { sentence }

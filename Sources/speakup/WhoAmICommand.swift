@@ -33,7 +33,7 @@ struct WhoAmICommand: ParsableCommand {
             }
             for role in roles { print("- \(role.rawValue): you may \(role.duties).") }
             // Who reports reach, by the same router the form uses: so this never says more than routing does.
-            let (store, _) = try storeOptions.open()
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
             var reached: [String] = []
             for name in router.rules.roles.keys.sorted() {
