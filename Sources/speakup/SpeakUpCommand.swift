@@ -14,6 +14,7 @@ struct SpeakUpCommand: ParsableCommand {
             The store is chosen by --db PATH, else $SPEAKUP_DB, else your own store in
             $XDG_DATA_HOME/speakup/speakup.sqlite (~/.local/share/speakup/speakup.sqlite).
             """,
+        version: "speakup \(SpeakUpVersion.number)",
         subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CheckCommand.self, CasesCommand.self, StatsCommand.self],
         defaultSubcommand: ReportCommand.self
     )
@@ -28,7 +29,12 @@ struct SpeakUpCommand: ParsableCommand {
         // everyone else out); see docs/deployment.md.
         if case .success(.installed) = Deployment.current { umask(0o007) } else { umask(0o077) }
         do {
-            var command = try parseAsRoot()
+            let arguments: [String]
+            switch CommandWords.arranged(Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            case .success(let arranged): arguments = arranged
+            case .failure(let failure): failure.exit()
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             // The parser's messages quote what was typed, so they are made safe like everything else.
