@@ -98,7 +98,7 @@ public struct CaseStatistics: Hashable, Sendable {
         let most = max(1, categories.map { Self.barCount($0.1) }.max() ?? 1)
         for (category, count) in categories {
             let bar = String(repeating: "█", count: Self.barCount(count) * (barRoom - 16) / most)
-            out.append("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
+            out.append("  \(category.title.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
         }
         out.append("")
         // A median of fewer than five cases could be one person's case: not shown.
@@ -112,7 +112,8 @@ public struct CaseStatistics: Hashable, Sendable {
         out.append("  " + speakUpAgain.map { "\($0.0.title): \(Self.shown($0.1))" }.joined(separator: "   "))
         out.append("")
         out.append("Counts from 1 to 4 are shown as <5, and draw no bar: small numbers can identify people.")
-        return out
+        // A count with no bar would end in spaces.
+        return out.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
     }
 }
 

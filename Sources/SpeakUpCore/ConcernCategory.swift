@@ -23,6 +23,20 @@ public enum ConcernCategory: String, CaseIterable, Codable, Sendable, Comparable
         }
     }
 
+    /// A short name, in words, for figures and lists where `meaning` is too long.
+    public var title: String {
+        switch self {
+        case .rudeOrAggressive: "Rude or aggressive"
+        case .unsafePractice: "Unsafe practice"
+        case .lackOfCompassion: "Lack of compassion"
+        case .bullyingOrHarassment: "Bullying or harassment"
+        case .discrimination: "Discrimination"
+        case .workerSafety: "Worker safety"
+        case .detriment: "Detriment"
+        case .other: "Other"
+        }
+    }
+
     /// Categories keep the domain list's order wherever they are listed.
     public static func < (lhs: ConcernCategory, rhs: ConcernCategory) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
