@@ -20,6 +20,7 @@ struct CasesCommand: ParsableCommand {
     func run() throws {
         do throws(Failure) {
             try Roles.requireAny([.handler, .administrator], toDo: "open the cases workspace")
+            try TerminalSetup.requireTerminal(for: .cases)
             guard let identity = RealIdentity.current() else {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
@@ -112,7 +113,7 @@ struct NGOExport: ParsableCommand {
             let facts: [CaseFacts]
             do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
             if quarter.last >= today {
-                Diagnostics.say("\(quarter) is not over yet (it ends on \(quarter.last)): these are the figures so far.")
+                Diagnostics.say("\(quarter) is not over yet (it ends on \(ScreenDate.day(quarter.last))): these are the figures so far.")
             }
             let figures = DataReturn(quarter: quarter, facts: facts)
             print(format == .csv ? figures.csv : figures.text, terminator: "")

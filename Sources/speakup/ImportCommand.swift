@@ -51,7 +51,7 @@ struct ImportCommand: ParsableCommand {
         let problems = ReportImport.problems(records, today: SystemClock().today(), taken: taken)
         if !problems.isEmpty {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)
-            throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")
+            throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count.counted("problem"))") and try again.")
         }
         let (store, _) = try storeOptions.open(.write)
         let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: RealIdentity.current()?.reporter.userName)
@@ -60,6 +60,6 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw Failure(error)
         }
-        Diagnostics.say("Imported \(records.count) report\(records.count == 1 ? "" : "s") into \(store.path).")
+        Diagnostics.say("Imported \(records.count.counted("report")) into \(store.path).")
     }
 }

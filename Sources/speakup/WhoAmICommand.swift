@@ -51,7 +51,7 @@ struct WhoAmICommand: ParsableCommand {
             let waiting: [UnroutedCase]
             do { waiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
             if !waiting.isEmpty {
-                print("\(waiting.count) report\(waiting.count == 1 ? " waits" : "s wait") with nobody to handle \(waiting.count == 1 ? "it" : "them"): run `speakup check`.")
+                print("\(waiting.count.counted("report")) \(waiting.count == 1 ? "waits" : "wait") with nobody to handle \(waiting.count == 1 ? "it" : "them"): run `speakup check`.")
             }
         } catch {
             error.exit()
