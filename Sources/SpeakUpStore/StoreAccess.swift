@@ -179,7 +179,8 @@ public struct StoreAccess: Sendable {
 
     /// "owner alice, group speakup, mode 0640".
     static func describe(_ facts: FileFacts) -> String {
-        "owner \(facts.owner), group \(facts.group), mode 0\(String(facts.mode & 0o7777, radix: 8))"
+        let octal = String(facts.mode & 0o7777, radix: 8)
+        return "owner \(facts.owner), group \(facts.group), mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal)"
     }
 
     private func refusal(_ path: String, _ mode: Int32) -> Int32? {

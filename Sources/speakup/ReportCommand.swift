@@ -26,6 +26,7 @@ struct ReportCommand: ParsableCommand {
 
     private func runForm() throws(Failure) {
         try Roles.require(.reporter, toDo: "report a concern")
+        try TerminalSetup.requireTerminal(for: .form)
         let rulesPath = try rulesOptions.chosen()
         let (store, isDefault) = try storeOptions.open(.write, forScreen: true)
         guard let identity = RealIdentity.current() else {
