@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Check every record of the audit trail and name the first one changed, removed or put in.",
-            discussion: "Exit status: 0 when the whole chain holds, 1 when a record does not, 2 when the store cannot be read."
+            discussion: "Exit status: 0 when the whole chain holds, 1 when a record does not, 2 when the store cannot be read (77 when your login has no permission to read it, see docs/store.md)."
         )
 
         @Option(help: ArgumentHelp(
