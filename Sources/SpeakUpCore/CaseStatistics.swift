@@ -99,7 +99,7 @@ public struct CaseStatistics: Hashable, Sendable {
         let most = max(1, categories.map { Self.barCount($0.1) }.max() ?? 1)
         for (category, count) in categories {
             let bar = String(repeating: "█", count: Self.barCount(count) * (barRoom - 16) / most)
-            out.append("  \(category.shortTitle.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
+            out.append("  \(category.title.padding(toLength: 24, withPad: " ", startingAt: 0))\(Self.shown(count).leftPadded(5))  \(bar)")
         }
         out.append("")
         // A median of fewer than five cases could be one person's case: not shown.

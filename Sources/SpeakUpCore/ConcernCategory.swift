@@ -23,8 +23,8 @@ public enum ConcernCategory: String, CaseIterable, Codable, Sendable, Comparable
         }
     }
 
-    /// A short title in words, for lists, the queue and the figures ("Rude or aggressive").
-    public var shortTitle: String {
+    /// A short name, in words, for figures and lists where `meaning` is too long.
+    public var title: String {
         switch self {
         case .rudeOrAggressive: "Rude or aggressive"
         case .unsafePractice: "Unsafe practice"

@@ -13,6 +13,12 @@ extension Int {
         return self < 0 ? "-" + text : text
     }
 
+    /// A count with its noun, singular for one: `1.counted("report")` is "1 report",
+    /// `3.counted("person", "people")` is "3 people", `1200.counted("row")` "1,200 rows".
+    public func counted(_ singular: String, _ plural: String? = nil) -> String {
+        "\(grouped) \(self == 1 ? singular : plural ?? singular + "s")"
+    }
+
     /// `5.zeroPadded(2)` is "05".
     public func zeroPadded(_ width: Int) -> String {
         let digits = String(Swift.abs(self))

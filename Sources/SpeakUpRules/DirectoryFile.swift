@@ -51,7 +51,7 @@ public enum DirectoryFile {
                 return row[index]
             }
             if row.count != header.count {
-                problems.append(Problem(line: line, sentence: "This row has \(row.count) fields; the header has \(header.count)."))
+                problems.append(Problem(line: line, sentence: "This row has \(row.count.counted("field")); the header has \(header.count)."))
                 continue
             }
             let id = field("staff_id")

@@ -213,7 +213,7 @@ public enum EscalationEngine {
             let since = startDay(of: pattern.within, before: now)
             let count = try history.reportsAbout(key, since: since) + 1
             guard count >= pattern.atLeast else { return nil }
-            facts.append("\(count) reports about the same person since \(since) (at least \(pattern.atLeast) within \(pattern.within))")
+            facts.append("\(count.counted("report")) about the same person since \(since) (at least \(pattern.atLeast) within \(pattern.within))")
         }
         return facts.isEmpty ? "it matches every report" : facts.joined(separator: "; ")
     }

@@ -18,8 +18,9 @@ public struct RuleProblems: Error, Hashable, Sendable {
     public var all: [RuleProblem]
 }
 
-/// The closest of `candidates` to a misspelt word, if it is close enough to be a likely typo.
-func nearest(_ word: String, in candidates: [String]) -> String? {
+/// The closest of `candidates` to a misspelt word, if it is close enough to be a likely typo
+/// (used for rules-file keys and names, and for mistyped commands).
+public func nearest(_ word: String, in candidates: [String]) -> String? {
     func distance(_ a: [Character], _ b: [Character]) -> Int {
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {

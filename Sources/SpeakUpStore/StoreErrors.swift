@@ -44,6 +44,10 @@ enum StoreErrors {
         case .SQLITE_FULL:
             return StoreError(.diskFull, "The disk holding the store is full.\(nothingSaved) Please tell IT.")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            // Which permission, or a disk mounted read-only, when the probe can tell.
+            if let problem = StoreAccess().problem(at: path, need: .write) {
+                return StoreError(problem.kind == .diskFull ? .diskFull : .readOnly, problem.sentence + nothingSaved)
+            }
             return StoreError(.readOnly, "SpeakUp is not allowed to write to the store at \(path).\(nothingSaved) Please tell IT.")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return busy(unchanged)
@@ -52,6 +56,9 @@ enum StoreErrors {
         case .SQLITE_CORRUPT:
             return StoreError(.damaged, "The store at \(path) is damaged.\(nothingSaved) Please tell IT.")
         case .SQLITE_CANTOPEN:
+            if let problem = StoreAccess().problem(at: path, need: action == "open" ? .read : .write) {
+                return StoreError(problem.kind == .missing ? .missing : .cannotOpen, problem.sentence + nothingSaved)
+            }
             return StoreError(.cannotOpen, "SpeakUp cannot open the store at \(path). Please check that the path and its folder exist and can be written.")
         case .SQLITE_IOERR:
             return StoreError(.failed, "The disk reported an error while SpeakUp was \(activity).\(nothingSaved) Please tell IT.")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SpeakUpCore
 
 /// Scenario 1c: `kill -9` at seeded random moments during `speakup directory
 /// import`, which replaces the whole staff directory in one transaction. After
@@ -35,7 +36,7 @@ struct KillDuringDirectoryImport: Scenario {
                 tally.kills += 1
             }
             let ending = child.wait(until: child.started + 120)
-            let said = ending.succeeded && ending.error.contains("now lists \(list.people.count) ")
+            let said = ending.succeeded && ending.error.contains("now lists \(list.people.count.counted("person", "people")).")
             if ending.stalled {
                 tally.countStall(ending, doing: "directory import", deadline: 120)
             } else if ending.succeeded && !said {

@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Check every record of the audit trail and name the first one changed, removed or put in.",
-            discussion: "Exit status: 0 when the whole chain holds, 1 when a record does not, 2 when the store cannot be read."
+            discussion: "Exit status: 0 when the whole chain holds, 1 when a record does not, 2 when the store cannot be read (77 when your login has no permission to read it, see docs/store.md)."
         )
 
         @Option(help: ArgumentHelp(
@@ -40,7 +40,7 @@ struct AuditCommand: ParsableCommand {
                 }
                 // A store that cannot be opened is "cannot be read" (exit 2), never a broken trail (exit 1).
                 let store: SQLiteReportStore
-                do { store = try storeOptions.open(createIfMissing: false).store } catch { throw Failure(error.sentence, code: error.code == 1 ? 2 : error.code) }
+                do { store = try storeOptions.open(.read, createIfMissing: false).store } catch { throw Failure(error.sentence, code: error.code == 1 ? 2 : error.code) }
                 let result: AuditVerification
                 do { result = try store.verifyAudit(today: SystemClock().today(), anchor: noted) } catch { throw Failure(error.sentence, code: 2) }
                 let waiting = result.waiting == 0 ? "" :
@@ -50,7 +50,7 @@ struct AuditCommand: ParsableCommand {
                         "The audit trail is broken at record \(broken.position) of \(result.records): \(broken.reason). Records from there on cannot be trusted. Keep a copy of the store as it is now, and tell whoever looks after its security.",
                         code: 1)
                 }
-                print("The audit trail holds \(result.records) record\(result.records == 1 ? "" : "s"), and every one is as it was written.\(waiting)")
+                print("The audit trail holds \(result.records.counted("record")), and every one is as it was written.\(waiting)")
                 if let last = result.lastHash {
                     print("Its last record is \(result.records), hash \(last.prefix(16)). Keep that line where the store's users cannot change it: `speakup audit verify --anchor \(result.records):\(last.prefix(16))` will then also show whether the trail was cut short or rewritten since.")
                 }

@@ -21,12 +21,13 @@ struct CasesCommand: ParsableCommand {
     func run() throws {
         do throws(Failure) {
             try Roles.requireAny([.handler, .administrator], toDo: "open the cases workspace")
+            try TerminalSetup.requireTerminal(for: .cases)
             guard let identity = RealIdentity.current() else {
                 throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
             }
             let rulesPath = try rulesOptions.chosen()
             let handler = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
-            let (store, _) = try storeOptions.open(createIfMissing: false, forScreen: true)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false, forScreen: true)
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
@@ -66,7 +67,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         do throws(Failure) {
             try Roles.requireAny([.handler, .administrator], toDo: "see the statistics")
-            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let facts: [CaseFacts]
             do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
             for line in CaseStatistics(facts: facts, today: SystemClock().today()).lines(width: 76) { print(line) }
@@ -106,11 +107,11 @@ struct NGOExport: ParsableCommand {
                 throw Failure("\(quarter) (\(quarter.title)) has not started yet, so there are no figures for it.", code: 64)
             }
             try Roles.requireAny([.handler, .administrator], toDo: "write the data return")
-            let (store, _) = try storeOptions.open(createIfMissing: false)
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let facts: [CaseFacts]
             do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
             if quarter.last >= today {
-                Diagnostics.say("\(quarter) is not over yet (it ends on \(quarter.last)): these are the figures so far.")
+                Diagnostics.say("\(quarter) is not over yet (it ends on \(ScreenDate.day(quarter.last))): these are the figures so far.")
             }
             let figures = DataReturn(quarter: quarter, facts: facts)
             print(format == .csv ? figures.csv : figures.text, terminator: "")

@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
             if findings.problems.isEmpty {
                 print("Everything SpeakUp needs is in place.")
             } else {
-                print("\(findings.problems.count) problem\(findings.problems.count == 1 ? "" : "s") found.")
+                print("\(findings.problems.count.counted("problem")) found.")
                 Glibc.exit(1)
             }
         } catch {
@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
         let rulesPath = try rulesOptions.chosen()
         let (rules, source) = Routing.rules(at: rulesPath)
         if source.first?.contains("could not") == true { problems += source } else { good.append(source.first ?? "") }
-        let (store, _) = try storeOptions.open(createIfMissing: false)
+        let (store, _) = try storeOptions.open(.read, createIfMissing: false)
         good.append("Store: \(store.path) opens, and its permissions are as they should be.")
         let holders = TurnHolder.current(storePath: store.path)
         if holders.isEmpty { good.append("No terminal is holding the store just now.") }
@@ -55,7 +55,7 @@ struct CheckCommand: ParsableCommand {
         if directory.members.isEmpty {
             problems.append("There is no staff directory: SpeakUp can only keep a report from a handler whose own name or login was written as its subject, not from the people the subject manages. Import one with `speakup directory import staff.csv`.")
         } else if staffProblems.isEmpty {
-            good.append("Staff directory: \(directory.members.count) \(directory.members.count == 1 ? "person" : "people"), every management chain complete.")
+            good.append("Staff directory: \(directory.members.count.counted("person", "people")), every management chain complete.")
         }
         for problem in staffProblems { problems.append("Staff directory: " + problem.sentence) }
         var everyone: Set<String> = []
@@ -88,7 +88,7 @@ struct CheckCommand: ParsableCommand {
         let waiting: [UnroutedCase]
         do { waiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
         for item in waiting {
-            problems.append("The report \(item.reference), sent \(item.since), waits with nobody to handle it. Once a handler can take it, `speakup escalate tick` passes it on.")
+            problems.append("The report \(item.reference), sent on \(ScreenDate.day(item.since)), waits with nobody to handle it. Once a handler can take it, `speakup escalate tick` passes it on.")
         }
         if waiting.isEmpty { good.append("No report is waiting for a handler.") }
         return (good, problems)
@@ -109,7 +109,7 @@ struct CheckCommand: ParsableCommand {
         }
         var sentence = "\(who) is holding \(what)"
         if let since = holder.since {
-            sentence += ", and has since \(SubmissionTime.instant(since).text) (\(Int(now.timeIntervalSince(since))) s)"
+            sentence += ", and has since \(ScreenDate.moment(since)) (\(Int(now.timeIntervalSince(since))) s)"
         }
         sentence += "."
         if holder.stopped {

@@ -32,14 +32,14 @@ struct DirectoryCommand: ParsableCommand {
                 switch DirectoryFile.members(from: text) {
                 case .failure(let problems):
                     let lines = problems.all.map { "\(file):\($0.line): \($0.sentence)" }
-                    throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count) problems") and try again.")
+                    throw Failure(lines.joined(separator: "\n") + "\nThe directory was not changed: please correct \(problems.all.count == 1 ? "this" : "these \(problems.all.count.counted("problem"))") and try again.")
                 case .success(let members):
                     // The rules are worked out first: a mistake there must stop before the directory changes.
                     let rulesPath = try rulesOptions.chosen()
-                    let (store, _) = try storeOptions.open()
+                    let (store, _) = try storeOptions.open(.write)
                     let importer = RealIdentity.current()?.reporter.userName
                     do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error) }
-                    Diagnostics.say("The staff directory now lists \(members.count) \(members.count == 1 ? "person" : "people").")
+                    Diagnostics.say("The staff directory now lists \(members.count.counted("person", "people")).")
                     // Only an open case can be stranded by a new directory: with none, no router is needed.
                     let anyOpen: Bool
                     do { anyOpen = try store.hasOpenCases() } catch {

@@ -40,7 +40,7 @@ struct EscalateCommand: ParsableCommand {
             do {
                 try Roles.require(.administrator, toDo: "run the escalation tick")
                 let rulesPath = try rulesOptions.chosen()
-                let (store, _) = try storeOptions.open(createIfMissing: false)
+                let (store, _) = try storeOptions.open(.write, createIfMissing: false)
                 let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
                 for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
                 let escalated: [DeadlineTick.Escalated]
@@ -67,10 +67,10 @@ struct EscalateCommand: ParsableCommand {
                 let stillWaiting: [UnroutedCase]
                 do { stillWaiting = try store.unroutedCases() } catch { throw Failure(error) }
                 for item in stillWaiting {
-                    Diagnostics.say("\(item.reference): still waiting with nobody to handle it (since \(item.since)). Run `speakup check` to see what is missing.")
+                    Diagnostics.say("\(item.reference): still waiting with nobody to handle it (since \(ScreenDate.day(item.since))). Run `speakup check` to see what is missing.")
                 }
                 for reminder in reminders {
-                    print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(SubmissionTime.instant(reminder.due).text).")
+                    print("\(reminder.reference): reminder for \(reminder.handler): \(reminder.deadline == .acknowledge ? "acknowledge" : "feed back") \(reminder.stage == .passed ? "was due" : "is due") by \(ScreenDate.moment(reminder.due)).")
                     Notifier.send(reminder)
                 }
                 if escalated.isEmpty && released.isEmpty && reminders.isEmpty && routedNow.isEmpty {

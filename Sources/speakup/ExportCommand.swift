@@ -34,7 +34,7 @@ struct ExportCommand: ParsableCommand {
 
         private func export() throws(Failure) {
             // Exporting never creates a store at a mistyped --db path.
-            let (store, isDefault) = try storeOptions.open(createIfMissing: false)
+            let (store, isDefault) = try storeOptions.open(.read, createIfMissing: false)
             // The same policy as the workspace: an administrator never exports a report they may be
             // the subject of, or whose subject manages them (docs/escalation.md).
             guard let identity = RealIdentity.current() else {
@@ -68,9 +68,9 @@ struct ExportCommand: ParsableCommand {
             } catch {
                 throw Failure("SpeakUp could not write the export: \(error.localizedDescription). Is the disk full?")
             }
-            if isDefault { Diagnostics.say("Exported \(records.count) reports from your SpeakUp store \(store.path)") }
+            if isDefault { Diagnostics.say("Exported \(records.count.counted("report")) from your SpeakUp store \(store.path)") }
             if !withheld.isEmpty {
-                Diagnostics.say("\(withheld.count) report\(withheld.count == 1 ? " was" : "s were") left out of the export (\(withheld.map(\.text).joined(separator: ", "))): you may be the person \(withheld.count == 1 ? "it is" : "they are") about, or managed by them. Please ask another administrator to export \(withheld.count == 1 ? "it" : "them").")
+                Diagnostics.say("\(withheld.count.counted("report")) \(withheld.count == 1 ? "was" : "were") left out of the export (\(withheld.map(\.text).joined(separator: ", "))): you may be the person \(withheld.count == 1 ? "it is" : "they are") about, or managed by them. Please ask another administrator to export \(withheld.count == 1 ? "it" : "them").")
                 Glibc.exit(3)
             }
         }

@@ -19,6 +19,7 @@ struct FollowUpCommand: ParsableCommand {
     func run() throws {
         do {
             try Roles.require(.reporter, toDo: "follow up reports")
+            try TerminalSetup.requireTerminal(for: .followUp)
             try followUp()
         } catch {
             error.exit()
@@ -26,7 +27,7 @@ struct FollowUpCommand: ParsableCommand {
     }
 
     private func followUp() throws(Failure) {
-        let (store, isDefault) = try storeOptions.open(createIfMissing: false, forScreen: true)
+        let (store, isDefault) = try storeOptions.open(.write, createIfMissing: false, forScreen: true)
         let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
         terminal.stop()
@@ -36,7 +37,28 @@ struct FollowUpCommand: ParsableCommand {
 
 /// Starting the terminal the same way for every screen.
 enum TerminalSetup {
-    /// `plain`: draw in ASCII and the terminal's own line drawing (`--ascii`, or a ward's settings).
+    /// The screens a command opens, each with what to do when there is no terminal to open it on.
+    enum Screen {
+        case form, followUp, cases, ward, kiosk
+
+        var withoutTerminal: String {
+            switch self {
+            case .form: "The SpeakUp form needs a terminal to type in. To read reports out, use `speakup export json`."
+            case .followUp: "Following up a report needs a terminal to read messages and reply in. Run `speakup follow-up` at a terminal, or over SSH with `ssh -t`."
+            case .cases: "The cases workspace needs a terminal. To read cases out, use `speakup export json`; for the figures, `speakup stats`."
+            case .ward: "A ward terminal needs a terminal to run on: start `speakup ward` at the ward's screen, for example as its login's shell (docs/deployment.md)."
+            case .kiosk: "A kiosk needs a terminal to run on: make `speakup kiosk` the shell of a getty autologin (docs/deployment.md)."
+            }
+        }
+    }
+
+    /// Stops with the screen's own sentence (exit 2, as for every terminal SpeakUp cannot use) when
+    /// standard input or output is not a terminal: asked first, before the store is opened or made.
+    static func requireTerminal(for screen: Screen) throws(Failure) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure(screen.withoutTerminal, code: 2) }
+    }
+
+    /// `plain`: draw in ASCII and the terminal\'s own line drawing (`--ascii`, or a ward\'s settings).
     static func start(plain: Bool) throws(Failure) -> CursesTerminal {
         let wantsColour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         do {

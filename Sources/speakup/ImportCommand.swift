@@ -39,7 +39,7 @@ struct ImportCommand: ParsableCommand {
         var taken: Set<String> = []
         if FileManager.default.fileExists(atPath: existing.path) {
             do {
-                taken = try storeOptions.open().store.takenReferences(records.map(\.reference))
+                taken = try storeOptions.open(.read, createIfMissing: false).store.takenReferences(records.map(\.reference))
             } catch let error as Failure {
                 throw error
             } catch let error as StoreError {
@@ -51,15 +51,15 @@ struct ImportCommand: ParsableCommand {
         let problems = ReportImport.problems(records, today: SystemClock().today(), taken: taken)
         if !problems.isEmpty {
             let lines = ImportFile.lines(for: problems, in: bytes, named: file)
-            throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count) problems") and try again.")
+            throw Failure(lines.joined(separator: "\n") + "\nNothing was imported: please correct \(problems.count == 1 ? "this" : "these \(problems.count.counted("problem"))") and try again.")
         }
-        let (store, _) = try storeOptions.open()
+        let (store, _) = try storeOptions.open(.write)
         let router = try Routing.router(store: store, rulesPath: try rulesOptions.chosen(), owner: RealIdentity.current()?.reporter.userName)
         do {
             try store.importReports(records.map(ReportImport.report(from:)), router: router, by: RealIdentity.current()?.reporter.userName)
         } catch {
             throw Failure(error)
         }
-        Diagnostics.say("Imported \(records.count) report\(records.count == 1 ? "" : "s") into \(store.path).")
+        Diagnostics.say("Imported \(records.count.counted("report")) into \(store.path).")
     }
 }

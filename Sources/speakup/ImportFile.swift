@@ -1,22 +1,30 @@
 import Foundation
 import SpeakUpCore
-import Yams
 
 /// Reading an import file, with line numbers for every problem.
 ///
-/// JSONDecoder gives the values; the same text composed as YAML (of which JSON
-/// is a subset) gives each value's line, so a problem found in a record can be
-/// pointed at in the file.
+/// The text is walked once as strict JSON (`JSONPositions`), which gives the line and column where
+/// it stops being JSON, or else every value's place; JSONDecoder then gives the values, and a
+/// problem found in a record is pointed at in the file through those places.
 enum ImportFile {
     static func records(in bytes: Data, named file: String) throws(Failure) -> [ReportJSON.Record] {
         if let offset = firstInvalidUTF8(bytes) {
             throw Failure("\(file):\(line(atByte: offset, in: bytes)): this is not UTF-8 text (byte 0x\(String(bytes[bytes.startIndex + offset], radix: 16))). Please save the file as UTF-8.")
         }
+        if bytes.allSatisfy({ " \n\r\t".utf8.contains($0) }) {
+            throw Failure("\(file): The file holds no reports, so there is nothing to import.")
+        }
+        if case .failure(let problem) = JSONPositions.of(Array(bytes)) {
+            throw Failure("\(file): this is not valid JSON: \(problem.sentence). Nothing was imported.")
+        }
         let decoder = JSONDecoder()
-        if let many = try? decoder.decode([ReportJSON.Record].self, from: bytes) { return many }
+        if let many = try? decoder.decode([ReportJSON.Record].self, from: bytes) {
+            guard !many.isEmpty else { throw Failure("\(file): The file holds no reports, so there is nothing to import.") }
+            return many
+        }
         if let one = try? decoder.decode(ReportJSON.Record.self, from: bytes) { return [one] }
         // Neither shape fits: say why, at the right line.
-        let isArray = bytes.first(where: { !" \n\r\t".utf8.contains($0) }) == UInt8(ascii: "[")
+        let isArray = Self.isArray(bytes)
         do {
             if isArray { _ = try decoder.decode([ReportJSON.Record].self, from: bytes) } else { _ = try decoder.decode(ReportJSON.Record.self, from: bytes) }
         } catch let error as DecodingError {
@@ -29,13 +37,22 @@ enum ImportFile {
 
     /// "FILE:LINE: sentence" for each problem.
     static func lines(for problems: [ReportImport.Problem], in bytes: Data, named file: String) -> [String] {
-        let root = try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
-        let isArray = root?.sequence != nil
+        let positions = (try? JSONPositions.of(Array(bytes)).get()) ?? [:]
+        let isArray = Self.isArray(bytes)
         return problems.map { problem in
-            let node = locate(root, record: problem.record, path: problem.path, isArray: isArray)
-            let place = node?.mark.map { "\(file):\($0.line)" } ?? "\(file)"
-            return "\(place): record \(problem.record + 1): \(problem.sentence)"
+            // The value the problem is about, else the nearest value holding it.
+            var path = (isArray ? [String(problem.record)] : []) + problem.path
+            var place = positions[path]
+            while place == nil, !path.isEmpty {
+                path.removeLast()
+                place = positions[path]
+            }
+            return "\(place.map { "\(file):\($0.line)" } ?? file): record \(problem.record + 1): \(problem.sentence)"
         }
+    }
+
+    private static func isArray(_ bytes: Data) -> Bool {
+        bytes.first(where: { !" \n\r\t".utf8.contains($0) }) == UInt8(ascii: "[")
     }
 
     /// What a value of the wrong type should have been, in words.
@@ -58,15 +75,8 @@ enum ImportFile {
         switch error {
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                // JSONSerialization says where the text stops being JSON.
-                var place = ""
-                do { _ = try JSONSerialization.jsonObject(with: bytes) } catch {
-                    let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
-                    if let offset = detail.firstMatch(of: /character (\d+)/).flatMap({ Int($0.output.1) }) {
-                        place = ":\(line(atByte: min(offset, bytes.count), in: bytes))"
-                    }
-                }
-                return "\(file)\(place): this is not valid JSON here (a missing comma, quote or bracket?). Nothing was imported."
+                // The walk above found the text to be JSON; Foundation did not.
+                return "\(file): this is not JSON that SpeakUp can read (\(context.debugDescription)). Nothing was imported."
             }
             (path, sentence) = (context.codingPath, context.debugDescription)
         case .keyNotFound(let key, let context):
@@ -94,19 +104,6 @@ enum ImportFile {
             : sentence
         return lines(for: [ReportImport.Problem(record: record, path: keys, sentence: message)], in: bytes, named: file)[0]
             + "\nNothing was imported."
-    }
-
-    private static func locate(_ root: Node?, record: Int, path: [String], isArray: Bool) -> Node? {
-        var node = isArray ? root?.sequence.flatMap { record < $0.count ? $0[record] : nil } : root
-        for key in path {
-            guard let current = node else { break }
-            if let sequence = current.sequence, let index = Int(key) {
-                node = index < sequence.count ? sequence[index] : current
-            } else if let mapping = current.mapping {
-                node = mapping.first { $0.key.string == key }?.value ?? current
-            }
-        }
-        return node
     }
 
     private static func firstInvalidUTF8(_ bytes: Data) -> Int? {

@@ -28,8 +28,9 @@ struct ReportCommand: ParsableCommand {
 
     private func runForm() throws(Failure) {
         try Roles.require(.reporter, toDo: "report a concern")
+        try TerminalSetup.requireTerminal(for: .form)
         let rulesPath = try rulesOptions.chosen()
-        let (store, isDefault) = try storeOptions.open(forScreen: true)
+        let (store, isDefault) = try storeOptions.open(.write, forScreen: true)
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }

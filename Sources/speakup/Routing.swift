@@ -47,7 +47,7 @@ enum Routing {
             return (loaded, ["Routed by the rules in \(path)."])
         case .failure(let problems):
             return (DefaultRules.ruleSet, [
-                "The rules file \(path) could not be used (\(problems.all.count) problems; the first: line \(problems.all[0].line): \(problems.all[0].sentence)). The built-in default rules were used instead; run `speakup rules check \(path)`.",
+                "The rules file \(path) could not be used (\(problems.all.count.counted("problem")); the first: line \(problems.all[0].line): \(problems.all[0].sentence)). The built-in default rules were used instead; run `speakup rules check \(path)`.",
             ])
         }
     }

@@ -26,10 +26,10 @@ struct RulesCommand: ParsableCommand {
             do { text = try TextFile.read(file, code: 2, what: "rules file") } catch { error.exit() }
             switch RulesLoader.load(text) {
             case .success(let rules):
-                print("\(file): the rules are valid: \(rules.roles.count) roles, \(rules.routes.count) routes, fallback \(rules.fallback.joined(separator: ", ")).")
+                print("\(file): the rules are valid: \(rules.roles.count.counted("role")), \(rules.routes.count.counted("route")), fallback \(rules.fallback.joined(separator: ", ")).")
             case .failure(let problems):
                 let lines = problems.all.map { "\(file):\($0.line):\($0.column): \($0.sentence)" }
-                Failure(lines.joined(separator: "\n") + "\n\(problems.all.count) problem\(problems.all.count == 1 ? "" : "s") in \(file).", code: 2).exit()
+                Failure(lines.joined(separator: "\n") + "\n\(problems.all.count.counted("problem")) in \(file).", code: 2).exit()
             }
         }
     }
@@ -98,15 +98,14 @@ struct RulesCommand: ParsableCommand {
             }
             do {
                 try Roles.require(.administrator, toDo: "read a case's routing")
-                let (store, _) = try storeOptions.open(createIfMissing: false)
+                let (store, _) = try storeOptions.open(.read, createIfMissing: false)
                 let routing: CaseRouting?
                 do { routing = try store.routing(for: parsed) } catch { throw Failure(error.sentence) }
                 guard let routing else {
                     throw Failure("The case \(parsed) was not found, or was stored before routing existed.")
                 }
-                let stamp = Date.ISO8601FormatStyle(timeZone: .gmt)
                 var lines = ["Case \(parsed): level \(routing.level.rawValue); handlers \(routing.handlers.isEmpty ? "none" : routing.handlers.joined(separator: ", ")) (roles \(routing.roles.joined(separator: ", ")))."]
-                lines.append("Acknowledge by \(routing.acknowledgeBy.formatted(stamp)); feed back by \(routing.feedBackBy.formatted(stamp)).")
+                lines.append("Acknowledge by \(ScreenDate.moment(routing.acknowledgeBy)); feed back by \(ScreenDate.moment(routing.feedBackBy)).")
                 lines += routing.explanation
                 if routing.isUnrouted {
                     lines.append("It is waiting, unrouted, for a handler: run `speakup check` to see what is missing.")

@@ -160,8 +160,9 @@ struct SharedTerminalRun {
                 "A \(station.kind) terminal keeps its reports in a shared store that its login cannot read, so it needs SpeakUp installed for a shared host (docs/deployment.md). To try it out on a store of your own, give one with --db PATH.",
                 code: 78)
         }
+        if case .kiosk = station { try TerminalSetup.requireTerminal(for: .kiosk) } else { try TerminalSetup.requireTerminal(for: .ward) }
         let rulesPath = try options.rulesOptions.chosen()
-        let (store, _) = try options.storeOptions.open(forScreen: true)
+        let (store, _) = try options.storeOptions.open(.write, forScreen: true)
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         var gate: SubmissionGate? = nil
         if let perHour {

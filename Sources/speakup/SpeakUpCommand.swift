@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import SpeakUpCore
+import SpeakUpStore
 
 /// `speakup`: report a concern at a terminal, safely, whoever it is about.
 @main
@@ -13,6 +14,7 @@ struct SpeakUpCommand: ParsableCommand {
             The store is chosen by --db PATH, else $SPEAKUP_DB, else your own store in
             $XDG_DATA_HOME/speakup/speakup.sqlite (~/.local/share/speakup/speakup.sqlite).
             """,
+        version: "speakup \(SpeakUpVersion.number)",
         subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CheckCommand.self, CasesCommand.self, StatsCommand.self],
         defaultSubcommand: ReportCommand.self
     )
@@ -27,7 +29,12 @@ struct SpeakUpCommand: ParsableCommand {
         // everyone else out); see docs/deployment.md.
         if case .success(.installed) = Deployment.current { umask(0o007) } else { umask(0o077) }
         do {
-            var command = try parseAsRoot()
+            let arguments: [String]
+            switch CommandWords.arranged(Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            case .success(let arranged): arguments = arranged
+            case .failure(let failure): failure.exit()
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             // The parser's messages quote what was typed, so they are made safe like everything else.
@@ -57,6 +64,18 @@ struct Failure: Error, CustomStringConvertible {
     /// (EX_TEMPFAIL: try again later), so a script can tell it from a real fault.
     init(_ error: StoreError, code: Int32 = 1) {
         self.init(error.sentence, code: error.kind == .busy ? 75 : code)
+    }
+
+    /// A store that cannot be used as the command needs (sysexits, documented in docs/store.md):
+    /// 77 (EX_NOPERM) when the permissions keep this login out, 73 (EX_CANTCREAT) when the disk is
+    /// full or read-only, and 1, as for every missing store, when the file or its folder is not there.
+    init(_ problem: StoreAccess.Problem) {
+        let code: Int32 = switch problem.kind {
+        case .noPermission: 77
+        case .diskFull: 73
+        case .missing: 1
+        }
+        self.init(problem.sentence, code: code)
     }
 
     var description: String { sentence }

@@ -49,13 +49,19 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store, turning every failure into a sentence. Refuses a store
     /// that people other than its owner and group could open.
+    /// `need`: whether the command saves into the store. One that does is stopped before it
+    /// starts (before a form is drawn) when the store cannot take a write, with the reason.
     /// `forScreen`: a person is at a form or workspace, so writes wait less by default.
-    func open(createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
+    func open(_ need: StoreAccess.Need, createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
         let wait = StoreWait(seconds: try waitSeconds(forScreen: forScreen))
         let (path, isDefault) = try location()
         let installed = try Deployment.get().installation
         let shared = installed?.store == path && self.path == nil
         try StorePermissions.check(path, folderToo: shared)
+        // Asked with the privileges the store will be opened with: after --db has given up the group.
+        if let problem = StoreAccess().problem(at: path, need: need, createIfMissing: createIfMissing || isDefault || shared) {
+            throw Failure(problem)
+        }
         if shared {
             // SQLite would create the file 0644 less the umask, leaving the group unable to write; and
             // its log and shared-memory files take the database file's mode. Made here first, 0660.

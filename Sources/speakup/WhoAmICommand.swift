@@ -33,7 +33,7 @@ struct WhoAmICommand: ParsableCommand {
             }
             for role in roles { print("- \(role.rawValue): you may \(role.duties).") }
             // Who reports reach, by the same router the form uses: so this never says more than routing does.
-            let (store, _) = try storeOptions.open()
+            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
             var reached: [String] = []
             for name in router.rules.roles.keys.sorted() {
@@ -51,7 +51,7 @@ struct WhoAmICommand: ParsableCommand {
             let waiting: [UnroutedCase]
             do { waiting = try store.unroutedCases() } catch { throw Failure(error.sentence) }
             if !waiting.isEmpty {
-                print("\(waiting.count) report\(waiting.count == 1 ? " waits" : "s wait") with nobody to handle \(waiting.count == 1 ? "it" : "them"): run `speakup check`.")
+                print("\(waiting.count.counted("report")) \(waiting.count == 1 ? "waits" : "wait") with nobody to handle \(waiting.count == 1 ? "it" : "them"): run `speakup check`.")
             }
         } catch {
             error.exit()

@@ -101,13 +101,43 @@ struct ImportTests {
         #expect(result.stderr.contains("\(file):9: this is not UTF-8 text (byte 0xff)"))
     }
 
-    @Test("broken JSON is refused with the line where it breaks")
+    @Test("broken JSON is refused with the line and column where it breaks, and what was expected there")
     func brokenJSON() throws {
         let scratch = Scratch()
         let file = Self.write(Self.good.replacingOccurrences(of: "\"location\": \"Ward 7\",", with: "\"location\": \"Ward 7\""), in: scratch)
         let result = try Binary.run(["import", file, "--db", scratch.store])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(file):10: this is not valid JSON here"))
+        #expect(result.stderr == "\(file): this is not valid JSON: line 10, column 5: expected a comma (,) or the } that ends the object, found \"\"\". Nothing was imported.\n", "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.store))
+    }
+
+    @Test("every kind of malformed JSON is named with its line and column, and is never read as YAML", arguments: [
+        ("[{\"broken\": ", "this is not valid JSON: the file ends at line 1 before the report is complete."),
+        ("[\n  {\"reference\": \"SU-7KQ4-M2XD\"}\n", "this is not valid JSON: the file ends at line 3 before the report is complete."),
+        ("[\n  {\n    \"reference\": SU-7KQ4\n  }\n]", "this is not valid JSON: line 3, column 18: expected a value (text in double quotes, a number, true, false, null, { or [), found \"S\"."),
+        // YAML would take these; JSON does not.
+        ("[{reference: \"SU-7KQ4-M2XD\"}]", "this is not valid JSON: line 1, column 3: expected a key in double quotes, found \"r\"."),
+        ("[{\"a\": 1,}]", "this is not valid JSON: line 1, column 10: expected a key in double quotes, found \"}\"."),
+        ("{\"a\": \"b\\q\"}", "this is not valid JSON: line 1, column 10: expected an escape such as \\n, \\\", \\\\ or \\u00e9 after the backslash, found \"q\"."),
+        ("[{\"a\": 1}] x", "this is not valid JSON: line 1, column 12: expected the end of the file after the last ] or }, found \"x\"."),
+        ("[{\"é\": 1 2}]", "this is not valid JSON: line 1, column 10: expected a comma (,) or the } that ends the object, found \"2\"."),
+    ])
+    func malformedJSON(_ text: String, _ sentence: String) throws {
+        try Self.refuses(text, saying: sentence + " Nothing was imported.")
+    }
+
+    /// Imports `text` into a new store and expects exit 1 with "FILE: sentence" alone.
+    static func refuses(_ text: String, saying sentence: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let scratch = Scratch()
+        let file = Self.write(text, in: scratch)
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 1, sourceLocation: sourceLocation)
+        #expect(result.stderr == "\(file): \(sentence)\n", "\(result.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test("an empty file, or an empty list, holds no reports: said once, not as a problem of record 1", arguments: ["", "  \n", "[]", "[ ]\n"])
+    func emptyFile(_ text: String) throws {
+        try Self.refuses(text, saying: "The file holds no reports, so there is nothing to import.")
     }
 
     @Test("a file of null, or a list holding null, is refused in SpeakUp's words, not Foundation's", arguments: [

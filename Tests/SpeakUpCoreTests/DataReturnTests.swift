@@ -62,4 +62,50 @@ struct DataReturnTests {
         #expect(unsafe.contains("12") && unsafe.contains("█"))
         #expect(lines.first { $0.contains("Nov 2026") }!.contains("15"))
     }
+
+    @Test("the figures are in words, not slugs, and no line ends in spaces (speakup stats prints them)")
+    func figuresInWords() {
+        let today = CalendarDay(year: 2026, month: 11, day: 27)!
+        var facts = (0..<6).map { _ in Self.fact(today, .open, [.rudeOrAggressive, .lackOfCompassion]) }
+        facts += (0..<2).map { _ in Self.fact(today, .anonymous, [.workerSafety]) }
+        for index in 0..<5 { facts[index].speakUpAgain = .dontKnow }
+        let text = CaseStatistics(facts: facts, today: today).lines(width: 76).joined(separator: "\n")
+        #expect(text == Self.statsSnapshot)
+        for slug in ["rude-or-aggressive", "lack-of-compassion", "worker-safety", "dont-know"] { #expect(!text.contains(slug)) }
+        #expect(!text.split(separator: "\n", omittingEmptySubsequences: false).contains { $0.hasSuffix(" ") })
+    }
+
+    static let statsSnapshot = """
+        Cases raised, last 12 months (about 10 in the store since it began)
+          Dec 2025     0
+          Jan 2026     0
+          Feb 2026     0
+          Mar 2026     0
+          Apr 2026     0
+          May 2026     0
+          Jun 2026     0
+          Jul 2026     0
+          Aug 2026     0
+          Sep 2026     0
+          Oct 2026     0
+          Nov 2026     8  ██████████████████████████████████████████████
+
+        Elements of each category (a case can have several)
+          Rude or aggressive          6  ██████████████████████████████
+          Unsafe practice             0
+          Lack of compassion          6  ██████████████████████████████
+          Bullying or harassment      0
+          Discrimination              0
+          Worker safety              <5
+          Detriment                   0
+          Other                       0
+
+        Time to acknowledge: median not shown (fewer than 5 cases) over 0 cases; 0 past the deadline
+        Time to close:       median not shown (fewer than 5 cases) over 0 cases; 0 past the deadline
+
+        "Given your experience, would you speak up again?"
+          Yes: 0   No: 0   Maybe: 0   I don't know: 5
+
+        Counts from 1 to 4 are shown as <5, and draw no bar: small numbers can identify people.
+        """
 }

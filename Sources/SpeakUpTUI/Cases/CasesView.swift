@@ -187,7 +187,7 @@ public enum CasesView {
         var parts = ["Showing: \(query.status.title)"]
         if let level = query.level { parts.append("level \(level.rawValue)") }
         if query.overdueOnly { parts.append("overdue only") }
-        if let category = query.category { parts.append(category.shortTitle.lowercased()) }
+        if let category = query.category { parts.append(category.title.lowercased()) }
         return parts.joined(separator: " · ")
     }
 
@@ -259,7 +259,7 @@ public enum CasesView {
 
     /// The concerns in the room there is: their titles when all fit whole, else a word each, then "+N".
     static func concerns(_ concerns: [ConcernCategory], width: Int) -> String {
-        let titles = concerns.map(\.shortTitle).joined(separator: ", ")
+        let titles = concerns.map(\.title).joined(separator: ", ")
         return ScreenWords.width(titles) <= width ? titles : ScreenWords.list(concerns.map(short), width)
     }
 

@@ -93,7 +93,7 @@ public enum FollowUpView {
             let head = "\(report.reference)  \(ScreenTimes.day(report.submitted))  about "
             let about = ScreenWords.fit(ScreenWords.about(report.subject.asWritten), layout.width - 2 - ScreenWords.width(head))
             row = ReporterFormFieldViews.choiceRow("", head + about, highlighted: index == state.highlighted, row: row, left: layout.left, width: layout.width, into: &canvas)
-            let concerns = ScreenWords.fit(report.concerns.map(\.shortTitle).joined(separator: ", "), layout.width - 4)
+            let concerns = ScreenWords.fit(report.concerns.map(\.title).joined(separator: ", "), layout.width - 4)
             canvas.put(concerns, row: row, column: layout.left + 2, style: index == state.highlighted ? .bold : .quiet, limit: layout.width - 2)
             row += 1
         }
@@ -117,7 +117,7 @@ public enum FollowUpView {
         for line in Wrap.lines("Raised \(report.wayOfRaising.title.lowercased()) on \(ScreenTimes.day(report.submitted)). \(report.wayOfRaising.explanation)", width: width) {
             lines.append((line, .plain))
         }
-        let concerns = report.concerns.map(\.shortTitle).joined(separator: ", ")
+        let concerns = report.concerns.map(\.title).joined(separator: ", ")
         for line in Wrap.lines("About: \(ScreenWords.about(report.subject.asWritten)). Concerns: \(concerns).", width: width) {
             lines.append((line, .plain))
         }
