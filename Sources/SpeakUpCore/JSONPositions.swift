@@ -32,6 +32,11 @@ public enum JSONPositions {
     /// object keys as they are. The top value's path is empty.
     public static func of(_ bytes: [UInt8]) -> Result<[[String]: Position], SyntaxProblem> {
         var walker = Walker(bytes: bytes)
+        if bytes.starts(with: byteOrderMark) {
+            // A byte-order mark (as Windows editors write) is not text: the JSON starts after it.
+            walker.index = byteOrderMark.count
+            walker.lineStart = byteOrderMark.count
+        }
         do throws(SyntaxProblem) {
             try walker.value(path: [])
             walker.skipSpace()
@@ -43,6 +48,13 @@ public enum JSONPositions {
             return .failure(error)
         }
     }
+
+    /// UTF-8's byte-order mark.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Lists and objects nest at most this deep: a report is three levels, and a walk this deep
+    /// must not run out of stack on a hostile file.
+    public static let deepest = 64
 
     private struct Walker {
         let bytes: [UInt8]
@@ -98,6 +110,10 @@ public enum JSONPositions {
 
         mutating func value(path: [String]) throws(SyntaxProblem) {
             skipSpace()
+            guard path.count <= JSONPositions.deepest else {
+                throw SyntaxProblem(position: position, endsEarly: false,
+                                    sentence: "\(position): lists and objects nest more than \(JSONPositions.deepest) deep here, which no report does")
+            }
             positions[path] = position
             guard index < bytes.count else { throw problem("a value") }
             switch bytes[index] {

@@ -84,7 +84,7 @@ struct KillTheForm: Scenario {
         defer { form.close() }
         let name = "Draft \(round + 1) Zoë Núñez-\(Int.random(in: 1_000...9_999, using: &timing))"
         try open(form, tally: &tally)
-        try form.press("Down", "Enter")
+        try form.press("Down", "Down", "Enter")  // confidentially (lists start with nothing highlighted)
         guard try reach(form, "Who is the concern about?", tally: &tally) else { return nil }
         try form.type(name)
         try form.press("Tab", "Tab", "Tab")
@@ -114,29 +114,30 @@ struct KillTheForm: Scenario {
         }
     }
 
-    /// Fills in a whole report and sends it, killing the form at a random moment after Enter on the check page.
+    /// Fills in a whole report and sends it, killing the form at a random moment after S on the check page.
     /// The reference, if the confirmation was on the screen.
     private func submitRound(_ context: Context, _ scratch: Scratch, db: String, way: WayOfRaising, account: String,
                              timing: inout SeededRandom, tally: inout Tally) throws -> String? {
         let form = try FormTerminal([context.speakup.path, "--db", db], in: scratch.path, name: "submit")
         defer { form.close() }
         try open(form, tally: &tally)
-        if way == .anonymous { try form.press("Down", "Down", "Enter") } else { try form.press("Down", "Enter") }
+        // Lists start with nothing highlighted: the first Down lands on the first answer.
+        if way == .anonymous { try form.press("Down", "Down", "Down", "Enter") } else { try form.press("Down", "Down", "Enter") }
         guard try reach(form, "Who is the concern about?", tally: &tally) else { return nil }
         try form.press("Tab", "Tab", "Tab")
         guard try reach(form, "How senior is the person involved?", tally: &tally) else { return nil }
-        try form.press("Enter")
+        try form.press("Down", "Enter")
         guard try reach(form, "What was it about?", tally: &tally) else { return nil }
-        try form.press("Space", "Enter")
+        try form.press("Down", "Space", "Enter")
         guard try reach(form, "When and where did it happen?", tally: &tally) else { return nil }
-        try form.press("Enter", "Enter", "Enter")
+        try form.press("Down", "Enter", "Enter", "Enter")
         guard try reach(form, "Was anyone harmed?", tally: &tally) else { return nil }
-        try form.press("Enter", "Tab")
+        try form.press("Down", "Enter", "Tab")
         guard try reach(form, "What happened?", tally: &tally) else { return nil }
         try form.type(account)
         try form.press("Tab", "Tab")
         guard try reach(form, "What would you like to happen?", tally: &tally) else { return nil }
-        try form.press("Enter", "Enter", "Enter")
+        try form.press("Down", "Enter", "Enter", "Enter")
         if way != .anonymous {
             guard try reach(form, "About you", tally: &tally) else { return nil }
             try form.press("Enter", "Enter")
@@ -144,7 +145,7 @@ struct KillTheForm: Scenario {
             try form.press("Tab")
         }
         guard try reach(form, "Please check your report", tally: &tally) else { return nil }
-        try form.press("Enter")
+        try form.press("s")  // S sends; Enter on the check page never does
         // Anonymous reports hash their receipt first (about 110 ms), so their window is longer.
         pause(timing.seconds(in: 0...(way == .anonymous ? 0.3 : 0.04)))
         let shown = form.screen()

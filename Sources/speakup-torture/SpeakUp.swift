@@ -1,4 +1,5 @@
 import Foundation
+import SpeakUpCore
 
 /// The release `speakup` binary under test, and what this build of it offers.
 struct SpeakUp {
@@ -45,7 +46,8 @@ struct SpeakUp {
         guard ending.succeeded else { return false }
         let said = ending.output + ending.error
         if said.contains("SU-") { return references.allSatisfy(said.contains) }
-        return said.contains("Imported \(references.count) report")
+        // The count as SpeakUp writes it for people: "Imported 1 report", "Imported 2,000 reports".
+        return said.contains("Imported \(references.count.grouped) report")
     }
 
     private struct Probe {

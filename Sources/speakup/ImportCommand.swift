@@ -39,7 +39,9 @@ struct ImportCommand: ParsableCommand {
         var taken: Set<String> = []
         if FileManager.default.fileExists(atPath: existing.path) {
             do {
-                taken = try storeOptions.open(.read, createIfMissing: false).store.takenReferences(records.map(\.reference))
+                // Opened as the import itself will open it: a file left empty by a creation that was
+                // cut short (a kill, a power cut) is a store not yet made, not a stranger's file.
+                taken = try storeOptions.open(.write).store.takenReferences(records.map(\.reference))
             } catch let error as Failure {
                 throw error
             } catch let error as StoreError {

@@ -17,6 +17,8 @@ enum ImportFile {
         if case .failure(let problem) = JSONPositions.of(Array(bytes)) {
             throw Failure("\(file): this is not valid JSON: \(problem.sentence). Nothing was imported.")
         }
+        // JSONPositions read past a byte-order mark; the decoder is given the text after it too.
+        let bytes = bytes.starts(with: JSONPositions.byteOrderMark) ? Data(bytes.dropFirst(JSONPositions.byteOrderMark.count)) : bytes
         let decoder = JSONDecoder()
         if let many = try? decoder.decode([ReportJSON.Record].self, from: bytes) {
             guard !many.isEmpty else { throw Failure("\(file): The file holds no reports, so there is nothing to import.") }
@@ -52,7 +54,7 @@ enum ImportFile {
     }
 
     private static func isArray(_ bytes: Data) -> Bool {
-        bytes.first(where: { !" \n\r\t".utf8.contains($0) }) == UInt8(ascii: "[")
+        bytes.first(where: { !" \n\r\t".utf8.contains($0) && !JSONPositions.byteOrderMark.contains($0) }) == UInt8(ascii: "[")
     }
 
     /// What a value of the wrong type should have been, in words.

@@ -63,6 +63,35 @@ struct ImportTests {
         #expect(try ReportInTmuxTests.export(scratch.store).count == 2)
     }
 
+    @Test("a store file left empty by a creation cut short (a kill, a power cut) takes an import as a new store")
+    func emptyStoreFile() throws {
+        let scratch = Scratch()
+        FileManager.default.createFile(atPath: scratch.store, contents: Data(), attributes: [.posixPermissions: 0o600])
+        let result = try Binary.run(["import", Self.write(Self.good, in: scratch), "--db", scratch.store])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try ReportInTmuxTests.export(scratch.store).count == 2)
+    }
+
+    @Test("a byte-order mark before the JSON (as Windows editors write) is not part of the text")
+    func byteOrderMark() throws {
+        let scratch = Scratch()
+        let file = scratch.path + "/bom.json"
+        FileManager.default.createFile(atPath: file, contents: Data([0xEF, 0xBB, 0xBF] + Array(Self.good.utf8)))
+        let result = try Binary.run(["import", file, "--db", scratch.store])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try ReportInTmuxTests.export(scratch.store).count == 2)
+    }
+
+    @Test("lists nested far deeper than any report are refused with their place, never a crash",
+          arguments: [String(repeating: "[", count: 200_000), "[{\"account\": " + String(repeating: "[", count: 100_000) + "}]"])
+    func deepNesting(_ text: String) throws {
+        let scratch = Scratch()
+        let result = try Binary.run(["import", Self.write(text, in: scratch), "--db", scratch.store])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("nest more than 64 deep"))
+        #expect(result.stderr.contains("line 1, column"))
+    }
+
     @Test("one bad record stops the whole file, and every problem is named with its line")
     func allOrNothing() throws {
         let scratch = Scratch()

@@ -70,6 +70,25 @@ extension SharedHostSuites {
         @Test("at a kiosk, a paste start with no end does not freeze the form: quiet keys end it, Ctrl-C acts")
         func kioskUnterminatedPaste() throws {
             let host = try SharedHost()
+            // A staff directory the ward terminal offers names from, and the kiosk must not.
+            let staff = NSTemporaryDirectory() + "speakup-kiosk-staff-\(UUID().uuidString).csv"
+            FileManager.default.createFile(atPath: staff, contents: Data("""
+                staff_id,name,unix_user,role,seniority,manager_id,ward
+                S1,Helen Chief,hchief,chief executive,chief-executive,,Board
+                S2,Dr Smithson,dsmithson,consultant,senior-clinician,S1,Ward 7
+                """.utf8), attributes: [.posixPermissions: 0o644])
+            defer { try? FileManager.default.removeItem(atPath: staff) }
+            let imported = try host.speakup(as: host.admin, ["directory", "import", staff])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let ward = try host.tmux(as: host.wardLogin, ["ward"])
+            try ward.waitFor("Report a concern")
+            try ward.press("Enter")
+            try ward.waitFor("How would you like to raise this concern?")
+            try ward.press("Down", "Down", "Enter")
+            try ward.waitFor("Who is the concern about?")
+            try ward.type("Dr Smiths")
+            try ward.waitFor("In the staff directory")  // the ward offers names: the directory is there
+
             let tmux = try host.tmux(as: host.kioskLogin, ["kiosk"])
             try tmux.waitFor("Report a concern")
             try tmux.press("Enter")
@@ -88,8 +107,9 @@ extension SharedHostSuites {
             Thread.sleep(forTimeInterval: 0.8)
             try tmux.type("!")
             try tmux.waitFor("Dr Smith!", timeout: 5)
-            // No staff directory at a kiosk: a name typed offers nobody.
+            // No staff directory at a kiosk: the same name typed offers nobody.
             #expect(!(try tmux.screen().contains("In the staff directory")))
+            #expect(!(try tmux.screen().contains("Smithson")))
         }
     }
 }
