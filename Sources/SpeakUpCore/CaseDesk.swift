@@ -328,11 +328,18 @@ public struct CaseFacts: Hashable, Sendable {
     public var speakUpAgain: SpeakUpAgain?
     /// The day the reporter answered.
     public var answeredOn: CalendarDay?
+    /// How senior the person the concern is about is: what the report said, or the higher
+    /// seniority routing took (the directory's, for a named person), as routing used it.
+    public var subjectSeniority: Seniority
+    /// The highest level on the pyramid the case has reached (routing, escalations, handlers' changes).
+    public var highestLevel: PyramidLevel
 
     public init(submitted: CalendarDay, wayOfRaising: WayOfRaising, concerns: [ConcernCategory], professionalGroup: ProfessionalGroup?,
                 acknowledgedAfterDays: Double?, closedAfterDays: Double?, acknowledgedLate: Bool, closedLate: Bool, speakUpAgain: SpeakUpAgain?,
-                answeredOn: CalendarDay? = nil) {
+                answeredOn: CalendarDay? = nil, subjectSeniority: Seniority = .unknown, highestLevel: PyramidLevel = .informal) {
         self.answeredOn = answeredOn
+        self.subjectSeniority = subjectSeniority
+        self.highestLevel = highestLevel
         self.submitted = submitted
         self.wayOfRaising = wayOfRaising
         self.concerns = concerns

@@ -56,24 +56,31 @@ public struct CaseStatistics: Hashable, Sendable {
         self.months = months
         categories = ConcernCategory.allCases.map { category in (category, facts.filter { $0.concerns.contains(category) }.count) }
         func timing(_ days: [Double], late: Int) -> Timing {
-            let sorted = days.sorted()
-            let median: Double? = sorted.isEmpty ? nil
-                : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-            return Timing(medianDays: median, done: sorted.count, late: late)
+            Timing(medianDays: Self.median(days), done: days.count, late: late)
         }
         acknowledge = timing(facts.compactMap(\.acknowledgedAfterDays), late: facts.filter(\.acknowledgedLate).count)
         close = timing(facts.compactMap(\.closedAfterDays), late: facts.filter(\.closedLate).count)
         speakUpAgain = SpeakUpAgain.allCases.map { answer in (answer, facts.filter { $0.speakUpAgain == answer }.count) }
     }
 
+    /// The middle value (the mean of the middle two for an even count); nil for none.
+    public static func median(_ values: [Double]) -> Double? {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return nil }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// Whether a count is small enough to identify people: 1 to 4.
+    public static func isSmall(_ count: Int) -> Bool { (1..<suppressBelow).contains(count) }
+
     /// A count as it may be shown: "<5" from 1 to 4.
     public static func shown(_ count: Int) -> String {
-        (1..<suppressBelow).contains(count) ? "<\(suppressBelow)" : String(count)
+        isSmall(count) ? "<\(suppressBelow)" : String(count)
     }
 
     /// A count as a bar may show it: nothing for a suppressed count (a bar's length would tell).
     public static func barCount(_ count: Int) -> Int {
-        (1..<suppressBelow).contains(count) ? 0 : count
+        isSmall(count) ? 0 : count
     }
 
     /// Days in words: "3.5 days", or "none yet".

@@ -56,4 +56,19 @@ public enum Seniority: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     public static func < (lhs: Seniority, rhs: Seniority) -> Bool { lhs.rank < rhs.rank }
+
+    /// The line routing adds to a case's explanation when it takes a higher seniority than the
+    /// report gave (a named person's, from the directory). The store reads it back from the
+    /// routed event with `takenByRouting(in:)`, so the board counts the case as routing did.
+    public static func takenByRouting(_ known: Seniority, reported: Seniority) -> String {
+        "\(takenPrefix)\(known.rawValue), the highest among the people it may be about (the report said \(reported.rawValue))."
+    }
+
+    public static let takenPrefix = "Seniority taken as "
+
+    /// The seniority named by a `takenByRouting` line, or by the text just after its prefix.
+    public static func takenByRouting(in text: Substring) -> Seniority? {
+        let rest = text.hasPrefix(takenPrefix) ? text.dropFirst(takenPrefix.count) : text
+        return Seniority(rawValue: String(rest.prefix { $0 != "," }))
+    }
 }

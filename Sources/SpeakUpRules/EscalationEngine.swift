@@ -74,7 +74,7 @@ public enum EscalationEngine {
         explanation.append(conflicts.summary)
         // Routes see the highest of the seniority the reporter gave and every candidate's.
         if let known = conflicts.highestCandidateSeniority, known > report.subject.seniority {
-            explanation.append("Seniority taken as \(known.rawValue), the highest among the people it may be about (the report said \(report.subject.seniority.rawValue)).")
+            explanation.append(Seniority.takenByRouting(known, reported: report.subject.seniority))
             report.subject.seniority = known
         }
         var matched: [RuleSet.Route] = []

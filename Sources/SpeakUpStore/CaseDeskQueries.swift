@@ -465,8 +465,28 @@ extension SQLiteReportStore {
                         answered[reference] = row["at"]
                     }
                 }
+                // The highest level each case reached: every routing, escalation and handler's change (a
+                // handler may lower a level later; the board counts how far it went), and the seniority
+                // routing took where it was higher than the report's (its explanation says so).
+                var highest: [String: PyramidLevel] = [:]
+                var routedSeniority: [String: Seniority] = [:]
+                let taken = Seniority.takenPrefix
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT reference, json_extract(detail, '$.level') AS level,
+                           CASE WHEN kind = 'routed' AND instr(detail, ?) > 0 THEN substr(detail, instr(detail, ?) + ?, 24) END AS taken
+                    FROM case_event WHERE kind IN ('routed', 'escalated', 'level-changed')
+                    """, arguments: [taken, taken, taken.count]) {
+                    let reference: String = row["reference"]
+                    if let level = (row["level"] as String?).flatMap(PyramidLevel.init(rawValue:)), level > highest[reference] ?? .informal {
+                        highest[reference] = level
+                    }
+                    if let text = row["taken"] as String?, let seniority = Seniority.takenByRouting(in: Substring(text)),
+                        seniority > routedSeniority[reference] ?? .unknown {
+                        routedSeniority[reference] = seniority
+                    }
+                }
                 return try Row.fetchAll(db, sql: """
-                    SELECT r.reference, r.submitted, r.way_of_raising, r.reporter_group, f.acknowledge_by, f.feed_back_by
+                    SELECT r.reference, r.submitted, r.way_of_raising, r.reporter_group, r.subject_seniority, f.acknowledge_by, f.feed_back_by, f.level
                     FROM report r LEFT JOIN case_file f ON f.reference = r.reference
                     """).compactMap { row in
                     let reference: String = row["reference"]
@@ -490,7 +510,9 @@ extension SQLiteReportStore {
                         acknowledgedLate: late(firstAcknowledged[reference], row["acknowledge_by"]),
                         closedLate: late(closedAt[reference], row["feed_back_by"]),
                         speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)),
-                        answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) })
+                        answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) },
+                        subjectSeniority: max(Seniority(rawValue: row["subject_seniority"]) ?? .unknown, routedSeniority[reference] ?? .unknown),
+                        highestLevel: max((row["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) ?? .informal, highest[reference] ?? .informal))
                 }
             }
         } catch {

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import GRDB
+import SpeakUpStore
 
 /// `make bench`: SpeakUp's figures, each beside a floor measured in the same run.
 ///
@@ -49,6 +51,7 @@ enum Bench {
             ).run()
         }
         try part("cases") { try CasesBench(scratch: scratch, cases: options.cases).run() }
+        try part("board") { try BoardBench(scratch: scratch, cases: options.boardCases).run() }
         try part("search") { try SearchBench(scratch: scratch, cases: options.searchCases, speakup: options.speakup).run() }
         print("## Summary")
         for line in summary { print(line) }
@@ -66,7 +69,8 @@ struct Options {
     var submissionsEach = 20
     var cases = 1_000_000
     var searchCases = 100_000
-    /// Run one part only: startup, commits, journey, subjects, rules, host, cases or search.
+    var boardCases = 1_000_000
+    /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board or search.
     var only: String? = nil
     var keep = false
 
@@ -84,10 +88,11 @@ struct Options {
             case "--submissions-each": submissionsEach = rest.popFirst().flatMap(Int.init) ?? submissionsEach
             case "--cases": cases = rest.popFirst().flatMap(Int.init) ?? cases
             case "--search-cases": searchCases = rest.popFirst().flatMap(Int.init) ?? searchCases
+            case "--board-cases": boardCases = rest.popFirst().flatMap(Int.init) ?? boardCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --only startup|commits|journey|subjects|rules|host|cases|search\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|search\n".utf8))
                 exit(64)
             }
         }
@@ -127,3 +132,20 @@ func now() -> Double {
 }
 
 func format(_ value: Double) -> String { String(format: "%.2f", value) }
+
+/// Fills a bench store in one transaction with synchronous off (every measured read is on the real
+/// settings), then runs ANALYZE. `body` gets the database and a CTE that numbers the cases as `n(i)`,
+/// 0 to `cases - 1`. Returns the seconds it took.
+func fillStore(_ store: SQLiteReportStore, cases: Int, _ body: (Database, String) throws -> Void) throws -> Double {
+    let fill = now()
+    try store.withDatabase { db in
+        try db.execute(sql: "PRAGMA synchronous = OFF")
+        try db.inTransaction {
+            try body(db, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(cases - 1))")
+            return .commit
+        }
+        try db.execute(sql: "ANALYZE")
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+    }
+    return now() - fill
+}

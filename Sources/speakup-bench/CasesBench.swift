@@ -14,68 +14,59 @@ struct CasesBench {
 
     func run() throws -> [String] {
         let store = try SQLiteReportStore(path: scratch + "/cases.sqlite")
-        let fill = now()
-        try store.withDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = OFF")  // filling only; every measured read is on the real settings
-            try db.inTransaction {
-                let numbers = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(cases - 1))"
-                try db.execute(sql: """
-                    \(numbers)
-                    INSERT INTO report (reference, way_of_raising, subject_seniority, location, account, submitted, subject_role,
-                                        patient_harm, staff_impact, witnesses)
-                    SELECT printf('SU-%04d-%04d', i / 10000, i % 10000), CASE WHEN i % 3 = 0 THEN 'anonymous' ELSE 'confidential' END,
-                           'practitioner', 'Ward ' || (i % 50), 'bench', printf('2026-%02d-%02d', 1 + i % 11, 1 + i % 28), 'nurse', 'none', '', ''
-                    FROM n
-                    """)
-                try db.execute(sql: """
-                    \(numbers)
-                    INSERT INTO report_concern (reference, category)
-                    SELECT printf('SU-%04d-%04d', i / 10000, i % 10000),
-                           CASE i % 8 WHEN 0 THEN 'rude-or-aggressive' WHEN 1 THEN 'unsafe-practice' WHEN 2 THEN 'lack-of-compassion'
-                                      WHEN 3 THEN 'bullying-or-harassment' WHEN 4 THEN 'discrimination' WHEN 5 THEN 'worker-safety'
-                                      WHEN 6 THEN 'detriment' ELSE 'other' END
-                    FROM n
-                    """)
-                // 60% new, 30% acknowledged, 10% closed; 5% urgent, 20% awareness; one in seven overdue.
-                try db.execute(sql: """
-                    \(numbers)
-                    INSERT INTO case_file (reference, status, level, acknowledge_by, feed_back_by, held, text_id)
-                    SELECT printf('SU-%04d-%04d', i / 10000, i % 10000),
-                           CASE WHEN i % 10 < 6 THEN 'new' WHEN i % 10 < 9 THEN 'acknowledged' ELSE 'closed' END,
-                           CASE WHEN i % 20 = 0 THEN 'urgent' WHEN i % 5 = 1 THEN 'awareness' ELSE 'informal' END,
-                           CASE WHEN i % 7 = 0 THEN printf('2026-10-%02dT10:00:00Z', 1 + i % 28) ELSE printf('2027-%02d-%02dT10:00:00Z', 1 + i % 12, 1 + i % 28) END,
-                           printf('2027-%02d-%02dT10:00:00Z', 1 + i % 12, 1 + i % 28), 0, i + 1
-                    FROM n
-                    """)
-                try db.execute(sql: """
-                    INSERT INTO case_handler (handler, rank, reference, level, text_id)
-                    SELECT 'gita',
-                           (CASE WHEN status = 'closed' THEN '1' ELSE '0' END) || (CASE WHEN level = 'urgent' THEN '0' ELSE '1' END) ||
-                           (CASE status WHEN 'new' THEN acknowledge_by WHEN 'acknowledged' THEN feed_back_by ELSE '9999' END),
-                           reference, level, text_id
-                    FROM case_file
-                    """)
-                try db.execute(sql: """
-                    INSERT INTO case_handler_concern (handler, category, rank, reference, level)
-                    SELECT h.handler, c.category, h.rank, h.reference, h.level
-                    FROM case_handler h JOIN report_concern c ON c.reference = h.reference
-                    """)
-                // Accounts of about 20 words: common ones, and "marker" words each in about 1% of cases.
-                try db.execute(sql: """
-                    \(numbers)
-                    INSERT INTO case_text (rowid, reference, words)
-                    SELECT i + 1, printf('SU-%04d-%04d', i / 10000, i % 10000),
-                           'shouted at the ' || CASE i % 4 WHEN 0 THEN 'porter' WHEN 1 THEN 'student' WHEN 2 THEN 'patient' ELSE 'nurse' END ||
-                           ' during handover on ward ' || (i % 50) || ' near the ' || 'marker' || (i % 100) || ' and refused to ' ||
-                           'listen when asked about the ' || 'topic' || (i % 1000) || ' again'
-                    FROM n
-                    """)
-                return .commit
-            }
-            try db.execute(sql: "ANALYZE")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        let filled = try fillStore(store, cases: cases) { db, numbers in
+            try db.execute(sql: """
+                \(numbers)
+                INSERT INTO report (reference, way_of_raising, subject_seniority, location, account, submitted, subject_role,
+                                    patient_harm, staff_impact, witnesses)
+                SELECT printf('SU-%04d-%04d', i / 10000, i % 10000), CASE WHEN i % 3 = 0 THEN 'anonymous' ELSE 'confidential' END,
+                       'practitioner', 'Ward ' || (i % 50), 'bench', printf('2026-%02d-%02d', 1 + i % 11, 1 + i % 28), 'nurse', 'none', '', ''
+                FROM n
+                """)
+            try db.execute(sql: """
+                \(numbers)
+                INSERT INTO report_concern (reference, category)
+                SELECT printf('SU-%04d-%04d', i / 10000, i % 10000),
+                       CASE i % 8 WHEN 0 THEN 'rude-or-aggressive' WHEN 1 THEN 'unsafe-practice' WHEN 2 THEN 'lack-of-compassion'
+                                  WHEN 3 THEN 'bullying-or-harassment' WHEN 4 THEN 'discrimination' WHEN 5 THEN 'worker-safety'
+                                  WHEN 6 THEN 'detriment' ELSE 'other' END
+                FROM n
+                """)
+            // 60% new, 30% acknowledged, 10% closed; 5% urgent, 20% awareness; one in seven overdue.
+            try db.execute(sql: """
+                \(numbers)
+                INSERT INTO case_file (reference, status, level, acknowledge_by, feed_back_by, held, text_id)
+                SELECT printf('SU-%04d-%04d', i / 10000, i % 10000),
+                       CASE WHEN i % 10 < 6 THEN 'new' WHEN i % 10 < 9 THEN 'acknowledged' ELSE 'closed' END,
+                       CASE WHEN i % 20 = 0 THEN 'urgent' WHEN i % 5 = 1 THEN 'awareness' ELSE 'informal' END,
+                       CASE WHEN i % 7 = 0 THEN printf('2026-10-%02dT10:00:00Z', 1 + i % 28) ELSE printf('2027-%02d-%02dT10:00:00Z', 1 + i % 12, 1 + i % 28) END,
+                       printf('2027-%02d-%02dT10:00:00Z', 1 + i % 12, 1 + i % 28), 0, i + 1
+                FROM n
+                """)
+            try db.execute(sql: """
+                INSERT INTO case_handler (handler, rank, reference, level, text_id)
+                SELECT 'gita',
+                       (CASE WHEN status = 'closed' THEN '1' ELSE '0' END) || (CASE WHEN level = 'urgent' THEN '0' ELSE '1' END) ||
+                       (CASE status WHEN 'new' THEN acknowledge_by WHEN 'acknowledged' THEN feed_back_by ELSE '9999' END),
+                       reference, level, text_id
+                FROM case_file
+                """)
+            try db.execute(sql: """
+                INSERT INTO case_handler_concern (handler, category, rank, reference, level)
+                SELECT h.handler, c.category, h.rank, h.reference, h.level
+                FROM case_handler h JOIN report_concern c ON c.reference = h.reference
+                """)
+            // Accounts of about 20 words: common ones, and "marker" words each in about 1% of cases.
+            try db.execute(sql: """
+                \(numbers)
+                INSERT INTO case_text (rowid, reference, words)
+                SELECT i + 1, printf('SU-%04d-%04d', i / 10000, i % 10000),
+                       'shouted at the ' || CASE i % 4 WHEN 0 THEN 'porter' WHEN 1 THEN 'student' WHEN 2 THEN 'patient' ELSE 'nurse' END ||
+                       ' during handover on ward ' || (i % 50) || ' near the ' || 'marker' || (i % 100) || ' and refused to ' ||
+                       'listen when asked about the ' || 'topic' || (i % 1000) || ' again'
+                FROM n
+                """)
         }
-        let filled = now() - fill
         let moment = Date(timeIntervalSince1970: 1_795_770_106)
 
         func measure(_ name: String, _ floorName: String, runs: Int = 30, _ body: () throws -> Int, floor: () throws -> Int) throws -> (Sample, Sample, Int) {
