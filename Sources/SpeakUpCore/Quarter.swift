@@ -25,26 +25,13 @@ public struct Quarter: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(year)Q\(number)" }
 
-    /// The first and last day.
-    public var first: CalendarDay {
-        number == 4 ? CalendarDay(year: year + 1, month: 1, day: 1)! : CalendarDay(year: year, month: 1 + 3 * number, day: 1)!
-    }
+    /// The first and last day (the NHS financial year's scheme, `QuarterScheme.financial`).
+    public var first: CalendarDay { QuarterScheme.financial.first(of: self) }
 
-    public var last: CalendarDay {
-        switch number {
-        case 1: CalendarDay(year: year, month: 6, day: 30)!
-        case 2: CalendarDay(year: year, month: 9, day: 30)!
-        case 3: CalendarDay(year: year, month: 12, day: 31)!
-        default: CalendarDay(year: year + 1, month: 3, day: 31)!
-        }
-    }
+    public var last: CalendarDay { QuarterScheme.financial.last(of: self) }
 
     public func contains(_ day: CalendarDay) -> Bool { day >= first && day <= last }
 
-    /// "Q3 2026/27: 1 October to 31 December 2026".
-    public var title: String {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let next = String((year + 1) % 100)
-        return "Q\(number) \(year)/\(next.count == 1 ? "0" + next : next): \(first.day) \(months[first.month - 1]) \(first.year) to \(last.day) \(months[last.month - 1]) \(last.year)"
-    }
+    /// "Q3 2026/27: 1 October 2026 to 31 December 2026".
+    public var title: String { QuarterScheme.financial.title(of: self) }
 }

@@ -63,21 +63,7 @@ public struct Installation: Hashable, Sendable {
 
     /// Reads the settings, giving every problem with its line and column.
     public static func load(_ text: String) -> Result<Installation, RuleProblems> {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The settings file is empty.")]))
-            }
-            root = composed
-        } catch let error as YamlError {
-            return .failure(RuleProblems(all: [RulesLoader.problem(from: error)]))
-        } catch {
-            return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The settings file could not be read: \(error)")]))
-        }
-        var reader = Reader()
-        let installation = reader.installation(root)
-        if let installation, reader.problems.isEmpty { return .success(installation) }
-        return .failure(RuleProblems(all: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+        Reader.read(text, what: "The settings file") { reader, root in reader.installation(root) }
     }
 }
 

@@ -10,21 +10,7 @@ public enum RulesLoader {
     public static let supportedVersion = 1
 
     public static func load(_ text: String) -> Result<RuleSet, RuleProblems> {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The rules file is empty.")]))
-            }
-            root = composed
-        } catch let error as YamlError {
-            return .failure(RuleProblems(all: [problem(from: error)]))
-        } catch {
-            return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "The rules file could not be read: \(error)")]))
-        }
-        var reader = Reader()
-        let rules = reader.ruleSet(root)
-        if let rules, reader.problems.isEmpty { return .success(rules) }
-        return .failure(RuleProblems(all: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+        Reader.read(text, what: "The rules file") { reader, root in reader.ruleSet(root) }
     }
 
     static func problem(from error: YamlError) -> RuleProblem {
@@ -43,6 +29,26 @@ public enum RulesLoader {
 /// Walks the YAML tree, collecting every problem rather than stopping at the first.
 struct Reader {
     var problems: [RuleProblem] = []
+
+    /// Composes `text` and walks it with `walk`: the value, or every problem in file order.
+    /// `what` names the file in a sentence: "The rules file".
+    static func read<T>(_ text: String, what: String, _ walk: (inout Reader, Node) -> T?) -> Result<T, RuleProblems> {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "\(what) is empty.")]))
+            }
+            root = composed
+        } catch let error as YamlError {
+            return .failure(RuleProblems(all: [RulesLoader.problem(from: error)]))
+        } catch {
+            return .failure(RuleProblems(all: [RuleProblem(line: 1, column: 1, sentence: "\(what) could not be read: \(error)")]))
+        }
+        var reader = Reader()
+        let value = walk(&reader, root)
+        if let value, reader.problems.isEmpty { return .success(value) }
+        return .failure(RuleProblems(all: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+    }
 
     mutating func report(_ node: Node?, _ sentence: String) {
         problems.append(RuleProblem(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, sentence: sentence))

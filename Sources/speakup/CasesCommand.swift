@@ -77,11 +77,14 @@ struct StatsCommand: ParsableCommand {
     }
 }
 
-/// `speakup export ngo`: the National Guardian's Office quarterly data return.
+/// `speakup export ngo`: the National Guardian's Office quarterly data return, kept as it was for
+/// scripts that still ask for it; `speakup export return` is what replaced it.
 struct NGOExport: ParsableCommand {
+    static let closed = "The National Guardian's Office closed in 2026; this is now `speakup export return` (NHS England's quarterly return)."
+
     static let configuration = CommandConfiguration(
         commandName: "ngo",
-        abstract: "Write the quarterly data return for the National Guardian's Office: counts only, no free text.",
+        abstract: "The National Guardian's Office's return (that office closed in 2026; use speakup export return).",
         discussion: "Quarters are the NHS financial year's: 2026Q1 is April to June 2026, 2026Q3 October to December 2026, 2026Q4 January to March 2027."
     )
 
@@ -89,8 +92,7 @@ struct NGOExport: ParsableCommand {
         case text, csv
     }
 
-    @Option(help: ArgumentHelp("The quarter, such as 2026Q3.", valueName: "quarter"))
-    var quarter: String
+    @OptionGroup var period: QuarterlyReturn
 
     @Option(help: ArgumentHelp("text (for people) or csv (for the return).", valueName: "format"))
     var format: Format = .text
@@ -98,21 +100,11 @@ struct NGOExport: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        Diagnostics.say(Self.closed)
         do throws(Failure) {
-            guard let quarter = Quarter(typed: quarter.trimmingCharacters(in: .whitespaces)) else {
-                throw Failure("\"\(self.quarter)\" is not a quarter. Give the year the financial year starts in and the quarter, 1 to 4, such as 2026Q3 (October to December 2026).", code: 64)
-            }
-            let today = SystemClock().today()
-            guard quarter.first <= today else {
-                throw Failure("\(quarter) (\(quarter.title)) has not started yet, so there are no figures for it.", code: 64)
-            }
-            try Roles.requireAny([.handler, .administrator], toDo: "write the data return")
-            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
-            let facts: [CaseFacts]
-            do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
-            if quarter.last >= today {
-                Diagnostics.say("\(quarter) is not over yet (it ends on \(ScreenDate.day(quarter.last))): these are the figures so far.")
-            }
+            let quarter = try period.chosen(in: .financial)
+            let facts = try QuarterlyReturn.facts(storeOptions)
+            QuarterlyReturn.noteIfRunning(quarter, in: .financial)
             let figures = DataReturn(quarter: quarter, facts: facts)
             print(format == .csv ? figures.csv : figures.text, terminator: "")
         } catch {

@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write reports out of the store.",
-        subcommands: [JSON.self, NGOExport.self]
+        subcommands: [JSON.self, ReturnExport.self, NGOExport.self]
     )
 
     /// `speakup export json`: every report, as documented in docs/export-format.md.

@@ -98,8 +98,8 @@ struct CommandLineTests {
         (["whoamii", "--db", "x.sqlite"], "\"whoamii\" is not a SpeakUp command. Did you mean \"whoami\"?\n"),
         (["--db", "x.sqlite", "stat"], "\"stat\" is not a SpeakUp command. Did you mean \"stats\"?\n"),
         (["frobnicate"], "\"frobnicate\" is not a SpeakUp command.\nThe commands are: report,"),
-        (["export", "jsn"], "\"jsn\" is not a command of `speakup export`. Did you mean \"json\"?\nThe commands are: json, ngo."),
-        (["export", "xml"], "\"xml\" is not a command of `speakup export`.\nThe commands are: json, ngo."),
+        (["export", "jsn"], "\"jsn\" is not a command of `speakup export`. Did you mean \"json\"?\nThe commands are: json, return, ngo."),
+        (["export", "xml"], "\"xml\" is not a command of `speakup export`.\nThe commands are: json, return, ngo."),
         (["rules", "chek", "x.yaml"], "\"chek\" is not a command of `speakup rules`. Did you mean \"check\"?"),
     ])
     func mistypedCommand(_ arguments: [String], _ sentence: String) throws {
