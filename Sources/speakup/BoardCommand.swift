@@ -16,8 +16,7 @@ struct BoardCommand: ParsableCommand {
         case text, csv, json
     }
 
-    @Option(help: ArgumentHelp("The quarter, such as 2026Q3.", valueName: "quarter"))
-    var quarter: String
+    @OptionGroup var quarterOption: QuarterlyReturn
 
     @Option(help: ArgumentHelp("text (charts for people), csv or json (for board papers).", valueName: "format"))
     var format: Format = .text
@@ -26,21 +25,10 @@ struct BoardCommand: ParsableCommand {
 
     func run() throws {
         do throws(Failure) {
-            // As `export ngo` reads a quarter (left alone here: the export commands are being reworked).
-            guard let quarter = Quarter(typed: quarter.trimmingCharacters(in: .whitespaces)) else {
-                throw Failure("\"\(self.quarter)\" is not a quarter. Give the year the financial year starts in and the quarter, 1 to 4, such as 2026Q3 (October to December 2026).", code: 64)
-            }
-            let today = SystemClock().today()
-            guard quarter.first <= today else {
-                throw Failure("\(quarter) (\(quarter.title)) has not started yet, so there is nothing to show for it.", code: 64)
-            }
-            try Roles.requireAny([.handler, .administrator], toDo: "see the board's figures")
-            let (store, _) = try storeOptions.open(.read, createIfMissing: false)
-            let facts: [CaseFacts]
-            do { facts = try store.caseFacts() } catch { throw Failure(error.sentence) }
-            if quarter.last >= today {
-                Diagnostics.say("\(quarter) is not over yet (it ends on \(ScreenDate.day(quarter.last))): these are the figures so far.")
-            }
+            // The quarter is read as the returns read it.
+            let quarter = try quarterOption.chosen(in: .financial)
+            let facts = try QuarterlyReturn.facts(storeOptions, toDo: "see the board's figures")
+            QuarterlyReturn.noteIfRunning(quarter, in: .financial)
             let report = BoardReport(quarter: quarter, facts: facts)
             switch format {
             case .text: for line in report.lines(width: Self.width()) { print(line) }

@@ -89,8 +89,8 @@ struct QuarterlyReturn: ParsableArguments {
         return quarter
     }
 
-    static func facts(_ storeOptions: StoreOptions) throws(Failure) -> [CaseFacts] {
-        try Roles.requireAny([.handler, .administrator], toDo: "write the data return")
+    static func facts(_ storeOptions: StoreOptions, toDo doing: String = "write the data return") throws(Failure) -> [CaseFacts] {
+        try Roles.requireAny([.handler, .administrator], toDo: doing)
         let (store, _) = try storeOptions.open(.read, createIfMissing: false)
         do { return try store.caseFacts() } catch { throw Failure(error.sentence) }
     }
