@@ -65,6 +65,8 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
+        // One behaviour, every engine: the store contract as the product relies on it.
+        .testTarget(name: "StoreConformanceTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
     ]
 )
 

@@ -23,11 +23,11 @@ public struct DeadlineTick {
     }
 
     /// Holds that ended and were released by the last run.
-    public func releaseHolds(on store: any ReportStore, now: Date) throws(StoreError) -> [CaseReference] {
+    public func releaseHolds(on store: any CaseEscalation, now: Date) throws(StoreError) -> [CaseReference] {
         try store.releaseEndedHolds(at: now, router: router)
     }
 
-    public func run(on store: any ReportStore, now: Date) throws(StoreError) -> [Escalated] {
+    public func run(on store: any CaseEscalation, now: Date) throws(StoreError) -> [Escalated] {
         var done: [Escalated] = []
         // One query finds what is due; each escalation then re-checks inside its own transaction.
         for (reference, deadline) in try store.casesPastDeadline(at: now) {

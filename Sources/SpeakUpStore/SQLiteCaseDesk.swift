@@ -91,7 +91,7 @@ extension SQLiteReportStore {
     }
 
     /// The workspace on this store, under `policy`.
-    public func desk(policy: any HandlerPolicy) -> SQLiteCaseDesk {
+    public func desk(policy: any HandlerPolicy) -> any CaseDesk {
         SQLiteCaseDesk(store: self, policy: policy)
     }
 

@@ -5,7 +5,7 @@ import SpeakUpCore
 
 /// Reports kept in one SQLite file through GRDB: WAL, synchronous=FULL, one
 /// immediate transaction per report.
-public final class SQLiteReportStore: ReportStore {
+public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     /// The file the store lives in.
     public let path: String
     let queue: DatabaseQueue
@@ -17,6 +17,7 @@ public final class SQLiteReportStore: ReportStore {
     public let wait: StoreWait
     /// The same, as the form sees any store.
     public var writeWait: StoreWait? { wait }
+    public var location: String { path }
     /// Where the store's own times come from (an import's moment, a directory import's, "now"
     /// for what is overdue): the commands' clock, so tests and `--now` move it.
     public let clock: any Clock

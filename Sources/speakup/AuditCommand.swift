@@ -39,7 +39,7 @@ struct AuditCommand: ParsableCommand {
                     noted = (position, String(parts[1]))
                 }
                 // A store that cannot be opened is "cannot be read" (exit 2), never a broken trail (exit 1).
-                let store: SQLiteReportStore
+                let store: any OpenedStore
                 do { store = try storeOptions.open(.read, createIfMissing: false).store } catch { throw Failure(error.sentence, code: error.code == 1 ? 2 : error.code) }
                 let result: AuditVerification
                 do { result = try store.verifyAudit(today: SystemClock().today(), anchor: noted) } catch { throw Failure(error.sentence, code: 2) }

@@ -45,8 +45,8 @@ struct CheckCommand: ParsableCommand {
         let (rules, source) = Routing.rules(at: rulesPath)
         if source.first?.contains("could not") == true { problems += source } else { good.append(source.first ?? "") }
         let (store, _) = try storeOptions.open(.read, createIfMissing: false)
-        good.append("Store: \(store.path) opens, and its permissions are as they should be.")
-        let holders = TurnHolder.current(storePath: store.path)
+        good.append("Store: \(store.location) opens, and its permissions are as they should be.")
+        let holders = TurnHolder.current(storePath: store.location)
         if holders.isEmpty { good.append("No terminal is holding the store just now.") }
         for holder in holders { problems.append(Self.sentence(for: holder, now: Date())) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)

@@ -38,7 +38,7 @@ struct DirectoryCommand: ParsableCommand {
                     let rulesPath = try rulesOptions.chosen()
                     let (store, _) = try storeOptions.open(.write)
                     let importer = RealIdentity.current()?.reporter.userName
-                    do { try store.replaceStaff(members, by: importer) } catch { throw Failure(error) }
+                    do { try store.replaceStaff(members, by: importer, at: nil) } catch { throw Failure(error) }
                     Diagnostics.say("The staff directory now lists \(members.count.counted("person", "people")).")
                     // Only an open case can be stranded by a new directory: with none, no router is needed.
                     let anyOpen: Bool

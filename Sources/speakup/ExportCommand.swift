@@ -68,7 +68,7 @@ struct ExportCommand: ParsableCommand {
             } catch {
                 throw Failure("SpeakUp could not write the export: \(error.localizedDescription). Is the disk full?")
             }
-            if isDefault { Diagnostics.say("Exported \(records.count.counted("report")) from your SpeakUp store \(store.path)") }
+            if isDefault { Diagnostics.say("Exported \(records.count.counted("report")) from your SpeakUp store \(store.location)") }
             if !withheld.isEmpty {
                 Diagnostics.say("\(withheld.count.counted("report")) \(withheld.count == 1 ? "was" : "were") left out of the export (\(withheld.map(\.text).joined(separator: ", "))): you may be the person \(withheld.count == 1 ? "it is" : "they are") about, or managed by them. Please ask another administrator to export \(withheld.count == 1 ? "it" : "them").")
                 Glibc.exit(3)

@@ -31,7 +31,7 @@ struct FollowUpCommand: ParsableCommand {
         let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
         terminal.stop()
-        if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
+        if isDefault { Diagnostics.say("Your SpeakUp store is \(store.location)") }
     }
 }
 

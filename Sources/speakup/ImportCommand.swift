@@ -62,6 +62,6 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw Failure(error)
         }
-        Diagnostics.say("Imported \(records.count.counted("report")) into \(store.path).")
+        Diagnostics.say("Imported \(records.count.counted("report")) into \(store.location).")
     }
 }

@@ -40,7 +40,8 @@ struct ReportCommand: ParsableCommand {
         // be read then stops the send with a sentence, and the form keeps every word.
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
         let session = ReporterSession(
-            store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router)
+            store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router,
+            afterSaved: { store.tidy() })
         let outcome = session.run(on: terminal)
         terminal.stop()
         switch outcome {
@@ -57,6 +58,6 @@ struct ReportCommand: ParsableCommand {
             // After SIGHUP, end as the signal would have: 128 + 1.
             if terminal.hungUp { Glibc.exit(129) }
         }
-        if isDefault { Diagnostics.say("Your SpeakUp store is \(store.path)") }
+        if isDefault { Diagnostics.say("Your SpeakUp store is \(store.location)") }
     }
 }

@@ -78,7 +78,7 @@ enum Routing {
 
     /// The router for this store, with its directory read now. A directory that cannot be
     /// read stops here with a sentence: routing without it could reach the subject's team.
-    static func router(store: SQLiteReportStore, rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
+    static func router(store: any ReportStore, rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
         let staff: [StaffMember]
         do { staff = try store.staff() } catch {
             throw Failure("The staff directory could not be read (\(error.sentence)), so SpeakUp cannot make sure reports are kept from the people they are about. Please tell IT.")
@@ -94,7 +94,7 @@ enum Routing {
 
     /// A router for a form: built when a report is about to be sent (not before the first
     /// screen), from the directory as it is at that moment.
-    static func deferred(store: SQLiteReportStore, rulesPath: String?, owner: String?) -> DeferredRouter {
+    static func deferred(store: any ReportStore, rulesPath: String?, owner: String?) -> DeferredRouter {
         DeferredRouter { () throws(RoutingFailure) in
             do throws(Failure) {
                 return try router(store: store, rulesPath: rulesPath, owner: owner)

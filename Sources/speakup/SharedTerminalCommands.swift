@@ -179,7 +179,8 @@ struct SharedTerminalRun {
             for signal in [SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { Glibc.signal(signal, SIG_IGN) }
         }
         let ending = SharedTerminalSession(
-            store: store, station: station, clock: SystemClock(), router: router, idleSeconds: idleSeconds, gate: gate
+            store: store, station: station, clock: SystemClock(), router: router, idleSeconds: idleSeconds, gate: gate,
+            afterSaved: { store.tidy() }
         ).run(on: terminal)
         terminal.stop()
         if ending == .hungUp, terminal.hungUp { Glibc.exit(129) }

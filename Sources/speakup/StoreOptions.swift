@@ -52,7 +52,7 @@ struct StoreOptions: ParsableArguments {
     /// `need`: whether the command saves into the store. One that does is stopped before it
     /// starts (before a form is drawn) when the store cannot take a write, with the reason.
     /// `forScreen`: a person is at a form or workspace, so writes wait less by default.
-    func open(_ need: StoreAccess.Need, createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: SQLiteReportStore, isDefault: Bool) {
+    func open(_ need: StoreAccess.Need, createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: any OpenedStore, isDefault: Bool) {
         let wait = StoreWait(seconds: try waitSeconds(forScreen: forScreen))
         let (path, isDefault) = try location()
         let installed = try Deployment.get().installation

@@ -42,7 +42,7 @@ struct WhoAmICommand: ParsableCommand {
                 let names = members.map { $0 == Routing.personalHandler ? "you, as this store's owner" : $0 }
                 reached.append("\(name): \(names.isEmpty ? "nobody" : names.joined(separator: ", "))")
             }
-            print("Reports in \(store.path) are routed to these roles: " + reached.joined(separator: "; ") + ".")
+            print("Reports in \(store.location) are routed to these roles: " + reached.joined(separator: "; ") + ".")
             let me = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             let mine = router.rules.roles.values.filter { role in
                 role.members(router.membership).contains(me)

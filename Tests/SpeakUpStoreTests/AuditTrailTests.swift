@@ -72,7 +72,7 @@ struct AuditTrailTests {
             let report = try store.submit(Reports.make(.open), receipt: nil)
             _ = try store.appendEvent(to: report.reference, kind: .acknowledged, text: nil, actor: "guardian", at: Reports.moment)
         }
-        #expect(try store.verifyAudit(today: Self.dayAfter) == AuditVerification(records: 6, waiting: 0, firstBroken: nil))
+        #expect(try store.verifyAudit(today: Self.dayAfter) == AuditVerification(records: 6, waiting: 0, firstBroken: nil, lastHash: nil))
         try store.withDatabase { db in
             try db.execute(sql: "DROP TRIGGER audit_record_no_update")
             // Flip one bit of one byte of record 4.

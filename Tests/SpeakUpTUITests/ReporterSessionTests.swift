@@ -4,7 +4,7 @@ import SpeakUpCore
 @testable import SpeakUpTUI
 
 /// A store in memory that can be told to fail.
-final class MemoryStore: ReportStore, @unchecked Sendable {
+final class MemoryStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [Report] = []
     var failure: StoreError?
@@ -257,7 +257,7 @@ struct GuardianRouter: CaseRouter {
 
 /// A store whose every submit finds the store held by another terminal, and waits as the
 /// SQLite store does: until its deadline, or until the person at the screen stops it.
-final class HeldStore: ReportStore, @unchecked Sendable {
+final class HeldStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
     let memory = MemoryStore()
     let writeWait: StoreWait?
 

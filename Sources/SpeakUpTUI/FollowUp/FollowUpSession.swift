@@ -3,13 +3,13 @@ import SpeakUpCore
 
 /// Runs follow-up on a terminal: keys in, effects carried out against the store, canvas drawn.
 public struct FollowUpSession {
-    let store: any ReportStore
+    let store: any ReporterFollowUp
     let reporter: Reporter?
     let clock: any Clock
     /// Waits before answering a receipt check (the slow-down after wrong codes); tests pass a no-op.
     let pause: @Sendable (Double) -> Void
 
-    public init(store: any ReportStore, reporter: Reporter?, clock: any Clock,
+    public init(store: any ReporterFollowUp, reporter: Reporter?, clock: any Clock,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
         self.store = store
         self.reporter = reporter

@@ -17,13 +17,16 @@ public struct ReporterSession {
         case keptDraft
     }
 
-    let store: any ReportStore
+    let store: any ReportingStore
     let reporter: Reporter?
     let reporterName: String
     let clock: any Clock
     let router: (any CaseRouter)?
     let station: Station
     let gate: SubmissionGate?
+    /// Housekeeping once the confirmation is on screen (the SQLite store copies its log back
+    /// into the file here, rather than inside the reporter's submit).
+    let afterSaved: @Sendable () -> Void
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
@@ -32,8 +35,10 @@ public struct ReporterSession {
     ///   - router: decides who sees each report, inside the transaction that stores it.
     ///   - station: where the form runs; at a shared terminal no login is kept and no draft written.
     ///   - gate: may hold a report back (a kiosk's hourly limit), saying why.
-    public init(store: any ReportStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil,
-                station: Station = .personal, gate: SubmissionGate? = nil) {
+    ///   - afterSaved: the store's housekeeping, run after the confirmation is drawn.
+    public init(store: any ReportingStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil,
+                station: Station = .personal, gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {}) {
+        self.afterSaved = afterSaved
         self.router = router
         self.station = station
         self.gate = gate
@@ -78,7 +83,7 @@ public struct ReporterSession {
                         if let report = submit(draft, today: today, &state, on: terminal) {
                             submitted = report
                             draw(state, on: terminal)  // the confirmation first, then the housekeeping
-                            store.tidy()
+                            afterSaved()
                             // Keys typed before the answer (a second Enter) must not skip past
                             // the confirmation or the receipt code.
                             terminal.discardTypeahead()

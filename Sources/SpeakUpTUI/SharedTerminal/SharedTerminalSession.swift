@@ -5,7 +5,7 @@ import SpeakUpCore
 /// or follow-up, then the welcome again, cleared for the next person. It ends
 /// only when the terminal goes away, or (on a ward terminal) on Ctrl-Q.
 public struct SharedTerminalSession {
-    let store: any ReportStore
+    let store: any ReportingStore
     let station: Station
     let clock: any Clock
     let router: (any CaseRouter)?
@@ -13,9 +13,11 @@ public struct SharedTerminalSession {
     let gate: SubmissionGate?
     /// Waits before answering a receipt check (follow-up's slow-down after wrong codes).
     let pause: @Sendable (Double) -> Void
+    /// The store's housekeeping after a report is saved and the reporter told.
+    let afterSaved: @Sendable () -> Void
 
-    public init(store: any ReportStore, station: Station, clock: any Clock, router: (any CaseRouter)?, idleSeconds: Int,
-                gate: SubmissionGate? = nil,
+    public init(store: any ReportingStore, station: Station, clock: any Clock, router: (any CaseRouter)?, idleSeconds: Int,
+                gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {},
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
         self.store = store
         self.station = station
@@ -24,6 +26,7 @@ public struct SharedTerminalSession {
         self.idleSeconds = idleSeconds
         self.gate = gate
         self.pause = pause
+        self.afterSaved = afterSaved
     }
 
     /// How the terminal's life ended.
@@ -46,7 +49,7 @@ public struct SharedTerminalSession {
                     return .closed
                 case .report:
                     let outcome = ReporterSession(
-                        store: store, reporter: nil, clock: clock, router: router, station: station, gate: gate
+                        store: store, reporter: nil, clock: clock, router: router, station: station, gate: gate, afterSaved: afterSaved
                     ).run(on: guarded)
                     if !guarded.expired, outcome == .hungUp { return .hungUp }
                     welcome.notice = switch outcome {

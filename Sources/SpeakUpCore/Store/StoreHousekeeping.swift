@@ -1,0 +1,12 @@
+/// An engine's own upkeep, which the program runs at quiet moments and no screen relies on:
+/// SQLite copies its log back into the file after a report is saved and the reporter told, and
+/// indexes the words of new cases for search before a tick; PostgreSQL does this as it writes.
+public protocol StoreHousekeeping: Sendable {
+    /// After a report is saved and its confirmation is on screen.
+    func tidy()
+    /// Before searching or a tick: makes the words of cases sent since the last time searchable.
+    func indexPendingWords() throws(StoreError)
+}
+
+/// A store the program can open: every job, and the engine's upkeep.
+public typealias OpenedStore = ReportStore & StoreHousekeeping
