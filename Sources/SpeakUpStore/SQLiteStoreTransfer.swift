@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import SpeakUpCore
+
+extension SQLiteReportStore: StoreTransfer {
+    public func rows(of table: String) throws(StoreError) -> TableRows {
+        guard StoreTables.copied.contains(table) else { throw StoreError(.failed, "SpeakUp does not copy a table called \(table).") }
+        do {
+            return try queue.read { db in
+                let columns = try db.columns(in: table).map(\.name)
+                let keys = try db.primaryKey(table).columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(keys)").map { row in
+                    columns.map { column in Self.stored(row[column] as DatabaseValue) }
+                }
+                return TableRows(table: table, columns: columns, rows: rows)
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func load(_ tables: [TableRows]) throws(StoreError) {
+        do {
+            try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
+                    where try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) LIMIT 1") == true {
+                        throw StoreError(.failed, "The store at \(path) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
+                    }
+                    // The salt made with the new store gives way to the one the receipts were hashed with.
+                    try db.execute(sql: "DELETE FROM store_secret")
+                    for table in tables {
+                        guard StoreTables.copied.contains(table.table) else { continue }
+                        let names = table.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                        let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+                        let statement = try db.makeStatement(sql: "INSERT INTO \"\(table.table)\" (\(names)) VALUES (\(marks))")
+                        for row in table.rows {
+                            try statement.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
+                        }
+                    }
+                    try db.execute(sql: "DELETE FROM case_text; DELETE FROM case_text_pending; INSERT INTO case_text_pending (reference) SELECT reference FROM case_file")
+                    return .commit
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "import")
+        }
+        try indexPendingWords()
+    }
+
+    public func count(of table: String) throws(StoreError) -> Int {
+        guard StoreTables.copied.contains(table) || StoreTables.remade.contains(table) else {
+            throw StoreError(.failed, "SpeakUp does not copy a table called \(table).")
+        }
+        do {
+            return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(table)\"") ?? 0 }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    private static func stored(_ value: DatabaseValue) -> StoredValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .bytes([UInt8](data))
+        }
+    }
+
+    private static func databaseValue(_ value: StoredValue) -> DatabaseValue {
+        switch value {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .bytes(let bytes): Data(bytes).databaseValue
+        }
+    }
+}

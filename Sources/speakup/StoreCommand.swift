@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import SpeakUpCore
+import SpeakUpStore
+
+/// `speakup store`: what administrators do to a whole store.
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Work on a whole store (administrators).",
+        subcommands: [Copy.self]
+    )
+
+    /// `speakup store copy --from A --to B`: every table, all or nothing, then checked.
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "copy",
+            abstract: "Copy a whole store into a new, empty one, then check the copy against it.",
+            discussion: """
+                Copies every report, event, receipt, draft, the directory, the workspace and the audit trail, in one \
+                transaction: if anything fails, nothing is left in the new store. Then checks that every table has \
+                the same number of rows, that the audit trail verifies on both sides and ends on the same hash, and \
+                that every report exports the same. The source is only read (past days' anonymous audit records are \
+                chained first, as the tick would).
+                """
+        )
+
+        @Option(name: .customLong("from"), help: ArgumentHelp("The store to copy.", valueName: "store"))
+        var from: String
+
+        @Option(name: .customLong("to"), help: ArgumentHelp("The new store to copy into (made if it is a file that is not there yet; it must be empty).", valueName: "store"))
+        var to: String
+
+        func run() throws {
+            do {
+                try copy()
+            } catch {
+                error.exit()
+            }
+        }
+
+        private func copy() throws(Failure) {
+            try Roles.require(.administrator, toDo: "copy a whole store")
+            if GroupPrivilege.isElevated, getuid() != 0 {
+                // An installed SpeakUp opens the shared store with its group; a copy of all of it is root's to make.
+                throw Failure("Copying a whole shared store is done as root on the SpeakUp server (sudo speakup store copy …), so that the copy's owner and modes can be set as docs/deployment.md says.", code: 77)
+            }
+            guard from != to else { throw Failure("--from and --to name the same store. Name a new, empty store to copy into.", code: 64) }
+            let source = try Self.open(from, need: .read, createIfMissing: false, what: "--from")
+            let target = try Self.open(to, need: .write, createIfMissing: true, what: "--to")
+            let outcome: StoreCopy.Outcome
+            do {
+                outcome = try StoreCopy(from: source, to: target, today: CalendarDay.local(Date())).run()
+            } catch {
+                throw Failure(error)
+            }
+            let tables = StoreTables.copied.compactMap { table in outcome.rows[table].map { "\(table) \($0)" } }.joined(separator: ", ")
+            Diagnostics.say("Copied \(outcome.reports.counted("report")) from \(source.location) to \(target.location), and checked: every table has the same rows (\(tables)); the audit trail verifies on both sides, \(outcome.auditRecords.counted("record")) ending on the same hash; every report exports the same.")
+            print("digest \(outcome.digest)")
+            if let last = outcome.lastHash { print("audit-last-hash \(last)") }
+        }
+
+        /// Opens one side of a copy, every failure a sentence naming which side it is.
+        static func open(_ text: String, need: StoreAccess.Need, createIfMissing: Bool, what: String) throws(Failure) -> any StoreCopy.Side {
+            guard !text.isEmpty else { throw Failure("\(what) needs a store: the path of a store file.", code: 64) }
+            if let problem = StoreLocation.notAFileProblem(text) { throw Failure(problem, code: 64) }
+            if let problem = StoreAccess().problem(at: text, need: need, createIfMissing: createIfMissing) { throw Failure(problem) }
+            do {
+                return try SQLiteReportStore(path: text, createIfMissing: createIfMissing, wait: StoreWait(seconds: StoreWait.commandSeconds))
+            } catch {
+                throw Failure("\(what): \(error.sentence)")
+            }
+        }
+    }
+}
