@@ -15,7 +15,8 @@ PREFIX ?= /usr/local
 STORE ?=
 GROUP ?= speakup
 SWIFT ?= swift
-APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client strace
+# postgresql: initdb and pg_ctl for the throwaway cluster the PostgreSQL tests start (Tests/TestPostgres).
+APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client strace postgresql
 
 .PHONY: all deps build run test bench torture install install-built clean
 

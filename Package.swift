@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,6 +30,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
+        ),
+        .target(
+            name: "SpeakUpPostgres",
+            dependencies: ["SpeakUpCore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
         .target(
@@ -65,6 +70,8 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
+        .target(name: "TestPostgres", path: "Tests/TestPostgres"),
+        .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
         // One behaviour, every engine: the store contract as the product relies on it.
         .testTarget(name: "StoreConformanceTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
     ]
