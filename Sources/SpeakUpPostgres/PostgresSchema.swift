@@ -1,0 +1,339 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+
+/// The PostgreSQL store's schema, one frozen, versioned migration at a time: plain SQL, never
+/// application code, so what a migration does cannot change when the program does. Never
+/// edit a shipped migration: add the next one.
+///
+/// `pg-v1` is the SQLite store's schema after its v14 migration (`StoreSchema`), translated:
+/// - times stay TEXT in the same formats, so the same row code reads both engines; text that
+///   is compared or ordered (keys, ranks, days, deadlines) is `COLLATE "C"`, byte by byte as in SQLite;
+/// - the anonymity rules are CHECK constraints on `report` (SQLite's insert triggers become checks,
+///   which also hold for any later change); naming an anonymous reporter in a case event stays a trigger;
+/// - reports, their concerns, case events, receipts and audit records are appended, never
+///   changed: triggers refuse UPDATE, DELETE and TRUNCATE, and `speakup_app` is granted neither;
+/// - the audit chain's head is a one-row table, `audit_head`: a writer locks it (`SELECT … FOR
+///   UPDATE`) before working out the next record, and a trigger refuses a record that does not
+///   follow it, then moves it on, so two writers can never chain onto the same record;
+/// - FTS5's `case_text` becomes a table with a `tsvector` column and a GIN index. The writer keeps
+///   `terms`: the words as `SearchTerms` folds them (lower case, accents off), separated by single
+///   spaces; the index holds those words exactly, with no stemming, and is queried with
+///   `search @@ $1::tsquery` where $1 is `'shouted' & 'at' & 'p':*` (the last word a prefix);
+/// - `speakup_app` is granted what the program needs (see `PostgresRoles`).
+public enum PostgresSchema {
+    /// A migration: its name, recorded in `speakup_schema` once applied, and its SQL.
+    public struct Migration: Sendable {
+        public var name: String
+        public var sql: String
+    }
+
+    /// The key of the transaction-level advisory lock migrations run under ("SPEAKUP" + 1), so two
+    /// hosts starting at once run them one after the other: the second then finds nothing to do.
+    public static let migrationLock: Int64 = 0x5350_4541_4B55_5001
+
+    /// Seconds a migration may take, including the wait for another host's.
+    public static let migrationDeadline = 300.0
+
+    /// Every migration, in order.
+    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1)]
+
+    /// Applies the migrations the database has not had yet, all in one transaction, under the
+    /// advisory lock. A database with a migration this program does not know was set up by a
+    /// newer SpeakUp: it is refused (`.newerVersion`) and left as it is. Run it logged in as
+    /// `speakup_owner`, which owns what it creates. Returns the names of those applied.
+    @discardableResult
+    public static func migrate(_ session: PostgresSession) throws(StoreError) -> [String] {
+        do {
+            return try session.transaction { session throws(StoreError) -> [String] in
+                _ = try session.query("SELECT pg_advisory_xact_lock(\(migrationLock))", deadline: migrationDeadline)
+                _ = try session.query("""
+                    CREATE TABLE IF NOT EXISTS speakup_schema (
+                        name TEXT COLLATE "C" PRIMARY KEY,
+                        applied TEXT NOT NULL
+                    )
+                    """)
+                var applied: [String] = []
+                for row in try session.query("SELECT name FROM speakup_schema ORDER BY name") {
+                    do { applied.append(try row.decode(String.self)) } catch {
+                        throw StoreError(.damaged, "The list of applied migrations in the PostgreSQL store at \(session.endpoint) cannot be read. Please tell IT.")
+                    }
+                }
+                let known = Set(migrations.map(\.name))
+                if let unknown = applied.first(where: { !known.contains($0) }) {
+                    throw StoreError(.newerVersion, "The PostgreSQL store at \(session.endpoint) was set up by a newer SpeakUp (it has the change \"\(unknown)\", which this SpeakUp does not know), so this one will not use it or change it. Please install the newer SpeakUp on this host too.")
+                }
+                var done: [String] = []
+                for migration in migrations where !applied.contains(migration.name) {
+                    try session.execute(migration.sql, deadline: migrationDeadline)
+                    let moment = SubmissionTime.instant(Date()).text
+                    _ = try session.query("INSERT INTO speakup_schema (name, applied) VALUES (\(migration.name), \(moment))")
+                    done.append(migration.name)
+                }
+                return done
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw PostgresFailure.failed(error, at: session.endpoint, doing: "setting up the store")
+        }
+    }
+
+    /// The first schema: the SQLite store's after v14.
+    static let pgV1 = #"""
+        -- Rows that are appended, never changed or removed: the trigger's argument says which.
+        CREATE FUNCTION speakup_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+        END
+        $fn$;
+
+        CREATE TABLE report (
+            reference TEXT COLLATE "C" PRIMARY KEY,
+            way_of_raising TEXT NOT NULL CHECK (way_of_raising IN ('open', 'confidential', 'anonymous')),
+            subject_seniority TEXT NOT NULL,
+            location TEXT NOT NULL,
+            account TEXT NOT NULL,
+            reporter_user TEXT,
+            reporter_uid BIGINT,
+            submitted TEXT COLLATE "C" NOT NULL,
+            subject_name TEXT,
+            subject_role TEXT NOT NULL DEFAULT '',
+            occurred_on TEXT,
+            occurred_at TEXT,
+            patient_harm TEXT NOT NULL DEFAULT 'unknown',
+            staff_impact TEXT NOT NULL DEFAULT '',
+            witnesses TEXT NOT NULL DEFAULT '',
+            desired_outcome TEXT,
+            hold_until TEXT COLLATE "C",
+            reporter_name TEXT,
+            reporter_contact TEXT,
+            reporter_group TEXT,
+            subject_key TEXT COLLATE "C",
+            excluded_handlers TEXT NOT NULL DEFAULT '',
+            subject_id TEXT,
+            station TEXT NOT NULL DEFAULT 'personal',
+            station_location TEXT,
+            -- An anonymous report names no reporter and keeps only the day.
+            CONSTRAINT report_anonymous_names_nobody CHECK (way_of_raising <> 'anonymous'
+                OR (reporter_user IS NULL AND reporter_uid IS NULL AND length(submitted) = 10)),
+            CONSTRAINT report_anonymous_keeps_no_details CHECK (way_of_raising <> 'anonymous'
+                OR (reporter_name IS NULL AND reporter_contact IS NULL AND reporter_group IS NULL)),
+            CONSTRAINT report_kiosk_is_anonymous CHECK (station <> 'kiosk' OR way_of_raising = 'anonymous'),
+            CONSTRAINT report_shared_login_is_not_the_reporter CHECK (station = 'personal'
+                OR (reporter_user IS NULL AND reporter_uid IS NULL))
+        );
+        CREATE INDEX report_by_subject ON report (subject_key, submitted);
+        CREATE INDEX report_by_hold_end ON report (hold_until) WHERE hold_until IS NOT NULL;
+
+        CREATE TABLE report_concern (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            category TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (reference, category)
+        );
+
+        CREATE TABLE case_event (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            text TEXT,
+            detail TEXT,
+            actor TEXT,
+            PRIMARY KEY (reference, sequence)
+        );
+        CREATE FUNCTION case_event_anonymous_reporter_unnamed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF NEW.actor IS NOT NULL AND NEW.kind IN ('received', 'reporter-message', 'speak-up-again')
+                AND (SELECT way_of_raising FROM report WHERE reference = NEW.reference) = 'anonymous' THEN
+                RAISE EXCEPTION 'an anonymous reporter is never named' USING ERRCODE = 'P0001';
+            END IF;
+            RETURN NEW;
+        END
+        $fn$;
+        CREATE TRIGGER case_event_anonymous_reporter_unnamed BEFORE INSERT ON case_event
+            FOR EACH ROW EXECUTE FUNCTION case_event_anonymous_reporter_unnamed();
+
+        -- One random salt per store for receipt hashes (ReceiptHasher): 32 bytes from the server's
+        -- strong random source (gen_random_uuid, built in from PostgreSQL 13).
+        CREATE TABLE store_secret (
+            name TEXT COLLATE "C" PRIMARY KEY,
+            value BYTEA NOT NULL
+        );
+        INSERT INTO store_secret (name, value) VALUES ('receipt-salt', substring(decode(
+            replace(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex') FROM 1 FOR 32));
+
+        CREATE TABLE receipt (
+            hash BYTEA PRIMARY KEY,
+            reference TEXT COLLATE "C" NOT NULL UNIQUE REFERENCES report (reference)
+        );
+
+        -- Drafts of open and confidential reports, one per reporter (uid), replaced at every step.
+        CREATE TABLE draft (
+            owner_uid BIGINT PRIMARY KEY,
+            saved TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+
+        -- The staff directory: reference data, replaced whole by each import.
+        CREATE TABLE staff (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            name TEXT NOT NULL,
+            unix_user TEXT,
+            role TEXT NOT NULL,
+            seniority TEXT NOT NULL,
+            manager_id TEXT,
+            ward TEXT NOT NULL,
+            known_as TEXT NOT NULL DEFAULT ''
+        );
+
+        -- The audit trail (AuditTrail): each record holds the hash of the one before.
+        CREATE TABLE audit_record (
+            position BIGINT PRIMARY KEY CHECK (position >= 1),
+            at TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            reference TEXT COLLATE "C",
+            detail TEXT,
+            previous_hash BYTEA NOT NULL,
+            hash BYTEA NOT NULL,
+            event INTEGER,
+            content BYTEA
+        );
+        -- The chain's head: one row, locked FOR UPDATE by each writer before it chains a record.
+        CREATE TABLE audit_head (
+            one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+            position BIGINT NOT NULL CHECK (position >= 0),
+            hash BYTEA NOT NULL
+        );
+        INSERT INTO audit_head (one, position, hash) VALUES (true, 0, decode(repeat('00', 32), 'hex'));
+        CREATE FUNCTION audit_record_follows_head() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        DECLARE
+            head_position BIGINT;
+            head_hash BYTEA;
+        BEGIN
+            SELECT h.position, h.hash INTO head_position, head_hash FROM audit_head h FOR UPDATE;
+            IF NEW.position <> head_position + 1 OR NEW.previous_hash <> head_hash THEN
+                RAISE EXCEPTION 'audit record % does not follow on from record %, the head of the chain', NEW.position, head_position
+                    USING ERRCODE = 'P0001';
+            END IF;
+            UPDATE audit_head SET position = NEW.position, hash = NEW.hash;
+            RETURN NEW;
+        END
+        $fn$;
+        CREATE TRIGGER audit_record_follows_head BEFORE INSERT ON audit_record
+            FOR EACH ROW EXECUTE FUNCTION audit_record_follows_head();
+
+        -- What anonymous reporters did, unordered until their day ends (random ids).
+        CREATE TABLE audit_waiting (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            day TEXT COLLATE "C" NOT NULL CHECK (length(day) = 10),
+            action TEXT NOT NULL,
+            reference TEXT COLLATE "C",
+            detail TEXT,
+            event INTEGER,
+            content BYTEA
+        );
+
+        -- The handlers' workspace (CaseProjection): kept in step with the events in the same transactions.
+        CREATE TABLE case_file (
+            reference TEXT COLLATE "C" PRIMARY KEY REFERENCES report (reference),
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'acknowledged', 'closed')),
+            level TEXT NOT NULL DEFAULT 'informal',
+            acknowledge_by TEXT COLLATE "C",
+            feed_back_by TEXT COLLATE "C",
+            held INTEGER NOT NULL DEFAULT 0,
+            text_id BIGINT NOT NULL,
+            unrouted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX case_file_by_text ON case_file (text_id);
+        CREATE INDEX case_file_acknowledge ON case_file (acknowledge_by) WHERE status = 'new';
+        CREATE INDEX case_file_feed_back ON case_file (feed_back_by) WHERE status <> 'closed';
+        CREATE INDEX case_file_unrouted ON case_file (reference) WHERE unrouted = 1;
+
+        CREATE TABLE case_handler (
+            handler TEXT COLLATE "C" NOT NULL,
+            rank TEXT COLLATE "C" NOT NULL,
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            level TEXT COLLATE "C" NOT NULL,
+            text_id BIGINT NOT NULL,
+            PRIMARY KEY (handler, rank, reference)
+        );
+        CREATE UNIQUE INDEX case_handler_by_case ON case_handler (reference, handler);
+        CREATE INDEX case_handler_by_level ON case_handler (handler, level, rank);
+
+        -- The queue by concern: one row per handler and category, so a category filter reads in queue order.
+        CREATE TABLE case_handler_concern (
+            handler TEXT COLLATE "C" NOT NULL,
+            category TEXT COLLATE "C" NOT NULL,
+            rank TEXT COLLATE "C" NOT NULL,
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            level TEXT NOT NULL,
+            PRIMARY KEY (handler, category, rank, reference)
+        );
+        CREATE INDEX case_handler_concern_by_case ON case_handler_concern (reference);
+
+        CREATE TABLE case_recusal (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            handler TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (reference, handler)
+        );
+
+        CREATE TABLE reminder (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            handler TEXT COLLATE "C" NOT NULL,
+            deadline TEXT COLLATE "C" NOT NULL,
+            stage TEXT COLLATE "C" NOT NULL,
+            due TEXT COLLATE "C" NOT NULL,
+            seen INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (reference, handler, deadline, stage)
+        );
+        CREATE INDEX reminder_unseen ON reminder (handler, seen, due);
+
+        -- Full-text search over each case's words (account, subject, place, witnesses, impact, notes).
+        -- id is case_file.text_id, random, so nothing records the order cases were indexed in.
+        CREATE TABLE case_text (
+            id BIGINT PRIMARY KEY,
+            reference TEXT COLLATE "C" NOT NULL,
+            words TEXT NOT NULL,
+            terms TEXT NOT NULL DEFAULT '',
+            search tsvector GENERATED ALWAYS AS (array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))) STORED
+        );
+        CREATE INDEX case_text_search ON case_text USING gin (search);
+        -- Cases whose words are not in case_text yet (indexed by the first search after them, or the tick).
+        CREATE TABLE case_text_pending (
+            reference TEXT COLLATE "C" PRIMARY KEY
+        );
+
+        -- Appended, never changed: reports, their concerns, case events, receipts and audit records.
+        DO $append_only$
+        DECLARE
+            kept TEXT[];
+        BEGIN
+            FOREACH kept SLICE 1 IN ARRAY ARRAY[
+                ['report', 'report rows are appended, never changed'],
+                ['report_concern', 'report_concern rows are appended, never changed'],
+                ['case_event', 'case_event rows are appended, never changed'],
+                ['receipt', 'receipt rows are appended, never changed'],
+                ['audit_record', 'audit records are appended, never changed']
+            ] LOOP
+                EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change(%L)',
+                               kept[1] || '_no_change', kept[1], kept[2]);
+                EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change(%L)',
+                               kept[1] || '_no_truncate', kept[1], kept[2]);
+            END LOOP;
+        END
+        $append_only$;
+        CREATE TRIGGER audit_head_stays BEFORE DELETE ON audit_head
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('the head of the audit chain is moved on, never removed');
+
+        -- What the program's login may do: read and append everywhere it needs; change only the
+        -- workspace, drafts, the directory, reminders, waiting audit records and the chain's head.
+        GRANT SELECT ON speakup_schema, store_secret TO speakup_app;
+        GRANT SELECT, INSERT ON report, report_concern, case_event, receipt, audit_record, case_recusal TO speakup_app;
+        GRANT SELECT, UPDATE ON audit_head TO speakup_app;
+        GRANT SELECT, INSERT, UPDATE ON case_file, case_text, reminder TO speakup_app;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON draft, staff, audit_waiting, case_handler, case_handler_concern, case_text_pending
+            TO speakup_app;
+        """#
+}
