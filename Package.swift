@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "speakup",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
