@@ -69,7 +69,7 @@ let package = Package(
             dependencies: ["SpeakUpCore", "SpeakUpTUI"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore", "TestPostgres"]),
         .target(name: "TestPostgres", path: "Tests/TestPostgres"),
         .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
         // One behaviour, every engine: the store contract as the product relies on it.
