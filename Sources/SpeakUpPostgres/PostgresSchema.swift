@@ -47,12 +47,21 @@ public enum PostgresSchema {
         do {
             return try session.transaction { session throws(StoreError) -> [String] in
                 _ = try session.query("SELECT pg_advisory_xact_lock(\(migrationLock))", deadline: migrationDeadline)
-                _ = try session.query("""
-                    CREATE TABLE IF NOT EXISTS speakup_schema (
-                        name TEXT COLLATE "C" PRIMARY KEY,
-                        applied TEXT NOT NULL
-                    )
-                    """)
+                // The program's own login may not create anything: the table is made only where it is
+                // missing (a new database, set up by its owner with `speakup store migrate`).
+                let listed = try session.query("SELECT to_regclass('speakup_schema') IS NOT NULL", deadline: migrationDeadline)
+                let isListed: Bool
+                do { isListed = try listed.first?.decode(Bool.self) ?? false } catch {
+                    throw StoreError(.damaged, "The PostgreSQL store at \(session.endpoint) did not say whether its schema is set up. Please tell IT.")
+                }
+                if !isListed {
+                    _ = try session.query("""
+                        CREATE TABLE speakup_schema (
+                            name TEXT COLLATE "C" PRIMARY KEY,
+                            applied TEXT NOT NULL
+                        )
+                        """)
+                }
                 var applied: [String] = []
                 for row in try session.query("SELECT name FROM speakup_schema ORDER BY name") {
                     do { applied.append(try row.decode(String.self)) } catch {
@@ -73,10 +82,15 @@ public enum PostgresSchema {
                 return done
             }
         } catch let error as StoreError {
-            throw error
+            throw error.kind == .readOnly && error.sentence.contains("does not allow SpeakUp's login") ? ownerNeeded(at: session.endpoint) : error
         } catch {
             throw PostgresFailure.failed(error, at: session.endpoint, doing: "setting up the store")
         }
+    }
+
+    /// Why a login that may not create tables could not set the store up, and who can.
+    static func ownerNeeded(at endpoint: PostgresAddress.Endpoint) -> StoreError {
+        StoreError(.cannotOpen, "The PostgreSQL store at \(endpoint) has not been set up for this version of SpeakUp, and SpeakUp's own login may not change its tables. The database's owner sets it up, once: speakup store migrate 'postgresql://speakup_owner@…' (docs/deployment.md). Please tell IT.")
     }
 
     /// The first schema: the SQLite store's after v14.

@@ -20,6 +20,18 @@ enum StoreChoice {
         }
     }
 
+    /// Applies the schema's pending migrations on a PostgreSQL store (as its owner), returning their names.
+    static func migrate(_ address: PostgresAddress) throws(Failure) -> [String] {
+        do {
+            let password = try address.passfile.map { path throws(StoreError) in try PostgresSecret.password(from: path) }
+            let session = try PostgresSession.connect(to: address, password: password, deadline: PostgresReportStore.connectSeconds)
+            defer { session.close() }
+            return try PostgresSchema.migrate(session)
+        } catch {
+            throw Failure(error, code: error.kind == .cannotOpen || error.kind == .missing || error.kind == .readOnly ? 69 : 1)
+        }
+    }
+
     /// Opens a PostgreSQL store: the password from the secret file the address names (never the
     /// command line or the environment), then the first host that accepts writes. A server that
     /// cannot be reached exits 69 (EX_UNAVAILABLE); one kept busy, 75.

@@ -9,8 +9,36 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Work on a whole store (administrators).",
-        subcommands: [Copy.self]
+        subcommands: [Copy.self, Migrate.self]
     )
+
+    /// `speakup store migrate ADDRESS`: sets up, or brings up to date, a PostgreSQL store's tables,
+    /// logged in as the database's owner (SpeakUp's own login may not change them).
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate",
+            abstract: "Set up a PostgreSQL store's tables, or bring them up to date (as the database's owner).",
+            discussion: "Run once for a new database, and once after installing a newer SpeakUp, with the owner's address, e.g. speakup store migrate 'postgresql://speakup_owner@db1,db2/speakup?passfile=/etc/speakup/owner-password'. Two hosts running it at once apply each change once."
+        )
+
+        @Argument(help: ArgumentHelp("The store's postgresql:// address, logging in as the database's owner.", valueName: "address"))
+        var address: String
+
+        func run() throws {
+            do throws(Failure) {
+                try Roles.require(.administrator, toDo: "set up a store's tables")
+                guard case .server(let server) = try StoreChoice.read(address, from: "The address") else {
+                    throw Failure("store migrate is for a PostgreSQL store, named by its postgresql:// address; a SQLite store brings itself up to date when it is opened.", code: 64)
+                }
+                let applied = try StoreChoice.migrate(server)
+                Diagnostics.say(applied.isEmpty
+                    ? "The store at \(server) was already up to date; nothing was changed."
+                    : "The store at \(server) is set up: applied \(applied.joined(separator: ", ")).")
+            } catch {
+                error.exit()
+            }
+        }
+    }
 
     /// `speakup store copy --from A --to B`: every table, all or nothing, then checked.
     struct Copy: ParsableCommand {

@@ -90,4 +90,38 @@ struct PostgresStoreTests {
             #expect(result.stdout.isEmpty)
         }
     }
+
+    @Test("as in a trust: SpeakUp's own login cannot set a database up and says who can; store migrate as the owner does, once; then the program works as speakup_app")
+    func ownerSetsUpTheTables() throws {
+        let server = try Self.database()
+        let cluster = server.cluster
+        let scratch = Scratch()
+        try cluster.sql("ALTER ROLE speakup_owner PASSWORD 'owner-Secret-1'; ALTER ROLE speakup_app PASSWORD 'app-Secret-1'")
+        try cluster.sql("ALTER DATABASE \(server.name) OWNER TO speakup_owner")
+        try cluster.sql("REVOKE ALL ON DATABASE \(server.name) FROM PUBLIC")
+        try cluster.sql("GRANT CONNECT, TEMPORARY ON DATABASE \(server.name) TO speakup_app")
+        try cluster.sql("ALTER SCHEMA public OWNER TO speakup_owner; REVOKE CREATE ON SCHEMA public FROM PUBLIC", database: server.name)
+        func address(_ user: String, _ password: String) -> String {
+            let file = scratch.path + "/" + user
+            FileManager.default.createFile(atPath: file, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+            return "postgresql://\(user)@:\(cluster.port)/\(server.name)?host=\(cluster.socketFolder)&passfile=\(file)"
+        }
+        let app = address("speakup_app", "app-Secret-1")
+        let owner = address("speakup_owner", "owner-Secret-1")
+        let early = try Binary.run(["export", "json", "--db", app])
+        #expect(early.status == 69)
+        #expect(early.stderr.contains("speakup store migrate"), "\(early.stderr)")
+        let first = try Binary.run(["store", "migrate", owner])
+        #expect(first.status == 0 && first.stderr.contains("applied pg-v1"), "\(first.stderr)")
+        let second = try Binary.run(["store", "migrate", owner])
+        #expect(second.status == 0 && second.stderr.contains("already up to date"), "\(second.stderr)")
+        let one = ImportTests.write("""
+            [{"format_version":2,"reference":"SU-PGE2-0002","way_of_raising":"confidential","concerns":["rude-or-aggressive"],"subject_seniority":"practitioner","location":"Ward 2","account":"Snapped at a porter.","reporter":{"user":"ben","uid":1002},"submitted":"2026-11-02T10:00:00Z","events":[]}]
+            """, in: scratch)
+        let imported = try Binary.run(["import", one, "--db", app])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try Binary.run(["audit", "verify", "--db", app]).status == 0)
+        let notServer = try Binary.run(["store", "migrate", scratch.path + "/file.sqlite"])
+        #expect(notServer.status == 64 && notServer.stderr.contains("for a PostgreSQL store"), "\(notServer.stderr)")
+    }
 }
