@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "SpeakUpPostgres",
-            dependencies: ["SpeakUpCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["SpeakUpCore", "SpeakUpStore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
         .target(
@@ -70,10 +70,13 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
-        // One behaviour, every engine: the store contract as the product relies on it.
-        .testTarget(name: "StoreConformanceTests", dependencies: ["SpeakUpCore", "SpeakUpStore"]),
         .target(name: "TestPostgres", path: "Tests/TestPostgres"),
         .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
+        // One behaviour, every engine: the store contract as the product relies on it.
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "TestPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
     ]
 )
 

@@ -148,23 +148,11 @@ extension SQLiteReportStore {
             }
         }
         return rows.compactMap { row in
-            let referenceText: String = row["reference"]
-            guard let reference = CaseReference(referenceText), let submitted = SubmissionTime(text: row["submitted"]),
-                let status = HandlingStatus(rawValue: row["status"]), let level = PyramidLevel(rawValue: row["level"])
-            else { return nil }
-            let acknowledge = (row["acknowledge_by"] as String?).flatMap(Self.date)
-            let feedBack = (row["feed_back_by"] as String?).flatMap(Self.date)
-            let (deadline, kind): (Date?, CaseDeadline?) = switch status {
-            case .new: (acknowledge, .acknowledge)
-            case .acknowledged: (feedBack, .feedBack)
-            case .closed: (nil, nil)
-            }
-            return QueueRow(
-                reference: reference, status: status, level: level, submitted: submitted, deadline: deadline, deadlineKind: kind,
-                concerns: (concerns[referenceText] ?? []).sorted(), seniority: Seniority(rawValue: row["subject_seniority"]) ?? .unknown,
-                location: row["location"], wayOfRaising: WayOfRaising(rawValue: row["way_of_raising"]) ?? .anonymous,
-                // What the handler reads on opening the case; the row exists only for a case routed to them.
-                about: Subject(name: row["subject_name"], role: row["subject_role"] ?? "", seniority: .unknown).asWritten)
+            StoredForm.queueRow(
+                reference: row["reference"], status: row["status"], level: row["level"], submitted: row["submitted"],
+                acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"], concerns: concerns[row["reference"] as String] ?? [],
+                seniority: row["subject_seniority"], location: row["location"], wayOfRaising: row["way_of_raising"],
+                subjectName: row["subject_name"], subjectRole: row["subject_role"])
         }
     }
 
@@ -201,7 +189,7 @@ extension SQLiteReportStore {
         })
     }
 
-    static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }
+    static func date(_ text: String) -> Date? { StoredForm.date(text) }
 
     /// Opens a case unless `refusal` (checked before anything is written, the audit record
     /// included) gives a reason this handler must not see it.
@@ -292,27 +280,18 @@ extension SQLiteReportStore {
                 try db.inTransaction(.immediate) {
                     // Checked inside the transaction: a handler who has just lost the case (recused,
                     // reassigned by someone else a moment ago) cannot act on it.
-                    guard try Self.has(handler, reference, in: db) else {
-                        throw StoreError(.missing, "Case \(reference) is not (or no longer) with you, so nothing was changed.")
-                    }
+                    guard try Self.has(handler, reference, in: db) else { throw CaseActionRules.notWith(reference) }
                     if let refusal, let report = try ReportRows.all(in: db, reference: reference.text).first {
                         if let reason = refusal(handler, report) { throw StoreError(.failed, reason) }
-                        if case .reassign(let to) = action, let reason = refusal(to, report) {
-                            throw StoreError(.failed, "The case cannot go to \(to): \(reason.prefix(1).lowercased() + reason.dropFirst())")
-                        }
+                        if case .reassign(let to) = action, let reason = refusal(to, report) { throw CaseActionRules.cannotGo(to: to, because: reason) }
                     }
                     let status = try String.fetchOne(db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text])
-                    if status == "closed" {
-                        guard case .note = action else {
-                            throw StoreError(.failed, "Case \(reference) is closed, so only a note can be added to it.")
-                        }
+                    try CaseActionRules.checkOpen(status: status, for: action, on: reference)
+                    if let learned = CaseActionRules.learnedNote(for: action) {
+                        _ = try ReportRows.appendEvent(to: reference, kind: .note, text: learned, actor: handler, at: moment, in: db)
                     }
-                    // What was learned is for the organisation, not the reporter: it is kept as an internal
-                    // note just before the closing, whose words say only the outcome.
-                    if case .close(_, let learned) = action, !learned.isBlank {
-                        _ = try ReportRows.appendEvent(to: reference, kind: .note, text: "What was learned: \(learned)", actor: handler, at: moment, in: db)
-                    }
-                    let (kind, text, detail) = try Self.event(for: action, handler: handler, reference: reference, in: db)
+                    let (kind, text, detail) = try CaseActionRules.event(for: action, handler: handler, reference: reference,
+                                                                        state: CaseState(db: db, reference: reference.text))
                     _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
                     return .commit
                 }
@@ -324,44 +303,25 @@ extension SQLiteReportStore {
         }
     }
 
-    private static func event(for action: CaseAction, handler: String, reference: CaseReference, in db: Database) throws
-        -> (CaseEvent.Kind, String?, String?) {
-        func json(_ object: [String: Any]) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+    /// The case as the action rules read it, inside the action's transaction.
+    private struct CaseState: CaseStateReading {
+        let db: Database
+        let reference: String
+
+        func level() throws -> String? {
+            try String.fetchOne(db, sql: "SELECT level FROM case_file WHERE reference = ?", arguments: [reference])
         }
-        switch action {
-        case .acknowledge:
-            return (.acknowledged, nil, nil)
-        case .note(let text):
-            guard !text.isBlank else { throw StoreError(.failed, "An empty note was not saved.") }
-            return (.note, text, nil)
-        case .message(let text):
-            guard !text.isBlank else { throw StoreError(.failed, "An empty message was not sent.") }
-            return (.handlerMessage, text, nil)
-        case .changeLevel(let level):
-            let current = try String.fetchOne(db, sql: "SELECT level FROM case_file WHERE reference = ?", arguments: [reference.text]) ?? "informal"
-            guard current != level.rawValue else { throw StoreError(.failed, "The case is already at the \(level.rawValue) level.") }
-            return (.levelChanged, "Level changed from \(current) to \(level.rawValue).", json(["from": current, "level": level.rawValue]))
-        case .reassign(let to):
-            guard to != handler else { throw StoreError(.failed, "The case is already with you.") }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM case_recusal WHERE reference = ? AND handler = ?", arguments: [reference.text, to]) == true {
-                throw StoreError(.failed, "\(to) stepped away from this case for a conflict of interest, so it cannot go to them.")
-            }
-            return (.reassigned, "Passed from \(handler) to \(to).", json(["from": handler, "to": to]))
-        case .recuse(let to):
-            // The case stays with its other handlers if it has any; else it goes to the eligible ones
-            // offered, less anyone who has stepped away before.
-            let remaining = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?",
-                                                arguments: [reference.text, handler])
-            let recused = Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference.text]))
-            let next = remaining.isEmpty ? to.filter { $0 != handler && !recused.contains($0) } : []
-            guard !(remaining + next).isEmpty else {
-                throw StoreError(.failed, "There is nobody else eligible to take this case, so you cannot step away yet. Please ask an administrator to add a handler.")
-            }
-            let passed = next.isEmpty ? "" : " Passed to \(next.joined(separator: ", "))."
-            return (.recused, "\(handler) stepped away for a conflict of interest." + passed, json(["handler": handler, "to": next]))
-        case .close(let outcome, _):
-            return (.closed, "Outcome: \(outcome.title).", json(["outcome": outcome.rawValue]))
+
+        func hasSteppedAway(_ handler: String) throws -> Bool {
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM case_recusal WHERE reference = ? AND handler = ?", arguments: [reference, handler]) == true
+        }
+
+        func steppedAway() throws -> Set<String> {
+            Set(try String.fetchAll(db, sql: "SELECT handler FROM case_recusal WHERE reference = ?", arguments: [reference]))
+        }
+
+        func handlers(except handler: String) throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?", arguments: [reference, handler])
         }
     }
 
@@ -392,10 +352,7 @@ extension SQLiteReportStore {
     }
 
     private static func reminder(_ row: Row) -> Reminder? {
-        guard let reference = CaseReference(row["reference"]), let deadline = CaseDeadline(rawValue: row["deadline"]),
-            let stage = Reminder.Stage(rawValue: row["stage"]), let due = date(row["due"])
-        else { return nil }
-        return Reminder(reference: reference, handler: row["handler"], deadline: deadline, due: due, stage: stage)
+        StoredForm.reminder(reference: row["reference"], handler: row["handler"], deadline: row["deadline"], stage: row["stage"], due: row["due"])
     }
 
     /// Makes the reminders due at `now` (deadlines within `soon`, or passed) for every
@@ -443,76 +400,31 @@ extension SQLiteReportStore {
         let now = now ?? clock.now()
         do {
             return try queue.read { db in
-                var concerns: [String: [ConcernCategory]] = [:]
+                var tally = CaseFactsTally()
                 for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern") {
-                    if let category = ConcernCategory(rawValue: row["category"]) { concerns[row["reference"], default: []].append(category) }
+                    tally.addConcern(reference: row["reference"], category: row["category"])
                 }
-                var firstAcknowledged: [String: String] = [:]
-                var closedAt: [String: String] = [:]
-                var again: [String: String] = [:]
-                var answered: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: """
                     SELECT reference, kind, at, text FROM case_event
                     WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
                     """) {
-                    let reference: String = row["reference"]
-                    switch row["kind"] as String {
-                    case "acknowledged", "handler-message", "closed":
-                        if firstAcknowledged[reference] == nil { firstAcknowledged[reference] = row["at"] }
-                        if row["kind"] as String == "closed", closedAt[reference] == nil { closedAt[reference] = row["at"] }
-                    default:
-                        again[reference] = row["text"]
-                        answered[reference] = row["at"]
-                    }
+                    tally.addEvent(reference: row["reference"], kind: row["kind"], at: row["at"], text: row["text"])
                 }
-                // The highest level each case reached: every routing, escalation and handler's change (a
-                // handler may lower a level later; the board counts how far it went), and the seniority
-                // routing took where it was higher than the report's (its explanation says so).
-                var highest: [String: PyramidLevel] = [:]
-                var routedSeniority: [String: Seniority] = [:]
                 let taken = Seniority.takenPrefix
                 for row in try Row.fetchAll(db, sql: """
                     SELECT reference, json_extract(detail, '$.level') AS level,
                            CASE WHEN kind = 'routed' AND instr(detail, ?) > 0 THEN substr(detail, instr(detail, ?) + ?, 24) END AS taken
                     FROM case_event WHERE kind IN ('routed', 'escalated', 'level-changed')
                     """, arguments: [taken, taken, taken.count]) {
-                    let reference: String = row["reference"]
-                    if let level = (row["level"] as String?).flatMap(PyramidLevel.init(rawValue:)), level > highest[reference] ?? .informal {
-                        highest[reference] = level
-                    }
-                    if let text = row["taken"] as String?, let seniority = Seniority.takenByRouting(in: Substring(text)),
-                        seniority > routedSeniority[reference] ?? .unknown {
-                        routedSeniority[reference] = seniority
-                    }
+                    tally.addLevel(reference: row["reference"], level: row["level"], taken: row["taken"])
                 }
                 return try Row.fetchAll(db, sql: """
                     SELECT r.reference, r.submitted, r.way_of_raising, r.reporter_group, r.subject_seniority, f.acknowledge_by, f.feed_back_by, f.level
                     FROM report r LEFT JOIN case_file f ON f.reference = r.reference
                     """).compactMap { row in
-                    let reference: String = row["reference"]
-                    guard let submitted = SubmissionTime(text: row["submitted"]),
-                        let day = CalendarDay(typed: String(submitted.text.prefix(10))),
-                        let way = WayOfRaising(rawValue: row["way_of_raising"])
-                    else { return nil }
-                    func days(_ text: String?) -> Double? {
-                        guard let text, let at = SubmissionTime(text: text) else { return nil }
-                        return max(0, at.moment.timeIntervalSince(submitted.moment) / 86_400)
-                    }
-                    func late(_ text: String?, _ due: String?) -> Bool {
-                        guard let dueDate = due.flatMap(Self.date) else { return false }
-                        guard let text, let at = SubmissionTime(text: text) else { return dueDate < now }
-                        return at.moment > dueDate
-                    }
-                    return CaseFacts(
-                        submitted: day, wayOfRaising: way, concerns: concerns[reference] ?? [],
-                        professionalGroup: (row["reporter_group"] as String?).flatMap(ProfessionalGroup.init(rawValue:)),
-                        acknowledgedAfterDays: days(firstAcknowledged[reference]), closedAfterDays: days(closedAt[reference]),
-                        acknowledgedLate: late(firstAcknowledged[reference], row["acknowledge_by"]),
-                        closedLate: late(closedAt[reference], row["feed_back_by"]),
-                        speakUpAgain: again[reference].flatMap(SpeakUpAgain.init(rawValue:)),
-                        answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) },
-                        subjectSeniority: max(Seniority(rawValue: row["subject_seniority"]) ?? .unknown, routedSeniority[reference] ?? .unknown),
-                        highestLevel: max((row["level"] as String?).flatMap(PyramidLevel.init(rawValue:)) ?? .informal, highest[reference] ?? .informal))
+                    tally.facts(reference: row["reference"], submitted: row["submitted"], wayOfRaising: row["way_of_raising"],
+                                reporterGroup: row["reporter_group"], subjectSeniority: row["subject_seniority"],
+                                acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"], level: row["level"], now: now)
                 }
             }
         } catch {

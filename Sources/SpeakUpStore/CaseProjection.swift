@@ -29,8 +29,7 @@ enum CaseProjection {
                 let textID = try Int64.fetchOne(db, sql: "SELECT text_id FROM case_file WHERE reference = ?", arguments: [reference]) {
                 let notes = try String.fetchAll(db, sql: "SELECT text FROM case_event WHERE reference = ? AND kind = 'note' ORDER BY sequence",
                                                 arguments: [reference])
-                let words = ([report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact]
-                    + notes).filter { !$0.isEmpty }.joined(separator: "\n")
+                let words = StoredForm.searchWords(of: report, notes: notes)
                 try db.execute(sql: "INSERT INTO case_text (rowid, reference, words) VALUES (?, ?, ?)", arguments: [textID, reference, words])
             }
             try db.execute(sql: "DELETE FROM case_text_pending WHERE reference = ?", arguments: [reference])
@@ -133,14 +132,7 @@ enum CaseProjection {
 
     /// The queue's sort key: open cases before closed, urgent before the rest, then the next deadline.
     static func rank(status: String, level: String, acknowledgeBy: String?, feedBackBy: String?) -> String {
-        let group = status == "closed" ? "1" : "0"
-        let urgency = level == PyramidLevel.urgent.rawValue ? "0" : "1"
-        let due = switch status {
-        case "new": acknowledgeBy ?? "9999"
-        case "acknowledged": feedBackBy ?? "9999"
-        default: "9999"
-        }
-        return group + urgency + due
+        StoredForm.rank(status: status, level: level, acknowledgeBy: acknowledgeBy, feedBackBy: feedBackBy)
     }
 
     private static func setHandlers(_ handlers: [String], of reference: String, in db: Database) throws {
@@ -166,7 +158,7 @@ enum CaseProjection {
         try setHandlers(handlers, of: reference, in: db)
     }
 
-    static func stamp(_ date: Date) -> String { SubmissionTime.instant(date).text }
+    static func stamp(_ date: Date) -> String { StoredForm.stamp(date) }
 
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -175,12 +167,10 @@ enum CaseProjection {
     }()
 
     private static func field(_ name: String, of detail: String?) -> String? {
-        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return nil }
-        return object[name] as? String
+        StoredForm.detailField(name, of: detail)
     }
 
     private static func list(_ name: String, of detail: String?) -> [String] {
-        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return [] }
-        return object[name] as? [String] ?? []
+        StoredForm.detailList(name, of: detail)
     }
 }

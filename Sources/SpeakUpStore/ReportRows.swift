@@ -74,10 +74,7 @@ enum ReportRows {
 
     /// The text form of a same-person key in the subject_key column.
     static func storedKey(_ key: SubjectKey) -> String {
-        switch key {
-        case .directory(let id): "id:" + id
-        case .nameAndRole(let text): "name:" + text
-        }
+        StoredForm.subjectKey(key)
     }
 
     /// Earlier reports about a person, read inside the storing transaction.
@@ -105,10 +102,7 @@ enum ReportRows {
     /// Keeps a routing decision (or an escalation's new one) as the case's next event.
     static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int,
                               at: SubmissionTime, into db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        let detail = String(decoding: try encoder.encode(routing), as: UTF8.self)
+        let detail = try StoredForm.routingDetail(routing)
         try insertEvent(
             CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at,
                       text: routing.explanation.joined(separator: "\n"), actor: CaseEvent.rulesActor),
@@ -148,9 +142,7 @@ enum ReportRows {
             db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind IN ('routed', 'escalated') ORDER BY sequence DESC LIMIT 1",
             arguments: [reference.text])
         else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
+        return try StoredForm.routing(detail: detail)
     }
 
     static func isReferenceCollision(_ error: DatabaseError) -> Bool {
@@ -186,45 +178,7 @@ enum ReportRows {
         }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM report" + filter + " ORDER BY submitted, reference", arguments: arguments)
         return try rows.map { row in
-            let referenceText: String = row["reference"]
-            guard let reference = CaseReference(referenceText) else { throw damaged("case reference", referenceText) }
-            let submittedText: String = row["submitted"]
-            guard let submitted = SubmissionTime(text: submittedText) else { throw damaged("time", submittedText) }
-            let user: String? = row["reporter_user"]
-            let uid: Int64? = row["reporter_uid"]
-            let reporterName: String? = row["reporter_name"]
-            let occurredOn: String? = row["occurred_on"]
-            let holdUntil: String? = row["hold_until"]
-            return Report(
-                reference: reference,
-                wayOfRaising: try decode(WayOfRaising.self, row["way_of_raising"], "way of raising"),
-                concerns: concerns[referenceText] ?? [],
-                subject: Subject(
-                    name: row["subject_name"], role: row["subject_role"],
-                    seniority: try decode(Seniority.self, row["subject_seniority"], "seniority"), directoryID: row["subject_id"]),
-                occurred: try occurredOn.map { text in
-                    guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
-                    return Occurrence(day: day, time: row["occurred_at"])
-                },
-                location: row["location"],
-                harm: try decode(PatientHarm.self, row["patient_harm"], "patient harm"),
-                staffImpact: row["staff_impact"],
-                account: row["account"],
-                witnesses: row["witnesses"],
-                desiredOutcome: try (row["desired_outcome"] as String?).map { try decode(DesiredOutcome.self, $0, "outcome") },
-                hold: try holdUntil.map { text in
-                    guard let day = CalendarDay(typed: text) else { throw damaged("date", text) }
-                    return MatchingHold(until: day)
-                },
-                excludedHandlers: (row["excluded_handlers"] as String? ?? "").split(separator: "\n").map(String.init),
-                reporter: user.map { Reporter(userName: $0, uid: UInt32(truncatingIfNeeded: uid ?? -1)) },
-                reporterDetails: try reporterName.map { name in
-                    ReporterDetails(
-                        name: name, contact: row["reporter_contact"] ?? "",
-                        professionalGroup: try (row["reporter_group"] as String?).map { try decode(ProfessionalGroup.self, $0, "professional group") })
-                },
-                submitted: submitted,
-                station: try station(row))
+            try StoredForm.report(text: { row[$0] as String? }, uid: row["reporter_uid"], concerns: concerns[row["reference"] as String] ?? [])
         }
     }
 
@@ -240,20 +194,13 @@ enum ReportRows {
         }
     }
 
-    private static func station(_ row: Row) throws -> Station {
-        let kind: String = row["station"]
-        guard let station = Station(kind: kind, location: row["station_location"]) else { throw damaged("station", kind) }
-        return station
-    }
-
     private static func decode<T: RawRepresentable>(_ type: T.Type, _ raw: String, _ what: String) throws -> T
     where T.RawValue == String {
-        guard let value = T(rawValue: raw) else { throw damaged(what, raw) }
-        return value
+        try StoredForm.decode(type, raw, what)
     }
 
     private static func damaged(_ what: String, _ raw: String) -> StoreError {
-        StoreError(.damaged, "The store holds a \(what) this version of SpeakUp does not know (\(raw.debugDescription)). It may have been written by a newer version.")
+        StoredForm.damaged(what, raw)
     }
 }
 

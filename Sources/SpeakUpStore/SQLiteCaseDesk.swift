@@ -2,65 +2,33 @@ import Foundation
 import GRDB
 import SpeakUpCore
 
-/// The handlers' workspace on the SQLite store, with the handler policy enforced in
-/// every call: the queue, opening a case, acting on it (and whom it may be passed
-/// to) and reminders. There is no way to the workspace's data without a policy.
-public struct SQLiteCaseDesk: CaseDesk {
-    public let store: SQLiteReportStore
-    public let policy: any HandlerPolicy
-
-    public init(store: SQLiteReportStore, policy: any HandlerPolicy) {
-        self.store = store
-        self.policy = policy
+/// The SQLite store as the handlers' workspace runs on it (`PolicedCaseDesk` adds the policy).
+@_spi(StoreEngines)
+extension SQLiteReportStore: CaseDeskEngine {
+    public func deskQueue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> [QueueRow] {
+        try queue(query, for: handler, now: now)
     }
 
-    public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
-        let rows = try store.queue(query, for: handler, now: now)
-        let shown = try allowed(rows.map(\.reference), for: handler)
-        return QueuePage(rows: rows.filter { shown.contains($0.reference) }, fetched: rows.count)
+    public func deskOpenCase(_ reference: CaseReference, for handler: String, at moment: Date,
+                             refusal: @escaping (Report) -> String?) throws(StoreError) -> CaseFile? {
+        try openCase(reference, for: handler, at: moment, refusal: refusal)
     }
 
-    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
-        guard var file = try store.openCase(reference, for: handler, at: moment, refusal: { policy.refusal(of: handler, for: $0.caseSubject) })
-        else { return nil }
-        // The other cases about the same person are queue rows (with who each is about): only those the policy lets them see.
-        let shown = try allowed(file.linked.map(\.reference), for: handler)
-        file.linked = file.linked.filter { shown.contains($0.reference) }
-        return file
+    public func deskAct(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date,
+                        refusal: @escaping (String, Report) -> String?) throws(StoreError) {
+        try act(action, on: reference, by: handler, at: moment, refusal: refusal)
     }
 
-    public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
-        var action = action
-        if case .recuse(let to) = action, let report = try store.reports([reference]).first {
-            // Stepping away never hands the case to someone the policy keeps from it.
-            action = .recuse(to: to.filter { policy.refusal(of: $0, for: report.caseSubject) == nil })
-        }
-        try store.act(action, on: reference, by: handler, at: moment, refusal: { policy.refusal(of: $0, for: $1.caseSubject) })
+    public func deskReminders(for handler: String) throws(StoreError) -> [Reminder] {
+        try reminders(for: handler)
     }
 
-    public func reminders(for handler: String) throws(StoreError) -> [Reminder] {
-        let all = try store.reminders(for: handler)
-        let shown = try allowed(all.map(\.reference), for: handler)
-        return all.filter { shown.contains($0.reference) }
+    public func deskDismissReminders(for handler: String) throws(StoreError) {
+        try dismissReminders(for: handler)
     }
 
-    public func dismissReminders(for handler: String) throws(StoreError) {
-        try store.dismissReminders(for: handler)
-    }
-
-    public func caseFacts() throws(StoreError) -> [CaseFacts] {
-        try store.caseFacts()
-    }
-
-    public func unrouted() throws(StoreError) -> [UnroutedCase] {
-        try store.unroutedCases()
-    }
-
-    /// The cases among `references` that the policy lets `handler` see: only those checked and
-    /// passed (a case that could not be checked is not shown). A read that fails throws.
-    private func allowed(_ references: [CaseReference], for handler: String) throws(StoreError) -> Set<CaseReference> {
-        guard !references.isEmpty else { return [] }
-        return Set(try store.caseSubjects(references).filter { policy.refusal(of: handler, for: $0) == nil }.map(\.reference))
+    public func deskCaseSubjects(_ references: [CaseReference]) throws(StoreError) -> [CaseSubject] {
+        try caseSubjects(references)
     }
 }
 
@@ -92,7 +60,7 @@ extension SQLiteReportStore {
 
     /// The workspace on this store, under `policy`.
     public func desk(policy: any HandlerPolicy) -> any CaseDesk {
-        SQLiteCaseDesk(store: self, policy: policy)
+        PolicedCaseDesk(engine: self, policy: policy)
     }
 
     /// Reports stored with nobody able to handle them (not held, not closed), oldest first.

@@ -8,21 +8,21 @@ import Foundation
 /// the one being typed, so it may be the start of a word; the words before it, followed by
 /// a space, are whole words: "shouted at the p" finds "shouted", "at", "the" and any word
 /// starting with "p". A trailing space makes the last word whole too.
-struct SearchTerms: Equatable {
+public struct SearchTerms: Equatable, Sendable {
     /// Folded words that must appear whole.
-    var whole: [String]
+    public var whole: [String]
     /// A folded word that must start some word, if the last word is still being typed.
-    var start: String?
+    public var start: String?
 
     /// At most this many words are looked for (the rest of a pasted paragraph is ignored).
-    static let mostWords = 8
+    public static let mostWords = 8
 
-    init(whole: [String], start: String?) {
+    public init(whole: [String], start: String?) {
         self.whole = whole
         self.start = start
     }
 
-    init?(_ typed: String) {
+    public init?(_ typed: String) {
         let all = Self.words(in: typed)
         guard !all.isEmpty else { return nil }
         var words = Array(all.prefix(Self.mostWords))
@@ -38,7 +38,7 @@ struct SearchTerms: Equatable {
     }
 
     /// Whether a case's words hold every search word (read the same way as the index reads them).
-    func matches(_ text: String) -> Bool {
+    public func matches(_ text: String) -> Bool {
         if let fast = matchesASCII(text) { return fast }
         let words = Self.words(in: text)
         for word in whole where !words.contains(word) { return false }
@@ -95,7 +95,7 @@ struct SearchTerms: Equatable {
 
     /// The folded words of a text: runs of letters, digits and private-use characters,
     /// lower-cased, with accents and other combining marks taken off.
-    static func words(in text: String) -> [String] {
+    public static func words(in text: String) -> [String] {
         var words: [String] = []
         var current = ""
         for character in text {

@@ -1,10 +1,14 @@
 import Foundation
+import PostgresNIO
 import SpeakUpCore
+import SpeakUpPostgres
 import SpeakUpStore
+import TestPostgres
 
 /// The engines every behaviour in this suite is held to. Each test runs once per engine.
 enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
 
     var description: String { rawValue }
 
@@ -17,7 +21,32 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             let store = try SQLiteReportStore(path: folder + "/speakup.sqlite", receiptRounds: 1 << 10)
             return StoreUnderTest(store: store, transfer: store, raw: { sql in try store.withDatabase { db in try db.execute(sql: sql) } },
                                   cleanUp: { try? FileManager.default.removeItem(atPath: folder) })
+        case .postgres:
+            // A fresh database on the test process's own throwaway cluster; the store opens it as the
+            // owner (and migrates it), and the raw statements run as the program's own login.
+            let cluster = try ThrowawayCluster.shared()
+            try Self.appLogin.get()
+            let database = try cluster.makeDatabase()
+            let session = try PostgresSession.connect(to: try PostgresAddress(database.socketURL), password: nil, deadline: 10)
+            let store = try PostgresReportStore(session: session, receiptRounds: 1 << 10)
+            let asApp = try PostgresAddress(database.socketURL.replacingOccurrences(of: "://\(cluster.superuser)@", with: "://speakup_app@"))
+            let app = try PostgresSession.connect(to: asApp, password: Self.appPassword, deadline: 10)
+            return StoreUnderTest(store: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
+                                  cleanUp: {
+                                      store.close()
+                                      app.close()
+                                      _ = try? cluster.sql("DROP DATABASE IF EXISTS \(database.name) WITH (FORCE)")
+                                  })
         }
+    }
+
+    private static let appPassword = "throwaway-App-1"
+
+    /// SpeakUp's logins, made once for the whole cluster, the program's with a password to log in with.
+    private static let appLogin: Result<Void, any Error> = Result {
+        let cluster = try ThrowawayCluster.shared()
+        try cluster.sql(PostgresRoles.sql)
+        try cluster.sql("ALTER ROLE speakup_app PASSWORD '\(appPassword)'")
     }
 }
 

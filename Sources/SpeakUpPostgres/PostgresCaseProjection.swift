@@ -1,0 +1,154 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+
+/// Keeps the handlers' workspace tables in step with the case events, inside the same
+/// transaction as each event, as `CaseProjection` does on SQLite: `case_file` (status, level,
+/// deadlines), `case_handler` and `case_handler_concern` (who has each case, with the queue's
+/// sort key), `case_recusal`, and `case_text` (each case's words, searched through its
+/// `tsvector`). Unlike SQLite, a case's words are indexed as it is written: the GIN index takes
+/// them without holding the reporter up.
+enum PostgresCaseProjection {
+    /// A new case: its row, and its words for search. The text row's id is random, so the index
+    /// records nothing of the order reports arrived in.
+    static func open(_ report: Report, in session: PostgresSession) throws {
+        let textID = Int.random(in: 1...Int.max)
+        _ = try session.query("INSERT INTO case_file (reference, text_id) VALUES (\(report.reference.text), \(textID))")
+        let words = StoredForm.searchWords(of: report, notes: [])
+        _ = try session.query("""
+            INSERT INTO case_text (id, reference, words, terms) VALUES (\(textID), \(report.reference.text), \(words), \(searchTerms(of: words)))
+            """)
+    }
+
+    /// Indexes the words of any case left waiting (`case_text_pending`: none, unless a store was
+    /// copied in with some). Returns how many were indexed.
+    @discardableResult
+    static func indexPending(in session: PostgresSession) throws -> Int {
+        let waiting = try session.texts("SELECT reference FROM case_text_pending FOR UPDATE")
+        for reference in waiting {
+            if let report = try PostgresReportRows.reports(in: session, reference: reference).first,
+                let textID = try session.number("SELECT text_id FROM case_file WHERE reference = \(reference)") {
+                let notes = try session.texts("SELECT text FROM case_event WHERE reference = \(reference) AND kind = 'note' ORDER BY sequence")
+                let words = StoredForm.searchWords(of: report, notes: notes)
+                _ = try session.query("""
+                    INSERT INTO case_text (id, reference, words, terms) VALUES (\(textID), \(reference), \(words), \(searchTerms(of: words)))
+                    ON CONFLICT (id) DO UPDATE SET words = EXCLUDED.words, terms = EXCLUDED.terms
+                    """)
+            }
+            _ = try session.query("DELETE FROM case_text_pending WHERE reference = \(reference)")
+        }
+        return waiting.count
+    }
+
+    /// The words as the search index keeps them: folded as `SearchTerms` reads the search box,
+    /// one space between them. (PostgreSQL refuses a word longer than 2,047 bytes: such a "word",
+    /// never typed into a search box, is left out.)
+    static func searchTerms(of words: String) -> String {
+        SearchTerms.words(in: words).filter { $0.utf8.count < 2_000 }.joined(separator: " ")
+    }
+
+    /// Applies one event (already inserted) to the workspace tables.
+    static func apply(_ event: CaseEvent, detail: String?, in session: PostgresSession) throws {
+        let reference = event.reference.text
+        switch event.kind {
+        case .routed, .escalated:
+            // A routing that does not read back stops the transaction: a case is never left routed to nobody by accident.
+            guard let detail else { return }
+            let routing = try StoredForm.routing(detail: detail)
+            // An escalation never lowers a level a handler raised.
+            var level = routing.level
+            if event.kind == .escalated,
+                let current = try session.texts("SELECT level FROM case_file WHERE reference = \(reference)").first.flatMap(PyramidLevel.init(rawValue:)) {
+                level = max(level, current)
+            }
+            _ = try session.query("""
+                UPDATE case_file SET level = \(level.rawValue), acknowledge_by = \(StoredForm.stamp(routing.acknowledgeBy)),
+                    feed_back_by = \(StoredForm.stamp(routing.feedBackBy)), held = \(routing.held ? 1 : 0)
+                WHERE reference = \(reference)
+                """)
+            let recused = Set(try session.texts("SELECT handler FROM case_recusal WHERE reference = \(reference)"))
+            if event.kind == .routed {
+                try setHandlers(routing.held ? [] : routing.handlers.filter { !recused.contains($0) }, of: reference, in: session)
+            } else {
+                // An escalation adds people; it never takes back a case a handler passed on.
+                let passedOn = Set(try session.texts("""
+                    SELECT detail::jsonb ->> 'from' FROM case_event WHERE reference = \(reference) AND kind = 'reassigned'
+                    """))
+                let current = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
+                let added = routing.handlers.filter { !passedOn.contains($0) && !recused.contains($0) && !current.contains($0) }
+                try setHandlers(current + added, of: reference, in: session)
+            }
+            // Nobody to handle it, and not held: it waits for a handler, and says so (`speakup cases`, `check`).
+            _ = try session.query("""
+                UPDATE case_file SET unrouted = CASE WHEN held = 0
+                    AND NOT EXISTS (SELECT 1 FROM case_handler h WHERE h.reference = case_file.reference) THEN 1 ELSE 0 END
+                WHERE reference = \(reference)
+                """)
+        case .acknowledged, .handlerMessage:
+            _ = try session.query("UPDATE case_file SET status = 'acknowledged' WHERE reference = \(reference) AND status = 'new'")
+            try rerank(reference, in: session)
+        case .closed:
+            _ = try session.query("UPDATE case_file SET status = 'closed' WHERE reference = \(reference)")
+            try rerank(reference, in: session)
+        case .note:
+            // A case still waiting to be indexed takes its notes when it is.
+            if let text = event.text, try !session.finds("SELECT 1 FROM case_text_pending WHERE reference = \(reference)") {
+                _ = try session.query("""
+                    UPDATE case_text SET words = words || chr(10) || \(text), terms = terms || ' ' || \(searchTerms(of: text))
+                    WHERE id = (SELECT text_id FROM case_file WHERE reference = \(reference))
+                    """)
+            }
+        case .levelChanged:
+            if let level = StoredForm.detailField("level", of: detail) {
+                _ = try session.query("UPDATE case_file SET level = \(level) WHERE reference = \(reference)")
+                try rerank(reference, in: session)
+            }
+        case .reassigned:
+            if let from = StoredForm.detailField("from", of: detail), let to = StoredForm.detailField("to", of: detail) {
+                var handlers = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
+                handlers.removeAll { $0 == from }
+                if !handlers.contains(to) { handlers.append(to) }
+                try setHandlers(handlers, of: reference, in: session)
+            }
+        case .recused:
+            // An imported timeline has no detail: the one who stepped away is the event's actor.
+            if let who = StoredForm.detailField("handler", of: detail) ?? event.actor {
+                _ = try session.query("INSERT INTO case_recusal (reference, handler) VALUES (\(reference), \(who)) ON CONFLICT DO NOTHING")
+                var handlers = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
+                handlers.removeAll { $0 == who }
+                for next in StoredForm.detailList("to", of: detail) where !handlers.contains(next) && next != who { handlers.append(next) }
+                try setHandlers(handlers, of: reference, in: session)
+            }
+        case .received, .reporterMessage, .speakUpAgain:
+            break
+        }
+    }
+
+    private static func setHandlers(_ handlers: [String], of reference: String, in session: PostgresSession) throws {
+        _ = try session.query("DELETE FROM case_handler WHERE reference = \(reference)")
+        _ = try session.query("DELETE FROM case_handler_concern WHERE reference = \(reference)")
+        guard let row = try session.row("SELECT * FROM case_file WHERE reference = \(reference)") else { return }
+        let level = try row.string("level")
+        guard let textID = try row.integer("text_id") else { throw StoredForm.damaged("case's text id", "NULL") }
+        let key = StoredForm.rank(status: try row.string("status"), level: level, acknowledgeBy: try row.text("acknowledge_by"),
+                                  feedBackBy: try row.text("feed_back_by"))
+        let categories = try session.texts("SELECT category FROM report_concern WHERE reference = \(reference)")
+        for handler in Set(handlers) {
+            _ = try session.query("""
+                INSERT INTO case_handler (handler, rank, reference, level, text_id) VALUES (\(handler), \(key), \(reference), \(level), \(textID))
+                """)
+            for category in categories {
+                _ = try session.query("""
+                    INSERT INTO case_handler_concern (handler, category, rank, reference, level)
+                    VALUES (\(handler), \(category), \(key), \(reference), \(level))
+                    """)
+            }
+        }
+    }
+
+    private static func rerank(_ reference: String, in session: PostgresSession) throws {
+        let handlers = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
+        try setHandlers(handlers, of: reference, in: session)
+    }
+}

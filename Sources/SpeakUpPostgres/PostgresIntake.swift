@@ -1,0 +1,122 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+
+/// Taking reports in on PostgreSQL: one transaction per submit, with its routing, its audit
+/// records, the release of reports held for a match, its receipt and the removal of the draft inside it.
+extension PostgresReportStore {
+    /// A reference already taken: the report is given a fresh one and tried again.
+    private struct ReferenceTaken: Error {}
+
+    public func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError)
+        -> Report {
+        var candidate = report
+        // The slow hash is worked out before the transaction, so other terminals never wait on it.
+        let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
+        let router = try Self.prepare(router)
+        for _ in 0..<8 {
+            do {
+                try connection.use { session in
+                    try session.transaction { session in try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: session) }
+                }
+                return candidate
+            } catch is ReferenceTaken {
+                candidate.reference = .random()
+            } catch {
+                // A connection lost while committing can leave the commit done after all. Look before
+                // saying it failed, so a retry never files the same report twice.
+                if let stored = try? read({ session in try PostgresReportRows.reports(in: session, reference: candidate.reference.text).first }),
+                    stored.account == candidate.account {
+                    return stored
+                }
+                throw PostgresStoreFailure.translate(error, at: location, doing: .save)
+            }
+        }
+        throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
+    }
+
+    /// Everything a submit writes, inside its transaction.
+    private static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
+                              in session: PostgresSession) throws {
+        // Route first, so the history it counts does not yet hold this report.
+        let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session), from: candidate.deadlineStart)
+        // Reports held until someone else reported the same person, locked before anything is written.
+        var held: [String] = []
+        if router != nil, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
+            held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKey(key), holdEndedBy: nil, in: session)
+        }
+        guard try PostgresReportRows.insert(candidate, in: session) else { throw ReferenceTaken() }
+        if let routing {
+            try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, in: session)
+        }
+        // A report about someone releases every report held until someone else reported them.
+        if let router {
+            for reference in held where reference != candidate.reference.text {
+                _ = try PostgresReportRows.reroute(
+                    reference, router: router, at: candidate.deadlineStart,
+                    recordedAs: candidate.wayOfRaising == .anonymous ? candidate.submitted : nil, in: session)
+            }
+        }
+        // A receipt is the way back for reports no login leads to: anonymous ones, and those from a shared terminal.
+        if let receiptHash, candidate.reporter == nil {
+            _ = try session.query("INSERT INTO receipt (hash, reference) VALUES (\(Data(receiptHash)), \(candidate.reference.text))")
+        }
+        // Only the draft the caller names: one that could not be read is left alone.
+        if let owner {
+            _ = try session.query("DELETE FROM draft WHERE owner_uid = \(Int(owner.uid))")
+        }
+    }
+
+    public func takenReferences(_ references: [String]) throws(StoreError) -> Set<String> {
+        try read { session in Set(try session.texts("SELECT reference FROM report WHERE reference = ANY(\(Array(Set(references))))")) }
+    }
+
+    /// Adds reports received by other channels, with their timelines, all in one transaction:
+    /// either every one is stored or none is. A reference already in the store is refused, never overwritten.
+    public func importReports(_ items: [(Report, [CaseEvent])], router: (any CaseRouter)?, by importer: String?, at moment: Date?) throws(StoreError) {
+        let moment = moment ?? clock.now()
+        let router = try Self.prepare(router)
+        try write(.importing) { session in
+            let taken = Set(try session.texts("SELECT reference FROM report WHERE reference = ANY(\(items.map(\.0.reference.text)))"))
+            if let clash = items.first(where: { taken.contains($0.0.reference.text) }) {
+                throw StoreError(.failed, "The store already has a report \(clash.0.reference); nothing was imported.")
+            }
+            for (report, events) in items {
+                guard try PostgresReportRows.insert(report, events: events, importer: (importer, moment), in: session) else {
+                    throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
+                }
+                // Imported timelines carry no routing decision (export keeps only the words), so each
+                // report is routed now, by today's rules, with its deadlines from its own date.
+                if let router {
+                    let routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: report.reference.text),
+                                                   from: report.deadlineStart)
+                    try PostgresReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,
+                                                         at: report.submitted, in: session)
+                }
+            }
+        }
+    }
+
+    /// How many reports were raised at a station like this one (same kind, same location) on `day`,
+    /// read from the reports themselves.
+    public func reportCount(at station: Station, on day: CalendarDay) throws(StoreError) -> Int {
+        try read { session in
+            try session.number("""
+                SELECT count(*) FROM report
+                WHERE station = \(station.kind) AND station_location IS NOT DISTINCT FROM \(station.location)
+                  AND substr(submitted, 1, 10) = \(day.description)
+                """) ?? 0
+        }
+    }
+
+    /// Routes a report against this store's history without storing anything.
+    public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
+        guard let router = try Self.prepare(router) else { throw StoreError(.failed, "No router was given.") }
+        return try read { session in try router.route(report, history: PostgresReportRows.History(session: session), from: report.deadlineStart) }
+    }
+
+    public func allReports() throws(StoreError) -> [Report] {
+        try read { session in try PostgresReportRows.reports(in: session) }
+    }
+}

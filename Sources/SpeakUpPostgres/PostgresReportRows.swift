@@ -1,0 +1,206 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+
+/// How a report and its case events are laid out in rows on PostgreSQL: the same tables,
+/// columns and texts as on SQLite (`StoredForm`), written inside the caller's transaction.
+enum PostgresReportRows {
+    /// Inserts a report and its timeline (by default, one "received" event). Returns false, having
+    /// written nothing, when the reference is already taken.
+    /// `importer` (with the moment of the import) is named in the audit trail for an imported timeline.
+    static func insert(_ report: Report, events: [CaseEvent]? = nil, importer: (actor: String?, at: Date)? = nil,
+                       in session: PostgresSession) throws -> Bool {
+        // PostgreSQL keeps no text holding a NUL: refused whole, in the same words as on SQLite.
+        if let field = report.fieldsHoldingNul.first { throw RefusedText(what: "The report's \(field)") }
+        let uid = report.reporter.map { Int($0.uid) }
+        let key = SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey)
+        let query: PostgresQuery = """
+            INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
+                                reporter_user, reporter_uid, submitted,
+                                subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
+                                witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
+                                subject_key, excluded_handlers, subject_id, station, station_location)
+            VALUES (\(report.reference.text), \(report.wayOfRaising.rawValue), \(report.subjectSeniority.rawValue),
+                    \(report.location), \(report.account), \(report.reporter?.userName), \(uid), \(report.submitted.text),
+                    \(report.subject.name), \(report.subject.role), \(report.occurred?.day.description), \(report.occurred?.time),
+                    \(report.harm.rawValue), \(report.staffImpact), \(report.witnesses), \(report.desiredOutcome?.rawValue),
+                    \(report.hold?.until.description), \(report.reporterDetails?.name), \(report.reporterDetails?.contact),
+                    \(report.reporterDetails?.professionalGroup?.rawValue), \(key), \(report.excludedHandlers.joined(separator: "\n")),
+                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location))
+            ON CONFLICT (reference) DO NOTHING
+            RETURNING reference
+            """
+        guard try !session.query(query).isEmpty else { return false }
+        for concern in report.concerns {
+            _ = try session.query("INSERT INTO report_concern (reference, category) VALUES (\(report.reference.text), \(concern.rawValue))")
+        }
+        try PostgresCaseProjection.open(report, in: session)
+        if let events {
+            for event in events { try insertEvent(event, importer: importer, in: session) }
+        } else {
+            let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
+            try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), in: session)
+        }
+        return true
+    }
+
+    /// Appends one case event and its audit record: the only way events are written.
+    static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil,
+                            in session: PostgresSession) throws {
+        try RefusedText.check([event.text, event.actor, detail], what: "The case event's text")
+        _ = try session.query("""
+            INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor)
+            VALUES (\(event.reference.text), \(event.sequence), \(event.kind.rawValue), \(event.at.text), \(event.text), \(detail), \(event.actor))
+            """)
+        // What the event holds (for the first, the report as sent too), bound into its audit record.
+        let content = try PostgresContentDigest.ofEvent(reference: event.reference.text, sequence: event.sequence, in: session)
+        if let importer {
+            let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
+            try PostgresAuditTrail.append(
+                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said,
+                           event: event.sequence, content: content),
+                in: session)
+        } else {
+            try PostgresAuditTrail.append(
+                AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
+                           detail: "event \(event.sequence)", event: event.sequence, content: content),
+                in: session)
+        }
+        try PostgresCaseProjection.apply(event, detail: detail, in: session)
+    }
+
+    /// Earlier reports about a person, read inside the storing transaction.
+    struct History: ReportHistory {
+        let session: PostgresSession
+        /// A stored report routed again (a held one) must not count itself.
+        var excluding: String? = nil
+
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
+            try session.number("""
+                SELECT count(*) FROM report
+                WHERE subject_key = \(StoredForm.subjectKey(subject)) AND substr(submitted, 1, 10) >= \(day.description)
+                  AND reference IS DISTINCT FROM \(excluding)
+                """) ?? 0
+        }
+
+        func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
+            guard let reporter else { return try reportsAbout(subject, since: day) }
+            return try session.number("""
+                SELECT count(*) FROM report
+                WHERE subject_key = \(StoredForm.subjectKey(subject)) AND substr(submitted, 1, 10) >= \(day.description)
+                  AND reference IS DISTINCT FROM \(excluding) AND (reporter_uid IS NULL OR reporter_uid <> \(Int(reporter.uid)))
+                """) ?? 0
+        }
+    }
+
+    /// Keeps a routing decision (or an escalation's new one) as the case's next event.
+    static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int, at: SubmissionTime,
+                              in session: PostgresSession) throws {
+        let detail = try StoredForm.routingDetail(routing)
+        try insertEvent(
+            CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at,
+                      text: routing.explanation.joined(separator: "\n"), actor: CaseEvent.rulesActor),
+            detail: detail, in: session)
+    }
+
+    /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by
+    /// `day`, their workspace rows locked until the transaction ends (so two writers cannot release one twice).
+    static func heldCases(subjectKey: String?, holdEndedBy day: CalendarDay?, in session: PostgresSession) throws -> [String] {
+        var parts = StatementParts()
+        let condition = subjectKey != nil
+            ? "r.subject_key = \(parts.bind(subjectKey)) AND r.hold_until IS NOT NULL"
+            : "r.hold_until <= \(parts.bind(day?.description))"
+        return try session.texts(parts.query("""
+            SELECT r.reference FROM report r JOIN case_file f ON f.reference = r.reference
+            WHERE \(condition)
+              AND (SELECT e.detail::jsonb ->> 'held' FROM case_event e
+                   WHERE e.reference = r.reference AND e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
+                   ORDER BY e.sequence DESC LIMIT 1) = 'true'
+            ORDER BY r.submitted, r.reference
+            FOR UPDATE OF f
+            """))
+    }
+
+    /// Routes a held case again (the router releases it if it may) and keeps the new routing.
+    /// `recordedAs` overrides the event's time: a release set off by an anonymous report keeps
+    /// only that report's day, or its exact time would date the anonymous one.
+    static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, recordedAs time: SubmissionTime? = nil,
+                        in session: PostgresSession) throws -> CaseRouting? {
+        guard let report = try reports(in: session, reference: reference).first else { return nil }
+        let routing = try router.route(report, history: History(session: session, excluding: reference), from: moment)
+        guard !routing.held else { return nil }
+        let next = try nextSequence(of: reference, in: session)
+        try insertRouting(routing, for: report, kind: .routed, sequence: next, at: time ?? .recorded(for: report.wayOfRaising, at: moment),
+                          in: session)
+        return routing
+    }
+
+    /// The number the case's next event takes. The case's workspace row is locked first, so two
+    /// writers appending to one case take turns rather than both taking the same number.
+    static func nextSequence(of reference: String, in session: PostgresSession) throws -> Int {
+        _ = try session.query("SELECT 1 FROM case_file WHERE reference = \(reference) FOR UPDATE")
+        return (try session.number("SELECT max(sequence) FROM case_event WHERE reference = \(reference)") ?? 0) + 1
+    }
+
+    /// The latest routing kept with a case.
+    static func latestRouting(for reference: CaseReference, in session: PostgresSession) throws -> CaseRouting? {
+        guard let detail = try session.texts("""
+            SELECT detail FROM case_event WHERE reference = \(reference.text) AND kind IN ('routed', 'escalated')
+            ORDER BY sequence DESC LIMIT 1
+            """).first
+        else { return nil }
+        do {
+            return try StoredForm.routing(detail: detail)
+        } catch {
+            throw StoreError(.damaged, "The routing kept with \(reference) could not be read: \(error).")
+        }
+    }
+
+    /// Appends an event with the next sequence number; call inside a transaction.
+    static func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date,
+                            detail: String? = nil, in session: PostgresSession) throws -> CaseEvent {
+        guard let way = try session.texts("SELECT way_of_raising FROM report WHERE reference = \(reference.text)").first,
+            let wayOfRaising = WayOfRaising(rawValue: way)
+        else {
+            throw StoreError(.missing, "There is no case \(reference) in this store.")
+        }
+        let next = try nextSequence(of: reference.text, in: session)
+        let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
+                              actor: actor)
+        try insertEvent(event, detail: detail, in: session)
+        return event
+    }
+
+    /// Every report, or only the one with `reference`, or only those raised by `uid`, or those in `references`; oldest first.
+    static func reports(in session: PostgresSession, reference only: String? = nil, uid: UInt32? = nil, references: [String]? = nil) throws
+        -> [Report] {
+        var parts = StatementParts()
+        let filter = if let only { " WHERE reference = \(parts.bind(only))" }
+            else if let uid { " WHERE reporter_uid = \(parts.bind(Int(uid)))" }
+            else if let references { " WHERE reference = ANY(\(parts.bind(references)))" }
+            else { "" }
+        let concernFilter = uid == nil ? filter : " WHERE reference IN (SELECT reference FROM report\(filter))"
+        var concerns: [String: [ConcernCategory]] = [:]
+        for row in try session.rows(parts.query("SELECT reference, category FROM report_concern\(concernFilter) ORDER BY reference, category")) {
+            concerns[try row.string("reference"), default: []].append(try StoredForm.decode(ConcernCategory.self, try row.string("category"), "concern"))
+        }
+        return try session.rows(parts.query("SELECT * FROM report\(filter) ORDER BY submitted, reference")).map { row in
+            try StoredForm.report(text: { column throws(StoreError) in try row.text(column) }, uid: try row.integer("reporter_uid").map(Int64.init),
+                                  concerns: concerns[try row.string("reference")] ?? [])
+        }
+    }
+
+    /// The timeline of one case, in order.
+    static func events(for reference: CaseReference, in session: PostgresSession) throws -> [CaseEvent] {
+        try session.rows("SELECT * FROM case_event WHERE reference = \(reference.text) ORDER BY sequence").map { row in
+            let atText = try row.string("at")
+            guard let at = SubmissionTime(text: atText) else { throw StoredForm.damaged("time", atText) }
+            guard let sequence = try row.integer("sequence") else { throw StoredForm.damaged("case event number", "NULL") }
+            return CaseEvent(
+                reference: reference, sequence: sequence,
+                kind: try StoredForm.decode(CaseEvent.Kind.self, try row.string("kind"), "case event"), at: at, text: try row.text("text"),
+                actor: try row.text("actor"))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+import Synchronization
+
+/// Reports kept in a PostgreSQL database: the same contract, the same tables and the same
+/// texts as the SQLite store, with the server doing what SQLite's file locks do. Each write is
+/// one transaction (a submit with its routing inside it), committed synchronously
+/// (`synchronous_commit = on`, set on every session) so a report is on the server's disk when
+/// `submit` returns; the audit chain is serialised by its head row, locked inside the transaction.
+///
+/// The store keeps one session and runs one thing at a time on it; a session that was lost (the
+/// server restarted, a standby was promoted) is replaced at the next call, which connects again.
+public final class PostgresReportStore: ReportStore, StoreHousekeeping {
+    /// The store's address, with no secret in it.
+    public let location: String
+    /// Where the store's own times come from (an import's moment, "now" for what is overdue).
+    public let clock: any Clock
+    let connection: PostgresConnectionKeeper
+    private let receiptRounds: Int
+    private let cachedHasher = Mutex<ReceiptHasher?>(nil)
+
+    /// Seconds the store waits for a server to accept its connection.
+    public static let connectSeconds = 10.0
+
+    /// Opens the store at `address` (the first of its hosts that accepts writes), logging in with
+    /// `password` (nil: a client certificate, or no password on a socket), and brings its schema up to date.
+    /// `receiptRounds` sets the receipt hash's cost; tests lower it to stay quick.
+    public convenience init(address: PostgresAddress, password: String?, receiptRounds: Int = ReceiptHasher.defaultRounds,
+                            clock: any Clock = SystemClock()) throws(StoreError) {
+        let connect: @Sendable () throws(StoreError) -> PostgresSession = {
+            () throws(StoreError) in try PostgresSession.connect(to: address, password: password, deadline: Self.connectSeconds)
+        }
+        try self.init(first: try connect(), reconnect: connect, location: address.description, receiptRounds: receiptRounds, clock: clock)
+    }
+
+    /// Opens the store on a session already connected (tests; a command that connected to check
+    /// the server first). When the session is lost, the store says so and does not connect again.
+    public convenience init(session: PostgresSession, location: String? = nil, receiptRounds: Int = ReceiptHasher.defaultRounds,
+                            clock: any Clock = SystemClock()) throws(StoreError) {
+        try self.init(first: session, reconnect: nil, location: location ?? session.endpoint.description, receiptRounds: receiptRounds, clock: clock)
+    }
+
+    private init(first: PostgresSession, reconnect: (@Sendable () throws(StoreError) -> PostgresSession)?, location: String, receiptRounds: Int,
+                 clock: any Clock) throws(StoreError) {
+        self.location = location
+        self.clock = clock
+        self.receiptRounds = receiptRounds
+        try PostgresSchema.migrate(first)
+        connection = PostgresConnectionKeeper(session: first, reconnect: reconnect, location: location)
+    }
+
+    /// Closes the store's connection (the next call connects again, if it can).
+    public func close() {
+        connection.close()
+    }
+
+    /// Runs `body` in one transaction on the store's session; every failure becomes a sentence.
+    func write<T>(_ activity: StoreActivity, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        do {
+            return try connection.use { session in try session.transaction(body) }
+        } catch {
+            throw PostgresStoreFailure.translate(error, at: location, doing: activity)
+        }
+    }
+
+    /// Reads, in one transaction (so what is read together was true together).
+    func read<T>(_ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        try write(.read, body)
+    }
+
+    /// The router for one write, made before the transaction (it may read the directory).
+    static func prepare(_ router: (any CaseRouter)?) throws(StoreError) -> (any CaseRouter)? {
+        guard let router else { return nil }
+        do {
+            return try router.prepared()
+        } catch let failure as RoutingFailure {
+            throw StoreError(.failed, failure.sentence + StoreActivity.save.unchanged)
+        } catch {
+            throw StoreError(.failed, "SpeakUp could not work out where the report goes (\(error)).\(StoreActivity.save.unchanged)")
+        }
+    }
+
+    /// The receipt hasher for this store (its salt is read once).
+    func hasher() throws(StoreError) -> ReceiptHasher {
+        if let cached = cachedHasher.withLock({ $0 }) { return cached }
+        let salt = try read { session in try session.row("SELECT value FROM store_secret WHERE name = 'receipt-salt'")?.bytes("value") }
+        guard let salt else { throw StoreError(.damaged, "The PostgreSQL store at \(location) has lost its receipt salt. Please tell IT.") }
+        let hasher = ReceiptHasher(salt: Array(salt), rounds: receiptRounds)
+        cachedHasher.withLock { $0 = hasher }
+        return hasher
+    }
+
+    /// PostgreSQL needs no tidying after a report: its log is its own business.
+    public func tidy() {}
+
+    /// Indexes the words of any case left waiting (none: cases are indexed as they are written).
+    public func indexPendingWords() throws(StoreError) {
+        _ = try write(.read) { session in try PostgresCaseProjection.indexPending(in: session) }
+    }
+}
+
+/// The store's one session, used by one caller at a time, and replaced by a new connection
+/// when it was lost.
+final class PostgresConnectionKeeper: @unchecked Sendable {
+    // `lock` guards `session`: a session runs one thing at a time for one caller.
+    private let lock = NSLock()
+    private var session: PostgresSession?
+    private let reconnect: (@Sendable () throws(StoreError) -> PostgresSession)?
+    private let location: String
+
+    init(session: PostgresSession, reconnect: (@Sendable () throws(StoreError) -> PostgresSession)?, location: String) {
+        self.session = session
+        self.reconnect = reconnect
+        self.location = location
+    }
+
+    /// Runs `body` on the session, connecting again first if it was lost.
+    func use<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let current: PostgresSession
+        if let session, !session.isClosed {
+            current = session
+        } else {
+            guard let reconnect else {
+                throw StoreError(.busy, "The connection to the PostgreSQL store at \(location) was lost, and this store does not connect again by itself. Please try again; if it keeps happening, please tell IT.")
+            }
+            current = try reconnect()
+            session = current
+        }
+        return try body(current)
+    }
+
+    func close() {
+        lock.withLock { session?.close() }
+    }
+}

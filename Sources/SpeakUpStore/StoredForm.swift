@@ -1,0 +1,156 @@
+import Foundation
+import SpeakUpCore
+
+/// How the store's values are written in its columns, and read back, with no database in it: every
+/// engine keeps the same texts in the same columns (same-person keys, routing decisions, the
+/// queue's sort key, times), so a store copied from one engine to the other reads the same.
+public enum StoredForm {
+    /// The text form of a same-person key in the subject_key column.
+    public static func subjectKey(_ key: SubjectKey) -> String {
+        switch key {
+        case .directory(let id): "id:" + id
+        case .nameAndRole(let text): "name:" + text
+        }
+    }
+
+    /// A routing decision as a case event's detail: JSON, keys sorted, times in ISO 8601.
+    public static func routingDetail(_ routing: CaseRouting) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(routing), as: UTF8.self)
+    }
+
+    /// A routing decision read back from a case event's detail.
+    public static func routing(detail: String) throws -> CaseRouting {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
+    }
+
+    /// The JSON detail of a handler's action (keys sorted).
+    public static func actionDetail(_ object: [String: Any]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+    }
+
+    /// A text field of a handler's action's JSON detail ("from", "to", "level", "handler").
+    public static func detailField(_ name: String, of detail: String?) -> String? {
+        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return nil }
+        return object[name] as? String
+    }
+
+    /// A list field of a handler's action's JSON detail (a recusal's "to").
+    public static func detailList(_ name: String, of detail: String?) -> [String] {
+        guard let detail, let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return [] }
+        return object[name] as? [String] ?? []
+    }
+
+    /// The queue's sort key: open cases before closed, urgent before the rest, then the next deadline.
+    public static func rank(status: String, level: String, acknowledgeBy: String?, feedBackBy: String?) -> String {
+        let group = status == "closed" ? "1" : "0"
+        let urgency = level == PyramidLevel.urgent.rawValue ? "0" : "1"
+        let due = switch status {
+        case "new": acknowledgeBy ?? "9999"
+        case "acknowledged": feedBackBy ?? "9999"
+        default: "9999"
+        }
+        return group + urgency + due
+    }
+
+    /// A deadline or a reminder's time as stored.
+    public static func stamp(_ date: Date) -> String { SubmissionTime.instant(date).text }
+
+    /// A stored deadline read back.
+    public static func date(_ text: String) -> Date? { try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: .gmt)) }
+
+    /// The words of a case the search index holds: the report's words and its notes so far.
+    public static func searchWords(of report: Report, notes: [String]) -> String {
+        ([report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact] + notes)
+            .filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    /// A report read back from its row: `text` gives a text column's value (nil for NULL), `uid`
+    /// the reporter_uid column's. A value this version does not know is damage, never guessed at.
+    public static func report(text: (String) throws -> String?, uid: Int64?, concerns: [ConcernCategory]) throws -> Report {
+        func required(_ column: String) throws -> String {
+            guard let value = try text(column) else { throw damaged(column, "NULL") }
+            return value
+        }
+        let referenceText = try required("reference")
+        guard let reference = CaseReference(referenceText) else { throw damaged("case reference", referenceText) }
+        let submittedText = try required("submitted")
+        guard let submitted = SubmissionTime(text: submittedText) else { throw damaged("time", submittedText) }
+        let stationKind = try required("station")
+        guard let station = Station(kind: stationKind, location: try text("station_location")) else { throw damaged("station", stationKind) }
+        return Report(
+            reference: reference,
+            wayOfRaising: try decode(WayOfRaising.self, try required("way_of_raising"), "way of raising"),
+            concerns: concerns,
+            subject: Subject(
+                name: try text("subject_name"), role: try required("subject_role"),
+                seniority: try decode(Seniority.self, try required("subject_seniority"), "seniority"), directoryID: try text("subject_id")),
+            occurred: try text("occurred_on").map { day in
+                guard let parsed = CalendarDay(typed: day) else { throw damaged("date", day) }
+                return Occurrence(day: parsed, time: try text("occurred_at"))
+            },
+            location: try required("location"),
+            harm: try decode(PatientHarm.self, try required("patient_harm"), "patient harm"),
+            staffImpact: try required("staff_impact"),
+            account: try required("account"),
+            witnesses: try required("witnesses"),
+            desiredOutcome: try text("desired_outcome").map { try decode(DesiredOutcome.self, $0, "outcome") },
+            hold: try text("hold_until").map { day in
+                guard let parsed = CalendarDay(typed: day) else { throw damaged("date", day) }
+                return MatchingHold(until: parsed)
+            },
+            excludedHandlers: (try text("excluded_handlers") ?? "").split(separator: "\n").map(String.init),
+            reporter: try text("reporter_user").map { Reporter(userName: $0, uid: UInt32(truncatingIfNeeded: uid ?? -1)) },
+            reporterDetails: try text("reporter_name").map { name in
+                ReporterDetails(
+                    name: name, contact: try text("reporter_contact") ?? "",
+                    professionalGroup: try text("reporter_group").map { try decode(ProfessionalGroup.self, $0, "professional group") })
+            },
+            submitted: submitted,
+            station: station)
+    }
+
+    /// A line of the queue from a case's stored state (nil when it does not read: left out, as it always was).
+    public static func queueRow(reference referenceText: String, status statusText: String, level levelText: String, submitted submittedText: String,
+                                acknowledgeBy: String?, feedBackBy: String?, concerns: [ConcernCategory], seniority: String?, location: String,
+                                wayOfRaising: String, subjectName: String?, subjectRole: String?) -> QueueRow? {
+        guard let reference = CaseReference(referenceText), let submitted = SubmissionTime(text: submittedText),
+            let status = HandlingStatus(rawValue: statusText), let level = PyramidLevel(rawValue: levelText)
+        else { return nil }
+        let acknowledge = acknowledgeBy.flatMap(date)
+        let feedBack = feedBackBy.flatMap(date)
+        let (deadline, kind): (Date?, CaseDeadline?) = switch status {
+        case .new: (acknowledge, .acknowledge)
+        case .acknowledged: (feedBack, .feedBack)
+        case .closed: (nil, nil)
+        }
+        return QueueRow(
+            reference: reference, status: status, level: level, submitted: submitted, deadline: deadline, deadlineKind: kind,
+            concerns: concerns.sorted(), seniority: seniority.flatMap(Seniority.init(rawValue:)) ?? .unknown,
+            location: location, wayOfRaising: WayOfRaising(rawValue: wayOfRaising) ?? .anonymous,
+            // What the handler reads on opening the case; the row exists only for a case routed to them.
+            about: Subject(name: subjectName, role: subjectRole ?? "", seniority: .unknown).asWritten)
+    }
+
+    /// A stored reminder read back (nil when it does not read).
+    public static func reminder(reference: String, handler: String, deadline: String, stage: String, due: String) -> Reminder? {
+        guard let reference = CaseReference(reference), let deadline = CaseDeadline(rawValue: deadline),
+            let stage = Reminder.Stage(rawValue: stage), let due = date(due)
+        else { return nil }
+        return Reminder(reference: reference, handler: handler, deadline: deadline, due: due, stage: stage)
+    }
+
+    public static func decode<T: RawRepresentable>(_ type: T.Type, _ raw: String, _ what: String) throws -> T where T.RawValue == String {
+        guard let value = T(rawValue: raw) else { throw damaged(what, raw) }
+        return value
+    }
+
+    /// A stored value this version of SpeakUp does not know.
+    public static func damaged(_ what: String, _ raw: String) -> StoreError {
+        StoreError(.damaged, "The store holds a \(what) this version of SpeakUp does not know (\(raw.debugDescription)). It may have been written by a newer version.")
+    }
+}
