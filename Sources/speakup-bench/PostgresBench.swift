@@ -136,84 +136,29 @@ struct PostgresBench {
         return summary
     }
 
-    /// Starts the submitting processes, lets them go at one moment, and gathers their timings.
+    /// Starts the submitting processes (three seconds to start and connect on 2 busy cores), lets
+    /// them go at one moment, and gathers their timings.
     private func submitAtOnce(mode: String, address: String, gap: Double) throws -> (latencies: Sample, failures: Int) {
-        var wall = timespec()
-        clock_gettime(CLOCK_REALTIME, &wall)
-        // Time for 32 processes to start and connect on 2 busy cores.
-        let startAt = Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9 + 3
-        var children: [(pid_t, String)] = []
-        for index in 0..<submitters {
-            let out = NSTemporaryDirectory() + "speakup-bench-pg-\(mode.dropFirst(2))-\(index)-\(getpid()).txt"
-            unlink(out)
-            children.append((try spawn([bench, mode, address, String(submissionsEach), out, String(startAt), String(gap)]), out))
-        }
-        var latencies = Sample()
-        var failures = 0
-        var failedLines: [String] = []
-        for (pid, out) in children {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
-            for line in lines {
-                if line.hasPrefix("failed") {
-                    failures += 1
-                    failedLines.append(String(line))
-                } else if let value = Double(line) { latencies.milliseconds.append(value) }
-            }
-            failures += max(0, submissionsEach - lines.count)  // a process that died counts its missing reports
-            unlink(out)
-        }
-        if let first = failedLines.first { print("(\(mode) first failure: \(first.prefix(300)))") }
-        return (latencies, failures)
+        let result = try Submitters.atOnce(bench: bench, mode: mode, target: address, processes: submitters, each: submissionsEach, gap: gap,
+                                           lead: 3, folder: NSTemporaryDirectory())
+        if let first = result.firstFailure { print("(\(mode), the first failure: \(first))") }
+        return (result.latencies, result.failures)
     }
 
-    private func spawn(_ command: [String]) throws -> pid_t {
-        let argv = command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, command[0], nil, nil, argv, environ) == 0 else { throw BenchError("could not start \(command[0])") }
-        return pid
-    }
-
-    /// The child's side of `--pg-submitter` / `--pg-raw-submitter` (address, count, output file,
-    /// start moment, gap; the password in the environment): connects, waits for the common
-    /// start, submits, and writes each latency in milliseconds (or "failed: why") to the file.
+    /// The child's side of `--pg-submitter` / `--pg-raw-submitter` (`Submitters.child`): the store, or
+    /// a raw session, at the address it is given, with the password from the environment.
     static func submitter(raw: Bool, arguments: [String]) -> Never {
-        guard arguments.count == 5, let count = Int(arguments[1]), let startAt = Double(arguments[3]), let gap = Double(arguments[4])
-        else { exit(64) }
-        func wait(until moment: Double) {
-            var wall = timespec()
-            clock_gettime(CLOCK_REALTIME, &wall)
-            let left = moment - (Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9)
-            if left > 0 { usleep(useconds_t(left * 1_000_000)) }
-        }
         let password = ProcessInfo.processInfo.environment[passwordVariable]
-        var lines: [String] = []
-        do {
-            let address = try PostgresAddress(arguments[0])
-            let store = raw ? nil : try PostgresReportStore(address: address, password: password)
-            let rawStore = raw ? RawPostgres(session: try PostgresSession.connect(to: address, password: password, deadline: 10)) : nil
-            let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
-            wait(until: startAt)
-            for round in 0..<count {
-                if gap > 0 { wait(until: startAt + Double(round) * gap) }
-                let report = CommitBench.report()
-                let start = now()
-                do {
-                    if let store { _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: nil) } else { try rawStore?.insert(payload) }
-                    lines.append(String((now() - start) * 1000))
-                } catch {
-                    lines.append("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
-                }
+        Submitters.child(arguments) { text in
+            let address = try PostgresAddress(text)
+            if raw {
+                let rawStore = RawPostgres(session: try PostgresSession.connect(to: address, password: password, deadline: 10))
+                let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
+                return ({ _ in try rawStore.insert(payload) }, {})
             }
-            store?.close()
-            rawStore?.session.close()
-        } catch {
-            lines.append("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+            let store = try PostgresReportStore(address: address, password: password)
+            return ({ report in _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: nil) }, {})
         }
-        try? (lines.joined(separator: "\n") + "\n").write(toFile: arguments[2], atomically: true, encoding: .utf8)
-        exit(0)
     }
 
     // MARK: 3. The workspace on many cases
@@ -234,22 +179,9 @@ struct PostgresBench {
         let moment = Date(timeIntervalSince1970: 1_795_770_106)
         let desk = store.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
 
+        // 30 runs each, interleaved; a slow one stops after a minute (and at least 5 runs).
         func measure(_ body: () throws -> Int, floor: () throws -> Int) throws -> (Sample, Sample, Int) {
-            var ours = Sample(), raw = Sample()
-            var rows = 0
-            for _ in 0..<3 { _ = try body(); _ = try floor() }  // warm the cache
-            let began = now()
-            // 30 runs each, interleaved; a slow one stops after a minute (and at least 5 runs).
-            for run in 0..<30 {
-                if run >= 5 && now() - began > 60 { break }
-                let start = now()
-                rows = try body()
-                ours.add(now() - start)
-                let floorStart = now()
-                _ = try floor()
-                raw.add(now() - floorStart)
-            }
-            return (ours, raw, rows)
+            try measureBeside(giveUpAfter: 60, body, floor: floor)
         }
         func raw(_ sql: String) -> () throws -> Int {
             { try floorSession.query(PostgresQuery(unsafeSQL: sql)).count }
@@ -279,7 +211,7 @@ struct PostgresBench {
                 WHERE handler = 'gita' AND category = 'detriment' AND rank < '1' AND level = 'awareness'
                 ORDER BY rank, reference LIMIT 100
                 """))),
-            ("a reference typed, \"SU 0042 12\"", try measure(queue(searching("SU 0000 12")), floor: raw(
+            ("a reference typed, \"SU 0000 12\"", try measure(queue(searching("SU 0000 12")), floor: raw(
                 "SELECT reference FROM case_handler WHERE handler = 'gita' AND reference >= 'SU-0000-12' AND reference < 'SU-0000-12~' ORDER BY rank LIMIT 100"))),
             ("search, a word in 1% of cases (\"marker42\")", try measure(queue(searching("marker42")), floor: textFloor("marker42:*"))),
             ("search, \"topic42\" (0.1% of cases; as a prefix also topic420-429)", try measure(queue(searching("topic42")), floor: textFloor("topic42:*"))),
