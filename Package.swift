@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "speakup",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -72,7 +72,7 @@ let package = Package(
             dependencies: ["SpeakUpCore", "SpeakUpTUI"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore", "TestPostgres"]),
         .target(name: "TestPostgres", path: "Tests/TestPostgres"),
         .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
         // One behaviour, every engine: the store contract as the product relies on it.

@@ -39,7 +39,8 @@ public struct Installation: Hashable, Sendable {
 
     public static let supportedVersion = 1
 
-    /// The store file (its folder is the one `make install` made for group speakup).
+    /// The store file (its folder is the one `make install` made for group speakup), or a
+    /// PostgreSQL store's address (`postgresql://…`).
     public var store: String
     /// The rules file; nil means the built-in default rules.
     public var rules: String? = nil
@@ -78,7 +79,10 @@ extension Reader {
             report(root, "The settings file must say where the store is, as `store: /var/lib/speakup/speakup.sqlite`.")
             return nil
         }
-        var installation = Installation(store: absolutePath(storeNode, what: "store") ?? "")
+        // A PostgreSQL store's address is read by the program when it opens the store (docs/deployment.md).
+        let storeText = storeNode.scalar?.string ?? ""
+        let onServer = storeText.hasPrefix("postgresql://") || storeText.hasPrefix("postgres://")
+        var installation = Installation(store: onServer ? storeText : absolutePath(storeNode, what: "store") ?? "")
         if let node = top["rules"]?.value { installation.rules = absolutePath(node, what: "rules") }
         if let node = top["roles"]?.value {
             let roles = entries(node, allowed: ["reporters", "handlers", "administrators"], what: "roles")

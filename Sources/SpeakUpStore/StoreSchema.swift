@@ -4,6 +4,13 @@ import SpeakUpCore
 
 /// The store's schema, one versioned migration at a time. Never edit a shipped
 /// migration: add the next one.
+///
+/// Shipped migrations are frozen: each is plain SQL, or a private copy in Migrations/ of the code it
+/// ran when it shipped (GRDB, Foundation and Crypto only). A migration never calls application code
+/// (SpeakUpStore's or SpeakUpCore's types, functions or constants): when that code changes, an old
+/// store's upgrade would silently do something else, or fail. What this file may still pass in or
+/// out is no logic: the clock's moment (which dates v13's upgrade record) and the `StoreError` a
+/// stopped upgrade is reported as.
 enum StoreSchema {
     static var migrator: DatabaseMigrator { migrator(clock: SystemClock()) }
 
@@ -84,9 +91,11 @@ enum StoreSchema {
                 CREATE TRIGGER receipt_no_delete BEFORE DELETE ON receipt
                 BEGIN SELECT RAISE(ABORT, 'receipt rows are appended, never changed'); END;
                 """)
+            // 32 random bytes from the system's secure generator (as ReceiptHasher.newSalt made them).
+            var generator = SystemRandomNumberGenerator()
             try db.execute(
                 sql: "INSERT INTO store_secret (name, value) VALUES ('receipt-salt', ?)",
-                arguments: [Data(ReceiptHasher.newSalt())])
+                arguments: [Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })])
             // Drafts of open and confidential reports, one per reporter (uid), replaced at
             // every step and removed on submit. Anonymous forms never reach this table.
             try db.execute(sql: """
@@ -179,63 +188,13 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v11-guardians-workspace") { db in
-            // What the handlers' workspace reads (see CaseProjection): each case's current state and
-            // handlers, kept in step with its events in the same transactions. The events stay the
-            // record; these tables are rebuilt from them here and can be at any time.
-            try db.execute(sql: """
-                CREATE TABLE case_file (
-                    reference TEXT PRIMARY KEY NOT NULL REFERENCES report(reference),
-                    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'acknowledged', 'closed')),
-                    level TEXT NOT NULL DEFAULT 'informal',
-                    acknowledge_by TEXT,
-                    feed_back_by TEXT,
-                    held INTEGER NOT NULL DEFAULT 0,
-                    text_id INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE case_handler (
-                    handler TEXT NOT NULL,
-                    rank TEXT NOT NULL,
-                    reference TEXT NOT NULL REFERENCES report(reference),
-                    level TEXT NOT NULL,
-                    text_id INTEGER NOT NULL,
-                    PRIMARY KEY (handler, rank, reference)
-                ) WITHOUT ROWID;
-                CREATE UNIQUE INDEX case_handler_by_case ON case_handler(reference, handler);
-                CREATE INDEX case_handler_by_level ON case_handler(handler, level, rank);
-                -- The queue by concern: one row per handler and category, so a category filter reads in queue order.
-                CREATE TABLE case_handler_concern (
-                    handler TEXT NOT NULL,
-                    category TEXT NOT NULL,
-                    rank TEXT NOT NULL,
-                    reference TEXT NOT NULL REFERENCES report(reference),
-                    level TEXT NOT NULL,
-                    PRIMARY KEY (handler, category, rank, reference)
-                ) WITHOUT ROWID;
-                CREATE INDEX case_handler_concern_by_case ON case_handler_concern(reference);
-                CREATE TABLE case_recusal (
-                    reference TEXT NOT NULL REFERENCES report(reference),
-                    handler TEXT NOT NULL,
-                    PRIMARY KEY (reference, handler)
-                ) WITHOUT ROWID;
-                CREATE TABLE reminder (
-                    reference TEXT NOT NULL REFERENCES report(reference),
-                    handler TEXT NOT NULL,
-                    deadline TEXT NOT NULL,
-                    stage TEXT NOT NULL,
-                    due TEXT NOT NULL,
-                    seen INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (reference, handler, deadline, stage)
-                ) WITHOUT ROWID;
-                CREATE INDEX reminder_unseen ON reminder(handler, seen, due);
-                CREATE UNIQUE INDEX case_file_by_text ON case_file(text_id);
-                CREATE INDEX case_file_acknowledge ON case_file(acknowledge_by) WHERE status = 'new';
-                CREATE INDEX case_file_feed_back ON case_file(feed_back_by) WHERE status <> 'closed';
-                CREATE VIRTUAL TABLE case_text USING fts5(reference UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 2', detail = none);
-                -- Cases whose words are not in case_text yet: a report is indexed by the first search after
-                -- it (or the next tick), so sending one never waits on the full-text index.
-                CREATE TABLE case_text_pending (reference TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-                """)
-            try CaseProjection.rebuild(in: db)
+            // The handlers' workspace tables, built from the reports and their events (frozen: V11CaseFiles).
+            do {
+                try V11CaseFiles.migrate(db)
+            } catch let unknown as V11CaseFiles.UnknownValue {
+                // A value v11's program did not know stopped the upgrade; only how that is reported lives here.
+                throw StoreError(.damaged, unknown.description)
+            }
         }
         migrator.registerMigration("v12-safe-routing") { db in
             // Other names a person goes by (the directory's known_as column), and cases that
@@ -249,42 +208,9 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v13-content-digests") { db in
-            // Each audit record carries a digest of what its event holds (see ContentDigest), so a
-            // changed word shows in `audit verify`. Records already written get theirs now, once;
-            // their own hashes are left as they were, and the upgrade itself is chained, vouching
-            // for every digest it added.
-            try db.execute(sql: """
-                ALTER TABLE audit_record ADD COLUMN event INTEGER;
-                ALTER TABLE audit_record ADD COLUMN content BLOB;
-                ALTER TABLE audit_waiting ADD COLUMN event INTEGER;
-                ALTER TABLE audit_waiting ADD COLUMN content BLOB;
-                DROP TRIGGER audit_record_no_update;
-                """)
-            var vouched: [(position: Int, digest: Data)] = []
-            let records = try Row.fetchAll(db, sql: "SELECT position, reference, detail FROM audit_record WHERE reference IS NOT NULL ORDER BY position")
-            for row in records {
-                guard let sequence = AuditTrail.eventNumber(in: row["detail"]),
-                    let content = try ContentDigest.ofEvent(reference: row["reference"], sequence: sequence, in: db)
-                else { continue }
-                try db.execute(sql: "UPDATE audit_record SET event = ?, content = ? WHERE position = ?", arguments: [sequence, content, row["position"]])
-                vouched.append((row["position"], content))
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT id, reference, detail FROM audit_waiting WHERE reference IS NOT NULL") {
-                guard let sequence = AuditTrail.eventNumber(in: row["detail"]),
-                    let content = try ContentDigest.ofEvent(reference: row["reference"], sequence: sequence, in: db)
-                else { continue }
-                try db.execute(sql: "UPDATE audit_waiting SET event = ?, content = ? WHERE id = ?", arguments: [sequence, content, row["id"]])
-            }
-            try db.execute(sql: """
-                CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
-                BEGIN SELECT RAISE(ABORT, 'audit records are appended, never changed'); END;
-                """)
-            if !records.isEmpty {
-                try AuditTrail.append(
-                    AuditEntry(at: .instant(clock.now()), actor: nil, action: AuditTrail.upgradeAction, reference: nil,
-                               detail: "\(vouched.count) earlier records", content: ContentDigest.ofDigests(vouched)),
-                    in: db)
-            }
+            // Content digests for the audit records already written, vouched for by a chained upgrade
+            // record dated by `clock` (frozen: V13ContentDigests).
+            try V13ContentDigests.migrate(db, now: clock.now())
         }
         migrator.registerMigration("v14-search-prefixes") { db in
             // The full-text index keeps the starts of words (one, two and three letters) as well as

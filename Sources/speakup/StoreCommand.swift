@@ -63,7 +63,10 @@ struct StoreCommand: ParsableCommand {
 
         /// Opens one side of a copy, every failure a sentence naming which side it is.
         static func open(_ text: String, need: StoreAccess.Need, createIfMissing: Bool, what: String) throws(Failure) -> any StoreCopy.Side {
-            guard !text.isEmpty else { throw Failure("\(what) needs a store: the path of a store file.", code: 64) }
+            guard !text.isEmpty else { throw Failure("\(what) needs a store: the path of a store file, or a postgresql:// address.", code: 64) }
+            if case .server(let address) = try StoreChoice.read(text, from: what) {
+                do { return try StoreChoice.openServer(address) } catch { throw Failure("\(what): \(error.sentence)", code: error.code) }
+            }
             if let problem = StoreLocation.notAFileProblem(text) { throw Failure(problem, code: 64) }
             if let problem = StoreAccess().problem(at: text, need: need, createIfMissing: createIfMissing) { throw Failure(problem) }
             do {

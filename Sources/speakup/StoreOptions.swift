@@ -7,7 +7,8 @@ import SpeakUpStore
 /// `--db PATH`, shared by every command that uses the store.
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The store file to use (default: $SPEAKUP_DB, else your own store).", valueName: "path"))
+        "The store to use: a file, or a PostgreSQL store's postgresql:// address (default: $SPEAKUP_DB, else your own store).",
+        valueName: "path"))
     var path: String?
 
     @Option(name: .customLong("wait"), help: ArgumentHelp(
@@ -55,6 +56,14 @@ struct StoreOptions: ParsableArguments {
     func open(_ need: StoreAccess.Need, createIfMissing: Bool = true, forScreen: Bool = false) throws(Failure) -> (store: any OpenedStore, isDefault: Bool) {
         let wait = StoreWait(seconds: try waitSeconds(forScreen: forScreen))
         let (path, isDefault) = try location()
+        if case .server(let address) = try StoreChoice.read(path, from: self.path != nil ? "--db" : "The store's address") {
+            // An installed SpeakUp reaches a server only as its root-owned settings say: --db naming one
+            // would let anyone point the program, and its secret file, at a server of their choosing.
+            if self.path != nil, try Deployment.get().installation != nil {
+                throw Failure("This SpeakUp is installed for a shared store, so --db cannot name a PostgreSQL server; the settings file says which store to use.", code: 64)
+            }
+            return (try StoreChoice.openServer(address), false)
+        }
         let installed = try Deployment.get().installation
         let shared = installed?.store == path && self.path == nil
         try StorePermissions.check(path, folderToo: shared)

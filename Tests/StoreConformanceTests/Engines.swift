@@ -31,7 +31,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             let store = try PostgresReportStore(session: session, receiptRounds: 1 << 10)
             let asApp = try PostgresAddress(database.socketURL.replacingOccurrences(of: "://\(cluster.superuser)@", with: "://speakup_app@"))
             let app = try PostgresSession.connect(to: asApp, password: Self.appPassword, deadline: 10)
-            return StoreUnderTest(store: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
+            return StoreUnderTest(store: store, transfer: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
                                   cleanUp: {
                                       store.close()
                                       app.close()

@@ -1,0 +1,132 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+
+extension PostgresReportStore: StoreTransfer {
+    /// Columns of a copied table with their types, as the database describes them.
+    private func columns(of table: String, in session: PostgresSession) throws(StoreError) -> [(name: String, type: String)] {
+        try session.rows("""
+            SELECT column_name, data_type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = \(table) AND is_generated = 'NEVER'
+            ORDER BY ordinal_position
+            """).map { row throws(StoreError) in (try row.string("column_name"), try row.string("data_type")) }
+    }
+
+    /// The table's key columns, for a stable order.
+    private func keys(of table: String, in session: PostgresSession) throws(StoreError) -> [String] {
+        try session.texts("""
+            SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE i.indrelid = \(table)::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
+            """)
+    }
+
+    private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    public func rows(of table: String) throws(StoreError) -> TableRows {
+        guard StoreTables.copied.contains(table) else { throw StoreError(.failed, "SpeakUp does not copy a table called \(table).") }
+        return try read { session in
+            let columns = try columns(of: table, in: session)
+            let order = try keys(of: table, in: session).map(Self.quoted).joined(separator: ", ")
+            // Every value as text (bytes as hex), so nothing is rounded on its way out.
+            let select = columns.map { column in
+                column.type == "bytea" ? "encode(\(Self.quoted(column.name)), 'hex')" : "\(Self.quoted(column.name))::text"
+            }.joined(separator: ", ")
+            let rows = try session.query(PostgresQuery(unsafeSQL: "SELECT \(select) FROM \(Self.quoted(table)) ORDER BY \(order)"))
+            var values: [[StoredValue]] = []
+            for row in rows {
+                var line: [StoredValue] = []
+                for (index, cell) in row.enumerated() {
+                    let text: String?
+                    do { text = try cell.decode(String?.self) } catch {
+                        throw StoreError(.damaged, "The PostgreSQL store at \(location) holds a value in \(table).\(columns[index].name) that could not be read.")
+                    }
+                    line.append(try Self.stored(text, type: columns[index].type, at: "\(table).\(columns[index].name)"))
+                }
+                values.append(line)
+            }
+            return TableRows(table: table, columns: columns.map(\.name), rows: values)
+        }
+    }
+
+    public func load(_ tables: [TableRows]) throws(StoreError) {
+        try write(.importing) { session in
+            for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
+            where try session.finds(PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) LIMIT 1")) {
+                throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
+            }
+            // The salt made with the new store gives way to the one the receipts were hashed with.
+            _ = try session.query("DELETE FROM store_secret")
+            for table in tables where StoreTables.copied.contains(table.table) {
+                let names = table.columns.map(Self.quoted).joined(separator: ", ")
+                let order = try keys(of: table.table, in: session).map(Self.quoted).joined(separator: ", ")
+                // In batches, each a JSON array of rows whose every value is text: the server reads each
+                // with its column's own type (bytes as \x hex), in key order (the audit chain's trigger
+                // checks every record follows the one before).
+                for start in stride(from: 0, to: table.rows.count, by: 5_000) {
+                    let batch = table.rows[start..<min(start + 5_000, table.rows.count)].map { row in
+                        Dictionary(uniqueKeysWithValues: zip(table.columns, row.map(Self.jsonText)))
+                    }
+                    let json: String
+                    do {
+                        json = String(decoding: try JSONSerialization.data(withJSONObject: batch, options: []), as: UTF8.self)
+                    } catch {
+                        throw StoreError(.failed, "The rows of \(table.table) could not be prepared for the copy.")
+                    }
+                    var query = PostgresQuery(unsafeSQL: """
+                        INSERT INTO \(Self.quoted(table.table)) (\(names))
+                        SELECT \(names) FROM json_populate_recordset(NULL::\(Self.quoted(table.table)), $1::json) ORDER BY \(order)
+                        """)
+                    query.binds.append(json)
+                    _ = try session.query(query)
+                }
+            }
+            _ = try session.query("DELETE FROM case_text")
+            _ = try session.query("DELETE FROM case_text_pending")
+            _ = try session.query("INSERT INTO case_text_pending (reference) SELECT reference FROM case_file")
+        }
+        try indexPendingWords()
+    }
+
+    public func count(of table: String) throws(StoreError) -> Int {
+        guard StoreTables.copied.contains(table) || StoreTables.remade.contains(table) else {
+            throw StoreError(.failed, "SpeakUp does not copy a table called \(table).")
+        }
+        return try read { session in try session.number(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(Self.quoted(table))")) ?? 0 }
+    }
+
+    /// A value read as text, as the engine-neutral value its column's type makes it.
+    private static func stored(_ text: String?, type: String, at column: String) throws(StoreError) -> StoredValue {
+        guard let text else { return .null }
+        switch type {
+        case "bigint", "integer", "smallint":
+            guard let number = Int64(text) else { throw StoreError(.damaged, "\(column) holds \(text), which is not a whole number.") }
+            return .integer(number)
+        case "double precision", "real", "numeric":
+            guard let number = Double(text) else { throw StoreError(.damaged, "\(column) holds \(text), which is not a number.") }
+            return .real(number)
+        case "bytea":
+            var bytes: [UInt8] = []
+            var digits = text.utf8.makeIterator()
+            while let high = digits.next(), let low = digits.next() {
+                guard let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
+                    throw StoreError(.damaged, "\(column) holds bytes that could not be read.")
+                }
+                bytes.append(byte)
+            }
+            return .bytes(bytes)
+        default:
+            return .text(text)
+        }
+    }
+
+    /// A value as the text PostgreSQL's input for its column reads (JSON null for none).
+    private static func jsonText(_ value: StoredValue) -> Any {
+        switch value {
+        case .null: NSNull()
+        case .integer(let number): String(number)
+        case .real(let number): String(number)
+        case .text(let text): text
+        case .bytes(let bytes): "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+}
