@@ -17,13 +17,13 @@ extension PostgresReportStore {
         let router = try Self.prepare(router)
         for _ in 0..<8 {
             do {
-                try connection.use { session in
-                    try session.transaction { session in try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: session) }
-                }
+                try transaction(.save) { session in try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: session) }
                 return candidate
             } catch is ReferenceTaken {
                 candidate.reference = .random()
             } catch {
+                // Ended by its wait: the connection was closed before the commit, so nothing was stored.
+                if let ended = error as? WaitEnded { throw ended.error }
                 // A connection lost while committing can leave the commit done after all. Look before
                 // saying it failed, so a retry never files the same report twice.
                 if let stored = try? read({ session in try PostgresReportRows.reports(in: session, reference: candidate.reference.text).first }),

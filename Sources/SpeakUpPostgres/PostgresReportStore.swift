@@ -21,29 +21,40 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     private let receiptRounds: Int
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
 
+    /// How long each call may take, shared with the screen (which says it is waiting, and whose
+    /// Ctrl-C stops it).
+    let wait: StoreWait
+    public var writeWait: StoreWait? { wait }
+
     /// Seconds the store waits for a server to accept its connection.
     public static let connectSeconds = 10.0
 
     /// Opens the store at `address` (the first of its hosts that accepts writes), logging in with
     /// `password` (nil: a client certificate, or no password on a socket), and brings its schema up to date.
     /// `receiptRounds` sets the receipt hash's cost; tests lower it to stay quick.
+    /// `wait` limits how long each write or read may take (10 s at a form, 30 s for a command) and
+    /// lets the person at the screen stop it (Ctrl-C): the connection is then closed, so the server
+    /// drops the work, and nothing is saved.
     public convenience init(address: PostgresAddress, password: String?, receiptRounds: Int = ReceiptHasher.defaultRounds,
-                            clock: any Clock = SystemClock()) throws(StoreError) {
+                            clock: any Clock = SystemClock(), wait: StoreWait = StoreWait()) throws(StoreError) {
         let connect: @Sendable () throws(StoreError) -> PostgresSession = {
             () throws(StoreError) in try PostgresSession.connect(to: address, password: password, deadline: Self.connectSeconds)
         }
-        try self.init(first: try connect(), reconnect: connect, location: address.description, receiptRounds: receiptRounds, clock: clock)
+        try self.init(first: try connect(), reconnect: connect, location: address.description, receiptRounds: receiptRounds, clock: clock,
+                      wait: wait)
     }
 
     /// Opens the store on a session already connected (tests; a command that connected to check
     /// the server first). When the session is lost, the store says so and does not connect again.
     public convenience init(session: PostgresSession, location: String? = nil, receiptRounds: Int = ReceiptHasher.defaultRounds,
-                            clock: any Clock = SystemClock()) throws(StoreError) {
-        try self.init(first: session, reconnect: nil, location: location ?? session.endpoint.description, receiptRounds: receiptRounds, clock: clock)
+                            clock: any Clock = SystemClock(), wait: StoreWait = StoreWait()) throws(StoreError) {
+        try self.init(first: session, reconnect: nil, location: location ?? session.endpoint.description, receiptRounds: receiptRounds, clock: clock,
+                      wait: wait)
     }
 
     private init(first: PostgresSession, reconnect: (@Sendable () throws(StoreError) -> PostgresSession)?, location: String, receiptRounds: Int,
-                 clock: any Clock) throws(StoreError) {
+                 clock: any Clock, wait: StoreWait) throws(StoreError) {
+        self.wait = wait
         self.location = location
         self.clock = clock
         self.receiptRounds = receiptRounds
@@ -59,9 +70,41 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// Runs `body` in one transaction on the store's session; every failure becomes a sentence.
     func write<T>(_ activity: StoreActivity, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
         do {
-            return try connection.use { session in try session.transaction(body) }
+            return try transaction(activity, body)
+        } catch let ended as WaitEnded {
+            throw ended.error
         } catch {
             throw PostgresStoreFailure.translate(error, at: location, doing: activity)
+        }
+    }
+
+    /// The wait ran out, or the person stopped it: the sentence to give, as it is.
+    struct WaitEnded: Error {
+        let error: StoreError
+    }
+
+    /// One transaction on the store's session, within the store's wait (`PostgresWaitWatch`): past
+    /// its deadline, or when the person stops waiting, the connection is closed and `WaitEnded`
+    /// thrown; other errors come back as they are.
+    func transaction<T>(_ activity: StoreActivity, _ body: (PostgresSession) throws -> T) throws -> T {
+        wait.begin()
+        defer { wait.end() }
+        let watch = PostgresWaitWatch(wait: wait)
+        defer { watch.finish() }
+        do {
+            return try connection.use { session in
+                watch.start(on: session)
+                return try session.transaction(body)
+            }
+        } catch {
+            switch watch.gaveUp {
+            case .cancelled:
+                throw WaitEnded(error: StoreError(.busy, "You stopped waiting for the store, so nothing was saved.\(activity.unchanged)"))
+            case .timedOut:
+                throw WaitEnded(error: StoreError(.busy, "The PostgreSQL store at \(location) did not answer within \(Int(wait.seconds.rounded()).counted("second")), so nothing was saved.\(activity.unchanged) Please try again; if it keeps happening, please tell IT."))
+            case nil:
+                throw error
+            }
         }
     }
 

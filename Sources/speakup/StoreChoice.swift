@@ -35,10 +35,11 @@ enum StoreChoice {
     /// Opens a PostgreSQL store: the password from the secret file the address names (never the
     /// command line or the environment), then the first host that accepts writes. A server that
     /// cannot be reached exits 69 (EX_UNAVAILABLE); one kept busy, 75.
-    static func openServer(_ address: PostgresAddress) throws(Failure) -> PostgresReportStore {
+    /// `wait` bounds every call (10 s at a form, 30 s for a command, or --wait), and the form's Ctrl-C stops one.
+    static func openServer(_ address: PostgresAddress, wait: StoreWait = StoreWait()) throws(Failure) -> PostgresReportStore {
         do {
             let password = try address.passfile.map { path throws(StoreError) in try PostgresSecret.password(from: path) }
-            return try PostgresReportStore(address: address, password: password)
+            return try PostgresReportStore(address: address, password: password, wait: wait)
         } catch {
             throw Failure(error, code: error.kind == .cannotOpen || error.kind == .missing || error.kind == .readOnly ? 69 : 1)
         }

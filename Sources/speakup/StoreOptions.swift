@@ -62,7 +62,7 @@ struct StoreOptions: ParsableArguments {
             if self.path != nil, try Deployment.get().installation != nil {
                 throw Failure("This SpeakUp is installed for a shared store, so --db cannot name a PostgreSQL server; the settings file says which store to use.", code: 64)
             }
-            return (try StoreChoice.openServer(address), false)
+            return (try StoreChoice.openServer(address, wait: wait), false)
         }
         let installed = try Deployment.get().installation
         let shared = installed?.store == path && self.path == nil

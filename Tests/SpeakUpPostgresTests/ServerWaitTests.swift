@@ -1,0 +1,69 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+import SpeakUpCore
+@testable import SpeakUpPostgres
+
+/// A write kept waiting by the server (another session holding what it needs) is told to the
+/// screen, ends at its deadline or at Ctrl-C, and saves nothing; the store carries on afterwards.
+@Suite("PostgreSQL store: no wait without a deadline, and Ctrl-C stops one")
+struct ServerWaitTests {
+    static func report() -> Report {
+        Report(reference: .random(), wayOfRaising: .confidential, concerns: [.rudeOrAggressive],
+               subject: Subject(name: "Dr Smith", role: "consultant", seniority: .seniorClinician), location: "Ward 7",
+               account: "Shouted at a patient.", reporter: Reporter(userName: "ben", uid: 1002),
+               submitted: .recorded(for: .confidential, at: Date()))
+    }
+
+    /// The store, and another session holding the table a submit writes to until it is let go.
+    static func heldStore(seconds: Double) throws -> (PostgresReportStore, PostgresSession) {
+        let database = try TestDatabase()
+        let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10,
+                                            wait: StoreWait(seconds: seconds))
+        let holder = try database.superuserSession()
+        _ = try holder.query("BEGIN")
+        _ = try holder.query("LOCK TABLE report IN ACCESS EXCLUSIVE MODE")
+        return (store, holder)
+    }
+
+    @Test("held past its wait: told it is waiting, gives up at the deadline with a sentence, nothing saved; then saves once free")
+    func deadline() throws {
+        let (store, holder) = try Self.heldStore(seconds: 1)
+        let seen = Atomic<Bool>(false)
+        Thread.detachNewThread {
+            for _ in 0..<100 {
+                if store.writeWait?.waitingFor != nil { seen.store(true, ordering: .relaxed) }
+                usleep(10_000)
+            }
+        }
+        let started = Date()
+        let error = #expect(throws: StoreError.self) { _ = try store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: nil) }
+        let took = Date().timeIntervalSince(started)
+        #expect(took < 3, "gave up after \(took) s")
+        #expect(error?.kind == .busy)
+        #expect(error?.sentence.contains("did not answer within 1 second") == true, "\(error?.sentence ?? "")")
+        let told = seen.load(ordering: .relaxed)
+        #expect(told, "the screen was told the store is waiting")
+        _ = try holder.query("ROLLBACK")
+        holder.close()
+        let saved = try store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: nil)
+        #expect(try store.allReports().map(\.reference) == [saved.reference])
+    }
+
+    @Test("Ctrl-C at the screen stops the wait at once: nothing saved, and the sentence says so")
+    func cancelled() throws {
+        let (store, holder) = try Self.heldStore(seconds: 30)
+        Thread.detachNewThread {
+            usleep(500_000)
+            store.writeWait?.cancel()
+        }
+        let started = Date()
+        let error = #expect(throws: StoreError.self) { _ = try store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: nil) }
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(error?.sentence.hasPrefix("You stopped waiting for the store, so nothing was saved.") == true, "\(error?.sentence ?? "")")
+        _ = try holder.query("ROLLBACK")
+        holder.close()
+        #expect(try store.allReports().isEmpty)
+    }
+}
