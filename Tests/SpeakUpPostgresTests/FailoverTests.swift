@@ -1,9 +1,8 @@
 import Foundation
-import SpeakUpCore
 import Testing
 import TestPostgres
 
-@testable import SpeakUpPostgres
+import SpeakUpPostgres
 
 /// Issue 12, "Surviving a server": a primary with a synchronous standby, 32 processes submitting,
 /// the primary killed with SIGKILL and the standby promoted. Nothing anyone was told was saved is
@@ -48,12 +47,12 @@ struct FailoverTests {
         try pair.sql("CREATE ROLE ward_nurse LOGIN PASSWORD '\(Self.staffPassword)'", on: pair.primary)
         for statement in PostgresRoles.database(named: Self.database) { try pair.sql(statement, on: pair.primary) }
         for statement in PostgresRoles.insideDatabase { try pair.sql(statement, on: pair.primary, database: Self.database) }
-        let owner = try PostgresSession.connect(
-            to: PostgresAddress("postgresql://speakup_owner@127.0.0.1:\(pair.primary.port)/\(Self.database)?sslmode=disable"),
-            password: Self.ownerPassword, deadline: 30)
-        let applied = try PostgresSchema.migrate(owner)
-        owner.close()
-        #expect(!applied.isEmpty)
+        // The tables, made by the database's owner through the program, as an administrator would.
+        let ownerSecret = scratch.path + "/owner-secret"
+        _ = FileManager.default.createFile(atPath: ownerSecret, contents: Data((Self.ownerPassword + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        let migrated = try Program.run(Program.speakup, ["store", "migrate",
+            "postgresql://speakup_owner@127.0.0.1:\(pair.primary.port)/\(Self.database)?sslmode=disable&passfile=\(ownerSecret)"])
+        try #require(migrated.status == 0, "speakup store migrate failed (\(migrated.status)): \(migrated.stderr)")
 
         // A member of staff with a login of their own is still refused: pg_hba.conf lets in only SpeakUp's.
         let staff = pair.psqlOverTCP(as: "ward_nurse", password: Self.staffPassword, on: pair.primary, database: Self.database)
@@ -62,13 +61,13 @@ struct FailoverTests {
 
         // Both servers, the primary first; the password in a file only its owner reads.
         let passfile = scratch.path + "/db-secret"
-        FileManager.default.createFile(atPath: passfile, contents: Data((Self.appPassword + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: passfile, contents: Data((Self.appPassword + "\n").utf8), attributes: [.posixPermissions: 0o600])
         let address = "postgresql://speakup_app@127.0.0.1:\(pair.primary.port),127.0.0.1:\(pair.standby.port)/\(Self.database)"
             + "?sslmode=disable&passfile=\(passfile)&target_session_attrs=read-write&connect_timeout=2"
 
         // One import first, alone: if the program cannot use the store at all, say so plainly.
         let first = scratch.path + "/first.json"
-        FileManager.default.createFile(atPath: first, contents: Data(Self.report(reference: "SU-F990-0001").utf8))
+        _ = FileManager.default.createFile(atPath: first, contents: Data(Self.report(reference: "SU-F990-0001").utf8))
         let alone = try Program.run(Program.speakup, ["import", first, "--db", address])
         try #require(alone.status == 0, "speakup import on the primary failed (\(alone.status)): \(alone.stderr)")
 
@@ -81,7 +80,7 @@ struct FailoverTests {
         var fleetEnded = false
         defer {
             if !fleetEnded {
-                FileManager.default.createFile(atPath: scratch.path + "/stop", contents: nil)
+                _ = FileManager.default.createFile(atPath: scratch.path + "/stop", contents: nil)
                 if !Program.wait(fleet, seconds: 40) { kill(-fleet, SIGKILL); _ = Program.wait(fleet, seconds: 5) }
             }
         }
@@ -104,7 +103,7 @@ struct FailoverTests {
             let after = scratch.ledger().filter { $0.status == 0 && $0.started > promoted }
             return Date().timeIntervalSince1970 - promoted >= 3 && Set(after.map(\.writer)).count == Self.writers
         }
-        FileManager.default.createFile(atPath: scratch.path + "/stop", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch.path + "/stop", contents: nil)
         fleetEnded = Program.wait(fleet, seconds: 60)
         #expect(fleetEnded, "the writers did not stop within a minute of being asked")
         if !fleetEnded { kill(-fleet, SIGKILL); _ = Program.wait(fleet, seconds: 5); fleetEnded = true }
