@@ -1,8 +1,7 @@
 import Foundation
+import SpeakUpPostgres
 import Testing
 import TestPostgres
-
-import SpeakUpPostgres
 
 /// Issue 12, "Surviving a server": a primary with a synchronous standby, 32 processes submitting,
 /// the primary killed with SIGKILL and the standby promoted. Nothing anyone was told was saved is
