@@ -53,8 +53,11 @@ let package = Package(
             name: "speakup-bench",
             dependencies: [
                 "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules", "CPseudoTerminal",
+                // The PostgreSQL figures: the store, and a throwaway server of the bench's own.
+                "SpeakUpPostgres", "TestPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(

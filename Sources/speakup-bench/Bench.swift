@@ -11,6 +11,8 @@ import SpeakUpStore
 /// 2. Submit to committed: `SQLiteReportStore.submit` of a realistic report,
 ///    beside a raw SQLite single-row insert of the same bytes with the same
 ///    settings (WAL, synchronous=FULL), 1,000 each, interleaved in blocks.
+/// ... and the others each part prints; `postgres` (PostgresBench) runs on a throwaway
+/// PostgreSQL server of its own.
 @main
 enum Bench {
     static func main() throws {
@@ -18,6 +20,9 @@ enum Bench {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "--submitter" || arguments.first == "--raw-submitter" {
             SharedHostBench.submitter(raw: arguments[0] == "--raw-submitter", arguments: Array(arguments.dropFirst()))
+        }
+        if arguments.first == "--pg-submitter" || arguments.first == "--pg-raw-submitter" {
+            PostgresBench.submitter(raw: arguments[0] == "--pg-raw-submitter", arguments: Array(arguments.dropFirst()))
         }
         let options = Options(CommandLine.arguments.dropFirst())
         // Stores made here are opened by speakup too, which refuses any that others could read.
@@ -53,6 +58,11 @@ enum Bench {
         try part("cases") { try CasesBench(scratch: scratch, cases: options.cases).run() }
         try part("board") { try BoardBench(scratch: scratch, cases: options.boardCases).run() }
         try part("search") { try SearchBench(scratch: scratch, cases: options.searchCases, speakup: options.speakup).run() }
+        try part("postgres") {
+            let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            return try PostgresBench(bench: bench, commits: options.commits, submitters: options.submitters,
+                                     submissionsEach: options.submissionsEach, cases: options.pgCases).run()
+        }
         print("## Summary")
         for line in summary { print(line) }
     }
@@ -70,7 +80,8 @@ struct Options {
     var cases = 1_000_000
     var searchCases = 100_000
     var boardCases = 1_000_000
-    /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board or search.
+    var pgCases = 1_000_000
+    /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board, search or postgres.
     var only: String? = nil
     var keep = false
 
@@ -89,10 +100,11 @@ struct Options {
             case "--cases": cases = rest.popFirst().flatMap(Int.init) ?? cases
             case "--search-cases": searchCases = rest.popFirst().flatMap(Int.init) ?? searchCases
             case "--board-cases": boardCases = rest.popFirst().flatMap(Int.init) ?? boardCases
+            case "--pg-cases": pgCases = rest.popFirst().flatMap(Int.init) ?? pgCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|search\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|search|postgres\n".utf8))
                 exit(64)
             }
         }

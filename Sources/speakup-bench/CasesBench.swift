@@ -69,20 +69,6 @@ struct CasesBench {
         }
         let moment = Date(timeIntervalSince1970: 1_795_770_106)
 
-        func measure(_ name: String, _ floorName: String, runs: Int = 30, _ body: () throws -> Int, floor: () throws -> Int) throws -> (Sample, Sample, Int) {
-            var ours = Sample(), raw = Sample()
-            var rows = 0
-            for _ in 0..<3 { _ = try body(); _ = try floor() }  // warm the cache
-            for _ in 0..<runs {
-                let start = now()
-                rows = try body()
-                ours.add(now() - start)
-                let floorStart = now()
-                _ = try floor()
-                raw.add(now() - floorStart)
-            }
-            return (ours, raw, rows)
-        }
         func raw(_ sql: String) -> () throws -> Int {
             { try store.withDatabase { db in try Row.fetchAll(db, sql: sql).count } }
         }
@@ -99,19 +85,19 @@ struct CasesBench {
         // The queue as `speakup cases` reads it: through the desk, with the handler policy checked on every row.
         let desk = store.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
         let figures: [(String, (Sample, Sample, Int))] = [
-            ("open the queue (first 100 rows)", try measure("", "", { try desk.queue(QueueQuery(), for: "gita", now: moment).rows.count },
+            ("open the queue (first 100 rows)", try measureBeside({ try desk.queue(QueueQuery(), for: "gita", now: moment).rows.count },
                 floor: raw("SELECT reference FROM case_handler WHERE handler = 'gita' AND rank < '1' ORDER BY rank LIMIT 100"))),
-            ("one screen of scrolling (the next 100 rows)", try measure("", "", { try desk.queue(scrolled, for: "gita", now: moment).rows.count },
+            ("one screen of scrolling (the next 100 rows)", try measureBeside({ try desk.queue(scrolled, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT reference FROM case_handler WHERE handler = 'gita' AND rank < '1' ORDER BY rank LIMIT 100 OFFSET 100"))),
-            ("filter change: level awareness and category detriment", try measure("", "", { try desk.queue(filtered, for: "gita", now: moment).rows.count },
+            ("filter change: level awareness and category detriment", try measureBeside({ try desk.queue(filtered, for: "gita", now: moment).rows.count },
                 floor: raw("""
                     SELECT reference FROM case_handler_concern
                     WHERE handler = 'gita' AND category = 'detriment' AND rank < '1' AND level = 'awareness'
                     ORDER BY rank LIMIT 100
                     """))),
-            ("full-text search, a term in 1% of cases (\"marker42\")", try measure("", "", { try desk.queue(searched, for: "gita", now: moment).rows.count },
+            ("full-text search, a term in 1% of cases (\"marker42\")", try measureBeside({ try desk.queue(searched, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT rowid FROM case_text WHERE case_text MATCH '\"marker42\"*' LIMIT 100"))),
-            ("full-text search, \"topic42\" (a word in 0.1% of cases; as a prefix it also finds topic420-429)", try measure("", "", { try desk.queue(rare, for: "gita", now: moment).rows.count },
+            ("full-text search, \"topic42\" (a word in 0.1% of cases; as a prefix it also finds topic420-429)", try measureBeside({ try desk.queue(rare, for: "gita", now: moment).rows.count },
                 floor: raw("SELECT rowid FROM case_text WHERE case_text MATCH '\"topic42\"*' LIMIT 100"))),
         ]
         print("## The guardian's workspace with \(cases.formatted()) cases routed to one handler (store filled in \(format(filled)) s)")

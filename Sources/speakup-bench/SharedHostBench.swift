@@ -95,73 +95,24 @@ struct SharedHostBench {
     /// Starts the submitting processes, lets them go at one moment, and gathers their timings.
     private func submitAtOnce(mode: String, path: String, gap: Double) throws -> (latencies: Sample, failures: Int) {
         if mode == "--submitter" { _ = try SQLiteReportStore(path: path) } else { _ = try RawSQLite(path: path) }
-        var startTime = timespec()
-        clock_gettime(CLOCK_REALTIME, &startTime)
-        let startAt = Double(startTime.tv_sec) + Double(startTime.tv_nsec) / 1e9 + 1.5
-        var children: [(pid_t, String)] = []
-        for index in 0..<submitters {
-            let out = scratch + "/\(mode.dropFirst(2))-\(index).txt"
-            let pid = try spawn([bench, mode, path, String(submissionsEach), out, String(startAt), String(gap)])
-            children.append((pid, out))
-        }
-        var latencies = Sample()
-        var failures = 0
-        for (pid, out) in children {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
-            for line in lines {
-                if line.hasPrefix("failed") { failures += 1 } else if let value = Double(line) { latencies.milliseconds.append(value) }
-            }
-            failures += max(0, submissionsEach - lines.count)  // a process that died counts its missing reports
-        }
-        return (latencies, failures)
+        let result = try Submitters.atOnce(bench: bench, mode: mode, target: path, processes: submitters, each: submissionsEach, gap: gap,
+                                           lead: 1.5, folder: scratch)
+        return (result.latencies, result.failures)
     }
 
-    private func spawn(_ command: [String]) throws -> pid_t {
-        let argv = command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, command[0], nil, nil, argv, environ) == 0 else { throw BenchError("could not start \(command[0])") }
-        return pid
-    }
-
-    /// The child's side of `--submitter` / `--raw-submitter`: waits for the common start,
-    /// submits (each at `startAt + n * gap`, or back to back when the gap is 0), and writes
-    /// each latency in milliseconds (or "failed: why") to a file.
+    /// The child's side of `--submitter` / `--raw-submitter` (`Submitters.child`): the store, or
+    /// raw SQLite, at the path it is given.
     static func submitter(raw: Bool, arguments: [String]) -> Never {
-        guard arguments.count == 5, let count = Int(arguments[1]), let startAt = Double(arguments[3]), let gap = Double(arguments[4])
-        else { exit(64) }
-        func wait(until moment: Double) {
-            var wall = timespec()
-            clock_gettime(CLOCK_REALTIME, &wall)
-            let left = moment - (Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9)
-            if left > 0 { usleep(useconds_t(left * 1_000_000)) }
-        }
-        let path = arguments[0]
-        var lines: [String] = []
-        do {
-            let store = raw ? nil : try SQLiteReportStore(path: path)
-            let rawStore = raw ? try RawSQLite(path: path) : nil
-            let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
-            wait(until: startAt)
-            for round in 0..<count {
-                if gap > 0 { wait(until: startAt + Double(round) * gap) }
-                let report = CommitBench.report()
-                let start = now()
-                do {
-                    if let store { _ = try store.submit(report, receipt: nil) } else { try rawStore?.insert(payload) }
-                    lines.append(String((now() - start) * 1000))
-                    store?.tidy()  // as the form does, once the confirmation is drawn
-                } catch {
-                    lines.append("failed: \(error)")
-                }
+        Submitters.child(arguments) { path in
+            if raw {
+                let rawStore = try RawSQLite(path: path)
+                let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
+                return ({ _ in try rawStore.insert(payload) }, {})
             }
-        } catch {
-            lines.append("failed: \(error)")
+            let store = try SQLiteReportStore(path: path)
+            // Tidied as the form does, once the confirmation is drawn (untimed).
+            return ({ report in _ = try store.submit(report, receipt: nil) }, { store.tidy() })
         }
-        try? (lines.joined(separator: "\n") + "\n").write(toFile: arguments[2], atomically: true, encoding: .utf8)
-        exit(0)
     }
 }
 

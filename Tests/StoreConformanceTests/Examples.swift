@@ -60,3 +60,21 @@ struct KeepFrom: HandlerPolicy {
         handler == kept ? "\(kept) is managed by the person the report is about." : nil
     }
 }
+
+/// Holds a report that asks for a hold until someone else reports the same person (then routes
+/// it to `handlers`), as the rules' matching holds do.
+struct HoldingRouter: CaseRouter {
+    var handlers = ["asha", "gita"]
+
+    func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+        var routing = try CountingRouter(handlers: handlers).route(report, history: history, from: from)
+        if report.hold != nil, let key = SubjectKey.of(report.subject, directoryID: nil),
+            try history.reportsAbout(key, since: CalendarDay(from.addingTimeInterval(-365 * Examples.day), in: .gmt), notBy: report.reporter) == 0,
+            let until = report.hold?.until, CalendarDay(from, in: .gmt) <= until {
+            routing.handlers = []
+            routing.held = true
+            routing.explanation = ["Held until someone else reports the same person."]
+        }
+        return routing
+    }
+}

@@ -76,7 +76,14 @@ public final class ThrowawayCluster: Sendable {
                       "-U", superuser, "-d", database, "-c", statements], asServer: false)
     }
 
-    private init() throws(Unavailable) {
+    /// A cluster of the caller's own, not the process's shared one, that commits to disk as a
+    /// production server does (`fsync` on; the tests' clusters turn it off): for `make bench`. The
+    /// caller stops it (`stop()`); the watchdog removes it if the process dies first.
+    public static func durable() throws(Unavailable) -> ThrowawayCluster {
+        try ThrowawayCluster(fsync: true)
+    }
+
+    private init(fsync: Bool = false) throws(Unavailable) {
         programs = try Self.findPrograms()
         let asRoot = getuid() == 0
         if asRoot, getpwnam("postgres") == nil {
@@ -106,7 +113,7 @@ public final class ThrowawayCluster: Sendable {
                 """
             try rules.write(toFile: folder + "/data/pg_hba.conf", atomically: false, encoding: .utf8)
             if asRoot { try ServerCommand.run(["chown", "postgres:postgres", folder + "/data/pg_hba.conf"], asServer: false) }
-            let options = "-p \(port) -k \(socketFolder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+            let options = "-p \(port) -k \(socketFolder) -c listen_addresses=127.0.0.1 -c fsync=\(fsync ? "on" : "off") -c max_connections=60"
             try ServerCommand.run(["\(programs)/pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "30", "-o", options, "start"],
                          asServer: true, in: folder)
             try sql("CREATE ROLE \(passwordUser) LOGIN PASSWORD '\(password)'")
@@ -137,7 +144,7 @@ public final class ThrowawayCluster: Sendable {
     }
 
     /// Stops the servers at once and removes the folder.
-    func stop() {
+    public func stop() {
         for data in ["standby", "data"] where FileManager.default.fileExists(atPath: "\(folder)/\(data)/postmaster.pid") {
             _ = try? ServerCommand.run(["\(programs)/pg_ctl", "-D", "\(folder)/\(data)", "-m", "immediate", "-w", "stop"], asServer: true, in: folder)
         }
