@@ -78,10 +78,11 @@ enum PostgresAuditTrail {
         guard let position = try row.integer("position"), let previous = try row.bytes("previous_hash"), let hash = try row.bytes("hash") else {
             throw StoredForm.damaged("audit record", "NULL")
         }
-        return AuditChain.StoredRecord(
-            position: position, atText: try row.string("at"), actor: try row.text("actor"), action: try row.string("action"),
-            reference: try row.text("reference"), detail: try row.text("detail"), event: try row.integer("event"), content: try row.bytes("content"),
-            previousHash: previous, hash: hash)
+        let (actor, action, reference, detail) = (try row.text("actor"), try row.string("action"), try row.text("reference"), try row.text("detail"))
+        let (event, content) = (try row.integer("event"), try row.bytes("content"))
+        return AuditChain.StoredRecord(position: position, atText: try row.string("at"), previousHash: previous, hash: hash) { at in
+            AuditEntry(at: at, actor: actor, action: action, reference: reference, detail: detail, event: event, content: content)
+        }
     }
 
     private static func randomID() -> String {

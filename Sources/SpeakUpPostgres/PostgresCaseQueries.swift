@@ -57,17 +57,12 @@ extension PostgresReportStore: CaseDeskEngine {
             // reassigned by someone else a moment ago) cannot act on it.
             let status = try session.texts("SELECT status FROM case_file WHERE reference = \(reference.text) FOR UPDATE").first
             guard try Self.has(handler, reference, in: session) else { throw CaseActionRules.notWith(reference) }
-            if let report = try PostgresReportRows.reports(in: session, reference: reference.text).first {
-                if let reason = refusal(handler, report) { throw StoreError(.failed, reason) }
-                if case .reassign(let to) = action, let reason = refusal(to, report) { throw CaseActionRules.cannotGo(to: to, because: reason) }
+            try CaseActionRules.carryOut(
+                action, on: reference, by: handler, report: try PostgresReportRows.reports(in: session, reference: reference.text).first,
+                status: status, refusal: refusal, state: CaseState(session: session, reference: reference.text)
+            ) { kind, text, detail in
+                _ = try PostgresReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: session)
             }
-            try CaseActionRules.checkOpen(status: status, for: action, on: reference)
-            if let learned = CaseActionRules.learnedNote(for: action) {
-                _ = try PostgresReportRows.appendEvent(to: reference, kind: .note, text: learned, actor: handler, at: moment, in: session)
-            }
-            let (kind, text, detail) = try CaseActionRules.event(for: action, handler: handler, reference: reference,
-                                                                  state: CaseState(session: session, reference: reference.text))
-            _ = try PostgresReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: session)
         }
     }
 
@@ -190,25 +185,7 @@ extension PostgresReportStore {
         // A search that is the start of a reference ("SU CF00") finds cases by reference.
         let referencePrefix = CaseReference.typedPrefix(query.search)
         let from = query.category == nil || referencePrefix != nil ? "case_handler h" : "case_handler_concern h"
-        switch query.status {
-        case .open: conditions.append("h.rank < '1'")
-        case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
-        case .acknowledged: conditions.append("h.rank < '1' AND f.status = 'acknowledged'")
-        case .closed: conditions.append("h.rank >= '1'")
-        case .all: break
-        }
-        if let category = query.category {
-            conditions.append(referencePrefix == nil
-                ? "h.category = \(parts.bind(category.rawValue))"
-                : "EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = h.reference AND c.category = \(parts.bind(category.rawValue)))")
-        }
-        if let level = query.level {
-            conditions.append("h.level = \(parts.bind(level.rawValue))")
-        }
-        if query.overdueOnly {
-            // The rank ends with the next deadline of an open case.
-            conditions.append("h.rank < '1' AND substr(h.rank, 3) < \(parts.bind(StoredForm.stamp(now)))")
-        }
+        conditions += QueueConditions.filters(query, now: now, byReference: referencePrefix != nil) { parts.bind($0) }
         if let only = query.only {
             conditions.append("h.reference = ANY(\(parts.bind(only)))")
         }
@@ -257,11 +234,7 @@ extension PostgresReportStore {
     /// The queue rows of these cases, for this handler.
     static func rows(_ references: [String], handler: String, now: Date, in session: PostgresSession) throws -> [QueueRow] {
         guard !references.isEmpty else { return [] }
-        var query = QueueQuery()
-        query.status = .all
-        query.limit = references.count
-        query.only = references
-        return try queueRows(query, handler: handler, now: now, in: session)
+        return try queueRows(QueueConditions.exactly(references), handler: handler, now: now, in: session)
     }
 
     private static func has(_ handler: String, _ reference: CaseReference, in session: PostgresSession) throws -> Bool {

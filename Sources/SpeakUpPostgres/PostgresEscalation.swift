@@ -13,14 +13,15 @@ extension PostgresReportStore {
         let rows = try read { session in
             try session.rows("""
                 WITH latest AS (
-                    SELECT e.reference, e.detail::jsonb AS detail FROM case_event e
+                    -- Each case's latest routing (the first routed, or the last escalation), as JSON.
+                    SELECT DISTINCT ON (e.reference) e.reference, e.detail::jsonb AS detail FROM case_event e
                     WHERE e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
-                      AND e.sequence = (SELECT max(x.sequence) FROM case_event x
-                                        WHERE x.reference = e.reference AND x.kind IN ('routed', 'escalated') AND x.detail IS NOT NULL)
+                    ORDER BY e.reference, e.sequence DESC
                 ), open AS (
-                    SELECT * FROM latest
-                    WHERE NOT EXISTS (SELECT 1 FROM case_event c WHERE c.reference = latest.reference AND c.kind = 'closed')
-                      AND (latest.detail ->> 'held') IS DISTINCT FROM 'true'
+                    -- Not closed, and not held for a match.
+                    SELECT l.reference, l.detail FROM latest l
+                    WHERE (l.detail ->> 'held') IS DISTINCT FROM 'true'
+                      AND NOT EXISTS (SELECT FROM case_event c WHERE c.reference = l.reference AND c.kind = 'closed')
                 )
                 SELECT reference, 'acknowledge' COLLATE "C" AS deadline FROM open
                 WHERE (detail ->> 'acknowledge_by') COLLATE "C" < \(moment)
@@ -123,14 +124,7 @@ extension PostgresReportStore {
                 holders[try row.string("reference"), default: []].append(try row.string("handler"))
             }
         }
-        var stranded: [CaseReference] = []
-        let references = holders.keys.sorted()
-        for chunk in stride(from: 0, to: references.count, by: 500).map({ Array(references[$0..<min($0 + 500, references.count)]) }) {
-            for subject in try caseSubjects(chunk.compactMap(CaseReference.init)) {
-                let handlers = holders[subject.reference.text] ?? []
-                if !handlers.isEmpty && handlers.allSatisfy({ policy.refusal(of: $0, for: subject) != nil }) { stranded.append(subject.reference) }
-            }
-        }
+        let stranded = try withheldCases(holders: holders, policy: policy)
         var routed: [CaseReference] = []
         for reference in stranded {
             let done = try write(.escalation) { session in

@@ -36,11 +36,9 @@ enum PostgresReportRows {
             _ = try session.query("INSERT INTO report_concern (reference, category) VALUES (\(report.reference.text), \(concern.rawValue))")
         }
         try PostgresCaseProjection.open(report, in: session)
-        if let events {
-            for event in events { try insertEvent(event, importer: importer, in: session) }
-        } else {
-            let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
-            try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), in: session)
+        // An imported timeline as it came, named in the audit trail as imported; else the report's first event.
+        for event in events ?? [StoredForm.receivedEvent(of: report)] {
+            try insertEvent(event, importer: events == nil ? nil : importer, in: session)
         }
         return true
     }
@@ -55,18 +53,7 @@ enum PostgresReportRows {
             """)
         // What the event holds (for the first, the report as sent too), bound into its audit record.
         let content = try PostgresContentDigest.ofEvent(reference: event.reference.text, sequence: event.sequence, in: session)
-        if let importer {
-            let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
-            try PostgresAuditTrail.append(
-                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said,
-                           event: event.sequence, content: content),
-                in: session)
-        } else {
-            try PostgresAuditTrail.append(
-                AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
-                           detail: "event \(event.sequence)", event: event.sequence, content: content),
-                in: session)
-        }
+        try PostgresAuditTrail.append(AuditChain.entry(for: event, content: content, importer: importer), in: session)
         try PostgresCaseProjection.apply(event, detail: detail, in: session)
     }
 
@@ -97,11 +84,8 @@ enum PostgresReportRows {
     /// Keeps a routing decision (or an escalation's new one) as the case's next event.
     static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int, at: SubmissionTime,
                               in session: PostgresSession) throws {
-        let detail = try StoredForm.routingDetail(routing)
-        try insertEvent(
-            CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at,
-                      text: routing.explanation.joined(separator: "\n"), actor: CaseEvent.rulesActor),
-            detail: detail, in: session)
+        let (event, detail) = try StoredForm.routingEvent(routing, for: report, kind: kind, sequence: sequence, at: at)
+        try insertEvent(event, detail: detail, in: session)
     }
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by

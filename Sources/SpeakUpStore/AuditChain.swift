@@ -41,6 +41,19 @@ public enum AuditChain {
         return Int(detail.dropFirst(6).prefix { $0.isNumber })
     }
 
+    /// The audit entry for a case event: what was done, by whom, when; for an imported timeline, the
+    /// import itself (by `importer`, at its moment), the file's own actor and time kept in the detail,
+    /// never taken as the audit trail's word for who did what.
+    public static func entry(for event: CaseEvent, content: Data?, importer: (actor: String?, at: Date)?) -> AuditEntry {
+        if let importer {
+            let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
+            return AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said,
+                              event: event.sequence, content: content)
+        }
+        return AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
+                          detail: "event \(event.sequence)", event: event.sequence, content: content)
+    }
+
     /// Where an entry goes: an anonymous reporter's action (and the routing that came with it), dated
     /// by its day only, waits unordered until the day ends; anything else is chained now, after the
     /// waiting records of the days before its own.
@@ -68,33 +81,22 @@ public enum AuditChain {
         public var position: Int
         /// The time exactly as stored (a changed one may not read as a time at all).
         public var atText: String
-        public var actor: String?
-        public var action: String
-        public var reference: String?
-        public var detail: String?
-        public var event: Int?
-        public var content: Data?
         public var previousHash: Data
         public var hash: Data
+        /// The record's entry with its time, once the time reads.
+        private let entryAt: (SubmissionTime) -> AuditEntry
 
-        public init(position: Int, atText: String, actor: String?, action: String, reference: String?, detail: String?, event: Int?,
-                    content: Data?, previousHash: Data, hash: Data) {
+        public init(position: Int, atText: String, previousHash: Data, hash: Data, entry: @escaping (SubmissionTime) -> AuditEntry) {
             self.position = position
             self.atText = atText
-            self.actor = actor
-            self.action = action
-            self.reference = reference
-            self.detail = detail
-            self.event = event
-            self.content = content
             self.previousHash = previousHash
             self.hash = hash
+            entryAt = entry
         }
 
         /// The entry it records, if its time reads.
         public var entry: AuditEntry? {
-            guard let at = SubmissionTime(text: atText) else { return nil }
-            return AuditEntry(at: at, actor: actor, action: action, reference: reference, detail: detail, event: event, content: content)
+            SubmissionTime(text: atText).map(entryAt)
         }
 
         /// The record, if its time reads.

@@ -92,9 +92,10 @@ enum AuditTrail {
 
     /// A record as stored, before anything about it is trusted.
     private static func stored(_ row: Row) -> AuditChain.StoredRecord {
-        AuditChain.StoredRecord(
-            position: row["position"], atText: row["at"], actor: row["actor"], action: row["action"], reference: row["reference"],
-            detail: row["detail"], event: row["event"], content: row["content"], previousHash: row["previous_hash"], hash: row["hash"])
+        AuditChain.StoredRecord(position: row["position"], atText: row["at"], previousHash: row["previous_hash"], hash: row["hash"]) { at in
+            AuditEntry(at: at, actor: row["actor"], action: row["action"], reference: row["reference"], detail: row["detail"],
+                       event: row["event"], content: row["content"])
+        }
     }
 
     private static func randomID() -> String {

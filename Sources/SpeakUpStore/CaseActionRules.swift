@@ -41,6 +41,23 @@ public enum CaseActionRules {
         return "What was learned: \(learned)"
     }
 
+    /// Carries out `action` by `handler` on a case known to be theirs, inside the caller's transaction:
+    /// the policy's refusals first (`refusal`, for them and for whoever the case is passed to; none
+    /// without a `report`), then the events through `append` (kind, text, detail), what was learned as
+    /// a note before a closing.
+    public static func carryOut(_ action: CaseAction, on reference: CaseReference, by handler: String, report: Report?, status: String?,
+                                refusal: (String, Report) -> String?, state: some CaseStateReading,
+                                append: (CaseEvent.Kind, String?, String?) throws -> Void) throws {
+        if let report {
+            if let reason = refusal(handler, report) { throw StoreError(.failed, reason) }
+            if case .reassign(let to) = action, let reason = refusal(to, report) { throw cannotGo(to: to, because: reason) }
+        }
+        try checkOpen(status: status, for: action, on: reference)
+        if let learned = learnedNote(for: action) { try append(.note, learned, nil) }
+        let (kind, text, detail) = try event(for: action, handler: handler, reference: reference, state: state)
+        try append(kind, text, detail)
+    }
+
     /// The event's kind, text and detail for `action` by `handler`.
     public static func event(for action: CaseAction, handler: String, reference: CaseReference, state: some CaseStateReading) throws
         -> (CaseEvent.Kind, String?, String?) {

@@ -27,27 +27,10 @@ extension SQLiteReportStore {
         // reference's own index: a handful of rows, whatever else the cases say.
         let referencePrefix = CaseReference.typedPrefix(query.search)
         var from = query.category == nil || referencePrefix != nil ? "case_handler h" : "case_handler_concern h"
-        switch query.status {
-        case .open: conditions.append("h.rank < '1'")
-        case .new: conditions.append("h.rank < '1' AND f.status = 'new'")
-        case .acknowledged: conditions.append("h.rank < '1' AND f.status = 'acknowledged'")
-        case .closed: conditions.append("h.rank >= '1'")
-        case .all: break
-        }
-        if let category = query.category {
-            conditions.append(referencePrefix == nil
-                ? "h.category = :category"
-                : "EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = h.reference AND c.category = :category)")
-            arguments["category"] = category.rawValue
-        }
-        if let level = query.level {
-            conditions.append("h.level = :level")
-            arguments["level"] = level.rawValue
-        }
-        if query.overdueOnly {
-            // The rank ends with the next deadline of an open case.
-            conditions.append("h.rank < '1' AND substr(h.rank, 3) < :now")
-            arguments["now"] = CaseProjection.stamp(now)
+        conditions += QueueConditions.filters(query, now: now, byReference: referencePrefix != nil) { value in
+            let name = "filter\(arguments.count)"
+            arguments[name] = value
+            return ":" + name
         }
         if let only = query.only {
             conditions.append("h.reference IN (SELECT value FROM json_each(:only))")
@@ -247,11 +230,7 @@ extension SQLiteReportStore {
     /// The queue rows of these cases, for this handler.
     static func rows(_ references: [String], handler: String, now: Date, in db: Database) throws -> [QueueRow] {
         guard !references.isEmpty else { return [] }
-        var query = QueueQuery()
-        query.status = .all
-        query.limit = references.count
-        query.only = references
-        return try queueRows(query, handler: handler, now: now, in: db)
+        return try queueRows(QueueConditions.exactly(references), handler: handler, now: now, in: db)
     }
 
     /// One report, for the administrator's tools (`rules explain`): no handler policy, no audit record.
@@ -281,18 +260,14 @@ extension SQLiteReportStore {
                     // Checked inside the transaction: a handler who has just lost the case (recused,
                     // reassigned by someone else a moment ago) cannot act on it.
                     guard try Self.has(handler, reference, in: db) else { throw CaseActionRules.notWith(reference) }
-                    if let refusal, let report = try ReportRows.all(in: db, reference: reference.text).first {
-                        if let reason = refusal(handler, report) { throw StoreError(.failed, reason) }
-                        if case .reassign(let to) = action, let reason = refusal(to, report) { throw CaseActionRules.cannotGo(to: to, because: reason) }
-                    }
+                    let report = refusal == nil ? nil : try ReportRows.all(in: db, reference: reference.text).first
                     let status = try String.fetchOne(db, sql: "SELECT status FROM case_file WHERE reference = ?", arguments: [reference.text])
-                    try CaseActionRules.checkOpen(status: status, for: action, on: reference)
-                    if let learned = CaseActionRules.learnedNote(for: action) {
-                        _ = try ReportRows.appendEvent(to: reference, kind: .note, text: learned, actor: handler, at: moment, in: db)
+                    try CaseActionRules.carryOut(
+                        action, on: reference, by: handler, report: report, status: status, refusal: refusal ?? { _, _ in nil },
+                        state: CaseState(db: db, reference: reference.text)
+                    ) { kind, text, detail in
+                        _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
                     }
-                    let (kind, text, detail) = try CaseActionRules.event(for: action, handler: handler, reference: reference,
-                                                                        state: CaseState(db: db, reference: reference.text))
-                    _ = try ReportRows.appendEvent(to: reference, kind: kind, text: text, actor: handler, at: moment, detail: detail, in: db)
                     return .commit
                 }
             }

@@ -22,6 +22,24 @@ public protocol CaseDeskEngine: Workspace {
     func deskCaseSubjects(_ references: [CaseReference]) throws(StoreError) -> [CaseSubject]
 }
 
+@_spi(StoreEngines)
+extension CaseDeskEngine {
+    /// Open cases none of whose handlers (`holders`: each case's, by reference) `policy` lets see
+    /// them now: the directory changed since they were routed. Without routing them again they would
+    /// be hidden from everyone who has them.
+    public func withheldCases(holders: [String: [String]], policy: any HandlerPolicy) throws(StoreError) -> [CaseReference] {
+        var stranded: [CaseReference] = []
+        let references = holders.keys.sorted()
+        for chunk in stride(from: 0, to: references.count, by: 500).map({ Array(references[$0..<min($0 + 500, references.count)]) }) {
+            for subject in try deskCaseSubjects(chunk.compactMap(CaseReference.init)) {
+                let handlers = holders[subject.reference.text] ?? []
+                if !handlers.isEmpty && handlers.allSatisfy({ policy.refusal(of: $0, for: subject) != nil }) { stranded.append(subject.reference) }
+            }
+        }
+        return stranded
+    }
+}
+
 /// The handlers' workspace on any engine, with the handler policy enforced in every call: the
 /// queue, opening a case, acting on it (and whom it may be passed to) and reminders. There is
 /// no way to the workspace's data without a policy.

@@ -39,11 +39,9 @@ enum ReportRows {
                 arguments: [report.reference.text, concern.rawValue])
         }
         try CaseProjection.open(report, in: db)
-        if let events {
-            for event in events { try insertEvent(event, importer: importer, into: db) }
-        } else {
-            let actor = report.wayOfRaising == .anonymous ? nil : report.reporter?.userName
-            try insertEvent(CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted, actor: actor), into: db)
+        // An imported timeline as it came, named in the audit trail as imported; else the report's first event.
+        for event in events ?? [StoredForm.receivedEvent(of: report)] {
+            try insertEvent(event, importer: events == nil ? nil : importer, into: db)
         }
     }
 
@@ -57,18 +55,7 @@ enum ReportRows {
         ).execute(arguments: [event.reference.text, event.sequence, event.kind.rawValue, event.at.text, event.text, detail, event.actor])
         // What the event holds (for the first, the report as sent too), bound into its audit record.
         let content = try ContentDigest.ofEvent(reference: event.reference.text, sequence: event.sequence, in: db)
-        if let importer {
-            let said = "event \(event.sequence): \(event.kind.rawValue) at \(event.at.text)" + (event.actor.map { " by \($0)" } ?? "")
-            try AuditTrail.append(
-                AuditEntry(at: .instant(importer.at), actor: importer.actor, action: "imported", reference: event.reference.text, detail: said,
-                           event: event.sequence, content: content),
-                in: db)
-        } else {
-            try AuditTrail.append(
-                AuditEntry(at: event.at, actor: event.actor, action: event.kind.rawValue, reference: event.reference.text,
-                           detail: "event \(event.sequence)", event: event.sequence, content: content),
-                in: db)
-        }
+        try AuditTrail.append(AuditChain.entry(for: event, content: content, importer: importer), in: db)
         try CaseProjection.apply(event, detail: detail, in: db)
     }
 
@@ -102,11 +89,8 @@ enum ReportRows {
     /// Keeps a routing decision (or an escalation's new one) as the case's next event.
     static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int,
                               at: SubmissionTime, into db: Database) throws {
-        let detail = try StoredForm.routingDetail(routing)
-        try insertEvent(
-            CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at,
-                      text: routing.explanation.joined(separator: "\n"), actor: CaseEvent.rulesActor),
-            detail: detail, into: db)
+        let (event, detail) = try StoredForm.routingEvent(routing, for: report, kind: kind, sequence: sequence, at: at)
+        try insertEvent(event, detail: detail, into: db)
     }
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by `day`.

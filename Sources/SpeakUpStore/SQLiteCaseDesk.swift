@@ -104,15 +104,8 @@ extension SQLiteReportStore {
                     WHERE f.status <> 'closed'
                     """).reduce(into: [String: [String]]()) { $0[$1["reference"], default: []].append($1["handler"]) }
             }
-            var stranded: [CaseReference] = []
-            let references = holders.keys.sorted()
-            for chunk in stride(from: 0, to: references.count, by: 500).map({ Array(references[$0..<min($0 + 500, references.count)]) }) {
-                for subject in try caseSubjects(chunk.compactMap(CaseReference.init)) {
-                    let handlers = holders[subject.reference.text] ?? []
-                    if !handlers.isEmpty && handlers.allSatisfy({ policy.refusal(of: $0, for: subject) != nil }) { stranded.append(subject.reference) }
-                }
-            }
-            var routed: [CaseReference] = []
+            let stranded = try withheldCases(holders: holders, policy: policy)
+        var routed: [CaseReference] = []
             for reference in stranded {
                 var done = false
                 try writeTurn { db in

@@ -21,6 +21,20 @@ public enum StoredForm {
         return String(decoding: try encoder.encode(routing), as: UTF8.self)
     }
 
+    /// A report's first event as sent: received, by the reporter (nobody, when anonymous).
+    public static func receivedEvent(of report: Report) -> CaseEvent {
+        CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted,
+                  actor: report.wayOfRaising == .anonymous ? nil : report.reporter?.userName)
+    }
+
+    /// A routing decision (or an escalation's new one) as the case event that keeps it, and its detail.
+    public static func routingEvent(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int, at: SubmissionTime) throws
+        -> (event: CaseEvent, detail: String) {
+        (CaseEvent(reference: report.reference, sequence: sequence, kind: kind, at: at, text: routing.explanation.joined(separator: "\n"),
+                   actor: CaseEvent.rulesActor),
+         try routingDetail(routing))
+    }
+
     /// A routing decision read back from a case event's detail.
     public static func routing(detail: String) throws -> CaseRouting {
         let decoder = JSONDecoder()

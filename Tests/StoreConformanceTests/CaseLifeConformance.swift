@@ -110,3 +110,39 @@ struct CaseLifeConformance {
         #expect(try made.store.auditRecords().filter { $0.entry.action == "directory-replaced" }.count == 2)
     }
 }
+
+@Suite("Conformance: several writers at once (each engine)")
+struct WritersAtOnceConformance {
+    @Test("four connections submitting and adding to one case at once: every write lands, numbered in turn, and the audit chain holds", arguments: Engine.allCases)
+    func writersAtOnce(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let shared = try made.store.submit(Examples.report(), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        let stores = try (0..<4).map { _ in try made.another() }
+        let failures = NSLock()
+        nonisolated(unsafe) var failed: [String] = []
+        let group = DispatchGroup()
+        for (index, store) in stores.enumerated() {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    for round in 0..<5 {
+                        let at = Examples.moment.addingTimeInterval(Double(index * 100 + round))
+                        _ = try store.submit(Examples.report(account: "Writer \(index), report \(round).", at: at), receipt: nil,
+                                             discardingDraftOf: nil, router: CountingRouter())
+                        _ = try store.appendEvent(to: shared.reference, kind: .note, text: "Note \(index).\(round)", actor: "asha", at: at)
+                    }
+                } catch {
+                    failures.withLock { failed.append("\(error)") }
+                }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 120) == .success)
+        #expect(failures.withLock { failed } == [])
+        #expect(try made.store.allReports().count == 21)
+        #expect(try made.store.events(for: shared.reference).map(\.sequence) == Array(1...22))
+        let verified = try made.store.verifyAudit(today: CalendarDay(Examples.moment.addingTimeInterval(Examples.day), in: .gmt), anchor: nil)
+        #expect(verified.firstBroken == nil)
+        #expect(verified.records == 21 * 2 + 20)
+    }
+}

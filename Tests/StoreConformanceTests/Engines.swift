@@ -20,6 +20,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let store = try SQLiteReportStore(path: folder + "/speakup.sqlite", receiptRounds: 1 << 10)
             return StoreUnderTest(store: store, transfer: store, raw: { sql in try store.withDatabase { db in try db.execute(sql: sql) } },
+                                  another: { try SQLiteReportStore(path: folder + "/speakup.sqlite", receiptRounds: 1 << 10) },
                                   cleanUp: { try? FileManager.default.removeItem(atPath: folder) })
         case .postgres:
             // A fresh database on the test process's own throwaway cluster; the store opens it as the
@@ -31,7 +32,9 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             let store = try PostgresReportStore(session: session, receiptRounds: 1 << 10)
             let asApp = try PostgresAddress(database.socketURL.replacingOccurrences(of: "://\(cluster.superuser)@", with: "://speakup_app@"))
             let app = try PostgresSession.connect(to: asApp, password: Self.appPassword, deadline: 10)
+            let address = try PostgresAddress(database.socketURL)
             return StoreUnderTest(store: store, transfer: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
+                                  another: { try PostgresReportStore(address: address, password: nil, receiptRounds: 1 << 10) },
                                   cleanUp: {
                                       store.close()
                                       app.close()
@@ -59,12 +62,16 @@ final class StoreUnderTest: @unchecked Sendable {
     /// Runs one SQL statement on the store's database directly, as a hostile insider with the
     /// program's own access would.
     let raw: (String) throws -> Void
+    /// The same store opened again, as another terminal or host would (its own connection).
+    let another: () throws -> any OpenedStore
     private let cleanUp: () -> Void
 
-    init(store: any OpenedStore, transfer: any StoreCopy.Side, raw: @escaping (String) throws -> Void, cleanUp: @escaping () -> Void) {
+    init(store: any OpenedStore, transfer: any StoreCopy.Side, raw: @escaping (String) throws -> Void, another: @escaping () throws -> any OpenedStore,
+         cleanUp: @escaping () -> Void) {
         self.store = store
         self.transfer = transfer
         self.raw = raw
+        self.another = another
         self.cleanUp = cleanUp
     }
 
