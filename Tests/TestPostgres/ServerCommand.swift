@@ -5,7 +5,7 @@ import Foundation
 /// posix_spawn and waitpid, not Foundation's `Process`: `Process` learns of a child's exit
 /// through a socket the child inherits, and the server `pg_ctl start` leaves running keeps it
 /// open, so `waitUntilExit` would never return. Output goes to a file for the same reason.
-enum ServerCommand {
+public enum ServerCommand {
     /// Runs `arguments` (the first found on PATH) to its end and returns what it printed; throws
     /// with that output when it fails. `asServer`: as root, run it as the `postgres` user.
     @discardableResult
@@ -23,9 +23,12 @@ enum ServerCommand {
         return text
     }
 
-    /// Starts `arguments` with no terminal and its output going to `output`, and does not wait for it.
+    /// Starts `arguments` with no terminal and its output going to `output` (its errors too, unless
+    /// `errors` names another file), and does not wait for it. `environment`: the whole environment
+    /// it gets (else this process's); `newGroup`: in a process group of its own, whose id is its pid.
     @discardableResult
-    static func spawn(_ arguments: [String], output: String = "/dev/null", in directory: String? = nil) throws(ThrowawayCluster.Unavailable) -> pid_t {
+    public static func spawn(_ arguments: [String], output: String = "/dev/null", errors: String? = nil, in directory: String? = nil,
+                             environment: [String: String]? = nil, newGroup: Bool = false) throws(ThrowawayCluster.Unavailable) -> pid_t {
         // Glibc's module has no posix_spawn_file_actions_addchdir_np: a shell changes folder first.
         let arguments = directory.map { ["sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + arguments } ?? arguments
         var actions = posix_spawn_file_actions_t()
@@ -33,7 +36,11 @@ enum ServerCommand {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -41,11 +48,21 @@ enum ServerCommand {
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK)
+        if newGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        var envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer {
+            argv.forEach { free($0) }
+            envp?.forEach { free($0) }
+        }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+        let spawned = envp == nil ? posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+            : posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, &envp!)
         guard spawned == 0 else {
             throw ThrowawayCluster.Unavailable(description: "Could not run \(arguments[0]): \(String(cString: strerror(spawned))).")
         }

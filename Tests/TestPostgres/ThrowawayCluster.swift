@@ -165,7 +165,7 @@ public final class ThrowawayCluster: Sendable {
     }
 
     /// Where initdb and pg_ctl are: the highest version under /usr/lib/postgresql, or pg_config's answer.
-    private static func findPrograms() throws(Unavailable) -> String {
+    static func findPrograms() throws(Unavailable) -> String {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             .compactMap(Int.init).sorted(by: >)
