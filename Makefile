@@ -16,7 +16,7 @@ STORE ?=
 GROUP ?= speakup
 SWIFT ?= swift
 # postgresql: initdb and pg_ctl for the throwaway cluster the PostgreSQL tests start (Tests/TestPostgres).
-APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client strace postgresql
+APT_PACKAGES = libncurses-dev libsqlite3-dev tmux ncurses-base sqlite3 openssh-server openssh-client strace postgresql openssl
 
 .PHONY: all deps build run test bench torture install install-built clean
 

@@ -19,6 +19,12 @@ enum PostgresFailure {
         if let unreachable = noAnswer(error, at: endpoint, timeout: address.connectTimeout) {
             return HostFailure(endpoint: endpoint, answered: false, error: unreachable)
         }
+        if let psql = error as? PSQLError, address.tls != nil, address.tls != .disable, isTLSFailure(psql.underlying) {
+            // The server's certificate did not hold (not signed by the authority named, or not for this host):
+            // SpeakUp sends nothing to a server it cannot be sure of, and trying again would not help.
+            return HostFailure(endpoint: endpoint, answered: true, error: StoreError(.cannotOpen,
+                "SpeakUp could not set up a protected connection with the PostgreSQL server at \(endpoint): its certificate could not be checked against the certificates named in the store's address (sslrootcert=…), so nothing was sent to it. Please check that the address names the right authority and host, or tell IT."))
+        }
         if let psql = error as? PSQLError {
             switch psql.code {
             case .authMechanismRequiresPassword:
@@ -94,6 +100,14 @@ enum PostgresFailure {
             return lost(at: endpoint, why: String(describing: error))
         }
         return StoreError(.failed, "Something went wrong while SpeakUp was \(activity) with the PostgreSQL server at \(endpoint): \(error). Please tell IT.")
+    }
+
+    /// Whether a connection failed in its TLS handshake (a certificate that did not hold).
+    static func isTLSFailure(_ underlying: (any Error)?) -> Bool {
+        guard let underlying else { return false }
+        if underlying is NIOSSLError || underlying is BoringSSLError { return true }
+        if let psql = underlying as? PSQLError { return isTLSFailure(psql.underlying) }
+        return false
     }
 
     /// The connection went away: the caller connects again and tries again.
