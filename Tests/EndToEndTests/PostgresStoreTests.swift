@@ -17,7 +17,7 @@ struct PostgresStoreTests {
 
     /// SpeakUp's two logins, made once for the cluster (tests run at once would race to make them).
     static let logins: Result<Void, any Error> = Result {
-        try ThrowawayCluster.shared().sql("""
+        try ThrowawayCluster.shared().sqlAlone("""
             DO $$ BEGIN
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'speakup_owner') THEN CREATE ROLE speakup_owner LOGIN; END IF;
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'speakup_app') THEN CREATE ROLE speakup_app LOGIN; END IF;
@@ -96,7 +96,8 @@ struct PostgresStoreTests {
         let server = try Self.database()
         let cluster = server.cluster
         let scratch = Scratch()
-        try cluster.sql("ALTER ROLE speakup_owner PASSWORD 'owner-Secret-1'; ALTER ROLE speakup_app PASSWORD 'app-Secret-1'")
+        // The same password the conformance suite gives speakup_app: every suite shares the cluster's logins.
+        try cluster.sql("ALTER ROLE speakup_owner PASSWORD 'owner-Secret-1'; ALTER ROLE speakup_app PASSWORD 'throwaway-App-1'")
         try cluster.sql("ALTER DATABASE \(server.name) OWNER TO speakup_owner")
         try cluster.sql("REVOKE ALL ON DATABASE \(server.name) FROM PUBLIC")
         try cluster.sql("GRANT CONNECT, TEMPORARY ON DATABASE \(server.name) TO speakup_app")
@@ -106,7 +107,7 @@ struct PostgresStoreTests {
             FileManager.default.createFile(atPath: file, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
             return "postgresql://\(user)@:\(cluster.port)/\(server.name)?host=\(cluster.socketFolder)&passfile=\(file)"
         }
-        let app = address("speakup_app", "app-Secret-1")
+        let app = address("speakup_app", "throwaway-App-1")
         let owner = address("speakup_owner", "owner-Secret-1")
         let early = try Binary.run(["export", "json", "--db", app])
         #expect(early.status == 69)

@@ -29,6 +29,6 @@ struct TestDatabase {
 
     /// SpeakUp's roles, made once for the whole cluster (two suites making them at once would collide).
     private static let rolesMade: Result<Void, any Error> = Result {
-        try ThrowawayCluster.shared().sql(PostgresRoles.sql)
+        try ThrowawayCluster.shared().sqlAlone(PostgresRoles.sql)
     }
 }

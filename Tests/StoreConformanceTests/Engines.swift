@@ -48,7 +48,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     /// SpeakUp's logins, made once for the whole cluster, the program's with a password to log in with.
     private static let appLogin: Result<Void, any Error> = Result {
         let cluster = try ThrowawayCluster.shared()
-        try cluster.sql(PostgresRoles.sql)
+        try cluster.sqlAlone(PostgresRoles.sql)
         try cluster.sql("ALTER ROLE speakup_app PASSWORD '\(appPassword)'")
     }
 }

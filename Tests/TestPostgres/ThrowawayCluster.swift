@@ -68,6 +68,15 @@ public final class ThrowawayCluster: Sendable {
                 "postgresql://\(passwordUser)@127.0.0.1:\(port)/\(name)?sslmode=disable")
     }
 
+    /// Runs SQL as `sql` does, one caller at a time across the process: for what every suite makes once
+    /// per cluster (SpeakUp's logins), which two suites making at once would collide on.
+    @discardableResult
+    public func sqlAlone(_ statements: String) throws(Unavailable) -> String {
+        creating.lock()
+        defer { creating.unlock() }
+        return try sql(statements)
+    }
+
     /// Runs SQL through psql as the superuser (in `database`, or the `postgres` database), and
     /// returns what it printed (unaligned, tuples only).
     @discardableResult
