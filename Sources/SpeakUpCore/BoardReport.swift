@@ -73,9 +73,13 @@ public struct BoardReport: Hashable, Sendable {
     public let answers: [SpeakUpAgain: Int]
     /// Each seniority band, from student to board, then "Not sure".
     public let rows: [Row]
+    /// How the reporters who chose to describe themselves in the quarter did so.
+    public let whoSpeaksUp: WhoSpeaksUp
 
-    public init(quarter: Quarter, facts: [CaseFacts]) {
+    /// - Parameter described: the descriptions reporters gave in the quarter's months (`CharacteristicsKeeping`).
+    public init(quarter: Quarter, facts: [CaseFacts], described: [ReporterCharacteristics] = []) {
         self.quarter = quarter
+        whoSpeaksUp = WhoSpeaksUp(described)
         var earlier = [quarter]
         while earlier.count < 4, let before = earlier[0].previous { earlier.insert(before, at: 0) }
         let current = earlier.count - 1
@@ -172,8 +176,11 @@ public struct BoardReport: Hashable, Sendable {
         }
         out.append("Levels: Inf informal, Awa awareness, Aut authority, Dis disciplinary, Urg urgent")
         out.append("")
+        out += whoSpeaksUp.lines(width: width)
+        out.append("")
         out.append("Counts from 1 to 4 are shown as <5 and draw no bar; a share shown as * has")
         out.append("1 to 4 cases on one side, - means no cases: small numbers can identify people.")
+        out.append("In who speaks up, * hides a count that the total would otherwise give away.")
         return out.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
     }
 
@@ -203,6 +210,12 @@ public struct BoardReport: Hashable, Sendable {
                 out.append(("subject seniority: highest level \(level.rawValue) (percent)", band, row.level(level).shown))
             }
             out.append(("subject seniority: would speak up again (percent)", band, row.again.shown))
+        }
+        out.append(("reporters' own description: descriptions given", "all", CaseStatistics.shown(whoSpeaksUp.described)))
+        for question in Characteristic.allCases {
+            for cell in whoSpeaksUp.shown(question) {
+                out.append(("reporters' own description: \(question.rawValue)", cell.answer.id, cell.shown))
+            }
         }
         return out.map { (figure: $0.0, row: $0.1, value: $0.2.replacingOccurrences(of: "%", with: "")) }
     }

@@ -56,6 +56,8 @@ public struct ReturnDefinition: Hashable, Sendable {
         case cases
         /// Feedback answers ("would you speak up again?") given in the quarter.
         case answers
+        /// Reporters' descriptions of themselves (`ReporterCharacteristics`) given in the quarter's months.
+        case descriptions
     }
 
     /// Which facts a measure counts: every field given must hold (and), any of a field's
@@ -67,13 +69,22 @@ public struct ReturnDefinition: Hashable, Sendable {
         /// nil in the set stands for "not given" (anonymous reporters, and those who did not say).
         public var groups: Set<ProfessionalGroup?>?
         public var answers: Set<SpeakUpAgain>?
+        /// For descriptions: the answers (short names) each question must have, any of them.
+        public var characteristics: [Characteristic: Set<String>]?
 
         public init(ways: Set<WayOfRaising>? = nil, categories: Set<ConcernCategory>? = nil,
-                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil) {
+                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil,
+                    characteristics: [Characteristic: Set<String>]? = nil) {
             self.ways = ways
             self.categories = categories
             self.groups = groups
             self.answers = answers
+            self.characteristics = characteristics
+        }
+
+        /// Whether a reporter's description of themselves holds every answer asked for.
+        public func matches(_ description: ReporterCharacteristics) -> Bool {
+            (characteristics ?? [:]).allSatisfy { question, answers in answers.contains(description.answer(to: question).id) }
         }
 
         public func matches(_ fact: CaseFacts) -> Bool {
@@ -97,12 +108,21 @@ public struct ReturnDefinition: Hashable, Sendable {
             }
             let ways = both(self.ways, other.ways), groups = both(self.groups, other.groups), answers = both(self.answers, other.answers)
             if ways?.isEmpty == true || groups?.isEmpty == true || answers?.isEmpty == true { return nil }
+            var described: [String] = []
+            for question in Characteristic.allCases {
+                guard let shared = both(characteristics?[question], other.characteristics?[question]) else { continue }
+                guard let answer = shared.sorted().first else { return nil }
+                described.append("\(question.rawValue) \(answer)")
+            }
             var words: [String] = []
             if let way = ways?.map(\.rawValue).sorted().first { words.append("raised \(way)ly") }  // openly, confidentially, anonymously
             let categories = (self.categories ?? []).union(other.categories ?? []).map(\.rawValue).sorted()
             if !categories.isEmpty { words.append("about " + categories.joined(separator: " and ")) }
             if let group = groups?.map({ $0?.rawValue ?? "not-given" }).sorted().first { words.append("from professional group \(group)") }
             if let answer = answers?.map(\.rawValue).sorted().first { words.append("answered \(answer)") }
+            if characteristics != nil || other.characteristics != nil {
+                return described.isEmpty ? "any description" : "a description with " + described.joined(separator: ", ")
+            }
             return words.isEmpty ? "any case" : "a case " + words.joined(separator: ", ")
         }
     }
@@ -122,12 +142,15 @@ public struct ReturnDefinition: Hashable, Sendable {
             self.filter = filter
         }
 
-        /// How many of `facts` this measure counts in the quarter.
-        public func count(_ facts: [CaseFacts], in quarter: Quarter, scheme: QuarterScheme) -> Int {
-            facts.reduce(0) { total, fact in
+        /// How many of `facts` (or, for descriptions, of `described`: those given in the quarter's
+        /// months) this measure counts in the quarter.
+        public func count(_ facts: [CaseFacts], described: [ReporterCharacteristics] = [], in quarter: Quarter, scheme: QuarterScheme) -> Int {
+            if counts == .descriptions { return described.filter(filter.matches).count }
+            return facts.reduce(0) { total, fact in
                 let day: CalendarDay? = switch counts {
                 case .cases: fact.submitted
                 case .answers: fact.speakUpAgain == nil ? nil : fact.answeredOn
+                case .descriptions: nil
                 }
                 guard let day, scheme.contains(day, in: quarter), filter.matches(fact) else { return total }
                 return total + 1
@@ -179,12 +202,13 @@ public struct ReturnFigures: Hashable, Sendable {
     public let quarter: Quarter
     public let lines: [Line]
 
-    public init(definition: ReturnDefinition, quarter: Quarter, facts: [CaseFacts]) {
+    /// - Parameter described: reporters' descriptions of themselves given in the quarter's months.
+    public init(definition: ReturnDefinition, quarter: Quarter, facts: [CaseFacts], described: [ReporterCharacteristics] = []) {
         self.definition = definition
         self.quarter = quarter
         lines = definition.measures.map { measure in
             Line(id: measure.id, label: measure.label, counts: measure.counts,
-                 count: measure.count(facts, in: quarter, scheme: definition.quarters))
+                 count: measure.count(facts, described: described, in: quarter, scheme: definition.quarters))
         }
     }
 

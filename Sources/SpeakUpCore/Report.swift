@@ -35,6 +35,10 @@ public struct Report: Hashable, Sendable {
     public var submitted: SubmissionTime
     /// Where it was raised from: the reporter's own login, a ward terminal or a kiosk.
     public var station: Station
+    /// How the reporter described themselves, for the figures only, if they chose to. A store
+    /// writes it apart from the report (`CharacteristicsKeeping`) and only when identity is kept
+    /// away from a kiosk; it is never read back with the report, so a stored report has none.
+    public var characteristics: ReporterCharacteristics?
 
     /// How senior the person it is about is.
     public var subjectSeniority: Seniority { subject.seniority }

@@ -47,6 +47,7 @@ extension PostgresReportStore {
             held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKey(key), holdEndedBy: nil, in: session)
         }
         guard try PostgresReportRows.insert(candidate, in: session) else { throw ReferenceTaken() }
+        try PostgresReportRows.insertCharacteristics(of: candidate, in: session)
         if let routing {
             try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, in: session)
         }
@@ -114,6 +115,19 @@ extension PostgresReportStore {
     public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
         guard let router = try Self.prepare(router) else { throw StoreError(.failed, "No router was given.") }
         return try read { session in try router.route(report, history: PostgresReportRows.History(session: session), from: report.deadlineStart) }
+    }
+
+    public func characteristics(from first: CalendarDay, through last: CalendarDay) throws(StoreError) -> [ReporterCharacteristics] {
+        let months = CharacteristicsRow.months(from: first, through: last)
+        let rows = try read { session in
+            var parts = StatementParts()
+            let sql = """
+                SELECT \(CharacteristicsRow.columns.joined(separator: ", ")) FROM reporter_characteristics
+                WHERE month BETWEEN \(parts.bind(months.first)) AND \(parts.bind(months.last))
+                """
+            return try session.rows(parts.query(sql)).map { row in try CharacteristicsRow.columns.map { column in try row.text(column) ?? "" } }
+        }
+        return try rows.map { answers throws(StoreError) in try CharacteristicsRow.read(answers, in: location) }
     }
 
     public func allReports() throws(StoreError) -> [Report] {

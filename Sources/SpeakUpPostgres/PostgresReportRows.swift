@@ -44,6 +44,16 @@ enum PostgresReportRows {
     }
 
     /// Appends one case event and its audit record: the only way events are written.
+    /// How the reporter described themselves, if they did and may (`CharacteristicsRow`), apart from the report.
+    static func insertCharacteristics(of report: Report, in session: PostgresSession) throws {
+        guard let row = CharacteristicsRow.values(for: report) else { return }
+        var parts = StatementParts()
+        let values = ([row.id, row.month] + row.answers).map { parts.bind($0) }
+        let columns = ["id", "month"] + CharacteristicsRow.columns
+        _ = try session.query(parts.query(
+            "INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"))
+    }
+
     static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil,
                             in session: PostgresSession) throws {
         try RefusedText.check([event.text, event.actor, detail], what: "The case event's text")

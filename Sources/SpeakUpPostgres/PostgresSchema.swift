@@ -36,7 +36,7 @@ public enum PostgresSchema {
     public static let migrationDeadline = 300.0
 
     /// Every migration, in order.
-    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1)]
+    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v4", sql: pgV4)]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
     /// advisory lock. A database with a migration this program does not know was set up by a
@@ -92,6 +92,27 @@ public enum PostgresSchema {
     static func ownerNeeded(at endpoint: PostgresAddress.Endpoint) -> StoreError {
         StoreError(.cannotOpen, "The PostgreSQL store at \(endpoint) has not been set up for this version of SpeakUp, and SpeakUp's own login may not change its tables. The database's owner sets it up, once: speakup store migrate 'postgresql://speakup_owner@…' (docs/deployment.md). Please tell IT.")
     }
+
+    /// How open and confidential reporters described themselves, for counting only: SQLite's v17
+    /// (`CharacteristicsKeeping`). No reference, reporter or day; a random key; appended, never changed.
+    static let pgV4 = #"""
+        CREATE TABLE reporter_characteristics (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            month TEXT COLLATE "C" NOT NULL CHECK (length(month) = 7),
+            ethnic_group TEXT NOT NULL,
+            disability TEXT NOT NULL,
+            sex TEXT NOT NULL,
+            sexual_orientation TEXT NOT NULL,
+            religion TEXT NOT NULL,
+            age_band TEXT NOT NULL,
+            training TEXT NOT NULL
+        );
+        CREATE TRIGGER reporter_characteristics_no_change BEFORE UPDATE OR DELETE ON reporter_characteristics
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('reporters'' descriptions are appended, never changed');
+        CREATE TRIGGER reporter_characteristics_no_truncate BEFORE TRUNCATE ON reporter_characteristics
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('reporters'' descriptions are appended, never changed');
+        GRANT SELECT, INSERT ON reporter_characteristics TO speakup_app;
+        """#
 
     /// The first schema: the SQLite store's after v14.
     static let pgV1 = #"""

@@ -123,11 +123,12 @@ extension Reader {
             counts = ReturnDefinition.Counted(rawValue: text)
             if counts == nil {
                 let kinds = ReturnDefinition.Counted.allCases.map(\.rawValue)
-                let hint = nearest(text, in: kinds).map { "Did you mean \"\($0)\"?" } ?? "Use cases (cases raised in the quarter) or answers (speak-up-again answers given in it)."
+                let hint = nearest(text, in: kinds).map { "Did you mean \"\($0)\"?" }
+                    ?? "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it) or descriptions (reporters' descriptions of themselves given in it)."
                 report(countNode, "A measure cannot count \"\(text)\". \(hint)")
             }
         } else {
-            report(node, "This measure needs `count: cases` or `count: answers`.")
+            report(node, "This measure needs `count: cases`, `count: answers` or `count: descriptions`.")
         }
         var filter = ReturnDefinition.Filter()
         if let whereNode = fields["where"]?.value {
@@ -138,8 +139,24 @@ extension Reader {
     }
 
     private mutating func filter(_ node: Node, counts: ReturnDefinition.Counted?) -> ReturnDefinition.Filter {
-        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again"], what: "where")
+        let questions = Characteristic.allCases.map(\.rawValue)
+        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again"] + questions, what: "where")
         var filter = ReturnDefinition.Filter()
+        for question in Characteristic.allCases {
+            guard let entry = fields[question.rawValue] else { continue }
+            guard counts == .descriptions else {
+                report(entry.key, "\(question.rawValue) picks reporters' descriptions of themselves, which are kept apart from their cases: use it with `count: descriptions`.")
+                continue
+            }
+            filter.characteristics = filter.characteristics ?? [:]
+            filter.characteristics?[question] = Set(characteristicAnswers(entry.value, question))
+        }
+        if counts == .descriptions {
+            for key in ["way", "category", "professional-group", "speak-up-again"] {
+                guard let entry = fields[key] else { continue }
+                report(entry.key, "\(key) is about cases, but reporters' descriptions of themselves are kept apart from their cases, so it cannot pick descriptions. Use \(questions.joined(separator: ", ")).")
+            }
+        }
         if let value = fields["way"]?.value { filter.ways = Set(values(value, WayOfRaising.self, what: "way of raising a concern")) }
         if let value = fields["category"]?.value { filter.categories = Set(values(value, ConcernCategory.self, what: "category")) }
         if let value = fields["professional-group"]?.value { filter.groups = professionalGroups(value) }
@@ -150,6 +167,20 @@ extension Reader {
             }
         }
         return filter
+    }
+
+    /// One question's answers, by their short names.
+    private mutating func characteristicAnswers(_ node: Node, _ question: Characteristic) -> [String] {
+        let sequence = node.sequence.map(Array.init) ?? [node]
+        if sequence.isEmpty { report(node, "An empty list would match nothing here; leave the key out to match everything.") }
+        let names = question.answers.map(\.id)
+        return sequence.compactMap { item in
+            let text = item.scalar?.string ?? ""
+            if names.contains(text) { return text }
+            let hint = nearest(text, in: names).map { " Did you mean \"\($0)\"?" } ?? " Known: \(names.joined(separator: ", "))."
+            report(item, "\"\(text)\" is not an answer to \(question.rawValue).\(hint)")
+            return nil
+        }
     }
 
     /// Professional groups, and `not-given` for reporters who gave none (anonymous reports among them).
@@ -206,7 +237,10 @@ extension Reader {
                     if earlier.measure.counts != later.measure.counts {
                         report(later.node, "\"\(earlier.measure.id)\" counts \(earlier.measure.counts.rawValue) and \"\(later.measure.id)\" counts \(later.measure.counts.rawValue): the measures of the exclusive set \"\(name)\" should all count the same thing.")
                     } else if let shared = earlier.measure.filter.sharedCase(with: later.measure.filter) {
-                        report(later.node, "\"\(earlier.measure.id)\" and \"\(later.measure.id)\" could both count \(shared), but the set \"\(name)\" says they must not overlap. Give them different values of way, professional-group or speak-up-again (categories cannot keep them apart: a case may have several), or take one out of the set.")
+                        let apart = later.measure.counts == .descriptions
+                            ? "Give them different answers to one question, such as ethnic-group: white and ethnic-group: asian"
+                            : "Give them different values of way, professional-group or speak-up-again (categories cannot keep them apart: a case may have several)"
+                        report(later.node, "\"\(earlier.measure.id)\" and \"\(later.measure.id)\" could both count \(shared), but the set \"\(name)\" says they must not overlap. \(apart), or take one out of the set.")
                     }
                 }
             }

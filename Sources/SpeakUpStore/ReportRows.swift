@@ -46,6 +46,15 @@ enum ReportRows {
     }
 
     /// Appends one case event and its audit record: the only way events are written.
+    /// How the reporter described themselves, if they did and may (`CharacteristicsRow`), apart from the report.
+    static func insertCharacteristics(of report: Report, into db: Database) throws {
+        guard let row = CharacteristicsRow.values(for: report) else { return }
+        let columns = ["id", "month"] + CharacteristicsRow.columns
+        try db.execute(
+            sql: "INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            arguments: StatementArguments([row.id, row.month] + row.answers))
+    }
+
     static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil, into db: Database) throws {
         if [event.text, event.actor, detail].contains(where: { $0.map(StorableText.holdsNul) == true }) {
             throw TextRefused(what: "The case event's text")

@@ -108,6 +108,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
                         // Route first, so the history it counts does not yet hold this report.
                         let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
                         try ReportRows.insert(candidate, into: db)
+                        try ReportRows.insertCharacteristics(of: candidate, into: db)
                         if let routing {
                             try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
                         }
@@ -180,6 +181,24 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }
+    }
+
+    public func characteristics(from first: CalendarDay, through last: CalendarDay) throws(StoreError) -> [ReporterCharacteristics] {
+        let months = CharacteristicsRow.months(from: first, through: last)
+        let rows: [[String]]
+        do {
+            rows = try queue.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT \(CharacteristicsRow.columns.joined(separator: ", ")) FROM reporter_characteristics WHERE month BETWEEN ? AND ?",
+                    arguments: [months.first, months.last]
+                ).map { row in row.databaseValues.map { String.fromDatabaseValue($0) ?? "" } }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+        return try rows.map { answers throws(StoreError) in try CharacteristicsRow.read(answers, in: path) }
     }
 
     public func allReports() throws(StoreError) -> [Report] {

@@ -224,6 +224,28 @@ enum StoreSchema {
                 ALTER TABLE case_text_new RENAME TO case_text;
                 """)
         }
+        migrator.registerMigration("v17-reporter-characteristics") { db in
+            // How open and confidential reporters described themselves, for counting only
+            // (CharacteristicsKeeping): no reference, reporter or day, a random key so rows sort
+            // in no order the reports do, and appended, never changed.
+            try db.execute(sql: """
+                CREATE TABLE reporter_characteristics (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    month TEXT NOT NULL CHECK (length(month) = 7),
+                    ethnic_group TEXT NOT NULL,
+                    disability TEXT NOT NULL,
+                    sex TEXT NOT NULL,
+                    sexual_orientation TEXT NOT NULL,
+                    religion TEXT NOT NULL,
+                    age_band TEXT NOT NULL,
+                    training TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TRIGGER reporter_characteristics_no_update BEFORE UPDATE ON reporter_characteristics
+                BEGIN SELECT RAISE(ABORT, 'reporters'' descriptions are appended, never changed'); END;
+                CREATE TRIGGER reporter_characteristics_no_delete BEFORE DELETE ON reporter_characteristics
+                BEGIN SELECT RAISE(ABORT, 'reporters'' descriptions are appended, never changed'); END;
+                """)
+        }
         return migrator
     }
 }

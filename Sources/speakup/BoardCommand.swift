@@ -27,9 +27,10 @@ struct BoardCommand: ParsableCommand {
         do throws(Failure) {
             // The quarter is read as the returns read it.
             let quarter = try quarterOption.chosen(in: .financial)
-            let facts = try QuarterlyReturn.facts(storeOptions, toDo: "see the board's figures")
+            let (facts, described) = try QuarterlyReturn.factsAndDescriptions(
+                storeOptions, from: quarter.first, through: quarter.last, toDo: "see the board's figures")
             QuarterlyReturn.noteIfRunning(quarter, in: .financial)
-            let report = BoardReport(quarter: quarter, facts: facts)
+            let report = BoardReport(quarter: quarter, facts: facts, described: described)
             switch format {
             case .text: for line in report.lines(width: Self.width()) { print(line) }
             case .csv: print(report.csv, terminator: "")

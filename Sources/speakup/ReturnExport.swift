@@ -33,9 +33,11 @@ struct ReturnExport: ParsableCommand {
             _ = try period.typed()  // a mistyped quarter is named before the definition is read
             let definition = try Self.definition(at: self.definition)
             let quarter = try period.chosen(in: definition.quarters)
-            let facts = try QuarterlyReturn.facts(storeOptions)
+            let (facts, described) = try QuarterlyReturn.factsAndDescriptions(
+                storeOptions, from: definition.quarters.first(of: quarter), through: definition.quarters.last(of: quarter),
+                toDo: "write the data return")
             QuarterlyReturn.noteIfRunning(quarter, in: definition.quarters)
-            let figures = ReturnFigures(definition: definition, quarter: quarter, facts: facts)
+            let figures = ReturnFigures(definition: definition, quarter: quarter, facts: facts, described: described)
             switch format {
             case .csv:
                 print(figures.csv, terminator: "")
@@ -93,6 +95,14 @@ struct QuarterlyReturn: ParsableArguments {
         try Roles.requireAny([.handler, .administrator], toDo: doing)
         let (store, _) = try storeOptions.open(.read, createIfMissing: false)
         do { return try store.caseFacts() } catch { throw Failure(error.sentence) }
+    }
+
+    /// The case facts, and how reporters described themselves in the months from `first` to `last`: one store opened, read twice.
+    static func factsAndDescriptions(_ storeOptions: StoreOptions, from first: CalendarDay, through last: CalendarDay,
+                                     toDo doing: String) throws(Failure) -> ([CaseFacts], [ReporterCharacteristics]) {
+        try Roles.requireAny([.handler, .administrator], toDo: doing)
+        let (store, _) = try storeOptions.open(.read, createIfMissing: false)
+        do { return (try store.caseFacts(), try store.characteristics(from: first, through: last)) } catch { throw Failure(error.sentence) }
     }
 
     static func noteIfRunning(_ quarter: Quarter, in scheme: QuarterScheme) {

@@ -131,7 +131,11 @@ struct JourneyTests {
         try tmux.press("Enter")
         try tmux.waitFor("Your professional group")
         try tmux.press("Down", "Down", "Down", "Enter")  // medical and dental
-        try tmux.waitFor("Please check your report")
+        try tmux.waitFor("About you, for the figures")
+        try tmux.press("Right")  // ethnic group: the first answer after "prefer not to say"
+        for _ in Characteristic.allCases { try tmux.press("Enter") }
+        let check = try tmux.waitFor("Please check your report")
+        #expect(check.contains("For the figures only: White"), "the check page reads the description back: \(check)")
         try tmux.press("s")
         let saved = try tmux.waitFor("You chose to raise it openly")
         #expect(!saved.contains("receipt code"))

@@ -225,6 +225,8 @@ extension SharedHostSuites {
             try tmux.press("Enter", "Enter")
             try tmux.waitFor("Your professional group")
             try tmux.press("Tab")
+            try tmux.waitFor("About you, for the figures")
+            for _ in Characteristic.allCases { try tmux.press("Tab") }
             try tmux.waitFor("Please check your report")
             try tmux.press("s")
             try tmux.waitFor("Your receipt code is")

@@ -56,6 +56,8 @@ struct ReportInTmuxTests {
         try tmux.press("Enter", "Enter")
         try tmux.waitFor("Your professional group")
         try tmux.press("Tab")
+        try tmux.waitFor("About you, for the figures")
+        for _ in Characteristic.allCases { try tmux.press("Tab") }
         try tmux.waitFor("Please check your report")
         try tmux.press("s")
         return try tmux.waitFor("Your case reference is")
@@ -105,7 +107,7 @@ struct ReportInTmuxTests {
         }
         try tmux.resize(columns: 80, rows: 24)
         try tmux.waitFor("an 80-column screen") { screen in
-            (screen.split(separator: "\n").first.map { $0.count <= 80 && $0.contains("Page 7 of 11") } ?? false)
+            (screen.split(separator: "\n").first.map { $0.count <= 80 && $0.contains("Page 7 of 12") } ?? false)
                 && screen.contains(typed) && screen.contains("Next line.")
         }
 
@@ -120,6 +122,8 @@ struct ReportInTmuxTests {
         try tmux.press("Enter")
         try tmux.waitFor("Your professional group")
         try tmux.press("Down", "Enter")  // nursing
+        try tmux.waitFor("About you, for the figures")
+        for _ in Characteristic.allCases { try tmux.press("Enter") }
         try tmux.waitFor("Please check your report")
         try tmux.press("s")
         let confirmation = try tmux.waitFor("Your case reference is")

@@ -61,7 +61,14 @@ struct ReturnDefinitionTests {
         // Unknown keys and measures.
         (ReturnDefinitionTests.definition("measurs: []\n"), "Unknown key \"measurs\" in the return definition. Did you mean \"measures\"?", 10, 1),
         (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: case\n"), "A measure cannot count \"case\". Did you mean \"cases\"?", 12, 12),
-        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: reports\n"), "Use cases (cases raised in the quarter) or answers", 12, 12),
+        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: reports\n"), "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it) or descriptions", 12, 12),
+        // Reporters' descriptions of themselves: only with count: descriptions, and only their own questions.
+        (ReturnDefinitionTests.definition("  - id: asian\n    label: Asian\n    count: cases\n    where: {ethnic-group: asian}\n"),
+         "ethnic-group picks reporters' descriptions of themselves, which are kept apart from their cases: use it with `count: descriptions`.", 13, 13),
+        (ReturnDefinitionTests.definition("  - id: asian\n    label: Asian\n    count: descriptions\n    where: {way: open, ethnic-group: asian}\n"),
+         "way is about cases, but reporters' descriptions of themselves are kept apart from their cases", 13, 13),
+        (ReturnDefinitionTests.definition("  - id: asian\n    label: Asian\n    count: descriptions\n    where: {ethnic-group: asain}\n"),
+         "\"asain\" is not an answer to ethnic-group. Did you mean \"asian\"?", 13, 27),
         (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: cases\n    wehre: {way: open}\n"), "Unknown key \"wehre\" in a measure. Did you mean \"where\"?", 13, 5),
         (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: cases\n    where: {wya: open}\n"), "Unknown key \"wya\" in where. Did you mean \"way\"?", 13, 13),
         // Unknown categories, ways, groups and answers, with the nearest.
@@ -85,7 +92,7 @@ struct ReturnDefinitionTests {
         (ReturnDefinitionTests.definition("  - label: Open\n    count: cases\n"), "This measure needs an `id:`", 10, 5),
         (ReturnDefinitionTests.definition("  - id: open\n    label: \"two\\nlines\"\n    count: cases\n"), "words on one line, at most 200 characters", 11, 12),
         (ReturnDefinitionTests.definition("  - id: open\n    count: cases\n"), "This measure needs a `label:`", 10, 5),
-        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n"), "This measure needs `count: cases` or `count: answers`.", 10, 5),
+        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n"), "This measure needs `count: cases`, `count: answers` or `count: descriptions`.", 10, 5),
         // Overlapping counts in an exclusive set.
         (ReturnDefinitionTests.definition("""
               - id: nurses
@@ -193,6 +200,52 @@ struct ReturnDefinitionTests {
         #expect(definition.exclusive == [.init(name: "ways", measures: ["open", "not-open"]), .init(name: "groups", measures: ["none-given", "nurses"])])
         #expect(definition.measures[4].filter.groups == [ProfessionalGroup.nursing])
         #expect(definition.measures[3].filter.groups == [nil])
+    }
+
+    @Test("descriptions are counted by their answers, against a hand count; two measures that could count one description cannot share an exclusive set")
+    func descriptions() throws {
+        let text = Self.definition("""
+              - id: asian
+                label: Asian or Asian British
+                count: descriptions
+                where: {ethnic-group: asian}
+              - id: white-women
+                label: White women
+                count: descriptions
+                where: {ethnic-group: white, sex: female}
+              - id: white
+                label: White
+                count: descriptions
+                where: {ethnic-group: white}
+              - id: described
+                label: Descriptions given
+                count: descriptions
+            exclusive:
+              ethnic: [asian, white]
+
+            """)
+        let definition = try ReturnDefinitionLoader.load(text).get()
+        func described(_ answers: [Characteristic: String]) -> ReporterCharacteristics { ReporterCharacteristics(answers)! }
+        let given = [described([.ethnicGroup: "asian"]), described([.ethnicGroup: "white", .sex: "female"]), described([.ethnicGroup: "white"]),
+                     described([.sex: "female"])]
+        let quarter = Quarter(year: 2026, number: 3)!
+        let figures = ReturnFigures(definition: definition, quarter: quarter, facts: [], described: given)
+        #expect(figures.lines.map(\.count) == [0, 1, 1, 2, 4])
+        let overlapping = Self.problems(Self.definition("""
+              - id: white
+                label: White
+                count: descriptions
+                where: {ethnic-group: white}
+              - id: women
+                label: Women
+                count: descriptions
+                where: {sex: female}
+            exclusive:
+              x: [white, women]
+
+            """))
+        #expect(overlapping.contains { $0.sentence.contains("could both count a description with ethnic-group white, sex female") }, "\(overlapping)")
+        #expect(overlapping.contains { $0.sentence.contains("Give them different answers to one question") })
     }
 
     // MARK: Quarters

@@ -45,6 +45,7 @@ struct FormDriver {
         if way < 2 {
             press(.enter, .enter)                         // name as offered, no contact
             press(.tab)                                   // group skipped
+            for _ in Characteristic.allCases { press(.tab) }  // "about you, for the figures" left as it is
         }
     }
 }

@@ -45,6 +45,8 @@ struct PlainCharactersTests {
         form = FormDriver()
         form.fillIn(way: 1, account: "Shouted at a patient in bay 3.")
         assertPlainSnapshot(form.screen, named: "ascii-12-review")
+        form.press(.character("0"), .tab, .tab, .tab, .right)  // "You" from the check page: name, contact, group, then the descriptions
+        assertPlainSnapshot(form.screen, named: "ascii-11b-characteristics")
         var large = FormDriver(size: Size(columns: 120, rows: 40))
         large.fillIn(way: 1, account: "Shouted at a patient in bay 3.")
         assertPlainSnapshot(large.screen, named: "ascii-12-review-120x40")

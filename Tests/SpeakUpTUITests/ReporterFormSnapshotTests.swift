@@ -94,6 +94,12 @@ struct ReporterFormSnapshotTests {
         assertSnapshot(form.screen, named: "11-professional-group")
     }
 
+    @Test func characteristics() {
+        var form = Self.form(way: 1, Self.toAccount + [.paste("He shouted."), .tab, .tab, .down, .enter, .enter, .enter, .enter, .enter, .tab,
+                                                       .right, .right, .down, .down, .down, .left])
+        assertSnapshot(form.screen, named: "11b-characteristics")
+    }
+
     @Test func review() {
         var form = FormDriver()
         form.fillIn(way: 1, account: "Shouted at a patient in bay 3 because the call bell was ringing.\nI was there.")

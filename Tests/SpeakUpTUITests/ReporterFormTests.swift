@@ -275,6 +275,9 @@ struct ReporterFormTests {
         form.press(.enter)
         form.type("ext 4321")
         form.press(.enter)
+        #expect(form.step == .professionalGroup, "\"You\" goes on through the group and the descriptions")
+        form.press(.tab)
+        for _ in Characteristic.allCases { form.press(.tab) }
         #expect(form.step == .review)
     }
 

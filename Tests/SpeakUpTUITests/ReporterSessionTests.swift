@@ -103,6 +103,7 @@ struct ReporterSessionTests {
         keys += [.paste("He shouted."), .tab, .tab]         // account, no witnesses
         keys += [.down, .enter, .enter, .enter]             // informal word, no hold, nobody excluded
         if way < 2 { keys += [.enter, .enter, .tab] }       // about you as offered; no group
+        if way < 2 { keys += Characteristic.allCases.map { _ in Key.tab } }  // nothing described for the figures
         return keys + [.character("s")]                     // send
     }
 

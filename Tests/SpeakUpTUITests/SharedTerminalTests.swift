@@ -128,7 +128,7 @@ struct SharedTerminalTests {
         var keys: [Key] = [.down, .down, .enter]  // confidential
         keys += [.tab, .tab, .tab, .down, .enter, .down, .character(" "), .enter, .down, .enter, .enter]
         keys += [.enter, .down, .enter, .tab, .paste("He shouted."), .tab, .tab, .down, .enter, .enter, .enter]
-        keys += "Sam Okafor".map(Key.character) + [.enter, .enter, .tab, .character("s")]
+        keys += "Sam Okafor".map(Key.character) + [.enter, .enter, .tab] + Characteristic.allCases.map { _ in Key.tab } + [.character("s")]
         let terminal = QuietTerminal(batches: [[.enter]] + keys.map { [$0] } + [[.enter]], clock: clock)
         _ = SharedTerminalSession(store: store, station: .ward(location: "Ward 7"), clock: clock, router: nil, idleSeconds: 120)
             .run(on: terminal)

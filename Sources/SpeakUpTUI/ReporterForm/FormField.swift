@@ -13,6 +13,8 @@ public enum FormField: Hashable, Sendable {
     case outcome, hold, holdMonths, excluded
     case reporterName, contact
     case professionalGroup
+    /// One question of "about you, for the figures": ← and → change its answer.
+    case characteristic(Characteristic)
 
     /// What kind of control the field is, which decides how keys move through it.
     enum Control {
@@ -25,7 +27,7 @@ public enum FormField: Hashable, Sendable {
         case .subjectNotNamed, .hold: .checkbox
         case .subjectName, .subjectRole, .date, .time, .location, .reporterName, .contact, .excluded: .line
         case .staffImpact, .account, .witnesses: .editor
-        case .holdMonths: .row
+        case .holdMonths, .characteristic: .row
         case .subjectMatch: .match
         }
     }
@@ -51,6 +53,7 @@ extension ReporterFormState.Step {
         case .outcome: state.hold ? [.outcome, .hold, .holdMonths, .excluded] : [.outcome, .hold, .excluded]
         case .aboutYou: [.reporterName, .contact]
         case .professionalGroup: [.professionalGroup]
+        case .characteristics: Characteristic.allCases.map(FormField.characteristic)
         case .review: []
         }
     }
@@ -69,6 +72,7 @@ extension ReporterFormState.Step {
         case .outcome: "What would you like to happen?"
         case .aboutYou: "About you"
         case .professionalGroup: "Your professional group"
+        case .characteristics: "About you, for the figures (optional)"
         case .review: "Please check your report"
         }
     }
@@ -104,6 +108,8 @@ extension ReporterFormState.Step {
         case .outcome: "This helps the person handling it start in the right way."
         case .aboutYou: "So the person handling your report can talk to you about it."
         case .professionalGroup: "Optional. It is only counted, for the national speaking-up figures."
+        case .characteristics:
+            "Only if you want to. Answers are counted with everyone else's, to see whether some people find it harder to speak up. They are kept apart from your report: the people handling it never see them. ← and → change an answer."
         case .review: "Nothing has been sent yet. Press S to send it, or a number to change an answer."
         }
     }

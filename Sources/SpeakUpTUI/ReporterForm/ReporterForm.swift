@@ -165,7 +165,9 @@ public enum ReporterForm {
         state.problemField = nil
         let steps = state.steps
         let next: ReporterFormState.Step
-        if state.hasReviewed || step == steps[steps.count - 2] {
+        // From the check page, "You" walks its three pages (name, group, descriptions) before going back.
+        let aboutYouGoesOn = step == .aboutYou || step == .professionalGroup
+        if (state.hasReviewed && !aboutYouGoesOn) || step == steps[steps.count - 2] {
             next = .review
             state.hasReviewed = true
         } else {

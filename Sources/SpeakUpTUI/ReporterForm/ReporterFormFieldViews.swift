@@ -69,6 +69,16 @@ enum ReporterFormFieldViews {
                 column += canvas.put(text, row: row, column: column, style: focused && chosen ? .selected : .plain) + 3
             }
             return row + 2
+        case .characteristic(let question):
+            let answer = state.characteristics.answer(to: question)
+            let chosen = answer != Characteristic.preferNotToSay
+            let title = question.title + String(repeating: " ", count: max(1, 20 - CellWidth.of(question.title)))
+            let pointer = focused ? "›" : " "
+            var column = left
+            column += canvas.put("\(pointer) \(title)", row: row, column: column, style: focused ? .bold : .plain, limit: width)
+            let value = focused ? "< \(answer.title) >" : "  \(answer.title)"
+            canvas.put(value, row: row, column: column, style: focused ? .selected : (chosen ? .plain : .quiet), limit: max(0, width - (column - left)))
+            return question == Characteristic.allCases.last ? row + 2 : row + 1
         case .subjectName: return line(state.subjectName, focused, row, left, width, into: &canvas)
         case .subjectRole: return line(state.subjectRole, focused, row, left, width, into: &canvas)
         case .date: return line(state.date, focused, row, left, min(width, 24), into: &canvas)
@@ -86,7 +96,7 @@ enum ReporterFormFieldViews {
     /// The words above a field, or nil when the page's question is label enough.
     static func label(_ field: FormField, _ state: ReporterFormState) -> String? {
         switch field {
-        case .way, .seniority, .concerns, .account, .witnesses, .professionalGroup, .subjectNotNamed, .hold: nil
+        case .way, .seniority, .concerns, .account, .witnesses, .professionalGroup, .subjectNotNamed, .hold, .characteristic: nil
         case .subjectName: state.subjectID != nil ? "Their name (from the staff directory)" : "Their name (optional)"
         case .subjectMatch: "In the staff directory (↓ and Enter to choose one, or keep typing)"
         case .subjectRole: "Their role, if you know it, e.g. \"charge nurse\" or \"consultant anaesthetist\""

@@ -56,8 +56,8 @@ enum ReporterFormFields {
             return .handled
         case .row:
             switch key {
-            case .left: state.holdMonths.moveAndChoose(by: -1)
-            case .right: state.holdMonths.moveAndChoose(by: 1)
+            case .left: stepRow(field, by: -1, &state)
+            case .right, .character(" "): stepRow(field, by: 1, &state)
             case .enter, .down: return .next
             case .up: return .previous
             default: break
@@ -153,6 +153,15 @@ enum ReporterFormFields {
         }
     }
 
+    /// Moves a row's choice one way or the other.
+    private static func stepRow(_ field: FormField, by offset: Int, _ state: inout ReporterFormState) {
+        switch field {
+        case .holdMonths: state.holdMonths.moveAndChoose(by: offset)
+        case .characteristic(let question): state.characteristics.step(question, by: offset)
+        default: break
+        }
+    }
+
     private static func toggle(_ field: FormField, _ state: inout ReporterFormState) {
         switch field {
         case .subjectNotNamed: state.subjectNotNamed.toggle()
@@ -220,7 +229,7 @@ enum ReporterFormFields {
             return draft.desiredOutcome == nil ? (.noOutcome, .outcome) : nil
         case .aboutYou:
             return draft.reporterName.isBlank ? (.noReporterName, .reporterName) : nil
-        case .subject, .witnesses, .professionalGroup, .review:
+        case .subject, .witnesses, .professionalGroup, .characteristics, .review:
             return nil
         }
     }

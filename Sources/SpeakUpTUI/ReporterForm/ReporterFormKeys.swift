@@ -73,6 +73,8 @@ enum ReporterFormKeys {
             lines.append("Your name goes with an open or confidential report. To leave it out, go back and choose anonymous.")
         case .professionalGroup:
             lines.append("Optional: only counted for the national figures. Leave it unchosen and press Tab to skip it; Enter chooses the highlighted group, and \"Prefer not to say\" is an answer too.")
+        case .characteristics:
+            lines.append("Optional, and \"Prefer not to say\" unless you change it. ← and → (or Space) change the answer; ↑ and ↓ move between questions. Only counted, with everyone else's, and never shown to the people handling your report.")
         case .review:
             lines.append("Nothing is sent until you press S here. Press a number to change that answer.")
         }

@@ -42,6 +42,7 @@ enum ReporterFormReview {
             var you = draft.reporterName
             if !draft.contact.isEmpty { you += ", " + draft.contact }
             if let group = draft.professionalGroup { you += " (\(group.title))" }
+            if !state.characteristics.isEmpty { you += ". For the figures only: " + state.characteristics.summary }
             add(.aboutYou, "You", you)
         }
         return sections

@@ -6,7 +6,7 @@ public struct ReporterFormState: Hashable, Sendable {
     /// The pages, in the order they are asked, then the check page.
     public enum Step: Int, CaseIterable, Hashable, Sendable {
         case wayOfRaising, subject, seniority, concerns, whenWhere, impact, account, witnesses, outcome
-        case aboutYou, professionalGroup, review
+        case aboutYou, professionalGroup, characteristics, review
     }
 
     /// Where the reporter is.
@@ -95,6 +95,8 @@ public struct ReporterFormState: Hashable, Sendable {
     public var reporterName = TextField(limit: ReportLimits.shortText)
     public var contact = TextField(limit: ReportLimits.shortText)
     public var professionalGroup = ChoiceList(ProfessionalGroup.allCases, allowsMany: false)
+    /// How the reporter describes themselves, for the figures only; never kept in a draft.
+    public var characteristics = ReporterCharacteristics()
 
     /// - Parameters:
     ///   - reporterName: the name to offer for open and confidential reports (from the passwd entry).
@@ -223,7 +225,7 @@ public struct ReporterFormState: Hashable, Sendable {
     /// The pages for the answers so far: "about you" only when identity is kept.
     public var steps: [Step] {
         let keepsIdentity = ways.chosen.first?.keepsIdentity ?? true
-        return Step.allCases.filter { keepsIdentity || ($0 != .aboutYou && $0 != .professionalGroup) }
+        return Step.allCases.filter { keepsIdentity || ($0 != .aboutYou && $0 != .professionalGroup && $0 != .characteristics) }
     }
 
     /// The page on screen, if a question is.

@@ -135,7 +135,10 @@ public struct ReporterSession {
         case .failure(let problem):
             ReporterForm.saveFailed(&state, problem.sentence)
             return nil
-        case .success(let report):
+        case .success(var made):
+            // Only where the page was asked: never at a kiosk or for an anonymous report (the store checks again).
+            if state.steps.contains(.characteristics) { made.characteristics = state.characteristics }
+            let report = made
             // A receipt is the way back wherever no login leads to the report.
             let receipt = report.reporter == nil ? ReceiptCode.random() : nil
             let owner = station.isShared || !state.keepsDrafts ? nil : reporter
