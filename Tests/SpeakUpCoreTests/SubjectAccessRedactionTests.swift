@@ -95,6 +95,7 @@ struct SubjectAccessRedactionTests {
         let typo = Self.report("c", way: .anonymous, subject: Subject(name: "Sam Jnoes", role: "", seniority: .unknown), reference: "SU-AAAA-0003")
         let other = Self.report("Olu shouted; Jones was there too.", subject: Subject(name: "Olu Adeyemi", role: "", seniority: .unknown), reference: "SU-AAAA-0004")
         let unrelated = Self.report("nothing of him", subject: Subject(name: "Olu Adeyemi", role: "", seniority: .unknown), reference: "SU-AAAA-0005")
+        let shortForm = Self.report("Olu and Sam argued.", subject: Subject(name: "Olu Adeyemi", role: "", seniority: .unknown), reference: "SU-AAAA-0007")
         var own = Self.report("mine", subject: Subject(name: "Olu Adeyemi", role: "", seniority: .unknown), reference: "SU-AAAA-0006")
         own.reporter = Reporter(userName: "sjones", uid: 1001)
         let audit = [
@@ -102,12 +103,12 @@ struct SubjectAccessRedactionTests {
             AuditRecord(position: 2, entry: AuditEntry(at: .instant(Date()), actor: "praman", action: "opened", reference: "SU-AAAA-0008"), previousHash: Data(), hash: Data()),
         ]
         let found = try #require(try SubjectAccessGathering.gather(
-            staffID: "S1", directory: Self.directory, reports: [picked, whole, typo, other, unrelated, own],
+            staffID: "S1", directory: Self.directory, reports: [picked, whole, typo, other, unrelated, own, shortForm],
             events: { (_: CaseReference) throws(StoreError) -> [CaseEvent] in [] }, audit: audit))
         #expect(found.aboutThem.map(\.report.reference.text) == ["SU-AAAA-0001", "SU-AAAA-0002", "SU-AAAA-0003"])
         #expect(found.aboutThem.map(\.match.isPossible) == [false, false, true])
         #expect(found.raisedByThem.map(\.report.reference.text) == ["SU-AAAA-0006"])
-        #expect(found.mentions.map(\.report.reference.text) == ["SU-AAAA-0004"])
+        #expect(found.mentions.map(\.report.reference.text) == ["SU-AAAA-0004", "SU-AAAA-0007"])  // by surname; by a short form of his first name
         #expect(found.ownActions.map(\.position) == [1])
         let missing = try SubjectAccessGathering.gather(staffID: "NOBODY", directory: Self.directory, reports: [picked],
                                                         events: { (_: CaseReference) throws(StoreError) -> [CaseEvent] in [] }, audit: [])

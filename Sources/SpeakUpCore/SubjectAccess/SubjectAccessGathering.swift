@@ -66,8 +66,9 @@ public struct SubjectAccessHoldings: Hashable, Sendable {
 ///   A report sent from a shared terminal under a name like theirs is not taken for theirs: nobody
 ///   can be sure who typed it, and showing it to the wrong person would show them someone else's report.
 /// - A case about someone else is a **mention** (always a possible match) when its account, impact,
-///   witnesses or any message or note holds their login or staff id, or one of their names written
-///   with a capital.
+///   witnesses or any message or note holds their login or staff id, or a word written with a capital
+///   that routing's matching could take for one of their names (the name itself, a short form such as
+///   "Sam" or "Bill", its start, one slip of the keyboard).
 /// - Their own actions: every audit record with their login as its actor.
 public enum SubjectAccessGathering {
     /// Nil when the directory has nobody with `staffID`.
@@ -128,7 +129,10 @@ public enum SubjectAccessGathering {
         handles.remove("")
         for token in Token.all(in: text) {
             if handles.contains(token.folded) { return token.text }
-            if token.startsWithCapitalOrDigit, names.contains(where: { NameMatching.sameWord(token.folded, $0) }) { return token.text }
+            // Routing's matching, for a word written with a capital: the same, a short form, the start, one slip.
+            if token.startsWithCapitalOrDigit, token.folded.count >= 3, names.contains(where: { NameMatching.mayMean(token.folded, $0) }) {
+                return token.text
+            }
         }
         return nil
     }
