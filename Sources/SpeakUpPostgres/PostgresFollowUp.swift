@@ -109,6 +109,12 @@ extension PostgresReportStore {
         }
     }
 
+    public func recordSubjectAccess(_ decision: SubjectAccessDecision, by actor: String, at moment: Date) throws(StoreError) {
+        try write(.audit) { session in
+            try PostgresAuditTrail.append(decision.entry(by: actor, at: moment), in: session)
+        }
+    }
+
     public func verifyAudit(today: CalendarDay, anchor: (position: Int, hash: String)?) throws(StoreError) -> AuditVerification {
         try sealAudit(today: today)
         return try write(.audit) { session in try PostgresAuditTrail.verify(in: session, anchor: anchor) }

@@ -556,6 +556,20 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         }
     }
 
+    /// Records a handler's decision on a subject access disclosure in the audit trail.
+    public func recordSubjectAccess(_ decision: SubjectAccessDecision, by actor: String, at moment: Date) throws(StoreError) {
+        do {
+            try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    try AuditTrail.append(decision.entry(by: actor, at: moment), in: db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "audit")
+        }
+    }
+
     /// Chains the audit records still waiting from days before `today`, then checks the whole chain.
     public func verifyAudit(today: CalendarDay, anchor: (position: Int, hash: String)? = nil) throws(StoreError) -> AuditVerification {
         try sealAudit(today: today)

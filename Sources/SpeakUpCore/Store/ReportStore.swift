@@ -7,7 +7,7 @@ import Foundation
 /// A screen or command asks for the jobs it does, not for the whole store: the reporter form
 /// needs `ReportIntake & DraftKeeping & ReporterFollowUp`, the tick `CaseEscalation`.
 public typealias ReportStore = ReportIntake & DraftKeeping & ReporterFollowUp & CaseEscalation & StaffDirectoryKeeping
-    & Workspace & AuditKeeping & ReportArchive & CharacteristicsKeeping
+    & Workspace & AuditKeeping & ReportArchive & CharacteristicsKeeping & SubjectAccessKeeping
 
 /// Where a store is, for sentences ("the store at /var/lib/speakup/speakup.sqlite").
 public protocol StoreLocated: Sendable {

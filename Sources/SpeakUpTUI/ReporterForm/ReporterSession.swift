@@ -82,11 +82,12 @@ public struct ReporterSession {
                         draw(state, on: terminal)  // "Saving your report…"
                         if let report = submit(draft, today: today, &state, on: terminal) {
                             submitted = report
+                            // Keys typed before the answer (a second Enter) must not skip past the
+                            // confirmation or the receipt code; keys pressed once it shows are the
+                            // reporter's answer to it, kept even while the housekeeping runs.
+                            terminal.discardTypeahead()
                             draw(state, on: terminal)  // the confirmation first, then the housekeeping
                             afterSaved()
-                            // Keys typed before the answer (a second Enter) must not skip past
-                            // the confirmation or the receipt code.
-                            terminal.discardTypeahead()
                             break keys
                         }
                     case .finish:
