@@ -36,7 +36,8 @@ public enum PostgresSchema {
     public static let migrationDeadline = 300.0
 
     /// Every migration, in order.
-    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1)]
+    /// (`pg-v2` is another change's; `pg-v3` does not depend on it, and the list runs in order.)
+    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v3", sql: pgV3)]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
     /// advisory lock. A database with a migration this program does not know was set up by a
@@ -92,6 +93,21 @@ public enum PostgresSchema {
     static func ownerNeeded(at endpoint: PostgresAddress.Endpoint) -> StoreError {
         StoreError(.cannotOpen, "The PostgreSQL store at \(endpoint) has not been set up for this version of SpeakUp, and SpeakUp's own login may not change its tables. The database's owner sets it up, once: speakup store migrate 'postgresql://speakup_owner@…' (docs/deployment.md). Please tell IT.")
     }
+
+    /// Detriment check-ins (SQLite's v16): their answers and the link on the case a yes opens are
+    /// case events, and an anonymous reporter's name nobody, like their report, replies and feedback.
+    static let pgV3 = #"""
+        CREATE OR REPLACE FUNCTION case_event_anonymous_reporter_unnamed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF NEW.actor IS NOT NULL
+                AND NEW.kind IN ('received', 'reporter-message', 'speak-up-again', 'detriment-check-in', 'detriment-linked')
+                AND (SELECT way_of_raising FROM report WHERE reference = NEW.reference) = 'anonymous' THEN
+                RAISE EXCEPTION 'an anonymous reporter is never named' USING ERRCODE = 'P0001';
+            END IF;
+            RETURN NEW;
+        END
+        $fn$;
+        """#
 
     /// The first schema: the SQLite store's after v14.
     static let pgV1 = #"""

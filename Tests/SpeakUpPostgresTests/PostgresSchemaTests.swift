@@ -16,7 +16,7 @@ import Testing
     @Test func migratesOnceAndThenHasNothingToDo() throws {
         let session = try database.superuserSession()
         defer { session.close() }
-        #expect(try PostgresSchema.migrate(session) == ["pg-v1"])
+        #expect(try PostgresSchema.migrate(session) == PostgresSchema.migrations.map(\.name))
         #expect(try PostgresSchema.migrate(session) == [])
         let tables = try session.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").map { try $0.decode(String.self) }
         #expect(tables == ["audit_head", "audit_record", "audit_waiting", "case_event", "case_file", "case_handler", "case_handler_concern",
@@ -47,10 +47,10 @@ import Testing
         threads.forEach { $0.start() }
         #expect(waitUntil { applied.withLock { $0.count } + failures.withLock { $0.count } == 2 })
         #expect(failures.withLock { $0 } == [])
-        #expect(applied.withLock { $0.sorted { $0.count < $1.count } } == [[], ["pg-v1"]])
+        #expect(applied.withLock { $0.sorted { $0.count < $1.count } } == [[], PostgresSchema.migrations.map(\.name)])
         let session = try database.superuserSession()
         defer { session.close() }
-        #expect(try session.query("SELECT count(*) FROM speakup_schema")[0].decode(Int.self) == 1)
+        #expect(try session.query("SELECT count(*) FROM speakup_schema")[0].decode(Int.self) == PostgresSchema.migrations.count)
         #expect(try session.query("SELECT count(*) FROM store_secret")[0].decode(Int.self) == 1)
     }
 
