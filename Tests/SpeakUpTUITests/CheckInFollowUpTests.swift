@@ -175,6 +175,24 @@ struct CheckInFollowUpTests {
         #expect(!terminal.frames.contains { $0.text.contains("have you been treated worse") })
     }
 
+    // MARK: what handlers see
+
+    @Test("handlers see the link at the top of a case a check-in opened, and each answer in the first case's timeline")
+    func workspace() {
+        let original = Self.report(.anonymous)
+        let linked = DetrimentCheckIn.linkedReport(from: original, months: 3, account: "", reference: CaseReference("SU-7KQ4-M2XF")!, at: Self.later.now())
+        let file = CaseFile(report: linked, events: [
+            CaseEvent(reference: linked.reference, sequence: 1, kind: .received, at: linked.submitted),
+            CaseEvent(reference: linked.reference, sequence: 3, kind: .detrimentLinked, at: linked.submitted,
+                      text: DetrimentCheckIn.Link(months: 3, original: original.reference).text),
+        ], routing: nil, status: .new, linked: [], reportsAboutSamePerson: 2)
+        let text = CasesView.caseLines(file, handler: "gita", now: Self.later.now(), width: 76).map(\.0).joined(separator: " ")
+        #expect(text.contains("Linked to case \(original.reference.text): the reporter said, asked 3 months after that case closed"))
+        #expect(text.contains("opened from a detriment check-in on case \(original.reference.text), 3 months after it closed"))
+        #expect(CasesView.checkInLine("1 yes SU-7KQ4-M2XF") == "detriment check-in 1 month after closing: the reporter has been treated worse since speaking up; linked detriment case SU-7KQ4-M2XF")
+        #expect(CasesView.checkInLine("6 rather-not-say") == "detriment check-in 6 months after closing: the reporter would rather not say")
+    }
+
     // MARK: snapshots at 80x24
 
     @Test func askingSnapshot() {

@@ -331,6 +331,10 @@ public enum CasesView {
         if !report.staffImpact.isEmpty { add("Impact on staff: " + report.staffImpact) }
         if let outcome = report.desiredOutcome { add("They would like: \(outcome.title)") }
         if !report.excludedHandlers.isEmpty { add("They asked that these not see it: " + report.excludedHandlers.joined(separator: ", ")) }
+        // A case a detriment check-in opened says so at the top, with the case it came from.
+        if let link = file.events.lazy.filter({ $0.kind == .detrimentLinked }).compactMap({ DetrimentCheckIn.Link(text: $0.text) }).first {
+            add("Linked to case \(link.original.text): the reporter said, asked \(link.months.counted("month")) after that case closed, that they have been treated worse since speaking up.", .bold)
+        }
         lines.append(("", .plain))
         add("What happened", .bold)
         add(report.account, indent: 2)
