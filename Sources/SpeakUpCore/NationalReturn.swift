@@ -56,6 +56,9 @@ public struct ReturnDefinition: Hashable, Sendable {
         case cases
         /// Feedback answers ("would you speak up again?") given in the quarter.
         case answers
+        /// Answers to the detriment check-ins (1, 3 and 6 months after a case closed) given in the
+        /// quarter: one case may give up to three.
+        case checkIns = "check-ins"
     }
 
     /// Which facts a measure counts: every field given must hold (and), any of a field's
@@ -67,13 +70,16 @@ public struct ReturnDefinition: Hashable, Sendable {
         /// nil in the set stands for "not given" (anonymous reporters, and those who did not say).
         public var groups: Set<ProfessionalGroup?>?
         public var answers: Set<SpeakUpAgain>?
+        /// Answers to the detriment check-ins (with `Counted.checkIns`).
+        public var checkIns: Set<DetrimentCheckIn.Answer>?
 
         public init(ways: Set<WayOfRaising>? = nil, categories: Set<ConcernCategory>? = nil,
-                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil) {
+                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil, checkIns: Set<DetrimentCheckIn.Answer>? = nil) {
             self.ways = ways
             self.categories = categories
             self.groups = groups
             self.answers = answers
+            self.checkIns = checkIns
         }
 
         public func matches(_ fact: CaseFacts) -> Bool {
@@ -96,13 +102,15 @@ public struct ReturnDefinition: Hashable, Sendable {
                 }
             }
             let ways = both(self.ways, other.ways), groups = both(self.groups, other.groups), answers = both(self.answers, other.answers)
-            if ways?.isEmpty == true || groups?.isEmpty == true || answers?.isEmpty == true { return nil }
+            let checkIns = both(self.checkIns, other.checkIns)
+            if ways?.isEmpty == true || groups?.isEmpty == true || answers?.isEmpty == true || checkIns?.isEmpty == true { return nil }
             var words: [String] = []
             if let way = ways?.map(\.rawValue).sorted().first { words.append("raised \(way)ly") }  // openly, confidentially, anonymously
             let categories = (self.categories ?? []).union(other.categories ?? []).map(\.rawValue).sorted()
             if !categories.isEmpty { words.append("about " + categories.joined(separator: " and ")) }
             if let group = groups?.map({ $0?.rawValue ?? "not-given" }).sorted().first { words.append("from professional group \(group)") }
             if let answer = answers?.map(\.rawValue).sorted().first { words.append("answered \(answer)") }
+            if let answer = checkIns?.map(\.rawValue).sorted().first { words.append("a check-in answered \(answer)") }
             return words.isEmpty ? "any case" : "a case " + words.joined(separator: ", ")
         }
     }
@@ -124,10 +132,18 @@ public struct ReturnDefinition: Hashable, Sendable {
 
         /// How many of `facts` this measure counts in the quarter.
         public func count(_ facts: [CaseFacts], in quarter: Quarter, scheme: QuarterScheme) -> Int {
-            facts.reduce(0) { total, fact in
+            if counts == .checkIns {
+                // Each answer given in the quarter, of a case the other fields fit.
+                return facts.reduce(0) { total, fact in
+                    guard filter.matches(fact) else { return total }
+                    return total + fact.checkIns.filter { scheme.contains($0.day, in: quarter) && (filter.checkIns?.contains($0.answer) ?? true) }.count
+                }
+            }
+            return facts.reduce(0) { total, fact in
                 let day: CalendarDay? = switch counts {
                 case .cases: fact.submitted
                 case .answers: fact.speakUpAgain == nil ? nil : fact.answeredOn
+                case .checkIns: nil  // counted above
                 }
                 guard let day, scheme.contains(day, in: quarter), filter.matches(fact) else { return total }
                 return total + 1

@@ -123,11 +123,11 @@ extension Reader {
             counts = ReturnDefinition.Counted(rawValue: text)
             if counts == nil {
                 let kinds = ReturnDefinition.Counted.allCases.map(\.rawValue)
-                let hint = nearest(text, in: kinds).map { "Did you mean \"\($0)\"?" } ?? "Use cases (cases raised in the quarter) or answers (speak-up-again answers given in it)."
+                let hint = nearest(text, in: kinds).map { "Did you mean \"\($0)\"?" } ?? "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it) or check-ins (answers to the detriment check-ins given in it)."
                 report(countNode, "A measure cannot count \"\(text)\". \(hint)")
             }
         } else {
-            report(node, "This measure needs `count: cases` or `count: answers`.")
+            report(node, "This measure needs `count: cases`, `count: answers` or `count: check-ins`.")
         }
         var filter = ReturnDefinition.Filter()
         if let whereNode = fields["where"]?.value {
@@ -138,15 +138,21 @@ extension Reader {
     }
 
     private mutating func filter(_ node: Node, counts: ReturnDefinition.Counted?) -> ReturnDefinition.Filter {
-        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again"], what: "where")
+        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again", "check-in"], what: "where")
         var filter = ReturnDefinition.Filter()
         if let value = fields["way"]?.value { filter.ways = Set(values(value, WayOfRaising.self, what: "way of raising a concern")) }
         if let value = fields["category"]?.value { filter.categories = Set(values(value, ConcernCategory.self, what: "category")) }
         if let value = fields["professional-group"]?.value { filter.groups = professionalGroups(value) }
         if let entry = fields["speak-up-again"] {
             filter.answers = Set(values(entry.value, SpeakUpAgain.self, what: "speak-up-again answer"))
-            if counts == .cases {
+            if counts == .cases || counts == .checkIns {
                 report(entry.key, "speak-up-again picks feedback answers, which are counted in the quarter they are given: use it with `count: answers`.")
+            }
+        }
+        if let entry = fields["check-in"] {
+            filter.checkIns = Set(values(entry.value, DetrimentCheckIn.Answer.self, what: "check-in answer"))
+            if let counts, counts != .checkIns {
+                report(entry.key, "check-in picks answers to the detriment check-ins, which are counted in the quarter they are given: use it with `count: check-ins`.")
             }
         }
         return filter

@@ -62,7 +62,7 @@ import Testing
         #expect(throws: StoreError(.newerVersion, "The PostgreSQL store at \(session.endpoint) was set up by a newer SpeakUp (it has the change \"pg-v2-from-the-future\", which this SpeakUp does not know), so this one will not use it or change it. Please install the newer SpeakUp on this host too.")) {
             try PostgresSchema.migrate(session)
         }
-        #expect(try session.query("SELECT count(*) FROM speakup_schema")[0].decode(Int.self) == 2)
+        #expect(try session.query("SELECT count(*) FROM speakup_schema")[0].decode(Int.self) == PostgresSchema.migrations.count + 1)
     }
 
     @Test func appendedRowsAreNeverChanged() throws {
