@@ -72,7 +72,7 @@ let package = Package(
             dependencies: ["SpeakUpCore", "SpeakUpTUI"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore", "TestPostgres"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "TestPostgres"]),
         .target(name: "TestPostgres", path: "Tests/TestPostgres"),
         .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
         // One behaviour, every engine: the store contract as the product relies on it.

@@ -75,6 +75,8 @@ public struct BoardReport: Hashable, Sendable {
     public let rows: [Row]
     /// How the reporters who chose to describe themselves in the quarter did so.
     public let whoSpeaksUp: WhoSpeaksUp
+    /// Answers to detriment check-ins (1, 3 and 6 months after a case closed) given in the quarter.
+    public let checkIns: [DetrimentCheckIn.Answer: Int]
 
     /// - Parameter described: the descriptions reporters gave in the quarter's months (`CharacteristicsKeeping`).
     public init(quarter: Quarter, facts: [CaseFacts], described: [ReporterCharacteristics] = []) {
@@ -87,9 +89,11 @@ public struct BoardReport: Hashable, Sendable {
         var byMonth = [Int](repeating: 0, count: 3)
         var acknowledge = Timing(), close = Timing()
         var answers: [SpeakUpAgain: Int] = [:]
+        var checkIns: [DetrimentCheckIn.Answer: Int] = [:]
         var rows = Dictionary(uniqueKeysWithValues: Seniority.allCases.map { ($0, Row(seniority: $0)) })
         let start = earlier[0].first
         for fact in facts {
+            for checkIn in fact.checkIns where quarter.contains(checkIn.day) { checkIns[checkIn.answer, default: 0] += 1 }
             if let answer = fact.speakUpAgain, let day = fact.answeredOn, quarter.contains(day) {
                 answers[answer, default: 0] += 1
                 rows[fact.subjectSeniority]!.again.of += 1
@@ -120,6 +124,7 @@ public struct BoardReport: Hashable, Sendable {
         self.acknowledge = acknowledge
         self.close = close
         self.answers = answers
+        self.checkIns = checkIns
         self.rows = Seniority.allCases.map { rows[$0]! }
     }
 
@@ -160,6 +165,9 @@ public struct BoardReport: Hashable, Sendable {
         out.append("")
         out.append("Cases with an element of detriment for speaking up, by quarter")
         bars(detriment, room: barRoom)
+        out.append("Detriment check-ins answered this quarter (1, 3, 6 months after closing);")
+        out.append("each yes opened a detriment case, counted above in the quarter it opened")
+        out.append("  " + Self.checkInLine(checkIns))
         out.append("")
         out.append("Does seniority shield anyone? This quarter's cases by how senior the person")
         out.append("the concern is about is; levels are the highest each case reached")
@@ -184,6 +192,12 @@ public struct BoardReport: Hashable, Sendable {
         return out.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
     }
 
+    static func checkInLine(_ checkIns: [DetrimentCheckIn.Answer: Int]) -> String {
+        (["Answered: \(CaseStatistics.shown(checkIns.values.reduce(0, +)))"]
+            + DetrimentCheckIn.Answer.allCases.map { "\($0 == .yes ? "Yes, treated worse" : $0.title): \(CaseStatistics.shown(checkIns[$0] ?? 0))" })
+            .joined(separator: "   ")
+    }
+
     static func answerLine(_ answers: [SpeakUpAgain: Int]) -> String {
         SpeakUpAgain.allCases.map { "\($0.title): \(CaseStatistics.shown(answers[$0] ?? 0))" }.joined(separator: "   ")
     }
@@ -201,6 +215,10 @@ public struct BoardReport: Hashable, Sendable {
             out.append(("would speak up again", answer.rawValue, CaseStatistics.shown(answers[answer] ?? 0)))
         }
         for period in detriment { out.append(("cases with detriment by quarter", period.title, CaseStatistics.shown(period.count))) }
+        out.append(("detriment check-ins answered", "all", CaseStatistics.shown(checkIns.values.reduce(0, +))))
+        for answer in DetrimentCheckIn.Answer.allCases {
+            out.append(("detriment check-ins answered", answer.rawValue, CaseStatistics.shown(checkIns[answer] ?? 0)))
+        }
         for row in rows {
             let band = row.seniority.rawValue
             out.append(("subject seniority: cases", band, CaseStatistics.shown(row.cases)))

@@ -26,6 +26,10 @@ public struct CaseEvent: Hashable, Sendable {
         case reassigned
         /// A handler stepped away for a conflict of interest; the case went to others.
         case recused
+        /// The reporter's answer to a detriment check-in after the case closed (`DetrimentCheckIn.Recorded`).
+        case detrimentCheckIn = "detriment-check-in"
+        /// On a case opened by a check-in's yes: which case it was asked about (`DetrimentCheckIn.Link`).
+        case detrimentLinked = "detriment-linked"
 
         /// Whether the reporter sees this event in follow-up.
         public var isShownToReporter: Bool {

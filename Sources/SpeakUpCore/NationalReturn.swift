@@ -58,6 +58,9 @@ public struct ReturnDefinition: Hashable, Sendable {
         case answers
         /// Reporters' descriptions of themselves (`ReporterCharacteristics`) given in the quarter's months.
         case descriptions
+        /// Answers to the detriment check-ins (1, 3 and 6 months after a case closed) given in the
+        /// quarter: one case may give up to three.
+        case checkIns = "check-ins"
     }
 
     /// Which facts a measure counts: every field given must hold (and), any of a field's
@@ -71,14 +74,17 @@ public struct ReturnDefinition: Hashable, Sendable {
         public var answers: Set<SpeakUpAgain>?
         /// For descriptions: the answers (short names) each question must have, any of them.
         public var characteristics: [Characteristic: Set<String>]?
+        /// Answers to the detriment check-ins (with `Counted.checkIns`).
+        public var checkIns: Set<DetrimentCheckIn.Answer>?
 
         public init(ways: Set<WayOfRaising>? = nil, categories: Set<ConcernCategory>? = nil,
-                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil,
+                    groups: Set<ProfessionalGroup?>? = nil, answers: Set<SpeakUpAgain>? = nil, checkIns: Set<DetrimentCheckIn.Answer>? = nil,
                     characteristics: [Characteristic: Set<String>]? = nil) {
             self.ways = ways
             self.categories = categories
             self.groups = groups
             self.answers = answers
+            self.checkIns = checkIns
             self.characteristics = characteristics
         }
 
@@ -107,7 +113,8 @@ public struct ReturnDefinition: Hashable, Sendable {
                 }
             }
             let ways = both(self.ways, other.ways), groups = both(self.groups, other.groups), answers = both(self.answers, other.answers)
-            if ways?.isEmpty == true || groups?.isEmpty == true || answers?.isEmpty == true { return nil }
+            let checkIns = both(self.checkIns, other.checkIns)
+            if ways?.isEmpty == true || groups?.isEmpty == true || answers?.isEmpty == true || checkIns?.isEmpty == true { return nil }
             var described: [String] = []
             for question in Characteristic.allCases {
                 guard let shared = both(characteristics?[question], other.characteristics?[question]) else { continue }
@@ -120,6 +127,7 @@ public struct ReturnDefinition: Hashable, Sendable {
             if !categories.isEmpty { words.append("about " + categories.joined(separator: " and ")) }
             if let group = groups?.map({ $0?.rawValue ?? "not-given" }).sorted().first { words.append("from professional group \(group)") }
             if let answer = answers?.map(\.rawValue).sorted().first { words.append("answered \(answer)") }
+            if let answer = checkIns?.map(\.rawValue).sorted().first { words.append("a check-in answered \(answer)") }
             if characteristics != nil || other.characteristics != nil {
                 return described.isEmpty ? "any description" : "a description with " + described.joined(separator: ", ")
             }
@@ -146,11 +154,18 @@ public struct ReturnDefinition: Hashable, Sendable {
         /// months) this measure counts in the quarter.
         public func count(_ facts: [CaseFacts], described: [ReporterCharacteristics] = [], in quarter: Quarter, scheme: QuarterScheme) -> Int {
             if counts == .descriptions { return described.filter(filter.matches).count }
+            if counts == .checkIns {
+                // Each answer given in the quarter, of a case the other fields fit.
+                return facts.reduce(0) { total, fact in
+                    guard filter.matches(fact) else { return total }
+                    return total + fact.checkIns.filter { scheme.contains($0.day, in: quarter) && (filter.checkIns?.contains($0.answer) ?? true) }.count
+                }
+            }
             return facts.reduce(0) { total, fact in
                 let day: CalendarDay? = switch counts {
                 case .cases: fact.submitted
                 case .answers: fact.speakUpAgain == nil ? nil : fact.answeredOn
-                case .descriptions: nil
+                case .descriptions, .checkIns: nil  // counted above
                 }
                 guard let day, scheme.contains(day, in: quarter), filter.matches(fact) else { return total }
                 return total + 1

@@ -130,7 +130,7 @@ extension PostgresReportStore {
             }
             for row in try session.rows("""
                 SELECT reference, kind, at, text FROM case_event
-                WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
+                WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again', 'detriment-check-in') ORDER BY reference, sequence
                 """) {
                 tally.addEvent(reference: try row.string("reference"), kind: try row.string("kind"), at: try row.string("at"), text: try row.text("text"))
             }

@@ -32,6 +32,51 @@ extension PostgresReportStore {
             try PostgresReportRows.appendEvent(to: reference, kind: kind, text: text, actor: actor, at: moment, in: session)
         }
     }
+
+    public func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
+                              actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
+        // The slow hash and the router are made before the transaction, as for a submit.
+        let receiptHash = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().hash(code) } : nil
+        let router = answer == .yes ? try Self.prepare(router) : nil
+        for _ in 0..<8 {
+            let linkedReference = CaseReference.random()
+            do {
+                return try transaction(.saveMessage) { session in
+                    guard let original = try PostgresReportRows.reports(in: session, reference: reference.text).first else {
+                        throw StoreError(.missing, "There is no case \(reference) in this store.")
+                    }
+                    // The case's row is locked before its events are read, so the same check-in answered at
+                    // the same moment elsewhere waits, then finds it answered and is refused.
+                    _ = try session.query("SELECT 1 FROM case_file WHERE reference = \(reference.text) FOR UPDATE")
+                    let events = try PostgresReportRows.events(for: reference, in: session)
+                    let months = try CheckInRules.due(events, on: moment)
+                    let actor = original.wayOfRaising == .anonymous ? nil : actor
+                    var linked: Report? = nil
+                    var routing: CaseRouting? = nil
+                    if answer == .yes {
+                        let report = DetrimentCheckIn.linkedReport(from: original, months: months, account: account, reference: linkedReference, at: moment)
+                        routing = try Self.store(report, receiptHash: receiptHash, owner: nil, router: router, in: session)
+                        linked = report
+                    }
+                    let text = DetrimentCheckIn.Recorded(months: months, answer: answer, linked: linked?.reference).text
+                    let event = try PostgresReportRows.appendEvent(to: reference, kind: .detrimentCheckIn, text: text, actor: actor, at: moment, in: session)
+                    if let linked {
+                        _ = try PostgresReportRows.appendEvent(to: linked.reference, kind: .detrimentLinked,
+                                                               text: DetrimentCheckIn.Link(months: months, original: reference).text,
+                                                               actor: actor, at: moment, in: session)
+                    }
+                    return CheckInAnswered(event: event, linked: linked, routing: routing)
+                }
+            } catch is ReferenceTaken {
+                continue
+            } catch let ended as WaitEnded {
+                throw ended.error
+            } catch {
+                throw PostgresStoreFailure.translate(error, at: location, doing: .saveMessage)
+            }
+        }
+        throw StoreError(.failed, "SpeakUp could not find a free case reference. Your answer was not saved; please try again.")
+    }
 }
 
 /// Drafts of open and confidential reports on PostgreSQL, one per reporter.

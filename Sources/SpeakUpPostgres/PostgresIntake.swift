@@ -7,7 +7,7 @@ import SpeakUpCore
 /// records, the release of reports held for a match, its receipt and the removal of the draft inside it.
 extension PostgresReportStore {
     /// A reference already taken: the report is given a fresh one and tried again.
-    private struct ReferenceTaken: Error {}
+    struct ReferenceTaken: Error {}
 
     public func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError)
         -> Report {
@@ -37,8 +37,9 @@ extension PostgresReportStore {
     }
 
     /// Everything a submit writes, inside its transaction.
-    private static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
-                              in session: PostgresSession) throws {
+    @discardableResult
+    static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
+                      in session: PostgresSession) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
         let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session), from: candidate.deadlineStart)
         // Reports held until someone else reported the same person, locked before anything is written.
@@ -67,6 +68,7 @@ extension PostgresReportStore {
         if let owner {
             _ = try session.query("DELETE FROM draft WHERE owner_uid = \(Int(owner.uid))")
         }
+        return routing
     }
 
     public func takenReferences(_ references: [String]) throws(StoreError) -> Set<String> {

@@ -36,7 +36,10 @@ public enum PostgresSchema {
     public static let migrationDeadline = 300.0
 
     /// Every migration, in order.
-    public static let migrations: [Migration] = [Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v4", sql: pgV4)]
+    /// (`pg-v2` is another change's; `pg-v3` does not depend on it, and the list runs in order.)
+    public static let migrations: [Migration] = [
+        Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v3", sql: pgV3), Migration(name: "pg-v4", sql: pgV4),
+    ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
     /// advisory lock. A database with a migration this program does not know was set up by a
@@ -112,6 +115,21 @@ public enum PostgresSchema {
         CREATE TRIGGER reporter_characteristics_no_truncate BEFORE TRUNCATE ON reporter_characteristics
             FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('reporters'' descriptions are appended, never changed');
         GRANT SELECT, INSERT ON reporter_characteristics TO speakup_app;
+        """#
+
+    /// Detriment check-ins (SQLite's v16): their answers and the link on the case a yes opens are
+    /// case events, and an anonymous reporter's name nobody, like their report, replies and feedback.
+    static let pgV3 = #"""
+        CREATE OR REPLACE FUNCTION case_event_anonymous_reporter_unnamed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF NEW.actor IS NOT NULL
+                AND NEW.kind IN ('received', 'reporter-message', 'speak-up-again', 'detriment-check-in', 'detriment-linked')
+                AND (SELECT way_of_raising FROM report WHERE reference = NEW.reference) = 'anonymous' THEN
+                RAISE EXCEPTION 'an anonymous reporter is never named' USING ERRCODE = 'P0001';
+            END IF;
+            RETURN NEW;
+        END
+        $fn$;
         """#
 
     /// The first schema: the SQLite store's after v14.

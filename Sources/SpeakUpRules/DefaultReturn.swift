@@ -36,6 +36,8 @@ quarters:
 # Each measure has an id (never changes), the return's label, and how it is counted:
 #   count: cases     cases raised in the quarter
 #   count: answers   answers to "Given your experience, would you speak up again?" given in the quarter
+#   count: check-ins answers to the detriment check-ins (1, 3 and 6 months after a case closed) given
+#                    in the quarter; a yes opens a detriment case, counted in `detriment` below
 #   where:           only those that fit every field given; any of a field's values will do
 #     way:                open, confidential, anonymous
 #     category:           rude-or-aggressive, unsafe-practice, lack-of-compassion, bullying-or-harassment,
@@ -44,6 +46,7 @@ quarters:
 #                         healthcare-scientist, pharmacy, admin-clerical, estates-ancillary, corporate,
 #                         student, other, prefer-not-to-say, not-given (anonymous or not asked)
 #     speak-up-again:     yes, no, maybe, dont-know (with count: answers)
+#     check-in:           yes, no, rather-not-say (with count: check-ins)
 measures:
   - id: cases
     label: Cases raised

@@ -124,11 +124,11 @@ extension Reader {
             if counts == nil {
                 let kinds = ReturnDefinition.Counted.allCases.map(\.rawValue)
                 let hint = nearest(text, in: kinds).map { "Did you mean \"\($0)\"?" }
-                    ?? "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it) or descriptions (reporters' descriptions of themselves given in it)."
+                    ?? "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it), check-ins (answers to the detriment check-ins given in it) or descriptions (reporters' descriptions of themselves given in it)."
                 report(countNode, "A measure cannot count \"\(text)\". \(hint)")
             }
         } else {
-            report(node, "This measure needs `count: cases`, `count: answers` or `count: descriptions`.")
+            report(node, "This measure needs `count: cases`, `count: answers`, `count: check-ins` or `count: descriptions`.")
         }
         var filter = ReturnDefinition.Filter()
         if let whereNode = fields["where"]?.value {
@@ -140,7 +140,7 @@ extension Reader {
 
     private mutating func filter(_ node: Node, counts: ReturnDefinition.Counted?) -> ReturnDefinition.Filter {
         let questions = Characteristic.allCases.map(\.rawValue)
-        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again"] + questions, what: "where")
+        let fields = entries(node, allowed: ["way", "category", "professional-group", "speak-up-again", "check-in"] + questions, what: "where")
         var filter = ReturnDefinition.Filter()
         for question in Characteristic.allCases {
             guard let entry = fields[question.rawValue] else { continue }
@@ -162,8 +162,14 @@ extension Reader {
         if let value = fields["professional-group"]?.value { filter.groups = professionalGroups(value) }
         if let entry = fields["speak-up-again"] {
             filter.answers = Set(values(entry.value, SpeakUpAgain.self, what: "speak-up-again answer"))
-            if counts == .cases {
+            if counts == .cases || counts == .checkIns {
                 report(entry.key, "speak-up-again picks feedback answers, which are counted in the quarter they are given: use it with `count: answers`.")
+            }
+        }
+        if let entry = fields["check-in"] {
+            filter.checkIns = Set(values(entry.value, DetrimentCheckIn.Answer.self, what: "check-in answer"))
+            if let counts, counts != .checkIns {
+                report(entry.key, "check-in picks answers to the detriment check-ins, which are counted in the quarter they are given: use it with `count: check-ins`.")
             }
         }
         return filter

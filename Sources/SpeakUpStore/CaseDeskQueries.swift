@@ -381,7 +381,7 @@ extension SQLiteReportStore {
                 }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT reference, kind, at, text FROM case_event
-                    WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again') ORDER BY reference, sequence
+                    WHERE kind IN ('acknowledged', 'handler-message', 'closed', 'speak-up-again', 'detriment-check-in') ORDER BY reference, sequence
                     """) {
                     tally.addEvent(reference: row["reference"], kind: row["kind"], at: row["at"], text: row["text"])
                 }

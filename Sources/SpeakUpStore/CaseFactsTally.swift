@@ -11,11 +11,12 @@ public struct CaseFactsTally {
     private var answered: [String: String] = [:]
     private var highest: [String: PyramidLevel] = [:]
     private var routedSeniority: [String: Seniority] = [:]
+    private var checkIns: [String: [CaseFacts.CheckInFact]] = [:]
 
     public init() {}
 
     /// The case event kinds `addEvent` needs, read in case and sequence order.
-    public static let eventKinds = ["acknowledged", "handler-message", "closed", "speak-up-again"]
+    public static let eventKinds = ["acknowledged", "handler-message", "closed", "speak-up-again", "detriment-check-in"]
     /// The case event kinds `addLevel` needs.
     public static let levelKinds = ["routed", "escalated", "level-changed"]
 
@@ -29,6 +30,11 @@ public struct CaseFactsTally {
         case "acknowledged", "handler-message", "closed":
             if firstAcknowledged[reference] == nil { firstAcknowledged[reference] = at }
             if kind == "closed", closedAt[reference] == nil { closedAt[reference] = at }
+        case "detriment-check-in":
+            // Only the month and the answer are read from the text; a text that does not read is not counted.
+            if let recorded = DetrimentCheckIn.Recorded(text: text), let day = CalendarDay(typed: String(at.prefix(10))) {
+                checkIns[reference, default: []].append(CaseFacts.CheckInFact(day: day, answer: recorded.answer))
+            }
         default:
             again[reference] = text
             answered[reference] = at
@@ -66,7 +72,7 @@ public struct CaseFactsTally {
             guard let text, let at = SubmissionTime(text: text) else { return dueDate < now }
             return at.moment > dueDate
         }
-        return CaseFacts(
+        var facts = CaseFacts(
             submitted: day, wayOfRaising: way, concerns: concerns[reference] ?? [],
             professionalGroup: reporterGroup.flatMap(ProfessionalGroup.init(rawValue:)),
             acknowledgedAfterDays: days(firstAcknowledged[reference]), closedAfterDays: days(closedAt[reference]),
@@ -76,5 +82,7 @@ public struct CaseFactsTally {
             answeredOn: answered[reference].flatMap { CalendarDay(typed: String($0.prefix(10))) },
             subjectSeniority: max(subjectSeniority.flatMap(Seniority.init(rawValue:)) ?? .unknown, routedSeniority[reference] ?? .unknown),
             highestLevel: max(level.flatMap(PyramidLevel.init(rawValue:)) ?? .informal, highest[reference] ?? .informal))
+        facts.checkIns = checkIns[reference] ?? []
+        return facts
     }
 }

@@ -105,33 +105,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
             do {
                 try writeTurn(checkpointing: false) { db in
                     try db.inTransaction(.immediate) {
-                        // Route first, so the history it counts does not yet hold this report.
-                        let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
-                        try ReportRows.insert(candidate, into: db)
-                        try ReportRows.insertCharacteristics(of: candidate, into: db)
-                        if let routing {
-                            try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
-                        }
-                        // A report about someone releases every report held until someone else reported them.
-                        if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
-                            for held in try ReportRows.heldCases(subjectKey: ReportRows.storedKey(key), holdEndedBy: nil, in: db)
-                            where held != candidate.reference.text {
-                                _ = try ReportRows.reroute(
-                                    held, router: router, at: candidate.deadlineStart,
-                                    recordedAs: candidate.wayOfRaising == .anonymous ? candidate.submitted : nil, in: db)
-                            }
-                        }
-                        // A receipt is the way back for reports no login leads to: anonymous
-                        // ones, and those from a shared terminal.
-                        if let receiptHash, candidate.reporter == nil {
-                            try db.execute(
-                                sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
-                                arguments: [Data(receiptHash), candidate.reference.text])
-                        }
-                        // Only the draft the caller names: one that could not be read is left alone.
-                        if let owner {
-                            try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
-                        }
+                        _ = try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: db)
                         return .commit
                     }
                 }
@@ -151,6 +125,39 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
             }
         }
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
+    }
+
+    /// Everything a submit writes, inside its transaction; returns the routing kept with it.
+    static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
+                      in db: Database) throws -> CaseRouting? {
+        // Route first, so the history it counts does not yet hold this report.
+        let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
+        try ReportRows.insert(candidate, into: db)
+        try ReportRows.insertCharacteristics(of: candidate, into: db)
+        if let routing {
+            try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
+        }
+        // A report about someone releases every report held until someone else reported them.
+        if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
+            for held in try ReportRows.heldCases(subjectKey: ReportRows.storedKey(key), holdEndedBy: nil, in: db)
+            where held != candidate.reference.text {
+                _ = try ReportRows.reroute(
+                    held, router: router, at: candidate.deadlineStart,
+                    recordedAs: candidate.wayOfRaising == .anonymous ? candidate.submitted : nil, in: db)
+            }
+        }
+        // A receipt is the way back for reports no login leads to: anonymous
+        // ones, and those from a shared terminal.
+        if let receiptHash, candidate.reporter == nil {
+            try db.execute(
+                sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
+                arguments: [Data(receiptHash), candidate.reference.text])
+        }
+        // Only the draft the caller names: one that could not be read is left alone.
+        if let owner {
+            try db.execute(sql: "DELETE FROM draft WHERE owner_uid = ?", arguments: [Int64(owner.uid)])
+        }
+        return routing
     }
 
     /// The router for one write, made before the transaction (it may read the directory).
@@ -466,6 +473,54 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "save-message")
         }
+    }
+
+    public func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
+                              actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
+        // The slow hash and the router are made before the transaction, as for a submit.
+        let receiptHash = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().hash(code) } : nil
+        let router = answer == .yes ? try Self.prepare(router) : nil
+        var linkedReference = CaseReference.random()
+        for _ in 0..<8 {
+            do {
+                let answered = try writeTurn { db in
+                    var answered: CheckInAnswered? = nil
+                    try db.inTransaction(.immediate) {
+                        guard let original = try ReportRows.all(in: db, reference: reference.text).first else {
+                            throw StoreError(.missing, "There is no case \(reference) in this store.")
+                        }
+                        // Read inside the transaction: the same check-in answered a moment ago elsewhere is refused.
+                        let events = try ReportRows.events(for: reference, in: db)
+                        let months = try CheckInRules.due(events, on: moment)
+                        let actor = original.wayOfRaising == .anonymous ? nil : actor
+                        var linked: Report? = nil
+                        var routing: CaseRouting? = nil
+                        if answer == .yes {
+                            let report = DetrimentCheckIn.linkedReport(from: original, months: months, account: account, reference: linkedReference, at: moment)
+                            routing = try Self.store(report, receiptHash: receiptHash, owner: nil, router: router, in: db)
+                            linked = report
+                        }
+                        let text = DetrimentCheckIn.Recorded(months: months, answer: answer, linked: linked?.reference).text
+                        let event = try ReportRows.appendEvent(to: reference, kind: .detrimentCheckIn, text: text, actor: actor, at: moment, in: db)
+                        if let linked {
+                            _ = try ReportRows.appendEvent(to: linked.reference, kind: .detrimentLinked,
+                                                           text: DetrimentCheckIn.Link(months: months, original: reference).text,
+                                                           actor: actor, at: moment, in: db)
+                        }
+                        answered = CheckInAnswered(event: event, linked: linked, routing: routing)
+                        return .commit
+                    }
+                    return answered!
+                }
+                if answered.event.actor == nil, answered.linked?.wayOfRaising == .anonymous { wipeLog() }
+                return answered
+            } catch let error as DatabaseError where ReportRows.isReferenceCollision(error) {
+                linkedReference = .random()
+            } catch {
+                throw StoreErrors.translate(error, path: path, doing: "save-message")
+            }
+        }
+        throw StoreError(.failed, "SpeakUp could not find a free case reference. Your answer was not saved; please try again.")
     }
 
     /// A draft is a convenience: saving one never holds the reporter up for longer than this.

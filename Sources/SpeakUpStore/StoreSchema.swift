@@ -224,6 +224,21 @@ enum StoreSchema {
                 ALTER TABLE case_text_new RENAME TO case_text;
                 """)
         }
+        // v15 is another change's (retention); v16 neither reads nor needs what it makes. GRDB applies
+        // the migrations a store lacks in the order registered, so one with v16 gets v15 after it.
+        migrator.registerMigration("v16-detriment-check-ins") { db in
+            // Answers to detriment check-ins, and the link on the case a yes opens, are case events
+            // (`detriment-check-in`, `detriment-linked`): an anonymous reporter's answers name nobody,
+            // like their report, replies and feedback.
+            try db.execute(sql: """
+                DROP TRIGGER case_event_anonymous_reporter_unnamed;
+                CREATE TRIGGER case_event_anonymous_reporter_unnamed BEFORE INSERT ON case_event
+                WHEN NEW.actor IS NOT NULL
+                    AND NEW.kind IN ('received', 'reporter-message', 'speak-up-again', 'detriment-check-in', 'detriment-linked')
+                    AND (SELECT way_of_raising FROM report WHERE reference = NEW.reference) = 'anonymous'
+                BEGIN SELECT RAISE(ABORT, 'an anonymous reporter is never named'); END;
+                """)
+        }
         migrator.registerMigration("v17-reporter-characteristics") { db in
             // How open and confidential reporters described themselves, for counting only
             // (CharacteristicsKeeping): no reference, reporter or day, a random key so rows sort

@@ -14,6 +14,8 @@ struct FollowUpCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var rulesOptions: RulesOptions
+
     @OptionGroup var displayOptions: DisplayOptions
 
     func run() throws {
@@ -27,9 +29,14 @@ struct FollowUpCommand: ParsableCommand {
     }
 
     private func followUp() throws(Failure) {
+        let rulesPath = try rulesOptions.chosen()
         let (store, isDefault) = try storeOptions.open(.write, createIfMissing: false, forScreen: true)
         let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
-        FollowUpSession(store: store, reporter: RealIdentity.current()?.reporter, clock: SystemClock()).run(on: terminal)
+        let reporter = RealIdentity.current()?.reporter
+        // A detriment check-in's yes opens a case routed as the form routes a report: the rules and
+        // the directory are read only then, and one that cannot be read stops it with a sentence.
+        let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: reporter?.userName)
+        FollowUpSession(store: store, reporter: reporter, clock: SystemClock(), router: router).run(on: terminal)
         terminal.stop()
         if isDefault { Diagnostics.say("Your SpeakUp store is \(store.location)") }
     }

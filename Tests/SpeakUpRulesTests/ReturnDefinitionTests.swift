@@ -61,7 +61,7 @@ struct ReturnDefinitionTests {
         // Unknown keys and measures.
         (ReturnDefinitionTests.definition("measurs: []\n"), "Unknown key \"measurs\" in the return definition. Did you mean \"measures\"?", 10, 1),
         (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: case\n"), "A measure cannot count \"case\". Did you mean \"cases\"?", 12, 12),
-        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: reports\n"), "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it) or descriptions", 12, 12),
+        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n    count: reports\n"), "Use cases (cases raised in the quarter), answers (speak-up-again answers given in it), check-ins (answers to the detriment check-ins given in it) or descriptions", 12, 12),
         // Reporters' descriptions of themselves: only with count: descriptions, and only their own questions.
         (ReturnDefinitionTests.definition("  - id: asian\n    label: Asian\n    count: cases\n    where: {ethnic-group: asian}\n"),
          "ethnic-group picks reporters' descriptions of themselves, which are kept apart from their cases: use it with `count: descriptions`.", 13, 13),
@@ -92,7 +92,12 @@ struct ReturnDefinitionTests {
         (ReturnDefinitionTests.definition("  - label: Open\n    count: cases\n"), "This measure needs an `id:`", 10, 5),
         (ReturnDefinitionTests.definition("  - id: open\n    label: \"two\\nlines\"\n    count: cases\n"), "words on one line, at most 200 characters", 11, 12),
         (ReturnDefinitionTests.definition("  - id: open\n    count: cases\n"), "This measure needs a `label:`", 10, 5),
-        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n"), "This measure needs `count: cases`, `count: answers` or `count: descriptions`.", 10, 5),
+        (ReturnDefinitionTests.definition("  - id: open\n    label: Open\n"), "This measure needs `count: cases`, `count: answers`, `count: check-ins` or `count: descriptions`.", 10, 5),
+        (ReturnDefinitionTests.definition("  - id: worse\n    label: Worse\n    count: cases\n    where: {check-in: yes}\n"),
+         "check-in picks answers to the detriment check-ins, which are counted in the quarter they are given: use it with `count: check-ins`.", 13, 13),
+        (ReturnDefinitionTests.definition("  - id: worse\n    label: Worse\n    count: check-ins\n    where: {check-in: yess}\n"),
+         "\"yess\" is not a check-in answer. Did you mean \"yes\"?", 13, 23),
+        (ReturnDefinitionTests.definition("  - id: worse\n    label: Worse\n    count: checkins\n"), "Did you mean \"check-ins\"?", 12, 12),
         // Overlapping counts in an exclusive set.
         (ReturnDefinitionTests.definition("""
               - id: nurses
@@ -426,5 +431,44 @@ struct ReturnDefinitionTests {
         ]
         let figures = ReturnFigures(definition: definition, quarter: Quarter(year: 2026, number: 3)!, facts: facts)
         #expect(figures.lines.map(\.count) == [5, 1, 2, 1])
+    }
+
+    @Test("detriment check-ins by hand: each answer given in the quarter counts, yes alone or with the case's way")
+    func checkIns() throws {
+        let definition = try ReturnDefinitionLoader.load(Self.definition("""
+              - id: check-ins
+                label: Detriment check-ins answered
+                count: check-ins
+              - id: check-ins-yes
+                label: "Detriment check-ins answered: yes"
+                count: check-ins
+                where: {check-in: yes}
+              - id: check-ins-yes-anonymous
+                label: "Detriment check-ins answered yes, anonymously raised"
+                count: check-ins
+                where: {check-in: yes, way: anonymous}
+              - id: detriment
+                label: Detriment
+                count: cases
+                where: {category: detriment}
+
+            """)).get()
+        func fact(_ way: WayOfRaising, _ checkIns: [(CalendarDay, DetrimentCheckIn.Answer)], concerns: [ConcernCategory] = [.other],
+                  raised: CalendarDay = Self.day(2026, 4, 1)) -> CaseFacts {
+            var fact = Self.fact(raised, way, concerns)
+            fact.checkIns = checkIns.map { CaseFacts.CheckInFact(day: $0.0, answer: $0.1) }
+            return fact
+        }
+        let facts = [
+            fact(.anonymous, [(Self.day(2026, 10, 1), .yes), (Self.day(2026, 12, 1), .no)]),  // two answers in Q3
+            fact(.open, [(Self.day(2026, 11, 1), .yes)]),
+            fact(.confidential, [(Self.day(2026, 11, 2), .ratherNotSay), (Self.day(2027, 2, 1), .yes)]),  // one in Q4
+            fact(.anonymous, [(Self.day(2026, 9, 30), .yes)]),  // Q2
+            fact(.anonymous, [], concerns: [.detriment], raised: Self.day(2026, 10, 1)),  // the case the first yes opened
+            fact(.open, [], concerns: [.detriment], raised: Self.day(2026, 11, 1)),
+        ]
+        let figures = ReturnFigures(definition: definition, quarter: Quarter(year: 2026, number: 3)!, facts: facts)
+        // Cases raised in Q3: 2; answers in Q3: 4, of them yes 2, yes and anonymous 1; detriment cases 2.
+        #expect(figures.lines.map(\.count) == [2, 4, 2, 1, 2])
     }
 }

@@ -68,6 +68,28 @@ final class MemoryStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
         return event
     }
 
+    func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
+                       actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
+        if let failure { throw failure }
+        guard let original = lock.withLock({ reports.first { $0.reference == reference } }) else { throw StoreError(.missing, "no case") }
+        let months = try CheckInRules.due(try events(for: reference), on: moment)
+        var linked: Report? = nil
+        var routing: CaseRouting? = nil
+        if answer == .yes {
+            let report = DetrimentCheckIn.linkedReport(from: original, months: months, account: account, reference: .random(), at: moment)
+            linked = try submit(report, receipt: receipt, discardingDraftOf: nil, router: router)
+            routing = try self.routing(for: report.reference)
+        }
+        let event = try appendEvent(to: reference, kind: .detrimentCheckIn,
+                                    text: DetrimentCheckIn.Recorded(months: months, answer: answer, linked: linked?.reference).text,
+                                    actor: actor, at: moment)
+        if let linked {
+            _ = try appendEvent(to: linked.reference, kind: .detrimentLinked, text: DetrimentCheckIn.Link(months: months, original: reference).text,
+                                actor: actor, at: moment)
+        }
+        return CheckInAnswered(event: event, linked: linked, routing: routing)
+    }
+
     func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? { lock.withLock { receipts[code] } }
 
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) {
@@ -281,6 +303,10 @@ final class HeldStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
     func reports(raisedBy reporter: Reporter) throws(StoreError) -> [Report] { [] }
     func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent {
         try memory.appendEvent(to: reference, kind: kind, text: text, actor: actor, at: moment)
+    }
+    func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
+                       actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
+        try memory.answerCheckIn(on: reference, answer: answer, account: account, receipt: receipt, actor: actor, router: router, at: moment)
     }
     func saveDraft(_ draft: ReportDraft, owner: Reporter, at moment: Date) throws(StoreError) { try memory.saveDraft(draft, owner: owner, at: moment) }
     func draft(owner: Reporter) throws(StoreError) -> ReportDraft? { try memory.draft(owner: owner) }

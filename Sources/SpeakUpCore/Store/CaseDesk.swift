@@ -333,6 +333,18 @@ public struct CaseFacts: Hashable, Sendable {
     public var subjectSeniority: Seniority
     /// The highest level on the pyramid the case has reached (routing, escalations, handlers' changes).
     public var highestLevel: PyramidLevel
+    /// The reporter's answers to detriment check-ins after the case closed, with the day of each.
+    public var checkIns: [CheckInFact] = []
+
+    /// One answer to a detriment check-in: the day, and the answer (no words).
+    public struct CheckInFact: Hashable, Sendable {
+        public var day: CalendarDay
+        public var answer: DetrimentCheckIn.Answer
+        public init(day: CalendarDay, answer: DetrimentCheckIn.Answer) {
+            self.day = day
+            self.answer = answer
+        }
+    }
 
     public init(submitted: CalendarDay, wayOfRaising: WayOfRaising, concerns: [ConcernCategory], professionalGroup: ProfessionalGroup?,
                 acknowledgedAfterDays: Double?, closedAfterDays: Double?, acknowledgedLate: Bool, closedLate: Bool, speakUpAgain: SpeakUpAgain?,

@@ -20,6 +20,17 @@ public protocol ReporterFollowUp: Sendable {
     /// audit record. Anonymous cases keep only the day of `moment`. `actor` is the
     /// login that did it; nil for an anonymous reporter.
     func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError) -> CaseEvent
+
+    /// Records the reporter's answer to the detriment check-in due on the (local) day of `moment`
+    /// (`DetrimentCheckIn.due`, worked out inside the transaction from the case's events), once: when
+    /// none is due (the case is open, it is too early or too late, or it was answered already) it
+    /// throws `.failed` and stores nothing. An answer of yes opens, in the same transaction, a linked
+    /// case (`DetrimentCheckIn.linkedReport`, with `account`) routed by `router` as a submit routes
+    /// it, given `receipt`'s hash when no login leads back to it; the answer's event names the linked
+    /// case, and the linked case's third event (`detriment-linked`) names the first. `actor` is the
+    /// reporter's login, nil for an anonymous reporter or one who came by receipt code.
+    func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
+                       actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered
 }
 
 extension ReporterFollowUp {

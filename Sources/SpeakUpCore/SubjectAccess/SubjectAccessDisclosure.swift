@@ -118,7 +118,9 @@ public enum SubjectAccessDisclosure {
 
     /// A case's timeline: what handlers and the reporter wrote, redacted; what the rules did, in plain words.
     static func timeline(_ events: [CaseEvent], redaction: SourceRedaction, exact: Bool, add: (String) -> Void, block: (String, String) -> Void) {
-        let shown = events.filter { $0.kind != .received && $0.kind != .speakUpAgain }
+        // The reporter's own feedback and check-in answers, and a link naming another case, are not about the subject.
+        let hidden: Set<CaseEvent.Kind> = [.received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked]
+        let shown = events.filter { !hidden.contains($0.kind) }
         guard !shown.isEmpty else { return }
         add("    What happened since:")
         for event in shown {
@@ -135,7 +137,7 @@ public enum SubjectAccessDisclosure {
             case .escalated: add("      \(when): escalated, as the rules say when a deadline passes")
             case .levelChanged: add("      \(when): its level was changed" + (event.text.flatMap(PyramidLevel.init(rawValue:)).map { " to \($0.rawValue)" } ?? ""))
             case .reassigned, .recused: add("      \(when): passed to another handler")
-            case .received, .speakUpAgain: break
+            case .received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked: break
             }
         }
     }

@@ -331,6 +331,10 @@ public enum CasesView {
         if !report.staffImpact.isEmpty { add("Impact on staff: " + report.staffImpact) }
         if let outcome = report.desiredOutcome { add("They would like: \(outcome.title)") }
         if !report.excludedHandlers.isEmpty { add("They asked that these not see it: " + report.excludedHandlers.joined(separator: ", ")) }
+        // A case a detriment check-in opened says so at the top, with the case it came from.
+        if let link = file.events.lazy.filter({ $0.kind == .detrimentLinked }).compactMap({ DetrimentCheckIn.Link(text: $0.text) }).first {
+            add("Linked to case \(link.original.text): the reporter said, asked \(link.months.counted("month")) after that case closed, that they have been treated worse since speaking up.", .bold)
+        }
         lines.append(("", .plain))
         add("What happened", .bold)
         add(report.account, indent: 2)
@@ -352,7 +356,7 @@ public enum CasesView {
             let when = ScreenTimes.when(event.at)
             // No actor: the reporter for their own events; for a handler's, one from before actors were kept.
             let who = event.actor.map { $0 == CaseEvent.rulesActor ? "the rules" : $0 }
-                ?? ([.received, .reporterMessage, .speakUpAgain].contains(event.kind) ? "the reporter" : "a handler (not recorded)")
+                ?? ([.received, .reporterMessage, .speakUpAgain, .detrimentCheckIn, .detrimentLinked].contains(event.kind) ? "the reporter" : "a handler (not recorded)")
             let what: String = switch event.kind {
             case .received: "received"
             case .routed: "routed"
@@ -366,12 +370,14 @@ public enum CasesView {
             case .levelChanged: "level changed by \(who)"
             case .reassigned: "passed on by \(who)"
             case .recused: "\(who) stepped away (conflict of interest)"
+            case .detrimentCheckIn: CasesView.checkInLine(event.text)
+            case .detrimentLinked: CasesView.linkLine(event.text)
             }
             add("\(when)  \(what)", event.kind == .escalated ? .attention : .plain)
             if let text = event.text {
                 // The rules' reasons are below; an escalation shows its first line (which promise was missed).
                 if event.kind == .escalated { add(text.split(separator: "\n").first.map(String.init) ?? "", indent: 4) }
-                else if event.kind != .routed { add(text, indent: 4) }
+                else if event.kind != .routed, event.kind != .detrimentCheckIn, event.kind != .detrimentLinked { add(text, indent: 4) }
             }
         }
         if let routing {
@@ -392,5 +398,24 @@ public enum CasesView {
         if lines.count > room {
             canvas.put(top + room < lines.count ? "↓ more" : "end", row: 1, column: state.size.columns - 8, style: .quiet)
         }
+    }
+}
+
+extension CasesView {
+    /// A detriment check-in's answer, as handlers read it in the timeline.
+    static func checkInLine(_ text: String?) -> String {
+        guard let recorded = DetrimentCheckIn.Recorded(text: text) else { return "the reporter answered a detriment check-in" }
+        let asked = "detriment check-in \(recorded.months.counted("month")) after closing: "
+        return switch recorded.answer {
+        case .yes: asked + "the reporter has been treated worse since speaking up; linked detriment case \(recorded.linked?.text ?? "unknown")"
+        case .no: asked + "the reporter has not been treated worse"
+        case .ratherNotSay: asked + "the reporter would rather not say"
+        }
+    }
+
+    /// The event that ties a case a check-in opened to the case it was asked about.
+    static func linkLine(_ text: String?) -> String {
+        guard let link = DetrimentCheckIn.Link(text: text) else { return "opened from a detriment check-in" }
+        return "opened from a detriment check-in on case \(link.original.text), \(link.months.counted("month")) after it closed (linked case)"
     }
 }

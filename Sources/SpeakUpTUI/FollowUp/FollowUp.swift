@@ -11,6 +11,9 @@ public enum FollowUp {
         case sendReply(CaseReference, String)
         /// Store the answer to the feedback question, then call `found`.
         case answer(CaseReference, SpeakUpAgain)
+        /// Store the answer to the detriment check-in (with the words for the case a yes opens),
+        /// then call `checkInAnswered`.
+        case answerCheckIn(CaseReference, DetrimentCheckIn.Answer, String)
         case finish
     }
 
@@ -23,6 +26,7 @@ public enum FollowUp {
         if case .resize(let size) = key {
             state.size = size
             state.reply.resize(to: Size(columns: max(1, min(size.columns - 4, 96) - 4), rows: 5))
+            state.checkInAccount.resize(to: Size(columns: max(1, min(size.columns - 4, 96) - 4), rows: 5))
             return []
         }
         guard state.size.isLargeEnough else { return [] }
@@ -130,8 +134,82 @@ public enum FollowUp {
                 state.phase = .viewing(found)
             default: break
             }
+        case .askingCheckIn(let found):
+            if state.checkIn.move(key) { return [] }
+            switch key {
+            case .enter:
+                // Only an answer the person chose is recorded (it is counted in the board's figures).
+                guard let answer = state.checkIn.highlightedItem else {
+                    state.notice = .problem("Please choose an answer with ↑ and ↓, then press Enter, or press Esc to answer another time.")
+                    return []
+                }
+                if answer == .yes {
+                    state.checkInAccount.setText("")
+                    state.phase = .checkInWords(found)
+                    return []
+                }
+                return [.answerCheckIn(found.report.reference, answer, "")]
+            case .escape:
+                // Not now: nothing is recorded, and it is asked again on the next visit.
+                state.phase = .viewing(found)
+                state.notice = .info("You will be asked again the next time you open this case.")
+            default: break
+            }
+        case .checkInWords(let found):
+            switch key {
+            case .tab:
+                // Words are optional here: Tab shows what the new case will say either way.
+                state.phase = .checkInReview(found)
+            case .escape:
+                if state.unsentReply { state.question = .discard } else { state.phase = .askingCheckIn(found) }
+            default:
+                if state.checkInAccount.handle(key) == .full {
+                    state.notice = .problem("There is room for \(DetrimentCheckIn.accountLimit.grouped) characters here.")
+                }
+            }
+        case .checkInReview(let found):
+            switch key {
+            case .character("s"), .character("S"):
+                return [.answerCheckIn(found.report.reference, .yes, state.checkInAccount.text)]
+            case .character("e"), .character("E"):
+                state.phase = .checkInWords(found)
+            case .escape:
+                if state.unsentReply { state.question = .discard } else { state.phase = .askingCheckIn(found) }
+            default: break
+            }
+        case .checkInOpened(let found, _, _):
+            // Only Enter goes on, so a stray key cannot take the receipt code off the screen.
+            if key == .enter {
+                state.top = 0
+                state.phase = .viewing(found)
+            }
         }
         return []
+    }
+
+    /// The check-in's answer was saved: for yes, the new case is shown (with its receipt code, when
+    /// no login leads back to it); otherwise the case, with thanks.
+    public static func checkInAnswered(_ state: inout FollowUpState, _ answered: CheckInAnswered, receipt: ReceiptCode?) {
+        let current: FollowUpState.Case
+        switch state.phase {
+        case .askingCheckIn(let found), .checkInWords(let found), .checkInReview(let found): current = found
+        default: return
+        }
+        var updated = current
+        updated.events.append(answered.event)
+        updated.checkInDue = nil
+        state.checkInAccount.setText("")
+        state.top = 0
+        if answered.linked != nil {
+            state.phase = .checkInOpened(updated, answered, answered.linked?.reporter == nil ? receipt : nil)
+            // A named reporter's list shows the new case too (one reached by receipt code has no list).
+            if let linked = answered.linked, linked.reporter != nil, !state.myReports.isEmpty {
+                state.myReports.append(linked)
+            }
+        } else {
+            state.phase = .viewing(updated)
+            state.notice = .info("Thank you. Your answer is saved.")
+        }
     }
 
     /// Esc on a case: back to the reporter's list, or, reached by a receipt code, to the code
@@ -153,6 +231,14 @@ public enum FollowUp {
             state.phase = .finished
             return [.finish]
         }
+        switch state.phase {
+        case .checkInWords(let found), .checkInReview(let found):
+            state.checkInAccount.setText("")
+            state.phase = .viewing(found)
+            state.notice = .info("Nothing was saved. You will be asked again the next time you open this case.")
+            return []
+        default: break
+        }
         state.reply.setText("")
         if case .replying(let found) = state.phase { state.phase = .viewing(found) }
         if case .reviewing(let found) = state.phase { state.phase = .viewing(found) }
@@ -164,7 +250,7 @@ public enum FollowUp {
     public static func found(_ state: inout FollowUpState, _ found: FollowUpState.Case) {
         state.failures = 0
         state.top = 0
-        state.phase = found.awaitsFeedback ? .askingFeedback(found) : .viewing(found)
+        state.phase = found.awaitsFeedback ? .askingFeedback(found) : found.checkInDue != nil ? .askingCheckIn(found) : .viewing(found)
     }
 
     /// No case matches the code. Known and unknown codes get the same words.

@@ -6,12 +6,15 @@ public struct FollowUpSession {
     let store: any ReporterFollowUp
     let reporter: Reporter?
     let clock: any Clock
+    /// Routes the case a detriment check-in's yes opens, as the form routes a report.
+    let router: (any CaseRouter)?
     /// Waits before answering a receipt check (the slow-down after wrong codes); tests pass a no-op.
     let pause: @Sendable (Double) -> Void
 
-    public init(store: any ReporterFollowUp, reporter: Reporter?, clock: any Clock,
+    public init(store: any ReporterFollowUp, reporter: Reporter?, clock: any Clock, router: (any CaseRouter)? = nil,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
         self.store = store
+        self.router = router
         self.reporter = reporter
         self.clock = clock
         self.pause = pause
@@ -64,7 +67,32 @@ public struct FollowUpSession {
                         carryOut(&state, retry: "press Enter to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, actor: actor, at: clock.now()) }
                         if state.notice?.tone != .problem {
                             state.notice = .info("Thank you. Your answer is saved and helps make speaking up better here.")
+                            // A check-in due too is asked next.
+                            if case .viewing(let found) = state.phase, found.checkInDue != nil { state.phase = .askingCheckIn(found) }
                         }
+                    case .answerCheckIn(let reference, let answer, let words):
+                        guard let original = currentCase(state) else { break }
+                        // A receipt is the way back to the new case wherever no login leads to it.
+                        let receipt = answer == .yes && original.report.reporter == nil ? ReceiptCode.random() : nil
+                        draw(state, on: terminal)
+                        do {
+                            let answered = try store.answerCheckIn(on: reference, answer: answer, account: words, receipt: receipt, actor: actor,
+                                                                   router: router, at: clock.now())
+                            FollowUp.checkInAnswered(&state, answered, receipt: receipt)
+                        } catch {
+                            if CheckInRules.isRefusal(error) {
+                                // No check-in is due after all (answered a moment ago elsewhere): back to the case.
+                                var found = original
+                                found.checkInDue = nil
+                                FollowUp.failed(&state, error.sentence, backTo: .viewing(found))
+                            } else {
+                                FollowUp.failed(&state, error.sentence + " Nothing was lost; " + (answer == .yes ? "press S to try again." : "press Enter to try again."),
+                                                backTo: state.phase)
+                            }
+                        }
+                        // Keys typed while it was saved cannot skip the new case's receipt code.
+                        terminal.discardTypeahead()
+                        break keys
                     }
                 }
             }
@@ -73,9 +101,17 @@ public struct FollowUpSession {
     }
 
     private func load(_ report: Report) throws(StoreError) -> FollowUpState.Case {
+        let events = try store.events(for: report.reference)
         // Internal notes and handlers' reassignments never reach the reporter's screen.
-        FollowUpState.Case(report: report, events: try store.events(for: report.reference).filter(\.kind.isShownToReporter),
-                           routing: try store.routing(for: report.reference))
+        return FollowUpState.Case(report: report, events: events.filter(\.kind.isShownToReporter), routing: try store.routing(for: report.reference),
+                                  checkInDue: DetrimentCheckIn.due(events: events, today: clock.today()))
+    }
+
+    private func currentCase(_ state: FollowUpState) -> FollowUpState.Case? {
+        switch state.phase {
+        case .askingCheckIn(let found), .checkInWords(let found), .checkInReview(let found): found
+        default: nil
+        }
     }
 
     /// Appends an event, then shows the case again with its new timeline.

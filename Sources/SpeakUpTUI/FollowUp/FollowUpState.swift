@@ -9,16 +9,20 @@ public struct FollowUpState: Hashable, Sendable {
         public var events: [CaseEvent]
         /// Where it went (the latest routing), for the truthful words about who will see it.
         public var routing: CaseRouting?
+        /// The detriment check-in due today (1, 3 or 6 months after closing), worked out when the
+        /// case was loaded (`DetrimentCheckIn.due`); nil when none is.
+        public var checkInDue: Int?
         public var status: CaseStatus { CaseStatus(events: events) }
         /// True when the case is closed and the reporter has not yet answered the feedback question.
         public var awaitsFeedback: Bool {
             status == .closed && !events.contains { $0.kind == .speakUpAgain }
         }
 
-        public init(report: Report, events: [CaseEvent], routing: CaseRouting? = nil) {
+        public init(report: Report, events: [CaseEvent], routing: CaseRouting? = nil, checkInDue: Int? = nil) {
             self.report = report
             self.events = events
             self.routing = routing
+            self.checkInDue = checkInDue
         }
     }
 
@@ -33,6 +37,15 @@ public struct FollowUpState: Hashable, Sendable {
         /// Tab was pressed in the reply box: the reply is shown as it will be sent; S sends it.
         case reviewing(Case)
         case askingFeedback(Case)
+        /// "Since you spoke up, have you been treated worse by anyone because of it?"
+        case askingCheckIn(Case)
+        /// After yes: a few words for the new case, if the reporter wants (may be left empty).
+        case checkInWords(Case)
+        /// Tab was pressed: what the new case will say is shown, and S opens it.
+        case checkInReview(Case)
+        /// The new case is open: its reference, who will see it, and its receipt code when no
+        /// login leads back to it (shown this once). Enter goes back to the first case.
+        case checkInOpened(Case, CheckInAnswered, ReceiptCode?)
         case finished
     }
 
@@ -46,6 +59,9 @@ public struct FollowUpState: Hashable, Sendable {
     public var code = TextField(limit: 40)
     public var reply = TextEditor(limit: ReportLimits.longText)
     public var feedback = ChoiceList(SpeakUpAgain.allCases, allowsMany: false)
+    public var checkIn = ChoiceList(DetrimentCheckIn.Answer.allCases, allowsMany: false)
+    /// What the reporter writes for the case a check-in's yes opens.
+    public var checkInAccount = TextEditor(limit: DetrimentCheckIn.accountLimit)
     /// The first timeline line shown.
     public var top = 0
     /// Wrong codes in a row in this session; from the fifth, answers slow down.
@@ -64,6 +80,7 @@ public struct FollowUpState: Hashable, Sendable {
     public var unsentReply: Bool {
         switch phase {
         case .replying, .reviewing: !reply.text.allSatisfy(\.isWhitespace)
+        case .checkInWords, .checkInReview: !checkInAccount.text.allSatisfy(\.isWhitespace)
         default: false
         }
     }
@@ -73,5 +90,6 @@ public struct FollowUpState: Hashable, Sendable {
         self.myReports = myReports
         phase = myReports.isEmpty ? .enteringCode : .choosing
         reply.resize(to: Size(columns: max(1, min(size.columns - 4, 96) - 4), rows: 5))
+        checkInAccount.resize(to: Size(columns: max(1, min(size.columns - 4, 96) - 4), rows: 5))
     }
 }

@@ -60,6 +60,32 @@ public enum FollowUpView {
                 canvas.put(more ?? line, row: boxTop + 2 + offset, column: layout.left + 2, style: more == nil ? .plain : .quiet, limit: layout.width - 4)
             }
             hints = ScreenKeys.reviewing(send: "send")
+        case .askingCheckIn(let found):
+            renderCase(found, top: state.top, bottom: layout.noticeRow - 1, layout, into: &canvas)
+            renderCheckIn(state, found, layout, into: &canvas)
+            hints = [KeyModel.move.hint, KeyModel.choose.saying("answer").hint, KeyModel.back.saying("not now").hint]
+        case .checkInWords(let found):
+            let row = checkInHeading(found, layout, into: &canvas)
+            canvas.put("What has happened, if you would like to say (you may leave it empty)", row: row, column: layout.left, style: .bold,
+                       limit: layout.width)
+            canvas.box(top: row + 1, left: layout.left, bottom: row + 7, right: layout.left + layout.width - 1)
+            state.checkInAccount.render(into: &canvas, row: row + 2, column: layout.left + 2)
+            hints = ScreenKeys.writing
+        case .checkInReview(let found):
+            let row = checkInHeading(found, layout, into: &canvas)
+            canvas.put("Open the new case? Its words:", row: row, column: layout.left, style: .bold)
+            canvas.box(top: row + 1, left: layout.left, bottom: row + 7, right: layout.left + layout.width - 1)
+            let text = state.checkInAccount.text.allSatisfy(\.isWhitespace)
+                ? DetrimentCheckIn.accountWhenEmpty(original: found.report.reference, months: found.checkInDue ?? 1) : state.checkInAccount.text
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { Wrap.lines(String($0), width: layout.width - 4) }
+            for (offset, line) in lines.prefix(5).enumerated() {
+                let more = offset == 4 && lines.count > 5 ? "… and \(lines.count - 4) more lines (E to read and edit them)" : nil
+                canvas.put(more ?? line, row: row + 2 + offset, column: layout.left + 2, style: more == nil ? .plain : .quiet, limit: layout.width - 4)
+            }
+            hints = ScreenKeys.reviewing(send: "open the case")
+        case .checkInOpened(_, let answered, let receipt):
+            renderCheckInOpened(answered, receipt: receipt, layout, into: &canvas)
+            hints = [("Enter", "back to your first case")]
         case .finished:
             break
         }
@@ -133,6 +159,10 @@ public enum FollowUpView {
             case .reporterMessage: "\(when)  You wrote:"
             case .closed: "\(when)  The case was closed."
             case .speakUpAgain: "\(when)  You answered the question about speaking up again."
+            case .detrimentCheckIn: "\(when)  " + checkInLine(event.text)
+            case .detrimentLinked: "\(when)  " + (DetrimentCheckIn.Link(text: event.text).map {
+                "Opened from your check-in on case \($0.original.text), about being treated worse since you spoke up."
+            } ?? "Opened from your check-in, about being treated worse since you spoke up.")
             // Handlers' own workings are not the reporter's to read.
             case .note, .levelChanged, .reassigned, .recused: nil
             }
@@ -178,6 +208,93 @@ public enum FollowUpView {
         for (index, answer) in state.feedback.items.enumerated() {
             _ = ReporterFormFieldViews.choiceRow("( )", answer.title, highlighted: index == state.feedback.highlighted,
                                                  row: top + 5 + index, left: left + 2, width: width - 4, into: &canvas)
+        }
+    }
+
+    /// A check-in's answer in the reporter's timeline.
+    static func checkInLine(_ text: String?) -> String {
+        guard let recorded = DetrimentCheckIn.Recorded(text: text) else { return "You answered a check-in." }
+        let asked = "You answered the check-in \(recorded.months.counted("month")) after the case closed"
+        return switch recorded.answer {
+        case .yes: asked + ": you have been treated worse since. Case \(recorded.linked?.text ?? "") was opened about it."
+        case .no: asked + ": you have not been treated worse."
+        case .ratherNotSay: asked + ": you would rather not say."
+        }
+    }
+
+    /// The question over the case, in a box like the feedback question's.
+    private static func renderCheckIn(_ state: FollowUpState, _ found: FollowUpState.Case, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+        let width = min(layout.width, 68)
+        let left = (state.size.columns - width) / 2
+        let inner = width - 4
+        var lines: [(String, Style)] = []
+        let months = found.checkInDue ?? 1
+        lines.append(("A check-in, \(months.counted("month")) after your case closed", .heading))
+        lines.append(("", .plain))
+        for line in Wrap.lines("Since you spoke up, have you been treated worse by anyone because of it?", width: inner) { lines.append((line, .bold)) }
+        lines.append(("", .plain))
+        let first = lines.count
+        for _ in state.checkIn.items { lines.append(("", .plain)) }
+        lines.append(("", .plain))
+        for line in Wrap.lines("If you answer yes, a new case is opened so that someone can look into it, raised \(found.report.wayOfRaising.title.lowercased()) like this one.", width: inner) {
+            lines.append((line, .quiet))
+        }
+        let top = max(2, min(5, layout.keyRow - 3 - lines.count))
+        let bottom = top + lines.count + 1
+        canvas.clear(top: top, left: left, bottom: bottom, right: left + width - 1)
+        canvas.box(top: top, left: left, bottom: bottom, right: left + width - 1, style: .bold)
+        for (offset, line) in lines.enumerated() where !line.0.isEmpty {
+            canvas.put(line.0, row: top + 1 + offset, column: left + 2, style: line.1, limit: inner)
+        }
+        for (index, answer) in state.checkIn.items.enumerated() {
+            _ = ReporterFormFieldViews.choiceRow("( )", answer.title, highlighted: index == state.checkIn.highlighted,
+                                                 row: top + 1 + first + index, left: left + 2, width: inner, into: &canvas)
+        }
+    }
+
+    /// The heading of the screens where the reporter writes for the new case: what will happen, truthfully.
+    private static func checkInHeading(_ found: FollowUpState.Case, _ layout: ReporterFormLayout, into canvas: inout Canvas) -> Int {
+        canvas.put("Thank you for telling us", row: layout.headingRow, column: layout.left, style: .heading)
+        let way = found.report.wayOfRaising
+        let written = found.report.subject.asWritten
+        let person = written.isBlank ? "the same person as that case (not named)" : "the same person (\(written))"
+        let words = "A new case will be opened about being treated worse since you spoke up: raised \(way.title.lowercased()) like case \(found.report.reference), about \(person), and linked to it. If it was someone else, you can say so below. Nothing is sent until you press S."
+        var row = layout.headingRow + 2
+        for line in Wrap.lines(words, width: layout.width) {
+            canvas.put(line, row: row, column: layout.left)
+            row += 1
+        }
+        return row + 1
+    }
+
+    /// The new case: its reference, who will see it (the same words as the form's receipt), and its
+    /// receipt code when no login leads back to it.
+    private static func renderCheckInOpened(_ answered: CheckInAnswered, receipt: ReceiptCode?, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+        guard let linked = answered.linked else { return }
+        var row = ReporterFormView.heading(
+            "Thank you. A new case is open.",
+            "Telling us takes courage. Nobody should be treated worse for speaking up.",
+            layout, into: &canvas)
+        canvas.put("The new case reference is  ", row: row, column: layout.left)
+        canvas.put(linked.reference.text, row: row, column: layout.left + 27, style: .good)
+        row += 2
+        var paragraphs: [String] = []
+        if let receipt {
+            canvas.put("Its receipt code is        ", row: row, column: layout.left)
+            canvas.put(receipt.description, row: row, column: layout.left + 27, style: Style([.bold, .reverse]))
+            row += 2
+            paragraphs.append("Please write this receipt code down now. It will not be shown again, and it is the only way back to the new case; the code for your first case still opens that one.")
+        } else {
+            paragraphs.append("It is with your reports in `speakup follow-up`.")
+        }
+        paragraphs.append("It is raised \(linked.wayOfRaising.title.lowercased()), as your first case was, and linked to it.")
+        if let words = RoutingForReporter.sentence(answered.routing, report: linked) { paragraphs.append(words) }
+        for paragraph in paragraphs {
+            for line in Wrap.lines(paragraph, width: layout.width) where row < layout.noticeRow {
+                canvas.put(line, row: row, column: layout.left)
+                row += 1
+            }
+            row += 1
         }
     }
 }

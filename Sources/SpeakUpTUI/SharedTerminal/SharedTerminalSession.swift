@@ -58,7 +58,7 @@ public struct SharedTerminalSession {
                     case .left, .keptDraft: "Nothing was sent, and the form has been cleared."
                     }
                 case .followUp:
-                    FollowUpSession(store: store, reporter: nil, clock: clock, pause: pause).run(on: guarded)
+                    FollowUpSession(store: store, reporter: nil, clock: clock, router: router, pause: pause).run(on: guarded)
                     if !guarded.expired, terminalClosed(terminal) { return .hungUp }
                     welcome.notice = guarded.expired ? "The screen was cleared after a while without a key, to keep it private." : nil
                 }
