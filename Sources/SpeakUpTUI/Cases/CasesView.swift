@@ -366,6 +366,8 @@ public enum CasesView {
             case .levelChanged: "level changed by \(who)"
             case .reassigned: "passed on by \(who)"
             case .recused: "\(who) stepped away (conflict of interest)"
+            case .legalHold: "legal hold set by \(who): kept whatever the retention policy says"
+            case .legalHoldLifted: "legal hold lifted by \(who)"
             }
             add("\(when)  \(what)", event.kind == .escalated ? .attention : .plain)
             if let text = event.text {

@@ -134,7 +134,7 @@ public enum FollowUpView {
             case .closed: "\(when)  The case was closed."
             case .speakUpAgain: "\(when)  You answered the question about speaking up again."
             // Handlers' own workings are not the reporter's to read.
-            case .note, .levelChanged, .reassigned, .recused: nil
+            case .note, .levelChanged, .reassigned, .recused, .legalHold, .legalHoldLifted: nil
             }
             if let heading {
                 // A long heading wraps under its words, never cut at the screen's edge.
