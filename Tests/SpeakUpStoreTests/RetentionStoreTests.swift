@@ -70,7 +70,7 @@ struct RetentionStoreTests {
         let stored = try store.submit(Reports.make(.anonymous), receipt: ReceiptCode.random(), discardingDraftOf: nil, router: ToAsha())
         #expect(throws: (any Error).self) { try store.withDatabase { db in try db.execute(sql: "UPDATE report SET account = '' WHERE reference = ?", arguments: [stored.reference.text]) } }
         #expect(throws: (any Error).self) { try store.withDatabase { db in try db.execute(sql: "UPDATE case_event SET text = NULL WHERE reference = ?", arguments: [stored.reference.text]) } }
-        #expect(throws: (any Error).self) { try store.withDatabase { db in try db.execute(sql: "DELETE FROM receipt") } }, "an open case's receipt stays")
+        #expect(throws: (any Error).self, "an open case's receipt stays") { try store.withDatabase { db in try db.execute(sql: "DELETE FROM receipt") } }
         #expect(try store.withDatabase { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM receipt") } == 1)
     }
 }
