@@ -16,11 +16,11 @@ import Testing
     @Test func migratesOnceAndThenHasNothingToDo() throws {
         let session = try database.superuserSession()
         defer { session.close() }
-        #expect(try PostgresSchema.migrate(session) == ["pg-v1"])
+        #expect(try PostgresSchema.migrate(session) == ["pg-v1", "pg-v2"])
         #expect(try PostgresSchema.migrate(session) == [])
         let tables = try session.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").map { try $0.decode(String.self) }
-        #expect(tables == ["audit_head", "audit_record", "audit_waiting", "case_event", "case_file", "case_handler", "case_handler_concern",
-                           "case_recusal", "case_text", "case_text_pending", "draft", "receipt", "reminder", "report", "report_concern",
+        #expect(tables == ["audit_head", "audit_record", "audit_waiting", "case_erasure", "case_event", "case_file", "case_handler", "case_handler_concern",
+                           "case_recusal", "case_text", "case_text_pending", "draft", "erased_event", "receipt", "reminder", "report", "report_concern",
                            "speakup_schema", "staff", "store_secret"])
         let salt = try session.query("SELECT value FROM store_secret WHERE name = 'receipt-salt'")[0].decode(ByteBuffer.self)
         #expect(salt.readableBytes == 32)
@@ -47,7 +47,7 @@ import Testing
         threads.forEach { $0.start() }
         #expect(waitUntil { applied.withLock { $0.count } + failures.withLock { $0.count } == 2 })
         #expect(failures.withLock { $0 } == [])
-        #expect(applied.withLock { $0.sorted { $0.count < $1.count } } == [[], ["pg-v1"]])
+        #expect(applied.withLock { $0.sorted { $0.count < $1.count } } == [[], ["pg-v1", "pg-v2"]])
         let session = try database.superuserSession()
         defer { session.close() }
         #expect(try session.query("SELECT count(*) FROM speakup_schema")[0].decode(Int.self) == 1)
