@@ -30,11 +30,15 @@ public struct CaseEvent: Hashable, Sendable {
         case detrimentCheckIn = "detriment-check-in"
         /// On a case opened by a check-in's yes: which case it was asked about (`DetrimentCheckIn.Link`).
         case detrimentLinked = "detriment-linked"
+        /// A legal hold was set on the case (the text gives the reason): nothing of it is erased while it lasts.
+        case legalHold = "legal-hold"
+        /// The legal hold was lifted (the text gives the reason).
+        case legalHoldLifted = "legal-hold-lifted"
 
         /// Whether the reporter sees this event in follow-up.
         public var isShownToReporter: Bool {
             switch self {
-            case .note, .levelChanged, .reassigned, .recused: false
+            case .note, .levelChanged, .reassigned, .recused, .legalHold, .legalHoldLifted: false
             default: true
             }
         }

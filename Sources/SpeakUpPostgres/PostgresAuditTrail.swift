@@ -61,11 +61,15 @@ enum PostgresAuditTrail {
             "SELECT count(*) FROM audit_record WHERE action = \(AuditChain.upgradeAction) AND actor IS NULL") == 0
         var check = AuditChain.Check(anchor: anchor, staffDigest: staffDigest, lastDirectory: lastDirectory, upgraded: upgraded)
         for row in try session.rows("SELECT * FROM audit_record ORDER BY position") {
-            try check.check(try stored(row)) { reference, sequence in
-                try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session)
-            }
+            try check.check(
+                try stored(row),
+                eventDigest: { reference, sequence in try PostgresContentDigest.ofEventOrTombstone(reference: reference, sequence: sequence, in: session) },
+                erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) })
         }
-        return check.finish(waiting: try session.number("SELECT count(*) FROM audit_waiting") ?? 0)
+        var result = check.finish(waiting: try session.number("SELECT count(*) FROM audit_waiting") ?? 0)
+        result.erasedEvents = try session.number("SELECT count(*) FROM erased_event") ?? 0
+        result.erasedCases = try session.number("SELECT count(*) FROM case_erasure") ?? 0
+        return result
     }
 
     /// The chain's records, oldest first.

@@ -120,7 +120,7 @@ enum PostgresCaseProjection {
                 for next in StoredForm.detailList("to", of: detail) where !handlers.contains(next) && next != who { handlers.append(next) }
                 try setHandlers(handlers, of: reference, in: session)
             }
-        case .received, .reporterMessage, .speakUpAgain, .detrimentCheckIn, .detrimentLinked:
+        case .received, .reporterMessage, .speakUpAgain, .detrimentCheckIn, .detrimentLinked, .legalHold, .legalHoldLifted:
             break
         }
     }

@@ -261,5 +261,9 @@ extension PostgresReportStore {
         func handlers(except handler: String) throws -> [String] {
             try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference) AND handler <> \(handler)")
         }
+
+        func isUnderLegalHold() throws -> Bool {
+            try PostgresReportStore.isUnderLegalHold(reference, in: session)
+        }
     }
 }

@@ -17,6 +17,28 @@ enum PostgresContentDigest {
             })
     }
 
+    /// As `ContentDigest.ofEventOrTombstone` on SQLite: an erased event is held against its tombstone.
+    static func ofEventOrTombstone(reference: String, sequence: Int, in session: PostgresSession) throws -> Data? {
+        let now = try ofEvent(reference: reference, sequence: sequence, in: session)
+        guard let tombstone = try session.row("SELECT content, remains FROM erased_event WHERE reference = \(reference) AND sequence = \(sequence)")
+        else { return now }
+        return now == (try tombstone.bytes("remains")) ? try tombstone.bytes("content") : now
+    }
+
+    /// The digest of a case's erasure row and tombstones as stored now, or nil if it was not erased.
+    static func ofErasure(reference: String, in session: PostgresSession) throws -> Data? {
+        guard let erasure = try session.row("SELECT erased_on, rule FROM case_erasure WHERE reference = \(reference)") else { return nil }
+        var events: [(sequence: Int, content: Data, remains: Data)] = []
+        for row in try session.rows("SELECT sequence, content, remains FROM erased_event WHERE reference = \(reference) ORDER BY sequence") {
+            guard let sequence = try row.integer("sequence"), let content = try row.bytes("content"), let remains = try row.bytes("remains") else {
+                throw StoredForm.damaged("tombstone", "NULL")
+            }
+            events.append((sequence, content, remains))
+        }
+        return RetentionErasure.tombstonesDigest(reference: reference, erasedOn: try erasure.string("erased_on"), rule: try erasure.string("rule"),
+                                                 events: events)
+    }
+
     /// The digest of the staff directory as it is now, every row in id order.
     static func ofStaff(in session: PostgresSession) throws -> Data {
         var hasher = ContentHasher()

@@ -160,6 +160,9 @@ enum PostgresReportRows {
             throw StoreError(.missing, "There is no case \(reference) in this store.")
         }
         let next = try nextSequence(of: reference.text, in: session)
+        if try session.number("SELECT count(*) FROM case_erasure WHERE reference = \(reference.text)") ?? 0 > 0 {
+            throw RetentionErasure.erasedRefusal(reference.text)
+        }
         let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
                               actor: actor)
         try insertEvent(event, detail: detail, in: session)

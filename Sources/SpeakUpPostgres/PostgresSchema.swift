@@ -36,9 +36,9 @@ public enum PostgresSchema {
     public static let migrationDeadline = 300.0
 
     /// Every migration, in order.
-    /// (`pg-v2` is another change's; `pg-v3` does not depend on it, and the list runs in order.)
     public static let migrations: [Migration] = [
-        Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v3", sql: pgV3), Migration(name: "pg-v4", sql: pgV4),
+        Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v2", sql: pgV2), Migration(name: "pg-v3", sql: pgV3),
+        Migration(name: "pg-v4", sql: pgV4),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -388,5 +388,92 @@ public enum PostgresSchema {
         GRANT SELECT, INSERT, UPDATE ON case_file, case_text, reminder TO speakup_app;
         GRANT SELECT, INSERT, UPDATE, DELETE ON draft, staff, audit_waiting, case_handler, case_handler_concern, case_text_pending
             TO speakup_app;
+        """#
+
+    /// Erasure under the retention policy, as SQLite's v15: each erased case's row and one
+    /// tombstone per erased event, appended, never changed; reports and events may be changed only
+    /// by the erasing update of a case whose erasure is recorded, and only in the columns it blanks
+    /// (the program's login may update nothing else); an erased case takes no new event; a closed
+    /// case's receipt may be removed. On PostgreSQL 17 and later the program's login may also
+    /// VACUUM the tables an erasure touches (`MAINTAIN`); before 17 autovacuum (or the owner) does it.
+    static let pgV2 = #"""
+        CREATE TABLE case_erasure (
+            reference TEXT COLLATE "C" PRIMARY KEY REFERENCES report (reference),
+            erased_on TEXT NOT NULL CHECK (length(erased_on) = 10),
+            rule TEXT NOT NULL
+        );
+        CREATE TABLE erased_event (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES case_erasure (reference),
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            content BYTEA NOT NULL,
+            remains BYTEA NOT NULL,
+            PRIMARY KEY (reference, sequence)
+        );
+        CREATE TRIGGER case_erasure_no_change BEFORE UPDATE OR DELETE ON case_erasure
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('case_erasure rows are appended, never changed');
+        CREATE TRIGGER case_erasure_no_truncate BEFORE TRUNCATE ON case_erasure
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('case_erasure rows are appended, never changed');
+        CREATE TRIGGER erased_event_no_change BEFORE UPDATE OR DELETE ON erased_event
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('erased_event rows are appended, never changed');
+        CREATE TRIGGER erased_event_no_truncate BEFORE TRUNCATE ON erased_event
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('erased_event rows are appended, never changed');
+
+        -- An update lets through only the erasure of a case whose erasure is recorded, keeping what is never erased.
+        CREATE FUNCTION speakup_erase_or_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            -- (Nested: each table's columns are named only where that table is the one changed.)
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference) THEN
+                IF TG_TABLE_NAME = 'report' THEN
+                    IF NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted THEN
+                        RETURN NEW;
+                    END IF;
+                ELSIF TG_TABLE_NAME = 'case_event' THEN
+                    IF NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                        AND NEW.actor IS NOT DISTINCT FROM OLD.actor THEN
+                        RETURN NEW;
+                    END IF;
+                END IF;
+            END IF;
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'receipt'
+                AND EXISTS (SELECT 1 FROM case_file WHERE reference = OLD.reference AND status = 'closed') THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+        END
+        $fn$;
+        DROP TRIGGER report_no_change ON report;
+        CREATE TRIGGER report_no_change BEFORE UPDATE OR DELETE ON report
+            FOR EACH ROW EXECUTE FUNCTION speakup_erase_or_refuse('report rows are appended, never changed');
+        DROP TRIGGER case_event_no_change ON case_event;
+        CREATE TRIGGER case_event_no_change BEFORE UPDATE OR DELETE ON case_event
+            FOR EACH ROW EXECUTE FUNCTION speakup_erase_or_refuse('case_event rows are appended, never changed');
+        DROP TRIGGER receipt_no_change ON receipt;
+        CREATE TRIGGER receipt_no_change BEFORE UPDATE OR DELETE ON receipt
+            FOR EACH ROW EXECUTE FUNCTION speakup_erase_or_refuse('receipt rows are appended, never changed');
+
+        CREATE FUNCTION case_event_not_after_erasure() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM case_erasure WHERE reference = NEW.reference) THEN
+                RAISE EXCEPTION 'an erased case takes no new event' USING ERRCODE = 'P0001';
+            END IF;
+            RETURN NEW;
+        END
+        $fn$;
+        CREATE TRIGGER case_event_not_after_erasure BEFORE INSERT ON case_event
+            FOR EACH ROW EXECUTE FUNCTION case_event_not_after_erasure();
+
+        GRANT SELECT, INSERT ON case_erasure, erased_event TO speakup_app;
+        GRANT UPDATE (location, account, reporter_user, reporter_uid, subject_name, subject_role, occurred_on, occurred_at,
+                      staff_impact, witnesses, hold_until, reporter_name, reporter_contact, subject_key, excluded_handlers,
+                      subject_id, station_location) ON report TO speakup_app;
+        GRANT UPDATE (text, detail) ON case_event TO speakup_app;
+        GRANT DELETE ON receipt, case_text, reminder TO speakup_app;
+        DO $maintain$
+        BEGIN
+            IF current_setting('server_version_num')::int >= 170000 THEN
+                EXECUTE 'GRANT MAINTAIN ON report, case_event, receipt, case_text, reminder, draft TO speakup_app';
+            END IF;
+        END
+        $maintain$;
         """#
 }

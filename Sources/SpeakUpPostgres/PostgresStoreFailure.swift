@@ -5,7 +5,7 @@ import SpeakUpCore
 /// promises as on SQLite ("Your report has not been saved, and nothing on this screen is lost"),
 /// never a raw server message shown to a person.
 enum StoreActivity {
-    case save, saveDraft, saveMessage, importing, escalation, audit, action, directory, read
+    case save, saveDraft, saveMessage, importing, escalation, audit, action, directory, read, erase
 
     /// What SpeakUp was doing, for a sentence.
     var words: String {
@@ -19,6 +19,7 @@ enum StoreActivity {
         case .action: "saving your action on the case"
         case .directory: "importing the staff directory (the old one is kept)"
         case .read: "reading the store"
+        case .erase: "erasing under the retention policy"
         }
     }
 

@@ -44,6 +44,8 @@ public struct Installation: Hashable, Sendable {
     public var store: String
     /// The rules file; nil means the built-in default rules.
     public var rules: String? = nil
+    /// The retention policy file (`RetentionPolicyLoader`); nil means `RetentionPolicy.standard`.
+    public var retention: String? = nil
     public var reporters = Members(everyone: true)
     public var handlers = Members()
     public var administrators = Members(users: ["root"])
@@ -70,7 +72,7 @@ public struct Installation: Hashable, Sendable {
 
 extension Reader {
     mutating func installation(_ root: Node) -> Installation? {
-        let top = entries(root, allowed: ["version", "store", "rules", "roles", "ward", "kiosk", "wards", "kiosks", "notify-command"],
+        let top = entries(root, allowed: ["version", "store", "rules", "retention", "roles", "ward", "kiosk", "wards", "kiosks", "notify-command"],
                           what: "the settings file")
         if let node = top["version"]?.value, node.int != Installation.supportedVersion {
             report(node, "This SpeakUp reads settings files of version \(Installation.supportedVersion); this one says \(node.scalar?.string ?? "something else").")
@@ -84,6 +86,7 @@ extension Reader {
         let onServer = storeText.hasPrefix("postgresql://") || storeText.hasPrefix("postgres://")
         var installation = Installation(store: onServer ? storeText : absolutePath(storeNode, what: "store") ?? "")
         if let node = top["rules"]?.value { installation.rules = absolutePath(node, what: "rules") }
+        if let node = top["retention"]?.value { installation.retention = absolutePath(node, what: "retention") }
         if let node = top["roles"]?.value {
             let roles = entries(node, allowed: ["reporters", "handlers", "administrators"], what: "roles")
             if let node = roles["reporters"]?.value { installation.reporters = members(node, what: "reporters") }

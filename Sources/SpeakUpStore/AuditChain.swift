@@ -133,7 +133,10 @@ public enum AuditChain {
 
         /// Checks the next record. `eventDigest` gives the digest of a case event as stored now
         /// (nil if there is no such event).
-        public mutating func check(_ record: StoredRecord, eventDigest: (_ reference: String, _ sequence: Int) throws -> Data?) rethrows {
+        /// `erasureDigest` gives the digest of a case's erasure row and tombstones as stored now
+        /// (`RetentionErasure.tombstonesDigest`; nil if the case was not erased).
+        public mutating func check(_ record: StoredRecord, eventDigest: (_ reference: String, _ sequence: Int) throws -> Data?,
+                                   erasureDigest: (_ reference: String) throws -> Data? = { _ in nil }) rethrows {
             count += 1
             guard broken == nil else { return }
             let position = record.position
@@ -161,7 +164,11 @@ public enum AuditChain {
                 }
             }
             if entry.action == AuditChain.upgradeAction && entry.actor == nil { upgraded = true }
-            if broken == nil, let problem = try contentProblem(entry, position: position, outsideHash: outsideHash, eventDigest: eventDigest) {
+            if broken == nil, entry.action == RetentionErasure.action, let reference = entry.reference, entry.event == nil {
+                if try erasureDigest(reference) != entry.content {
+                    broken = (position, "the tombstones of case \(reference), left when it was erased, were changed or removed after the erasure")
+                }
+            } else if broken == nil, let problem = try contentProblem(entry, position: position, outsideHash: outsideHash, eventDigest: eventDigest) {
                 broken = (position, problem)
             }
             if broken == nil, let anchor, anchor.position == position, !Array(record.hash).hex.hasPrefix(anchor.hash.lowercased()) {

@@ -71,10 +71,16 @@ enum AuditTrail {
         var check = AuditChain.Check(anchor: anchor, staffDigest: staffDigest, lastDirectory: lastDirectory, upgraded: upgraded)
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_record ORDER BY position")
         while let row = try cursor.next() {
-            try check.check(stored(row)) { reference, sequence in try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) }
+            try check.check(
+                stored(row),
+                eventDigest: { reference, sequence in try ContentDigest.ofEventOrTombstone(reference: reference, sequence: sequence, in: db) },
+                erasureDigest: { reference in try ContentDigest.ofErasure(reference: reference, in: db) })
         }
         let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
-        return check.finish(waiting: waiting)
+        var result = check.finish(waiting: waiting)
+        result.erasedEvents = try Int.fetchOne(db, sql: "SELECT count(*) FROM erased_event") ?? 0
+        result.erasedCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM case_erasure") ?? 0
+        return result
     }
 
     /// The chain's records, oldest first.

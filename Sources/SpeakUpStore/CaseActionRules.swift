@@ -11,17 +11,21 @@ public protocol CaseStateReading {
     func steppedAway() throws -> Set<String>
     /// The case's handlers other than `handler`.
     func handlers(except handler: String) throws -> [String]
+    /// Whether the case is under legal hold now (its latest hold event sets one).
+    func isUnderLegalHold() throws -> Bool
 }
 
 /// What a handler's action becomes as a case event, and when it is refused: the same rules and
 /// the same words on every engine.
 public enum CaseActionRules {
-    /// Refuses anything but a note on a closed case.
+    /// Refuses anything but a note or a legal hold (set or lifted) on a closed case.
     public static func checkOpen(status: String?, for action: CaseAction, on reference: CaseReference) throws(StoreError) {
         guard status == "closed" else { return }
-        guard case .note = action else {
-            throw StoreError(.failed, "Case \(reference) is closed, so only a note can be added to it.")
+        switch action {
+        case .note, .legalHold, .liftLegalHold: return  // a closed case is what a hold keeps
+        default: break
         }
+        throw StoreError(.failed, "Case \(reference) is closed, so only a note can be added to it.")
     }
 
     /// The refusal of a handler who does not (or no longer) have the case.
@@ -95,6 +99,22 @@ public enum CaseActionRules {
                     StoredForm.actionDetail(["handler": handler, "to": next]))
         case .close(let outcome, _):
             return (.closed, "Outcome: \(outcome.title).", StoredForm.actionDetail(["outcome": outcome.rawValue]))
+        case .legalHold(let reason):
+            guard !reason.isBlank else {
+                throw StoreError(.failed, "A legal hold needs a reason (such as the claim or inquiry it is for), so none was set.")
+            }
+            guard try !state.isUnderLegalHold() else {
+                throw StoreError(.failed, "Case \(reference) is already under legal hold, so nothing was changed.")
+            }
+            return (.legalHold, reason, nil)
+        case .liftLegalHold(let reason):
+            guard !reason.isBlank else {
+                throw StoreError(.failed, "Lifting a legal hold needs a reason, so the hold is still in place.")
+            }
+            guard try state.isUnderLegalHold() else {
+                throw StoreError(.failed, "Case \(reference) is not under legal hold, so there is no hold to lift.")
+            }
+            return (.legalHoldLifted, reason, nil)
         }
     }
 }

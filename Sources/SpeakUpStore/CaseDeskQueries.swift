@@ -298,6 +298,10 @@ extension SQLiteReportStore {
         func handlers(except handler: String) throws -> [String] {
             try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ? AND handler <> ?", arguments: [reference, handler])
         }
+
+        func isUnderLegalHold() throws -> Bool {
+            try SQLiteReportStore.isUnderLegalHold(reference, in: db)
+        }
     }
 
     func reminders(for handler: String) throws(StoreError) -> [Reminder] {

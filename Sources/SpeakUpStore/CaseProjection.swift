@@ -109,7 +109,7 @@ enum CaseProjection {
                 for next in list("to", of: detail) where !handlers.contains(next) && next != who { handlers.append(next) }
                 try setHandlers(handlers, of: reference, in: db)
             }
-        case .received, .reporterMessage, .speakUpAgain, .detrimentCheckIn, .detrimentLinked:
+        case .received, .reporterMessage, .speakUpAgain, .detrimentCheckIn, .detrimentLinked, .legalHold, .legalHoldLifted:
             break
         }
     }

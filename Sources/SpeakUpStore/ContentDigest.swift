@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SpeakUpCore
 
 /// A digest of what an audit record's event holds, so that changing any stored word shows.
 ///
@@ -26,6 +27,28 @@ enum ContentDigest {
                 try String.fetchAll(
                     db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ? ORDER BY category"), arguments: [reference])
             })
+    }
+
+    /// What the audit trail holds an event against: for an event erased under the retention policy,
+    /// the digest its tombstone kept, provided what the erasure left is as it left it (else the
+    /// digest of the row as it is now, which will not match); for any other event, its digest now.
+    static func ofEventOrTombstone(reference: String, sequence: Int, in db: Database) throws -> Data? {
+        let now = try ofEvent(reference: reference, sequence: sequence, in: db)
+        guard let tombstone = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT content, remains FROM erased_event WHERE reference = ? AND sequence = ?"),
+            arguments: [reference, sequence])
+        else { return now }
+        return now == (tombstone["remains"] as Data?) ? tombstone["content"] as Data? : now
+    }
+
+    /// The digest of a case's erasure row and tombstones as stored now, or nil if it was not erased.
+    static func ofErasure(reference: String, in db: Database) throws -> Data? {
+        guard let erasure = try Row.fetchOne(db, sql: "SELECT erased_on, rule FROM case_erasure WHERE reference = ?", arguments: [reference])
+        else { return nil }
+        let events = try Row.fetchAll(
+            db, sql: "SELECT sequence, content, remains FROM erased_event WHERE reference = ? ORDER BY sequence", arguments: [reference]
+        ).map { row in (sequence: row["sequence"] as Int, content: row["content"] as Data, remains: row["remains"] as Data) }
+        return RetentionErasure.tombstonesDigest(reference: reference, erasedOn: erasure["erased_on"], rule: erasure["rule"], events: events)
     }
 
     /// The digest of the staff directory as it is now, every row in id order.

@@ -150,6 +150,9 @@ enum ReportRows {
         else {
             throw StoreError(.missing, "There is no case \(reference) in this store.")
         }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM case_erasure WHERE reference = ?", arguments: [reference.text]) == true {
+            throw RetentionErasure.erasedRefusal(reference.text)
+        }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
         let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
                               actor: actor)

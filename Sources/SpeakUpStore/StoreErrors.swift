@@ -14,6 +14,7 @@ enum StoreErrors {
         case "audit": "writing or checking the audit trail"
         case "save-action": "saving your action on the case"
         case "import-directory": "importing the staff directory (the old one is kept)"
+        case "erase": "erasing under the retention policy"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

@@ -224,6 +224,55 @@ enum StoreSchema {
                 ALTER TABLE case_text_new RENAME TO case_text;
                 """)
         }
+        migrator.registerMigration("v15-retention-and-erasure") { db in
+            // Erasure under the retention policy (RetentionErasure): a case's erasure row and one
+            // tombstone per erased event (the digest its audit record holds, and the digest of what
+            // the erasure left), both appended, never changed. Reports and events stay append-only
+            // except for the erasing update of a case whose erasure is recorded; an erased case takes
+            // no new event; a closed case's receipt may be removed once its time is over.
+            try db.execute(sql: """
+                CREATE TABLE case_erasure (
+                    reference TEXT PRIMARY KEY NOT NULL REFERENCES report(reference),
+                    erased_on TEXT NOT NULL CHECK (length(erased_on) = 10),
+                    rule TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE erased_event (
+                    reference TEXT NOT NULL REFERENCES case_erasure(reference),
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    content BLOB NOT NULL,
+                    remains BLOB NOT NULL,
+                    PRIMARY KEY (reference, sequence)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER case_erasure_no_update BEFORE UPDATE ON case_erasure
+                BEGIN SELECT RAISE(ABORT, 'case_erasure rows are appended, never changed'); END;
+                CREATE TRIGGER case_erasure_no_delete BEFORE DELETE ON case_erasure
+                BEGIN SELECT RAISE(ABORT, 'case_erasure rows are appended, never changed'); END;
+                CREATE TRIGGER erased_event_no_update BEFORE UPDATE ON erased_event
+                BEGIN SELECT RAISE(ABORT, 'erased_event rows are appended, never changed'); END;
+                CREATE TRIGGER erased_event_no_delete BEFORE DELETE ON erased_event
+                BEGIN SELECT RAISE(ABORT, 'erased_event rows are appended, never changed'); END;
+
+                DROP TRIGGER report_no_update;
+                CREATE TRIGGER report_no_update BEFORE UPDATE ON report
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.way_of_raising IS NOT OLD.way_of_raising
+                    OR NEW.submitted IS NOT OLD.submitted
+                    OR NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                BEGIN SELECT RAISE(ABORT, 'report rows are appended, never changed'); END;
+                DROP TRIGGER case_event_no_update;
+                CREATE TRIGGER case_event_no_update BEFORE UPDATE ON case_event
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.sequence IS NOT OLD.sequence OR NEW.kind IS NOT OLD.kind
+                    OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+                    OR NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                BEGIN SELECT RAISE(ABORT, 'case_event rows are appended, never changed'); END;
+                CREATE TRIGGER case_event_not_after_erasure BEFORE INSERT ON case_event
+                WHEN EXISTS (SELECT 1 FROM case_erasure WHERE reference = NEW.reference)
+                BEGIN SELECT RAISE(ABORT, 'an erased case takes no new event'); END;
+                DROP TRIGGER receipt_no_delete;
+                CREATE TRIGGER receipt_no_delete BEFORE DELETE ON receipt
+                WHEN NOT EXISTS (SELECT 1 FROM case_file WHERE reference = OLD.reference AND status = 'closed')
+                BEGIN SELECT RAISE(ABORT, 'receipt rows are appended, never changed'); END;
+                """)
+        }
         // v15 is another change's (retention); v16 neither reads nor needs what it makes. GRDB applies
         // the migrations a store lacks in the order registered, so one with v16 gets v15 after it.
         migrator.registerMigration("v16-detriment-check-ins") { db in

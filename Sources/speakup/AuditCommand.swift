@@ -50,7 +50,9 @@ struct AuditCommand: ParsableCommand {
                         "The audit trail is broken at record \(broken.position) of \(result.records): \(broken.reason). Records from there on cannot be trusted. Keep a copy of the store as it is now, and tell whoever looks after its security.",
                         code: 1)
                 }
-                print("The audit trail holds \(result.records.counted("record")), and every one is as it was written.\(waiting)")
+                let erased = result.erasedCases == 0 ? "" :
+                    " \(result.erasedEvents.counted("event")) of \(result.erasedCases.counted("case")) were erased under the retention policy (not altered): each matches the tombstone it left."
+                print("The audit trail holds \(result.records.counted("record")), and every one is as it was written.\(erased)\(waiting)")
                 if let last = result.lastHash {
                     print("Its last record is \(result.records), hash \(last.prefix(16)). Keep that line where the store's users cannot change it: `speakup audit verify --anchor \(result.records):\(last.prefix(16))` will then also show whether the trail was cut short or rewritten since.")
                 }

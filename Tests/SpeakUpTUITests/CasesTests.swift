@@ -82,6 +82,10 @@ final class FakeDesk: CaseDesk, @unchecked Sendable {
             file.status = .closed
             file.events.append(CaseEvent(reference: reference, sequence: next, kind: .closed, at: .instant(moment),
                                          text: "Outcome: \(outcome.title).\nWhat was learned: \(learned)", actor: handler))
+        case .legalHold(let reason):
+            file.events.append(CaseEvent(reference: reference, sequence: next, kind: .legalHold, at: .instant(moment), text: reason, actor: handler))
+        case .liftLegalHold(let reason):
+            file.events.append(CaseEvent(reference: reference, sequence: next, kind: .legalHoldLifted, at: .instant(moment), text: reason, actor: handler))
         }
         files[reference] = file
     }

@@ -20,6 +20,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let store = try SQLiteReportStore(path: folder + "/speakup.sqlite", receiptRounds: 1 << 10)
             return StoreUnderTest(store: store, transfer: store, raw: { sql in try store.withDatabase { db in try db.execute(sql: sql) } },
+                                  asOwner: { sql in try store.withDatabase { db in try db.execute(sql: sql) } },
                                   another: { try SQLiteReportStore(path: folder + "/speakup.sqlite", receiptRounds: 1 << 10) },
                                   cleanUp: { try? FileManager.default.removeItem(atPath: folder) })
         case .postgres:
@@ -34,6 +35,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             let app = try PostgresSession.connect(to: asApp, password: Self.appPassword, deadline: 10)
             let address = try PostgresAddress(database.socketURL)
             return StoreUnderTest(store: store, transfer: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
+                                  asOwner: { sql in _ = try session.query(PostgresQuery(unsafeSQL: sql)) },
                                   another: { try PostgresReportStore(address: address, password: nil, receiptRounds: 1 << 10) },
                                   cleanUp: {
                                       store.close()
@@ -62,15 +64,20 @@ final class StoreUnderTest: @unchecked Sendable {
     /// Runs one SQL statement on the store's database directly, as a hostile insider with the
     /// program's own access would.
     let raw: (String) throws -> Void
+    /// Runs one SQL statement as whoever owns the database (SQLite: anyone who can write the file;
+    /// PostgreSQL: the owner), who can switch the database's own refusals off.
+    let asOwner: (String) throws -> Void
     /// The same store opened again, as another terminal or host would (its own connection).
     let another: () throws -> any OpenedStore
     private let cleanUp: () -> Void
 
-    init(store: any OpenedStore, transfer: any StoreCopy.Side, raw: @escaping (String) throws -> Void, another: @escaping () throws -> any OpenedStore,
+    init(store: any OpenedStore, transfer: any StoreCopy.Side, raw: @escaping (String) throws -> Void,
+         asOwner: @escaping (String) throws -> Void, another: @escaping () throws -> any OpenedStore,
          cleanUp: @escaping () -> Void) {
         self.store = store
         self.transfer = transfer
         self.raw = raw
+        self.asOwner = asOwner
         self.another = another
         self.cleanUp = cleanUp
     }

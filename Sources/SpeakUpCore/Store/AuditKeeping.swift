@@ -58,12 +58,20 @@ public struct AuditVerification: Hashable, Sendable {
     /// The last record's hash (hex), to be kept somewhere the store's users cannot write:
     /// a chain alone cannot show that its last records were cut off, or all rewritten.
     public var lastHash: String?
+    /// Case events whose content was erased under the retention policy: each checked against
+    /// the tombstone it left (the digest it had), not against what it held.
+    public var erasedEvents: Int
+    /// Cases erased under the retention policy.
+    public var erasedCases: Int
 
-    public init(records: Int, waiting: Int, firstBroken: (position: Int, reason: String)?, lastHash: String?) {
+    public init(records: Int, waiting: Int, firstBroken: (position: Int, reason: String)?, lastHash: String?,
+                erasedEvents: Int = 0, erasedCases: Int = 0) {
         self.records = records
         self.waiting = waiting
         self.firstBroken = firstBroken
         self.lastHash = lastHash
+        self.erasedEvents = erasedEvents
+        self.erasedCases = erasedCases
     }
 
     public static func == (a: Self, b: Self) -> Bool {

@@ -245,6 +245,10 @@ public enum CaseAction: Hashable, Sendable {
     /// Step away for a conflict of interest: the case goes to `to` (eligible handlers), never back.
     case recuse(to: [String])
     case close(CaseOutcome, learned: String)
+    /// Keep the case whatever the retention policy says, for `reason` (open or closed cases).
+    case legalHold(reason: String)
+    /// Lift the legal hold, for `reason`.
+    case liftLegalHold(reason: String)
 }
 
 /// How a case ended.

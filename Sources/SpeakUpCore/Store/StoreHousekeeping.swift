@@ -8,5 +8,5 @@ public protocol StoreHousekeeping: Sendable {
     func indexPendingWords() throws(StoreError)
 }
 
-/// A store the program can open: every job, and the engine's upkeep.
-public typealias OpenedStore = ReportStore & StoreHousekeeping
+/// A store the program can open: every job, the engine's upkeep, and erasure under the retention policy.
+public typealias OpenedStore = ReportStore & StoreHousekeeping & RetentionKeeping

@@ -44,6 +44,8 @@ public enum StoreTables {
         "store_secret", "report", "report_concern", "case_event", "receipt", "draft", "staff",
         "audit_record", "audit_waiting", "case_file", "case_handler", "case_handler_concern", "case_recusal", "reminder",
         "reporter_characteristics",
+        // After the case events: an erased case takes no event once its erasure is recorded.
+        "case_erasure", "erased_event",
     ]
     /// Kept by each engine in its own way and made again after a copy: the full-text index.
     public static let remade = ["case_text"]

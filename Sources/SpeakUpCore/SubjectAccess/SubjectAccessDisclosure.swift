@@ -118,8 +118,9 @@ public enum SubjectAccessDisclosure {
 
     /// A case's timeline: what handlers and the reporter wrote, redacted; what the rules did, in plain words.
     static func timeline(_ events: [CaseEvent], redaction: SourceRedaction, exact: Bool, add: (String) -> Void, block: (String, String) -> Void) {
-        // The reporter's own feedback and check-in answers, and a link naming another case, are not about the subject.
-        let hidden: Set<CaseEvent.Kind> = [.received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked]
+        // The reporter's own feedback and check-in answers, and a link naming another case, are not about the
+        // subject; a legal hold's reason is the trust's legal advice (exempt: DPA 2018 Schedule 2 paragraph 19).
+        let hidden: Set<CaseEvent.Kind> = [.received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked, .legalHold, .legalHoldLifted]
         let shown = events.filter { !hidden.contains($0.kind) }
         guard !shown.isEmpty else { return }
         add("    What happened since:")
@@ -137,7 +138,7 @@ public enum SubjectAccessDisclosure {
             case .escalated: add("      \(when): escalated, as the rules say when a deadline passes")
             case .levelChanged: add("      \(when): its level was changed" + (event.text.flatMap(PyramidLevel.init(rawValue:)).map { " to \($0.rawValue)" } ?? ""))
             case .reassigned, .recused: add("      \(when): passed to another handler")
-            case .received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked: break
+            case .received, .speakUpAgain, .detrimentCheckIn, .detrimentLinked, .legalHold, .legalHoldLifted: break
             }
         }
     }

@@ -89,6 +89,8 @@ public struct CasesSession {
         case .reassign(let to): "passed to \(to)."
         case .recuse: "you stepped away: it stays with its other handlers, or, as you were the last, has gone to the eligible ones."
         case .close: "Closed. The reporter is asked whether they would speak up again."
+        case .legalHold: "The case is under legal hold: nothing of it will be erased until the hold is lifted."
+        case .liftLegalHold: "The legal hold is lifted: the retention policy applies to the case again."
         }
     }
 

@@ -372,6 +372,8 @@ public enum CasesView {
             case .recused: "\(who) stepped away (conflict of interest)"
             case .detrimentCheckIn: CasesView.checkInLine(event.text)
             case .detrimentLinked: CasesView.linkLine(event.text)
+            case .legalHold: "legal hold set by \(who): kept whatever the retention policy says"
+            case .legalHoldLifted: "legal hold lifted by \(who)"
             }
             add("\(when)  \(what)", event.kind == .escalated ? .attention : .plain)
             if let text = event.text {

@@ -164,7 +164,7 @@ public enum FollowUpView {
                 "Opened from your check-in on case \($0.original.text), about being treated worse since you spoke up."
             } ?? "Opened from your check-in, about being treated worse since you spoke up.")
             // Handlers' own workings are not the reporter's to read.
-            case .note, .levelChanged, .reassigned, .recused: nil
+            case .note, .levelChanged, .reassigned, .recused, .legalHold, .legalHoldLifted: nil
             }
             if let heading {
                 // A long heading wraps under its words, never cut at the screen's edge.

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import SpeakUpCore
+
+/// Erasure under the retention policy on SQLite (`RetentionKeeping`, `RetentionErasure`).
+extension SQLiteReportStore: RetentionKeeping {
+    /// Whether a case's latest legal-hold event sets a hold.
+    static func isUnderLegalHold(_ reference: String, in db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: """
+            SELECT kind FROM case_event WHERE reference = ? AND kind IN ('legal-hold', 'legal-hold-lifted') ORDER BY sequence DESC LIMIT 1
+            """, arguments: [reference]) == "legal-hold"
+    }
+
+    public func isUnderLegalHold(_ reference: CaseReference) throws(StoreError) -> Bool {
+        do {
+            return try queue.read { db in try Self.isUnderLegalHold(reference.text, in: db) }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func retentionPlan(_ policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> RetentionPlan {
+        do {
+            return try queue.read { db in
+                var plan = RetentionPlan()
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT e.reference, e.at, e.detail,
+                           (SELECT h.kind FROM case_event h WHERE h.reference = e.reference AND h.kind IN ('legal-hold', 'legal-hold-lifted')
+                            ORDER BY h.sequence DESC LIMIT 1) AS hold,
+                           EXISTS (SELECT 1 FROM case_erasure x WHERE x.reference = e.reference) AS erased,
+                           EXISTS (SELECT 1 FROM receipt r WHERE r.reference = e.reference) AS receipt
+                    FROM case_event e WHERE e.kind = 'closed' ORDER BY e.reference
+                    """)
+                while let row = try rows.next() {
+                    if row["erased"] as Bool { continue }
+                    try Self.place(row, in: &plan, policy: policy, today: today, path: path)
+                }
+                if let before = policy.draftsSavedBefore(today: today) {
+                    plan.drafts = try Int.fetchOne(db, sql: "SELECT count(*) FROM draft WHERE substr(saved, 1, 10) < ?",
+                                                   arguments: [before.description]) ?? 0
+                }
+                return plan
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    /// Puts a closed, unerased case into the plan: due (or held), or only its receipt due.
+    private static func place(_ row: Row, in plan: inout RetentionPlan, policy: RetentionPolicy, today: CalendarDay, path: String) throws {
+        let text: String = row["reference"]
+        guard let reference = CaseReference(text), let closing = RetentionErasure.closing(at: row["at"], detail: row["detail"]) else {
+            // Never taken as "not due": the run stops and says so.
+            throw StoreError(.damaged, "Case \(text) in the store at \(path) has a closing that does not read, so the retention run stopped without erasing it. Please tell IT.")
+        }
+        let held = (row["hold"] as String?) == "legal-hold"
+        if policy.caseIsDue(closedOn: closing.day, outcome: closing.outcome, today: today) {
+            if held {
+                plan.held.append(reference)
+            } else {
+                plan.cases.append(DueCase(reference: reference, closedOn: closing.day, outcome: closing.outcome,
+                                          rule: policy.period(forOutcome: closing.outcome).rule))
+            }
+        } else if row["receipt"] as Bool, !held, policy.receiptIsDue(closedOn: closing.day, today: today) {
+            plan.receipts.append(reference)
+        }
+    }
+
+    /// The case's closing, and whether it may go now: closed, due, not held, not erased already.
+    private static func mayErase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, receiptOnly: Bool, in db: Database) throws -> (CalendarDay, String?)? {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM case_erasure WHERE reference = ?", arguments: [reference]) != true,
+            let closed = try Row.fetchOne(
+                db, sql: "SELECT at, detail FROM case_event WHERE reference = ? AND kind = 'closed' ORDER BY sequence LIMIT 1", arguments: [reference]),
+            let closing = RetentionErasure.closing(at: closed["at"], detail: closed["detail"]),
+            try !isUnderLegalHold(reference, in: db)
+        else { return nil }
+        let due = receiptOnly ? policy.receiptIsDue(closedOn: closing.day, today: today)
+            : policy.caseIsDue(closedOn: closing.day, outcome: closing.outcome, today: today)
+        return due ? closing : nil
+    }
+
+    public func eraseCase(_ due: DueCase, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Bool {
+        let reference = due.reference.text
+        do {
+            return try writeTurn { db in
+                var erased = false
+                try db.inTransaction(.immediate) {
+                    // Checked again inside the transaction: a hold set since the plan keeps the case.
+                    guard let closing = try Self.mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return .rollback }
+                    let rule = policy.period(forOutcome: closing.1).rule
+                    let events = try Row.fetchAll(db, sql: "SELECT sequence, kind, detail FROM case_event WHERE reference = ? ORDER BY sequence",
+                                                  arguments: [reference])
+                    var before: [Int: Data] = [:]
+                    for event in events {
+                        let sequence: Int = event["sequence"]
+                        guard let digest = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
+                        before[sequence] = digest
+                    }
+                    try db.execute(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)",
+                                   arguments: [reference, today.description, rule])
+                    try db.execute(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?", arguments: [reference])
+                    for event in events {
+                        let kind: String = event["kind"]
+                        var detail: String? = event["detail"]
+                        if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
+                        try db.execute(
+                            sql: "UPDATE case_event SET text = CASE WHEN ? THEN text END, detail = ? WHERE reference = ? AND sequence = ?",
+                            arguments: [RetentionErasure.keptTextKinds.contains(kind), detail, reference, event["sequence"] as Int])
+                    }
+                    // Its words leave the search index (the index's own segments are merged in `compactAfterErasure`).
+                    try db.execute(sql: "DELETE FROM case_text WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)", arguments: [reference])
+                    try db.execute(sql: "DELETE FROM case_text_pending WHERE reference = ?", arguments: [reference])
+                    try db.execute(sql: "DELETE FROM reminder WHERE reference = ?", arguments: [reference])
+                    try db.execute(sql: "DELETE FROM receipt WHERE reference = ?", arguments: [reference])
+                    var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+                    for (sequence, content) in before.sorted(by: { $0.key < $1.key }) {
+                        guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
+                        try db.execute(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)",
+                                       arguments: [reference, sequence, content, remains])
+                        tombstones.append((sequence, content, remains))
+                    }
+                    let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
+                    try AuditTrail.append(
+                        RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
+                        in: db)
+                    erased = true
+                    return .commit
+                }
+                return erased
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "erase")
+        }
+    }
+
+    public func expireReceipt(_ reference: CaseReference, policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Bool {
+        do {
+            return try writeTurn { db in
+                var removed = false
+                try db.inTransaction(.immediate) {
+                    guard try Self.mayErase(reference.text, policy: policy, today: today, receiptOnly: true, in: db) != nil else { return .rollback }
+                    try db.execute(sql: "DELETE FROM receipt WHERE reference = ?", arguments: [reference.text])
+                    removed = db.changesCount > 0
+                    return .commit
+                }
+                return removed
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "erase")
+        }
+    }
+
+    public func expireDrafts(_ policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int {
+        guard let before = policy.draftsSavedBefore(today: today) else { return 0 }
+        do {
+            return try writeTurn { db in
+                var removed = 0
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "DELETE FROM draft WHERE substr(saved, 1, 10) < ?", arguments: [before.description])
+                    removed = db.changesCount
+                    return .commit
+                }
+                return removed
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "erase")
+        }
+    }
+
+    /// `secure_delete` (on for every connection) has already overwritten what the erased rows
+    /// held in the file's pages; this merges the search index's segments (dropping the erased
+    /// words they still held), then copies the log into the file and empties it, so no earlier
+    /// page image stays in the `-wal` file. (A full `VACUUM` is `vacuum()`: it would keep every
+    /// writer waiting while it rewrites the file.)
+    public func compactAfterErasure() throws(StoreError) {
+        do {
+            let busy = try writeTurn(checkpointing: false) { db in
+                // FTS5 keeps a deleted row's words in its index segments until they are merged: merged now.
+                try db.execute(sql: "INSERT INTO case_text (case_text) VALUES ('optimize')")
+                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { $0[0] as Int } ?? 0
+            }
+            if busy != 0 {
+                throw StoreError(.busy, "The erased content is gone from the store's pages, but another program was reading the store at \(path), so its log (the -wal file) could not be emptied yet. Run `speakup retention run` again at a quieter moment to finish.")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "erase")
+        }
+    }
+
+    /// Rewrites the whole file (`VACUUM`), leaving no free page behind, then empties the log.
+    /// Every writer waits while it runs: for a quiet moment (`retention run --vacuum`).
+    public func vacuum() throws(StoreError) {
+        do {
+            try writeTurn(checkpointing: false) { db in try db.execute(sql: "VACUUM") }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "erase")
+        }
+        try compactAfterErasure()
+    }
+}
