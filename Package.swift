@@ -35,6 +35,16 @@ let package = Package(
             name: "SpeakUpPostgres",
             dependencies: ["SpeakUpCore", "SpeakUpStore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // Sealing: the cryptography that keeps reports' words readable only by their handlers.
+        .target(
+            name: "SpeakUpSealing",
+            dependencies: [
+                "SpeakUpCore", "CProcessHardening",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "CProcessHardening"),
         .target(name: "SpeakUpTUI", dependencies: ["SpeakUpCore", "CNCurses"]),
         .target(
             name: "SpeakUpRules",
@@ -66,6 +76,7 @@ let package = Package(
         ),
         .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
         .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpRules"]),
+        .testTarget(name: "SpeakUpSealingTests", dependencies: ["SpeakUpCore", "SpeakUpSealing"]),
         .testTarget(name: "SpeakUpRulesTests", dependencies: ["SpeakUpCore", "SpeakUpRules"]),
         .testTarget(
             name: "SpeakUpTUITests",
@@ -84,7 +95,7 @@ let package = Package(
 )
 
 // Every target is built in the Swift 6 language mode with strict concurrency.
-for target in package.targets where target.type != .system && target.name != "CPseudoTerminal" {
+for target in package.targets where target.type != .system && target.name != "CPseudoTerminal" && target.name != "CProcessHardening" {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     target.swiftSettings = settings

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import SpeakUpCore
+
+/// A case's content key wrapped for one recipient's public key, as the store keeps it.
+///
+/// Wrapping is ECIES-like: a fresh ephemeral Curve25519 key agrees a secret with the recipient's public
+/// key; HKDF-SHA256 turns it into a one-off key (salted with both public keys, bound to the case
+/// reference); ChaCha20-Poly1305 seals the content key under it, with the case reference authenticated.
+/// A wrapped key moved to another case therefore does not open, and nothing in it says who it is for.
+///
+/// Bytes: version (1), the ephemeral public key (32), the combined box (12 + 32 + 16).
+public struct WrappedContentKey: Equatable, Sendable {
+    static let version: UInt8 = 1
+    static let length = 1 + 32 + 12 + 32 + 16
+
+    /// The bytes to store.
+    public let bytes: [UInt8]
+
+    /// Wraps bytes read from the store, checking only their shape.
+    public init(stored bytes: [UInt8]) throws(SealingFailure) {
+        guard bytes.count == WrappedContentKey.length else { throw .unreadable("a wrapped key of \(bytes.count) bytes") }
+        guard bytes[0] == WrappedContentKey.version else { throw .unreadable("wrapped key format \(bytes[0])") }
+        self.bytes = bytes
+    }
+
+    /// Wraps a content key for a recipient.
+    public static func wrap(_ content: ContentKey, for recipient: SealingPublicKey, case reference: CaseReference) throws(SealingFailure) -> WrappedContentKey {
+        let ephemeral = Curve25519.KeyAgreement.PrivateKey()
+        let ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
+        do {
+            let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipient.key)
+            let wrapping = wrappingKey(shared, ephemeral: ephemeralPublic, recipient: recipient.bytes, reference: reference)
+            let box = try ChaChaPoly.seal(content.rawBytes, using: wrapping, authenticating: authenticatedData(reference))
+            return try WrappedContentKey(stored: [version] + ephemeralPublic + Array(box.combined))
+        } catch let failure as SealingFailure {
+            throw failure
+        } catch {
+            throw .cryptography("wrapping a content key: \(error)")
+        }
+    }
+
+    func unwrap(with pair: SealingKeyPair, for reference: CaseReference) throws(SealingFailure) -> ContentKey {
+        let ephemeralBytes = Array(bytes[1..<33])
+        guard let ephemeral = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: ephemeralBytes),
+              let shared = try? pair.privateKey.sharedSecretFromKeyAgreement(with: ephemeral)
+        else { throw .notForThisKey(reference) }
+        let wrapping = WrappedContentKey.wrappingKey(shared, ephemeral: ephemeralBytes, recipient: pair.publicKey.bytes, reference: reference)
+        guard let box = try? ChaChaPoly.SealedBox(combined: bytes[33...]),
+              let raw = try? ChaChaPoly.open(box, using: wrapping, authenticating: WrappedContentKey.authenticatedData(reference)),
+              raw.count == 32
+        else { throw .notForThisKey(reference) }
+        return ContentKey(key: SymmetricKey(data: raw))
+    }
+
+    static func wrappingKey(_ shared: SharedSecret, ephemeral: [UInt8], recipient: [UInt8], reference: CaseReference) -> SymmetricKey {
+        shared.hkdfDerivedSymmetricKey(
+            using: SHA256.self,
+            salt: ephemeral + recipient,
+            sharedInfo: Data("speakup content key v1\u{0}\(reference.text)".utf8),
+            outputByteCount: 32
+        )
+    }
+
+    static func authenticatedData(_ reference: CaseReference) -> Data {
+        Data("speakup wrapped key v1\u{0}\(reference.text)".utf8)
+    }
+}
