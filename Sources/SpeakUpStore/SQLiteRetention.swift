@@ -189,8 +189,8 @@ extension SQLiteReportStore: RetentionKeeping {
         }
     }
 
-    /// Pages of the search index one step of `compactAfterErasure` merges: a step takes the write
-    /// turn for tens of milliseconds, like a batch of erasures.
+    /// Pages of the search index one step of `compactAfterErasure` merges (FTS5's 'merge' N): a
+    /// step is meant to hold the write turn about as long as a batch of erasures does.
     static let mergeStep = 200
 
     /// `secure_delete` (on for every connection) has already overwritten what the erased rows

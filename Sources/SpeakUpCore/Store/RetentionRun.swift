@@ -5,11 +5,10 @@ import Foundation
 /// (a step of its own, `compact`) what the erased rows left in the store's files made
 /// unrecoverable. The benchmark runs this same code (`make bench BENCH_ARGS="--only retention"`).
 public struct RetentionRun: Sendable {
-    /// Cases erased in one transaction. One per transaction cost one flush to disk per case
-    /// (synchronous=FULL), over 100,000 due cases minutes; a batch shares one flush among its
-    /// cases, and stays short enough (milliseconds) that a reporter's submit, which waits for
-    /// the batch under way, does not notice (docs/performance.md, "A retention run over a
-    /// million cases").
+    /// Cases erased in one transaction. One per transaction costs one flush to disk per case
+    /// (synchronous=FULL); a batch shares one flush among its cases, and is meant to stay short
+    /// enough that a reporter's submit, which waits for the batch under way, hardly notices
+    /// (measured by `make bench BENCH_ARGS="--only retention"`, docs/performance.md).
     public static let batchSize = 100
 
     public let store: any RetentionKeeping
