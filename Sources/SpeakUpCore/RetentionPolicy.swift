@@ -79,6 +79,25 @@ public struct RetentionPolicy: Hashable, Sendable {
         return due <= today
     }
 
+    /// A day no later than which every closed case the run has anything to do with on `today`
+    /// closed: a case closed after it is neither due nor has a due receipt under any of the
+    /// policy's periods. Nil when every period is for ever. It is a bound for finding the
+    /// candidates through an index, a few days generous (adding months clamps to a month's end:
+    /// 31 March and 28 February plus a month are both 28 or 31 days on); each candidate is
+    /// then checked exactly by `caseIsDue` and `receiptIsDue`.
+    public func latestClosingDue(today: CalendarDay) -> CalendarDay? {
+        let periods = [closedCases, receipts] + Array(byOutcome.values)
+        let bounds = periods.compactMap { period -> CalendarDay? in
+            guard let amount = period.amount else { return nil }
+            return switch period.unit {
+            case .days: today.adding(days: -amount)
+            case .months: today.adding(months: -amount).adding(days: 4)
+            case .years: today.adding(months: -amount * 12).adding(days: 4)
+            }
+        }
+        return bounds.max()
+    }
+
     /// Drafts last saved before this day are due (nil: kept for ever).
     public func draftsSavedBefore(today: CalendarDay) -> CalendarDay? {
         guard let amount = drafts.amount else { return nil }

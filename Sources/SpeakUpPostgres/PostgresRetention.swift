@@ -21,13 +21,22 @@ extension PostgresReportStore: RetentionKeeping {
         let location = location
         return try read { session in
             var plan = RetentionPlan()
+            // Only closings old enough to be due for something, through the closings' index (pg-v6),
+            // and any whose time does not start with its day (so it stops the run, as on SQLite).
+            let latest = policy.latestClosingDue(today: today)?.adding(days: 1).description ?? "0"
             for row in try session.rows("""
                 SELECT e.reference, e.at, e.detail,
                        (SELECT h.kind FROM case_event h WHERE h.reference = e.reference AND h.kind IN ('legal-hold', 'legal-hold-lifted')
                         ORDER BY h.sequence DESC LIMIT 1) AS hold,
                        EXISTS (SELECT 1 FROM receipt r WHERE r.reference = e.reference)::int AS receipt
                 FROM case_event e
-                WHERE e.kind = 'closed' AND NOT EXISTS (SELECT 1 FROM case_erasure x WHERE x.reference = e.reference)
+                WHERE e.kind = 'closed'
+                  AND (e.reference, e.sequence) IN (
+                      SELECT reference, sequence FROM case_event WHERE kind = 'closed' AND (at COLLATE "C") < \(latest)
+                      UNION ALL
+                      SELECT reference, sequence FROM case_event
+                      WHERE kind = 'closed' AND (at COLLATE "C") >= \(latest) AND at !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}')
+                  AND NOT EXISTS (SELECT 1 FROM case_erasure x WHERE x.reference = e.reference)
                 ORDER BY e.reference
                 """) {
                 let text = try row.string("reference")
@@ -71,50 +80,62 @@ extension PostgresReportStore: RetentionKeeping {
         return due ? closing : nil
     }
 
-    public func eraseCase(_ due: DueCase, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Bool {
-        let reference = due.reference.text
+    public func eraseCases(_ cases: [DueCase], policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Set<CaseReference> {
+        guard !cases.isEmpty else { return [] }
+        // One transaction for the batch, as on SQLite: one flush for all its cases, and a stop at any
+        // moment leaves the whole batch as it was or the whole batch erased.
         return try write(.erase) { session in
-            guard let closing = try Self.mayErase(reference, policy: policy, today: today, receiptOnly: false, in: session) else { return false }
-            let rule = policy.period(forOutcome: closing.outcome).rule
-            let events = try session.rows("SELECT sequence, kind, detail FROM case_event WHERE reference = \(reference) ORDER BY sequence")
-            var before: [(Int, Data)] = []
-            for event in events {
-                guard let sequence = try event.integer("sequence"),
-                    let digest = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session)
-                else { continue }
-                before.append((sequence, digest))
+            var erased: Set<CaseReference> = []
+            for due in cases {
+                if try Self.erase(due.reference.text, policy: policy, today: today, by: actor, at: moment, in: session) { erased.insert(due.reference) }
             }
-            _ = try session.query("INSERT INTO case_erasure (reference, erased_on, rule) VALUES (\(reference), \(today.description), \(rule))")
-            _ = try session.query(PostgresQuery(unsafeSQL: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = $1",
-                                                binds: Self.binds(reference)))
-            for event in events {
-                let kind = try event.string("kind")
-                var detail = try event.text("detail")
-                if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
-                let keep = RetentionErasure.keptTextKinds.contains(kind)
-                _ = try session.query("""
-                    UPDATE case_event SET text = CASE WHEN \(keep) THEN text END, detail = \(detail)
-                    WHERE reference = \(reference) AND sequence = \(try event.integer("sequence") ?? 0)
-                    """)
-            }
-            _ = try session.query("DELETE FROM case_text WHERE reference = \(reference)")
-            _ = try session.query("DELETE FROM case_text_pending WHERE reference = \(reference)")
-            _ = try session.query("DELETE FROM reminder WHERE reference = \(reference)")
-            _ = try session.query("DELETE FROM receipt WHERE reference = \(reference)")
-            var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
-            for (sequence, content) in before {
-                guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) else { continue }
-                _ = try session.query("""
-                    INSERT INTO erased_event (reference, sequence, content, remains) VALUES (\(reference), \(sequence), \(content), \(remains))
-                    """)
-                tombstones.append((sequence, content, remains))
-            }
-            let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
-            try PostgresAuditTrail.append(
-                RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
-                in: session)
-            return true
+            return erased
         }
+    }
+
+    /// Erases one case inside the batch's transaction; false (and nothing changed) when it may not go.
+    private static func erase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date,
+                              in session: PostgresSession) throws -> Bool {
+        guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: session) else { return false }
+        let rule = policy.period(forOutcome: closing.outcome).rule
+        let events = try session.rows("SELECT sequence, kind, detail FROM case_event WHERE reference = \(reference) ORDER BY sequence")
+        var before: [(Int, Data)] = []
+        for event in events {
+            guard let sequence = try event.integer("sequence"),
+                let digest = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session)
+            else { continue }
+            before.append((sequence, digest))
+        }
+        _ = try session.query("INSERT INTO case_erasure (reference, erased_on, rule) VALUES (\(reference), \(today.description), \(rule))")
+        _ = try session.query(PostgresQuery(unsafeSQL: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = $1",
+                                            binds: binds(reference)))
+        for event in events {
+            let kind = try event.string("kind")
+            var detail = try event.text("detail")
+            if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
+            let keep = RetentionErasure.keptTextKinds.contains(kind)
+            _ = try session.query("""
+                UPDATE case_event SET text = CASE WHEN \(keep) THEN text END, detail = \(detail)
+                WHERE reference = \(reference) AND sequence = \(try event.integer("sequence") ?? 0)
+                """)
+        }
+        _ = try session.query("DELETE FROM case_text WHERE reference = \(reference)")
+        _ = try session.query("DELETE FROM case_text_pending WHERE reference = \(reference)")
+        _ = try session.query("DELETE FROM reminder WHERE reference = \(reference)")
+        _ = try session.query("DELETE FROM receipt WHERE reference = \(reference)")
+        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+        for (sequence, content) in before {
+            guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) else { continue }
+            _ = try session.query("""
+                INSERT INTO erased_event (reference, sequence, content, remains) VALUES (\(reference), \(sequence), \(content), \(remains))
+                """)
+            tombstones.append((sequence, content, remains))
+        }
+        let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
+        try PostgresAuditTrail.append(
+            RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
+            in: session)
+        return true
     }
 
     private static func binds(_ reference: String) -> PostgresBindings {
@@ -123,10 +144,15 @@ extension PostgresReportStore: RetentionKeeping {
         return binds
     }
 
-    public func expireReceipt(_ reference: CaseReference, policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Bool {
-        try write(.erase) { session in
-            guard try Self.mayErase(reference.text, policy: policy, today: today, receiptOnly: true, in: session) != nil else { return false }
-            return try session.number("WITH gone AS (DELETE FROM receipt WHERE reference = \(reference.text) RETURNING 1) SELECT count(*) FROM gone") ?? 0 > 0
+    public func expireReceipts(_ references: [CaseReference], policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int {
+        guard !references.isEmpty else { return 0 }
+        return try write(.erase) { session in
+            var removed = 0
+            for reference in references {
+                guard try Self.mayErase(reference.text, policy: policy, today: today, receiptOnly: true, in: session) != nil else { continue }
+                removed += try session.number("WITH gone AS (DELETE FROM receipt WHERE reference = \(reference.text) RETURNING 1) SELECT count(*) FROM gone") ?? 0
+            }
+            return removed
         }
     }
 

@@ -38,7 +38,7 @@ public enum PostgresSchema {
     /// Every migration, in order.
     public static let migrations: [Migration] = [
         Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v2", sql: pgV2), Migration(name: "pg-v3", sql: pgV3),
-        Migration(name: "pg-v4", sql: pgV4),
+        Migration(name: "pg-v4", sql: pgV4), Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -95,6 +95,12 @@ public enum PostgresSchema {
     static func ownerNeeded(at endpoint: PostgresAddress.Endpoint) -> StoreError {
         StoreError(.cannotOpen, "The PostgreSQL store at \(endpoint) has not been set up for this version of SpeakUp, and SpeakUp's own login may not change its tables. The database's owner sets it up, once: speakup store migrate 'postgresql://speakup_owner@…' (docs/deployment.md). Please tell IT.")
     }
+
+    /// The retention run's plan finds closings old enough to be due through this index, rather than
+    /// reading every case event (SQLite's v19-retention-index; a partial index: closings only).
+    static let pgV6RetentionIndex = #"""
+        CREATE INDEX case_event_closings ON case_event (at COLLATE "C") WHERE kind = 'closed';
+        """#
 
     /// How open and confidential reporters described themselves, for counting only: SQLite's v17
     /// (`CharacteristicsKeeping`). No reference, reporter or day; a random key; appended, never changed.

@@ -23,17 +23,27 @@ extension SQLiteReportStore: RetentionKeeping {
         do {
             return try queue.read { db in
                 var plan = RetentionPlan()
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT e.reference, e.at, e.detail,
-                           (SELECT h.kind FROM case_event h WHERE h.reference = e.reference AND h.kind IN ('legal-hold', 'legal-hold-lifted')
-                            ORDER BY h.sequence DESC LIMIT 1) AS hold,
-                           EXISTS (SELECT 1 FROM case_erasure x WHERE x.reference = e.reference) AS erased,
-                           EXISTS (SELECT 1 FROM receipt r WHERE r.reference = e.reference) AS receipt
-                    FROM case_event e WHERE e.kind = 'closed' ORDER BY e.reference
-                    """)
-                while let row = try rows.next() {
-                    if row["erased"] as Bool { continue }
-                    try Self.place(row, in: &plan, policy: policy, today: today, path: path)
+                // Only closings old enough to be due for something are read, through the closings'
+                // index (v19): a store's recent and open cases are never visited.
+                // (A closing whose time does not start with its day is read too, so it stops the run.)
+                if let latest = policy.latestClosingDue(today: today) {
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT e.reference, e.at, e.detail,
+                               (SELECT h.kind FROM case_event h WHERE h.reference = e.reference AND h.kind IN ('legal-hold', 'legal-hold-lifted')
+                                ORDER BY h.sequence DESC LIMIT 1) AS hold,
+                               EXISTS (SELECT 1 FROM case_erasure x WHERE x.reference = e.reference) AS erased,
+                               EXISTS (SELECT 1 FROM receipt r WHERE r.reference = e.reference) AS receipt
+                        FROM (SELECT reference, sequence FROM case_event WHERE kind = 'closed' AND at < ?1
+                              UNION ALL
+                              SELECT reference, sequence FROM case_event
+                              WHERE kind = 'closed' AND at >= ?1 AND at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') c
+                        JOIN case_event e ON e.reference = c.reference AND e.sequence = c.sequence
+                        ORDER BY e.reference
+                        """, arguments: [latest.adding(days: 1).description])
+                    while let row = try rows.next() {
+                        if row["erased"] as Bool { continue }
+                        try Self.place(row, in: &plan, policy: policy, today: today, path: path)
+                    }
                 }
                 if let before = policy.draftsSavedBefore(today: today) {
                     plan.drafts = try Int.fetchOne(db, sql: "SELECT count(*) FROM draft WHERE substr(saved, 1, 10) < ?",
@@ -79,51 +89,17 @@ extension SQLiteReportStore: RetentionKeeping {
         return due ? closing : nil
     }
 
-    public func eraseCase(_ due: DueCase, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Bool {
-        let reference = due.reference.text
+    public func eraseCases(_ cases: [DueCase], policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Set<CaseReference> {
+        guard !cases.isEmpty else { return [] }
         do {
             return try writeTurn { db in
-                var erased = false
+                var erased: Set<CaseReference> = []
+                // One transaction for the batch: one flush to disk for all its cases, and a stop at
+                // any moment leaves the whole batch as it was or the whole batch erased.
                 try db.inTransaction(.immediate) {
-                    // Checked again inside the transaction: a hold set since the plan keeps the case.
-                    guard let closing = try Self.mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return .rollback }
-                    let rule = policy.period(forOutcome: closing.1).rule
-                    let events = try Row.fetchAll(db, sql: "SELECT sequence, kind, detail FROM case_event WHERE reference = ? ORDER BY sequence",
-                                                  arguments: [reference])
-                    var before: [Int: Data] = [:]
-                    for event in events {
-                        let sequence: Int = event["sequence"]
-                        guard let digest = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
-                        before[sequence] = digest
+                    for due in cases {
+                        if try Self.erase(due.reference.text, policy: policy, today: today, by: actor, at: moment, in: db) { erased.insert(due.reference) }
                     }
-                    try db.execute(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)",
-                                   arguments: [reference, today.description, rule])
-                    try db.execute(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?", arguments: [reference])
-                    for event in events {
-                        let kind: String = event["kind"]
-                        var detail: String? = event["detail"]
-                        if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
-                        try db.execute(
-                            sql: "UPDATE case_event SET text = CASE WHEN ? THEN text END, detail = ? WHERE reference = ? AND sequence = ?",
-                            arguments: [RetentionErasure.keptTextKinds.contains(kind), detail, reference, event["sequence"] as Int])
-                    }
-                    // Its words leave the search index (the index's own segments are merged in `compactAfterErasure`).
-                    try db.execute(sql: "DELETE FROM case_text WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)", arguments: [reference])
-                    try db.execute(sql: "DELETE FROM case_text_pending WHERE reference = ?", arguments: [reference])
-                    try db.execute(sql: "DELETE FROM reminder WHERE reference = ?", arguments: [reference])
-                    try db.execute(sql: "DELETE FROM receipt WHERE reference = ?", arguments: [reference])
-                    var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
-                    for (sequence, content) in before.sorted(by: { $0.key < $1.key }) {
-                        guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
-                        try db.execute(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)",
-                                       arguments: [reference, sequence, content, remains])
-                        tombstones.append((sequence, content, remains))
-                    }
-                    let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
-                    try AuditTrail.append(
-                        RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
-                        in: db)
-                    erased = true
                     return .commit
                 }
                 return erased
@@ -133,14 +109,60 @@ extension SQLiteReportStore: RetentionKeeping {
         }
     }
 
-    public func expireReceipt(_ reference: CaseReference, policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Bool {
+    /// Erases one case inside the batch's transaction; false (and nothing changed) when it may not go.
+    private static func erase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date,
+                              in db: Database) throws -> Bool {
+        // Checked again inside the transaction: a hold set since the plan keeps the case.
+        guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return false }
+        let rule = policy.period(forOutcome: closing.1).rule
+        let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, kind, detail FROM case_event WHERE reference = ? ORDER BY sequence"),
+                                      arguments: [reference])
+        var before: [Int: Data] = [:]
+        for event in events {
+            let sequence: Int = event["sequence"]
+            guard let digest = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
+            before[sequence] = digest
+        }
+        try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
+            .execute(arguments: [reference, today.description, rule])
+        try db.cachedStatement(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?").execute(arguments: [reference])
+        for event in events {
+            let kind: String = event["kind"]
+            var detail: String? = event["detail"]
+            if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
+            try db.cachedStatement(sql: "UPDATE case_event SET text = CASE WHEN ? THEN text END, detail = ? WHERE reference = ? AND sequence = ?")
+                .execute(arguments: [RetentionErasure.keptTextKinds.contains(kind), detail, reference, event["sequence"] as Int])
+        }
+        // Its words leave the search index (the index's own segments are merged in `compactAfterErasure`).
+        try db.cachedStatement(sql: "DELETE FROM case_text WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)").execute(arguments: [reference])
+        try db.cachedStatement(sql: "DELETE FROM case_text_pending WHERE reference = ?").execute(arguments: [reference])
+        try db.cachedStatement(sql: "DELETE FROM reminder WHERE reference = ?").execute(arguments: [reference])
+        try db.cachedStatement(sql: "DELETE FROM receipt WHERE reference = ?").execute(arguments: [reference])
+        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+        for (sequence, content) in before.sorted(by: { $0.key < $1.key }) {
+            guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
+            try db.cachedStatement(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [reference, sequence, content, remains])
+            tombstones.append((sequence, content, remains))
+        }
+        let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
+        try AuditTrail.append(
+            RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
+            in: db)
+        return true
+    }
+
+    public func expireReceipts(_ references: [CaseReference], policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int {
+        guard !references.isEmpty else { return 0 }
         do {
             return try writeTurn { db in
-                var removed = false
+                var removed = 0
                 try db.inTransaction(.immediate) {
-                    guard try Self.mayErase(reference.text, policy: policy, today: today, receiptOnly: true, in: db) != nil else { return .rollback }
-                    try db.execute(sql: "DELETE FROM receipt WHERE reference = ?", arguments: [reference.text])
-                    removed = db.changesCount > 0
+                    for reference in references {
+                        guard try Self.mayErase(reference.text, policy: policy, today: today, receiptOnly: true, in: db) != nil else { continue }
+                        try db.execute(sql: "DELETE FROM receipt WHERE reference = ?", arguments: [reference.text])
+                        removed += db.changesCount
+                    }
                     return .commit
                 }
                 return removed
@@ -167,17 +189,35 @@ extension SQLiteReportStore: RetentionKeeping {
         }
     }
 
+    /// Pages of the search index one step of `compactAfterErasure` merges (FTS5's 'merge' N): a
+    /// step is meant to hold the write turn about as long as a batch of erasures does.
+    static let mergeStep = 200
+
     /// `secure_delete` (on for every connection) has already overwritten what the erased rows
     /// held in the file's pages; this merges the search index's segments (dropping the erased
     /// words they still held), then copies the log into the file and empties it, so no earlier
-    /// page image stays in the `-wal` file. (A full `VACUUM` is `vacuum()`: it would keep every
-    /// writer waiting while it rewrites the file.)
+    /// page image stays in the `-wal` file. The merge is FTS5's incremental one ('merge' with a
+    /// negative step, which takes every level's segments, run until it has nothing left to do:
+    /// what 'optimize' does in one go), one short write turn a step, so a submit waits for a
+    /// step, never for the whole index to be rewritten. (A full `VACUUM` is `vacuum()`: it
+    /// would keep every writer waiting while it rewrites the file.)
     public func compactAfterErasure() throws(StoreError) {
         do {
+            // FTS5 keeps a deleted row's words in its index segments until they are merged: merged now.
+            // The first step (negative) puts every segment on one level and starts merging them all,
+            // as 'optimize' would; each later one (positive) goes on with that merge, and only that,
+            // however many segments submits add meanwhile, until a step does nothing (FTS5 then
+            // changes fewer than two rows).
+            var step = -Self.mergeStep
+            while try writeTurn(checkpointing: true, { db in
+                let before = db.totalChangesCount
+                try db.execute(sql: "INSERT INTO case_text (case_text, rank) VALUES ('merge', ?)", arguments: [step])
+                return db.totalChangesCount - before >= 2
+            }) {
+                step = Self.mergeStep
+            }
             let busy = try writeTurn(checkpointing: false) { db in
-                // FTS5 keeps a deleted row's words in its index segments until they are merged: merged now.
-                try db.execute(sql: "INSERT INTO case_text (case_text) VALUES ('optimize')")
-                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { $0[0] as Int } ?? 0
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { $0[0] as Int } ?? 0
             }
             if busy != 0 {
                 throw StoreError(.busy, "The erased content is gone from the store's pages, but another program was reading the store at \(path), so its log (the -wal file) could not be emptied yet. Run `speakup retention run` again at a quieter moment to finish.")

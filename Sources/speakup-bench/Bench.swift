@@ -57,6 +57,7 @@ enum Bench {
         }
         try part("cases") { try CasesBench(scratch: scratch, cases: options.cases).run() }
         try part("board") { try BoardBench(scratch: scratch, cases: options.boardCases).run() }
+        try part("retention") { try RetentionBench(scratch: scratch, cases: options.retentionCases).run() }
         try part("search") { try SearchBench(scratch: scratch, cases: options.searchCases, speakup: options.speakup).run() }
         try part("postgres") {
             let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -81,7 +82,8 @@ struct Options {
     var searchCases = 100_000
     var boardCases = 1_000_000
     var pgCases = 1_000_000
-    /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board, search or postgres.
+    var retentionCases = 1_000_000
+    /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board, retention, search or postgres.
     var only: String? = nil
     var keep = false
 
@@ -101,10 +103,11 @@ struct Options {
             case "--search-cases": searchCases = rest.popFirst().flatMap(Int.init) ?? searchCases
             case "--board-cases": boardCases = rest.popFirst().flatMap(Int.init) ?? boardCases
             case "--pg-cases": pgCases = rest.popFirst().flatMap(Int.init) ?? pgCases
+            case "--retention-cases": retentionCases = rest.popFirst().flatMap(Int.init) ?? retentionCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|search|postgres\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --retention-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|postgres\n".utf8))
                 exit(64)
             }
         }

@@ -46,7 +46,7 @@ struct RetentionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Erase for good the content of closed cases past their time (never one under legal hold), expired receipts and old drafts.",
-            discussion: "Safe to run from cron, and to run again: each case is erased in a transaction of its own, so a run stopped part way leaves every case whole or fully erased, and the next run finishes. What statistics and past returns count is kept. Exit status: 0 when done, 65 for a policy file with mistakes, 75 when the store was kept busy."
+            discussion: "Safe to run from cron, and to run again: cases are erased 100 to a transaction, each whole, so a run stopped part way leaves every case whole or fully erased, and the next run finishes. What statistics and past returns count is kept. Exit status: 0 when done, 65 for a policy file with mistakes, 75 when the store was kept busy."
         )
 
         @Flag(name: .customLong("dry-run"), help: "List what would be erased, and change nothing.")
@@ -87,28 +87,24 @@ struct RetentionCommand: ParsableCommand {
                     print("Dry run: \(plan.cases.count.counted("case")) would be erased, \(plan.receipts.count.counted("receipt")) and \(plan.drafts.counted("draft")) removed; nothing was changed.")
                     return
                 }
-                let actor = RealIdentity.current()?.reporter.userName
-                var erased = 0
-                var receipts = 0
+                let run = RetentionRun(store: store, policy: policy, today: day, actor: RealIdentity.current()?.reporter.userName)
                 do {
-                    for due in plan.cases {
-                        if try store.eraseCase(due, policy: policy, today: day, by: actor, at: Date()) {
-                            erased += 1
-                            print("\(due.reference): erased (\(due.rule)).")
-                        } else {
-                            print("\(due.reference): kept: it was put under legal hold, or erased, since the run began.")
+                    // Each batch is told once committed: what it prints has happened, whatever happens next.
+                    let done = try run.erase(plan) { batch, erased in
+                        for due in batch {
+                            if erased.contains(due.reference) {
+                                print("\(due.reference): erased (\(due.rule)).")
+                            } else {
+                                print("\(due.reference): kept: it was put under legal hold, or erased, since the run began.")
+                            }
                         }
                         fflush(nil)
                     }
-                    for reference in plan.receipts where try store.expireReceipt(reference, policy: policy, today: day) {
-                        receipts += 1
-                    }
-                    let drafts = try store.expireDrafts(policy, today: day)
-                    if erased + receipts + drafts > 0 {
-                        try store.compactAfterErasure()
+                    if done.changedAnything {
+                        try run.compact()
                         if vacuum, let sqlite = store as? SQLiteReportStore { try sqlite.vacuum() }
                     }
-                    print("Erased \(erased.counted("case")); removed \(receipts.counted("expired receipt")) and \(drafts.counted("old draft")). `speakup audit verify` checks each erased case against its tombstone.")
+                    print("Erased \(done.erased.counted("case")); removed \(done.receipts.counted("expired receipt")) and \(done.drafts.counted("old draft")). `speakup audit verify` checks each erased case against its tombstone.")
                 } catch {
                     throw Failure(error)
                 }

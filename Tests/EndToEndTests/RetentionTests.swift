@@ -45,7 +45,7 @@ struct RetentionTests {
         return erased
     }
 
-    @Test("a run killed with SIGKILL part way leaves every case whole or fully erased; the next run finishes, and the audit trail verifies")
+    @Test("a run killed with SIGKILL part way leaves every case whole or fully erased, and whole batches erased; the next run finishes, and the audit trail verifies")
     func killedPartWay() throws {
         let scratch = Scratch()
         let references = try Self.importClosed(400, into: scratch)
@@ -74,6 +74,9 @@ struct RetentionTests {
         #expect((status & 0x7F) == SIGKILL, "the run was killed, not finished")
         let erasedSoFar = try Self.wholeOrErased(scratch)
         #expect(erasedSoFar >= 1 && erasedSoFar < references.count, "killed part way: \(erasedSoFar) of \(references.count) erased")
+        // Cases go a batch per transaction: the kill left whole batches erased, at least those it said it erased.
+        let said = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").components(separatedBy: ": erased (").count - 1
+        #expect(erasedSoFar % RetentionRun.batchSize == 0 && erasedSoFar >= said, "\(erasedSoFar) erased, \(said) said so")
 
         let again = try Binary.run(["retention", "run", "--db", scratch.store])
         #expect(again.status == 0, "\(again.stderr)")

@@ -43,30 +43,46 @@ public struct RetentionPlan: Hashable, Sendable {
 ///
 /// Kept apart from `ReportStore`: no screen needs it, only the retention command, like
 /// `StoreHousekeeping`. Every engine keeps the same promises (the conformance suite holds them):
-/// a case under legal hold is never erased; each case is erased in a transaction of its own,
-/// so a run stopped at any moment leaves every case whole or fully erased; what statistics and
-/// past returns count (`CaseFacts`) is kept; each erased event keeps a tombstone with the digest
-/// its audit record holds, so the audit chain still verifies, and the erasure is itself chained.
+/// a case under legal hold is never erased; cases are erased a batch at a time, each batch in
+/// one transaction, so a run stopped at any moment leaves every case whole or fully erased (a
+/// case is never half erased, and a batch is never half committed); what statistics and past
+/// returns count (`CaseFacts`) is kept; each erased event keeps a tombstone with the digest its
+/// audit record holds, so the audit chain still verifies, and the erasure is itself chained.
 public protocol RetentionKeeping: Sendable {
     /// What is due on `today` under `policy`. Changes nothing.
     func retentionPlan(_ policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> RetentionPlan
 
-    /// Erases one case's content for good, in one transaction, checking again inside it that the
-    /// case is closed, due under `policy` on `today` and not under legal hold. False when it was
-    /// not erased because it no longer is (a hold set since the plan, or already erased).
-    func eraseCase(_ due: DueCase, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Bool
+    /// Erases a batch of cases' content for good, in one transaction, checking again inside it
+    /// that each case is closed, due under `policy` on `today` and not under legal hold. Returns
+    /// the cases erased; one left out was not erased because it no longer is due (a hold set
+    /// since the plan, or erased already). Keep batches short (`RetentionRun.batchSize`): every
+    /// other writer waits for the whole batch.
+    func eraseCases(_ cases: [DueCase], policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Set<CaseReference>
 
-    /// Removes a closed case's receipt once its time is over (never under legal hold). False when
-    /// there was none to remove or it is no longer due.
-    func expireReceipt(_ reference: CaseReference, policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Bool
+    /// Removes closed cases' receipts once their time is over (never under legal hold), in one
+    /// transaction; how many were removed (one already gone or no longer due is left).
+    func expireReceipts(_ references: [CaseReference], policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int
 
     /// Removes unsent drafts past their time; how many.
     func expireDrafts(_ policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int
 
     /// After erasing: frees and overwrites what the erased rows left in the store's files (SQLite:
-    /// a vacuum and an emptied log; PostgreSQL: a vacuum).
+    /// the search index's segments merged and an emptied log; PostgreSQL: a vacuum), in steps
+    /// short enough that other writers are kept waiting no longer than a batch would.
     func compactAfterErasure() throws(StoreError)
 
     /// Whether a case is under legal hold now.
     func isUnderLegalHold(_ reference: CaseReference) throws(StoreError) -> Bool
+}
+
+extension RetentionKeeping {
+    /// Erases one case (a batch of one): false when it no longer is due.
+    public func eraseCase(_ due: DueCase, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Bool {
+        try eraseCases([due], policy: policy, today: today, by: actor, at: moment).contains(due.reference)
+    }
+
+    /// Removes one case's receipt: false when there was none to remove or it is no longer due.
+    public func expireReceipt(_ reference: CaseReference, policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Bool {
+        try expireReceipts([reference], policy: policy, today: today) > 0
+    }
 }
