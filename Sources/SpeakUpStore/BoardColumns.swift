@@ -39,6 +39,10 @@ public enum BoardColumns {
         }
     }
 
+    /// The SQL migration v18 fills existing cases' columns with (`StoreSchema.boardFactsBackfill`):
+    /// also what `speakup-bench` runs after filling a store with SQL.
+    public static let migrationBackfill = StoreSchema.boardFactsBackfill
+
     /// A new case's: the day it was raised, whether it is about detriment, the seniority the report gave.
     public static func opening(_ report: Report) -> (raisedOn: String, detriment: Int, band: String) {
         (String(report.submitted.text.prefix(10)), report.concerns.contains(.detriment) ? 1 : 0, report.subjectSeniority.rawValue)
