@@ -30,12 +30,13 @@ public struct BoardReport: Hashable, Sendable {
         /// The median, shown only over 5 cases or more (fewer could be one person's case).
         public var median: Double? { days.count < CaseStatistics.suppressBelow ? nil : CaseStatistics.median(days) }
 
-        mutating func add(afterDays: Double?, late: Bool) {
-            guard afterDays != nil || late else { return }
-            inTime.of += 1
+        /// `count` cases alike: done after `afterDays` (nil: not yet), and whether that was, or already is, late.
+        mutating func add(afterDays: Double?, late: Bool, count: Int = 1) {
+            guard afterDays != nil || late, count > 0 else { return }
+            inTime.of += count
             if let afterDays {
-                days.append(afterDays)
-                if !late { inTime.count += 1 }
+                days.append(contentsOf: repeatElement(afterDays, count: count))
+                if !late { inTime.count += count }
             }
         }
     }
@@ -80,52 +81,30 @@ public struct BoardReport: Hashable, Sendable {
 
     /// - Parameter described: the descriptions reporters gave in the quarter's months (`CharacteristicsKeeping`).
     public init(quarter: Quarter, facts: [CaseFacts], described: [ReporterCharacteristics] = []) {
+        var tally = BoardTally(quarter: quarter)
+        for fact in facts { tally.add(fact) }
+        self.init(tally, described: described)
+    }
+
+    /// The report from counts already made (`BoardTally`, filled by an engine in SQL or from facts).
+    public init(_ tally: BoardTally, described: [ReporterCharacteristics] = []) {
+        let quarter = tally.quarter
         self.quarter = quarter
         whoSpeaksUp = WhoSpeaksUp(described)
-        var earlier = [quarter]
-        while earlier.count < 4, let before = earlier[0].previous { earlier.insert(before, at: 0) }
-        let current = earlier.count - 1
-        var byQuarter = [Int](repeating: 0, count: earlier.count), detrimentByQuarter = byQuarter
-        var byMonth = [Int](repeating: 0, count: 3)
-        var acknowledge = Timing(), close = Timing()
-        var answers: [SpeakUpAgain: Int] = [:]
-        var checkIns: [DetrimentCheckIn.Answer: Int] = [:]
-        var rows = Dictionary(uniqueKeysWithValues: Seniority.allCases.map { ($0, Row(seniority: $0)) })
-        let start = earlier[0].first
-        for fact in facts {
-            for checkIn in fact.checkIns where quarter.contains(checkIn.day) { checkIns[checkIn.answer, default: 0] += 1 }
-            if let answer = fact.speakUpAgain, let day = fact.answeredOn, quarter.contains(day) {
-                answers[answer, default: 0] += 1
-                rows[fact.subjectSeniority]!.again.of += 1
-                if answer == .yes { rows[fact.subjectSeniority]!.again.count += 1 }
-            }
-            guard fact.submitted >= start, fact.submitted <= quarter.last,
-                let index = earlier.lastIndex(where: { $0.contains(fact.submitted) })
-            else { continue }
-            byQuarter[index] += 1
-            if fact.concerns.contains(.detriment) { detrimentByQuarter[index] += 1 }
-            guard index == current else { continue }
-            byMonth[(fact.submitted.month - quarter.first.month + 12) % 12] += 1
-            acknowledge.add(afterDays: fact.acknowledgedAfterDays, late: fact.acknowledgedLate)
-            close.add(afterDays: fact.closedAfterDays, late: fact.closedLate)
-            rows[fact.subjectSeniority]!.cases += 1
-            rows[fact.subjectSeniority]!.acknowledge.add(afterDays: fact.acknowledgedAfterDays, late: fact.acknowledgedLate)
-            rows[fact.subjectSeniority]!.close.add(afterDays: fact.closedAfterDays, late: fact.closedLate)
-            rows[fact.subjectSeniority]!.levels[fact.highestLevel, default: 0] += 1
-        }
         let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         months = (0..<3).map { step in
             let month = (quarter.first.month - 1 + step) % 12
-            return Period(title: "\(names[month]) \(quarter.first.year)", count: byMonth[step])
+            return Period(title: "\(names[month]) \(quarter.first.year)", count: tally.byMonth[step])
         }
-        quarters = earlier.indices.map { Period(title: earlier[$0].shortTitle, count: byQuarter[$0]) }
-        detriment = earlier.indices.map { Period(title: earlier[$0].shortTitle, count: detrimentByQuarter[$0]) }
-        raised = byQuarter[current]
-        self.acknowledge = acknowledge
-        self.close = close
-        self.answers = answers
-        self.checkIns = checkIns
-        self.rows = Seniority.allCases.map { rows[$0]! }
+        let earlier = tally.quarters
+        quarters = earlier.indices.map { Period(title: earlier[$0].shortTitle, count: tally.raised[$0]) }
+        detriment = earlier.indices.map { Period(title: earlier[$0].shortTitle, count: tally.detriment[$0]) }
+        raised = tally.raised[earlier.count - 1]
+        acknowledge = tally.acknowledge
+        close = tally.close
+        answers = tally.answers
+        checkIns = tally.checkIns
+        rows = Seniority.allCases.map { tally.rows[$0]! }
     }
 
     /// The speak-up-again answers given in the quarter, and how many said yes.

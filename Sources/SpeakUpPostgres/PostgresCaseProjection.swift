@@ -14,7 +14,11 @@ enum PostgresCaseProjection {
     /// records nothing of the order reports arrived in.
     static func open(_ report: Report, in session: PostgresSession) throws {
         let textID = Int.random(in: 1...Int.max)
-        _ = try session.query("INSERT INTO case_file (reference, text_id) VALUES (\(report.reference.text), \(textID))")
+        let board = BoardColumns.opening(report)
+        _ = try session.query("""
+            INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band)
+            VALUES (\(report.reference.text), \(textID), \(board.raisedOn), \(board.detriment), \(board.band))
+            """)
         let words = StoredForm.searchWords(of: report, notes: [])
         _ = try session.query("""
             INSERT INTO case_text (id, reference, words, terms) VALUES (\(textID), \(report.reference.text), \(words), \(searchTerms(of: words)))
@@ -48,8 +52,38 @@ enum PostgresCaseProjection {
         SearchTerms.words(in: words).filter { $0.utf8.count < 2_000 }.joined(separator: " ")
     }
 
-    /// Applies one event (already inserted) to the workspace tables.
+    /// Applies one event (already inserted) to the workspace tables, then to the case's board columns.
     static func apply(_ event: CaseEvent, detail: String?, in session: PostgresSession) throws {
+        try applyToWorkspace(event, detail: detail, in: session)
+        if BoardColumns.touches(event.kind) { try applyToBoard(event, detail: detail, in: session) }
+    }
+
+    /// The board's columns after the event (`BoardColumns`): read, worked out, written back.
+    private static func applyToBoard(_ event: CaseEvent, detail: String?, in session: PostgresSession) throws {
+        let reference = event.reference.text
+        guard let stored = try session.row("""
+                SELECT f.level, f.highest_level, f.subject_band, f.acknowledged_at, f.acknowledged_days, f.closed_at, f.closed_days,
+                       f.again, f.again_on, r.submitted
+                FROM case_file f JOIN report r ON r.reference = f.reference WHERE f.reference = \(reference)
+                """),
+            let submitted = SubmissionTime(text: try stored.string("submitted"))
+        else { return }
+        var row = BoardColumns.Row(highestLevel: try stored.string("highest_level"), band: try stored.string("subject_band"),
+                                   acknowledgedAt: try stored.real("acknowledged_at"), acknowledgedDays: try stored.real("acknowledged_days"),
+                                   closedAt: try stored.real("closed_at"), closedDays: try stored.real("closed_days"),
+                                   again: try stored.text("again"), againOn: try stored.text("again_on"))
+        let before = row
+        BoardColumns.apply(event, detail: detail, submitted: submitted, level: try stored.text("level"), to: &row)
+        guard row != before else { return }
+        _ = try session.query("""
+            UPDATE case_file SET highest_level = \(row.highestLevel), subject_band = \(row.band), acknowledged_at = \(row.acknowledgedAt),
+                acknowledged_days = \(row.acknowledgedDays), closed_at = \(row.closedAt), closed_days = \(row.closedDays),
+                again = \(row.again), again_on = \(row.againOn)
+            WHERE reference = \(reference)
+            """)
+    }
+
+    private static func applyToWorkspace(_ event: CaseEvent, detail: String?, in session: PostgresSession) throws {
         let reference = event.reference.text
         switch event.kind {
         case .routed, .escalated:

@@ -28,6 +28,11 @@ struct PostgresColumns {
         try decode(Int?.self, column)
     }
 
+    /// A double precision column (nil for NULL).
+    func real(_ column: String) throws(StoreError) -> Double? {
+        try decode(Double?.self, column)
+    }
+
     /// A bytea column (nil for NULL).
     func bytes(_ column: String) throws(StoreError) -> Data? {
         try decode(Data?.self, column)

@@ -38,7 +38,8 @@ public enum PostgresSchema {
     /// Every migration, in order.
     public static let migrations: [Migration] = [
         Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v2", sql: pgV2), Migration(name: "pg-v3", sql: pgV3),
-        Migration(name: "pg-v4", sql: pgV4), Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
+        Migration(name: "pg-v4", sql: pgV4), Migration(name: "pg-v5-board-facts", sql: pgV5BoardFacts),
+        Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -104,6 +105,64 @@ public enum PostgresSchema {
 
     /// How open and confidential reporters described themselves, for counting only: SQLite's v17
     /// (`CharacteristicsKeeping`). No reference, reporter or day; a random key; appended, never changed.
+    /// What the board counts, kept on each case's row: SQLite's v18 (`BoardColumns`, docs/store.md),
+    /// filled from the events as `CaseFactsTally` reads them. Times are read as UTC (a day alone is
+    /// its midnight, as `SubmissionTime` reads it).
+    static let pgV5BoardFacts = #"""
+        SET LOCAL TimeZone = 'UTC';
+        ALTER TABLE case_file
+            ADD COLUMN raised_on TEXT COLLATE "C" NOT NULL DEFAULT '',
+            ADD COLUMN detriment INTEGER NOT NULL DEFAULT 0,
+            ADD COLUMN subject_band TEXT COLLATE "C" NOT NULL DEFAULT 'unknown',
+            ADD COLUMN highest_level TEXT COLLATE "C" NOT NULL DEFAULT 'informal',
+            ADD COLUMN acknowledged_at DOUBLE PRECISION,
+            ADD COLUMN acknowledged_days DOUBLE PRECISION,
+            ADD COLUMN closed_at DOUBLE PRECISION,
+            ADD COLUMN closed_days DOUBLE PRECISION,
+            ADD COLUMN again TEXT COLLATE "C",
+            ADD COLUMN again_on TEXT COLLATE "C";
+        WITH band(name, rank) AS (VALUES ('student', 0), ('staff', 1), ('practitioner', 2), ('senior-practitioner', 3), ('manager', 4),
+                                         ('senior-clinician', 5), ('director', 6), ('executive', 7), ('chief-executive', 8), ('board', 9)),
+             pyramid(name, rank) AS (VALUES ('informal', 0), ('awareness', 1), ('authority', 2), ('disciplinary', 3), ('urgent', 4))
+        UPDATE case_file SET
+            raised_on = (SELECT substr(r.submitted, 1, 10) FROM report r WHERE r.reference = case_file.reference),
+            detriment = CASE WHEN EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = case_file.reference AND c.category = 'detriment')
+                             THEN 1 ELSE 0 END,
+            subject_band = coalesce((
+                SELECT b.name FROM band b
+                WHERE b.name = (SELECT r.subject_seniority FROM report r WHERE r.reference = case_file.reference)
+                   OR b.name IN (
+                        SELECT CASE WHEN strpos(t.taken, ',') > 0 THEN substr(t.taken, 1, strpos(t.taken, ',') - 1) ELSE t.taken END
+                        FROM (SELECT substr(e.detail, strpos(e.detail, 'Seniority taken as ') + 19, 24) AS taken FROM case_event e
+                              WHERE e.reference = case_file.reference AND e.kind = 'routed' AND strpos(e.detail, 'Seniority taken as ') > 0) t)
+                ORDER BY b.rank DESC LIMIT 1), 'unknown'),
+            highest_level = coalesce((
+                SELECT p.name FROM pyramid p
+                WHERE p.name = case_file.level
+                   OR p.name IN (SELECT e.detail::jsonb ->> 'level' FROM case_event e
+                                 WHERE e.reference = case_file.reference AND e.kind IN ('routed', 'escalated', 'level-changed'))
+                ORDER BY p.rank DESC LIMIT 1), 'informal'),
+            acknowledged_at = (SELECT extract(epoch FROM e.at::timestamptz)::float8 FROM case_event e
+                               WHERE e.reference = case_file.reference AND e.kind IN ('acknowledged', 'handler-message', 'closed')
+                               ORDER BY e.sequence LIMIT 1),
+            closed_at = (SELECT extract(epoch FROM e.at::timestamptz)::float8 FROM case_event e
+                         WHERE e.reference = case_file.reference AND e.kind = 'closed' ORDER BY e.sequence LIMIT 1),
+            again = (SELECT e.text FROM case_event e WHERE e.reference = case_file.reference AND e.kind = 'speak-up-again'
+                     ORDER BY e.sequence DESC LIMIT 1),
+            again_on = (SELECT substr(e.at, 1, 10) FROM case_event e WHERE e.reference = case_file.reference AND e.kind = 'speak-up-again'
+                        ORDER BY e.sequence DESC LIMIT 1);
+        UPDATE case_file f SET
+            acknowledged_days = greatest(0, f.acknowledged_at - extract(epoch FROM r.submitted::timestamptz)::float8) / 86400::float8,
+            closed_days = CASE WHEN f.closed_at IS NOT NULL
+                               THEN greatest(0, f.closed_at - extract(epoch FROM r.submitted::timestamptz)::float8) / 86400::float8 END
+        FROM report r WHERE r.reference = f.reference AND f.acknowledged_at IS NOT NULL;
+        -- The quarter's cases with everything the board groups them by; the answers by day; the check-ins.
+        CREATE INDEX case_file_board ON case_file (raised_on, detriment, subject_band, highest_level, acknowledged_days,
+            acknowledged_at, acknowledge_by, closed_days, closed_at, feed_back_by);
+        CREATE INDEX case_file_again ON case_file (again_on, subject_band, again) WHERE again_on IS NOT NULL;
+        CREATE INDEX case_event_check_in ON case_event (reference) WHERE kind = 'detriment-check-in';
+        """#
+
     static let pgV4 = #"""
         CREATE TABLE reporter_characteristics (
             id TEXT COLLATE "C" PRIMARY KEY,

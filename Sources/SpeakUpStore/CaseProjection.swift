@@ -14,8 +14,9 @@ enum CaseProjection {
     /// the full-text index records nothing of the order reports arrived in.
     static func open(_ report: Report, in db: Database) throws {
         let textID = Int64.random(in: 1...Int64.max)
-        try db.cachedStatement(sql: "INSERT INTO case_file (reference, text_id) VALUES (?, ?)")
-            .execute(arguments: [report.reference.text, textID])
+        let board = BoardColumns.opening(report)
+        try db.cachedStatement(sql: "INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [report.reference.text, textID, board.raisedOn, board.detriment, board.band])
         try db.cachedStatement(sql: "INSERT INTO case_text_pending (reference) VALUES (?)").execute(arguments: [report.reference.text])
     }
 
@@ -37,8 +38,40 @@ enum CaseProjection {
         return waiting.count
     }
 
-    /// Applies one event (already inserted) to the workspace tables.
+    /// Applies one event (already inserted) to the workspace tables, then to the case's board columns.
     static func apply(_ event: CaseEvent, detail: String?, in db: Database) throws {
+        try applyToWorkspace(event, detail: detail, in: db)
+        if BoardColumns.touches(event.kind) { try applyToBoard(event, detail: detail, in: db) }
+    }
+
+    /// The board's columns after the event (`BoardColumns`): read, worked out, written back.
+    private static func applyToBoard(_ event: CaseEvent, detail: String?, in db: Database) throws {
+        let reference = event.reference.text
+        guard let stored = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT f.level, f.highest_level, f.subject_band, f.acknowledged_at, f.acknowledged_days, f.closed_at, f.closed_days,
+                       f.again, f.again_on, r.submitted
+                FROM case_file f JOIN report r ON r.reference = f.reference WHERE f.reference = ?
+                """), arguments: [reference]),
+            let submitted = SubmissionTime(text: stored["submitted"])
+        else { return }
+        let highest: String = stored["highest_level"], band: String = stored["subject_band"]
+        let acknowledgedAt: Double? = stored["acknowledged_at"], acknowledgedDays: Double? = stored["acknowledged_days"]
+        let closedAt: Double? = stored["closed_at"], closedDays: Double? = stored["closed_days"]
+        let again: String? = stored["again"], againOn: String? = stored["again_on"]
+        var row = BoardColumns.Row(highestLevel: highest, band: band, acknowledgedAt: acknowledgedAt, acknowledgedDays: acknowledgedDays,
+                                   closedAt: closedAt, closedDays: closedDays, again: again, againOn: againOn)
+        let before = row
+        BoardColumns.apply(event, detail: detail, submitted: submitted, level: stored["level"] as String?, to: &row)
+        guard row != before else { return }
+        try db.cachedStatement(sql: """
+            UPDATE case_file SET highest_level = ?, subject_band = ?, acknowledged_at = ?, acknowledged_days = ?, closed_at = ?, closed_days = ?,
+                again = ?, again_on = ?
+            WHERE reference = ?
+            """).execute(arguments: [row.highestLevel, row.band, row.acknowledgedAt, row.acknowledgedDays, row.closedAt, row.closedDays,
+                                     row.again, row.againOn, reference])
+    }
+
+    private static func applyToWorkspace(_ event: CaseEvent, detail: String?, in db: Database) throws {
         let reference = event.reference.text
         switch event.kind {
         case .routed, .escalated:

@@ -310,6 +310,33 @@ enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'reporters'' descriptions are appended, never changed'); END;
                 """)
         }
+        migrator.registerMigration("v18-board-facts") { db in
+            // What the board counts, kept on each case's row by `CaseProjection` (`BoardColumns`), so
+            // `speakup board` counts a quarter in SQL from an index instead of reading every case's
+            // events (docs/store.md, docs/performance.md). Filled here from the events, as
+            // `CaseFactsTally` reads them: the first acknowledgement (or message, or closing), the
+            // first closing, the last speak-up-again answer, the highest level any routing,
+            // escalation or handler's change named (or the case's level now), and the highest of the
+            // report's seniority and any a routed event's explanation says routing took.
+            try db.execute(sql: """
+                ALTER TABLE case_file ADD COLUMN raised_on TEXT NOT NULL DEFAULT '';
+                ALTER TABLE case_file ADD COLUMN detriment INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE case_file ADD COLUMN subject_band TEXT NOT NULL DEFAULT 'unknown';
+                ALTER TABLE case_file ADD COLUMN highest_level TEXT NOT NULL DEFAULT 'informal';
+                ALTER TABLE case_file ADD COLUMN acknowledged_at REAL;
+                ALTER TABLE case_file ADD COLUMN acknowledged_days REAL;
+                ALTER TABLE case_file ADD COLUMN closed_at REAL;
+                ALTER TABLE case_file ADD COLUMN closed_days REAL;
+                ALTER TABLE case_file ADD COLUMN again TEXT;
+                ALTER TABLE case_file ADD COLUMN again_on TEXT;
+                \(StoreSchema.boardFactsBackfill)
+                -- The quarter's cases, with everything the board groups them by: read from the index alone.
+                CREATE INDEX case_file_board ON case_file(raised_on, detriment, subject_band, highest_level, acknowledged_days,
+                    acknowledged_at, acknowledge_by, closed_days, closed_at, feed_back_by);
+                CREATE INDEX case_file_again ON case_file(again_on, subject_band, again) WHERE again_on IS NOT NULL;
+                CREATE INDEX case_event_check_in ON case_event(at) WHERE kind = 'detriment-check-in';
+                """)
+        }
         migrator.registerMigration("v19-retention-index") { db in
             // The retention run's plan finds closings old enough to be due through this index, rather
             // than reading every case event of the store (a partial index: closings only).
@@ -317,4 +344,42 @@ enum StoreSchema {
         }
         return migrator
     }
+
+    /// Fills the board columns (v18) of every case from its report and events: also what
+    /// `speakup-bench` runs after filling a store with SQL. (Frozen with v18: never change it.)
+    public static let boardFactsBackfill = """
+        WITH band(name, rank) AS (VALUES ('student', 0), ('staff', 1), ('practitioner', 2), ('senior-practitioner', 3), ('manager', 4),
+                                         ('senior-clinician', 5), ('director', 6), ('executive', 7), ('chief-executive', 8), ('board', 9)),
+             pyramid(name, rank) AS (VALUES ('informal', 0), ('awareness', 1), ('authority', 2), ('disciplinary', 3), ('urgent', 4))
+        UPDATE case_file SET
+            raised_on = (SELECT substr(r.submitted, 1, 10) FROM report r WHERE r.reference = case_file.reference),
+            detriment = EXISTS (SELECT 1 FROM report_concern c WHERE c.reference = case_file.reference AND c.category = 'detriment'),
+            subject_band = coalesce((
+                SELECT b.name FROM band b
+                WHERE b.name = (SELECT r.subject_seniority FROM report r WHERE r.reference = case_file.reference)
+                   OR b.name IN (
+                        SELECT CASE WHEN instr(t.taken, ',') > 0 THEN substr(t.taken, 1, instr(t.taken, ',') - 1) ELSE t.taken END
+                        FROM (SELECT substr(e.detail, instr(e.detail, 'Seniority taken as ') + 19, 24) AS taken FROM case_event e
+                              WHERE e.reference = case_file.reference AND e.kind = 'routed' AND instr(e.detail, 'Seniority taken as ') > 0) t)
+                ORDER BY b.rank DESC LIMIT 1), 'unknown'),
+            highest_level = coalesce((
+                SELECT p.name FROM pyramid p
+                WHERE p.name = case_file.level
+                   OR p.name IN (SELECT json_extract(e.detail, '$.level') FROM case_event e
+                                 WHERE e.reference = case_file.reference AND e.kind IN ('routed', 'escalated', 'level-changed'))
+                ORDER BY p.rank DESC LIMIT 1), 'informal'),
+            acknowledged_at = (SELECT unixepoch(e.at) FROM case_event e
+                               WHERE e.reference = case_file.reference AND e.kind IN ('acknowledged', 'handler-message', 'closed')
+                               ORDER BY e.sequence LIMIT 1),
+            closed_at = (SELECT unixepoch(e.at) FROM case_event e WHERE e.reference = case_file.reference AND e.kind = 'closed'
+                         ORDER BY e.sequence LIMIT 1),
+            again = (SELECT e.text FROM case_event e WHERE e.reference = case_file.reference AND e.kind = 'speak-up-again'
+                     ORDER BY e.sequence DESC LIMIT 1),
+            again_on = (SELECT substr(e.at, 1, 10) FROM case_event e WHERE e.reference = case_file.reference AND e.kind = 'speak-up-again'
+                        ORDER BY e.sequence DESC LIMIT 1);
+        UPDATE case_file SET
+            acknowledged_days = max(0, acknowledged_at - (SELECT unixepoch(r.submitted) FROM report r WHERE r.reference = case_file.reference)) / 86400.0,
+            closed_days = max(0, closed_at - (SELECT unixepoch(r.submitted) FROM report r WHERE r.reference = case_file.reference)) / 86400.0
+        WHERE acknowledged_at IS NOT NULL;
+        """
 }

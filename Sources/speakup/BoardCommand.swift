@@ -27,10 +27,9 @@ struct BoardCommand: ParsableCommand {
         do throws(Failure) {
             // The quarter is read as the returns read it.
             let quarter = try quarterOption.chosen(in: .financial)
-            let (facts, described) = try QuarterlyReturn.factsAndDescriptions(
-                storeOptions, from: quarter.first, through: quarter.last, toDo: "see the board's figures")
+            let (tally, described) = try QuarterlyReturn.boardTallyAndDescriptions(storeOptions, for: quarter, toDo: "see the board's figures")
             QuarterlyReturn.noteIfRunning(quarter, in: .financial)
-            let report = BoardReport(quarter: quarter, facts: facts, described: described)
+            let report = BoardReport(tally, described: described)
             switch format {
             case .text: for line in report.lines(width: Self.width()) { print(line) }
             case .csv: print(report.csv, terminator: "")

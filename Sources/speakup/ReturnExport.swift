@@ -105,6 +105,19 @@ struct QuarterlyReturn: ParsableArguments {
         do { return (try store.caseFacts(), try store.characteristics(from: first, through: last)) } catch { throw Failure(error.sentence) }
     }
 
+    /// The board's counts for `quarter` (counted in the store: `Workspace.boardTally`), and how
+    /// reporters described themselves in its months: one store opened, read twice.
+    static func boardTallyAndDescriptions(_ storeOptions: StoreOptions, for quarter: Quarter,
+                                          toDo doing: String) throws(Failure) -> (BoardTally, [ReporterCharacteristics]) {
+        try Roles.requireAny([.handler, .administrator], toDo: doing)
+        let (store, _) = try storeOptions.open(.read, createIfMissing: false)
+        do {
+            return (try store.boardTally(for: quarter), try store.characteristics(from: quarter.first, through: quarter.last))
+        } catch {
+            throw Failure(error.sentence)
+        }
+    }
+
     static func noteIfRunning(_ quarter: Quarter, in scheme: QuarterScheme) {
         let last = scheme.last(of: quarter)
         if last >= SystemClock().today() {
