@@ -58,7 +58,8 @@ bench: deps
 
 # Proves no acknowledged report is lost or altered through faults; exits 1 if any is (docs/reliability.md).
 torture: deps
-	$(RELEASE)
+	$(RELEASE) --product speakup
+	$(RELEASE) --product speakup-torture
 	$$($(SWIFT) build -c release --show-bin-path)/speakup-torture --speakup $$($(SWIFT) build -c release --show-bin-path)/speakup $(TORTURE_ARGS)
 
 install: deps
