@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "speakup",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules", "SpeakUpSealing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -89,7 +89,8 @@ let package = Package(
         // One behaviour, every engine: the store contract as the product relies on it.
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "TestPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpSealing", "TestPostgres",
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
     ]
 )

@@ -40,6 +40,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v1", sql: pgV1), Migration(name: "pg-v2", sql: pgV2), Migration(name: "pg-v3", sql: pgV3),
         Migration(name: "pg-v4", sql: pgV4), Migration(name: "pg-v5-board-facts", sql: pgV5BoardFacts),
         Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
+        Migration(name: "pg-v7-sealing-keys", sql: pgV7SealingKeys),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -99,6 +100,27 @@ public enum PostgresSchema {
 
     /// The retention run's plan finds closings old enough to be due through this index, rather than
     /// reading every case event (SQLite's v19-retention-index; a partial index: closings only).
+    /// Handlers' sealing keys and the trust recovery key's public half: SQLite's v20 (docs/security.md).
+    /// The program may add a handler's key and change it (a new passphrase, a count of wrong ones),
+    /// never remove one; the recovery key is written once.
+    static let pgV7SealingKeys = #"""
+        CREATE TABLE sealing_key (
+            handler text PRIMARY KEY,
+            public_key bytea NOT NULL CHECK (length(public_key) = 32),
+            locked_key bytea NOT NULL,
+            kept_at text NOT NULL,
+            failed_unlocks bigint NOT NULL DEFAULT 0,
+            last_failed_unlock text
+        );
+        CREATE TABLE recovery_key (
+            id bigint PRIMARY KEY CHECK (id = 1),
+            public_key bytea NOT NULL CHECK (length(public_key) = 32),
+            made_at text NOT NULL
+        );
+        GRANT SELECT, INSERT, UPDATE ON sealing_key TO speakup_app;
+        GRANT SELECT, INSERT ON recovery_key TO speakup_app;
+        """#
+
     static let pgV6RetentionIndex = #"""
         CREATE INDEX case_event_closings ON case_event (at COLLATE "C") WHERE kind = 'closed';
         """#

@@ -5,7 +5,7 @@ import SpeakUpCore
 /// promises as on SQLite ("Your report has not been saved, and nothing on this screen is lost"),
 /// never a raw server message shown to a person.
 enum StoreActivity {
-    case save, saveDraft, saveMessage, importing, escalation, audit, action, directory, read, erase
+    case save, saveDraft, saveMessage, importing, escalation, audit, action, directory, read, erase, key
 
     /// What SpeakUp was doing, for a sentence.
     var words: String {
@@ -20,6 +20,7 @@ enum StoreActivity {
         case .directory: "importing the staff directory (the old one is kept)"
         case .read: "reading the store"
         case .erase: "erasing under the retention policy"
+        case .key: "keeping your sealing key"
         }
     }
 

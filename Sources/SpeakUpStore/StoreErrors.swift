@@ -15,6 +15,7 @@ enum StoreErrors {
         case "save-action": "saving your action on the case"
         case "import-directory": "importing the staff directory (the old one is kept)"
         case "erase": "erasing under the retention policy"
+        case "save-key": "keeping your sealing key"
         case "open": "opening the store at \(path)"
         default: "reading the store at \(path)"
         }

@@ -342,6 +342,31 @@ enum StoreSchema {
             // than reading every case event of the store (a partial index: closings only).
             try db.execute(sql: "CREATE INDEX case_event_closings ON case_event(at) WHERE kind = 'closed'")
         }
+        migrator.registerMigration("v20-sealing-keys") { db in
+            // Handlers' sealing keys (public half in clear, private half locked under their passphrase)
+            // and the trust recovery key's public half (docs/security.md).
+            try db.execute(sql: """
+                CREATE TABLE sealing_key (
+                    handler TEXT PRIMARY KEY NOT NULL,
+                    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+                    locked_key BLOB NOT NULL,
+                    kept_at TEXT NOT NULL,
+                    failed_unlocks INTEGER NOT NULL DEFAULT 0,
+                    last_failed_unlock TEXT
+                ) STRICT;
+                CREATE TABLE recovery_key (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+                    made_at TEXT NOT NULL
+                ) STRICT;
+                CREATE TRIGGER sealing_key_not_removed BEFORE DELETE ON sealing_key
+                    BEGIN SELECT RAISE(ABORT, 'a handler''s sealing key is changed, never removed'); END;
+                CREATE TRIGGER recovery_key_not_changed BEFORE UPDATE ON recovery_key
+                    BEGIN SELECT RAISE(ABORT, 'the trust recovery key is written once'); END;
+                CREATE TRIGGER recovery_key_not_removed BEFORE DELETE ON recovery_key
+                    BEGIN SELECT RAISE(ABORT, 'the trust recovery key is written once'); END;
+                """)
+        }
         return migrator
     }
 

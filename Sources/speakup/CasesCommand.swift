@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import SpeakUpCore
 import SpeakUpRules
+import SpeakUpSealing
 import SpeakUpStore
 import SpeakUpTUI
 
@@ -11,8 +12,11 @@ struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases",
         abstract: "Open your workspace: the cases routed to you, and what each needs next (handlers).",
-        discussion: "It opens on any deadline reminders, then your queue: urgent first, then by deadline. docs/handling.md walks through a week."
+        discussion: "It first asks for your passphrase (the first time, it asks you to choose one: it unlocks your key to sealed reports, docs/security.md). It then opens on any deadline reminders, then your queue: urgent first, then by deadline. docs/handling.md walks through a week."
     )
+
+    @Flag(name: .customLong("change-passphrase"), help: "Change the passphrase that unlocks your key, then open the workspace.")
+    var changePassphrase = false
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
@@ -28,6 +32,17 @@ struct CasesCommand: ParsableCommand {
             let rulesPath = try rulesOptions.chosen()
             let handler = try Routing.handler(for: identity.reporter.userName, rulesPath: rulesPath)
             let (store, _) = try storeOptions.open(.read, createIfMissing: false, forScreen: true)
+            // Before any passphrase is typed: no core dump, no debugger, nothing of it swapped out where that can be done.
+            let hardening = SessionHardening.harden()
+            if !hardening.coreDumpsRefused || !hardening.notDumpable {
+                Diagnostics.say("Warning: this system would not let SpeakUp keep your unlocked key out of core dumps and debuggers (docs/security.md).")
+            }
+            let keyring = HandlerKeyring(store: store, handler: handler)
+            let hasKey: Bool
+            do { hasKey = try keyring.hasKey() } catch { throw Failure("Your key could not be read: \(error.sentence)") }
+            if changePassphrase && !hasKey {
+                throw Failure("You have no passphrase to change yet: `speakup cases` asks you to choose one the first time.")
+            }
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
@@ -46,7 +61,30 @@ struct CasesCommand: ParsableCommand {
                 throw Failure("The workspace could not be opened: \(error.sentence)")
             }
             let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
+            var key: SealingKeyPair? = nil
+            let purpose: PassphraseState.Purpose = !hasKey ? .choose : changePassphrase ? .change : .unlock
+            let unlocked = PassphraseSession.run(on: terminal, purpose: purpose, login: identity.reporter.userName) { effect in
+                do throws(KeyringFailure) {
+                    switch effect {
+                    case .choose(let passphrase, let again): key = try keyring.makeKey(passphrase: passphrase, again: again)
+                    case .unlock(let passphrase): key = try keyring.unlock(passphrase: passphrase)
+                    case .change(let current, let new, let again):
+                        key = try keyring.changePassphrase(from: current, to: new, again: again)
+                    case .leave: break
+                    }
+                    return nil
+                } catch {
+                    return error.sentence
+                }
+            }
+            guard unlocked, key != nil else {
+                terminal.stop()
+                if terminal.hungUp { Glibc.exit(129) }
+                return
+            }
             session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
+            // The unlocked key goes with the session (swift-crypto zeroes its storage when freed).
+            key = nil
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }
         } catch {

@@ -39,6 +39,7 @@ extension SharedHostSuites {
 
             // 2. The guardian finds it in the queue, acknowledges it and writes to the reporter.
             let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase()
             try desk.waitFor("Cases for \(host.guardian)")
             try desk.waitFor(reference)
             try desk.press("Enter")
@@ -181,6 +182,7 @@ extension SharedHostSuites {
             #expect(!again.stdout.contains("reminder for"))
             // The workspace opens on it.
             let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase()
             try desk.waitFor("Deadlines that need you")
         }
 
@@ -196,6 +198,7 @@ extension SharedHostSuites {
             let reference = try #require(Self.reference(on: try host.fileOpenReport("Shouted at a healthcare assistant.")))
 
             let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase()
             try desk.waitFor(reference)
             try desk.press("Enter")
             try desk.waitFor("Raised openly")
@@ -207,6 +210,7 @@ extension SharedHostSuites {
             #expect(!(try desk.screen()).split(separator: "\n").contains { $0.hasPrefix("› \(reference)") || $0.hasPrefix("  \(reference)") })
 
             let other = try host.tmux(as: independent, ["cases"])
+            try other.enterPassphrase()
             try other.waitFor(reference)
             try other.press("Enter")
             try other.waitFor("Raised openly")

@@ -100,6 +100,7 @@ struct SafeRoutingTests {
         #expect(try tmux.exitStatus() == 0)
 
         let desk = try Tmux(["cases", "--db", scratch.store, "--rules", rules], environment: ["TERM": "xterm-256color"])
+        try desk.enterPassphrase()
         let first = try desk.waitFor("waiting with nobody to handle it")
         #expect(first.contains("1 report is waiting with nobody to handle it"))
         #expect(first.contains("\(reference)  sent"))

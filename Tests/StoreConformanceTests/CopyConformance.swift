@@ -31,6 +31,11 @@ struct CopyConformance {
         var draft = ReportDraft()
         draft.account = "Half written."
         try store.saveDraft(draft, owner: Reporter(userName: "cara", uid: 1003), at: Examples.moment)
+        // A handler's sealing key (with a wrong try counted) and the trust recovery key: copied as they are.
+        try store.keepSealingKey(HandlerSealingKey(handler: "gita", publicKey: Array(repeating: 7, count: 32), lockedKey: [1, 2, 3], keptAt: Examples.moment),
+                                 replacing: nil, at: Examples.moment)
+        _ = try store.recordFailedUnlock(of: "gita", at: Examples.moment.addingTimeInterval(60))
+        try store.keepRecoveryKey(TrustRecoveryKey(publicKey: Array(repeating: 9, count: 32), madeAt: Examples.moment), by: "ivan", at: Examples.moment)
         return (receipt, anonymous)
     }
 

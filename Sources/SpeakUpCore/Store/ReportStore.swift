@@ -8,6 +8,7 @@ import Foundation
 /// needs `ReportIntake & DraftKeeping & ReporterFollowUp`, the tick `CaseEscalation`.
 public typealias ReportStore = ReportIntake & DraftKeeping & ReporterFollowUp & CaseEscalation & StaffDirectoryKeeping
     & Workspace & AuditKeeping & ReportArchive & CharacteristicsKeeping & SubjectAccessKeeping
+    & SealingKeyKeeping
 
 /// Where a store is, for sentences ("the store at /var/lib/speakup/speakup.sqlite").
 public protocol StoreLocated: Sendable {

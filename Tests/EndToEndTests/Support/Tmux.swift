@@ -145,3 +145,23 @@ final class Tmux {
 struct CommandFailed: Error, CustomStringConvertible {
     let description: String
 }
+
+extension Tmux {
+    /// The passphrase the end-to-end tests' handlers choose.
+    static let passphrase = "blue kettle morning"
+
+    /// Gets past the passphrase screen `speakup cases` opens on: chooses the passphrase the first
+    /// time (typed twice), else types it once.
+    func enterPassphrase(_ passphrase: String = Tmux.passphrase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let screen = try waitFor("the passphrase screen", sourceLocation: sourceLocation) {
+            $0.contains("Choose a passphrase") || $0.contains("Your passphrase")
+        }
+        try type(passphrase)
+        try press("Enter")
+        if screen.contains("Choose a passphrase") {
+            try waitFor("The same passphrase again", sourceLocation: sourceLocation)
+            try type(passphrase)
+            try press("Enter")
+        }
+    }
+}

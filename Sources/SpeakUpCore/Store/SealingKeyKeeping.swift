@@ -1,0 +1,73 @@
+import Foundation
+
+/// Handlers' sealing keys and the trust's recovery key, as the store keeps them (docs/security.md).
+///
+/// A handler's public key is kept in clear, so that a submit can wrap a case's content key for
+/// them; their private key only locked under their passphrase (the bytes of `SpeakUpSealing`'s
+/// `PassphraseLockedKey`). The store never sees a passphrase or a private key in clear. Of the
+/// trust's recovery key only the public half is kept: its private half is printed once.
+public protocol SealingKeyKeeping: Sendable {
+    /// The handler's key as kept, or nil when they have not chosen a passphrase yet.
+    func sealingKey(of handler: String) throws(StoreError) -> HandlerSealingKey?
+
+    /// Every handler's key, in login order: what a submit wraps a case's content key for.
+    func sealingKeys() throws(StoreError) -> [HandlerSealingKey]
+
+    /// Keeps a handler's key, with an audit record naming them and the public key's digest.
+    /// With `replacing` nil the handler must hold no key yet; otherwise the locked key kept now
+    /// must be exactly `replacing` (a change made meanwhile from another terminal is refused, not
+    /// overwritten). Either refusal is a `StoreError` of kind `.failed` that says so.
+    func keepSealingKey(_ key: HandlerSealingKey, replacing: [UInt8]?, at moment: Date) throws(StoreError)
+
+    /// Counts a wrong passphrase for the handler, with an audit record; the handler's key as it
+    /// now stands (its count of failed tries since the last success, and when the last was).
+    func recordFailedUnlock(of handler: String, at moment: Date) throws(StoreError) -> HandlerSealingKey
+
+    /// Clears the handler's count of failed tries after a right passphrase (nothing is written
+    /// when there were none).
+    func recordUnlock(of handler: String, at moment: Date) throws(StoreError)
+
+    /// The trust recovery key's public half, or nil before one is made.
+    func recoveryKey() throws(StoreError) -> TrustRecoveryKey?
+
+    /// Keeps the trust recovery key's public half, with an audit record; refused (`.failed`) when
+    /// the store holds one already: a second would leave the cases sealed for the first unrecoverable
+    /// without anyone noticing.
+    func keepRecoveryKey(_ key: TrustRecoveryKey, by actor: String, at moment: Date) throws(StoreError)
+}
+
+/// One handler's sealing key as the store keeps it.
+public struct HandlerSealingKey: Hashable, Sendable {
+    /// The handler's login.
+    public var handler: String
+    /// The public half (32 bytes), in clear.
+    public var publicKey: [UInt8]
+    /// The private half locked under the handler's passphrase.
+    public var lockedKey: [UInt8]
+    /// When this key (or its passphrase) was last set.
+    public var keptAt: Date
+    /// Wrong passphrases since the last right one.
+    public var failedUnlocks: Int
+    /// When the last wrong passphrase was tried.
+    public var lastFailedUnlock: Date?
+
+    public init(handler: String, publicKey: [UInt8], lockedKey: [UInt8], keptAt: Date, failedUnlocks: Int = 0, lastFailedUnlock: Date? = nil) {
+        self.handler = handler
+        self.publicKey = publicKey
+        self.lockedKey = lockedKey
+        self.keptAt = keptAt
+        self.failedUnlocks = failedUnlocks
+        self.lastFailedUnlock = lastFailedUnlock
+    }
+}
+
+/// The public half of the trust's recovery key, as the store keeps it.
+public struct TrustRecoveryKey: Hashable, Sendable {
+    public var publicKey: [UInt8]
+    public var madeAt: Date
+
+    public init(publicKey: [UInt8], madeAt: Date) {
+        self.publicKey = publicKey
+        self.madeAt = madeAt
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+
+/// Handlers' sealing keys and the trust recovery key on PostgreSQL (`SealingKeyKeeping`; pg-v7).
+extension PostgresReportStore {
+    public func sealingKey(of handler: String) throws(StoreError) -> HandlerSealingKey? {
+        try read { session in
+            try session.rows("SELECT * FROM sealing_key WHERE handler = \(handler)").first.map(Self.sealingKey)
+        }
+    }
+
+    public func sealingKeys() throws(StoreError) -> [HandlerSealingKey] {
+        try read { session in try session.rows("SELECT * FROM sealing_key ORDER BY handler COLLATE \"C\"").map(Self.sealingKey) }
+    }
+
+    public func keepSealingKey(_ key: HandlerSealingKey, replacing: [UInt8]?, at moment: Date) throws(StoreError) {
+        try write(.key) { session in
+            let kept = try session.rows("SELECT locked_key FROM sealing_key WHERE handler = \(key.handler) FOR UPDATE").first
+                .flatMap { row throws(StoreError) in try row.bytes("locked_key") }
+            guard kept.map(Array.init) == replacing else { throw SealingKeyDigest.alreadyKept(key.handler) }
+            let stamp = StoredForm.stamp(moment)
+            _ = try session.query("""
+                INSERT INTO sealing_key (handler, public_key, locked_key, kept_at, failed_unlocks, last_failed_unlock)
+                VALUES (\(key.handler), \(Data(key.publicKey)), \(Data(key.lockedKey)), \(stamp), 0, NULL)
+                ON CONFLICT (handler) DO UPDATE SET public_key = excluded.public_key, locked_key = excluded.locked_key,
+                    kept_at = excluded.kept_at, failed_unlocks = 0, last_failed_unlock = NULL
+                """)
+            try PostgresAuditTrail.append(
+                AuditEntry(at: .instant(moment), actor: key.handler, action: replacing == nil ? "sealing-key-made" : "passphrase-changed",
+                           reference: nil, content: SealingKeyDigest.of(handler: key.handler, publicKey: key.publicKey)), in: session)
+        }
+    }
+
+    public func recordFailedUnlock(of handler: String, at moment: Date) throws(StoreError) -> HandlerSealingKey {
+        try write(.key) { session in
+            guard let row = try session.rows("""
+                UPDATE sealing_key SET failed_unlocks = failed_unlocks + 1, last_failed_unlock = \(StoredForm.stamp(moment))
+                WHERE handler = \(handler) RETURNING *
+                """).first
+            else { throw SealingKeyDigest.noKey(handler) }
+            let key = try Self.sealingKey(row)
+            try PostgresAuditTrail.append(
+                AuditEntry(at: .instant(moment), actor: handler, action: "passphrase-refused", reference: nil,
+                           detail: "wrong passphrase \(key.failedUnlocks) in a row"), in: session)
+            return key
+        }
+    }
+
+    public func recordUnlock(of handler: String, at moment: Date) throws(StoreError) {
+        guard try sealingKey(of: handler)?.failedUnlocks ?? 0 > 0 else { return }
+        try write(.key) { session in
+            _ = try session.query("UPDATE sealing_key SET failed_unlocks = 0, last_failed_unlock = NULL WHERE handler = \(handler)")
+        }
+    }
+
+    public func recoveryKey() throws(StoreError) -> TrustRecoveryKey? {
+        try read { session in
+            try session.rows("SELECT * FROM recovery_key").first.map { row throws(StoreError) in
+                guard let made = StoredForm.date(try row.string("made_at")), let bytes = try row.bytes("public_key") else {
+                    throw StoreError(.damaged, "The trust recovery key in the PostgreSQL store at \(location) does not read. Please tell IT.")
+                }
+                return TrustRecoveryKey(publicKey: Array(bytes), madeAt: made)
+            }
+        }
+    }
+
+    public func keepRecoveryKey(_ key: TrustRecoveryKey, by actor: String, at moment: Date) throws(StoreError) {
+        try write(.key) { session in
+            // The row's own key (id = 1) makes a second one, from another host at the same moment, fail.
+            guard try session.rows("SELECT 1 FROM recovery_key").isEmpty else { throw SealingKeyDigest.recoveryKeyExists }
+            _ = try session.query("INSERT INTO recovery_key (id, public_key, made_at) VALUES (1, \(Data(key.publicKey)), \(StoredForm.stamp(moment)))")
+            try PostgresAuditTrail.append(
+                AuditEntry(at: .instant(moment), actor: actor, action: "recovery-key-made", reference: nil,
+                           content: SealingKeyDigest.ofRecoveryKey(key.publicKey)), in: session)
+        }
+    }
+
+    private static func sealingKey(_ row: PostgresColumns) throws(StoreError) -> HandlerSealingKey {
+        let handler = try row.string("handler")
+        guard let kept = StoredForm.date(try row.string("kept_at")), let publicKey = try row.bytes("public_key"),
+              let locked = try row.bytes("locked_key"), let failures = try row.integer("failed_unlocks")
+        else { throw StoreError(.damaged, "The sealing key of \(handler) does not read. Please tell IT.") }
+        return HandlerSealingKey(handler: handler, publicKey: Array(publicKey), lockedKey: Array(locked), keptAt: kept,
+                                 failedUnlocks: failures, lastFailedUnlock: try row.text("last_failed_unlock").flatMap(StoredForm.date))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Glibc
+import SpeakUpStore
+import Testing
+
+extension SharedHostSuites {
+    /// Handlers' passphrases and the trust recovery key on an installed host, with real users.
+    @Suite("End to end: sealing keys (a passphrase chosen, refused, changed; the recovery key made once)",
+           .enabled(if: SharedHost.isPossible, "needs root to make users"))
+    struct SealingKeyTests {
+        @Test("the administrator makes the recovery key once, printed and never shown again; nobody else may")
+        func recoveryKey() throws {
+            let host = try SharedHost()
+            let refused = try host.speakup(as: host.guardian, ["store", "recovery-key"])
+            #expect(refused.status == 77)
+            let made = try host.speakup(as: host.admin, ["store", "recovery-key"])
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(made.stdout.range(of: #"SPEAKUP RECOVERY [0-9A-Z]{5}(-[0-9A-Z]{5}){10}"#, options: .regularExpression) != nil)
+            #expect(Tmux.words(made.stdout).contains("will not show this key again"))
+            let again = try host.speakup(as: host.admin, ["store", "recovery-key"])
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("already has a trust recovery key"))
+            #expect(!again.stdout.contains("SPEAKUP RECOVERY"))
+            let trail = try host.speakup(as: host.admin, ["audit", "verify"])
+            #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+        }
+
+        @Test("a guardian chooses a passphrase on first opening; later a wrong one is refused and recorded, the right one opens; it can be changed")
+        func passphrase() throws {
+            let host = try SharedHost()
+            _ = try host.fileOpenReport("Shouted at a healthcare assistant.")
+            let first = try host.tmux(as: host.guardian, ["cases"])
+            try first.waitFor("Choose a passphrase for your cases")
+            try first.type("kettle")
+            try first.press("Enter")
+            try first.waitFor("at least 12 characters")
+            try first.enterPassphrase()
+            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try first.press("q")
+            #expect(try first.exitStatus() == 0)
+
+            let second = try host.tmux(as: host.guardian, ["cases"])
+            try second.waitFor("Your passphrase")
+            try second.type("blue kettle evening")
+            try second.press("Enter")
+            let refusal = try second.waitFor("does not open your key")
+            #expect(!refusal.contains("blue kettle"), "nothing typed is shown")
+            try second.enterPassphrase()
+            try second.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try second.press("q")
+            #expect(try second.exitStatus() == 0)
+
+            let change = try host.tmux(as: host.guardian, ["cases", "--change-passphrase"])
+            try change.waitFor("Change your passphrase")
+            try change.type(Tmux.passphrase)
+            try change.press("Enter")
+            try change.waitFor("Your new passphrase")
+            try change.type("green teapot evening")
+            try change.press("Enter")
+            try change.waitFor("The same passphrase again")
+            try change.type("green teapot evening")
+            try change.press("Enter")
+            try change.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try change.press("q")
+            #expect(try change.exitStatus() == 0)
+
+            let trail = try host.speakup(as: host.admin, ["audit", "verify"])
+            #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+            let actions = try SQLiteReportStore(path: host.store).auditRecords().filter { $0.entry.actor == host.guardian }.map(\.entry.action)
+            #expect(actions == ["sealing-key-made", "passphrase-refused", "passphrase-changed"])
+        }
+    }
+}
