@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "SpeakUpStore",
             dependencies: [
-                "SpeakUpCore",
+                "SpeakUpCore", "SpeakUpSealing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -17,6 +17,24 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     public var held: Bool
     /// The staff ids of everyone the report may be about (all of them are kept from it).
     public var candidates: [String]
+    /// Every handler the rules could ever give the case to (any role's eligible handlers: routing
+    /// reaches every role when nobody else can take it, and a case may be passed to any of them),
+    /// minus everyone the conflict rules and the reporter keep from it: whom a sealing store wraps
+    /// the case's key for. Nil from a router that does not work it out (then only `handlers`).
+    /// Not kept in the routing's stored detail.
+    public var mayHold: [String]?
+
+    /// Two routings are the same decision whatever `mayHold` says (it is not kept with the case).
+    public static func == (a: CaseRouting, b: CaseRouting) -> Bool {
+        a.level == b.level && a.roles == b.roles && a.handlers == b.handlers && a.acknowledgeBy == b.acknowledgeBy
+            && a.feedBackBy == b.feedBackBy && a.explanation == b.explanation && a.held == b.held && a.candidates == b.candidates
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(level)
+        hasher.combine(handlers)
+        hasher.combine(explanation)
+    }
 
     /// Stored with nobody to handle it: no eligible handler existed when it was routed.
     /// It waits for one (`escalate tick` routes it as soon as someone can take it).

@@ -39,6 +39,9 @@ public struct Report: Hashable, Sendable {
     /// writes it apart from the report (`CharacteristicsKeeping`) and only when identity is kept
     /// away from a kiosk; it is never read back with the report, so a stored report has none.
     public var characteristics: ReporterCharacteristics?
+    /// Set on a report read back from a store that seals: its words (account, witnesses, impact on
+    /// staff, the reporter's name and contact) are then empty here and sealed in this (docs/security.md).
+    public var sealed: SealedWords?
 
     /// How senior the person it is about is.
     public var subjectSeniority: Seniority { subject.seniority }

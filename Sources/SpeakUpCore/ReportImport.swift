@@ -41,7 +41,9 @@ public enum ReportImport {
                 seen[record.reference] = index
             }
             if record.concerns.isEmpty { problem(["concerns"], "Each report needs at least one concern.") }
-            if record.account.isBlank { problem(["account"], "The account of what happened is empty.") }
+            if record.sealed == true {
+                problem(["sealed"], "This report's words are sealed for its handlers, so it cannot be imported from a file; a whole store is moved with `speakup store copy`.")
+            } else if record.account.isBlank { problem(["account"], "The account of what happened is empty.") }
             if let details = record.reporterDetails, details.name.isBlank {
                 problem(["reporter_details", "name"], "The reporter's name is empty; give it, or set reporter_details to null.")
             }

@@ -32,6 +32,10 @@ public enum ReportJSON {
         public var subjectID: String?
         // Version 3.
         public var station: StationRecord?
+        /// True for a report whose words are sealed for its handlers (docs/security.md): its account,
+        /// witnesses, impact and reporter's name and contact are then empty here. Such a record is
+        /// not imported (a store is moved whole with `speakup store copy`).
+        public var sealed: Bool? = nil
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", reference, wayOfRaising = "way_of_raising", concerns
@@ -39,7 +43,7 @@ public enum ReportJSON {
             case subjectName = "subject_name", subjectRole = "subject_role", occurredOn = "occurred_on"
             case occurredAt = "occurred_at", patientHarm = "patient_harm", staffImpact = "staff_impact", witnesses
             case desiredOutcome = "desired_outcome", holdUntil = "hold_until", reporterDetails = "reporter_details"
-            case excludedHandlers = "excluded_handlers", subjectID = "subject_id", station
+            case excludedHandlers = "excluded_handlers", subjectID = "subject_id", station, sealed
         }
 
         // Nil fields are written as null, so every key is always present.
@@ -68,6 +72,7 @@ public enum ReportJSON {
             try container.encode(excludedHandlers ?? [], forKey: .excludedHandlers)
             try container.encode(subjectID, forKey: .subjectID)
             try container.encode(station ?? StationRecord(kind: "personal", location: nil), forKey: .station)
+            try container.encode(sealed ?? false, forKey: .sealed)
         }
     }
 
@@ -157,7 +162,8 @@ public enum ReportJSON {
             },
             excludedHandlers: report.excludedHandlers,
             subjectID: report.subject.directoryID,
-            station: StationRecord(kind: report.station.kind, location: report.station.location))
+            station: StationRecord(kind: report.station.kind, location: report.station.location),
+            sealed: report.sealed != nil)
     }
 
     /// The export document: a JSON array of records, keys sorted, UTF-8.

@@ -43,6 +43,10 @@ extension PostgresReportStore: CaseDeskEngine {
             if let level = try state?.text("level").flatMap(PyramidLevel.init(rawValue:)) { routing?.level = level }
             var file = CaseFile(report: report, events: events, routing: routing, status: status, linked: linked, reportsAboutSamePerson: samePerson)
             file.currentHandlers = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference.text) ORDER BY handler")
+            if report.sealed != nil {
+                file.wrappedKey = try session.rows("SELECT wrapped FROM case_key WHERE reference = \(reference.text) AND recipient = \(handler)").first
+                    .flatMap { row throws(StoreError) in try row.bytes("wrapped") }.map(Array.init)
+            }
             try PostgresAuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: session)
             return file
         }

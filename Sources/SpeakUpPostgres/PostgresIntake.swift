@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SpeakUpCore
+import SpeakUpSealing
 @_spi(StoreEngines) import SpeakUpStore
 
 /// Taking reports in on PostgreSQL: one transaction per submit, with its routing, its audit
@@ -27,13 +28,25 @@ extension PostgresReportStore {
                 // A connection lost while committing can leave the commit done after all. Look before
                 // saying it failed, so a retry never files the same report twice.
                 if let stored = try? read({ session in try PostgresReportRows.reports(in: session, reference: candidate.reference.text).first }),
-                    stored.account == candidate.account {
-                    return stored
+                    stored.sealed != nil ? stored.submitted == candidate.submitted && stored.location == candidate.location
+                        && stored.concerns == candidate.concerns : stored.account == candidate.account {
+                    // (A sealed report's words cannot be read back here: its place, time and concerns stand for them,
+                    // and the reference is random.)
+                    return candidate
                 }
                 throw PostgresStoreFailure.translate(error, at: location, doing: .save)
             }
         }
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
+    }
+
+    /// Whom this store seals for, read inside the writing transaction; nil when it does not seal.
+    static func sealingRecipients(in session: PostgresSession) throws -> SealingRecipients? {
+        guard let recovery = try session.rows("SELECT public_key FROM recovery_key").first, let bytes = try recovery.bytes("public_key") else { return nil }
+        let handlers = try session.rows("SELECT handler, public_key FROM sealing_key").map { row throws(StoreError) in
+            HandlerSealingKey(handler: try row.string("handler"), publicKey: Array(try row.bytes("public_key") ?? Data()), lockedKey: [], keptAt: Date())
+        }
+        return try SealingRecipients(recovery: TrustRecoveryKey(publicKey: Array(bytes), madeAt: Date()), handlers: handlers)
     }
 
     /// Everything a submit writes, inside its transaction.
@@ -47,7 +60,16 @@ extension PostgresReportStore {
         if router != nil, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
             held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKey(key), holdEndedBy: nil, in: session)
         }
-        guard try PostgresReportRows.insert(candidate, in: session) else { throw ReferenceTaken() }
+        // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
+        if let recipients = try sealingRecipients(in: session) {
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing))
+            guard try PostgresReportRows.insert(sealed, in: session) else { throw ReferenceTaken() }
+            for key in keys {
+                _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(candidate.reference.text), \(key.recipient), \(Data(key.bytes)))")
+            }
+        } else {
+            guard try PostgresReportRows.insert(candidate, in: session) else { throw ReferenceTaken() }
+        }
         try PostgresReportRows.insertCharacteristics(of: candidate, in: session)
         if let routing {
             try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, in: session)
@@ -81,6 +103,7 @@ extension PostgresReportStore {
         let moment = moment ?? clock.now()
         let router = try Self.prepare(router)
         try write(.importing) { session in
+            if try Self.sealingRecipients(in: session) != nil { throw SealingRecipients.importRefused }
             let taken = Set(try session.texts("SELECT reference FROM report WHERE reference = ANY(\(items.map(\.0.reference.text)))"))
             if let clash = items.first(where: { taken.contains($0.0.reference.text) }) {
                 throw StoreError(.failed, "The store already has a report \(clash.0.reference); nothing was imported.")

@@ -15,19 +15,20 @@ enum PostgresReportRows {
         if let field = report.fieldsHoldingNul.first { throw RefusedText(what: "The report's \(field)") }
         let uid = report.reporter.map { Int($0.uid) }
         let key = SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey)
-        let query: PostgresQuery = """
+        let sealed = report.sealed.map { Data($0.content) }
+        let query: PostgresQuery = try """
             INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
                                 reporter_user, reporter_uid, submitted,
                                 subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                 witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                subject_key, excluded_handlers, subject_id, station, station_location)
+                                subject_key, excluded_handlers, subject_id, station, station_location, sealed)
             VALUES (\(report.reference.text), \(report.wayOfRaising.rawValue), \(report.subjectSeniority.rawValue),
                     \(report.location), \(report.account), \(report.reporter?.userName), \(uid), \(report.submitted.text),
                     \(report.subject.name), \(report.subject.role), \(report.occurred?.day.description), \(report.occurred?.time),
                     \(report.harm.rawValue), \(report.staffImpact), \(report.witnesses), \(report.desiredOutcome?.rawValue),
                     \(report.hold?.until.description), \(report.reporterDetails?.name), \(report.reporterDetails?.contact),
                     \(report.reporterDetails?.professionalGroup?.rawValue), \(key), \(report.excludedHandlers.joined(separator: "\n")),
-                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location))
+                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location), \(sealed))
             ON CONFLICT (reference) DO NOTHING
             RETURNING reference
             """
@@ -183,8 +184,10 @@ enum PostgresReportRows {
             concerns[try row.string("reference"), default: []].append(try StoredForm.decode(ConcernCategory.self, try row.string("category"), "concern"))
         }
         return try session.rows(parts.query("SELECT * FROM report\(filter) ORDER BY submitted, reference")).map { row in
-            try StoredForm.report(text: { column throws(StoreError) in try row.text(column) }, uid: try row.integer("reporter_uid").map(Int64.init),
-                                  concerns: concerns[try row.string("reference")] ?? [])
+            var report = try StoredForm.report(text: { column throws(StoreError) in try row.text(column) }, uid: try row.integer("reporter_uid").map(Int64.init),
+                                               concerns: concerns[try row.string("reference")] ?? [])
+            report.sealed = try row.bytes("sealed").map { SealedWords(content: Array($0)) }
+            return report
         }
     }
 

@@ -41,6 +41,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v4", sql: pgV4), Migration(name: "pg-v5-board-facts", sql: pgV5BoardFacts),
         Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
         Migration(name: "pg-v7-sealing-keys", sql: pgV7SealingKeys),
+        Migration(name: "pg-v8-sealed-reports", sql: pgV8SealedReports),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -119,6 +120,20 @@ public enum PostgresSchema {
         );
         GRANT SELECT, INSERT, UPDATE ON sealing_key TO speakup_app;
         GRANT SELECT, INSERT ON recovery_key TO speakup_app;
+        """#
+
+    /// A report's words sealed, and its content key wrapped per recipient: SQLite's v21 (docs/security.md).
+    /// Erasure under the retention policy blanks `sealed` and removes the wrapped keys.
+    static let pgV8SealedReports = #"""
+        ALTER TABLE report ADD COLUMN sealed bytea;
+        CREATE TABLE case_key (
+            reference text NOT NULL REFERENCES report(reference),
+            recipient text NOT NULL,
+            wrapped bytea NOT NULL,
+            PRIMARY KEY (reference, recipient)
+        );
+        GRANT SELECT, INSERT, DELETE ON case_key TO speakup_app;
+        GRANT UPDATE (sealed) ON report TO speakup_app;
         """#
 
     static let pgV6RetentionIndex = #"""

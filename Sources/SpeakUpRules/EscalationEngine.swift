@@ -46,6 +46,9 @@ public struct RoutingDecision: Hashable, Sendable {
     /// policy works them all out again from the report, so a long list is not needed to protect anyone).
     public var candidates: [String] = []
     public static let keptCandidates = 500
+    /// Every handler of any role the conflict rules and the reporter leave free to hold the case
+    /// (`CaseRouting.mayHold`).
+    public var mayHold: [String] = []
 
     public struct Exclusion: Hashable, Sendable {
         public var user: String
@@ -142,9 +145,20 @@ public enum EscalationEngine {
         }
         for exclusion in excluded { explanation.append("Left out: \(exclusion.user), \(exclusion.reason).") }
         explanation.append("Level: \(level.rawValue). Acknowledge by \(stamp(acknowledge)); feed back by \(stamp(feedBack)).")
-        return RoutingDecision(
+        var unused: [RoutingDecision.Exclusion] = []
+        var decision = RoutingDecision(
             level: level, roles: roles, handlers: handlers, excluded: excluded, acknowledgeBy: acknowledge, feedBackBy: feedBack,
             matchedRoutes: matched.map(\.name), explanation: explanation, candidates: Array(conflicts.resolution.ids.prefix(RoutingDecision.keptCandidates)))
+        decision.mayHold = eligible(rules.roles.keys.sorted(), rules, conflicts, membership, &unused)
+        return decision
+    }
+
+    /// Every eligible handler of any role for `report`: whom a held case (routed to nobody yet) may reach.
+    public static func mayHold(_ report: Report, rules: RuleSet, directory: StaffDirectory, membership: any GroupMembership) -> [String] {
+        let conflicts = SubjectConflicts(report: report, directory: directory, names: names(membership),
+                                         outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
+        var unused: [RoutingDecision.Exclusion] = []
+        return eligible(rules.roles.keys.sorted(), rules, conflicts, membership, &unused)
     }
 
     /// The system's full names for handlers, when the membership knows them.

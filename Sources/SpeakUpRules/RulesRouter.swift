@@ -27,22 +27,26 @@ public struct RulesRouter: CaseRouter {
             let ended = CalendarDay(from, in: .gmt) >= hold.until
             if others == 0 && !ended {
                 let until = hold.until.deadlineStart
-                return CaseRouting(
+                var routing = CaseRouting(
                     level: .informal, roles: [], handlers: [], acknowledgeBy: until, feedBackBy: until,
                     explanation: preface + [
                         "Held: the reporter asked that nobody act on it until someone else reports the same person, or until \(hold.until)."
                             + (key == nil ? " The person is not named, so only the end of the hold can release it." : ""),
                     ],
                     held: true, candidates: Array(directory.resolve(report.subject).ids.prefix(RoutingDecision.keptCandidates)))
+                routing.mayHold = EscalationEngine.mayHold(report, rules: rules, directory: directory, membership: membership)
+                return routing
             }
             released.append(others > 0 ? "Released from its hold: another report names the same person." : "Released: the hold ended on \(hold.until).")
         }
         let decision = try EscalationEngine.evaluate(
             ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from)
-        return CaseRouting(
+        var routing = CaseRouting(
             level: decision.level, roles: decision.roles, handlers: decision.handlers,
             acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + released + decision.explanation,
             candidates: decision.candidates)
+        routing.mayHold = decision.mayHold
+        return routing
     }
 }
 

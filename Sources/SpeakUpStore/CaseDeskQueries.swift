@@ -215,6 +215,10 @@ extension SQLiteReportStore {
                                     reportsAboutSamePerson: samePerson)
                     file?.currentHandlers = try String.fetchAll(
                         db, sql: "SELECT handler FROM case_handler WHERE reference = ? ORDER BY handler", arguments: [reference.text])
+                    if report.sealed != nil {
+                        file?.wrappedKey = try Data.fetchOne(
+                            db, sql: "SELECT wrapped FROM case_key WHERE reference = ? AND recipient = ?", arguments: [reference.text, handler]).map(Array.init)
+                    }
                     try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
                     return .commit
                 }

@@ -17,8 +17,8 @@ enum ReportRows {
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                     witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key, excluded_handlers, subject_id, station, station_location)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    subject_key, excluded_handlers, subject_id, station, station_location, sealed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -31,7 +31,7 @@ enum ReportRows {
                 SubjectKey.of(report.subject, directoryID: nil).map(ReportRows.storedKey),
                 report.excludedHandlers.joined(separator: "\n"),
                 report.subject.directoryID,
-                report.station.kind, report.station.location,
+                report.station.kind, report.station.location, report.sealed.map { Data($0.content) },
             ])
         for concern in report.concerns {
             try db.execute(
@@ -174,7 +174,9 @@ enum ReportRows {
         }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM report" + filter + " ORDER BY submitted, reference", arguments: arguments)
         return try rows.map { row in
-            try StoredForm.report(text: { row[$0] as String? }, uid: row["reporter_uid"], concerns: concerns[row["reference"] as String] ?? [])
+            var report = try StoredForm.report(text: { row[$0] as String? }, uid: row["reporter_uid"], concerns: concerns[row["reference"] as String] ?? [])
+            report.sealed = (row["sealed"] as Data?).map { SealedWords(content: Array($0)) }
+            return report
         }
     }
 

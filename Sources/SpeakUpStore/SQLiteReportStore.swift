@@ -118,8 +118,11 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
                 // log was written, the flush reported failure). Look before saying it failed,
                 // so a retry never files the same report twice.
                 if let stored = try? queue.read({ db in try ReportRows.all(in: db, reference: candidate.reference.text).first }),
-                    stored.account == candidate.account {
-                    return stored
+                    stored.sealed != nil ? stored.submitted == candidate.submitted && stored.location == candidate.location
+                        && stored.concerns == candidate.concerns : stored.account == candidate.account {
+                    // (A sealed report's words cannot be read back here: its place, time and concerns stand for them,
+                    // and the reference is random.)
+                    return candidate
                 }
                 throw StoreErrors.translate(error, path: path, doing: "save")
             }
@@ -127,12 +130,31 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
     }
 
+    /// Whom this store seals for, read inside the writing transaction; nil when it does not seal.
+    static func sealingRecipients(in db: Database) throws -> SealingRecipients? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT public_key, made_at FROM recovery_key") else { return nil }
+        let handlers = try Row.fetchAll(db, sql: "SELECT handler, public_key FROM sealing_key").map { row in
+            HandlerSealingKey(handler: row["handler"], publicKey: Array(row["public_key"] as Data), lockedKey: [], keptAt: Date())
+        }
+        return try SealingRecipients(recovery: TrustRecoveryKey(publicKey: Array(row["public_key"] as Data), madeAt: Date()), handlers: handlers)
+    }
+
     /// Everything a submit writes, inside its transaction; returns the routing kept with it.
     static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
                       in db: Database) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
         let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
-        try ReportRows.insert(candidate, into: db)
+        // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
+        if let recipients = try sealingRecipients(in: db) {
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing))
+            try ReportRows.insert(sealed, into: db)
+            for key in keys {
+                try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
+                               arguments: [candidate.reference.text, key.recipient, Data(key.bytes)])
+            }
+        } else {
+            try ReportRows.insert(candidate, into: db)
+        }
         try ReportRows.insertCharacteristics(of: candidate, into: db)
         if let routing {
             try ReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, into: db)
@@ -238,6 +260,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         do {
             try writeTurn { db in
                 try db.inTransaction(.immediate) {
+                    if try Self.sealingRecipients(in: db) != nil { throw SealingRecipients.importRefused }
                     for (report, _) in items
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE reference = ?", arguments: [report.reference.text]) == true {
                         throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")

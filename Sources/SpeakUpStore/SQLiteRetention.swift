@@ -138,6 +138,8 @@ extension SQLiteReportStore: RetentionKeeping {
         try db.cachedStatement(sql: "DELETE FROM case_text_pending WHERE reference = ?").execute(arguments: [reference])
         try db.cachedStatement(sql: "DELETE FROM reminder WHERE reference = ?").execute(arguments: [reference])
         try db.cachedStatement(sql: "DELETE FROM receipt WHERE reference = ?").execute(arguments: [reference])
+        // A sealed report's wrapped keys go with its sealed words.
+        try db.cachedStatement(sql: "DELETE FROM case_key WHERE reference = ?").execute(arguments: [reference])
         var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
         for (sequence, content) in before.sorted(by: { $0.key < $1.key }) {
             guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }

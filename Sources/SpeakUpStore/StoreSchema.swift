@@ -367,6 +367,19 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'the trust recovery key is written once'); END;
                 """)
         }
+        migrator.registerMigration("v21-sealed-reports") { db in
+            // A sealing store (one with a recovery key) keeps a report's words sealed in `sealed`, the
+            // words' own columns left empty, and the case's content key wrapped once per recipient.
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN sealed BLOB;
+                CREATE TABLE case_key (
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    recipient TEXT NOT NULL,
+                    wrapped BLOB NOT NULL,
+                    PRIMARY KEY (reference, recipient)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

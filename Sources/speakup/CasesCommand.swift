@@ -47,10 +47,12 @@ struct CasesCommand: ParsableCommand {
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
             let desk = store.desk(policy: SubjectChainPolicy(router: router, names: SystemAccounts()))
+            let unlockedKey = UnlockedKey()
             let session = CasesSession(
                 desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in
-                    var file = file
+                    // Sealed words opened with the handler's key, or why not in their place.
+                    var file = unlockedKey.pair.map { ReportSeal.open(file, with: $0) } ?? file
                     // Every handler, each not offered with its reason: the conflict rules, who has it now, who stepped away.
                     file.handlerChoices = .workedOut(HandlerEligibility.choices(
                         for: file, by: handler, rules: router.rules, directory: router.directory, membership: router.membership))
@@ -61,15 +63,14 @@ struct CasesCommand: ParsableCommand {
                 throw Failure("The workspace could not be opened: \(error.sentence)")
             }
             let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
-            var key: SealingKeyPair? = nil
             let purpose: PassphraseState.Purpose = !hasKey ? .choose : changePassphrase ? .change : .unlock
             let unlocked = PassphraseSession.run(on: terminal, purpose: purpose, login: identity.reporter.userName) { effect in
                 do throws(KeyringFailure) {
                     switch effect {
-                    case .choose(let passphrase, let again): key = try keyring.makeKey(passphrase: passphrase, again: again)
-                    case .unlock(let passphrase): key = try keyring.unlock(passphrase: passphrase)
+                    case .choose(let passphrase, let again): unlockedKey.pair = try keyring.makeKey(passphrase: passphrase, again: again)
+                    case .unlock(let passphrase): unlockedKey.pair = try keyring.unlock(passphrase: passphrase)
                     case .change(let current, let new, let again):
-                        key = try keyring.changePassphrase(from: current, to: new, again: again)
+                        unlockedKey.pair = try keyring.changePassphrase(from: current, to: new, again: again)
                     case .leave: break
                     }
                     return nil
@@ -77,14 +78,14 @@ struct CasesCommand: ParsableCommand {
                     return error.sentence
                 }
             }
-            guard unlocked, key != nil else {
+            guard unlocked, unlockedKey.pair != nil else {
                 terminal.stop()
                 if terminal.hungUp { Glibc.exit(129) }
                 return
             }
             session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
             // The unlocked key goes with the session (swift-crypto zeroes its storage when freed).
-            key = nil
+            unlockedKey.pair = nil
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }
         } catch {
@@ -149,4 +150,10 @@ struct NGOExport: ParsableCommand {
             error.exit()
         }
     }
+}
+
+/// The handler's key once unlocked, for the workspace's case files to be opened with; dropped when
+/// the workspace closes.
+final class UnlockedKey: @unchecked Sendable {
+    var pair: SealingKeyPair?
 }

@@ -69,6 +69,10 @@ struct ExportCommand: ParsableCommand {
                 throw Failure("SpeakUp could not write the export: \(error.localizedDescription). Is the disk full?")
             }
             if isDefault { Diagnostics.say("Exported \(records.count.counted("report")) from your SpeakUp store \(store.location)") }
+            let sealed = records.filter { $0.sealed == true }.count
+            if sealed > 0 {
+                Diagnostics.say("\(sealed.counted("report")) \(sealed == 1 ? "has its" : "have their") words sealed for \(sealed == 1 ? "its" : "their") handlers: exported with \"sealed\": true and the words left empty (docs/security.md).")
+            }
             if !withheld.isEmpty {
                 Diagnostics.say("\(withheld.count.counted("report")) \(withheld.count == 1 ? "was" : "were") left out of the export (\(withheld.map(\.text).joined(separator: ", "))): you may be the person \(withheld.count == 1 ? "it is" : "they are") about, or managed by them. Please ask another administrator to export \(withheld.count == 1 ? "it" : "them").")
                 Glibc.exit(3)

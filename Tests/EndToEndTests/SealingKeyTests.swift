@@ -69,5 +69,38 @@ extension SharedHostSuites {
             let actions = try SQLiteReportStore(path: host.store).auditRecords().filter { $0.entry.actor == host.guardian }.map(\.entry.action)
             #expect(actions == ["sealing-key-made", "passphrase-refused", "passphrase-changed"])
         }
+    
+
+        @Test("once the trust has a recovery key, a report's words are sealed on disk; the guardian's workspace opens them with their key")
+        func sealedJourney() throws {
+            let host = try SharedHost()
+            #expect(try host.speakup(as: host.admin, ["store", "recovery-key"]).status == 0)
+            // The guardian chooses a passphrase first, so the report can be sealed for them.
+            let first = try host.tmux(as: host.guardian, ["cases"])
+            try first.enterPassphrase()
+            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try first.press("q")
+            #expect(try first.exitStatus() == 0)
+
+            let words = "Quarrelsome\(host.tag) shouted at the student nurse by the sluice."
+            let saved = try host.fileOpenReport(words)
+            let reference = try #require(HandlingTests.reference(on: saved))
+            #expect(host.storeBytes().range(of: Data("Quarrelsome\(host.tag)".utf8)) == nil, "the words are nowhere in the store's files")
+            #expect(host.storeBytes().range(of: Data("Rita Reporter".utf8)) == nil, "nor the reporter's name")
+
+            let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase()
+            try desk.waitFor(reference, timeout: 30)
+            try desk.press("Enter")
+            try desk.waitForWords("Quarrelsome\(host.tag) shouted at the student nurse")
+            try desk.press("Escape")
+            try desk.press("q")
+
+            let export = try host.speakup(as: host.admin, ["export", "json"])
+            #expect(export.status == 0)
+            #expect(export.stderr.contains("sealed for"))
+            #expect(!export.stdout.contains("Quarrelsome"))
+            #expect(export.stdout.contains("\"sealed\" : true") || export.stdout.contains("\"sealed\":true"))
+        }
     }
 }

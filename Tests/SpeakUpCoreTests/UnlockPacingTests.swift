@@ -32,6 +32,8 @@ struct UnlockPacingTests {
         #expect(PassphraseRule.problem(with: "kettle", login: "gita")?.contains("at least 12") == true)
         #expect(PassphraseRule.problem(with: "ababababababab", login: "gita")?.contains("too few") == true)
         #expect(PassphraseRule.problem(with: "my name is GITA ok", login: "gita")?.contains("login") == true)
+        // A login found only inside a longer word is not the login: "mo" in "morning".
+        #expect(PassphraseRule.problem(with: "blue kettle morning", login: "mo") == nil)
         #expect(PassphraseRule.problem(with: "blue kettle\nmorning", login: "gita")?.contains("control") == true)
         #expect(PassphraseRule.problem(with: String(repeating: "abcd ", count: 60), login: "gita")?.contains("at most 256") == true)
         // Counted in characters a person sees, not bytes: twelve accented letters are enough.

@@ -63,6 +63,28 @@ struct EscalationEngineTests {
         #expect(!aboutGitasBoss.handlers.contains("gita"))
     }
 
+    @Test("whom a sealed case is wrapped for: every eligible handler of any role, never the subject's chain nor whom the reporter excluded")
+    func mayHold() {
+        let everyday = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6"))
+        // Any role's handlers (escalation, the independent route and reassignment can reach them all) the
+        // conflict rules leave free: pat, in no directory entry, cannot be shown outside the subject's chain.
+        #expect(Set(everyday.mayHold) == ["asha", "gita", "ned"])
+        #expect(everyday.handlers == ["asha", "gita"])
+        let aboutGitasBoss = Self.decide(ReportFacts(report: Self.report(.executive), subjectID: "S2"))
+        #expect(!aboutGitasBoss.mayHold.contains("gita"), "managed by the subject: never wrapped for")
+        #expect(aboutGitasBoss.mayHold.contains("ned"))
+        let excluded = Self.decide(ReportFacts(report: Self.report(.seniorClinician), subjectID: "S6", excludedByReporter: ["asha"]))
+        #expect(!excluded.mayHold.contains("asha"))
+        // A held report, routed to nobody yet, is wrapped for the same people.
+        var held = Self.report(.executive)
+        held.subject.directoryID = "S2"
+        held.hold = MatchingHold(until: CalendarDay(year: 2027, month: 6, day: 1)!)
+        let router = RulesRouter(rules: Self.rules, directory: Self.directory, membership: Self.groups)
+        let routing = try! router.route(held, history: FakeHistory(), from: Self.now)
+        #expect(routing.held && routing.handlers.isEmpty)
+        #expect(routing.mayHold.map(Set.init) == Set(aboutGitasBoss.mayHold))
+    }
+
     @Test("three reports about one consultant within 28 months raise an awareness-level route")
     func pattern() {
         let carl = Self.report(.seniorClinician, name: "Carl Consultant", role: "consultant")

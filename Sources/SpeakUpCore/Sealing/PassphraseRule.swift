@@ -1,7 +1,7 @@
 /// What a sealing passphrase must be, with a sentence for each way a chosen one falls short.
 ///
 /// Long rather than clever: at least 12 characters (three or four ordinary words do it), not one
-/// character repeated, not the handler's own login, and no control characters (which a terminal
+/// character repeated, not holding the handler's own login as a word, and no control characters (which a terminal
 /// could not show or type back the same way). At most 256 characters.
 public enum PassphraseRule {
     public static let shortest = 12
@@ -20,7 +20,8 @@ public enum PassphraseRule {
         if Set(passphrase).count < 4 {
             return "That passphrase repeats too few characters to be hard to guess. Three or four ordinary words are best."
         }
-        if passphrase.lowercased().contains(login.lowercased()) && !login.isEmpty {
+        let words = passphrase.lowercased().split { !$0.isLetter && !$0.isNumber }
+        if !login.isEmpty, words.contains(Substring(login.lowercased())) {
             return "A passphrase should not contain your login name. Three or four ordinary words are best."
         }
         return nil

@@ -190,6 +190,10 @@ public struct CaseFile: Hashable, Sendable {
     }
     /// Who has the case now (after any reassigning and stepping away).
     public var currentHandlers: [String] = []
+    /// For a sealed report: its content key wrapped for the handler opening it (nil when none is).
+    public var wrappedKey: [UInt8]?
+    /// For a sealed report whose words could not be opened: why, said in their place.
+    public var unopened: String?
 
     public init(report: Report, events: [CaseEvent], routing: CaseRouting?, status: HandlingStatus, linked: [QueueRow],
                 reportsAboutSamePerson: Int, handlerChoices: HandlerChoices = .unknown(HandlerChoices.notWorkedOut)) {

@@ -77,6 +77,11 @@ public enum SubjectAccessGathering {
         events: (CaseReference) throws(StoreError) -> [CaseEvent], audit: [AuditRecord]
     ) throws(StoreError) -> SubjectAccessHoldings? {
         guard let person = directory.first(where: { $0.id == staffID }) else { return nil }
+        // Sealed words cannot be searched or disclosed here: gathering without them would look whole and not be.
+        let sealed = reports.filter { $0.sealed != nil }.count
+        if sealed > 0 {
+            throw StoreError(.failed, "\(sealed.counted("report")) in this store \(sealed == 1 ? "has its" : "have their") words sealed for their handlers, and subject access cannot open sealed words yet, so nothing was gathered: a disclosure without them would look complete and not be.")
+        }
         let staff = StaffDirectory(directory)
         let login = person.unixUser
         var about: [SubjectAccessHoldings.HeldCase] = []

@@ -314,7 +314,7 @@ public enum CasesView {
         case .anonymous:
             add("Raised anonymously: nobody, SpeakUp included, knows who. Messages reach them through follow-up with their receipt code.")
         case .confidential, .open:
-            let who = report.reporterDetails.map { [$0.name, $0.contact].filter { !$0.isEmpty }.joined(separator: ", ") } ?? ""
+            let who = file.unopened != nil ? "(sealed)" : report.reporterDetails.map { [$0.name, $0.contact].filter { !$0.isEmpty }.joined(separator: ", ") } ?? ""
             let login = report.reporter.map { " (login \($0.userName))" } ?? ""
             let checked = report.station.isShared ? " Name given at a shared terminal, not checked." : ""
             let how = report.wayOfRaising == .confidential
@@ -337,6 +337,8 @@ public enum CasesView {
         }
         lines.append(("", .plain))
         add("What happened", .bold)
+        // Sealed words that could not be opened: why, in their place, never anything of them.
+        if let unopened = file.unopened { add(unopened, .attention, indent: 2) }
         add(report.account, indent: 2)
         if !report.witnesses.isEmpty {
             add("Witnesses", .bold)

@@ -1,0 +1,69 @@
+/// A report's words as the store keeps them once sealed (docs/security.md): the sealed bytes
+/// (`SpeakUpSealing`'s `SealedField`, the words as JSON, bound to the case) instead of the words.
+///
+/// A report read back from a sealing store carries this and empty words; only a session holding a
+/// key the case's content key is wrapped for can open them (`ReportSeal`). What stays readable is
+/// what routing, deadlines, statistics and the return need.
+public struct SealedWords: Hashable, Sendable {
+    /// The sealed field's bytes.
+    public var content: [UInt8]
+
+    public init(content: [UInt8]) {
+        self.content = content
+    }
+
+    /// The recipient name under which the trust recovery key's wrapping is kept (a login cannot start with "#").
+    public static let recoveryRecipient = "#recovery"
+
+    /// The sentence wherever sealed words are asked for by something that cannot open them.
+    public static func notOpenedHere(_ reference: CaseReference) -> String {
+        "The words of case \(reference.text) are sealed for its handlers, so they cannot be read here."
+    }
+}
+
+/// The words of a report that are sealed, as one value (what `SealedWords` holds when opened).
+public struct ReportWords: Hashable, Sendable, Codable {
+    public var account: String
+    public var witnesses: String
+    public var staffImpact: String
+    public var reporterName: String?
+    public var reporterContact: String?
+
+    public init(of report: Report) {
+        account = report.account
+        witnesses = report.witnesses
+        staffImpact = report.staffImpact
+        reporterName = report.reporterDetails?.name
+        reporterContact = report.reporterDetails?.contact
+    }
+
+    /// The report with these words put back, and no longer marked sealed.
+    public func restored(into report: Report) -> Report {
+        var report = report
+        report.account = account
+        report.witnesses = witnesses
+        report.staffImpact = staffImpact
+        if var details = report.reporterDetails {
+            details.name = reporterName ?? details.name
+            details.contact = reporterContact ?? details.contact
+            report.reporterDetails = details
+        }
+        report.sealed = nil
+        return report
+    }
+
+    /// The report as a sealing store keeps it: these words emptied, the sealed bytes beside them.
+    public static func emptied(_ report: Report, sealed: SealedWords) -> Report {
+        var report = report
+        report.account = ""
+        report.witnesses = ""
+        report.staffImpact = ""
+        if var details = report.reporterDetails {
+            details.name = ""
+            details.contact = ""
+            report.reporterDetails = details
+        }
+        report.sealed = sealed
+        return report
+    }
+}

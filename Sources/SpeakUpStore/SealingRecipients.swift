@@ -1,0 +1,47 @@
+import Foundation
+import SpeakUpCore
+import SpeakUpSealing
+
+/// Whom a sealing store seals a new report for: the trust recovery key, and every handler who may
+/// ever hold the case and has a key (docs/security.md). A store seals once it has a recovery key;
+/// one without (a personal store, or before the trust made one) keeps words as it always did.
+public struct SealingRecipients: Sendable {
+    public let recovery: SealingPublicKey
+    public let handlers: [String: SealingPublicKey]
+
+    /// From the keys as kept; a key that does not read stops the submit (nothing is sealed for a
+    /// guess, and nothing is saved: the form keeps every word).
+    public init(recovery: TrustRecoveryKey, handlers: [HandlerSealingKey]) throws(StoreError) {
+        do {
+            self.recovery = try SealingPublicKey(stored: recovery.publicKey)
+            var keys: [String: SealingPublicKey] = [:]
+            for handler in handlers { keys[handler.handler] = try SealingPublicKey(stored: handler.publicKey) }
+            self.handlers = keys
+        } catch {
+            throw StoreError(.damaged, "A sealing key in the store does not read (\(error.sentence)), so nothing could be sealed or saved. Please tell IT.")
+        }
+    }
+
+    /// The report emptied of its words, with them sealed, and the content key wrapped for each of
+    /// `mayHold` who has a key and for the recovery key.
+    public func seal(_ report: Report, mayHold: [String]) throws(StoreError) -> (report: Report, keys: [ReportSeal.Wrapped]) {
+        var recipients: [(name: String, key: SealingPublicKey)] = []
+        for handler in Set(mayHold).sorted() { if let key = handlers[handler] { recipients.append((handler, key)) } }
+        recipients.append((SealedWords.recoveryRecipient, recovery))
+        do {
+            let (words, keys) = try ReportSeal.seal(report, for: recipients)
+            return (ReportWords.emptied(report, sealed: words), keys)
+        } catch {
+            throw StoreError(.failed, "The report could not be sealed (\(error.sentence)).")
+        }
+    }
+
+    /// Who may hold a case by its routing: as the router worked it out, else those it was routed to.
+    public static func mayHold(_ routing: CaseRouting?) -> [String] {
+        routing?.mayHold ?? routing?.handlers ?? []
+    }
+
+    /// The refusal for an import into a sealing store.
+    public static let importRefused = StoreError(
+        .failed, "This store seals reports' words (it has a trust recovery key), and importing into a sealing store is not built yet. Nothing was imported.")
+}

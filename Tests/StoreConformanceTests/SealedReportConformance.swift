@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import SpeakUpCore
+import TestPostgres
+@testable import SpeakUpSealing
+
+@Suite("Conformance: reports sealed on submit for whoever may hold them, opened only with their keys (each engine)")
+struct SealedReportConformance {
+    /// Routes to gita and ina (who has no key); asha may hold it too; mo is kept from it.
+    struct SealingRouter: CaseRouter {
+        func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+            var routing = CaseRouting(level: .informal, roles: ["guardian"], handlers: ["gita", "ina"], acknowledgeBy: from.addingTimeInterval(7 * Examples.day),
+                                      feedBackBy: from.addingTimeInterval(90 * Examples.day), explanation: ["Routed for the sealing suite."])
+            routing.mayHold = ["gita", "asha", "ina"]
+            return routing
+        }
+    }
+
+    struct Keys {
+        let gita: SealingKeyPair
+        let asha: SealingKeyPair
+        let mo: SealingKeyPair
+        let recovery: SealingKeyPair
+    }
+
+    /// A sealing store: the recovery key made, and keys for gita, asha and mo.
+    static func sealing(_ made: StoreUnderTest) throws -> Keys {
+        let recovery = SealingKeyPair.generate()
+        try made.store.keepRecoveryKey(TrustRecoveryKey(publicKey: recovery.publicKey.bytes, madeAt: Examples.moment), by: "ivan", at: Examples.moment)
+        func key(_ handler: String) throws -> SealingKeyPair {
+            try HandlerKeyring(store: made.store, handler: handler, cost: .forTestsOnly, now: { Examples.moment })
+                .makeKey(passphrase: "blue kettle morning", again: "blue kettle morning")
+        }
+        return Keys(gita: try key("gita"), asha: try key("asha"), mo: try key("mo"), recovery: recovery)
+    }
+
+    static let secret = "Quixotic-\(UUID().uuidString.prefix(8)) shouted at the student in the sluice room."
+
+    static func report() -> Report {
+        var report = Examples.report(.confidential, account: secret)
+        report.witnesses = "Wilhelmina Witness saw it."
+        report.staffImpact = "The student went home in tears."
+        report.reporterDetails = ReporterDetails(name: "Benedetta Reporter", contact: "extension 4471", professionalGroup: .nursing)
+        return report
+    }
+
+    @Test("a store with no recovery key keeps words as it always did", arguments: Engine.allCases)
+    func notSealing(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let back = try #require(try made.store.allReports().first { $0.reference == stored.reference })
+        #expect(back.sealed == nil)
+        #expect(back.account == Self.secret)
+        #expect(try made.transfer.count(of: "case_key") == 0)
+    }
+
+    @Test("a sealing store keeps the words sealed: read back empty, wrapped for those who may hold it with a key and for the recovery key",
+          arguments: Engine.allCases)
+    func sealedOnSubmit(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Self.sealing(made)
+        let sent = Self.report()
+        let stored = try made.store.submit(sent, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        #expect(stored.account == Self.secret, "the reporter's confirmation is made from what they sent")
+        let back = try #require(try made.store.allReports().first { $0.reference == stored.reference })
+        #expect(back.sealed != nil)
+        #expect(back.account.isEmpty && back.witnesses.isEmpty && back.staffImpact.isEmpty)
+        #expect(back.reporterDetails?.name == "" && back.reporterDetails?.professionalGroup == .nursing)
+        #expect(back.location == "Ward 7" && back.concerns == [.rudeOrAggressive], "what routing and the figures need stays readable")
+        let wrapped = try made.transfer.rows(of: "case_key")
+        let recipients = wrapped.rows.compactMap { row -> String? in
+            guard let index = wrapped.columns.firstIndex(of: "recipient"), case .text(let name) = row[index] else { return nil }
+            return name
+        }
+        #expect(recipients.sorted() == ["#recovery", "asha", "gita"], "ina has no key yet; mo may not hold it")
+        // The recovery key opens it too.
+        let recoveryWrapped = try #require(wrapped.rows.first { row in row.contains(.text("#recovery")) }?.compactMap { value -> [UInt8]? in
+            if case .bytes(let bytes) = value { return bytes } else { return nil } }.first)
+        #expect(try ReportSeal.open(back, wrapped: recoveryWrapped, with: keys.recovery).account == Self.secret)
+        // Nor can anyone else's key open the recovery key's wrapping.
+        #expect(throws: SealingFailure.self) { _ = try ReportSeal.open(back, wrapped: recoveryWrapped, with: keys.mo) }
+        // The search index holds none of the sealed words.
+        let desk = made.store.desk(policy: EveryoneMay())
+        var query = QueueQuery()
+        query.search = "Quixotic"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
+        query.search = ""
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [stored.reference])
+        #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
+    }
+
+    @Test("the workspace opens a sealed case with the handler's key; a handler with no wrapping is told why, never shown the words",
+          arguments: Engine.allCases)
+    func openedInWorkspace(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Self.sealing(made)
+        let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let desk = made.store.desk(policy: EveryoneMay())
+        let file = try #require(try desk.openCase(stored.reference, for: "gita", at: Examples.moment))
+        #expect(file.wrappedKey != nil)
+        let opened = ReportSeal.open(file, with: keys.gita)
+        #expect(opened.unopened == nil)
+        #expect(opened.report.account == Self.secret)
+        #expect(opened.report.witnesses == "Wilhelmina Witness saw it.")
+        #expect(opened.report.reporterDetails?.name == "Benedetta Reporter")
+        #expect(opened.report.reporterDetails?.contact == "extension 4471")
+        // Someone the case was not wrapped for (ina, who had no key when it was sent).
+        let other = try #require(try desk.openCase(stored.reference, for: "ina", at: Examples.moment))
+        #expect(other.wrappedKey == nil)
+        let refused = ReportSeal.open(other, with: SealingKeyPair.generate())
+        #expect(refused.unopened?.contains("not for your key") == true)
+        #expect(refused.unopened?.contains("recovery key opens it") == true)
+        #expect(refused.report.account.isEmpty)
+        // gita's wrapping offered to asha's key does not open.
+        var swapped = file
+        swapped.wrappedKey = file.wrappedKey
+        #expect(ReportSeal.open(swapped, with: keys.asha).unopened?.contains("not sealed for your key") == true)
+    }
+
+    @Test("a sealed field changed in the store, or a wrapped key moved from another case, is refused with the case named",
+          arguments: Engine.allCases)
+    func tampered(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Self.sealing(made)
+        let first = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let second = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let desk = made.store.desk(policy: EveryoneMay())
+        // The second case's key offered with the first case's words.
+        var moved = try #require(try desk.openCase(first.reference, for: "gita", at: Examples.moment))
+        moved.wrappedKey = try #require(try desk.openCase(second.reference, for: "gita", at: Examples.moment)).wrappedKey
+        #expect(ReportSeal.open(moved, with: keys.gita).unopened?.contains(first.reference.text) == true)
+        // One byte of the sealed words changed, by someone who can write to the database.
+        // (The store refuses the change itself; its owner can switch that off.)
+        if engine == .sqlite {
+            try made.asOwner("DROP TRIGGER report_no_update")
+            try made.asOwner("UPDATE report SET sealed = substr(sealed, 1, 20) || X'00' || substr(sealed, 22) WHERE reference = '\(first.reference.text)'")
+        } else {
+            try made.asOwner("ALTER TABLE report DISABLE TRIGGER USER")
+            try made.asOwner("UPDATE report SET sealed = overlay(sealed placing '\\x00'::bytea from 21 for 1) WHERE reference = '\(first.reference.text)'")
+            try made.asOwner("ALTER TABLE report ENABLE TRIGGER USER")
+        }
+        let changed = ReportSeal.open(try #require(try desk.openCase(first.reference, for: "gita", at: Examples.moment)), with: keys.gita)
+        #expect(changed.unopened?.contains("changed outside SpeakUp") == true)
+        #expect(changed.report.account.isEmpty)
+    }
+
+    @Test("the store's own files hold none of a sealed report's words, nor the reporter's name", arguments: Engine.allCases)
+    func bytesOnDisk(engine: Engine) throws {
+        let made = try engine.freshStore()
+        _ = try Self.sealing(made)
+        let unique = "Zyzzogeton\(UUID().uuidString.prefix(6))"
+        var report = Self.report()
+        report.account = "\(unique) threw a tray at the porter."
+        report.reporterDetails = ReporterDetails(name: "Reporter\(unique)", contact: "", professionalGroup: .nursing)
+        _ = try made.store.submit(report, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let files: [String]
+        switch engine {
+        case .sqlite:
+            let path = made.store.location
+            files = [path, path + "-wal", path + "-shm"].filter { FileManager.default.fileExists(atPath: $0) }
+        case .postgres:
+            try made.asOwner("CHECKPOINT")
+            let cluster = try ThrowawayCluster.shared()
+            let enumerator = FileManager.default.enumerator(atPath: cluster.folder)
+            var found: [String] = []
+            while let name = enumerator?.nextObject() as? String {
+                var directory: ObjCBool = false
+                let full = cluster.folder + "/" + name
+                if FileManager.default.fileExists(atPath: full, isDirectory: &directory), !directory.boolValue { found.append(full) }
+            }
+            files = found
+        }
+        #expect(!files.isEmpty)
+        let needle = Data(unique.utf8)
+        for file in files {
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            #expect(bytes.range(of: needle) == nil, "\(file) holds the sealed words")
+        }
+    }
+
+    @Test("importing into a sealing store is refused, and a sealed record is never imported", arguments: Engine.allCases)
+    func imports(engine: Engine) throws {
+        let made = try engine.freshStore()
+        _ = try Self.sealing(made)
+        let error = #expect(throws: StoreError.self) {
+            try made.store.importReports([(Self.report(), [])], router: nil, by: "ivan", at: Examples.moment)
+        }
+        #expect(error?.sentence.contains("Nothing was imported") == true)
+        #expect(try made.store.allReports().isEmpty)
+    }
+}
