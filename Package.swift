@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "speakup-bench",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules", "CPseudoTerminal",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpTUI", "SpeakUpRules", "SpeakUpSealing", "CPseudoTerminal",
                 // The PostgreSQL figures: the store, and a throwaway server of the bench's own.
                 "SpeakUpPostgres", "TestPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -44,8 +44,11 @@ extension PostgresReportStore: CaseDeskEngine {
             var file = CaseFile(report: report, events: events, routing: routing, status: status, linked: linked, reportsAboutSamePerson: samePerson)
             file.currentHandlers = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference.text) ORDER BY handler")
             if report.sealed != nil {
-                file.wrappedKey = try session.rows("SELECT wrapped FROM case_key WHERE reference = \(reference.text) AND recipient = \(handler)").first
-                    .flatMap { row throws(StoreError) in try row.bytes("wrapped") }.map(Array.init)
+                for row in try session.rows("SELECT recipient, wrapped FROM case_key WHERE reference = \(reference.text) ORDER BY recipient COLLATE \"C\"") {
+                    let recipient = try row.string("recipient")
+                    file.wrappedFor.append(recipient)
+                    if recipient == handler { file.wrappedKey = try row.bytes("wrapped").map(Array.init) }
+                }
             }
             try PostgresAuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: session)
             return file

@@ -133,6 +133,7 @@ public enum PostgresSchema {
             PRIMARY KEY (reference, recipient)
         );
         GRANT SELECT, INSERT, DELETE ON case_key TO speakup_app;
+        GRANT UPDATE (wrapped) ON case_key TO speakup_app;
         GRANT UPDATE (sealed) ON report TO speakup_app;
         """#
 

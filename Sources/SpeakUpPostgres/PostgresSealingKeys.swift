@@ -17,9 +17,9 @@ extension PostgresReportStore {
 
     public func keepSealingKey(_ key: HandlerSealingKey, replacing: [UInt8]?, at moment: Date) throws(StoreError) {
         try write(.key) { session in
-            let kept = try session.rows("SELECT locked_key FROM sealing_key WHERE handler = \(key.handler) FOR UPDATE").first
-                .flatMap { row throws(StoreError) in try row.bytes("locked_key") }
-            guard kept.map(Array.init) == replacing else { throw SealingKeyDigest.alreadyKept(key.handler) }
+            let row = try session.rows("SELECT locked_key, public_key FROM sealing_key WHERE handler = \(key.handler) FOR UPDATE").first
+            guard try row?.bytes("locked_key").map(Array.init) == replacing else { throw SealingKeyDigest.alreadyKept(key.handler) }
+            let action = SealingKeyDigest.action(replacing: try row?.bytes("public_key").map(Array.init), with: key.publicKey)
             let stamp = StoredForm.stamp(moment)
             _ = try session.query("""
                 INSERT INTO sealing_key (handler, public_key, locked_key, kept_at, failed_unlocks, last_failed_unlock)
@@ -28,7 +28,7 @@ extension PostgresReportStore {
                     kept_at = excluded.kept_at, failed_unlocks = 0, last_failed_unlock = NULL
                 """)
             try PostgresAuditTrail.append(
-                AuditEntry(at: .instant(moment), actor: key.handler, action: replacing == nil ? "sealing-key-made" : "passphrase-changed",
+                AuditEntry(at: .instant(moment), actor: key.handler, action: action,
                            reference: nil, content: SealingKeyDigest.of(handler: key.handler, publicKey: key.publicKey)), in: session)
         }
     }
@@ -84,5 +84,61 @@ extension PostgresReportStore {
         else { throw StoreError(.damaged, "The sealing key of \(handler) does not read. Please tell IT.") }
         return HandlerSealingKey(handler: handler, publicKey: Array(publicKey), lockedKey: Array(locked), keptAt: kept,
                                  failedUnlocks: failures, lastFailedUnlock: try row.text("last_failed_unlock").flatMap(StoredForm.date))
+    }
+}
+
+/// Sealed cases' wrapped keys on PostgreSQL (`case_key`, pg-v8).
+extension PostgresReportStore {
+    public func caseKeys(_ reference: CaseReference) throws(StoreError) -> [String: [UInt8]] {
+        try read { session in
+            var keys: [String: [UInt8]] = [:]
+            for row in try session.rows("SELECT recipient, wrapped FROM case_key WHERE reference = \(reference.text)") {
+                keys[try row.string("recipient")] = Array(try row.bytes("wrapped") ?? Data())
+            }
+            return keys
+        }
+    }
+
+    public func sealedCases(for handler: String, alsoOf other: String?) throws(StoreError) -> [CaseReference] {
+        try read { session in
+            try session.texts("""
+                SELECT reference FROM case_key WHERE recipient = \(handler) OR recipient = \(other)
+                UNION SELECT h.reference FROM case_handler h JOIN report r ON r.reference = h.reference
+                      WHERE h.handler = \(handler) AND r.sealed IS NOT NULL
+                ORDER BY 1
+                """).compactMap(CaseReference.init)
+        }
+    }
+
+    public func keepCaseKeys(_ keys: [CaseKeyWrapping], by actor: String, at moment: Date) throws(StoreError) {
+        guard !keys.isEmpty else { return }
+        try write(.key) { session in
+            for key in keys {
+                _ = try session.query("""
+                    INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(key.reference.text), \(key.recipient), \(Data(key.wrapped)))
+                    ON CONFLICT (reference, recipient) DO UPDATE SET wrapped = excluded.wrapped
+                    """)
+                try PostgresAuditTrail.append(
+                    AuditEntry(at: .instant(moment), actor: actor, action: "case-key-wrapped", reference: key.reference.text,
+                               detail: "for \(key.recipient), \(key.how)"), in: session)
+            }
+        }
+    }
+}
+
+extension PostgresReportStore {
+    public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
+        try read { session in
+            try session.rows("""
+                SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
+                JOIN report r ON r.reference = h.reference
+                JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                WHERE h.handler = \(handler) AND r.sealed IS NOT NULL
+                """).compactMap { row throws(StoreError) -> SealedCase? in
+                guard let reference = CaseReference(try row.string("reference")), let sealed = try row.bytes("sealed"),
+                      let wrapped = try row.bytes("wrapped") else { return nil }
+                return SealedCase(reference: reference, words: SealedWords(content: Array(sealed)), wrapped: Array(wrapped))
+            }
+        }
     }
 }

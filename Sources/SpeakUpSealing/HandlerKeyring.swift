@@ -75,6 +75,25 @@ public struct HandlerKeyring: Sendable {
         return pair
     }
 
+    /// A new key pair in place of one whose passphrase is forgotten (no old passphrase needed: the
+    /// login is who they are). The cases sealed for the old key stay sealed for it until they are
+    /// sealed again for the new one with the recovery key (`speakup recover`); recorded as
+    /// `sealing-key-replaced`.
+    public func replaceKey(passphrase: String, again: String) throws(KeyringFailure) -> SealingKeyPair {
+        try check(new: passphrase, again: again)
+        let kept: HandlerSealingKey?
+        do { kept = try store.sealingKey(of: handler) } catch { throw .store(error) }
+        guard let kept else { throw .noKey }
+        let pair = SealingKeyPair.generate()
+        let locked: PassphraseLockedKey
+        do { locked = try PassphraseLockedKey.lock(pair, passphrase: passphrase, holder: handler, cost: cost) } catch { throw .sealing(error) }
+        do {
+            try store.keepSealingKey(HandlerSealingKey(handler: handler, publicKey: pair.publicKey.bytes, lockedKey: locked.bytes, keptAt: now()),
+                                     replacing: kept.lockedKey, at: now())
+        } catch { throw .store(error) }
+        return pair
+    }
+
     /// Seconds the handler must still wait before trying a passphrase (0 when they may now).
     public func secondsToWait() throws(KeyringFailure) -> Int {
         let found: HandlerSealingKey?

@@ -42,12 +42,18 @@ public enum ReportSeal {
     /// field or a wrapped key that does not authenticate is refused, with the case named.
     public static func open(_ report: Report, wrapped: [UInt8], with pair: SealingKeyPair) throws(SealingFailure) -> Report {
         guard let sealed = report.sealed else { return report }
-        let content = try pair.unwrap(try WrappedContentKey(stored: wrapped), for: report.reference)
-        let bytes = try content.openBytes(try SealedField(stored: sealed.content), as: SealingContext(report.reference, field: field))
+        return try words(sealed, of: report.reference, wrapped: wrapped, with: pair).restored(into: report)
+    }
+
+    /// A case's sealed words opened by `pair`, through the content key wrapped for it.
+    public static func words(_ sealed: SealedWords, of reference: CaseReference, wrapped: [UInt8], with pair: SealingKeyPair) throws(SealingFailure)
+        -> ReportWords {
+        let content = try pair.unwrap(try WrappedContentKey(stored: wrapped), for: reference)
+        let bytes = try content.openBytes(try SealedField(stored: sealed.content), as: SealingContext(reference, field: field))
         guard let words = try? JSONDecoder().decode(ReportWords.self, from: Data(bytes)) else {
-            throw .unreadable("the sealed words of case \(report.reference.text)")
+            throw .unreadable("the sealed words of case \(reference.text)")
         }
-        return words.restored(into: report)
+        return words
     }
 
     /// A case file as the workspace shows it: a sealed report opened with the handler's key, or, when
@@ -62,9 +68,41 @@ public enum ReportSeal {
         do {
             file.report = try open(file.report, wrapped: wrapped, with: pair)
             file.unopened = nil
+        } catch .notForThisKey {
+            file.unopened = "The words of case \(file.report.reference.text) are sealed for an earlier key of yours (from before you made a new one), or the key wrapped for you was changed outside SpeakUp. Please tell your IT team: `speakup recover` seals it again for your key."
         } catch {
             file.unopened = error.sentence
         }
         return file
+    }
+
+    /// The case's content key, unwrapped by `pair` from `wrapped`, wrapped anew for each recipient:
+    /// what a handler's session does for someone a case may be passed to, and `speakup recover`
+    /// with the recovery key.
+    public static func rewrap(_ reference: CaseReference, wrapped: [UInt8], with pair: SealingKeyPair,
+                              for recipients: [(name: String, key: SealingPublicKey)], how: String) throws(SealingFailure) -> [CaseKeyWrapping] {
+        let content = try pair.unwrap(try WrappedContentKey(stored: wrapped), for: reference)
+        var keys: [CaseKeyWrapping] = []
+        for recipient in recipients {
+            let again = try WrappedContentKey.wrap(content, for: recipient.key, case: reference)
+            keys.append(CaseKeyWrapping(reference: reference, recipient: recipient.name, wrapped: again.bytes, how: how))
+        }
+        return keys
+    }
+
+    /// For a case file just opened by `handler`: the content key wrapped for everyone it may be
+    /// passed to or is held by (`handlerChoices`, `currentHandlers`) who has a key and no wrapping
+    /// yet, so that passing it on, or a handler who chose a passphrase after it was sent, does not
+    /// leave it unopenable. Empty when the file was not sealed, or not opened.
+    public static func sharing(_ file: CaseFile, openedBy handler: String, with pair: SealingKeyPair,
+                               keys: [HandlerSealingKey]) -> [CaseKeyWrapping] {
+        // (An opened file's report no longer carries its sealed bytes: its wrapped key says it was sealed.)
+        guard file.unopened == nil, let wrapped = file.wrappedKey else { return [] }
+        let wanted = Set(file.handlerChoices.offered + file.currentHandlers).subtracting(file.wrappedFor).subtracting([handler])
+        let recipients = keys.filter { wanted.contains($0.handler) }.compactMap { key -> (name: String, key: SealingPublicKey)? in
+            (try? SealingPublicKey(stored: key.publicKey)).map { (key.handler, $0) }
+        }
+        guard !recipients.isEmpty else { return [] }
+        return (try? rewrap(file.report.reference, wrapped: wrapped, with: pair, for: recipients, how: "from \(handler)'s session")) ?? []
     }
 }

@@ -216,8 +216,12 @@ extension SQLiteReportStore {
                     file?.currentHandlers = try String.fetchAll(
                         db, sql: "SELECT handler FROM case_handler WHERE reference = ? ORDER BY handler", arguments: [reference.text])
                     if report.sealed != nil {
-                        file?.wrappedKey = try Data.fetchOne(
-                            db, sql: "SELECT wrapped FROM case_key WHERE reference = ? AND recipient = ?", arguments: [reference.text, handler]).map(Array.init)
+                        for row in try Row.fetchAll(db, sql: "SELECT recipient, wrapped FROM case_key WHERE reference = ? ORDER BY recipient",
+                                                    arguments: [reference.text]) {
+                            let recipient: String = row["recipient"]
+                            file?.wrappedFor.append(recipient)
+                            if recipient == handler { file?.wrappedKey = Array(row["wrapped"] as Data) }
+                        }
                     }
                     try AuditTrail.append(AuditEntry(at: .instant(moment), actor: handler, action: "opened", reference: reference.text), in: db)
                     return .commit

@@ -25,8 +25,9 @@ extension SQLiteReportStore {
     public func keepSealingKey(_ key: HandlerSealingKey, replacing: [UInt8]?, at moment: Date) throws(StoreError) {
         do {
             try writeTurnInTransaction { db in
-                let kept = try Data.fetchOne(db, sql: "SELECT locked_key FROM sealing_key WHERE handler = ?", arguments: [key.handler])
-                guard kept.map(Array.init) == replacing else { throw SealingKeyDigest.alreadyKept(key.handler) }
+                let row = try Row.fetchOne(db, sql: "SELECT locked_key, public_key FROM sealing_key WHERE handler = ?", arguments: [key.handler])
+                guard row.map({ Array($0["locked_key"] as Data) }) == replacing else { throw SealingKeyDigest.alreadyKept(key.handler) }
+                let action = SealingKeyDigest.action(replacing: row.map { Array($0["public_key"] as Data) }, with: key.publicKey)
                 try db.execute(sql: """
                     INSERT INTO sealing_key (handler, public_key, locked_key, kept_at, failed_unlocks, last_failed_unlock)
                     VALUES (?, ?, ?, ?, 0, NULL)
@@ -34,7 +35,7 @@ extension SQLiteReportStore {
                         kept_at = excluded.kept_at, failed_unlocks = 0, last_failed_unlock = NULL
                     """, arguments: [key.handler, Data(key.publicKey), Data(key.lockedKey), StoredForm.stamp(moment)])
                 try AuditTrail.append(
-                    AuditEntry(at: .instant(moment), actor: key.handler, action: replacing == nil ? "sealing-key-made" : "passphrase-changed",
+                    AuditEntry(at: .instant(moment), actor: key.handler, action: action,
                                reference: nil, content: SealingKeyDigest.of(handler: key.handler, publicKey: key.publicKey)), in: db)
             }
         } catch {
@@ -110,5 +111,77 @@ extension SQLiteReportStore {
         return HandlerSealingKey(handler: handler, publicKey: Array(row["public_key"] as Data), lockedKey: Array(row["locked_key"] as Data),
                                  keptAt: kept, failedUnlocks: row["failed_unlocks"],
                                  lastFailedUnlock: (row["last_failed_unlock"] as String?).flatMap(StoredForm.date))
+    }
+}
+
+/// Sealed cases' wrapped keys on SQLite (`case_key`, v21).
+extension SQLiteReportStore {
+    public func caseKeys(_ reference: CaseReference) throws(StoreError) -> [String: [UInt8]] {
+        do {
+            return try queue.read { db in
+                var keys: [String: [UInt8]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT recipient, wrapped FROM case_key WHERE reference = ?", arguments: [reference.text]) {
+                    keys[row["recipient"]] = Array(row["wrapped"] as Data)
+                }
+                return keys
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func sealedCases(for handler: String, alsoOf other: String?) throws(StoreError) -> [CaseReference] {
+        do {
+            return try queue.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT reference FROM case_key WHERE recipient = ?1 OR recipient = ?2
+                    UNION SELECT h.reference FROM case_handler h JOIN report r ON r.reference = h.reference
+                          WHERE h.handler = ?1 AND r.sealed IS NOT NULL
+                    ORDER BY 1
+                    """, arguments: [handler, other]).compactMap(CaseReference.init)
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
+    public func keepCaseKeys(_ keys: [CaseKeyWrapping], by actor: String, at moment: Date) throws(StoreError) {
+        guard !keys.isEmpty else { return }
+        do {
+            try writeTurnInTransaction { db in
+                for key in keys {
+                    try db.execute(sql: """
+                        INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)
+                        ON CONFLICT (reference, recipient) DO UPDATE SET wrapped = excluded.wrapped
+                        """, arguments: [key.reference.text, key.recipient, Data(key.wrapped)])
+                    try AuditTrail.append(
+                        AuditEntry(at: .instant(moment), actor: actor, action: "case-key-wrapped", reference: key.reference.text,
+                                   detail: "for \(key.recipient), \(key.how)"), in: db)
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save-key")
+        }
+    }
+}
+
+extension SQLiteReportStore {
+    public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
+                    JOIN report r ON r.reference = h.reference
+                    JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                    WHERE h.handler = ? AND r.sealed IS NOT NULL
+                    """, arguments: [handler]).compactMap { row in
+                    CaseReference(row["reference"] as String).map {
+                        SealedCase(reference: $0, words: SealedWords(content: Array(row["sealed"] as Data)), wrapped: Array(row["wrapped"] as Data))
+                    }
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
     }
 }

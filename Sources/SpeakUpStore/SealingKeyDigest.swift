@@ -19,6 +19,13 @@ public enum SealingKeyDigest {
         return hasher.finalize()
     }
 
+    /// The audit action for keeping a handler's key: made (none before), a new passphrase over the same
+    /// key, or a new key in place of one whose passphrase was forgotten.
+    public static func action(replacing old: [UInt8]?, with new: [UInt8]) -> String {
+        guard let old else { return "sealing-key-made" }
+        return old == new ? "passphrase-changed" : "sealing-key-replaced"
+    }
+
     /// The sentences for the two refusals every engine gives alike.
     public static func alreadyKept(_ handler: String) -> StoreError {
         StoreError(.failed, "A sealing key for \(handler) was set meanwhile (from another terminal?). Nothing was changed; please start again.")

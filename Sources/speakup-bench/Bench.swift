@@ -59,6 +59,7 @@ enum Bench {
         try part("board") { try BoardBench(scratch: scratch, cases: options.boardCases).run() }
         try part("retention") { try RetentionBench(scratch: scratch, cases: options.retentionCases).run() }
         try part("search") { try SearchBench(scratch: scratch, cases: options.searchCases, speakup: options.speakup).run() }
+        try part("sealing") { try SealingBench(scratch: scratch, submits: options.sealedSubmits, searchCases: options.sealedSearchCases).run() }
         try part("postgres") {
             let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             return try PostgresBench(bench: bench, commits: options.commits, submitters: options.submitters,
@@ -80,6 +81,8 @@ struct Options {
     var submissionsEach = 20
     var cases = 1_000_000
     var searchCases = 100_000
+    var sealedSubmits = 500
+    var sealedSearchCases = 10_000
     var boardCases = 1_000_000
     var pgCases = 1_000_000
     var retentionCases = 1_000_000
@@ -104,10 +107,12 @@ struct Options {
             case "--board-cases": boardCases = rest.popFirst().flatMap(Int.init) ?? boardCases
             case "--pg-cases": pgCases = rest.popFirst().flatMap(Int.init) ?? pgCases
             case "--retention-cases": retentionCases = rest.popFirst().flatMap(Int.init) ?? retentionCases
+            case "--sealed-submits": sealedSubmits = rest.popFirst().flatMap(Int.init) ?? sealedSubmits
+            case "--sealed-search-cases": sealedSearchCases = rest.popFirst().flatMap(Int.init) ?? sealedSearchCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --retention-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|postgres\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --retention-cases N, --sealed-submits N, --sealed-search-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|sealing|postgres\n".utf8))
                 exit(64)
             }
         }

@@ -18,6 +18,9 @@ struct CasesCommand: ParsableCommand {
     @Flag(name: .customLong("change-passphrase"), help: "Change the passphrase that unlocks your key, then open the workspace.")
     var changePassphrase = false
 
+    @Flag(name: .customLong("forgotten-passphrase"), help: "Make a new key under a new passphrase; your IT team then seals your cases again for it (speakup recover).")
+    var forgottenPassphrase = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
     @OptionGroup var displayOptions: DisplayOptions
@@ -40,14 +43,22 @@ struct CasesCommand: ParsableCommand {
             let keyring = HandlerKeyring(store: store, handler: handler)
             let hasKey: Bool
             do { hasKey = try keyring.hasKey() } catch { throw Failure("Your key could not be read: \(error.sentence)") }
+            if changePassphrase && forgottenPassphrase {
+                throw Failure("--change-passphrase and --forgotten-passphrase cannot be used together: the first needs the passphrase you have, the second is for one you have forgotten.", code: 64)
+            }
+            if forgottenPassphrase && !hasKey {
+                throw Failure("You have no key yet, so nothing was forgotten: `speakup cases` asks you to choose a passphrase the first time.")
+            }
             if changePassphrase && !hasKey {
                 throw Failure("You have no passphrase to change yet: `speakup cases` asks you to choose one the first time.")
             }
             // Conflicts of interest are found through the directory: without it, none could be ruled out.
             let router = try Routing.router(store: store, rulesPath: rulesPath, owner: handler)
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
-            let desk = store.desk(policy: SubjectChainPolicy(router: router, names: SystemAccounts()))
             let unlockedKey = UnlockedKey()
+            // A search finds sealed words too, opened in memory with the handler's key.
+            let desk = SealedSearchDesk(inner: store.desk(policy: SubjectChainPolicy(router: router, names: SystemAccounts())), store: store,
+                                        key: { unlockedKey.pair })
             let session = CasesSession(
                 desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in
@@ -56,6 +67,13 @@ struct CasesCommand: ParsableCommand {
                     // Every handler, each not offered with its reason: the conflict rules, who has it now, who stepped away.
                     file.handlerChoices = .workedOut(HandlerEligibility.choices(
                         for: file, by: handler, rules: router.rules, directory: router.directory, membership: router.membership))
+                    // Its key wrapped for whoever it may be passed to, or now holds it, and has no wrapping yet. A
+                    // failure here leaves them unable to open it, which their screen then says: never a wider opening.
+                    if let pair = unlockedKey.pair, file.wrappedKey != nil,
+                       let keys = try? store.sealingKeys() {
+                        let sharing = ReportSeal.sharing(file, openedBy: handler, with: pair, keys: keys)
+                        if (try? store.keepCaseKeys(sharing, by: handler, at: Date())) != nil { file.wrappedFor += sharing.map(\.recipient) }
+                    }
                     return file
                 })
             let opening: (reminders: [Reminder], unrouted: [UnroutedCase])
@@ -63,11 +81,12 @@ struct CasesCommand: ParsableCommand {
                 throw Failure("The workspace could not be opened: \(error.sentence)")
             }
             let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
-            let purpose: PassphraseState.Purpose = !hasKey ? .choose : changePassphrase ? .change : .unlock
+            let purpose: PassphraseState.Purpose = !hasKey ? .choose : changePassphrase ? .change : forgottenPassphrase ? .replace : .unlock
             let unlocked = PassphraseSession.run(on: terminal, purpose: purpose, login: identity.reporter.userName) { effect in
                 do throws(KeyringFailure) {
                     switch effect {
                     case .choose(let passphrase, let again): unlockedKey.pair = try keyring.makeKey(passphrase: passphrase, again: again)
+                    case .replace(let passphrase, let again): unlockedKey.pair = try keyring.replaceKey(passphrase: passphrase, again: again)
                     case .unlock(let passphrase): unlockedKey.pair = try keyring.unlock(passphrase: passphrase)
                     case .change(let current, let new, let again):
                         unlockedKey.pair = try keyring.changePassphrase(from: current, to: new, again: again)
@@ -84,8 +103,9 @@ struct CasesCommand: ParsableCommand {
                 return
             }
             session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
-            // The unlocked key goes with the session (swift-crypto zeroes its storage when freed).
+            // The unlocked key and the words opened with it go with the session (swift-crypto zeroes the key's storage when freed).
             unlockedKey.pair = nil
+            desk.forget()
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }
         } catch {

@@ -15,7 +15,7 @@ struct SpeakUpCommand: ParsableCommand {
             $XDG_DATA_HOME/speakup/speakup.sqlite (~/.local/share/speakup/speakup.sqlite).
             """,
         version: "speakup \(SpeakUpVersion.number)",
-        subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CheckCommand.self, CasesCommand.self, StatsCommand.self, BoardCommand.self, SubjectAccessCommand.self, StoreCommand.self, RetentionCommand.self],
+        subcommands: [ReportCommand.self, FollowUpCommand.self, WardCommand.self, KioskCommand.self, ExportCommand.self, ImportCommand.self, RulesCommand.self, EscalateCommand.self, DirectoryCommand.self, AuditCommand.self, WhoAmICommand.self, CheckCommand.self, CasesCommand.self, StatsCommand.self, BoardCommand.self, SubjectAccessCommand.self, StoreCommand.self, RetentionCommand.self, RecoverCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 

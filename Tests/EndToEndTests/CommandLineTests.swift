@@ -94,7 +94,7 @@ struct CommandLineTests {
     }
 
     @Test("a mistyped command is named, with the nearest command when one is close, the commands listed, and exit 64", arguments: [
-        (["case"], "\"case\" is not a SpeakUp command. Did you mean \"cases\"?\nThe commands are: report, follow-up, ward, kiosk, export, import, rules, escalate, directory, audit, whoami, check, cases, stats, board, subject-access, store, retention."),
+        (["case"], "\"case\" is not a SpeakUp command. Did you mean \"cases\"?\nThe commands are: report, follow-up, ward, kiosk, export, import, rules, escalate, directory, audit, whoami, check, cases, stats, board, subject-access, store, retention, recover."),
         (["whoamii", "--db", "x.sqlite"], "\"whoamii\" is not a SpeakUp command. Did you mean \"whoami\"?\n"),
         (["--db", "x.sqlite", "stat"], "\"stat\" is not a SpeakUp command. Did you mean \"stats\"?\n"),
         (["frobnicate"], "\"frobnicate\" is not a SpeakUp command.\nThe commands are: report,"),

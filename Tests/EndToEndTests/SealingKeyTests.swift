@@ -102,5 +102,52 @@ extension SharedHostSuites {
             #expect(!export.stdout.contains("Quarrelsome"))
             #expect(export.stdout.contains("\"sealed\" : true") || export.stdout.contains("\"sealed\":true"))
         }
+    
+
+        @Test("a guardian who forgot their passphrase makes a new key; the administrator seals their cases again with the recovery key")
+        func forgottenPassphrase() throws {
+            let host = try SharedHost()
+            let made = try host.speakup(as: host.admin, ["store", "recovery-key"])
+            let keyLine = try #require(made.stdout.split(separator: "\n").first { $0.contains("SPEAKUP RECOVERY") })
+            let first = try host.tmux(as: host.guardian, ["cases"])
+            try first.enterPassphrase()
+            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try first.press("q")
+            #expect(try first.exitStatus() == 0)
+            let saved = try host.fileOpenReport("Forgotten\(host.tag) words about the handover.")
+            let reference = try #require(HandlingTests.reference(on: saved))
+
+            let fresh = try host.tmux(as: host.guardian, ["cases", "--forgotten-passphrase"])
+            try fresh.waitFor("A new key for a forgotten passphrase")
+            try fresh.enterPassphrase("green teapot evening")
+            try fresh.waitFor(reference, timeout: 30)
+            try fresh.press("Enter")
+            try fresh.waitForWords("sealed for an earlier key of yours")
+            try fresh.press("Escape")
+            try fresh.press("q")
+
+            // A wrong key, then none, are refused and change nothing.
+            let wrong = try host.speakup(as: host.admin, ["recover", "--for", host.guardian], input: "SPEAKUP RECOVERY 00000-00000-00000-00000-00000-00000-00000-00000-00000-00000-00000\n")
+            #expect(wrong.status == 1, "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("Nothing was changed"))
+            #expect(try host.speakup(as: host.admin, ["recover", "--for", host.guardian], input: "\n").status == 64)
+            #expect(try host.speakup(as: host.guardian, ["recover", "--for", host.guardian], input: String(keyLine) + "\n").status == 77)
+
+            let recovered = try host.speakup(as: host.admin, ["recover", "--for", host.guardian], input: String(keyLine) + "\n")
+            #expect(recovered.status == 0, "\(recovered.stderr)")
+            #expect(recovered.stdout.contains("Sealed 1 case again for \(host.guardian)'s key"))
+
+            let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase("green teapot evening")
+            try desk.waitFor(reference, timeout: 30)
+            try desk.press("Enter")
+            try desk.waitForWords("Forgotten\(host.tag) words about the handover.")
+            try desk.press("Escape")
+            try desk.press("q")
+            let actions = try SQLiteReportStore(path: host.store).auditRecords().map(\.entry.action)
+            #expect(actions.contains("sealing-key-replaced") && actions.contains("case-key-wrapped"))
+            let trail = try host.speakup(as: host.admin, ["audit", "verify"])
+            #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SpeakUpCore
+import SpeakUpStore
 import TestPostgres
 @testable import SpeakUpSealing
 
@@ -114,7 +115,7 @@ struct SealedReportConformance {
         // gita's wrapping offered to asha's key does not open.
         var swapped = file
         swapped.wrappedKey = file.wrappedKey
-        #expect(ReportSeal.open(swapped, with: keys.asha).unopened?.contains("not sealed for your key") == true)
+        #expect(ReportSeal.open(swapped, with: keys.asha).unopened?.contains("sealed for an earlier key of yours") == true)
     }
 
     @Test("a sealed field changed in the store, or a wrapped key moved from another case, is refused with the case named",
@@ -187,5 +188,86 @@ struct SealedReportConformance {
         }
         #expect(error?.sentence.contains("Nothing was imported") == true)
         #expect(try made.store.allReports().isEmpty)
+    }
+
+    @Test("a handler's session wraps the key for whoever the case may be passed to; a replaced key is sealed for again with the recovery key",
+          arguments: Engine.allCases)
+    func sharedAndRecovered(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Self.sealing(made)
+        let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        // ina chooses a passphrase after the case was sent.
+        let ina = try HandlerKeyring(store: made.store, handler: "ina", cost: .forTestsOnly, now: { Examples.moment })
+            .makeKey(passphrase: "purple lantern autumn", again: "purple lantern autumn")
+        let desk = made.store.desk(policy: EveryoneMay())
+        var file = ReportSeal.open(try #require(try desk.openCase(stored.reference, for: "gita", at: Examples.moment)), with: keys.gita)
+        file.eligibleHandlers = ["asha", "ina", "mo"]
+        let sharing = ReportSeal.sharing(file, openedBy: "gita", with: keys.gita, keys: try made.store.sealingKeys())
+        #expect(sharing.map(\.recipient) == ["ina", "mo"], "asha has a wrapping already; gita is the one sharing")
+        try made.store.keepCaseKeys(sharing.filter { $0.recipient == "ina" }, by: "gita", at: Examples.moment)
+        let forIna = try #require(try desk.openCase(stored.reference, for: "ina", at: Examples.moment))
+        #expect(ReportSeal.open(forIna, with: ina).report.account == Self.secret)
+        let wrapped = try made.store.auditRecords().filter { $0.entry.action == "case-key-wrapped" }
+        #expect(wrapped.map(\.entry.detail) == ["for ina, from gita's session"])
+        #expect(wrapped.first?.entry.reference == stored.reference.text && wrapped.first?.entry.actor == "gita")
+
+        // gita forgets her passphrase: a new key, which the old wrapping does not open.
+        let renewed = try HandlerKeyring(store: made.store, handler: "gita", cost: .forTestsOnly, now: { Examples.moment })
+            .replaceKey(passphrase: "orange harbour winter", again: "orange harbour winter")
+        #expect(try made.store.auditRecords().contains { $0.entry.action == "sealing-key-replaced" && $0.entry.actor == "gita" })
+        let stale = try #require(try desk.openCase(stored.reference, for: "gita", at: Examples.moment))
+        #expect(ReportSeal.open(stale, with: renewed).unopened != nil)
+        // The recovery key seals it again for her new key.
+        #expect(try made.store.sealedCases(for: "gita", alsoOf: nil) == [stored.reference])
+        let recoveryWrapped = try #require(try made.store.caseKeys(stored.reference)[SealedWords.recoveryRecipient])
+        let again = try ReportSeal.rewrap(stored.reference, wrapped: recoveryWrapped, with: keys.recovery,
+                                          for: [("gita", renewed.publicKey)], how: "with the recovery key")
+        try made.store.keepCaseKeys(again, by: "ivan", at: Examples.moment)
+        let reopened = try #require(try desk.openCase(stored.reference, for: "gita", at: Examples.moment))
+        #expect(ReportSeal.open(reopened, with: renewed).report.account == Self.secret)
+        // Someone with no wrapping at all is found through the cases they hold, or through a leaver's.
+        #expect(try made.store.sealedCases(for: "nobody", alsoOf: "asha") == [stored.reference])
+        #expect(try made.store.sealedCases(for: "nobody", alsoOf: nil).isEmpty)
+        #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
+    }
+
+    @Test("a search finds sealed words through the handler's key, in memory, with the queue's filters and order; without the key it finds only clear words",
+          arguments: Engine.allCases)
+    func sealedSearch(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Self.sealing(made)
+        var first = Self.report()
+        first.account = "The porter was mocked in the lift."
+        var second = Self.report()
+        second.account = "Mocking the porter again, by the lifts."
+        second.location = "Ward 9"
+        let one = try made.store.submit(first, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let two = try made.store.submit(second, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let desk = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { keys.gita })
+        var query = QueueQuery()
+        query.search = "porter"
+        #expect(Set(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference)) == [one.reference, two.reference])
+        query.search = "mocked"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [one.reference])
+        query.search = "mock"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.count == 2, "the last word may be the start of one")
+        query.search = "porter lifts"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [two.reference])
+        query.search = "porter"
+        query.location = "Ward 9"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [two.reference], "the other filters still apply")
+        query.location = ""
+        query.search = "Benedetta"
+        let named = try desk.queue(query, for: "gita", now: Examples.moment).rows
+        #expect(named.count == 2, "the reporter's sealed name is found by its handler: \(named)")
+        query.search = "Ward 9"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [two.reference], "clear words are still found")
+        query.search = "nothingatall"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
+        // Without the key (or for a handler it was not wrapped for), sealed words find nothing.
+        let locked = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { nil })
+        query.search = "porter"
+        #expect(try locked.queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
+        #expect(try desk.queue(query, for: "ina", now: Examples.moment).rows.isEmpty, "ina holds no wrapped key: nothing of the words is found")
     }
 }

@@ -192,6 +192,8 @@ public struct CaseFile: Hashable, Sendable {
     public var currentHandlers: [String] = []
     /// For a sealed report: its content key wrapped for the handler opening it (nil when none is).
     public var wrappedKey: [UInt8]?
+    /// For a sealed report: everyone its content key is wrapped for.
+    public var wrappedFor: [String] = []
     /// For a sealed report whose words could not be opened: why, said in their place.
     public var unopened: String?
 

@@ -13,7 +13,8 @@ public protocol SealingKeyKeeping: Sendable {
     /// Every handler's key, in login order: what a submit wraps a case's content key for.
     func sealingKeys() throws(StoreError) -> [HandlerSealingKey]
 
-    /// Keeps a handler's key, with an audit record naming them and the public key's digest.
+    /// Keeps a handler's key, with an audit record naming them and the public key's digest
+    /// (`sealing-key-made`, `passphrase-changed` over the same key, or `sealing-key-replaced`).
     /// With `replacing` nil the handler must hold no key yet; otherwise the locked key kept now
     /// must be exactly `replacing` (a change made meanwhile from another terminal is refused, not
     /// overwritten). Either refusal is a `StoreError` of kind `.failed` that says so.
@@ -34,6 +35,51 @@ public protocol SealingKeyKeeping: Sendable {
     /// the store holds one already: a second would leave the cases sealed for the first unrecoverable
     /// without anyone noticing.
     func keepRecoveryKey(_ key: TrustRecoveryKey, by actor: String, at moment: Date) throws(StoreError)
+
+    /// A sealed case's content key as wrapped for each recipient (a login, or `SealedWords.recoveryRecipient`).
+    func caseKeys(_ reference: CaseReference) throws(StoreError) -> [String: [UInt8]]
+
+    /// The sealed cases `handler` holds now or has a wrapped key for, and those `alsoOf` has a
+    /// wrapped key for: what `speakup recover` seals again for them.
+    func sealedCases(for handler: String, alsoOf other: String?) throws(StoreError) -> [CaseReference]
+
+    /// Keeps content keys wrapped anew (for a handler given a case, a new handler, or a new key),
+    /// replacing any earlier wrapping for the same recipient, in one transaction, each recorded in the
+    /// audit trail (`case-key-wrapped`, naming the recipient and `by`, who or what wrapped it).
+    func keepCaseKeys(_ keys: [CaseKeyWrapping], by actor: String, at moment: Date) throws(StoreError)
+
+    /// The sealed words of every case routed to `handler` with a key wrapped for them: what the
+    /// workspace opens in memory to search (`SealedSearchDesk`).
+    func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase]
+}
+
+/// One case's sealed words with its content key as wrapped for one handler.
+public struct SealedCase: Hashable, Sendable {
+    public var reference: CaseReference
+    public var words: SealedWords
+    public var wrapped: [UInt8]
+
+    public init(reference: CaseReference, words: SealedWords, wrapped: [UInt8]) {
+        self.reference = reference
+        self.words = words
+        self.wrapped = wrapped
+    }
+}
+
+/// A case's content key wrapped for one recipient, to keep.
+public struct CaseKeyWrapping: Hashable, Sendable {
+    public var reference: CaseReference
+    public var recipient: String
+    public var wrapped: [UInt8]
+    /// How it was wrapped, for the audit record: "from gita's session", "with the recovery key".
+    public var how: String
+
+    public init(reference: CaseReference, recipient: String, wrapped: [UInt8], how: String) {
+        self.reference = reference
+        self.recipient = recipient
+        self.wrapped = wrapped
+        self.how = how
+    }
 }
 
 /// One handler's sealing key as the store keeps it.

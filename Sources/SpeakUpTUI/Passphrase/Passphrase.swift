@@ -6,6 +6,8 @@ public enum PassphraseEffect: Hashable, Sendable {
     case choose(passphrase: String, again: String)
     /// Unlock the handler's key.
     case unlock(passphrase: String)
+    /// Make a new key under a new passphrase, in place of one whose passphrase is forgotten.
+    case replace(passphrase: String, again: String)
     /// Lock the handler's key under a new passphrase.
     case change(current: String, new: String, again: String)
     /// The handler left.
@@ -60,6 +62,7 @@ public enum Passphrase {
             state.phase = .checking
             switch state.purpose {
             case .choose: return [.choose(passphrase: state.new, again: typed)]
+            case .replace: return [.replace(passphrase: state.new, again: typed)]
             case .unlock: return [.unlock(passphrase: state.current)]
             case .change: return [.change(current: state.current, new: state.new, again: typed)]
             }

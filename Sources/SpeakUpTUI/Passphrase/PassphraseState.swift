@@ -6,6 +6,8 @@ import SpeakUpCore
 public struct PassphraseState: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
         case choose, unlock, change
+        /// A new key under a new passphrase, the old one forgotten.
+        case replace
     }
 
     public enum Step: Hashable, Sendable {
@@ -41,14 +43,14 @@ public struct PassphraseState: Hashable, Sendable {
         self.size = size
         self.purpose = purpose
         self.login = login
-        self.phase = .typing(purpose == .choose ? .new : .current)
+        self.phase = .typing(purpose == .choose || purpose == .replace ? .new : .current)
         self.notice = notice
     }
 
     /// The steps of this purpose, in order.
     var steps: [Step] {
         switch purpose {
-        case .choose: [.new, .again]
+        case .choose, .replace: [.new, .again]
         case .unlock: [.current]
         case .change: [.current, .new, .again]
         }

@@ -53,6 +53,11 @@ public enum PassphraseView {
                 + "can give you access again with the trust's recovery key.")
         case .unlock:
             ("Your passphrase", "Type the passphrase you chose for your cases. It unlocks your sealing key while the workspace is open.")
+        case .replace:
+            ("A new key for a forgotten passphrase",
+             "SpeakUp makes you a new key under a new passphrase. The cases sealed for your old key cannot be opened with the new one "
+                + "until your IT team seals them again for you with the trust's recovery key (speakup recover). This is recorded. "
+                + "Choose at least 12 characters: three or four words you will remember are best.")
         case .change:
             ("Change your passphrase",
              "Your cases stay sealed for the same key: only the passphrase that unlocks it changes. Type the one you use now, then the new one twice.")

@@ -15,16 +15,23 @@ enum Command {
     /// the child starts a daemon (the tmux server) that keeps it open,
     /// `waitUntilExit` never returns. Output goes to files, not pipes, for the
     /// same reason.
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    /// `input`, when given, is the command's standard input (else /dev/null).
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Result {
         let base = NSTemporaryDirectory() + "speakup-command-" + UUID().uuidString
         defer {
             unlink(base + ".out")
             unlink(base + ".err")
+            unlink(base + ".in")
+        }
+        if let input {
+            guard FileManager.default.createFile(atPath: base + ".in", contents: Data(input.utf8), attributes: [.posixPermissions: 0o644]) else {
+                throw CommandFailed(description: "could not write the command's input")
+            }
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : base + ".in", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 

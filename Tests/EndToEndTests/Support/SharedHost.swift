@@ -77,10 +77,10 @@ final class SharedHost {
     }
 
     /// Runs `speakup ARGS` as `user` (through runuser, so the real uid is theirs).
-    func speakup(as user: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Command.Result {
+    func speakup(as user: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Command.Result {
         var env = ["PATH": "/usr/bin:/bin"]
         env.merge(environment) { $1 }
-        return try Command.run("/usr/sbin/runuser", ["-u", user, "--", binary] + arguments, environment: env)
+        return try Command.run("/usr/sbin/runuser", ["-u", user, "--", binary] + arguments, environment: env, input: input)
     }
 
     /// Runs any program as `user`.

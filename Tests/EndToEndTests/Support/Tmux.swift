@@ -151,14 +151,14 @@ extension Tmux {
     static let passphrase = "blue kettle morning"
 
     /// Gets past the passphrase screen `speakup cases` opens on: chooses the passphrase the first
-    /// time (typed twice), else types it once.
+    /// time or for a forgotten one (typed twice), else types it once.
     func enterPassphrase(_ passphrase: String = Tmux.passphrase, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let screen = try waitFor("the passphrase screen", sourceLocation: sourceLocation) {
-            $0.contains("Choose a passphrase") || $0.contains("Your passphrase")
+            $0.contains("Choose a passphrase") || $0.contains("Your passphrase") || $0.contains("A new key for a forgotten passphrase")
         }
         try type(passphrase)
         try press("Enter")
-        if screen.contains("Choose a passphrase") {
+        if screen.contains("Choose a passphrase") || screen.contains("A new key for a forgotten passphrase") {
             try waitFor("The same passphrase again", sourceLocation: sourceLocation)
             try type(passphrase)
             try press("Enter")

@@ -1,0 +1,83 @@
+import Foundation
+import SpeakUpCore
+import SpeakUpSealing
+
+/// The workspace's desk on a sealing store: every call goes to the store's own (policed) desk, and a
+/// search also finds the words sealed in the handler's cases, opened in memory with their key.
+///
+/// The first search opens the sealed words of every case routed to the handler with a key wrapped for
+/// them, and keeps them in this process's memory (locked where `SessionHardening` could, dropped with
+/// the desk); each search then matches them as the full-text index would (`SearchTerms`). The cases
+/// found either way are read back through the store's desk with `QueueQuery.only`, so the handler's
+/// filters, the queue's order and the handler policy apply exactly as to any other page.
+public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
+    let inner: any CaseDesk
+    let store: any SealingKeyKeeping
+    let key: @Sendable () -> SealingKeyPair?
+    private let lock = NSLock()
+    /// Opened words by case, for one handler; nil until the first search.
+    private var opened: (handler: String, words: [CaseReference: String])?
+
+    /// The most cases a search's clear-text half reads before the two halves are joined.
+    public static let clearMatchesRead = 100_000
+
+    public init(inner: any CaseDesk, store: any SealingKeyKeeping, key: @escaping @Sendable () -> SealingKeyPair?) {
+        self.inner = inner
+        self.store = store
+        self.key = key
+    }
+
+    public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
+        guard let terms = SearchTerms(query.search), CaseReference.typedPrefix(query.search) == nil, let pair = key() else {
+            return try inner.queue(query, for: handler, now: now)
+        }
+        let words = try openedWords(for: handler, with: pair)
+        var found = Set(words.compactMap { terms.matches($0.value) ? $0.key.text : nil })
+        if found.isEmpty && words.isEmpty { return try inner.queue(query, for: handler, now: now) }
+        // What the store finds in clear (the place, the subject as typed, notes), every page of it.
+        var clear = query
+        clear.offset = 0
+        clear.limit = Self.clearMatchesRead
+        for row in try inner.queue(clear, for: handler, now: now).rows { found.insert(row.reference.text) }
+        guard !found.isEmpty else { return QueuePage(rows: [], fetched: 0) }
+        var joined = query
+        joined.search = ""
+        joined.only = Array(found).sorted()
+        return try inner.queue(joined, for: handler, now: now)
+    }
+
+    /// The handler's cases' sealed words, opened once and kept.
+    func openedWords(for handler: String, with pair: SealingKeyPair) throws(StoreError) -> [CaseReference: String] {
+        if let opened = lock.withLock({ opened }), opened.handler == handler { return opened.words }
+        var words: [CaseReference: String] = [:]
+        for sealed in try store.sealedWords(heldBy: handler) {
+            // A case whose words do not open is not found by its words; opening it says why.
+            guard let open = try? ReportSeal.words(sealed.words, of: sealed.reference, wrapped: sealed.wrapped, with: pair) else { continue }
+            words[sealed.reference] = [open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? ""]
+                .filter { !$0.isEmpty }.joined(separator: "\n")
+        }
+        lock.withLock { opened = (handler, words) }
+        return words
+    }
+
+    /// Forgets the opened words (the workspace sat idle, or closed).
+    public func forget() {
+        lock.withLock { opened = nil }
+    }
+
+    public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {
+        try inner.openCase(reference, for: handler, at: moment)
+    }
+
+    public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
+        try inner.act(action, on: reference, by: handler, at: moment)
+    }
+
+    public func reminders(for handler: String) throws(StoreError) -> [Reminder] { try inner.reminders(for: handler) }
+
+    public func dismissReminders(for handler: String) throws(StoreError) { try inner.dismissReminders(for: handler) }
+
+    public func caseFacts() throws(StoreError) -> [CaseFacts] { try inner.caseFacts() }
+
+    public func unrouted() throws(StoreError) -> [UnroutedCase] { try inner.unrouted() }
+}

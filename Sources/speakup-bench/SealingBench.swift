@@ -1,0 +1,164 @@
+import Foundation
+import SpeakUpCore
+import SpeakUpRules
+import SpeakUpSealing
+import SpeakUpStore
+
+/// Sealed reports' figures (docs/performance.md, "Sealed reports"): unlocking a handler's key, a
+/// submit sealed for ten handlers beside the same submit unsealed, opening a sealed case beside an
+/// unsealed one, and searching a queue of sealed cases in memory beside the full-text index over
+/// the same cases unsealed. All on SQLite, each beside its floor in the same run.
+struct SealingBench {
+    let scratch: String
+    let submits: Int
+    let searchCases: Int
+
+    /// Routes to one handler; any of ten may hold the case.
+    struct TenHandlers: CaseRouter {
+        static let handlers = (1...10).map { "handler\($0)" }
+        func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+            var routing = CaseRouting(level: .informal, roles: ["guardian"], handlers: ["handler1"], acknowledgeBy: from.addingTimeInterval(604_800),
+                                      feedBackBy: from.addingTimeInterval(7_776_000), explanation: ["Routed for the bench."])
+            routing.mayHold = Self.handlers
+            return routing
+        }
+    }
+
+    static let words = ["porter", "sluice", "handover", "medication", "shouted", "ignored", "belittled", "rota", "night", "theatre",
+                        "mocked", "student", "agency", "bay", "discharge", "relatives", "breakfast", "call", "bell", "pressure"]
+
+    static func report(_ index: Int) -> Report {
+        var generator = SeededRandom(seed: UInt64(index) &+ 17)
+        let picked = (0..<40).map { _ in words[Int(generator.next() % UInt64(words.count))] }
+        var report = CommitBench.report()
+        // One rare word in a hundredth of cases, one in a thousandth.
+        report.account = picked.joined(separator: " ") + (index % 100 == 0 ? " quarrel\(index % 7)" : "") + (index % 1000 == 0 ? " zebra" : "")
+        report.reporterDetails = ReporterDetails(name: "Reporter \(index)", contact: "extension \(1000 + index % 9000)", professionalGroup: .nursing)
+        return report
+    }
+
+    func run() throws -> [String] {
+        print("## Sealed reports")
+        var summary: [String] = []
+        // Unlocking: the deliberate cost of one passphrase try (scrypt N=2^16, r=8, p=1).
+        let pair = SealingKeyPair.generate()
+        let locked = try PassphraseLockedKey.lock(pair, passphrase: "blue kettle morning", holder: "handler1")
+        var unlocks = Sample()
+        for _ in 0..<20 {
+            let start = now()
+            _ = try locked.unlock(passphrase: "blue kettle morning", holder: "handler1")
+            unlocks.add(now() - start)
+        }
+        print("| unlocking a handler's key (20 tries) | median \(format(unlocks.median)) ms | p99 \(format(unlocks.p99)) ms | aim: about 100-200 ms |")
+        summary.append("unlocking a key: median \(format(unlocks.median)) ms (aim 100-200 ms)")
+
+        // Submit sealed for ten handlers (and the recovery key) beside the same submit unsealed.
+        let sealedStore = try SQLiteReportStore(path: scratch + "/sealed.sqlite")
+        let plainStore = try SQLiteReportStore(path: scratch + "/plain.sqlite")
+        var pairs: [String: SealingKeyPair] = [:]
+        try sealedStore.keepRecoveryKey(TrustRecoveryKey(publicKey: SealingKeyPair.generate().publicKey.bytes, madeAt: Date()), by: "bench", at: Date())
+        for handler in TenHandlers.handlers {
+            let pair = SealingKeyPair.generate()
+            pairs[handler] = pair
+            let locked = try PassphraseLockedKey.lock(pair, passphrase: "blue kettle morning", holder: handler, cost: .forTestsOnly)
+            try sealedStore.keepSealingKey(HandlerSealingKey(handler: handler, publicKey: pair.publicKey.bytes, lockedKey: locked.bytes, keptAt: Date()),
+                                           replacing: nil, at: Date())
+        }
+        var sealedTimes = Sample()
+        var plainTimes = Sample()
+        let router = TenHandlers()
+        for index in 0..<20 {
+            _ = try sealedStore.submit(Self.report(index), receipt: nil, router: router)
+            _ = try plainStore.submit(Self.report(index), receipt: nil, router: router)
+        }
+        var done = 0
+        while done < submits {
+            let count = min(50, submits - done)
+            for index in 0..<count {
+                let report = Self.report(done + index)
+                let start = now()
+                _ = try sealedStore.submit(report, receipt: nil, router: router)
+                sealedTimes.add(now() - start)
+                sealedStore.tidy()
+            }
+            for index in 0..<count {
+                let report = Self.report(done + index)
+                let start = now()
+                _ = try plainStore.submit(report, receipt: nil, router: router)
+                plainTimes.add(now() - start)
+                plainStore.tidy()
+            }
+            done += count
+        }
+        let ratio = sealedTimes.median / plainTimes.median
+        print("| submit sealed for 10 handlers + the recovery key (\(submits), no receipt) | median \(format(sealedTimes.median)) ms | p99 \(format(sealedTimes.p99)) ms | |")
+        print("| the same submit, unsealed (floor) | median \(format(plainTimes.median)) ms | p99 \(format(plainTimes.p99)) ms | |")
+        print("ratio of medians: \(format(ratio))x, of p99: \(format(sealedTimes.p99 / plainTimes.p99))x (goal: within 1.2x)")
+        summary.append("sealed submit for 10 handlers: median \(format(sealedTimes.median)) ms beside \(format(plainTimes.median)) ms unsealed, \(format(ratio))x (goal <= 1.2x)")
+
+        // Opening a case: the desk's opening, then the words opened with the handler's key; beside the unsealed opening.
+        let sealedDesk = sealedStore.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
+        let plainDesk = plainStore.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
+        let sealedRefs = try sealedStore.allReports().map(\.reference).prefix(100)
+        let plainRefs = try plainStore.allReports().map(\.reference).prefix(100)
+        var openSealed = Sample()
+        var openPlain = Sample()
+        let key = pairs["handler1"]!
+        for (sealed, plain) in zip(sealedRefs, plainRefs) {
+            var start = now()
+            if let file = try sealedDesk.openCase(sealed, for: "handler1", at: Date()) {
+                let opened = ReportSeal.open(file, with: key)
+                guard opened.unopened == nil else { throw BenchError("a sealed case did not open: \(opened.unopened!)") }
+            }
+            openSealed.add(now() - start)
+            start = now()
+            _ = try plainDesk.openCase(plain, for: "handler1", at: Date())
+            openPlain.add(now() - start)
+        }
+        print("| opening a sealed case (the desk, then its words) | median \(format(openSealed.median)) ms | p99 \(format(openSealed.p99)) ms | |")
+        print("| opening the same case unsealed (floor) | median \(format(openPlain.median)) ms | p99 \(format(openPlain.p99)) ms | |")
+        summary.append("opening a sealed case: median \(format(openSealed.median)) ms beside \(format(openPlain.median)) ms unsealed")
+
+        // Search: a queue of `searchCases` sealed cases opened in memory, beside the full-text index over the same cases unsealed.
+        let searchSealed = try SQLiteReportStore(path: scratch + "/search-sealed.sqlite")
+        let searchPlain = try SQLiteReportStore(path: scratch + "/search-plain.sqlite")
+        try searchSealed.keepRecoveryKey(TrustRecoveryKey(publicKey: SealingKeyPair.generate().publicKey.bytes, madeAt: Date()), by: "bench", at: Date())
+        let locked1 = try PassphraseLockedKey.lock(key, passphrase: "blue kettle morning", holder: "handler1", cost: .forTestsOnly)
+        try searchSealed.keepSealingKey(HandlerSealingKey(handler: "handler1", publicKey: key.publicKey.bytes, lockedKey: locked1.bytes, keptAt: Date()),
+                                        replacing: nil, at: Date())
+        let fillStart = now()
+        for index in 0..<searchCases {
+            _ = try searchSealed.submit(Self.report(index), receipt: nil, router: router)
+            _ = try searchPlain.submit(Self.report(index), receipt: nil, router: router)
+            if index % 1000 == 999 { searchSealed.tidy(); searchPlain.tidy() }
+        }
+        print("(filled two stores of \(searchCases) cases each in \(format(now() - fillStart)) s)")
+        let desk = SealedSearchDesk(inner: searchSealed.desk(policy: SubjectChainPolicy(directory: StaffDirectory([]))), store: searchSealed, key: { key })
+        let plain = searchPlain.desk(policy: SubjectChainPolicy(directory: StaffDirectory([])))
+        var query = QueueQuery()
+        query.search = "zebra"
+        var start = now()
+        let firstRows = try desk.queue(query, for: "handler1", now: Date()).rows.count
+        let firstSearch = now() - start
+        print("| the first search (opens every sealed case of the queue: \(searchCases)) | \(format(firstSearch * 1000)) ms | \(firstRows) rows | |")
+        let searches = ["zebra", "quarrel3", "porter sluice", "shouted", "nothingmatches", "handover medication night", "quarrel", "z", "be", "Reporter 42"]
+        var sealedSearch = Sample()
+        var plainSearch = Sample()
+        for round in 0..<10 {
+            for text in searches {
+                query.search = text
+                start = now()
+                let found = try desk.queue(query, for: "handler1", now: Date()).rows.count
+                sealedSearch.add(now() - start)
+                start = now()
+                let floor = try plain.queue(query, for: "handler1", now: Date()).rows.count
+                plainSearch.add(now() - start)
+                if round == 0 { print("  \"\(text)\": \(found) rows sealed, \(floor) rows by the index unsealed") }
+            }
+        }
+        print("| search over \(searchCases) sealed cases, in memory (100 searches after the first) | median \(format(sealedSearch.median)) ms | p99 \(format(sealedSearch.p99)) ms | goal p99 < 200 ms |")
+        print("| the same searches by the full-text index, unsealed (floor) | median \(format(plainSearch.median)) ms | p99 \(format(plainSearch.p99)) ms | |")
+        summary.append("search over \(searchCases) sealed cases: first \(format(firstSearch * 1000)) ms, then median \(format(sealedSearch.median)) ms / p99 \(format(sealedSearch.p99)) ms (goal p99 < 200 ms); the index unsealed p99 \(format(plainSearch.p99)) ms")
+        return summary
+    }
+}

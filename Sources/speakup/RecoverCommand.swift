@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import SpeakUpCore
+import SpeakUpRules
+import SpeakUpSealing
+
+/// `speakup recover --for LOGIN`: with the trust recovery key, seals a handler's cases again for their
+/// current key: after they forgot their passphrase (and made a new key), or, with `--cases-of`, when they
+/// take over from a handler who left. Every case is checked against the conflict rules first; each one
+/// sealed again is recorded in the audit trail (docs/security.md).
+struct RecoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Seal a handler's cases again for their current key, with the trust's recovery key (administrators).",
+        discussion: "The recovery key is read from the terminal (not shown) or from standard input, never from the command line. Cases: those the handler holds now or had a key for; with --cases-of, also those the other handler had a key for. A case the conflict rules keep from the handler is left out and named."
+    )
+
+    @Option(name: .customLong("for"), help: ArgumentHelp("The handler (login) whose current key the cases are sealed for.", valueName: "login"))
+    var handler: String
+
+    @Option(name: .customLong("cases-of"), help: ArgumentHelp("Also the cases another handler (one who left) had a key for.", valueName: "login"))
+    var casesOf: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var rulesOptions: RulesOptions
+
+    func run() throws {
+        do throws(Failure) {
+            try Roles.require(.administrator, toDo: "seal cases again with the recovery key")
+            guard let identity = RealIdentity.current() else {
+                throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
+            }
+            _ = SessionHardening.harden()
+            let (store, _) = try storeOptions.open(.write, createIfMissing: false)
+            let recovery: TrustRecoveryKey?
+            let target: HandlerSealingKey?
+            do {
+                recovery = try store.recoveryKey()
+                target = try store.sealingKey(of: handler)
+            } catch { throw Failure(error.sentence) }
+            guard let recovery else {
+                throw Failure("The store at \(store.location) has no trust recovery key, so nothing in it is sealed for one. Nothing was changed.")
+            }
+            guard let target, let targetKey = try? SealingPublicKey(stored: target.publicKey) else {
+                throw Failure("\(handler) has no key in this store yet. They choose a passphrase at their next `speakup cases` (or, if they forgot it, `speakup cases --forgotten-passphrase`); then run this again. Nothing was changed.")
+            }
+            let rulesPath = try rulesOptions.chosen()
+            let router = try Routing.router(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
+            let policy = SubjectChainPolicy(router: router, names: SystemAccounts())
+
+            let typed = try Self.readRecoveryKey()
+            let pair: SealingKeyPair
+            do {
+                pair = try RecoveryKeyText.keyPair(from: typed, matching: try SealingPublicKey(stored: recovery.publicKey))
+            } catch {
+                throw Failure(error.sentence + " Nothing was changed.")
+            }
+
+            var wrapped: [CaseKeyWrapping] = []
+            var left: [String] = []
+            do throws(StoreError) {
+                for reference in try store.sealedCases(for: handler, alsoOf: casesOf) {
+                    guard let report = try store.report(reference) else { continue }
+                    if let refusal = policy.refusal(of: handler, for: report.caseSubject) {
+                        left.append("\(reference.text) (\(refusal))")
+                        continue
+                    }
+                    guard let recoveryWrapped = try store.caseKeys(reference)[SealedWords.recoveryRecipient] else {
+                        left.append("\(reference.text) (it holds no wrapping for the recovery key)")
+                        continue
+                    }
+                    do {
+                        wrapped += try ReportSeal.rewrap(reference, wrapped: recoveryWrapped, with: pair, for: [(handler, targetKey)],
+                                                         how: "with the recovery key")
+                    } catch {
+                        left.append("\(reference.text) (\(error.sentence))")
+                    }
+                }
+                try store.keepCaseKeys(wrapped, by: identity.reporter.userName, at: Date())
+            } catch {
+                throw Failure(error.sentence)
+            }
+            print("Sealed \(wrapped.count.counted("case")) again for \(handler)'s key (fingerprint \(targetKey.fingerprint)); each is in the audit trail.")
+            if !left.isEmpty {
+                Diagnostics.say("Left out, \(left.count.counted("case")): " + left.joined(separator: "; ") + ".")
+                Glibc.exit(3)
+            }
+        } catch {
+            error.exit()
+        }
+    }
+
+    /// The recovery key as typed: from the terminal with echo off, or a line of standard input.
+    static func readRecoveryKey() throws(Failure) -> String {
+        let interactive = isatty(STDIN_FILENO) == 1
+        var saved = termios()
+        if interactive {
+            Diagnostics.say("Type the trust's recovery key (it is not shown), then press Enter:")
+            tcgetattr(STDIN_FILENO, &saved)
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        let line = readLine(strippingNewline: true)
+        if interactive {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            Diagnostics.say("")
+        }
+        guard let line, !line.allSatisfy(\.isWhitespace) else {
+            throw Failure("No recovery key was given, so nothing was changed.", code: 64)
+        }
+        return line
+    }
+}
