@@ -67,6 +67,20 @@ enum PostgresAuditTrail {
                 erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) })
         }
         var result = check.finish(waiting: try session.number("SELECT count(*) FROM audit_waiting") ?? 0)
+        if result.firstBroken == nil {
+            // The keys cases are sealed for must be the ones the trail says were set.
+            let actions = SealingKeyDigest.keyActions
+            let records = try session.rows("SELECT position, actor, action, content FROM audit_record WHERE action = ANY(\(actions))").map { row throws(StoreError) in
+                SealingKeyDigest.KeyRecord(position: try row.integer("position") ?? 0, actor: try row.text("actor"), action: try row.string("action"),
+                                           content: try row.bytes("content"))
+            }
+            let handlers = try session.rows("SELECT handler, public_key FROM sealing_key").map { row throws(StoreError) in
+                HandlerSealingKey(handler: try row.string("handler"), publicKey: Array(try row.bytes("public_key") ?? Data()), lockedKey: [], keptAt: Date())
+            }
+            let recovery = try session.rows("SELECT public_key FROM recovery_key").first.flatMap { row throws(StoreError) in try row.bytes("public_key") }
+                .map { TrustRecoveryKey(publicKey: Array($0), madeAt: Date()) }
+            result.firstBroken = SealingKeyDigest.keptKeysHold(records, handlers: handlers, recovery: recovery)
+        }
         result.erasedEvents = try session.number("SELECT count(*) FROM erased_event") ?? 0
         result.erasedCases = try session.number("SELECT count(*) FROM case_erasure") ?? 0
         return result

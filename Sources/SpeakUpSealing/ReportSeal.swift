@@ -21,20 +21,9 @@ public enum ReportSeal {
     public static func seal(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)]) throws(SealingFailure)
         -> (words: SealedWords, keys: [Wrapped]) {
         let content = ContentKey.fresh()
-        let json: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            json = try encoder.encode(ReportWords(of: report))
-        } catch {
-            throw .cryptography("writing the words to seal: \(error)")
-        }
-        let sealed = try content.seal(bytes: Array(json), as: SealingContext(report.reference, field: field))
-        var keys: [Wrapped] = []
-        for recipient in recipients {
-            let wrapped = try WrappedContentKey.wrap(content, for: recipient.key, case: report.reference)
-            keys.append(Wrapped(recipient: recipient.name, bytes: wrapped.bytes))
-        }
+        let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report)), as: SealingContext(report.reference, field: field))
+        let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference)
+        let keys = zip(recipients, wrapped).map { Wrapped(recipient: $0.name, bytes: $1.bytes) }
         return (SealedWords(content: sealed.bytes), keys)
     }
 
@@ -50,7 +39,7 @@ public enum ReportSeal {
         -> ReportWords {
         let content = try pair.unwrap(try WrappedContentKey(stored: wrapped), for: reference)
         let bytes = try content.openBytes(try SealedField(stored: sealed.content), as: SealingContext(reference, field: field))
-        guard let words = try? JSONDecoder().decode(ReportWords.self, from: Data(bytes)) else {
+        guard let words = WordsEncoding.words(from: bytes) else {
             throw .unreadable("the sealed words of case \(reference.text)")
         }
         return words
@@ -104,5 +93,53 @@ public enum ReportSeal {
         }
         guard !recipients.isEmpty else { return [] }
         return (try? rewrap(file.report.reference, wrapped: wrapped, with: pair, for: recipients, how: "from \(handler)'s session")) ?? []
+    }
+}
+
+/// How a report's words are laid out before sealing: a version byte, then each field (account,
+/// witnesses, impact on staff, the reporter's name, their contact) as a presence byte and, when
+/// present, a 4-byte big-endian length and its UTF-8. Plain and quick both ways: a search opens
+/// every case of a queue.
+enum WordsEncoding {
+    static let version: UInt8 = 1
+
+    static func bytes(of words: ReportWords) -> [UInt8] {
+        var bytes: [UInt8] = [version]
+        for field in [words.account, words.witnesses, words.staffImpact, words.reporterName, words.reporterContact] as [String?] {
+            guard let field else {
+                bytes.append(0)
+                continue
+            }
+            let utf8 = Array(field.utf8)
+            let count = UInt32(utf8.count)
+            bytes += [1, UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
+            bytes += utf8
+        }
+        return bytes
+    }
+
+    /// The words back, or nil for bytes not laid out this way.
+    static func words(from bytes: [UInt8]) -> ReportWords? {
+        guard bytes.first == version else { return nil }
+        var index = 1
+        var fields: [String?] = []
+        for _ in 0..<5 {
+            guard index < bytes.count else { return nil }
+            let present = bytes[index]
+            index += 1
+            guard present == 1 else {
+                guard present == 0 else { return nil }
+                fields.append(nil)
+                continue
+            }
+            guard index + 4 <= bytes.count else { return nil }
+            let count = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            index += 4
+            guard count <= bytes.count - index, let text = String(validating: bytes[index..<index + count], as: UTF8.self) else { return nil }
+            fields.append(text)
+            index += count
+        }
+        guard index == bytes.count, let account = fields[0], let witnesses = fields[1], let impact = fields[2] else { return nil }
+        return ReportWords(account: account, witnesses: witnesses, staffImpact: impact, reporterName: fields[3], reporterContact: fields[4])
     }
 }

@@ -10,22 +10,27 @@ import SpeakUpCore
 /// key it is printed once (`RecoveryKeyText`) and never stored.
 public struct SealingKeyPair: Sendable {
     let privateKey: Curve25519.KeyAgreement.PrivateKey
+    /// Worked out once: deriving it is a scalar multiplication, and every unwrap needs it.
+    public let publicKey: SealingPublicKey
 
-    init(privateKey: Curve25519.KeyAgreement.PrivateKey) { self.privateKey = privateKey }
+    init(privateKey: Curve25519.KeyAgreement.PrivateKey) {
+        self.privateKey = privateKey
+        publicKey = SealingPublicKey(key: privateKey.publicKey)
+    }
 
     /// A new key pair from the system's secure random generator.
     public static func generate() -> SealingKeyPair { SealingKeyPair(privateKey: .init()) }
 
-    /// The public half, to store and to wrap content keys for.
-    public var publicKey: SealingPublicKey { SealingPublicKey(key: privateKey.publicKey) }
 
     /// The private half's 32 bytes: only to be locked under a passphrase or printed as a recovery key.
     var privateBytes: [UInt8] { Array(privateKey.rawRepresentation) }
 
     init(privateBytes: [UInt8]) throws(SealingFailure) {
-        do { privateKey = try .init(rawRepresentation: privateBytes) } catch {
+        let key: Curve25519.KeyAgreement.PrivateKey
+        do { key = try .init(rawRepresentation: privateBytes) } catch {
             throw .unreadable("a private key of \(privateBytes.count) bytes")
         }
+        self.init(privateKey: key)
     }
 
     /// Unwraps a case's content key wrapped for this key pair.

@@ -4,9 +4,10 @@ import SpeakUpCore
 
 /// A case's content key wrapped for one recipient's public key, as the store keeps it.
 ///
-/// Wrapping is ECIES-like: a fresh ephemeral Curve25519 key agrees a secret with the recipient's public
-/// key; HKDF-SHA256 turns it into a one-off key (salted with both public keys, bound to the case
-/// reference); ChaCha20-Poly1305 seals the content key under it, with the case reference authenticated.
+/// Wrapping is ECIES-like: an ephemeral Curve25519 key (this process's, `SenderKey`) agrees a secret with
+/// the recipient's public key; HKDF-SHA256 turns it into a one-off key (salted with both public keys, bound
+/// to the case reference); ChaCha20-Poly1305 seals the content key under it, with the case reference
+/// authenticated and a random nonce.
 /// A wrapped key moved to another case therefore does not open, and nothing in it says who it is for.
 ///
 /// Bytes: version (1), the ephemeral public key (32), the combined box (12 + 32 + 16).
@@ -26,13 +27,20 @@ public struct WrappedContentKey: Equatable, Sendable {
 
     /// Wraps a content key for a recipient.
     public static func wrap(_ content: ContentKey, for recipient: SealingPublicKey, case reference: CaseReference) throws(SealingFailure) -> WrappedContentKey {
-        let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-        let ephemeralPublic = Array(ephemeral.publicKey.rawRepresentation)
+        try wrap(content, for: [recipient], case: reference)[0]
+    }
+
+    /// Wraps a content key for several recipients with this process's ephemeral key and its key
+    /// agreements worked out ahead (`SenderKey`). Each wrapping is bound to its recipient's public
+    /// key and to the case, so none opens for another; the format is the same.
+    public static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference) throws(SealingFailure) -> [WrappedContentKey] {
         do {
-            let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipient.key)
-            let wrapping = wrappingKey(shared, ephemeral: ephemeralPublic, recipient: recipient.bytes, reference: reference)
-            let box = try ChaChaPoly.seal(content.rawBytes, using: wrapping, authenticating: authenticatedData(reference))
-            return try WrappedContentKey(stored: [version] + ephemeralPublic + Array(box.combined))
+            let (ephemeralPublic, secrets) = try SenderKey.shared.agreements(with: recipients)
+            return try zip(recipients, secrets).map { recipient, shared in
+                let wrapping = wrappingKey(shared, ephemeral: ephemeralPublic, recipient: recipient.bytes, reference: reference)
+                let box = try ChaChaPoly.seal(content.rawBytes, using: wrapping, authenticating: authenticatedData(reference))
+                return try WrappedContentKey(stored: [version] + ephemeralPublic + Array(box.combined))
+            }
         } catch let failure as SealingFailure {
             throw failure
         } catch {

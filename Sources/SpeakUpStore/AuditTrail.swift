@@ -78,6 +78,16 @@ enum AuditTrail {
         }
         let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
         var result = check.finish(waiting: waiting)
+        if result.firstBroken == nil {
+            // The keys cases are sealed for must be the ones the trail says were set.
+            let records = try Row.fetchAll(db, sql: "SELECT position, actor, action, content FROM audit_record WHERE action IN (\(SealingKeyDigest.keyActions.map { "'\($0)'" }.joined(separator: ", ")))")
+                .map { SealingKeyDigest.KeyRecord(position: $0["position"], actor: $0["actor"], action: $0["action"], content: $0["content"]) }
+            let handlers = try Row.fetchAll(db, sql: "SELECT handler, public_key FROM sealing_key").map {
+                HandlerSealingKey(handler: $0["handler"], publicKey: Array($0["public_key"] as Data), lockedKey: [], keptAt: Date())
+            }
+            let recovery = try (Data.fetchOne(db, sql: "SELECT public_key FROM recovery_key")).map { TrustRecoveryKey(publicKey: Array($0), madeAt: Date()) }
+            result.firstBroken = SealingKeyDigest.keptKeysHold(records, handlers: handlers, recovery: recovery)
+        }
         result.erasedEvents = try Int.fetchOne(db, sql: "SELECT count(*) FROM erased_event") ?? 0
         result.erasedCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM case_erasure") ?? 0
         return result

@@ -18,6 +18,9 @@ struct CasesCommand: ParsableCommand {
     @Flag(name: .customLong("change-passphrase"), help: "Change the passphrase that unlocks your key, then open the workspace.")
     var changePassphrase = false
 
+    @Option(name: .customLong("lock-after"), help: ArgumentHelp("Lock the workspace after this many seconds without a key (20 to 600; 600 unless given).", valueName: "seconds"))
+    var lockAfter: Int = 600
+
     @Flag(name: .customLong("forgotten-passphrase"), help: "Make a new key under a new passphrase; your IT team then seals your cases again for it (speakup recover).")
     var forgottenPassphrase = false
 
@@ -27,6 +30,9 @@ struct CasesCommand: ParsableCommand {
 
     func run() throws {
         do throws(Failure) {
+            guard (20...600).contains(lockAfter) else {
+                throw Failure("--lock-after takes a number of seconds from 20 to 600 (10 minutes), such as --lock-after 300.", code: 64)
+            }
             try Roles.requireAny([.handler, .administrator], toDo: "open the cases workspace")
             try TerminalSetup.requireTerminal(for: .cases)
             guard let identity = RealIdentity.current() else {
@@ -102,10 +108,28 @@ struct CasesCommand: ParsableCommand {
                 if terminal.hungUp { Glibc.exit(129) }
                 return
             }
-            session.run(on: terminal, reminders: opening.reminders, unrouted: opening.unrouted)
-            // The unlocked key and the words opened with it go with the session (swift-crypto zeroes the key's storage when freed).
-            unlockedKey.pair = nil
-            desk.forget()
+            var first = true
+            while true {
+                // Idle for `lockAfter` seconds (after a countdown any key stops), the workspace locks: the key and
+                // the words opened with it are put away, and the passphrase is asked for again.
+                let guarded = IdleGuard(terminal, timeout: Double(lockAfter), warning: 30, clock: SystemClock(), notice: IdleCountdown.locking)
+                session.run(on: guarded, reminders: first ? opening.reminders : [], unrouted: first ? opening.unrouted : [])
+                first = false
+                // The unlocked key and the words opened with it go (swift-crypto zeroes the key's storage when freed).
+                unlockedKey.pair = nil
+                desk.forget()
+                guard guarded.expired else { break }
+                let again = PassphraseSession.run(on: terminal, purpose: .unlock, login: identity.reporter.userName) { effect in
+                    guard case .unlock(let passphrase) = effect else { return nil }
+                    do throws(KeyringFailure) {
+                        unlockedKey.pair = try keyring.unlock(passphrase: passphrase)
+                        return nil
+                    } catch {
+                        return error.sentence
+                    }
+                }
+                guard again, unlockedKey.pair != nil else { break }
+            }
             terminal.stop()
             if terminal.hungUp { Glibc.exit(129) }
         } catch {

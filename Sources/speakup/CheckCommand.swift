@@ -54,6 +54,8 @@ struct CheckCommand: ParsableCommand {
         } else {
             good.append("Store: \(store.location) answers, accepts writes, and its schema is up to date.")
         }
+        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey])
+        do { sealing = (try store.recoveryKey(), try store.sealingKeys()) } catch { throw Failure(error.sentence) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let directory = router.directory
         let staffProblems = StaffDirectory.problems(in: Array(directory.members.values))
@@ -86,6 +88,17 @@ struct CheckCommand: ParsableCommand {
                     problems.append("The handler \(handler) is not in the staff directory, so SpeakUp cannot tell whom they report to: they are left out of every report that may be about someone in it. Add their unix_user to the directory.")
                 }
             }
+        }
+        // Sealing (docs/security.md): on once the store has a trust recovery key.
+        let keyed = Set(sealing.keys.map(\.handler))
+        let keyless = everyone.subtracting(keyed).sorted()
+        if sealing.recovery != nil {
+            good.append("Sealing: on. Reports' words are sealed for their handlers and the trust recovery key; \(keyed.count.counted("handler")) \(keyed.count == 1 ? "has" : "have") a key."
+                + (keyless.isEmpty ? "" : " Not yet (they choose a passphrase at their first `speakup cases`; cases sent before then reach them when a handler who can open them opens them, or through `speakup recover`): \(keyless.joined(separator: ", "))."))
+        } else if case .installed = deployment {
+            problems.append("This store has no trust recovery key, so reports' words are kept in clear, readable by whoever can read the store or a backup of it. An administrator makes one, once: `speakup store recovery-key` (docs/security.md).")
+        } else {
+            good.append("Sealing: off (a personal store keeps words in clear; `speakup store recovery-key` turns it on, docs/security.md).")
         }
         if rules.independent.isEmpty {
             problems.append("The rules name no independent route (`independent:`), so reports about executives cannot go outside the chain they run.")

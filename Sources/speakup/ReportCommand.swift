@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import SpeakUpCore
+import SpeakUpSealing
 import SpeakUpStore
 import SpeakUpTUI
 
@@ -34,6 +35,7 @@ struct ReportCommand: ParsableCommand {
         guard let identity = RealIdentity.current() else {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
+        SealingKeys.warmUp(store)
         let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         // The rules and the directory are read when the report is sent, not before the first
         // screen (parsing the rules measured a millisecond of start-up). A directory that cannot

@@ -163,6 +163,7 @@ struct SharedTerminalRun {
         if case .kiosk = station { try TerminalSetup.requireTerminal(for: .kiosk) } else { try TerminalSetup.requireTerminal(for: .ward) }
         let rulesPath = try options.rulesOptions.chosen()
         let (store, _) = try options.storeOptions.open(.write, forScreen: true)
+        SealingKeys.warmUp(store)
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         var gate: SubmissionGate? = nil
         if let perHour {

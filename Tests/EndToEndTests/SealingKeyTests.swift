@@ -74,7 +74,10 @@ extension SharedHostSuites {
         @Test("once the trust has a recovery key, a report's words are sealed on disk; the guardian's workspace opens them with their key")
         func sealedJourney() throws {
             let host = try SharedHost()
+            #expect(try host.speakup(as: host.admin, ["check"]).stdout.contains("PROBLEM  This store has no trust recovery key"))
             #expect(try host.speakup(as: host.admin, ["store", "recovery-key"]).status == 0)
+            let sealing = try host.speakup(as: host.admin, ["check"]).stdout
+            #expect(sealing.contains("ok       Sealing: on.") && sealing.contains("Not yet") && sealing.contains(host.guardian))
             // The guardian chooses a passphrase first, so the report can be sealed for them.
             let first = try host.tmux(as: host.guardian, ["cases"])
             try first.enterPassphrase()
@@ -148,6 +151,24 @@ extension SharedHostSuites {
             #expect(actions.contains("sealing-key-replaced") && actions.contains("case-key-wrapped"))
             let trail = try host.speakup(as: host.admin, ["audit", "verify"])
             #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+        }
+    
+
+        @Test("left idle, the workspace counts down, locks and asks for the passphrase again; a bad --lock-after is refused")
+        func idleLock() throws {
+            let host = try SharedHost()
+            let refused = try host.speakup(as: host.guardian, ["cases", "--lock-after", "5"], environment: ["TERM": "xterm-256color"])
+            #expect(refused.status == 64 && refused.stderr.contains("from 20 to 600"))
+            let desk = try host.tmux(as: host.guardian, ["cases", "--lock-after", "20"])
+            try desk.enterPassphrase()
+            try desk.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try desk.waitForWords("the workspace will lock in", timeout: 30)
+            try desk.waitFor("Your passphrase", timeout: 30)
+            #expect(!(try desk.screen()).contains("Cases for"), "nothing of the workspace is left on screen")
+            try desk.enterPassphrase()
+            try desk.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try desk.press("q")
+            #expect(try desk.exitStatus() == 0)
         }
     }
 }

@@ -64,6 +64,9 @@ struct SharedTerminalTests {
         canvas = form.screen
         IdleCountdown.render(secondsLeft: 17, into: &canvas)
         assertSnapshot(canvas, named: "idle-countdown")
+        canvas = Canvas(size: .minimum)
+        IdleCountdown.render(IdleCountdown.locking(12), into: &canvas)
+        #expect(screenWords(canvas.text).contains("the workspace will lock in 12 seconds: your key is put away"))
     }
 
     @Test("a location with escape sequences is drawn harmlessly")
@@ -181,4 +184,9 @@ struct SharedTerminalTests {
         #expect(terminal.frames.contains { $0.text.contains("Status: Received.") })
         #expect(terminal.screen.contains("Report a concern"))
     }
+}
+
+/// The words of a screen, one space between each (however they wrapped).
+private func screenWords(_ text: String) -> String {
+    text.split(whereSeparator: { $0.isWhitespace || $0 == "│" || $0 == "|" }).joined(separator: " ")
 }

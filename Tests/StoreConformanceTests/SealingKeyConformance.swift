@@ -101,6 +101,24 @@ struct SealingKeyConformance {
         let literal = engine == .sqlite ? "X'\(intruder)'" : "'\\x\(intruder)'::bytea"
         try made.raw("UPDATE sealing_key SET public_key = \(literal) WHERE handler = 'gita'")
         #expect(throws: KeyringFailure.publicKeyChanged) { _ = try keyring.unlock(passphrase: Self.passphrase) }
+        // The audit trail shows it too, whether or not anyone has unlocked since.
+        let verified = try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil)
+        #expect(verified.firstBroken?.reason.contains("sealing key of gita is not the one this record set") == true)
+    }
+
+    @Test("a key put in the store outside SpeakUp, for a handler or as the recovery key, fails the audit check", arguments: Engine.allCases)
+    func keyWithoutRecord(engine: Engine) throws {
+        let made = try engine.freshStore()
+        _ = try Self.keyring(made).makeKey(passphrase: Self.passphrase, again: Self.passphrase)
+        let today = CalendarDay(year: 2027, month: 1, day: 1)!
+        #expect(try made.store.verifyAudit(today: today, anchor: nil).firstBroken == nil)
+        let intruder = SealingKeyPair.generate().publicKey.bytes.map { String(format: "%02x", $0) }.joined()
+        let literal = engine == .sqlite ? "X'\(intruder)'" : "'\\x\(intruder)'::bytea"
+        try made.raw("INSERT INTO sealing_key (handler, public_key, locked_key, kept_at) VALUES ('mallory', \(literal), \(literal), '2026-11-30T00:00:00Z')")
+        #expect(try made.store.verifyAudit(today: today, anchor: nil).firstBroken?.reason.contains("sealing key of mallory has no record") == true)
+        let fresh = try engine.freshStore()
+        try fresh.raw("INSERT INTO recovery_key (id, public_key, made_at) VALUES (1, \(literal), '2026-11-30T00:00:00Z')")
+        #expect(try fresh.store.verifyAudit(today: today, anchor: nil).firstBroken?.reason.contains("recovery key has no record") == true)
     }
 
     @Test("a locked key moved to another handler's row does not open for them", arguments: Engine.allCases)

@@ -29,6 +29,14 @@ public struct ReportWords: Hashable, Sendable, Codable {
     public var reporterName: String?
     public var reporterContact: String?
 
+    public init(account: String, witnesses: String, staffImpact: String, reporterName: String?, reporterContact: String?) {
+        self.account = account
+        self.witnesses = witnesses
+        self.staffImpact = staffImpact
+        self.reporterName = reporterName
+        self.reporterContact = reporterContact
+    }
+
     public init(of report: Report) {
         account = report.account
         witnesses = report.witnesses

@@ -18,9 +18,12 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
     private var countdown: Int? = nil
     /// True once the time ran out (rather than the terminal closing).
     public private(set) var expired = false
+    /// What the countdown says, given the seconds left.
+    private let notice: (Int) -> String
 
-    public init(_ inner: Inner, timeout: Double, warning: Double = 20, clock: any Clock) {
+    public init(_ inner: Inner, timeout: Double, warning: Double = 20, clock: any Clock, notice: @escaping (Int) -> String = IdleCountdown.clearing) {
         self.inner = inner
+        self.notice = notice
         self.timeout = timeout
         // A short timeout (tried out, or set low) warns for its last third only, so keys still reach the form.
         self.warning = min(warning, timeout / 3)
@@ -82,22 +85,35 @@ public final class IdleGuard<Inner: Terminal>: Terminal {
 
     private func redraw() {
         guard var canvas = lastCanvas else { return }
-        if let countdown { IdleCountdown.render(secondsLeft: countdown, into: &canvas) }
+        if let countdown { IdleCountdown.render(notice(countdown), into: &canvas) }
         inner.draw(canvas)
     }
 }
 
-/// The warning drawn over a shared terminal's screen before it is cleared.
+/// The warning drawn over a screen before it is cleared (a shared terminal's form) or locked (the
+/// cases workspace).
 public enum IdleCountdown {
+    /// A shared terminal's form, about to be cleared.
+    public static func clearing(_ secondsLeft: Int) -> String {
+        "No key has been pressed for a while. To keep it private, this screen will be cleared in \(secondsLeft) second\(secondsLeft == 1 ? "" : "s"), and nothing on it will be sent. Press any key to carry on."
+    }
+
+    /// The cases workspace, about to lock.
+    public static func locking(_ secondsLeft: Int) -> String {
+        "No key has been pressed for a while. To keep your cases private, the workspace will lock in \(secondsLeft) second\(secondsLeft == 1 ? "" : "s"): your key is put away and your passphrase asked for again, and anything not yet saved is lost. Press any key to carry on."
+    }
+
     public static func render(secondsLeft: Int, into canvas: inout Canvas) {
+        render(clearing(secondsLeft), into: &canvas)
+    }
+
+    public static func render(_ text: String, into canvas: inout Canvas) {
         let size = canvas.size
         guard size.rows >= 7, size.columns >= 40 else { return }
         let width = min(size.columns - 4, 64)
         let left = (size.columns - width) / 2
         let top = size.rows / 2 - 3
-        let lines = Wrap.lines(
-            "No key has been pressed for a while. To keep it private, this screen will be cleared in \(secondsLeft) second\(secondsLeft == 1 ? "" : "s"), and nothing on it will be sent. Press any key to carry on.",
-            width: width - 4)
+        let lines = Wrap.lines(text, width: width - 4)
         canvas.clear(top: top, left: left, bottom: top + lines.count + 1, right: left + width - 1)
         canvas.box(top: top, left: left, bottom: top + lines.count + 1, right: left + width - 1, style: .bold)
         for (offset, line) in lines.enumerated() {
