@@ -5,9 +5,10 @@ import SpeakUpSealing
 /// The workspace's desk on a sealing store: every call goes to the store's own (policed) desk, and a
 /// search also finds the words sealed in the handler's cases, opened in memory with their key.
 ///
-/// The first search opens the sealed words of every case routed to the handler with a key wrapped for
-/// them, and keeps them in this process's memory (locked where `SessionHardening` could, dropped with
-/// the desk); each search then matches them as the full-text index would (`SearchTerms`). The cases
+/// The sealed words of every case routed to the handler with a key wrapped for them are opened ahead,
+/// when the workspace opens (`openAhead`), or at the first search, and kept in this process's memory
+/// (locked where `SessionHardening` could, let go by `forget`); each search opens any case routed to the
+/// handler since, and matches them all as the full-text index would (`SearchTerms`). The cases
 /// found either way are read back through the store's desk with `QueueQuery.only`, so the handler's
 /// filters, the queue's order and the handler policy apply exactly as to any other page.
 public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
@@ -17,6 +18,8 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     private let lock = NSLock()
     /// Opened words by case, for one handler; nil until the first search.
     private var opened: (handler: String, words: [CaseReference: String])?
+    /// Counts `forget`s, so words opened across one are not kept.
+    private var generation = 0
 
     /// The most cases a search's clear-text half reads before the two halves are joined.
     public static let clearMatchesRead = 100_000
@@ -46,23 +49,42 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
         return try inner.queue(joined, for: handler, now: now)
     }
 
-    /// The handler's cases' sealed words, opened once and kept.
+    /// The handler's cases' sealed words, opened in memory: those opened before are kept, a case routed to
+    /// them since is opened now, and one no longer theirs is let go, so a search matches what they hold now.
     func openedWords(for handler: String, with pair: SealingKeyPair) throws(StoreError) -> [CaseReference: String] {
-        if let opened = lock.withLock({ opened }), opened.handler == handler { return opened.words }
+        let (known, generation) = lock.withLock { () -> ([CaseReference: String], Int) in
+            (opened?.handler == handler ? opened?.words ?? [:] : [:], self.generation)
+        }
         var words: [CaseReference: String] = [:]
         for sealed in try store.sealedWords(heldBy: handler) {
+            if let text = known[sealed.reference] {
+                words[sealed.reference] = text
+                continue
+            }
             // A case whose words do not open is not found by its words; opening it says why.
             guard let open = try? ReportSeal.words(sealed.words, of: sealed.reference, wrapped: sealed.wrapped, with: pair) else { continue }
             words[sealed.reference] = [open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? ""]
                 .filter { !$0.isEmpty }.joined(separator: "\n")
         }
-        lock.withLock { opened = (handler, words) }
+        // Kept only if nothing was forgotten meanwhile (the workspace locked while these were being opened).
+        lock.withLock { if self.generation == generation { opened = (handler, words) } }
         return words
     }
 
-    /// Forgets the opened words (the workspace sat idle, or closed).
+    /// Opens the handler's sealed words on a thread of its own, so the first search does not wait for them.
+    public func openAhead(for handler: String) {
+        Thread.detachNewThread { [self] in
+            guard let pair = key() else { return }
+            _ = try? openedWords(for: handler, with: pair)
+        }
+    }
+
+    /// Forgets the opened words (the workspace sat idle, or closed); words being opened just now are not kept.
     public func forget() {
-        lock.withLock { opened = nil }
+        lock.withLock {
+            opened = nil
+            generation += 1
+        }
     }
 
     public func openCase(_ reference: CaseReference, for handler: String, at moment: Date) throws(StoreError) -> CaseFile? {

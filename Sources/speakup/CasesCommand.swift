@@ -113,6 +113,7 @@ struct CasesCommand: ParsableCommand {
                 // Idle for `lockAfter` seconds (after a countdown any key stops), the workspace locks: the key and
                 // the words opened with it are put away, and the passphrase is asked for again.
                 let guarded = IdleGuard(terminal, timeout: Double(lockAfter), warning: 30, clock: SystemClock(), notice: IdleCountdown.locking)
+                desk.openAhead(for: handler)
                 session.run(on: guarded, reminders: first ? opening.reminders : [], unrouted: first ? opening.unrouted : [])
                 first = false
                 // The unlocked key and the words opened with it go (swift-crypto zeroes the key's storage when freed).

@@ -264,6 +264,16 @@ struct SealedReportConformance {
         #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [two.reference], "clear words are still found")
         query.search = "nothingatall"
         #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
+        // A case sent after the words were opened is found too: each search opens what is new.
+        var third = Self.report()
+        third.account = "The porter's trolley blocked the fire door."
+        let three = try made.store.submit(third, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        query.search = "trolley"
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [three.reference])
+        // Opened ahead on a thread of its own, then forgotten: the next search opens them again and still finds them.
+        desk.openAhead(for: "gita")
+        desk.forget()
+        #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [three.reference])
         // Without the key (or for a handler it was not wrapped for), sealed words find nothing.
         let locked = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { nil })
         query.search = "porter"
