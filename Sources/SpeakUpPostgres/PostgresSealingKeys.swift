@@ -142,3 +142,16 @@ extension PostgresReportStore {
         }
     }
 }
+
+extension PostgresReportStore {
+    public func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference> {
+        try read { session in
+            Set(try session.texts("""
+                SELECT h.reference FROM case_handler h
+                JOIN report r ON r.reference = h.reference
+                JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                WHERE h.handler = \(handler) AND r.sealed IS NOT NULL
+                """).compactMap(CaseReference.init))
+        }
+    }
+}

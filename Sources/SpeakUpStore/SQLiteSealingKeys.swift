@@ -185,3 +185,20 @@ extension SQLiteReportStore {
         }
     }
 }
+
+extension SQLiteReportStore {
+    public func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference> {
+        do {
+            return try queue.read { db in
+                Set(try String.fetchAll(db, sql: """
+                    SELECT h.reference FROM case_handler h
+                    JOIN report r ON r.reference = h.reference
+                    JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                    WHERE h.handler = ? AND r.sealed IS NOT NULL
+                    """, arguments: [handler]).compactMap(CaseReference.init))
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+}

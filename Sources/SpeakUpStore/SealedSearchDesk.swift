@@ -8,7 +8,8 @@ import SpeakUpSealing
 /// The sealed words of every case routed to the handler with a key wrapped for them are opened ahead,
 /// when the workspace opens (`openAhead`), or at the first search, and kept in this process's memory
 /// (locked where `SessionHardening` could, let go by `forget`); each search opens any case routed to the
-/// handler since, and matches them all as the full-text index would (`SearchTerms`). The cases
+/// handler since (reading which cases are theirs at most every `recheck` seconds), and matches them all as
+/// the full-text index would (`SearchTerms`). The cases
 /// found either way are read back through the store's desk with `QueueQuery.only`, so the handler's
 /// filters, the queue's order and the handler policy apply exactly as to any other page.
 public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
@@ -20,12 +21,18 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     private var opened: (handler: String, words: [CaseReference: String])?
     /// Counts `forget`s, so words opened across one are not kept.
     private var generation = 0
+    /// When which cases are the handler's was last read; read again only after `recheck` seconds.
+    private var checked = Date.distantPast
+    let recheck: TimeInterval
 
     /// The most cases a search's clear-text half reads before the two halves are joined.
     public static let clearMatchesRead = 100_000
 
-    public init(inner: any CaseDesk, store: any SealingKeyKeeping, key: @escaping @Sendable () -> SealingKeyPair?) {
+    /// `recheck`: how often, at most, a search reads again which sealed cases are the handler's (reading it
+    /// costs about as much as a search over 10,000 cases; docs/performance.md).
+    public init(inner: any CaseDesk, store: any SealingKeyKeeping, recheck: TimeInterval = 30, key: @escaping @Sendable () -> SealingKeyPair?) {
         self.inner = inner
+        self.recheck = recheck
         self.store = store
         self.key = key
     }
@@ -52,9 +59,22 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     /// The handler's cases' sealed words, opened in memory: those opened before are kept, a case routed to
     /// them since is opened now, and one no longer theirs is let go, so a search matches what they hold now.
     func openedWords(for handler: String, with pair: SealingKeyPair) throws(StoreError) -> [CaseReference: String] {
-        let (known, generation) = lock.withLock { () -> ([CaseReference: String], Int) in
-            (opened?.handler == handler ? opened?.words ?? [:] : [:], self.generation)
+        let (earlier, generation) = lock.withLock { () -> ([CaseReference: String]?, Int) in
+            (opened?.handler == handler ? opened?.words : nil, self.generation)
         }
+        // Opened before: only which cases are theirs now is read again (no words); the words are read
+        // again only when a case has come to them since.
+        if let known = earlier {
+            if lock.withLock({ Date().timeIntervalSince(checked) < recheck }) { return known }
+            lock.withLock { checked = Date() }
+            let now = try store.sealedReferences(heldBy: handler)
+            if now.isSubset(of: known.keys) {
+                let kept = known.filter { now.contains($0.key) }
+                if kept.count != known.count { lock.withLock { if self.generation == generation { opened = (handler, kept) } } }
+                return kept
+            }
+        }
+        let known = earlier ?? [:]
         var words: [CaseReference: String] = [:]
         for sealed in try store.sealedWords(heldBy: handler) {
             if let text = known[sealed.reference] {
@@ -67,7 +87,10 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
                 .filter { !$0.isEmpty }.joined(separator: "\n")
         }
         // Kept only if nothing was forgotten meanwhile (the workspace locked while these were being opened).
-        lock.withLock { if self.generation == generation { opened = (handler, words) } }
+        lock.withLock {
+            if self.generation == generation { opened = (handler, words) }
+            checked = Date()
+        }
         return words
     }
 

@@ -243,7 +243,7 @@ struct SealedReportConformance {
         second.location = "Ward 9"
         let one = try made.store.submit(first, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
         let two = try made.store.submit(second, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
-        let desk = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { keys.gita })
+        let desk = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, recheck: 0, key: { keys.gita })
         var query = QueueQuery()
         query.search = "porter"
         #expect(Set(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference)) == [one.reference, two.reference])

@@ -51,6 +51,9 @@ public protocol SealingKeyKeeping: Sendable {
     /// The sealed words of every case routed to `handler` with a key wrapped for them: what the
     /// workspace opens in memory to search (`SealedSearchDesk`).
     func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase]
+
+    /// Which cases `sealedWords` would give, without their words: what a search checks each time.
+    func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference>
 }
 
 /// One case's sealed words with its content key as wrapped for one handler.
