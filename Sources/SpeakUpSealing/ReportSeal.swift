@@ -22,7 +22,9 @@ public enum ReportSeal {
         -> (words: SealedWords, keys: [Wrapped]) {
         let content = ContentKey.fresh()
         let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report)), as: SealingContext(report.reference, field: field))
-        let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference)
+        // Reports that could be told apart from others' by a shared ephemeral key get one of their own.
+        let linkable = report.wayOfRaising != .anonymous && report.reporter != nil && !report.station.isShared
+        let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference, linkable: linkable)
         let keys = zip(recipients, wrapped).map { Wrapped(recipient: $0.name, bytes: $1.bytes) }
         return (SealedWords(content: sealed.bytes), keys)
     }

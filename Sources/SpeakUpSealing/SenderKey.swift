@@ -14,7 +14,9 @@ import Foundation
 ///
 /// What it gives up: the ephemeral private key lives in this process's memory for up to an hour, so
 /// someone who reads that memory could unwrap the content keys this process wrapped in that hour; but
-/// that process held those reports' words in clear anyway. It is never stored.
+/// that process held those reports' words in clear anyway. It is never stored. And the cases it wraps
+/// share its public key, which shows they came from one process: so only reports that name their reporter's
+/// own login use it; an anonymous report, or one made at a shared terminal, gets an ephemeral key of its own.
 final class SenderKey: @unchecked Sendable {
     static let shared = SenderKey()
     /// How long one ephemeral key is used.
@@ -51,6 +53,14 @@ final class SenderKey: @unchecked Sendable {
             }
             return (publicBytes, secrets)
         }
+    }
+}
+
+extension SenderKey {
+    /// A fresh ephemeral key's agreements, for one case only (never kept).
+    static func oneOff(with recipients: [SealingPublicKey]) throws -> (ephemeral: [UInt8], secrets: [SharedSecret]) {
+        let key = Curve25519.KeyAgreement.PrivateKey()
+        return (Array(key.publicKey.rawRepresentation), try recipients.map { try key.sharedSecretFromKeyAgreement(with: $0.key) })
     }
 }
 

@@ -33,9 +33,13 @@ public struct WrappedContentKey: Equatable, Sendable {
     /// Wraps a content key for several recipients with this process's ephemeral key and its key
     /// agreements worked out ahead (`SenderKey`). Each wrapping is bound to its recipient's public
     /// key and to the case, so none opens for another; the format is the same.
-    public static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference) throws(SealingFailure) -> [WrappedContentKey] {
+    /// `linkable` false (an anonymous report, or one made at a shared terminal) uses an ephemeral key of its
+    /// own: one shared with other cases would show, to anyone reading the store, which reports one process
+    /// sent within the hour.
+    public static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference,
+                            linkable: Bool = true) throws(SealingFailure) -> [WrappedContentKey] {
         do {
-            let (ephemeralPublic, secrets) = try SenderKey.shared.agreements(with: recipients)
+            let (ephemeralPublic, secrets) = linkable ? try SenderKey.shared.agreements(with: recipients) : try SenderKey.oneOff(with: recipients)
             return try zip(recipients, secrets).map { recipient, shared in
                 let wrapping = wrappingKey(shared, ephemeral: ephemeralPublic, recipient: recipient.bytes, reference: reference)
                 let box = try ChaChaPoly.seal(content.rawBytes, using: wrapping, authenticating: authenticatedData(reference))

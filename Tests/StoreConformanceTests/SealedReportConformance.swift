@@ -134,10 +134,14 @@ struct SealedReportConformance {
         // (The store refuses the change itself; its owner can switch that off.)
         if engine == .sqlite {
             try made.asOwner("DROP TRIGGER report_no_update")
-            try made.asOwner("UPDATE report SET sealed = substr(sealed, 1, 20) || X'00' || substr(sealed, 22) WHERE reference = '\(first.reference.text)'")
+            // (Byte 21 set to another value than its own, whatever it was.)
+            try made.asOwner("""
+                UPDATE report SET sealed = substr(sealed, 1, 20) || CASE WHEN substr(sealed, 21, 1) = X'00' THEN X'01' ELSE X'00' END
+                    || substr(sealed, 22) WHERE reference = '\(first.reference.text)'
+                """)
         } else {
             try made.asOwner("ALTER TABLE report DISABLE TRIGGER USER")
-            try made.asOwner("UPDATE report SET sealed = overlay(sealed placing '\\x00'::bytea from 21 for 1) WHERE reference = '\(first.reference.text)'")
+            try made.asOwner("UPDATE report SET sealed = set_byte(sealed, 20, get_byte(sealed, 20) # 255) WHERE reference = '\(first.reference.text)'")
             try made.asOwner("ALTER TABLE report ENABLE TRIGGER USER")
         }
         let changed = ReportSeal.open(try #require(try desk.openCase(first.reference, for: "gita", at: Examples.moment)), with: keys.gita)
@@ -279,5 +283,24 @@ struct SealedReportConformance {
         query.search = "porter"
         #expect(try locked.queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
         #expect(try desk.queue(query, for: "ina", now: Examples.moment).rows.isEmpty, "ina holds no wrapped key: nothing of the words is found")
+    }
+}
+
+@Suite("Sealed reports and anonymity")
+struct SealedAnonymityTests {
+    @Test("two anonymous reports sealed by one process share no ephemeral key; two open ones from the reporter's own login may")
+    func noSharedEphemeralForAnonymous() throws {
+        let recipients = [SealingKeyPair.generate().publicKey, SealingKeyPair.generate().publicKey]
+        func ephemerals(_ way: WayOfRaising) throws -> [[UInt8]] {
+            try (0..<2).map { _ in
+                let report = Examples.report(way)
+                let sealed = try ReportSeal.seal(report, for: recipients.enumerated().map { ("h\($0.offset)", $0.element) })
+                return Array(sealed.keys[0].bytes[1..<33])
+            }
+        }
+        let anonymous = try ephemerals(.anonymous)
+        #expect(anonymous[0] != anonymous[1])
+        let open = try ephemerals(.open)
+        #expect(open[0] == open[1], "the reporter is named anyway; the agreements are worked out ahead")
     }
 }
