@@ -75,7 +75,10 @@ let package = Package(
             dependencies: ["SpeakUpCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SpeakUpCoreTests", dependencies: ["SpeakUpCore"]),
-        .testTarget(name: "SpeakUpStoreTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpRules"]),
+        .testTarget(name: "SpeakUpStoreTests", dependencies: [
+            "SpeakUpCore", "SpeakUpStore", "SpeakUpRules",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
         .testTarget(name: "SpeakUpSealingTests", dependencies: ["SpeakUpCore", "SpeakUpSealing"]),
         .testTarget(name: "SpeakUpRulesTests", dependencies: ["SpeakUpCore", "SpeakUpRules"]),
         .testTarget(

@@ -126,8 +126,9 @@ enum PostgresCaseProjection {
             _ = try session.query("UPDATE case_file SET status = 'closed' WHERE reference = \(reference)")
             try rerank(reference, in: session)
         case .note:
-            // A case still waiting to be indexed takes its notes when it is.
-            if let text = event.text, try !session.finds("SELECT 1 FROM case_text_pending WHERE reference = \(reference)") {
+            // A case still waiting to be indexed takes its notes when it is; sealed words are searched in
+            // the handler's memory (`SealedSearchDesk`), never indexed.
+            if let text = event.text, !SealedEventText.isSealed(text), try !session.finds("SELECT 1 FROM case_text_pending WHERE reference = \(reference)") {
                 _ = try session.query("""
                     UPDATE case_text SET words = words || chr(10) || \(text), terms = terms || ' ' || \(searchTerms(of: text))
                     WHERE id = (SELECT text_id FROM case_file WHERE reference = \(reference))

@@ -6,6 +6,10 @@ import SpeakUpCore
 /// What a reporter comes back for, on PostgreSQL: their reports (by login, or by receipt), each
 /// case's timeline and routing, and their answers.
 extension PostgresReportStore {
+    public func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8] {
+        try hasher().derive(code).replySecret
+    }
+
     public func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? {
         let hash = try hasher().hash(code)
         return try read { session in
@@ -36,7 +40,7 @@ extension PostgresReportStore {
     public func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
                               actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
         // The slow hash and the router are made before the transaction, as for a submit.
-        let receiptHash = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().hash(code) } : nil
+        let derived = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().derive(code) } : nil
         let router = answer == .yes ? try Self.prepare(router) : nil
         for _ in 0..<8 {
             let linkedReference = CaseReference.random()
@@ -55,7 +59,7 @@ extension PostgresReportStore {
                     var routing: CaseRouting? = nil
                     if answer == .yes {
                         let report = DetrimentCheckIn.linkedReport(from: original, months: months, account: account, reference: linkedReference, at: moment)
-                        routing = try Self.store(report, receiptHash: receiptHash, owner: nil, router: router, in: session)
+                        routing = try Self.store(report, receipt: derived, owner: nil, router: router, in: session)
                         linked = report
                     }
                     let text = DetrimentCheckIn.Recorded(months: months, answer: answer, linked: linked?.reference).text

@@ -14,11 +14,11 @@ extension PostgresReportStore {
         -> Report {
         var candidate = report
         // The slow hash is worked out before the transaction, so other terminals never wait on it.
-        let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
+        let derived = try receipt.map { code throws(StoreError) in try hasher().derive(code) }
         let router = try Self.prepare(router)
         for _ in 0..<8 {
             do {
-                try transaction(.save) { session in try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: session) }
+                try transaction(.save) { session in try Self.store(candidate, receipt: derived, owner: owner, router: router, in: session) }
                 return candidate
             } catch is ReferenceTaken {
                 candidate.reference = .random()
@@ -51,7 +51,7 @@ extension PostgresReportStore {
 
     /// Everything a submit writes, inside its transaction.
     @discardableResult
-    static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
+    static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?,
                       in session: PostgresSession) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
         let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session), from: candidate.deadlineStart)
@@ -62,7 +62,7 @@ extension PostgresReportStore {
         }
         // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
         if let recipients = try sealingRecipients(in: session) {
-            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing))
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret)
             guard try PostgresReportRows.insert(sealed, in: session) else { throw ReferenceTaken() }
             for key in keys {
                 _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(candidate.reference.text), \(key.recipient), \(Data(key.bytes)))")
@@ -83,8 +83,8 @@ extension PostgresReportStore {
             }
         }
         // A receipt is the way back for reports no login leads to: anonymous ones, and those from a shared terminal.
-        if let receiptHash, candidate.reporter == nil {
-            _ = try session.query("INSERT INTO receipt (hash, reference) VALUES (\(Data(receiptHash)), \(candidate.reference.text))")
+        if let receipt, candidate.reporter == nil {
+            _ = try session.query("INSERT INTO receipt (hash, reference) VALUES (\(Data(receipt.hash)), \(candidate.reference.text))")
         }
         // Only the draft the caller names: one that could not be read is left alone.
         if let owner {

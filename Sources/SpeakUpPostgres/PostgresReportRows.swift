@@ -164,6 +164,17 @@ enum PostgresReportRows {
         if try session.number("SELECT count(*) FROM case_erasure WHERE reference = \(reference.text)") ?? 0 > 0 {
             throw RetentionErasure.erasedRefusal(reference.text)
         }
+        // On a sealed case, words that must be sealed and are not are refused (fail closed).
+        if SealedEventText.mustBeSealed(kind, text: text, reporterHoldsKey: true),
+           let row = try session.rows("""
+               SELECT (sealed IS NOT NULL) AS sealed,
+                      EXISTS (SELECT 1 FROM case_key k WHERE k.reference = report.reference AND k.recipient = \(SealedEventText.reporterRecipient)) AS reporter
+               FROM report WHERE reference = \(reference.text)
+               """).first,
+           try row.flag("sealed"),
+           SealedEventText.mustBeSealed(kind, text: text, reporterHoldsKey: try row.flag("reporter")) {
+            throw SealedEventText.clearRefused(reference, kind: kind)
+        }
         let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
                               actor: actor)
         try insertEvent(event, detail: detail, in: session)

@@ -49,9 +49,13 @@ public enum ReportSeal {
 
     /// A case file as the workspace shows it: a sealed report opened with the handler's key, or, when
     /// it cannot be (no key wrapped for them, or a field changed), the reason in place of the words.
+    /// Its events' sealed words (`SealedEventText`) are opened with the same key, or, when they cannot
+    /// be, never shown.
     public static func open(_ file: CaseFile, with pair: SealingKeyPair) -> CaseFile {
         guard file.report.sealed != nil else { return file }
+        let original = file
         var file = file
+        file.events = SealedEventText.withoutSealedWords(file.events)
         guard let wrapped = file.wrappedKey else {
             file.unopened = "The words of this case are sealed, and not for your key: it was sealed before you chose your passphrase, or without you among those who may hold it. Please tell your IT team: the trust's recovery key opens it (sealing it again for you from SpeakUp is not built yet)."
             return file
@@ -59,6 +63,8 @@ public enum ReportSeal {
         do {
             file.report = try open(file.report, wrapped: wrapped, with: pair)
             file.unopened = nil
+            // The words as read from the store again: this time opened.
+            file.events = try CaseWordsKey(file.report.reference, wrapped: wrapped, with: pair).open(original.events)
         } catch .notForThisKey {
             file.unopened = "The words of case \(file.report.reference.text) are sealed for an earlier key of yours (from before you made a new one), or the key wrapped for you was changed outside SpeakUp. Please tell your IT team: `speakup recover` seals it again for your key."
         } catch {

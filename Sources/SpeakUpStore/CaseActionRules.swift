@@ -38,12 +38,8 @@ public enum CaseActionRules {
         StoreError(.failed, "The case cannot go to \(handler): \(reason.prefix(1).lowercased() + reason.dropFirst())")
     }
 
-    /// The internal note kept just before a closing: what was learned is for the organisation, not
-    /// the reporter, so the closing's own words say only the outcome. Nil when nothing was written.
-    public static func learnedNote(for action: CaseAction) -> String? {
-        guard case .close(_, let learned) = action, !learned.isBlank else { return nil }
-        return "What was learned: \(learned)"
-    }
+    /// The internal note kept just before a closing (`CaseAction.learnedNote`).
+    public static func learnedNote(for action: CaseAction) -> String? { action.learnedNote }
 
     /// Carries out `action` by `handler` on a case known to be theirs, inside the caller's transaction:
     /// the policy's refusals first (`refusal`, for them and for whoever the case is passed to; none

@@ -114,8 +114,9 @@ enum CaseProjection {
             try db.execute(sql: "UPDATE case_file SET status = 'closed' WHERE reference = ?", arguments: [reference])
             try rerank(reference, in: db)
         case .note:
-            // A case still waiting to be indexed takes its notes when it is.
-            if let text = event.text,
+            // A case still waiting to be indexed takes its notes when it is; sealed words are searched in
+            // the handler's memory (`SealedSearchDesk`), never indexed.
+            if let text = event.text, !SealedEventText.isSealed(text),
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM case_text_pending WHERE reference = ?", arguments: [reference]) != true {
                 try db.execute(
                     sql: "UPDATE case_text SET words = words || char(10) || ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",

@@ -28,11 +28,18 @@ public struct ReceiptHasher: Sendable {
     /// The hash of a code: 32 bytes. scrypt needs 64 MiB; when the system cannot give it (a memory
     /// limit, a full machine) this throws a sentence, never crashes: the reporter's words are kept.
     public func hash(_ code: ReceiptCode) throws(StoreError) -> [UInt8] {
+        try derive(code).hash
+    }
+
+    /// The hash of a code and, from the same derivation, the secret its reporter's key is made from
+    /// (`ReceiptDerivation`): one scrypt, 64 bytes out.
+    public func derive(_ code: ReceiptCode) throws(StoreError) -> ReceiptDerivation {
         do {
             let key = try KDF.Scrypt.deriveKey(
-                from: Array(code.digits.utf8), salt: salt, outputByteCount: 32,
+                from: Array(code.digits.utf8), salt: salt, outputByteCount: 64,
                 rounds: rounds, blockSize: 8, parallelism: 1)
-            return key.withUnsafeBytes { Array($0) }
+            let bytes = key.withUnsafeBytes { Array($0) }
+            return ReceiptDerivation(hash: Array(bytes[0..<32]), replySecret: Array(bytes[32..<64]))
         } catch {
             throw StoreError(.failed, "SpeakUp could not protect the receipt code: it needs 64 MiB of memory, and the system would not give it. Nothing has been saved and nothing on this screen is lost; please try again in a moment, or tell IT.")
         }
@@ -43,4 +50,15 @@ public struct ReceiptHasher: Sendable {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
+}
+
+/// What one receipt code gives: the hash the store keeps to find the case by, and a secret the store
+/// never keeps, from which the reporter's key is made (the key a sealed case's replies are wrapped for).
+///
+/// scrypt ends in PBKDF2-HMAC-SHA256, whose output blocks are each a keyed hash of the code: the first
+/// 32 bytes are exactly the 32-byte hash stores have always kept, and knowing them tells nothing of the
+/// next 32 without the code (tested in ReceiptHasherTests).
+public struct ReceiptDerivation: Sendable {
+    public let hash: [UInt8]
+    public let replySecret: [UInt8]
 }

@@ -153,6 +153,17 @@ enum ReportRows {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM case_erasure WHERE reference = ?", arguments: [reference.text]) == true {
             throw RetentionErasure.erasedRefusal(reference.text)
         }
+        // On a sealed case, words that must be sealed and are not are refused (fail closed).
+        if SealedEventText.mustBeSealed(kind, text: text, reporterHoldsKey: true),
+           let row = try Row.fetchOne(db, sql: """
+               SELECT sealed IS NOT NULL AS sealed,
+                      EXISTS (SELECT 1 FROM case_key k WHERE k.reference = report.reference AND k.recipient = ?) AS reporter
+               FROM report WHERE reference = ?
+               """, arguments: [SealedEventText.reporterRecipient, reference.text]),
+           row["sealed"] as Bool? == true,
+           SealedEventText.mustBeSealed(kind, text: text, reporterHoldsKey: row["reporter"] as Bool? == true) {
+            throw SealedEventText.clearRefused(reference, kind: kind)
+        }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference.text]) ?? 0) + 1
         let event = CaseEvent(reference: reference, sequence: next, kind: kind, at: .recorded(for: wayOfRaising, at: moment), text: text,
                               actor: actor)

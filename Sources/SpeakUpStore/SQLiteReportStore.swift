@@ -99,13 +99,13 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     ) throws(StoreError) -> Report {
         var candidate = report
         // The slow hash is worked out before the transaction, so other terminals never wait on it.
-        let receiptHash = try receipt.map { code throws(StoreError) in try hasher().hash(code) }
+        let derived = try receipt.map { code throws(StoreError) in try hasher().derive(code) }
         let router = try Self.prepare(router)
         for _ in 0..<8 {
             do {
                 try writeTurn(checkpointing: false) { db in
                     try db.inTransaction(.immediate) {
-                        _ = try Self.store(candidate, receiptHash: receiptHash, owner: owner, router: router, in: db)
+                        _ = try Self.store(candidate, receipt: derived, owner: owner, router: router, in: db)
                         return .commit
                     }
                 }
@@ -140,13 +140,13 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     }
 
     /// Everything a submit writes, inside its transaction; returns the routing kept with it.
-    static func store(_ candidate: Report, receiptHash: [UInt8]?, owner: Reporter?, router: (any CaseRouter)?,
+    static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?,
                       in db: Database) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
         let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
         // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
         if let recipients = try sealingRecipients(in: db) {
-            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing))
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret)
             try ReportRows.insert(sealed, into: db)
             for key in keys {
                 try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
@@ -170,10 +170,10 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         }
         // A receipt is the way back for reports no login leads to: anonymous
         // ones, and those from a shared terminal.
-        if let receiptHash, candidate.reporter == nil {
+        if let receipt, candidate.reporter == nil {
             try db.execute(
                 sql: "INSERT INTO receipt (hash, reference) VALUES (?, ?)",
-                arguments: [Data(receiptHash), candidate.reference.text])
+                arguments: [Data(receipt.hash), candidate.reference.text])
         }
         // Only the draft the caller names: one that could not be read is left alone.
         if let owner {
@@ -282,6 +282,10 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "import")
         }
+    }
+
+    public func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8] {
+        try hasher().derive(code).replySecret
     }
 
     public func report(forReceipt code: ReceiptCode) throws(StoreError) -> Report? {
@@ -501,7 +505,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     public func answerCheckIn(on reference: CaseReference, answer: DetrimentCheckIn.Answer, account: String, receipt: ReceiptCode?,
                               actor: String?, router: (any CaseRouter)?, at moment: Date) throws(StoreError) -> CheckInAnswered {
         // The slow hash and the router are made before the transaction, as for a submit.
-        let receiptHash = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().hash(code) } : nil
+        let derived = answer == .yes ? try receipt.map { code throws(StoreError) in try hasher().derive(code) } : nil
         let router = answer == .yes ? try Self.prepare(router) : nil
         var linkedReference = CaseReference.random()
         for _ in 0..<8 {
@@ -520,7 +524,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
                         var routing: CaseRouting? = nil
                         if answer == .yes {
                             let report = DetrimentCheckIn.linkedReport(from: original, months: months, account: account, reference: linkedReference, at: moment)
-                            routing = try Self.store(report, receiptHash: receiptHash, owner: nil, router: router, in: db)
+                            routing = try Self.store(report, receipt: derived, owner: nil, router: router, in: db)
                             linked = report
                         }
                         let text = DetrimentCheckIn.Recorded(months: months, answer: answer, linked: linked?.reference).text

@@ -2,8 +2,9 @@ import Foundation
 import SpeakUpCore
 import SpeakUpSealing
 
-/// The workspace's desk on a sealing store: every call goes to the store's own (policed) desk, and a
-/// search also finds the words sealed in the handler's cases, opened in memory with their key.
+/// The workspace's desk on a sealing store: every call goes to the store's own (policed) desk; a
+/// search also finds the words sealed in the handler's cases, opened in memory with their key, and
+/// what a handler writes on a sealed case is sealed before it goes (`sealed(_:on:by:)`).
 ///
 /// The sealed words of every case routed to the handler with a key wrapped for them are opened ahead,
 /// when the workspace opens (`openAhead`), or at the first search, and kept in this process's memory
@@ -115,7 +116,29 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     }
 
     public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
-        try inner.act(action, on: reference, by: handler, at: moment)
+        try inner.act(try sealed(action, on: reference, by: handler), on: reference, by: handler, at: moment)
+    }
+
+    /// The action with its words sealed (`SealedEventText`) when the case is sealed: a note, what was
+    /// learned at a closing, and a message when the reporter holds a key to read it (a message sealed away
+    /// from the reporter would reach nobody). A sealed case the handler holds no key for takes no words:
+    /// refused here, with nothing saved, rather than kept in clear.
+    func sealed(_ action: CaseAction, on reference: CaseReference, by handler: String) throws(StoreError) -> CaseAction {
+        switch action {
+        case .note, .message, .close: break
+        default: return action
+        }
+        let keys = try store.caseKeys(reference)
+        guard !keys.isEmpty else { return action }
+        if case .message = action, keys[SealedEventText.reporterRecipient] == nil { return action }
+        guard let pair = key(), let wrapped = keys[handler] else {
+            throw StoreError(.failed, "The words of case \(reference.text) are sealed and not for your key, so what you wrote could not be sealed, and nothing was saved. Please tell your IT team: `speakup recover` seals the case for your key.")
+        }
+        do {
+            return try CaseWordsKey(reference, wrapped: wrapped, with: pair).sealing(action, by: handler)
+        } catch {
+            throw StoreError(.failed, error.sentence + " Nothing was saved.")
+        }
     }
 
     public func reminders(for handler: String) throws(StoreError) -> [Reminder] { try inner.reminders(for: handler) }

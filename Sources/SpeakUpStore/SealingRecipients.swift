@@ -23,12 +23,15 @@ public struct SealingRecipients: Sendable {
     }
 
     /// The report emptied of its words, with them sealed, and the content key wrapped for each of
-    /// `mayHold` who has a key and for the recovery key.
-    public func seal(_ report: Report, mayHold: [String]) throws(StoreError) -> (report: Report, keys: [ReportSeal.Wrapped]) {
+    /// `mayHold` who has a key, for the recovery key, and, given the reply secret of the report's
+    /// receipt code, for the reporter's key (`ReporterKey`), so that they can read the replies.
+    public func seal(_ report: Report, mayHold: [String], reporter replySecret: [UInt8]? = nil) throws(StoreError)
+        -> (report: Report, keys: [ReportSeal.Wrapped]) {
         var recipients: [(name: String, key: SealingPublicKey)] = []
         for handler in Set(mayHold).sorted() { if let key = handlers[handler] { recipients.append((handler, key)) } }
         recipients.append((SealedWords.recoveryRecipient, recovery))
         do {
+            if let replySecret { recipients.append((SealedEventText.reporterRecipient, try ReporterKey.pair(replySecret: replySecret).publicKey)) }
             let (words, keys) = try ReportSeal.seal(report, for: recipients)
             return (ReportWords.emptied(report, sealed: words), keys)
         } catch {

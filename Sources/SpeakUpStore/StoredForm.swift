@@ -79,7 +79,8 @@ public enum StoredForm {
 
     /// The words of a case the search index holds: the report's words and its notes so far.
     public static func searchWords(of report: Report, notes: [String]) -> String {
-        ([report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact] + notes)
+        ([report.account, report.subject.name ?? "", report.subject.role, report.location, report.witnesses, report.staffImpact]
+            + notes.filter { !SealedEventText.isSealed($0) })
             .filter { !$0.isEmpty }.joined(separator: "\n")
     }
 

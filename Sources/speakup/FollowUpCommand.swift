@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import SpeakUpCore
+import SpeakUpSealing
 import SpeakUpStore
 import SpeakUpTUI
 
@@ -36,7 +37,7 @@ struct FollowUpCommand: ParsableCommand {
         // A detriment check-in's yes opens a case routed as the form routes a report: the rules and
         // the directory are read only then, and one that cannot be read stops it with a sentence.
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: reporter?.userName)
-        FollowUpSession(store: store, reporter: reporter, clock: SystemClock(), router: router).run(on: terminal)
+        FollowUpSession(store: store, reporter: reporter, clock: SystemClock(), router: router, replyKeys: ReceiptReplyKeys(store: store)).run(on: terminal)
         terminal.stop()
         if isDefault { Diagnostics.say("Your SpeakUp store is \(store.location)") }
     }

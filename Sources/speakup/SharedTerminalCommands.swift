@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import SpeakUpCore
 import SpeakUpRules
+import SpeakUpSealing
 import SpeakUpStore
 import SpeakUpTUI
 
@@ -181,7 +182,7 @@ struct SharedTerminalRun {
         }
         let ending = SharedTerminalSession(
             store: store, station: station, clock: SystemClock(), router: router, idleSeconds: idleSeconds, gate: gate,
-            afterSaved: { store.tidy() }
+            afterSaved: { store.tidy() }, replyKeys: ReceiptReplyKeys(store: store)
         ).run(on: terminal)
         terminal.stop()
         if ending == .hungUp, terminal.hungUp { Glibc.exit(129) }

@@ -19,9 +19,19 @@ extension SharedHostSuites {
             return String(screen[range])
         }
 
-        @Test("reported anonymously by one user, acknowledged, messaged, answered by receipt, closed by the guardian, and the reporter asked to speak up again")
-        func wholeCase() throws {
+        @Test("reported anonymously by one user, acknowledged, messaged, answered by receipt, closed by the guardian, and the reporter asked to speak up again (on a store that seals, too)",
+              arguments: [false, true])
+        func wholeCase(sealing: Bool) throws {
             let host = try SharedHost()
+            if sealing {
+                // The trust's recovery key, and the guardian's passphrase, so the case is sealed for them.
+                #expect(try host.speakup(as: host.admin, ["store", "recovery-key"]).status == 0)
+                let first = try host.tmux(as: host.guardian, ["cases"])
+                try first.enterPassphrase()
+                try first.waitFor("Cases for \(host.guardian)", timeout: 30)
+                try first.press("q")
+                #expect(try first.exitStatus() == 0)
+            }
             // 1. The reporter speaks up anonymously.
             let report = try host.tmux(as: host.reporter, [])
             try report.waitFor("How would you like to raise this concern?")
@@ -113,6 +123,12 @@ extension SharedHostSuites {
             #expect(audit.status == 0, "\(audit.stderr)")
             let opened = try Command.run("/usr/bin/sqlite3", [host.store, "SELECT count(*) FROM audit_record WHERE action = 'opened' AND actor = '\(host.guardian)'"])
             #expect(Int(opened.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= 2)
+            if sealing {
+                // Sealed: the account, the message, the reply and what was learned are nowhere in the store's files.
+                for words in ["confused patient", "Which day was it", "Tuesday night", "Bath checks"] {
+                    #expect(host.storeBytes().range(of: Data(words.utf8)) == nil, "\(words) is in the store's files")
+                }
+            }
         }
 
         @Test("export ngo on a seeded quarter matches the figures counted by hand; bad quarters get a sentence")

@@ -133,6 +133,7 @@ struct JourneyTests {
         try tmux.press("Down", "Down", "Down", "Enter")  // medical and dental
         try tmux.waitFor("About you, for the figures")
         try tmux.press("Right")  // ethnic group: the first answer after "prefer not to say"
+        try tmux.waitFor("White")  // (on a loaded machine, the next keys must not overtake it)
         for _ in Characteristic.allCases { try tmux.press("Enter") }
         let check = try tmux.waitFor("Please check your report")
         #expect(check.contains("For the figures only: White"), "the check page reads the description back: \(check)")

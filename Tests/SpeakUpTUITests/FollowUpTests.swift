@@ -62,6 +62,50 @@ struct FollowUpTests {
         #expect(paused.all == [0])
     }
 
+    /// Stands for the receipt's key to a sealed case's replies: "sealing" is base64 here, enough to see
+    /// that the screen shows the words opened and the store gets them sealed.
+    struct Base64Replies: SealedReplies, ReplyKeys {
+        let expected: ReceiptCode
+
+        func replies(to report: Report, receipt code: ReceiptCode) throws(StoreError) -> (any SealedReplies)? {
+            code == expected ? self : nil
+        }
+
+        func open(_ events: [CaseEvent]) -> [CaseEvent] {
+            events.map { event in
+                var event = event
+                if let text = event.text, let bytes = SealedEventText.bytes(of: text) { event.text = String(decoding: bytes, as: UTF8.self) }
+                return event
+            }
+        }
+
+        func seal(_ reply: String, actor: String?) throws(StoreError) -> String { SealedEventText.stored(Array(reply.utf8)) }
+    }
+
+    @Test("a sealed case's replies are read with the receipt code's key and the reply is sealed; without a key the sealed form is never shown")
+    func sealedReplies() throws {
+        let store = MemoryStore()
+        let code = ReceiptCode.random()
+        let report = try store.submit(Self.report(.anonymous), receipt: code, discardingDraftOf: nil, router: nil)
+        _ = try store.appendEvent(to: report.reference, kind: .handlerMessage, text: SealedEventText.stored(Array("Which ward were you on?".utf8)),
+                                  at: Self.clock.now())
+        let keys: [Key] = Self.typing(code.description) + [.enter, .character("r"), .paste("Ward 9."), .tab, .character("s")]
+        let terminal = TestTerminal(keys: keys)
+        FollowUpSession(store: store, reporter: nil, clock: Self.clock, replyKeys: Base64Replies(expected: code), pause: { _ in }).run(on: terminal)
+        #expect(terminal.frames.contains { $0.text.contains("Which ward were you on?") })
+        #expect(!terminal.frames.contains { $0.text.contains(SealedEventText.prefix) })
+        #expect(terminal.frames.last?.text.contains("Ward 9.") == true, "the reply just sent is shown opened")
+        #expect(try store.events(for: report.reference).last?.text == SealedEventText.stored(Array("Ward 9.".utf8)))
+
+        // A named reporter's own case with sealed words they hold no key for: said so, never the sealed form.
+        let mine = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
+        _ = try store.appendEvent(to: mine.reference, kind: .handlerMessage, text: SealedEventText.stored(Array("Hidden".utf8)), at: Self.clock.now())
+        let named = TestTerminal(keys: [.enter])
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, replyKeys: Base64Replies(expected: code), pause: { _ in }).run(on: named)
+        #expect(named.frames.contains { $0.text.contains("(sealed: these words") })
+        #expect(!named.frames.contains { $0.text.contains("Hidden") || $0.text.contains(SealedEventText.prefix) })
+    }
+
     @Test("an identified reporter picks from their own reports, and sees nobody else's")
     func myReports() throws {
         let store = MemoryStore()

@@ -134,18 +134,23 @@ struct SealedReportConformance {
         // (The store refuses the change itself; its owner can switch that off.)
         if engine == .sqlite {
             try made.asOwner("DROP TRIGGER report_no_update")
-            // (Byte 21 set to another value than its own, whatever it was.)
-            try made.asOwner("""
-                UPDATE report SET sealed = substr(sealed, 1, 20) || CASE WHEN substr(sealed, 21, 1) = X'00' THEN X'01' ELSE X'00' END
-                    || substr(sealed, 22) WHERE reference = '\(first.reference.text)'
-                """)
+            // Byte 21 set to another value than its own, whatever it was. (The new bytes are written whole:
+            // SQL's || would read the blob as text and cut it at its first zero byte.)
+            let rows = try made.transfer.rows(of: "report")
+            let column = try #require(rows.columns.firstIndex(of: "sealed"))
+            let reference = try #require(rows.columns.firstIndex(of: "reference"))
+            let row = try #require(rows.rows.first { $0[reference] == .text(first.reference.text) })
+            guard case .bytes(var sealed) = row[column] else { Issue.record("no sealed bytes"); return }
+            sealed[20] ^= 0xFF
+            let hex = sealed.map { String(format: "%02X", $0) }.joined()
+            try made.asOwner("UPDATE report SET sealed = X'\(hex)' WHERE reference = '\(first.reference.text)'")
         } else {
             try made.asOwner("ALTER TABLE report DISABLE TRIGGER USER")
             try made.asOwner("UPDATE report SET sealed = set_byte(sealed, 20, get_byte(sealed, 20) # 255) WHERE reference = '\(first.reference.text)'")
             try made.asOwner("ALTER TABLE report ENABLE TRIGGER USER")
         }
         let changed = ReportSeal.open(try #require(try desk.openCase(first.reference, for: "gita", at: Examples.moment)), with: keys.gita)
-        #expect(changed.unopened?.contains("changed outside SpeakUp") == true)
+        #expect(changed.unopened?.contains("changed outside SpeakUp") == true, "\(String(describing: changed.unopened))")
         #expect(changed.report.account.isEmpty)
     }
 
@@ -158,6 +163,16 @@ struct SealedReportConformance {
         report.account = "\(unique) threw a tray at the porter."
         report.reporterDetails = ReporterDetails(name: "Reporter\(unique)", contact: "", professionalGroup: .nursing)
         _ = try made.store.submit(report, receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let needle = Data(unique.utf8)
+        for file in try Self.storeFiles(made, engine) {
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            #expect(bytes.range(of: needle) == nil, "\(file) holds the sealed words")
+        }
+    }
+
+    /// Every file the store keeps: SQLite's main file, WAL and shared memory; PostgreSQL's whole data
+    /// directory, after a checkpoint.
+    static func storeFiles(_ made: StoreUnderTest, _ engine: Engine) throws -> [String] {
         let files: [String]
         switch engine {
         case .sqlite:
@@ -176,11 +191,7 @@ struct SealedReportConformance {
             files = found
         }
         #expect(!files.isEmpty)
-        let needle = Data(unique.utf8)
-        for file in files {
-            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
-            #expect(bytes.range(of: needle) == nil, "\(file) holds the sealed words")
-        }
+        return files
     }
 
     @Test("importing into a sealing store is refused, and a sealed record is never imported", arguments: Engine.allCases)

@@ -255,6 +255,14 @@ public enum CaseAction: Hashable, Sendable {
     case legalHold(reason: String)
     /// Lift the legal hold, for `reason`.
     case liftLegalHold(reason: String)
+
+    /// For a closing: the internal note kept just before it (what was learned is for the organisation,
+    /// not the reporter, so the closing's own words say only the outcome). Nil when nothing was written;
+    /// words already sealed (`SealedEventText`) are the note as they are.
+    public var learnedNote: String? {
+        guard case .close(_, let learned) = self, !learned.isBlank else { return nil }
+        return SealedEventText.isSealed(learned) ? learned : "What was learned: \(learned)"
+    }
 }
 
 /// How a case ended.

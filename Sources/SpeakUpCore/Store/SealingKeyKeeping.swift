@@ -54,6 +54,10 @@ public protocol SealingKeyKeeping: Sendable {
 
     /// Which cases `sealedWords` would give, without their words: what a search checks each time.
     func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference>
+
+    /// The secret a receipt code gives besides its hash (never kept): what the reporter's key for a
+    /// sealed case is made from (`SpeakUpSealing`'s `ReporterKey`). As slow as looking the code up.
+    func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8]
 }
 
 /// One case's sealed words with its content key as wrapped for one handler.

@@ -10,10 +10,14 @@ public struct FollowUpSession {
     let router: (any CaseRouter)?
     /// Waits before answering a receipt check (the slow-down after wrong codes); tests pass a no-op.
     let pause: @Sendable (Double) -> Void
+    /// Opens and seals the replies of a sealed case found by its receipt code (nil: a store that does not seal).
+    let replyKeys: (any ReplyKeys)?
 
     public init(store: any ReporterFollowUp, reporter: Reporter?, clock: any Clock, router: (any CaseRouter)? = nil,
+                replyKeys: (any ReplyKeys)? = nil,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
         self.store = store
+        self.replyKeys = replyKeys
         self.router = router
         self.reporter = reporter
         self.clock = clock
@@ -32,6 +36,8 @@ public struct FollowUpSession {
         // Who the reporter's replies are from: their login for their own open or confidential
         // report; nobody for a report reached by receipt code (anonymous, or from a shared terminal).
         var actor: String? = nil
+        // The case on screen's sealed replies, opened with the key its receipt code makes.
+        var replies: (any SealedReplies)? = nil
         draw(state, on: terminal)
         while let keys = terminal.nextKeys() {
             keys: for key in keys {
@@ -45,7 +51,8 @@ public struct FollowUpSession {
                         do {
                             if let report = try store.report(forReceipt: code) {
                                 actor = nil
-                                FollowUp.found(&state, try load(report))
+                                replies = try replyKeys?.replies(to: report, receipt: code)
+                                FollowUp.found(&state, try load(report, replies: replies))
                             } else {
                                 FollowUp.notFound(&state)
                             }
@@ -56,15 +63,19 @@ public struct FollowUpSession {
                         break keys
                     case .open(let report):
                         actor = report.reporter?.userName
-                        do { FollowUp.found(&state, try load(report)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
+                        replies = nil
+                        do { FollowUp.found(&state, try load(report, replies: nil)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
                     case .sendReply(let reference, let text):
-                        carryOut(&state, retry: "press S to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .reporterMessage, text: text, actor: actor, at: clock.now()) }
+                        carryOut(&state, retry: "press S to try again", replies: replies) { () throws(StoreError) in
+                            try store.appendEvent(to: reference, kind: .reporterMessage, text: try replies?.seal(text, actor: actor) ?? text, actor: actor,
+                                                  at: clock.now())
+                        }
                         if state.notice?.tone != .problem, case .viewing = state.phase {
                             state.reply.setText("")
                             state.notice = .info("Your message is saved. The person handling your report will see it.")
                         }
                     case .answer(let reference, let answer):
-                        carryOut(&state, retry: "press Enter to try again") { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, actor: actor, at: clock.now()) }
+                        carryOut(&state, retry: "press Enter to try again", replies: replies) { () throws(StoreError) in try store.appendEvent(to: reference, kind: .speakUpAgain, text: answer.rawValue, actor: actor, at: clock.now()) }
                         if state.notice?.tone != .problem {
                             state.notice = .info("Thank you. Your answer is saved and helps make speaking up better here.")
                             // A check-in due too is asked next.
@@ -100,8 +111,10 @@ public struct FollowUpSession {
         }
     }
 
-    private func load(_ report: Report) throws(StoreError) -> FollowUpState.Case {
-        let events = try store.events(for: report.reference)
+    /// The case with its timeline; sealed words opened with `replies`, else never shown.
+    private func load(_ report: Report, replies: (any SealedReplies)?) throws(StoreError) -> FollowUpState.Case {
+        let stored = try store.events(for: report.reference)
+        let events = replies?.open(stored) ?? SealedEventText.withoutSealedWords(stored)
         // Internal notes and handlers' reassignments never reach the reporter's screen.
         return FollowUpState.Case(report: report, events: events.filter(\.kind.isShownToReporter), routing: try store.routing(for: report.reference),
                                   checkInDue: DetrimentCheckIn.due(events: events, today: clock.today()))
@@ -115,14 +128,15 @@ public struct FollowUpSession {
     }
 
     /// Appends an event, then shows the case again with its new timeline.
-    private func carryOut(_ state: inout FollowUpState, retry: String, _ append: () throws(StoreError) -> CaseEvent) {
+    private func carryOut(_ state: inout FollowUpState, retry: String, replies: (any SealedReplies)?, _ append: () throws(StoreError) -> CaseEvent) {
         let current: FollowUpState.Case
         switch state.phase {
         case .replying(let found), .reviewing(let found), .askingFeedback(let found), .viewing(let found): current = found
         default: return
         }
         do {
-            let event = try append()
+            let stored = try append()
+            let event = replies?.open([stored]).first ?? stored
             var updated = current
             updated.events.append(event)
             state.phase = .viewing(updated)

@@ -15,9 +15,11 @@ public struct SharedTerminalSession {
     let pause: @Sendable (Double) -> Void
     /// The store's housekeeping after a report is saved and the reporter told.
     let afterSaved: @Sendable () -> Void
+    /// Opens and seals a sealed case's replies in follow-up (nil: a store that does not seal).
+    let replyKeys: (any ReplyKeys)?
 
     public init(store: any ReportingStore, station: Station, clock: any Clock, router: (any CaseRouter)?, idleSeconds: Int,
-                gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {},
+                gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {}, replyKeys: (any ReplyKeys)? = nil,
                 pause: @escaping @Sendable (Double) -> Void = { if $0 > 0 { usleep(useconds_t($0 * 1_000_000)) } }) {
         self.store = store
         self.station = station
@@ -27,6 +29,7 @@ public struct SharedTerminalSession {
         self.gate = gate
         self.pause = pause
         self.afterSaved = afterSaved
+        self.replyKeys = replyKeys
     }
 
     /// How the terminal's life ended.
@@ -58,7 +61,7 @@ public struct SharedTerminalSession {
                     case .left, .keptDraft: "Nothing was sent, and the form has been cleared."
                     }
                 case .followUp:
-                    FollowUpSession(store: store, reporter: nil, clock: clock, router: router, pause: pause).run(on: guarded)
+                    FollowUpSession(store: store, reporter: nil, clock: clock, router: router, replyKeys: replyKeys, pause: pause).run(on: guarded)
                     if !guarded.expired, terminalClosed(terminal) { return .hungUp }
                     welcome.notice = guarded.expired ? "The screen was cleared after a while without a key, to keep it private." : nil
                 }

@@ -1,0 +1,36 @@
+import Foundation
+import SpeakUpCore
+
+/// The key to a sealed case's replies, from its receipt code: the code's reply secret (from the store's
+/// salted scrypt, `SealingKeyKeeping.replySecret`) makes the reporter's key (`ReporterKey`), which
+/// unwraps the case's content key kept for `SealedEventText.reporterRecipient`.
+public struct ReceiptReplyKeys: ReplyKeys {
+    let store: any SealingKeyKeeping
+
+    public init(store: any SealingKeyKeeping) {
+        self.store = store
+    }
+
+    public func replies(to report: Report, receipt code: ReceiptCode) throws(StoreError) -> (any SealedReplies)? {
+        guard report.sealed != nil, let wrapped = try store.caseKeys(report.reference)[SealedEventText.reporterRecipient] else { return nil }
+        let secret = try store.replySecret(forReceipt: code)
+        do {
+            return ReplyWords(key: try CaseWordsKey(report.reference, wrapped: wrapped, with: try ReporterKey.pair(replySecret: secret)))
+        } catch {
+            throw StoreError(.damaged, "The replies on case \(report.reference.text) could not be opened with your code (\(error.sentence)) Please tell the Freedom to Speak Up Guardian, quoting the case reference.")
+        }
+    }
+}
+
+/// One sealed case's replies, opened and sealed with its content key.
+struct ReplyWords: SealedReplies {
+    let key: CaseWordsKey
+
+    func open(_ events: [CaseEvent]) -> [CaseEvent] { key.open(events) }
+
+    func seal(_ reply: String, actor: String?) throws(StoreError) -> String {
+        do { return try key.seal(reply, kind: .reporterMessage, actor: actor) } catch {
+            throw StoreError(.failed, "Your message could not be sealed (\(error.sentence)), so it was not saved.")
+        }
+    }
+}
