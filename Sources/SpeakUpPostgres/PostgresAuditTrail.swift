@@ -64,7 +64,8 @@ enum PostgresAuditTrail {
             try check.check(
                 try stored(row),
                 eventDigest: { reference, sequence in try PostgresContentDigest.ofEventOrTombstone(reference: reference, sequence: sequence, in: session) },
-                erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) })
+                erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) },
+                sealingDigest: { reference in try PostgresContentDigest.ofSealing(reference: reference, in: session) })
         }
         var result = check.finish(waiting: try session.number("SELECT count(*) FROM audit_waiting") ?? 0)
         if result.firstBroken == nil {

@@ -18,11 +18,28 @@ enum PostgresContentDigest {
     }
 
     /// As `ContentDigest.ofEventOrTombstone` on SQLite: an erased event is held against its tombstone.
+    /// An event sealed in place is held the same way against its own tombstone (`SealingInPlace`).
     static func ofEventOrTombstone(reference: String, sequence: Int, in session: PostgresSession) throws -> Data? {
         let now = try ofEvent(reference: reference, sequence: sequence, in: session)
-        guard let tombstone = try session.row("SELECT content, remains FROM erased_event WHERE reference = \(reference) AND sequence = \(sequence)")
-        else { return now }
-        return now == (try tombstone.bytes("remains")) ? try tombstone.bytes("content") : now
+        let erased = try session.row("SELECT content, remains FROM erased_event WHERE reference = \(reference) AND sequence = \(sequence)")
+        let sealed = try session.row("SELECT content, remains FROM sealed_event WHERE reference = \(reference) AND sequence = \(sequence)")
+        func pair(_ row: PostgresColumns?) throws -> (content: Data, remains: Data)? {
+            guard let row, let content = try row.bytes("content"), let remains = try row.bytes("remains") else { return nil }
+            return (content, remains)
+        }
+        return SealingInPlace.heldDigest(now: now, erased: try pair(erased), sealed: try pair(sealed))
+    }
+
+    /// The digest of a case's sealed-in-place tombstones as stored now, in order.
+    static func ofSealing(reference: String, in session: PostgresSession) throws -> Data {
+        var events: [(sequence: Int, content: Data, remains: Data)] = []
+        for row in try session.rows("SELECT sequence, content, remains FROM sealed_event WHERE reference = \(reference) ORDER BY sequence") {
+            guard let sequence = try row.integer("sequence"), let content = try row.bytes("content"), let remains = try row.bytes("remains") else {
+                throw StoredForm.damaged("tombstone", "NULL")
+            }
+            events.append((sequence, content, remains))
+        }
+        return SealingInPlace.tombstonesDigest(reference: reference, events: events)
     }
 
     /// The digest of a case's erasure row and tombstones as stored now, or nil if it was not erased.

@@ -42,6 +42,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v6-retention-index", sql: pgV6RetentionIndex),
         Migration(name: "pg-v7-sealing-keys", sql: pgV7SealingKeys),
         Migration(name: "pg-v8-sealed-reports", sql: pgV8SealedReports),
+        Migration(name: "pg-v9-sealed-in-place", sql: pgV9SealedInPlace),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -135,6 +136,62 @@ public enum PostgresSchema {
         GRANT SELECT, INSERT, DELETE ON case_key TO speakup_app;
         GRANT UPDATE (wrapped) ON case_key TO speakup_app;
         GRANT UPDATE (sealed) ON report TO speakup_app;
+        """#
+
+    /// Sealing earlier reports in place (`speakup store seal`): SQLite's v22. One tombstone per event changed,
+    /// appended, never changed; the update check lets through, besides an erasure, a report's words emptied
+    /// with its sealed words set where there were none, and a note's text set to its sealed form.
+    static let pgV9SealedInPlace = #"""
+        CREATE TABLE sealed_event (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            content BYTEA NOT NULL,
+            remains BYTEA NOT NULL,
+            PRIMARY KEY (reference, sequence)
+        );
+        CREATE TRIGGER sealed_event_no_change BEFORE UPDATE OR DELETE ON sealed_event
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('sealed_event rows are appended, never changed');
+        CREATE TRIGGER sealed_event_no_truncate BEFORE TRUNCATE ON sealed_event
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('sealed_event rows are appended, never changed');
+        CREATE OR REPLACE FUNCTION speakup_erase_or_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            -- (Nested: each table's columns are named only where that table is the one changed.)
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference) THEN
+                IF TG_TABLE_NAME = 'report' THEN
+                    IF NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted THEN
+                        RETURN NEW;
+                    END IF;
+                ELSIF TG_TABLE_NAME = 'case_event' THEN
+                    IF NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                        AND NEW.actor IS NOT DISTINCT FROM OLD.actor THEN
+                        RETURN NEW;
+                    END IF;
+                END IF;
+            END IF;
+            -- Sealing in place: words emptied where sealed words are set for the first time; a note's text sealed.
+            IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'report' THEN
+                IF OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = '' AND NEW.staff_impact = ''
+                    AND NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted
+                    AND NEW.location IS NOT DISTINCT FROM OLD.location AND NEW.subject_name IS NOT DISTINCT FROM OLD.subject_name
+                    AND NEW.subject_role IS NOT DISTINCT FROM OLD.subject_role AND NEW.reporter_user IS NOT DISTINCT FROM OLD.reporter_user
+                    AND NEW.reporter_uid IS NOT DISTINCT FROM OLD.reporter_uid THEN
+                    RETURN NEW;
+                END IF;
+            ELSIF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'case_event' THEN
+                IF OLD.kind = 'note' AND OLD.text NOT LIKE 'sealed-v1:%' AND NEW.text LIKE 'sealed-v1:%'
+                    AND NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                    AND NEW.actor IS NOT DISTINCT FROM OLD.actor AND NEW.detail IS NOT DISTINCT FROM OLD.detail THEN
+                    RETURN NEW;
+                END IF;
+            END IF;
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'receipt'
+                AND EXISTS (SELECT 1 FROM case_file WHERE reference = OLD.reference AND status = 'closed') THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+        END
+        $fn$;
+        GRANT SELECT, INSERT ON sealed_event TO speakup_app;
         """#
 
     static let pgV6RetentionIndex = #"""

@@ -20,13 +20,21 @@ public enum ReportSeal {
     /// The report's words sealed, and the content key wrapped for every recipient (in order).
     public static func seal(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)]) throws(SealingFailure)
         -> (words: SealedWords, keys: [Wrapped]) {
+        let (words, keys, _) = try sealKeepingKey(report, for: recipients)
+        return (words, keys)
+    }
+
+    /// As `seal`, also giving the content key, for sealing the case's events' words with it (sealing a
+    /// store in place: its notes are sealed in the same transaction).
+    public static func sealKeepingKey(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)]) throws(SealingFailure)
+        -> (words: SealedWords, keys: [Wrapped], key: CaseWordsKey) {
         let content = ContentKey.fresh()
         let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report)), as: SealingContext(report.reference, field: field))
         // Reports that could be told apart from others' by a shared ephemeral key get one of their own.
         let linkable = report.wayOfRaising != .anonymous && report.reporter != nil && !report.station.isShared
         let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference, linkable: linkable)
         let keys = zip(recipients, wrapped).map { Wrapped(recipient: $0.name, bytes: $1.bytes) }
-        return (SealedWords(content: sealed.bytes), keys)
+        return (SealedWords(content: sealed.bytes), keys, CaseWordsKey(reference: report.reference, content: content))
     }
 
     /// The report with its words opened by `pair`, through the content key wrapped for it. A sealed
@@ -34,6 +42,13 @@ public enum ReportSeal {
     public static func open(_ report: Report, wrapped: [UInt8], with pair: SealingKeyPair) throws(SealingFailure) -> Report {
         guard let sealed = report.sealed else { return report }
         return try words(sealed, of: report.reference, wrapped: wrapped, with: pair).restored(into: report)
+    }
+
+    /// A case's sealed words opened with its content key already unwrapped.
+    public static func words(_ sealed: SealedWords, with key: CaseWordsKey) throws(SealingFailure) -> ReportWords {
+        let bytes = try key.content.openBytes(try SealedField(stored: sealed.content), as: SealingContext(key.reference, field: field))
+        guard let words = WordsEncoding.words(from: bytes) else { throw .unreadable("the sealed words of case \(key.reference.text)") }
+        return words
     }
 
     /// A case's sealed words opened by `pair`, through the content key wrapped for it.

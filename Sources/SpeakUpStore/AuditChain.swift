@@ -135,8 +135,11 @@ public enum AuditChain {
         /// (nil if there is no such event).
         /// `erasureDigest` gives the digest of a case's erasure row and tombstones as stored now
         /// (`RetentionErasure.tombstonesDigest`; nil if the case was not erased).
+        /// `sealingDigest` gives the digest of a case's sealed-in-place tombstones as stored now
+        /// (`SealingInPlace.tombstonesDigest`).
         public mutating func check(_ record: StoredRecord, eventDigest: (_ reference: String, _ sequence: Int) throws -> Data?,
-                                   erasureDigest: (_ reference: String) throws -> Data? = { _ in nil }) rethrows {
+                                   erasureDigest: (_ reference: String) throws -> Data? = { _ in nil },
+                                   sealingDigest: (_ reference: String) throws -> Data? = { _ in nil }) rethrows {
             count += 1
             guard broken == nil else { return }
             let position = record.position
@@ -167,6 +170,10 @@ public enum AuditChain {
             if broken == nil, entry.action == RetentionErasure.action, let reference = entry.reference, entry.event == nil {
                 if try erasureDigest(reference) != entry.content {
                     broken = (position, "the tombstones of case \(reference), left when it was erased, were changed or removed after the erasure")
+                }
+            } else if broken == nil, entry.action == SealingInPlace.action, let reference = entry.reference, entry.event == nil {
+                if try sealingDigest(reference) != entry.content {
+                    broken = (position, "the tombstones of case \(reference), left when it was sealed in place, were changed or removed after the sealing")
                 }
             } else if broken == nil, let problem = try contentProblem(entry, position: position, outsideHash: outsideHash, eventDigest: eventDigest) {
                 broken = (position, problem)

@@ -32,13 +32,22 @@ enum ContentDigest {
     /// What the audit trail holds an event against: for an event erased under the retention policy,
     /// the digest its tombstone kept, provided what the erasure left is as it left it (else the
     /// digest of the row as it is now, which will not match); for any other event, its digest now.
+    /// An event sealed in place (`SealingInPlace`) is held the same way against its own tombstone.
     static func ofEventOrTombstone(reference: String, sequence: Int, in db: Database) throws -> Data? {
         let now = try ofEvent(reference: reference, sequence: sequence, in: db)
-        guard let tombstone = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT content, remains FROM erased_event WHERE reference = ? AND sequence = ?"),
-            arguments: [reference, sequence])
-        else { return now }
-        return now == (tombstone["remains"] as Data?) ? tombstone["content"] as Data? : now
+        func tombstone(_ table: String) throws -> (content: Data, remains: Data)? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT content, remains FROM \(table) WHERE reference = ? AND sequence = ?"),
+                             arguments: [reference, sequence]).map { ($0["content"], $0["remains"]) }
+        }
+        return SealingInPlace.heldDigest(now: now, erased: try tombstone("erased_event"), sealed: try tombstone("sealed_event"))
+    }
+
+    /// The digest of a case's sealed-in-place tombstones as stored now, in order.
+    static func ofSealing(reference: String, in db: Database) throws -> Data {
+        let events = try Row.fetchAll(
+            db, sql: "SELECT sequence, content, remains FROM sealed_event WHERE reference = ? ORDER BY sequence", arguments: [reference]
+        ).map { row in (sequence: row["sequence"] as Int, content: row["content"] as Data, remains: row["remains"] as Data) }
+        return SealingInPlace.tombstonesDigest(reference: reference, events: events)
     }
 
     /// The digest of a case's erasure row and tombstones as stored now, or nil if it was not erased.

@@ -380,6 +380,45 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v22-sealed-in-place") { db in
+            // Sealing a store's earlier reports in place (`speakup store seal`, SealingInPlace): one
+            // tombstone per event it changes (the digest its audit record holds, and the digest of what
+            // sealing left), appended, never changed. Reports and events stay append-only except for an
+            // erasure (v15) and this one change: a report's words emptied with its sealed words set where
+            // there were none, and a note's text set to its sealed form.
+            try db.execute(sql: """
+                CREATE TABLE sealed_event (
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    content BLOB NOT NULL,
+                    remains BLOB NOT NULL,
+                    PRIMARY KEY (reference, sequence)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER sealed_event_no_update BEFORE UPDATE ON sealed_event
+                BEGIN SELECT RAISE(ABORT, 'sealed_event rows are appended, never changed'); END;
+                CREATE TRIGGER sealed_event_no_delete BEFORE DELETE ON sealed_event
+                BEGIN SELECT RAISE(ABORT, 'sealed_event rows are appended, never changed'); END;
+
+                DROP TRIGGER report_no_update;
+                CREATE TRIGGER report_no_update BEFORE UPDATE ON report
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.way_of_raising IS NOT OLD.way_of_raising
+                    OR NEW.submitted IS NOT OLD.submitted
+                    OR (NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                        AND NOT (OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = ''
+                                 AND NEW.staff_impact = '' AND NEW.location IS OLD.location AND NEW.subject_name IS OLD.subject_name
+                                 AND NEW.subject_role IS OLD.subject_role AND NEW.reporter_user IS OLD.reporter_user
+                                 AND NEW.reporter_uid IS OLD.reporter_uid))
+                BEGIN SELECT RAISE(ABORT, 'report rows are appended, never changed'); END;
+                DROP TRIGGER case_event_no_update;
+                CREATE TRIGGER case_event_no_update BEFORE UPDATE ON case_event
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.sequence IS NOT OLD.sequence OR NEW.kind IS NOT OLD.kind
+                    OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+                    OR (NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                        AND NOT (OLD.kind = 'note' AND OLD.text NOT LIKE 'sealed-v1:%' AND NEW.text LIKE 'sealed-v1:%'
+                                 AND NEW.detail IS OLD.detail))
+                BEGIN SELECT RAISE(ABORT, 'case_event rows are appended, never changed'); END;
+                """)
+        }
         return migrator
     }
 

@@ -58,6 +58,14 @@ public protocol SealingKeyKeeping: Sendable {
     /// The secret a receipt code gives besides its hash (never kept): what the reporter's key for a
     /// sealed case is made from (`SpeakUpSealing`'s `ReporterKey`). As slow as looking the code up.
     func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8]
+
+    /// Seals in place, in one transaction, every report the store keeps in clear (sent before it had a
+    /// recovery key), with its notes, for whoever may hold each case (`mayHold`, by reference, with its
+    /// current handlers) and the recovery key; each case's changed events kept as tombstones and one
+    /// audit record by `actor`. All or nothing: refused, with nothing changed, without a recovery key,
+    /// or if any case cannot be sealed and read back. Erasing the clear copies from the files is the
+    /// caller's next step (`RetentionKeeping.vacuum`).
+    func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace
 }
 
 /// One case's sealed words with its content key as wrapped for one handler.
@@ -122,5 +130,18 @@ public struct TrustRecoveryKey: Hashable, Sendable {
     public init(publicKey: [UInt8], madeAt: Date) {
         self.publicKey = publicKey
         self.madeAt = madeAt
+    }
+}
+
+/// What sealing a store in place did.
+public struct SealedInPlace: Hashable, Sendable {
+    /// Cases whose report was sealed.
+    public var cases: Int
+    /// Notes sealed with them.
+    public var notes: Int
+
+    public init(cases: Int, notes: Int) {
+        self.cases = cases
+        self.notes = notes
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+import SpeakUpSealing
+@_spi(StoreEngines) import SpeakUpStore
+
+/// Sealing a PostgreSQL store's earlier reports in place (`SealingKeyKeeping.sealInPlace`, pg-v9), as on SQLite.
+extension PostgresReportStore {
+    public func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace {
+        try write(.save) { session in
+            guard let recipients = try Self.sealingRecipients(in: session) else { throw SealingInPlace.noRecoveryKey }
+            // Every report is locked first: a submit or an action meanwhile waits for the whole sealing.
+            let clear = try session.texts("""
+                SELECT reference FROM report r WHERE sealed IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference) ORDER BY reference FOR UPDATE
+                """)
+            var done = SealedInPlace(cases: 0, notes: 0)
+            for reference in clear {
+                done.notes += try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, by: actor, at: moment, in: session)
+                done.cases += 1
+            }
+            return done
+        }
+    }
+
+    /// Seals one case inside the caller's transaction; returns how many notes were sealed.
+    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
+                                 at moment: Date, in session: PostgresSession) throws -> Int {
+        guard let report = try PostgresReportRows.reports(in: session, reference: reference).first else { return 0 }
+        let notes = try PostgresReportRows.events(for: report.reference, in: session).filter { $0.kind == .note }
+        let holding = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
+        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding)
+        let changed = [1] + sealed.notes.map(\.sequence)
+        var before: [Int: Data] = [:]
+        for sequence in changed { before[sequence] = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) }
+
+        _ = try session.query("""
+            UPDATE report SET sealed = \(Data(sealed.report.sealed?.content ?? [])), account = '', witnesses = '', staff_impact = '',
+                reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
+                reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END
+            WHERE reference = \(reference)
+            """)
+        for note in sealed.notes {
+            _ = try session.query("UPDATE case_event SET text = \(note.text) WHERE reference = \(reference) AND sequence = \(note.sequence)")
+        }
+        for key in sealed.keys {
+            _ = try session.query("""
+                INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(reference), \(key.recipient), \(Data(key.bytes)))
+                ON CONFLICT (reference, recipient) DO UPDATE SET wrapped = EXCLUDED.wrapped
+                """)
+        }
+        // The search index keeps only what is still clear.
+        let words = StoredForm.searchWords(of: sealed.report, notes: [])
+        _ = try session.query("UPDATE case_text SET words = \(words), terms = \(PostgresCaseProjection.searchTerms(of: words)) WHERE reference = \(reference)")
+
+        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+        for sequence in changed {
+            guard let content = before[sequence] ?? nil,
+                  let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session), remains != content else { continue }
+            _ = try session.query("""
+                INSERT INTO sealed_event (reference, sequence, content, remains) VALUES (\(reference), \(sequence), \(content), \(remains))
+                """)
+            tombstones.append((sequence, content, remains))
+        }
+        try PostgresAuditTrail.append(
+            SealingInPlace.auditEntry(reference: reference, events: tombstones.count, notes: sealed.notes.count,
+                                      digest: SealingInPlace.tombstonesDigest(reference: reference, events: tombstones), by: actor, at: moment),
+            in: session)
+        return sealed.notes.count
+    }
+}

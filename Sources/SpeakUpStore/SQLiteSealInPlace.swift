@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import SpeakUpCore
+
+/// Sealing a SQLite store's earlier reports in place (`SealingKeyKeeping.sealInPlace`, v22).
+extension SQLiteReportStore {
+    public func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace {
+        do {
+            return try writeTurn { db in
+                var done = SealedInPlace(cases: 0, notes: 0)
+                try db.inTransaction(.immediate) {
+                    guard let recipients = try Self.sealingRecipients(in: db) else { throw SealingInPlace.noRecoveryKey }
+                    let clear = try String.fetchAll(db, sql: """
+                        SELECT reference FROM report r WHERE sealed IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference) ORDER BY reference
+                        """)
+                    for reference in clear {
+                        let notes = try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, by: actor, at: moment, in: db)
+                        done.cases += 1
+                        done.notes += notes
+                    }
+                    return .commit
+                }
+                return done
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save")
+        }
+    }
+
+    /// Seals one case inside the caller's transaction; returns how many notes were sealed.
+    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
+                                 at moment: Date, in db: Database) throws -> Int {
+        guard let report = try ReportRows.all(in: db, reference: reference).first else { return 0 }
+        let notes = try ReportRows.events(for: report.reference, in: db).filter { $0.kind == .note }
+        let holding = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
+        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding)
+        let changed = [1] + sealed.notes.map(\.sequence)
+        var before: [Int: Data] = [:]
+        for sequence in changed { before[sequence] = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) }
+
+        try db.execute(sql: """
+            UPDATE report SET sealed = ?, account = '', witnesses = '', staff_impact = '',
+                reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
+                reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END
+            WHERE reference = ?
+            """, arguments: [Data(sealed.report.sealed?.content ?? []), reference])
+        for note in sealed.notes {
+            try db.execute(sql: "UPDATE case_event SET text = ? WHERE reference = ? AND sequence = ?", arguments: [note.text, reference, note.sequence])
+        }
+        for key in sealed.keys {
+            try db.execute(sql: "INSERT OR REPLACE INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
+                           arguments: [reference, key.recipient, Data(key.bytes)])
+        }
+        // The search index keeps only what is still clear (a case waiting to be indexed is indexed from its rows as they are now).
+        try db.execute(sql: "UPDATE case_text SET words = ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",
+                       arguments: [StoredForm.searchWords(of: sealed.report, notes: []), reference])
+
+        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+        for sequence in changed {
+            guard let content = before[sequence] ?? nil,
+                  let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db), remains != content else { continue }
+            try db.execute(sql: "INSERT INTO sealed_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)",
+                           arguments: [reference, sequence, content, remains])
+            tombstones.append((sequence, content, remains))
+        }
+        try AuditTrail.append(
+            SealingInPlace.auditEntry(reference: reference, events: tombstones.count, notes: sealed.notes.count,
+                                      digest: SealingInPlace.tombstonesDigest(reference: reference, events: tombstones), by: actor, at: moment),
+            in: db)
+        return sealed.notes.count
+    }
+}

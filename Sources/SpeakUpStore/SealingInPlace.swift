@@ -1,0 +1,90 @@
+import Foundation
+import SpeakUpCore
+import SpeakUpSealing
+
+/// Sealing a store's existing reports in place (`speakup store seal`), the same on every engine: what
+/// one case becomes, checked before it is kept, and how its tombstones are digested for the audit chain.
+///
+/// A case kept in clear has its report's words sealed (as a submit to a sealing store would have sealed
+/// them) and every note sealed under the same content key, wrapped for whoever may hold it and the
+/// recovery key. Its messages stay in clear: nobody holds its receipt code any more, so no key could be
+/// made for the reporter, and a message sealed away from them would reach nobody. The audit records of
+/// the events changed still hold the digests of the events as they were: each such event gets a
+/// tombstone (`sealed_event`: the digest before, and the digest of what sealing left), and the case one
+/// audit record (`action`) holding the digest of its tombstones, as an erasure does.
+public enum SealingInPlace {
+    /// The audit action recorded for a case sealed in place.
+    public static let action = "sealed-in-place"
+
+    /// One case sealed: the report as it is now to be kept (emptied, with its sealed words), the content
+    /// key wrapped for each recipient, and each note's sealed text by its sequence.
+    public struct SealedCase {
+        public var report: Report
+        public var keys: [ReportSeal.Wrapped]
+        public var notes: [(sequence: Int, text: String)]
+    }
+
+    /// Seals `report` and its `notes` (events of kind note, in clear) for `mayHold` who have keys and
+    /// the recovery key; then opens what was sealed and checks it gives back exactly what was there,
+    /// so nothing is kept that could not be read again.
+    public static func seal(_ report: Report, notes: [CaseEvent], recipients: SealingRecipients, mayHold: [String]) throws(StoreError) -> SealedCase {
+        var list: [(name: String, key: SealingPublicKey)] = []
+        for handler in Set(mayHold).sorted() { if let key = recipients.handlers[handler] { list.append((handler, key)) } }
+        list.append((SealedWords.recoveryRecipient, recipients.recovery))
+        do {
+            let (words, keys, key) = try ReportSeal.sealKeepingKey(report, for: list)
+            var sealedNotes: [(sequence: Int, text: String)] = []
+            for note in notes {
+                guard let text = note.text, !text.isEmpty, !SealedEventText.isSealed(text) else { continue }
+                let sealed = try key.seal(text, kind: .note, actor: note.actor)
+                var check = note
+                check.text = sealed
+                guard key.open(check).text == text else { throw SealingFailure.tampered(report.reference, field: "note \(note.sequence)") }
+                sealedNotes.append((note.sequence, sealed))
+            }
+            guard try ReportSeal.words(words, with: key) == ReportWords(of: report) else {
+                throw SealingFailure.tampered(report.reference, field: "report words")
+            }
+            return SealedCase(report: ReportWords.emptied(report, sealed: words), keys: keys, notes: sealedNotes)
+        } catch let error as StoreError {
+            throw error
+        } catch let failure as SealingFailure {
+            throw StoreError(.failed, "Case \(report.reference.text) could not be sealed (\(failure.sentence)), so nothing was sealed: the store is as it was.")
+        } catch {
+            throw StoreError(.failed, "Case \(report.reference.text) could not be sealed (\(error)), so nothing was sealed: the store is as it was.")
+        }
+    }
+
+    /// The digest a case's audit record holds: every tombstone, in order.
+    public static func tombstonesDigest(reference: String, events: [(sequence: Int, content: Data, remains: Data)]) -> Data {
+        var hasher = ContentHasher()
+        hasher.add("sealed_event")
+        hasher.add(reference)
+        for event in events {
+            hasher.add(String(event.sequence))
+            hasher.add(Array(event.content).hex)
+            hasher.add(Array(event.remains).hex)
+        }
+        return hasher.finalize()
+    }
+
+    /// The audit entry of a case sealed in place.
+    public static func auditEntry(reference: String, events: Int, notes: Int, digest: Data, by actor: String, at moment: Date) -> AuditEntry {
+        AuditEntry(at: .instant(moment), actor: actor, action: action, reference: reference,
+                   detail: "sealed in place: the report's words and \(notes) note\(notes == 1 ? "" : "s") (\(events) events' digests kept as tombstones)",
+                   content: digest)
+    }
+
+    /// The digest an event is held against: the digest now, taken back through an erasure's tombstone
+    /// and then a sealing's, each only when what it left is as it left it.
+    public static func heldDigest(now: Data?, erased: (content: Data, remains: Data)?, sealed: (content: Data, remains: Data)?) -> Data? {
+        var digest = now
+        if let erased, digest == erased.remains { digest = erased.content }
+        if let sealed, digest == sealed.remains { digest = sealed.content }
+        return digest
+    }
+
+    /// The refusal when the store has no recovery key.
+    public static let noRecoveryKey = StoreError(
+        .failed, "This store has no trust recovery key, so there is nothing to seal for: make one first with `speakup store recovery-key` (docs/security.md). Nothing was changed.")
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Glibc
+import Testing
+import SpeakUpCore
+
+@Suite("End to end: speakup store seal (an existing store sealed in place, all or nothing, even when killed)")
+struct StoreSealTests {
+    /// How many reports are still in clear, and how many notes are sealed.
+    static func counts(_ scratch: Scratch) throws -> (clear: Int, sealedNotes: Int) {
+        let result = try Command.run("/usr/bin/sqlite3", [scratch.store,
+            "SELECT (SELECT count(*) FROM report WHERE sealed IS NULL), (SELECT count(*) FROM case_event WHERE kind = 'note' AND text LIKE 'sealed-v1:%')"])
+        let parts = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").compactMap { Int($0) }
+        guard parts.count == 2 else { throw CommandFailed(description: "sqlite3: \(result.stdout)\(result.stderr)") }
+        return (parts[0], parts[1])
+    }
+
+    /// A store of `count` cases in clear, each with a note, then given a recovery key.
+    static func clearStore(_ count: Int) throws -> Scratch {
+        let scratch = Scratch()
+        _ = try RetentionTests.importClosed(count, into: scratch)
+        let key = try Binary.run(["store", "recovery-key", "--db", scratch.store])
+        #expect(key.status == 0, "\(key.stderr)")
+        return scratch
+    }
+
+    /// Starts `speakup store seal` on the scratch store; its pid.
+    static func startSeal(_ scratch: Scratch) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let words: [String] = [Binary.speakup, "store", "seal", "--db", scratch.store]
+        let environment: [String] = ["PATH=/usr/bin:/bin"]
+        let argv = words.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        _ = posix_spawn(&pid, Binary.speakup, &actions, nil, argv, envp)
+        return pid
+    }
+
+    @Test("sealing needs a recovery key; then every case and note is sealed, the words gone from the files, the audit trail verifies, and a second run seals nothing")
+    func sealsAStore() throws {
+        let scratch = Scratch()
+        _ = try RetentionTests.importClosed(3, into: scratch)
+        let refused = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(refused.status == 1 && refused.stderr.contains("no trust recovery key"), "\(refused.status) \(refused.stderr)")
+        #expect(try Self.counts(scratch).clear == 3)
+        #expect(try Binary.run(["store", "recovery-key", "--db", scratch.store]).status == 0)
+        let sealed = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("Sealed 3 cases in place, with 3 notes"), "\(sealed.stdout)")
+        #expect(sealed.stdout.contains("erased from the store's file and its log"), "\(sealed.stdout)")
+        #expect(try Self.counts(scratch) == (0, 3))
+        let bytes = [scratch.store, scratch.store + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }.reduce(Data(), +)
+        for words in ["the erasable words", "naming Dr Erasable", "Asha Patel", "ext 4321"] {
+            #expect(bytes.range(of: Data(words.utf8)) == nil, "\(words) is still in the store's files")
+        }
+        let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let again = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(again.status == 0 && again.stdout.contains("sealed already"), "\(again.stdout)\(again.stderr)")
+    }
+
+    @Test("killed with SIGKILL at any point, a sealing leaves every case in clear or every case sealed; run again, it finishes and verifies")
+    func killedPartWay() throws {
+        let count = 600
+        // How long a whole run takes here, to kill the others part way through it.
+        let timed = try Self.clearStore(count)
+        let started = Date()
+        let whole = try Binary.run(["store", "seal", "--db", timed.store])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        var killedRunning = 0
+        for fraction in [0.3, 0.5, 0.7, 0.9] {
+            let scratch = try Self.clearStore(count)
+            let pid = Self.startSeal(scratch)
+            usleep(useconds_t(seconds * fraction * 1_000_000))
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            if (status & 0x7F) == SIGKILL { killedRunning += 1 }
+            let (clear, notes) = try Self.counts(scratch)
+            #expect((clear == count && notes == 0) || (clear == 0 && notes == count), "half sealed after a kill at \(fraction): \(clear) clear, \(notes) notes sealed")
+            let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            let again = try Binary.run(["store", "seal", "--db", scratch.store])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try Self.counts(scratch) == (0, count))
+            #expect(try Binary.run(["audit", "verify", "--db", scratch.store]).status == 0)
+        }
+        #expect(killedRunning >= 2, "the kills came while sealing ran (a whole run took \(seconds) s)")
+    }
+}
