@@ -68,9 +68,10 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     }
 
     /// Runs `body` in one transaction on the store's session; every failure becomes a sentence.
-    func write<T>(_ activity: StoreActivity, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+    /// `wait`: the store's own (the one the screen watches and Ctrl-C cancels), unless given another.
+    func write<T>(_ activity: StoreActivity, wait: StoreWait? = nil, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
         do {
-            return try transaction(activity, body)
+            return try transaction(activity, wait: wait, body)
         } catch let ended as WaitEnded {
             throw ended.error
         } catch {
@@ -86,7 +87,8 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// One transaction on the store's session, within the store's wait (`PostgresWaitWatch`): past
     /// its deadline, or when the person stops waiting, the connection is closed and `WaitEnded`
     /// thrown; other errors come back as they are.
-    func transaction<T>(_ activity: StoreActivity, _ body: (PostgresSession) throws -> T) throws -> T {
+    func transaction<T>(_ activity: StoreActivity, wait: StoreWait? = nil, _ body: (PostgresSession) throws -> T) throws -> T {
+        let wait = wait ?? self.wait
         wait.begin()
         defer { wait.end() }
         let watch = PostgresWaitWatch(wait: wait)
@@ -111,6 +113,13 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// Reads, in one transaction (so what is read together was true together).
     func read<T>(_ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
         try write(.read, body)
+    }
+
+    /// Reads as `read` does, under a wait of its own: what a background thread reads (the workspace's
+    /// sealed words, opened ahead) must not start, end or lose the cancelling of the wait of a write the
+    /// person at the screen is watching.
+    func readApart<T>(_ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        try write(.read, wait: StoreWait(seconds: StoreWait.commandSeconds), body)
     }
 
     /// The router for one write, made before the transaction (it may read the directory).

@@ -128,7 +128,7 @@ extension PostgresReportStore {
 
 extension PostgresReportStore {
     public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
-        try read { session in
+        try readApart { session in
             try session.rows("""
                 SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
                 JOIN report r ON r.reference = h.reference
@@ -145,7 +145,7 @@ extension PostgresReportStore {
 
 extension PostgresReportStore {
     public func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference> {
-        try read { session in
+        try readApart { session in
             Set(try session.texts("""
                 SELECT h.reference FROM case_handler h
                 JOIN report r ON r.reference = h.reference

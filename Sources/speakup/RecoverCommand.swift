@@ -94,17 +94,21 @@ struct RecoverCommand: ParsableCommand {
     /// The recovery key as typed: from the terminal with echo off, or a line of standard input.
     static func readRecoveryKey() throws(Failure) -> String {
         let interactive = isatty(STDIN_FILENO) == 1
-        var saved = termios()
         if interactive {
             Diagnostics.say("Type the trust's recovery key (it is not shown), then press Enter:")
-            tcgetattr(STDIN_FILENO, &saved)
-            var quiet = saved
+            tcgetattr(STDIN_FILENO, &echoing)
+            var quiet = echoing
             quiet.c_lflag &= ~tcflag_t(ECHO)
+            // Ctrl-C, a hang-up or a kill while echo is off gives the terminal back as it was, then stops;
+            // Ctrl-Z is ignored until the key is read (a stopped shell would be left without echo).
+            for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { Glibc.signal(signal, restoreEchoAndStop) }
+            Glibc.signal(SIGTSTP, SIG_IGN)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
         }
         let line = readLine(strippingNewline: true)
         if interactive {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &echoing)
+            for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP] { Glibc.signal(signal, SIG_DFL) }
             Diagnostics.say("")
         }
         guard let line, !line.allSatisfy(\.isWhitespace) else {
@@ -112,4 +116,16 @@ struct RecoverCommand: ParsableCommand {
         }
         return line
     }
+}
+
+/// The terminal's settings before echo was turned off for the recovery key (read by the signal handler).
+nonisolated(unsafe) private var echoing = termios()
+
+/// A signal while the recovery key was being typed: the terminal's echo back (tcsetattr is safe in a
+/// signal handler), a line ended, and the process stopped as the signal would have stopped it.
+private func restoreEchoAndStop(_ signal: Int32) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &echoing)
+    _ = write(STDERR_FILENO, "\nStopped: nothing was changed.\n", 31)
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
 }

@@ -129,6 +129,18 @@ extension SharedHostSuites {
             try fresh.press("Escape")
             try fresh.press("q")
 
+            // Ctrl-C while the key is typed (echo off) gives the terminal its echo back and changes nothing.
+            // (The shell ignores SIGINT so that it goes on to show the terminal's settings afterwards.)
+            let typing = try Tmux(command: ["/bin/sh", "-c", "trap '' INT; /usr/sbin/runuser -u \(host.admin) -- \(host.binary) recover --for \(host.guardian); "
+                                          + "echo STATUS=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e -echo | sed 's/^/ECHO:/'; sleep 20"],
+                                  environment: ["TERM": "xterm-256color"])
+            try typing.waitFor("Type the trust's recovery key")
+            try typing.type("SPEAKUP RECOV")
+            try typing.press("C-c")
+            let after = try typing.waitFor("ECHO:")
+            #expect(after.contains("Stopped: nothing was changed.") && after.contains("ECHO:echo") && !after.contains("ECHO:-echo"), "\(after)")
+            #expect(!after.contains("SPEAKUP RECOV"), "what was typed with echo off was never shown")
+
             // A wrong key, then none, are refused and change nothing.
             let wrong = try host.speakup(as: host.admin, ["recover", "--for", host.guardian], input: "SPEAKUP RECOVERY 00000-00000-00000-00000-00000-00000-00000-00000-00000-00000-00000\n")
             #expect(wrong.status == 1, "\(wrong.stderr)")
