@@ -129,7 +129,18 @@ extension PostgresReportStore {
 extension PostgresReportStore {
     public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
         try readApart { session in
-            try session.rows("""
+            var notes: [String: [CaseEvent]] = [:]
+            for row in try session.rows("""
+                SELECT e.reference, e.sequence, e.at, e.actor, e.text FROM case_handler h
+                JOIN case_event e ON e.reference = h.reference AND e.kind = 'note' AND e.text LIKE 'sealed-v1:%'
+                WHERE h.handler = \(handler) ORDER BY e.reference, e.sequence
+                """) {
+                guard let reference = CaseReference(try row.string("reference")), let at = SubmissionTime(text: try row.string("at")),
+                      let sequence = try row.integer("sequence") else { continue }
+                notes[reference.text, default: []].append(
+                    CaseEvent(reference: reference, sequence: sequence, kind: .note, at: at, text: try row.text("text"), actor: try row.text("actor")))
+            }
+            return try session.rows("""
                 SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
                 JOIN report r ON r.reference = h.reference
                 JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
@@ -137,7 +148,8 @@ extension PostgresReportStore {
                 """).compactMap { row throws(StoreError) -> SealedCase? in
                 guard let reference = CaseReference(try row.string("reference")), let sealed = try row.bytes("sealed"),
                       let wrapped = try row.bytes("wrapped") else { return nil }
-                return SealedCase(reference: reference, words: SealedWords(content: Array(sealed)), wrapped: Array(wrapped))
+                return SealedCase(reference: reference, words: SealedWords(content: Array(sealed)), wrapped: Array(wrapped),
+                                  notes: notes[reference.text] ?? [])
             }
         }
     }

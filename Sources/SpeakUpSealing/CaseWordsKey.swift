@@ -31,16 +31,21 @@ public struct CaseWordsKey: Sendable {
     public func open(_ event: CaseEvent) -> CaseEvent {
         guard let text = event.text, SealedEventText.isSealed(text) else { return event }
         var event = event
-        let context = SealingContext(reference, field: SealedEventText.field(kind: event.kind, actor: event.actor))
-        do {
-            guard event.reference == reference, let bytes = SealedEventText.bytes(of: text) else {
-                throw SealingFailure.tampered(event.reference, field: context.field)
-            }
-            event.text = try content.open(try SealedField(stored: bytes), as: context)
-        } catch {
-            event.text = SealingFailure.tampered(event.reference, field: context.field).sentence
+        do { event.text = try openText(event) } catch {
+            event.text = SealingFailure.tampered(event.reference, field: SealedEventText.field(kind: event.kind, actor: event.actor)).sentence
         }
         return event
+    }
+
+    /// An event's sealed words opened, or the refusal (`tampered`) when they do not open.
+    public func openText(_ event: CaseEvent) throws(SealingFailure) -> String {
+        let context = SealingContext(reference, field: SealedEventText.field(kind: event.kind, actor: event.actor))
+        guard event.reference == reference, let text = event.text, let bytes = SealedEventText.bytes(of: text) else {
+            throw .tampered(event.reference, field: context.field)
+        }
+        do { return try content.open(try SealedField(stored: bytes), as: context) } catch {
+            throw .tampered(event.reference, field: context.field)
+        }
     }
 
     public func open(_ events: [CaseEvent]) -> [CaseEvent] { events.map(open) }

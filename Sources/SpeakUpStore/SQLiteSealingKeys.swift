@@ -169,14 +169,25 @@ extension SQLiteReportStore {
     public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
         do {
             return try queue.read { db in
-                try Row.fetchAll(db, sql: """
+                var notes: [String: [CaseEvent]] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT e.reference, e.sequence, e.at, e.actor, e.text FROM case_handler h
+                    JOIN case_event e ON e.reference = h.reference AND e.kind = 'note' AND e.text LIKE 'sealed-v1:%'
+                    WHERE h.handler = ? ORDER BY e.reference, e.sequence
+                    """, arguments: [handler]) {
+                    guard let reference = CaseReference(row["reference"] as String), let at = SubmissionTime(text: row["at"]) else { continue }
+                    notes[reference.text, default: []].append(
+                        CaseEvent(reference: reference, sequence: row["sequence"], kind: .note, at: at, text: row["text"], actor: row["actor"]))
+                }
+                return try Row.fetchAll(db, sql: """
                     SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
                     JOIN report r ON r.reference = h.reference
                     JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
                     WHERE h.handler = ? AND r.sealed IS NOT NULL
                     """, arguments: [handler]).compactMap { row in
                     CaseReference(row["reference"] as String).map {
-                        SealedCase(reference: $0, words: SealedWords(content: Array(row["sealed"] as Data)), wrapped: Array(row["wrapped"] as Data))
+                        SealedCase(reference: $0, words: SealedWords(content: Array(row["sealed"] as Data)), wrapped: Array(row["wrapped"] as Data),
+                                   notes: notes[$0.text] ?? [])
                     }
                 }
             }

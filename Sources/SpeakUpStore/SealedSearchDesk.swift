@@ -82,9 +82,11 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
                 words[sealed.reference] = text
                 continue
             }
-            // A case whose words do not open is not found by its words; opening it says why.
-            guard let open = try? ReportSeal.words(sealed.words, of: sealed.reference, wrapped: sealed.wrapped, with: pair) else { continue }
-            words[sealed.reference] = [open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? ""]
+            // A case whose words do not open is not found by its words; opening it says why. (Likewise a note.)
+            guard let key = try? CaseWordsKey(sealed.reference, wrapped: sealed.wrapped, with: pair),
+                  let open = try? ReportSeal.words(sealed.words, with: key) else { continue }
+            let notes = sealed.notes.compactMap { try? key.openText($0) }
+            words[sealed.reference] = ([open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? ""] + notes)
                 .filter { !$0.isEmpty }.joined(separator: "\n")
         }
         // Kept only if nothing was forgotten meanwhile (the workspace locked while these were being opened).
@@ -116,7 +118,18 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     }
 
     public func act(_ action: CaseAction, on reference: CaseReference, by handler: String, at moment: Date) throws(StoreError) {
-        try inner.act(try sealed(action, on: reference, by: handler), on: reference, by: handler, at: moment)
+        let sealing = try sealed(action, on: reference, by: handler)
+        try inner.act(sealing, on: reference, by: handler, at: moment)
+        // A note sealed here is found by the handler's next search at once (others' notes, at the next opening).
+        if sealing != action, let note: String = switch action {
+            case .note(let text): text
+            case .close: action.learnedNote
+            default: nil
+        } {
+            lock.withLock {
+                if opened?.handler == handler, let known = opened?.words[reference] { opened?.words[reference] = known + "\n" + note }
+            }
+        }
     }
 
     /// The action with its words sealed (`SealedEventText`) when the case is sealed: a note, what was

@@ -40,8 +40,17 @@ struct SealedEventsConformance {
         #expect(ina.events.contains { $0.text == SealedEventText.notOpened })
         // The note is not in the search index; the handler's search does not find it either way in clear.
         var query = QueueQuery()
+        query.status = .all  // (it was closed)
         query.search = "Ottoline"
         #expect(try made.store.desk(policy: EveryoneMay()).queue(query, for: "gita", now: Examples.moment).rows.isEmpty)
+        // The handler's own search opens sealed notes with the rest: in a new session, and at once for a note just written.
+        let fresh = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { keys.gita })
+        #expect(try fresh.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [stored.reference])
+        query.search = "Handovers second"
+        #expect(try fresh.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [stored.reference], "what was learned too")
+        try fresh.act(.note("Spoke to Zebedee on the phone."), on: stored.reference, by: "gita", at: Examples.moment)
+        query.search = "Zebedee"
+        #expect(try fresh.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [stored.reference])
         #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
     }
 

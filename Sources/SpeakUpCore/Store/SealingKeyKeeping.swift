@@ -48,8 +48,8 @@ public protocol SealingKeyKeeping: Sendable {
     /// audit trail (`case-key-wrapped`, naming the recipient and `by`, who or what wrapped it).
     func keepCaseKeys(_ keys: [CaseKeyWrapping], by actor: String, at moment: Date) throws(StoreError)
 
-    /// The sealed words of every case routed to `handler` with a key wrapped for them: what the
-    /// workspace opens in memory to search (`SealedSearchDesk`).
+    /// The sealed words of every case routed to `handler` with a key wrapped for them, with its sealed
+    /// notes: what the workspace opens in memory to search (`SealedSearchDesk`).
     func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase]
 
     /// Which cases `sealedWords` would give, without their words: what a search checks each time.
@@ -68,16 +68,19 @@ public protocol SealingKeyKeeping: Sendable {
     func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace
 }
 
-/// One case's sealed words with its content key as wrapped for one handler.
+/// One case's sealed words with its content key as wrapped for one handler, and its sealed notes.
 public struct SealedCase: Hashable, Sendable {
     public var reference: CaseReference
     public var words: SealedWords
     public var wrapped: [UInt8]
+    /// The case's notes whose words are sealed (`SealedEventText`), in order.
+    public var notes: [CaseEvent]
 
-    public init(reference: CaseReference, words: SealedWords, wrapped: [UInt8]) {
+    public init(reference: CaseReference, words: SealedWords, wrapped: [UInt8], notes: [CaseEvent] = []) {
         self.reference = reference
         self.words = words
         self.wrapped = wrapped
+        self.notes = notes
     }
 }
 
