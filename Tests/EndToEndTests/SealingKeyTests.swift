@@ -94,6 +94,15 @@ extension SharedHostSuites {
             let desk = try host.tmux(as: host.guardian, ["cases"])
             try desk.enterPassphrase()
             try desk.waitFor(reference, timeout: 30)
+            // The unlocked workspace refuses core dumps and is not dumpable: the files of its /proc directory belong to root,
+            // not to the guardian, so nobody but root can read its memory (ptrace, /proc/PID/mem) or get a core.
+            let pids = try Command.run("/usr/bin/pgrep", ["-u", host.guardian, "-x", "speakup"]).stdout
+            let pid = try #require(pids.split(separator: "\n").compactMap { Int32($0) }.first, "the workspace's process")
+            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+            #expect(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"], "\(core)")
+            let owner = try FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/environ")[.ownerAccountID] as? Int
+            #expect(owner == 0, "a dumpable process's /proc files belong to its user")
             try desk.press("Enter")
             try desk.waitForWords("Quarrelsome\(host.tag) shouted at the student nurse")
             try desk.press("Escape")
