@@ -6,6 +6,10 @@ import SpeakUpCore
 /// What a reporter comes back for, on PostgreSQL: their reports (by login, or by receipt), each
 /// case's timeline and routing, and their answers.
 extension PostgresReportStore {
+    public func sealsReports() throws(StoreError) -> Bool {
+        try recoveryKey() != nil
+    }
+
     public func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8] {
         try hasher().derive(code).replySecret
     }

@@ -17,8 +17,13 @@ public struct ReceiptReplyKeys: ReplyKeys {
         do {
             return ReplyWords(key: try CaseWordsKey(report.reference, wrapped: wrapped, with: try ReporterKey.pair(replySecret: secret)))
         } catch {
-            throw StoreError(.damaged, "The replies on case \(report.reference.text) could not be opened with your code (\(error.sentence)) Please tell the Freedom to Speak Up Guardian, quoting the case reference.")
+            throw StoreError(.failed, "That code does not open the replies on case \(report.reference.text). Please check it against the code you were given when you sent the report.")
         }
+    }
+
+    public func repliesSealed(for report: Report) throws(StoreError) -> Bool {
+        guard report.sealed != nil else { return false }
+        return try store.caseKeys(report.reference)[SealedEventText.reporterRecipient] != nil
     }
 }
 

@@ -284,6 +284,10 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         }
     }
 
+    public func sealsReports() throws(StoreError) -> Bool {
+        try recoveryKey() != nil
+    }
+
     public func replySecret(forReceipt code: ReceiptCode) throws(StoreError) -> [UInt8] {
         try hasher().derive(code).replySecret
     }

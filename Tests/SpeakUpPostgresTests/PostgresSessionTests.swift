@@ -139,7 +139,7 @@ import TestPostgres
         #expect(throws: StoreError.self) { try session.query("SELECT 1") }
         let other = try database.superuserSession()
         defer { other.close() }
-        #expect(waitUntil(seconds: 5) {
+        #expect(waitUntil(seconds: 20) {
             let sleeping = try? other.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
             return (try? sleeping?.first?.decode(Int.self)) == 0
         })

@@ -68,8 +68,11 @@ struct FollowUpTests {
         let expected: ReceiptCode
 
         func replies(to report: Report, receipt code: ReceiptCode) throws(StoreError) -> (any SealedReplies)? {
-            code == expected ? self : nil
+            guard code == expected else { throw StoreError(.failed, "That code does not open the replies on case \(report.reference.text).") }
+            return self
         }
+
+        func repliesSealed(for report: Report) throws(StoreError) -> Bool { true }
 
         func open(_ events: [CaseEvent]) -> [CaseEvent] {
             events.map { event in
@@ -97,13 +100,28 @@ struct FollowUpTests {
         #expect(terminal.frames.last?.text.contains("Ward 9.") == true, "the reply just sent is shown opened")
         #expect(try store.events(for: report.reference).last?.text == SealedEventText.stored(Array("Ward 9.".utf8)))
 
-        // A named reporter's own case with sealed words they hold no key for: said so, never the sealed form.
-        let mine = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: nil)
-        _ = try store.appendEvent(to: mine.reference, kind: .handlerMessage, text: SealedEventText.stored(Array("Hidden".utf8)), at: Self.clock.now())
-        let named = TestTerminal(keys: [.enter])
-        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, replyKeys: Base64Replies(expected: code), pause: { _ in }).run(on: named)
-        #expect(named.frames.contains { $0.text.contains("(sealed: these words") })
-        #expect(!named.frames.contains { $0.text.contains("Hidden") || $0.text.contains(SealedEventText.prefix) })
+    }
+
+    @Test("a named reporter's sealed replies: shown as sealed until K and the reply code open them; a wrong code opens nothing; R asks for the code first, and the reply is sealed")
+    func namedReporterReplyCode() throws {
+        let store = MemoryStore()
+        let code = ReceiptCode.random()
+        let mine = try store.submit(Self.report(.confidential), receipt: code, discardingDraftOf: nil, router: nil)
+        _ = try store.appendEvent(to: mine.reference, kind: .handlerMessage, text: SealedEventText.stored(Array("Can we meet on Friday?".utf8)),
+                                  at: Self.clock.now())
+        let wrong = ReceiptCode(typed: "0000 0000 0000 0001")!
+        let keys: [Key] = [.enter, .character("r")] + Self.typing(wrong.description) + [.enter]
+            + Self.typing(code.description) + [.enter, .character("r"), .paste("Friday suits me."), .tab, .character("s")]
+        let terminal = TestTerminal(keys: keys)
+        FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, replyKeys: Base64Replies(expected: code), pause: { _ in }).run(on: terminal)
+        #expect(terminal.frames.contains { $0.text.contains("press K and type your reply code") })
+        #expect(terminal.frames.contains { $0.text.contains("type your reply code first") })
+        #expect(terminal.frames.contains { $0.text.contains("That code does not open the replies") })
+        #expect(terminal.frames.contains { $0.text.contains("Can we meet on Friday?") })
+        #expect(!terminal.frames.contains { $0.text.contains(SealedEventText.prefix) })
+        let last = try store.events(for: mine.reference).last
+        #expect(last?.kind == .reporterMessage && last?.text == SealedEventText.stored(Array("Friday suits me.".utf8)))
+        #expect(last?.actor == Self.person.userName)
     }
 
     @Test("an identified reporter picks from their own reports, and sees nobody else's")

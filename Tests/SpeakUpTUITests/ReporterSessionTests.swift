@@ -16,6 +16,10 @@ final class MemoryStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
 
     private var routings: [CaseReference: CaseRouting] = [:]
     var directory: [StaffMember] = []
+    /// Whether reports are sealed (a named reporter is then given a reply code).
+    var seals = false
+
+    func sealsReports() throws(StoreError) -> Bool { seals }
 
     func staff() throws(StoreError) -> [StaffMember] { lock.withLock { directory } }
 
@@ -36,7 +40,8 @@ final class MemoryStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
         if let failure { throw failure }
         reports.append(report)
         timeline[report.reference] = [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)]
-        if let receipt { receipts[receipt] = report }
+        // (As the stores: a named report's reply code is no way to find it.)
+        if let receipt, report.reporter == nil { receipts[receipt] = report }
         if let owner { drafts[owner.uid] = nil }
         if let router {
             do { routings[report.reference] = try router.prepared().route(report, history: NoHistory(), from: report.deadlineStart) } catch {
@@ -142,6 +147,20 @@ struct ReporterSessionTests {
         #expect(try store.draft(owner: Self.person) == nil)  // submitted: the draft is gone
         #expect(saved.account == "He shouted.")
         #expect(terminal.frames.contains { $0.text.contains("Your case reference is  \(saved.reference.text)") })
+    }
+
+    @Test("in a store that seals, a confidential reporter is given a reply code (not a way to find the report); in one that does not, none")
+    func replyCode() throws {
+        for seals in [true, false] {
+            let store = MemoryStore()
+            store.seals = seals
+            let terminal = TestTerminal(keys: Self.keys(way: 1) + [.enter])
+            _ = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock).run(on: terminal)
+            #expect(terminal.frames.contains { $0.text.contains("Your reply code is") } == seals)
+            #expect(terminal.frames.contains { $0.text.contains("Replies to you about this report are sealed so that only you can read them") } == seals)
+            #expect(!terminal.frames.contains { $0.text.contains("Your receipt code is") })
+            #expect(store.receiptCount == 0)
+        }
     }
 
     @Test("an earlier draft that cannot be read is said so, never overwritten nor removed, and the report still goes")
@@ -285,6 +304,8 @@ final class HeldStore: ReportingStore, ScreensNeverCall, @unchecked Sendable {
     let writeWait: StoreWait?
 
     init(seconds: Double) { writeWait = StoreWait(seconds: seconds) }
+
+    func sealsReports() throws(StoreError) -> Bool { false }
 
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report {
         guard let wait = writeWait else { throw StoreError(.failed, "no wait") }

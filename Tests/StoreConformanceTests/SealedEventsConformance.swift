@@ -146,6 +146,35 @@ struct SealedEventsConformance {
         _ = try made.store.appendEvent(to: stored.reference, kind: .reporterMessage, text: "Friday suits me.", actor: "ben", at: Examples.moment)
     }
 
+    @Test("a named report given a reply code: its messages are sealed for the code, which opens them but is no way to find the report",
+          arguments: Engine.allCases)
+    func namedWithReplyCode(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try Sealing.sealing(made)
+        #expect(try made.store.sealsReports())
+        let stored = try made.store.submit(Sealing.report(), receipt: Self.code, discardingDraftOf: nil, router: Sealing.SealingRouter())
+        #expect(try made.store.report(forReceipt: Self.code) == nil, "a login leads to it; the code only opens the replies")
+        #expect(try made.store.caseKeys(stored.reference)[SealedEventText.reporterRecipient] != nil)
+        let desk = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { keys.gita })
+        try desk.act(.message("Can we meet on Friday?"), on: stored.reference, by: "gita", at: Examples.moment)
+        #expect(!(try Self.storedTexts(stored.reference, made)).joined().contains("Friday"))
+        let mine = try #require(try made.store.reports(raisedBy: Examples.ben).first { $0.reference == stored.reference })
+        let replyKeys = ReceiptReplyKeys(store: made.store)
+        #expect(try replyKeys.repliesSealed(for: mine))
+        let replies = try #require(try replyKeys.replies(to: mine, receipt: Self.code))
+        #expect(replies.open(try made.store.events(for: stored.reference)).contains { $0.text == "Can we meet on Friday?" })
+        let wrong = #expect(throws: StoreError.self) { _ = try replyKeys.replies(to: mine, receipt: ReceiptCode(typed: "0000 0000 0000 0001")!) }
+        #expect(wrong?.sentence.contains("does not open the replies") == true)
+        // Their reply in clear is refused; sealed with the code, it is kept, and the handler opens it.
+        #expect(throws: StoreError.self) {
+            _ = try made.store.appendEvent(to: stored.reference, kind: .reporterMessage, text: "Friday suits me.", actor: "ben", at: Examples.moment)
+        }
+        _ = try made.store.appendEvent(to: stored.reference, kind: .reporterMessage, text: try replies.seal("Friday suits me.", actor: "ben"),
+                                       actor: "ben", at: Examples.moment)
+        let file = ReportSeal.open(try #require(try desk.openCase(stored.reference, for: "gita", at: Examples.moment)), with: keys.gita)
+        #expect(file.events.contains { $0.kind == .reporterMessage && $0.actor == "ben" && $0.text == "Friday suits me." })
+    }
+
     @Test("the store's files hold none of a sealed case's notes or replies", arguments: Engine.allCases)
     func bytesOnDisk(engine: Engine) throws {
         let made = try engine.freshStore()

@@ -62,12 +62,15 @@ public enum SealedEventText {
     /// Said in place of sealed words that this session holds no key for.
     public static let notOpened = "(sealed: these words can be read only with a key for this case)"
 
-    /// The events with any sealed words replaced by `notOpened`: never the sealed form on a screen.
-    public static func withoutSealedWords(_ events: [CaseEvent]) -> [CaseEvent] {
+    /// Said to an open or confidential reporter in place of sealed replies they have not opened yet.
+    public static let typeReplyCode = "(sealed so that only you can read it: press K and type your reply code)"
+
+    /// The events with any sealed words replaced by `saying` (`notOpened`): never the sealed form on a screen.
+    public static func withoutSealedWords(_ events: [CaseEvent], saying: String = notOpened) -> [CaseEvent] {
         events.map { event in
             guard isSealed(event.text) else { return event }
             var event = event
-            event.text = notOpened
+            event.text = saying
             return event
         }
     }

@@ -14,4 +14,7 @@ public protocol ReplyKeys: Sendable {
     /// For a case found by its receipt `code`: what opens and seals its replies, or nil when they are
     /// not sealed for the reporter (the case is not sealed, or was sealed without a key for them).
     func replies(to report: Report, receipt code: ReceiptCode) throws(StoreError) -> (any SealedReplies)?
+
+    /// Whether the replies on `report`'s case are sealed for a reporter's code (so follow-up asks for it).
+    func repliesSealed(for report: Report) throws(StoreError) -> Bool
 }

@@ -15,6 +15,11 @@ public protocol ReportIntake: StoreLocated {
     /// decision is kept as the case's "routed" event.
     func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError) -> Report
 
+    /// Whether a report sent now has its words sealed (the store has a trust recovery key,
+    /// docs/security.md): an open or confidential reporter is then given a reply code, from which the
+    /// key to the replies on their case is made, as an anonymous reporter's receipt code is.
+    func sealsReports() throws(StoreError) -> Bool
+
     /// How many reports a shared terminal (`station`) sent on `day`: what a kiosk's hourly limit
     /// starts from after a restart, read from the reports themselves.
     func reportCount(at station: Station, on day: CalendarDay) throws(StoreError) -> Int

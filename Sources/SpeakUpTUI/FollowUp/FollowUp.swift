@@ -7,6 +7,9 @@ public enum FollowUp {
         case lookUp(ReceiptCode)
         /// Load this report's timeline, then call `found`.
         case open(Report)
+        /// Open the sealed replies of the report's case with the reporter's reply code, then call
+        /// `repliesUnlocked`, or `failed` back to `unlockingReplies`.
+        case unlockReplies(Report, ReceiptCode)
         /// Append the reporter's message, then call `found` with the new timeline.
         case sendReply(CaseReference, String)
         /// Store the answer to the feedback question, then call `found`.
@@ -80,8 +83,18 @@ public enum FollowUp {
             break
         case .viewing(let found):
             switch key {
+            case .character("k"), .character("K"):
+                if found.repliesLocked {
+                    state.code.setText("")
+                    state.phase = .unlockingReplies(found)
+                }
             case .character("r"), .character("R"):
-                if found.status == .closed {
+                if found.repliesLocked && found.status != .closed {
+                    // A reply on a sealed case is sealed too, with the same code.
+                    state.code.setText("")
+                    state.phase = .unlockingReplies(found)
+                    state.notice = .info("Replies on this case are sealed: type your reply code first, so that yours is sealed too.")
+                } else if found.status == .closed {
                     state.notice = .info("This case is closed, so replies are no longer read. Thank you for speaking up.")
                 } else {
                     state.reply.setText("")
@@ -92,6 +105,20 @@ public enum FollowUp {
             case .escape, .character("q"):
                 back(&state)
             default: break
+            }
+        case .unlockingReplies(let found):
+            switch key {
+            case .enter:
+                guard let code = ReceiptCode(typed: state.code.text) else {
+                    state.notice = .problem("A reply code is 16 digits, like 1234 5678 9012 3456. Please check it and try again.")
+                    return []
+                }
+                return [.unlockReplies(found.report, code)]
+            case .escape:
+                state.code.setText("")
+                state.phase = .viewing(found)
+            default:
+                _ = state.code.handle(key)
             }
         case .replying(let found):
             switch key {
@@ -251,6 +278,14 @@ public enum FollowUp {
         state.failures = 0
         state.top = 0
         state.phase = found.awaitsFeedback ? .askingFeedback(found) : found.checkInDue != nil ? .askingCheckIn(found) : .viewing(found)
+    }
+
+    /// The reply code opened the case's replies: shown opened.
+    public static func repliesUnlocked(_ state: inout FollowUpState, _ found: FollowUpState.Case) {
+        state.code.setText("")
+        state.top = 0
+        state.phase = .viewing(found)
+        state.notice = .info("Your replies are open. They are sealed again when you leave.")
     }
 
     /// No case matches the code. Known and unknown codes get the same words.

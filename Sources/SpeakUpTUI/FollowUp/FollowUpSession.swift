@@ -65,6 +65,22 @@ public struct FollowUpSession {
                         actor = report.reporter?.userName
                         replies = nil
                         do { FollowUp.found(&state, try load(report, replies: nil)) } catch { FollowUp.failed(&state, error.sentence, backTo: .choosing) }
+                    case .unlockReplies(let report, let code):
+                        guard case .unlockingReplies(let found) = state.phase else { break }
+                        draw(state, on: terminal)
+                        do {
+                            guard let opened = try replyKeys?.replies(to: report, receipt: code) else {
+                                FollowUp.failed(&state, "The replies on this case are not sealed for a code after all.", backTo: .viewing(found))
+                                break
+                            }
+                            replies = opened
+                            FollowUp.repliesUnlocked(&state, try load(report, replies: opened))
+                        } catch {
+                            state.code.setText("")
+                            FollowUp.failed(&state, error.sentence, backTo: .unlockingReplies(found))
+                        }
+                        terminal.discardTypeahead()
+                        break keys
                     case .sendReply(let reference, let text):
                         carryOut(&state, retry: "press S to try again", replies: replies) { () throws(StoreError) in
                             try store.appendEvent(to: reference, kind: .reporterMessage, text: try replies?.seal(text, actor: actor) ?? text, actor: actor,
@@ -114,10 +130,14 @@ public struct FollowUpSession {
     /// The case with its timeline; sealed words opened with `replies`, else never shown.
     private func load(_ report: Report, replies: (any SealedReplies)?) throws(StoreError) -> FollowUpState.Case {
         let stored = try store.events(for: report.reference)
-        let events = replies?.open(stored) ?? SealedEventText.withoutSealedWords(stored)
+        // A named reporter's own case whose replies are sealed for their reply code: K opens them.
+        let sealedForCode = try replyKeys?.repliesSealed(for: report) ?? false
+        let locked = replies == nil && report.reporter != nil && sealedForCode
+        let events = replies?.open(stored)
+            ?? SealedEventText.withoutSealedWords(stored, saying: locked ? SealedEventText.typeReplyCode : SealedEventText.notOpened)
         // Internal notes and handlers' reassignments never reach the reporter's screen.
         return FollowUpState.Case(report: report, events: events.filter(\.kind.isShownToReporter), routing: try store.routing(for: report.reference),
-                                  checkInDue: DetrimentCheckIn.due(events: events, today: clock.today()))
+                                  checkInDue: DetrimentCheckIn.due(events: events, today: clock.today()), repliesLocked: locked)
     }
 
     private func currentCase(_ state: FollowUpState) -> FollowUpState.Case? {

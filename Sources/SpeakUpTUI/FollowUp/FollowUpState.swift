@@ -12,17 +12,21 @@ public struct FollowUpState: Hashable, Sendable {
         /// The detriment check-in due today (1, 3 or 6 months after closing), worked out when the
         /// case was loaded (`DetrimentCheckIn.due`); nil when none is.
         public var checkInDue: Int?
+        /// The replies are sealed for the reporter's code and not opened yet (an open or confidential
+        /// report, found by login, in a store that seals): K asks for the code.
+        public var repliesLocked = false
         public var status: CaseStatus { CaseStatus(events: events) }
         /// True when the case is closed and the reporter has not yet answered the feedback question.
         public var awaitsFeedback: Bool {
             status == .closed && !events.contains { $0.kind == .speakUpAgain }
         }
 
-        public init(report: Report, events: [CaseEvent], routing: CaseRouting? = nil, checkInDue: Int? = nil) {
+        public init(report: Report, events: [CaseEvent], routing: CaseRouting? = nil, checkInDue: Int? = nil, repliesLocked: Bool = false) {
             self.report = report
             self.events = events
             self.routing = routing
             self.checkInDue = checkInDue
+            self.repliesLocked = repliesLocked
         }
     }
 
@@ -33,6 +37,8 @@ public struct FollowUpState: Hashable, Sendable {
         /// Waiting for the (deliberately slow) receipt check.
         case checking
         case viewing(Case)
+        /// The reply code is typed (in `code`) to open the sealed replies of a case found by login.
+        case unlockingReplies(Case)
         case replying(Case)
         /// Tab was pressed in the reply box: the reply is shown as it will be sent; S sends it.
         case reviewing(Case)

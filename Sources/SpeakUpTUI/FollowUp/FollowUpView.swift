@@ -37,10 +37,21 @@ public enum FollowUpView {
         case .viewing(let found), .askingFeedback(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 1, layout, into: &canvas)
             hints = [("R", "write a reply"), KeyModel.scroll.hint, KeyModel.back.hint]
+            if found.repliesLocked { hints.insert(("K", "open replies"), at: 1) }
             if case .askingFeedback = state.phase {
                 renderFeedback(state, layout, into: &canvas)
                 hints = [KeyModel.move.hint, KeyModel.choose.saying("answer").hint, KeyModel.back.saying("not now").hint]
             }
+        case .unlockingReplies(let found):
+            let row = ReporterFormView.heading(
+                "Open the replies on case \(found.report.reference.text)",
+                "Replies to you are sealed so that only you can read them. Type the 16-digit reply code you were given when you sent the report.",
+                layout, into: &canvas)
+            canvas.put("Reply code", row: row, column: layout.left, style: .bold)
+            canvas.put("[", row: row + 1, column: layout.left, style: .quiet)
+            canvas.put("]", row: row + 1, column: layout.left + 25, style: .quiet)
+            state.code.render(into: &canvas, row: row + 1, column: layout.left + 2, width: 22)
+            hints = [("Enter", "open them"), KeyModel.back.hint]
         case .replying(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 10, layout, into: &canvas)
             let boxTop = layout.noticeRow - 9

@@ -107,7 +107,13 @@ enum ReporterFormReview {
         canvas.put(report.reference.text, row: row, column: layout.left + 24, style: .good)
         row += 2
         var paragraphs: [String] = []
-        if let receipt {
+        if let receipt, report.reporter != nil {
+            // A named reporter's reply code: their login leads back to the report, the code opens the replies.
+            canvas.put("Your reply code is      ", row: row, column: layout.left)
+            canvas.put(receipt.description, row: row, column: layout.left + 24, style: Style([.bold, .reverse]))
+            row += 2
+            paragraphs.append("Replies to you about this report are sealed so that only you can read them. Please write this code down now: it will not be shown again, and `speakup follow-up` asks for it to open them.")
+        } else if let receipt {
             canvas.put("Your receipt code is    ", row: row, column: layout.left)
             canvas.put(receipt.description, row: row, column: layout.left + 24, style: Style([.bold, .reverse]))
             row += 2

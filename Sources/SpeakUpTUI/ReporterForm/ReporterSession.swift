@@ -140,8 +140,10 @@ public struct ReporterSession {
             // Only where the page was asked: never at a kiosk or for an anonymous report (the store checks again).
             if state.steps.contains(.characteristics) { made.characteristics = state.characteristics }
             let report = made
-            // A receipt is the way back wherever no login leads to the report.
-            let receipt = report.reporter == nil ? ReceiptCode.random() : nil
+            // A receipt is the way back wherever no login leads to the report; in a store that seals, a named
+            // reporter is given one too, as the code that opens the replies (none when that cannot be told:
+            // their messages then stay readable, and they are told nothing untrue).
+            let receipt = report.reporter == nil || (try? store.sealsReports()) == true ? ReceiptCode.random() : nil
             let owner = station.isShared || !state.keepsDrafts ? nil : reporter
             let (store, router) = (store, router)
             let outcome = WaitingForStore.run(store.writeWait, on: terminal, showWaiting: { waited in
