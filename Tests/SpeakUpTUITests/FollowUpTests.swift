@@ -102,7 +102,7 @@ struct FollowUpTests {
 
     }
 
-    @Test("a named reporter's sealed replies: shown as sealed until K and the reply code open them; a wrong code opens nothing; R asks for the code first, and the reply is sealed")
+    @Test("a named reporter's sealed replies: shown as sealed until K and the reply code open them; a wrong code opens nothing; R asks for the code first, then opens the reply box, and the reply is sealed")
     func namedReporterReplyCode() throws {
         let store = MemoryStore()
         let code = ReceiptCode.random()
@@ -111,7 +111,7 @@ struct FollowUpTests {
                                   at: Self.clock.now())
         let wrong = ReceiptCode(typed: "0000 0000 0000 0001")!
         let keys: [Key] = [.enter, .character("r")] + Self.typing(wrong.description) + [.enter]
-            + Self.typing(code.description) + [.enter, .character("r"), .paste("Friday suits me."), .tab, .character("s")]
+            + Self.typing(code.description) + [.enter, .paste("Friday suits me."), .tab, .character("s")]
         let terminal = TestTerminal(keys: keys)
         FollowUpSession(store: store, reporter: Self.person, clock: Self.clock, replyKeys: Base64Replies(expected: code), pause: { _ in }).run(on: terminal)
         #expect(terminal.frames.contains { $0.text.contains("press K and type your reply code") })

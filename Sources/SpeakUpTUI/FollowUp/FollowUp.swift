@@ -86,12 +86,14 @@ public enum FollowUp {
             case .character("k"), .character("K"):
                 if found.repliesLocked {
                     state.code.setText("")
+                    state.replyAfterUnlocking = false
                     state.phase = .unlockingReplies(found)
                 }
             case .character("r"), .character("R"):
                 if found.repliesLocked && found.status != .closed {
                     // A reply on a sealed case is sealed too, with the same code.
                     state.code.setText("")
+                    state.replyAfterUnlocking = true
                     state.phase = .unlockingReplies(found)
                     state.notice = .info("Replies on this case are sealed: type your reply code first, so that yours is sealed too.")
                 } else if found.status == .closed {
@@ -113,6 +115,7 @@ public enum FollowUp {
                     state.notice = .problem("A reply code is 16 digits, like 1234 5678 9012 3456. Please check it and try again.")
                     return []
                 }
+                state.notice = .info("Checking the code…")
                 return [.unlockReplies(found.report, code)]
             case .escape:
                 state.code.setText("")
@@ -284,8 +287,14 @@ public enum FollowUp {
     public static func repliesUnlocked(_ state: inout FollowUpState, _ found: FollowUpState.Case) {
         state.code.setText("")
         state.top = 0
-        state.phase = .viewing(found)
         state.notice = .info("Your replies are open. They are sealed again when you leave.")
+        if state.replyAfterUnlocking && found.status != .closed {
+            state.reply.setText("")
+            state.phase = .replying(found)
+        } else {
+            state.phase = .viewing(found)
+        }
+        state.replyAfterUnlocking = false
     }
 
     /// No case matches the code. Known and unknown codes get the same words.

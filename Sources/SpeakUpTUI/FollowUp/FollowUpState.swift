@@ -72,6 +72,8 @@ public struct FollowUpState: Hashable, Sendable {
     public var top = 0
     /// Wrong codes in a row in this session; from the fifth, answers slow down.
     public var failures = 0
+    /// The reply code is being asked for because R was pressed: once the replies open, the reply box does.
+    public var replyAfterUnlocking = false
     /// A yes-or-no question over the screen.
     public enum Question: Hashable, Sendable {
         /// "Leave follow-up?"
