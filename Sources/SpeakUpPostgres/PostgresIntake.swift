@@ -103,20 +103,29 @@ extension PostgresReportStore {
         let moment = moment ?? clock.now()
         let router = try Self.prepare(router)
         try write(.importing) { session in
-            if try Self.sealingRecipients(in: session) != nil { throw SealingRecipients.importRefused }
+            let sealing = try Self.sealingRecipients(in: session)
             let taken = Set(try session.texts("SELECT reference FROM report WHERE reference = ANY(\(items.map(\.0.reference.text)))"))
             if let clash = items.first(where: { taken.contains($0.0.reference.text) }) {
                 throw StoreError(.failed, "The store already has a report \(clash.0.reference); nothing was imported.")
             }
             for (report, events) in items {
-                guard try PostgresReportRows.insert(report, events: events, importer: (importer, moment), in: session) else {
-                    throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
-                }
                 // Imported timelines carry no routing decision (export keeps only the words), so each
                 // report is routed now, by today's rules, with its deadlines from its own date.
-                if let router {
-                    let routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: report.reference.text),
-                                                   from: report.deadlineStart)
+                let routing = try router?.route(report, history: PostgresReportRows.History(session: session, excluding: report.reference.text),
+                                                from: report.deadlineStart)
+                var kept = (report: report, events: events, keys: [ReportSeal.Wrapped]())
+                if let sealing {
+                    // A sealing store seals what it imports, as a submit would, before any of it is kept.
+                    kept = try SealingInPlace.sealImported(report, events: events, recipients: sealing,
+                                                           mayHold: SealingRecipients.mayHold(routing) + (routing?.handlers ?? []))
+                }
+                guard try PostgresReportRows.insert(kept.report, events: kept.events, importer: (importer, moment), in: session) else {
+                    throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
+                }
+                for key in kept.keys {
+                    _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(report.reference.text), \(key.recipient), \(Data(key.bytes)))")
+                }
+                if let routing {
                     try PostgresReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,
                                                          at: report.submitted, in: session)
                 }

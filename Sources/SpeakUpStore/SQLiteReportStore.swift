@@ -260,18 +260,29 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         do {
             try writeTurn { db in
                 try db.inTransaction(.immediate) {
-                    if try Self.sealingRecipients(in: db) != nil { throw SealingRecipients.importRefused }
+                    let sealing = try Self.sealingRecipients(in: db)
                     for (report, _) in items
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE reference = ?", arguments: [report.reference.text]) == true {
                         throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
                     }
                     for (report, events) in items {
-                        try ReportRows.insert(report, events: events, importer: (importer, moment), into: db)
                         // Imported timelines carry no routing decision (export keeps only the words), so each
                         // report is routed now, by today's rules, with its deadlines from its own date.
-                        if let router {
-                            let routing = try router.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
-                                                       from: report.deadlineStart)
+                        let routing = try router?.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
+                                                        from: report.deadlineStart)
+                        if let sealing {
+                            // A sealing store seals what it imports, as a submit would, before any of it is kept.
+                            let mayHold = SealingRecipients.mayHold(routing) + (routing?.handlers ?? [])
+                            let sealed = try SealingInPlace.sealImported(report, events: events, recipients: sealing, mayHold: mayHold)
+                            try ReportRows.insert(sealed.report, events: sealed.events, importer: (importer, moment), into: db)
+                            for key in sealed.keys {
+                                try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
+                                               arguments: [report.reference.text, key.recipient, Data(key.bytes)])
+                            }
+                        } else {
+                            try ReportRows.insert(report, events: events, importer: (importer, moment), into: db)
+                        }
+                        if let routing {
                             try ReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,
                                                          at: report.submitted, into: db)
                         }

@@ -43,8 +43,4 @@ public struct SealingRecipients: Sendable {
     public static func mayHold(_ routing: CaseRouting?) -> [String] {
         routing?.mayHold ?? routing?.handlers ?? []
     }
-
-    /// The refusal for an import into a sealing store.
-    public static let importRefused = StoreError(
-        .failed, "This store seals reports' words (it has a trust recovery key), and importing into a sealing store is not built yet. Nothing was imported.")
 }

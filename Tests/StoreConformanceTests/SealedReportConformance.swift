@@ -194,15 +194,28 @@ struct SealedReportConformance {
         return files
     }
 
-    @Test("importing into a sealing store is refused, and a sealed record is never imported", arguments: Engine.allCases)
+    @Test("importing into a sealing store seals what it imports before keeping it: the words and notes sealed, messages readable, routed and opened as any case",
+          arguments: Engine.allCases)
     func imports(engine: Engine) throws {
         let made = try engine.freshStore()
-        _ = try Self.sealing(made)
-        let error = #expect(throws: StoreError.self) {
-            try made.store.importReports([(Self.report(), [])], router: nil, by: "ivan", at: Examples.moment)
-        }
-        #expect(error?.sentence.contains("Nothing was imported") == true)
-        #expect(try made.store.allReports().isEmpty)
+        let keys = try Self.sealing(made)
+        let report = Self.report()
+        let events = [
+            CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted),
+            CaseEvent(reference: report.reference, sequence: 2, kind: .note, at: report.submitted, text: "Imported note about Yarrow.", actor: "gita"),
+            CaseEvent(reference: report.reference, sequence: 3, kind: .handlerMessage, at: report.submitted, text: "Thank you for telling us.", actor: "gita"),
+        ]
+        try made.store.importReports([(report, events)], router: SealingRouter(), by: "ivan", at: Examples.moment)
+        let back = try #require(try made.store.allReports().first)
+        #expect(back.sealed != nil && back.account.isEmpty)
+        let texts = try made.store.events(for: report.reference).compactMap(\.text)
+        #expect(!texts.joined().contains("Yarrow") && texts.contains("Thank you for telling us."))
+        #expect(Set(try made.store.caseKeys(report.reference).keys) == ["gita", "asha", "#recovery"])
+        let desk = made.store.desk(policy: EveryoneMay())
+        let file = ReportSeal.open(try #require(try desk.openCase(report.reference, for: "gita", at: Examples.moment)), with: keys.gita)
+        #expect(file.report.account == Self.secret)
+        #expect(file.events.contains { $0.text == "Imported note about Yarrow." })
+        #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
     }
 
     @Test("a handler's session wraps the key for whoever the case may be passed to; a replaced key is sealed for again with the recovery key",
