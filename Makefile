@@ -4,7 +4,7 @@
 #   make bench   run the benchmarks (writes figures to stdout; see docs/performance.md);
 #                one part: make bench BENCH_ARGS="--only subjects"
 #   make torture the release binary through kill -9, injected faults, a stopped writer, a full disk
-#                and hostile files (docs/reliability.md); CI: make torture TORTURE_ARGS=--short;
+#                and hostile files (docs/reliability.md); before each stop: make torture TORTURE_ARGS=--short;
 #                replay a run: make torture TORTURE_ARGS="--seed N"
 #   make install PREFIX=/usr/local   a release build with the Swift runtime linked in, for one person
 #   sudo make install PREFIX=/usr/local STORE=/var/lib/speakup   for a shared host (docs/deployment.md)

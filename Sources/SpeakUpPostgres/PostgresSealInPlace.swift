@@ -23,6 +23,15 @@ extension PostgresReportStore {
         }
     }
 
+    public func reportsInClear() throws(StoreError) -> Int {
+        try read { session in
+            try session.number("""
+                SELECT count(*) FROM report r WHERE sealed IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference)
+                """) ?? 0
+        }
+    }
+
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
     private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
                                  at moment: Date, in session: PostgresSession) throws -> Int {

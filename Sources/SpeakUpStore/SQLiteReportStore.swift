@@ -132,8 +132,8 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
 
     /// Whom this store seals for, read inside the writing transaction; nil when it does not seal.
     static func sealingRecipients(in db: Database) throws -> SealingRecipients? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT public_key, made_at FROM recovery_key") else { return nil }
-        let handlers = try Row.fetchAll(db, sql: "SELECT handler, public_key FROM sealing_key").map { row in
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT public_key, made_at FROM recovery_key")) else { return nil }
+        let handlers = try Row.fetchAll(db.cachedStatement(sql: "SELECT handler, public_key FROM sealing_key")).map { row in
             HandlerSealingKey(handler: row["handler"], publicKey: Array(row["public_key"] as Data), lockedKey: [], keptAt: Date())
         }
         return try SealingRecipients(recovery: TrustRecoveryKey(publicKey: Array(row["public_key"] as Data), madeAt: Date()), handlers: handlers)
@@ -148,10 +148,9 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         if let recipients = try sealingRecipients(in: db) {
             let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret)
             try ReportRows.insert(sealed, into: db)
-            for key in keys {
-                try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
-                               arguments: [candidate.reference.text, key.recipient, Data(key.bytes)])
-            }
+            // (Statements kept prepared: a submit writes one row a recipient, eleven or more.)
+            let insert = try db.cachedStatement(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)")
+            for key in keys { try insert.execute(arguments: [candidate.reference.text, key.recipient, Data(key.bytes)]) }
         } else {
             try ReportRows.insert(candidate, into: db)
         }

@@ -30,6 +30,19 @@ extension SQLiteReportStore {
         }
     }
 
+    public func reportsInClear() throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM report r WHERE sealed IS NULL
+                        AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference)
+                    """) ?? 0
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
     private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
                                  at moment: Date, in db: Database) throws -> Int {

@@ -54,8 +54,11 @@ struct CheckCommand: ParsableCommand {
         } else {
             good.append("Store: \(store.location) answers, accepts writes, and its schema is up to date.")
         }
-        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey])
-        do { sealing = (try store.recoveryKey(), try store.sealingKeys()) } catch { throw Failure(error.sentence) }
+        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey], inClear: Int)
+        do {
+            let recovery = try store.recoveryKey()
+            sealing = (recovery, try store.sealingKeys(), recovery == nil ? 0 : try store.reportsInClear())
+        } catch { throw Failure(error.sentence) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let directory = router.directory
         let staffProblems = StaffDirectory.problems(in: Array(directory.members.values))
@@ -95,6 +98,9 @@ struct CheckCommand: ParsableCommand {
         if sealing.recovery != nil {
             good.append("Sealing: on. Reports' words are sealed for their handlers and the trust recovery key; \(keyed.count.counted("handler")) \(keyed.count == 1 ? "has" : "have") a key."
                 + (keyless.isEmpty ? "" : " Not yet (they choose a passphrase at their first `speakup cases`; cases sent before then reach them when a handler who can open them opens them, or through `speakup recover`): \(keyless.joined(separator: ", "))."))
+            if sealing.inClear > 0 {
+                problems.append("\(sealing.inClear.counted("report")) sent before this store had its recovery key \(sealing.inClear == 1 ? "is" : "are") still kept in clear, readable by whoever can read the store or a backup of it. An administrator seals them, once the handlers have chosen their passphrases: `speakup store seal` (docs/security.md).")
+            }
         } else if case .installed = deployment {
             problems.append("This store has no trust recovery key, so reports' words are kept in clear, readable by whoever can read the store or a backup of it. An administrator makes one, once: `speakup store recovery-key` (docs/security.md).")
         } else {

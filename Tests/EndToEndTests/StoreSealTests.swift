@@ -48,6 +48,9 @@ struct StoreSealTests {
         #expect(refused.status == 1 && refused.stderr.contains("no trust recovery key"), "\(refused.status) \(refused.stderr)")
         #expect(try Self.counts(scratch).clear == 3)
         #expect(try Binary.run(["store", "recovery-key", "--db", scratch.store]).status == 0)
+        let before = try Binary.run(["check", "--db", scratch.store])
+        #expect(before.stdout.contains("3 reports sent before this store had its recovery key are still kept in clear") && before.status == 1,
+                "\(before.stdout)")
         let sealed = try Binary.run(["store", "seal", "--db", scratch.store])
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealed.stdout.contains("Sealed 3 cases in place, with 3 notes"), "\(sealed.stdout)")
@@ -59,6 +62,7 @@ struct StoreSealTests {
         }
         let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(!(try Binary.run(["check", "--db", scratch.store])).stdout.contains("kept in clear"))
         let again = try Binary.run(["store", "seal", "--db", scratch.store])
         #expect(again.status == 0 && again.stdout.contains("sealed already"), "\(again.stdout)\(again.stderr)")
     }

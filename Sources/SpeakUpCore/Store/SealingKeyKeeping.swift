@@ -66,6 +66,10 @@ public protocol SealingKeyKeeping: Sendable {
     /// or if any case cannot be sealed and read back. Erasing the clear copies from the files is the
     /// caller's next step (`RetentionKeeping.vacuum`).
     func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace
+
+    /// How many reports the store keeps in clear (not sealed, not erased): in a sealing store, those sent
+    /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
+    func reportsInClear() throws(StoreError) -> Int
 }
 
 /// One case's sealed words with its content key as wrapped for one handler, and its sealed notes.
