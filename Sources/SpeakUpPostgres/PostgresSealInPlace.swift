@@ -32,6 +32,27 @@ extension PostgresReportStore {
         }
     }
 
+    public func sealedCasesNobodyCanOpen() throws(StoreError) -> [(reference: CaseReference, handlers: [String])] {
+        try read { session in
+            var found: [(reference: CaseReference, handlers: [String])] = []
+            for row in try session.rows("""
+                SELECT h.reference, h.handler FROM case_handler h JOIN report r ON r.reference = h.reference
+                    WHERE r.sealed IS NOT NULL
+                        AND EXISTS (SELECT 1 FROM case_file f WHERE f.reference = h.reference AND f.status <> 'closed') AND NOT EXISTS (
+                        SELECT 1 FROM case_handler o JOIN case_key k ON k.reference = o.reference AND k.recipient = o.handler
+                        WHERE o.reference = h.reference)
+                    ORDER BY h.reference COLLATE "C", h.handler COLLATE "C"
+                """) {
+                guard let reference = CaseReference(try row.string("reference")) else { continue }
+                let handler = try row.string("handler")
+                if found.last?.reference == reference { found[found.count - 1].handlers.append(handler) } else {
+                    found.append((reference, [handler]))
+                }
+            }
+            return found
+        }
+    }
+
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
     private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
                                  at moment: Date, in session: PostgresSession) throws -> Int {

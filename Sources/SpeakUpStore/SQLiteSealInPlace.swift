@@ -43,6 +43,30 @@ extension SQLiteReportStore {
         }
     }
 
+    public func sealedCasesNobodyCanOpen() throws(StoreError) -> [(reference: CaseReference, handlers: [String])] {
+        do {
+            return try queue.read { db in
+                var found: [(reference: CaseReference, handlers: [String])] = []
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT h.reference, h.handler FROM case_handler h JOIN report r ON r.reference = h.reference
+                    WHERE r.sealed IS NOT NULL
+                        AND EXISTS (SELECT 1 FROM case_file f WHERE f.reference = h.reference AND f.status <> 'closed') AND NOT EXISTS (
+                        SELECT 1 FROM case_handler o JOIN case_key k ON k.reference = o.reference AND k.recipient = o.handler
+                        WHERE o.reference = h.reference)
+                    ORDER BY h.reference, h.handler
+                    """) {
+                    guard let reference = CaseReference(row["reference"] as String) else { continue }
+                    if found.last?.reference == reference { found[found.count - 1].handlers.append(row["handler"]) } else {
+                        found.append((reference, [row["handler"]]))
+                    }
+                }
+                return found
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
     private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
                                  at moment: Date, in db: Database) throws -> Int {

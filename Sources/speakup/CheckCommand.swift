@@ -54,10 +54,11 @@ struct CheckCommand: ParsableCommand {
         } else {
             good.append("Store: \(store.location) answers, accepts writes, and its schema is up to date.")
         }
-        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey], inClear: Int)
+        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey], inClear: Int, unopenable: [(reference: CaseReference, handlers: [String])])
         do {
             let recovery = try store.recoveryKey()
-            sealing = (recovery, try store.sealingKeys(), recovery == nil ? 0 : try store.reportsInClear())
+            sealing = (recovery, try store.sealingKeys(), recovery == nil ? 0 : try store.reportsInClear(),
+                       recovery == nil ? [] : try store.sealedCasesNobodyCanOpen())
         } catch { throw Failure(error.sentence) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let directory = router.directory
@@ -98,6 +99,13 @@ struct CheckCommand: ParsableCommand {
         if sealing.recovery != nil {
             good.append("Sealing: on. Reports' words are sealed for their handlers and the trust recovery key; \(keyed.count.counted("handler")) \(keyed.count == 1 ? "has" : "have") a key."
                 + (keyless.isEmpty ? "" : " Not yet (they choose a passphrase at their first `speakup cases`; cases sent before then reach them when a handler who can open them opens them, or through `speakup recover`): \(keyless.joined(separator: ", "))."))
+            // A sealed case none of whose handlers holds its key reaches nobody until it is sealed for one of them.
+            for (reference, handlers) in sealing.unopenable.prefix(20) {
+                problems.append("Case \(reference.text) is sealed, and none of its handlers (\(handlers.joined(separator: ", "))) can open it (it was sealed before any of them chose a passphrase). Until an administrator seals it for one of them with the recovery key (`speakup recover --for \(handlers[0])`), it reaches nobody.")
+            }
+            if sealing.unopenable.count > 20 {
+                problems.append("\((sealing.unopenable.count - 20).counted("more sealed case")) cannot be opened by any of \(sealing.unopenable.count - 20 == 1 ? "its" : "their") handlers either.")
+            }
             if sealing.inClear > 0 {
                 problems.append("\(sealing.inClear.counted("report")) sent before this store had its recovery key \(sealing.inClear == 1 ? "is" : "are") still kept in clear, readable by whoever can read the store or a backup of it. An administrator seals them, once the handlers have chosen their passphrases: `speakup store seal` (docs/security.md).")
             }

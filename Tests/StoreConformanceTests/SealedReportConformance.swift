@@ -259,6 +259,23 @@ struct SealedReportConformance {
         #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
     }
 
+    @Test("an open sealed case none of whose handlers holds its key is found, with its handlers, until one is given it", arguments: Engine.allCases)
+    func nobodyCanOpen(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let recovery = SealingKeyPair.generate()
+        try made.store.keepRecoveryKey(TrustRecoveryKey(publicKey: recovery.publicKey.bytes, madeAt: Examples.moment), by: "ivan", at: Examples.moment)
+        let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let found = try made.store.sealedCasesNobodyCanOpen()
+        #expect(found.map(\.reference) == [stored.reference] && found.first?.handlers == ["gita", "ina"])
+        let gita = try HandlerKeyring(store: made.store, handler: "gita", cost: .forTestsOnly, now: { Examples.moment })
+            .makeKey(passphrase: "blue kettle morning", again: "blue kettle morning")
+        #expect(try made.store.sealedCasesNobodyCanOpen().count == 1, "a key chosen since is not a wrapping")
+        let again = try ReportSeal.rewrap(stored.reference, wrapped: try #require(try made.store.caseKeys(stored.reference)["#recovery"]), with: recovery,
+                                          for: [("gita", gita.publicKey)], how: "with the recovery key")
+        try made.store.keepCaseKeys(again, by: "ivan", at: Examples.moment)
+        #expect(try made.store.sealedCasesNobodyCanOpen().isEmpty)
+    }
+
     @Test("a search finds sealed words through the handler's key, in memory, with the queue's filters and order; without the key it finds only clear words",
           arguments: Engine.allCases)
     func sealedSearch(engine: Engine) throws {

@@ -70,6 +70,12 @@ public protocol SealingKeyKeeping: Sendable {
     /// How many reports the store keeps in clear (not sealed, not erased): in a sealing store, those sent
     /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
     func reportsInClear() throws(StoreError) -> Int
+
+    /// Open sealed cases that have handlers, none of whom holds a wrapping of the case's key: nobody
+    /// handling them can read them until `speakup recover` seals them for someone (`speakup check` names
+    /// them), each with its handlers. (A wrapping for a handler's earlier key cannot be told from one for
+    /// their key now without it: such a case says so when they open it.)
+    func sealedCasesNobodyCanOpen() throws(StoreError) -> [(reference: CaseReference, handlers: [String])]
 }
 
 /// One case's sealed words with its content key as wrapped for one handler, and its sealed notes.
