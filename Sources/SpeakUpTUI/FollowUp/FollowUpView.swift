@@ -23,10 +23,7 @@ public enum FollowUpView {
                 "Follow up a report with its receipt code",
                 "Type the 16-digit receipt code you were given when you sent it. Nobody can tell who is looking.",
                 layout, into: &canvas)
-            canvas.put("Receipt code", row: row, column: layout.left, style: .bold)
-            canvas.put("[", row: row + 1, column: layout.left, style: .quiet)
-            canvas.put("]", row: row + 1, column: layout.left + 25, style: .quiet)
-            state.code.render(into: &canvas, row: row + 1, column: layout.left + 2, width: 22)
+            codeBox("Receipt code", state, row: row, layout, into: &canvas)
             if state.phase == .checking {
                 canvas.cursor = nil
                 canvas.put("Checking the code…", row: row + 3, column: layout.left, style: .bold)
@@ -47,10 +44,7 @@ public enum FollowUpView {
                 "Open the replies on case \(found.report.reference.text)",
                 "Replies to you are sealed so that only you can read them. Type the 16-digit reply code you were given when you sent the report.",
                 layout, into: &canvas)
-            canvas.put("Reply code", row: row, column: layout.left, style: .bold)
-            canvas.put("[", row: row + 1, column: layout.left, style: .quiet)
-            canvas.put("]", row: row + 1, column: layout.left + 25, style: .quiet)
-            state.code.render(into: &canvas, row: row + 1, column: layout.left + 2, width: 22)
+            codeBox("Reply code", state, row: row, layout, into: &canvas)
             hints = [("Enter", "open them"), KeyModel.back.hint]
         case .replying(let found):
             renderCase(found, top: state.top, bottom: layout.noticeRow - 10, layout, into: &canvas)
@@ -117,6 +111,14 @@ public enum FollowUpView {
             hints = ScreenKeys.question(yes: yes, no: no)
         }
         ScreenFrame.keyBar(hints + (state.question == nil ? [KeyModel.leave.hint] : []), into: &canvas)
+    }
+
+    /// A 16-digit code's box (a receipt code, a reply code) under its label, from `row`.
+    private static func codeBox(_ label: String, _ state: FollowUpState, row: Int, _ layout: ReporterFormLayout, into canvas: inout Canvas) {
+        canvas.put(label, row: row, column: layout.left, style: .bold)
+        canvas.put("[", row: row + 1, column: layout.left, style: .quiet)
+        canvas.put("]", row: row + 1, column: layout.left + 25, style: .quiet)
+        state.code.render(into: &canvas, row: row + 1, column: layout.left + 2, width: 22)
     }
 
     /// The reporter's reports, two lines each: the reference, the day and who it is about, then
