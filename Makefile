@@ -42,7 +42,9 @@ run: build
 # Tests that need root (real users, an SSH server) skip themselves elsewhere; the summary
 # then says so loudly, rather than let a green run look like a whole one. CI runs as root.
 test: build
-	@set -o pipefail; SPEAKUP_BIN=$$($(SWIFT) build --show-bin-path)/speakup $(SWIFT) test 2>&1 | tee .build/test-output.txt
+	@set -o pipefail; SPEAKUP_BIN=$$($(SWIFT) build --show-bin-path)/speakup $(SWIFT) test 2>&1 | tee .build/test-output.txt \
+	  || { echo; echo "FAILED. What failed, again at the end so that a log's tail shows it:"; \
+	       grep -a -E '✘|error: Exited|Fatal error' .build/test-output.txt | grep -a -v 'Test run with' | cut -c1-600 | tail -n 40 | sed 's/^/    /'; exit 1; }
 	@skipped=$$(grep -E '(Test|Suite) ".*" skipped' .build/test-output.txt || true); \
 	if [ -n "$$skipped" ]; then \
 	  echo; echo "NOT EVERYTHING RAN. These were skipped, with why (CI runs them as root):"; \
@@ -87,6 +89,11 @@ install-built:
 	  install -o root -g $(GROUP) -m 2755 "$(BIN)" $(PREFIX)/bin/speakup; \
 	  install -d -o root -g $(GROUP) -m 2770 $(STORE); \
 	  if [ ! -e $(PREFIX)/etc/speakup/rules.yaml ]; then install -o root -g root -m 0644 docs/rules/default.yaml $(PREFIX)/etc/speakup/rules.yaml; fi; \
+	  if [ ! -e $(PREFIX)/etc/speakup/subject-key ]; then \
+	    (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > $(PREFIX)/etc/speakup/subject-key.new; echo >> $(PREFIX)/etc/speakup/subject-key.new); \
+	    chown root:$(GROUP) $(PREFIX)/etc/speakup/subject-key.new; chmod 0640 $(PREFIX)/etc/speakup/subject-key.new; \
+	    mv $(PREFIX)/etc/speakup/subject-key.new $(PREFIX)/etc/speakup/subject-key; \
+	  fi; \
 	  if [ ! -e $(PREFIX)/etc/speakup/config.yaml ]; then \
 	    sed -e "s|@STORE@|$(STORE)|" -e "s|@PREFIX@|$(PREFIX)|" docs/config.example.yaml > $(PREFIX)/etc/speakup/config.yaml.new; \
 	    chown root:root $(PREFIX)/etc/speakup/config.yaml.new; chmod 0644 $(PREFIX)/etc/speakup/config.yaml.new; \

@@ -92,7 +92,7 @@ let package = Package(
         // One behaviour, every engine: the store contract as the product relies on it.
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpSealing", "TestPostgres",
+            dependencies: ["SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpSealing", "SpeakUpRules", "TestPostgres",
                            .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
     ]

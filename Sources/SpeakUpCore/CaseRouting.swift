@@ -23,6 +23,10 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     /// the case's key for. Nil from a router that does not work it out (then only `handlers`).
     /// Not kept in the routing's stored detail.
     public var mayHold: [String]?
+    /// What the conflict rules found about who it is about, in a form that is not the name
+    /// (`SubjectFacts`): what a store sealing the subject's name keeps in its place. Nil from a
+    /// router that does not work it out (then the name is never sealed). Not kept in the routing's detail.
+    public var subjectFacts: SubjectFacts?
 
     /// Two routings are the same decision whatever `mayHold` says (it is not kept with the case).
     public static func == (a: CaseRouting, b: CaseRouting) -> Bool {
@@ -115,10 +119,15 @@ public protocol CaseRouter: Sendable {
     /// The router to use for one write, made before the store's transaction starts (a
     /// router may read the staff directory here). Throws when it cannot route safely.
     func prepared() throws -> any CaseRouter
+
+    /// The keyed digest a store sealing subjects' names keeps same-person keys as; nil when the
+    /// installation has no secret for it (then names are not sealed: docs/security.md).
+    var subjectKeyDigest: (any SubjectKeyDigest)? { get }
 }
 
 extension CaseRouter {
     public func prepared() throws -> any CaseRouter { self }
+    public var subjectKeyDigest: (any SubjectKeyDigest)? { nil }
 }
 
 extension Report {

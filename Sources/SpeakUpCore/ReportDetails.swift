@@ -67,6 +67,14 @@ public struct Subject: Hashable, Codable, Sendable {
     public var seniority: Seniority
     /// Their staff id, when the reporter picked them from the directory.
     public var directoryID: String?
+    /// Set when the name and role as typed are sealed with the report's words (docs/security.md):
+    /// `name` and `role` are then empty here, and these facts stand in for them in every conflict check.
+    public var sealedFacts: SubjectFacts? = nil
+    /// With `sealedFacts`: the same-person key the store keeps for it (a keyed digest, never the name).
+    public var keptKey: String? = nil
+
+    /// Whether the name and role as typed are sealed away here (a sealed report not opened).
+    public var isSealedAway: Bool { sealedFacts != nil && (name ?? "").isEmpty && role.isEmpty }
 
     public init(name: String?, role: String, seniority: Seniority, directoryID: String? = nil) {
         self.name = name

@@ -166,7 +166,7 @@ extension PostgresReportStore {
         guard !references.isEmpty else { return [] }
         return try read { session in
             try session.rows("""
-                SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers
+                SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key
                 FROM report WHERE reference = ANY(\(references.map(\.text)))
                 """).map { row in
                 // A reference that does not read is damage, never a case let through unchecked.
@@ -176,9 +176,10 @@ extension PostgresReportStore {
                 }
                 return CaseSubject(
                     reference: reference,
-                    subject: Subject(name: try row.text("subject_name"), role: try row.text("subject_role") ?? "",
-                                     seniority: Seniority(rawValue: try row.text("subject_seniority") ?? "") ?? .unknown,
-                                     directoryID: try row.text("subject_id")),
+                    subject: try StoredForm.subject(name: try row.text("subject_name"), role: try row.text("subject_role") ?? "",
+                                                    seniority: Seniority(rawValue: try row.text("subject_seniority") ?? "") ?? .unknown,
+                                                    directoryID: try row.text("subject_id"), facts: try row.text("subject_facts"),
+                                                    key: try row.text("subject_key")),
                     excludedHandlers: (try row.text("excluded_handlers") ?? "").split(separator: "\n").map(String.init))
             }
         }
@@ -206,7 +207,8 @@ extension PostgresReportStore {
         }
         let sql = """
             SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
-                   r.submitted, r.subject_seniority, r.location, r.way_of_raising, r.subject_name, r.subject_role
+                   r.submitted, r.subject_seniority, r.location, r.way_of_raising, r.subject_name, r.subject_role,
+                   r.subject_facts IS NOT NULL AS subject_sealed
             FROM \(from)
             JOIN case_file f ON f.reference = h.reference
             JOIN report r ON r.reference = h.reference
@@ -227,7 +229,8 @@ extension PostgresReportStore {
                 reference: try row.string("reference"), status: try row.string("status"), level: try row.string("level"),
                 submitted: try row.string("submitted"), acknowledgeBy: try row.text("acknowledge_by"), feedBackBy: try row.text("feed_back_by"),
                 concerns: concerns[try row.string("reference")] ?? [], seniority: try row.text("subject_seniority"), location: try row.string("location"),
-                wayOfRaising: try row.string("way_of_raising"), subjectName: try row.text("subject_name"), subjectRole: try row.text("subject_role"))
+                wayOfRaising: try row.string("way_of_raising"), subjectName: try row.text("subject_name"), subjectRole: try row.text("subject_role"),
+                subjectSealed: try row.flag("subject_sealed"))
         }
     }
 

@@ -93,7 +93,7 @@ extension PostgresReportStore {
         for reference in waiting {
             let reachesSomeone = try read { session -> Bool in
                 guard let report = try PostgresReportRows.reports(in: session, reference: reference).first else { return false }
-                let routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: reference),
+                let routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: reference, digest: router.subjectKeyDigest),
                                                from: report.deadlineStart)
                 return !routing.handlers.isEmpty && !routing.held
             }
@@ -144,7 +144,7 @@ extension PostgresReportStore {
                            because: (Report) -> String) throws -> Bool {
         let next = try PostgresReportRows.nextSequence(of: reference, in: session)
         guard let report = try PostgresReportRows.reports(in: session, reference: reference).first else { return false }
-        var routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: reference), from: report.deadlineStart)
+        var routing = try router.route(report, history: PostgresReportRows.History(session: session, excluding: reference, digest: router.subjectKeyDigest), from: report.deadlineStart)
         if onlyIfSomeone && (routing.handlers.isEmpty || routing.held) { return false }
         routing.explanation = [because(report)] + routing.explanation
         try PostgresReportRows.insertRouting(routing, for: report, kind: .routed, sequence: next, at: .recorded(for: report.wayOfRaising, at: now),

@@ -54,15 +54,16 @@ extension PostgresReportStore {
     static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?,
                       in session: PostgresSession) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
-        let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session), from: candidate.deadlineStart)
+        let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session, digest: router?.subjectKeyDigest), from: candidate.deadlineStart)
         // Reports held until someone else reported the same person, locked before anything is written.
         var held: [String] = []
-        if router != nil, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
-            held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKey(key), holdEndedBy: nil, in: session)
+        if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
+            held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKeys(key, digest: router.subjectKeyDigest), holdEndedBy: nil, in: session)
         }
         // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
         if let recipients = try sealingRecipients(in: session) {
-            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret)
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret,
+                                                     subject: SealingRecipients.subjectSealing(candidate, routing: routing, digest: router?.subjectKeyDigest))
             guard try PostgresReportRows.insert(sealed, in: session) else { throw ReferenceTaken() }
             for key in keys {
                 _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(candidate.reference.text), \(key.recipient), \(Data(key.bytes)))")
@@ -111,7 +112,7 @@ extension PostgresReportStore {
             for (report, events) in items {
                 // Imported timelines carry no routing decision (export keeps only the words), so each
                 // report is routed now, by today's rules, with its deadlines from its own date.
-                let routing = try router?.route(report, history: PostgresReportRows.History(session: session, excluding: report.reference.text),
+                let routing = try router?.route(report, history: PostgresReportRows.History(session: session, excluding: report.reference.text, digest: router?.subjectKeyDigest),
                                                 from: report.deadlineStart)
                 var kept = (report: report, events: events, keys: [ReportSeal.Wrapped]())
                 if let sealing {
@@ -148,7 +149,7 @@ extension PostgresReportStore {
     /// Routes a report against this store's history without storing anything.
     public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
         guard let router = try Self.prepare(router) else { throw StoreError(.failed, "No router was given.") }
-        return try read { session in try router.route(report, history: PostgresReportRows.History(session: session), from: report.deadlineStart) }
+        return try read { session in try router.route(report, history: PostgresReportRows.History(session: session, digest: router.subjectKeyDigest), from: report.deadlineStart) }
     }
 
     public func characteristics(from first: CalendarDay, through last: CalendarDay) throws(StoreError) -> [ReporterCharacteristics] {

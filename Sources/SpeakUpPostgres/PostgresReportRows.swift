@@ -21,14 +21,15 @@ enum PostgresReportRows {
                                 reporter_user, reporter_uid, submitted,
                                 subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                 witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                subject_key, excluded_handlers, subject_id, station, station_location, sealed)
+                                subject_key, excluded_handlers, subject_id, station, station_location, sealed, subject_facts)
             VALUES (\(report.reference.text), \(report.wayOfRaising.rawValue), \(report.subjectSeniority.rawValue),
                     \(report.location), \(report.account), \(report.reporter?.userName), \(uid), \(report.submitted.text),
                     \(report.subject.name), \(report.subject.role), \(report.occurred?.day.description), \(report.occurred?.time),
                     \(report.harm.rawValue), \(report.staffImpact), \(report.witnesses), \(report.desiredOutcome?.rawValue),
                     \(report.hold?.until.description), \(report.reporterDetails?.name), \(report.reporterDetails?.contact),
                     \(report.reporterDetails?.professionalGroup?.rawValue), \(key), \(report.excludedHandlers.joined(separator: "\n")),
-                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location), \(sealed))
+                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location), \(sealed),
+                    \(report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil))
             ON CONFLICT (reference) DO NOTHING
             RETURNING reference
             """
@@ -73,20 +74,24 @@ enum PostgresReportRows {
         let session: PostgresSession
         /// A stored report routed again (a held one) must not count itself.
         var excluding: String? = nil
+        /// The installation's digest for sealed names' keys: reports kept either way are counted.
+        var digest: (any SubjectKeyDigest)? = nil
 
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
-            try session.number("""
+            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
+            return try session.number("""
                 SELECT count(*) FROM report
-                WHERE subject_key = \(StoredForm.subjectKey(subject)) AND substr(submitted, 1, 10) >= \(day.description)
+                WHERE subject_key IN (\(clear), \(sealed)) AND substr(submitted, 1, 10) >= \(day.description)
                   AND reference IS DISTINCT FROM \(excluding)
                 """) ?? 0
         }
 
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
             guard let reporter else { return try reportsAbout(subject, since: day) }
+            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
             return try session.number("""
                 SELECT count(*) FROM report
-                WHERE subject_key = \(StoredForm.subjectKey(subject)) AND substr(submitted, 1, 10) >= \(day.description)
+                WHERE subject_key IN (\(clear), \(sealed)) AND substr(submitted, 1, 10) >= \(day.description)
                   AND reference IS DISTINCT FROM \(excluding) AND (reporter_uid IS NULL OR reporter_uid <> \(Int(reporter.uid)))
                 """) ?? 0
         }
@@ -101,11 +106,13 @@ enum PostgresReportRows {
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by
     /// `day`, their workspace rows locked until the transaction ends (so two writers cannot release one twice).
-    static func heldCases(subjectKey: String?, holdEndedBy day: CalendarDay?, in session: PostgresSession) throws -> [String] {
+    static func heldCases(subjectKey: (String, String)?, holdEndedBy day: CalendarDay?, in session: PostgresSession) throws -> [String] {
         var parts = StatementParts()
-        let condition = subjectKey != nil
-            ? "r.subject_key = \(parts.bind(subjectKey)) AND r.hold_until IS NOT NULL"
-            : "r.hold_until <= \(parts.bind(day?.description))"
+        let condition = if let subjectKey {
+            "r.subject_key IN (\(parts.bind(subjectKey.0)), \(parts.bind(subjectKey.1))) AND r.hold_until IS NOT NULL"
+        } else {
+            "r.hold_until <= \(parts.bind(day?.description))"
+        }
         return try session.texts(parts.query("""
             SELECT r.reference FROM report r JOIN case_file f ON f.reference = r.reference
             WHERE \(condition)
@@ -123,7 +130,7 @@ enum PostgresReportRows {
     static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, recordedAs time: SubmissionTime? = nil,
                         in session: PostgresSession) throws -> CaseRouting? {
         guard let report = try reports(in: session, reference: reference).first else { return nil }
-        let routing = try router.route(report, history: History(session: session, excluding: reference), from: moment)
+        let routing = try router.route(report, history: History(session: session, excluding: reference, digest: router.subjectKeyDigest), from: moment)
         guard !routing.held else { return nil }
         let next = try nextSequence(of: reference, in: session)
         try insertRouting(routing, for: report, kind: .routed, sequence: next, at: time ?? .recorded(for: report.wayOfRaising, at: moment),

@@ -43,6 +43,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v7-sealing-keys", sql: pgV7SealingKeys),
         Migration(name: "pg-v8-sealed-reports", sql: pgV8SealedReports),
         Migration(name: "pg-v9-sealed-in-place", sql: pgV9SealedInPlace),
+        Migration(name: "pg-v10-sealed-subject", sql: pgV10SealedSubject),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -141,6 +142,12 @@ public enum PostgresSchema {
     /// Sealing earlier reports in place (`speakup store seal`): SQLite's v22. One tombstone per event changed,
     /// appended, never changed; the update check lets through, besides an erasure, a report's words emptied
     /// with its sealed words set where there were none, and a note's text set to its sealed form.
+    /// SQLite's v23: what stands in for a sealed subject's name (`SubjectFacts`), blanked by an erasure.
+    static let pgV10SealedSubject = #"""
+        ALTER TABLE report ADD COLUMN subject_facts TEXT;
+        GRANT UPDATE (subject_facts) ON report TO speakup_app;
+        """#
+
     static let pgV9SealedInPlace = #"""
         CREATE TABLE sealed_event (
             reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),

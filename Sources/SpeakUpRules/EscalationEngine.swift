@@ -49,6 +49,8 @@ public struct RoutingDecision: Hashable, Sendable {
     /// Every handler of any role the conflict rules and the reporter leave free to hold the case
     /// (`CaseRouting.mayHold`).
     public var mayHold: [String] = []
+    /// What the conflict rules found, in a form that is not the name (`CaseRouting.subjectFacts`).
+    public var subjectFacts: SubjectFacts?
 
     public struct Exclusion: Hashable, Sendable {
         public var user: String
@@ -62,8 +64,11 @@ public struct RoutingDecision: Hashable, Sendable {
 public enum EscalationEngine {
     /// Routes one report. Throws only when the history cannot be read: a report is
     /// never routed on a guess (the submit fails, and the form keeps every word).
+    /// - Parameter alsoChecked: people besides the handlers (the administrators) the name given is
+    ///   checked against for `RoutingDecision.subjectFacts`, so that a sealed name keeps them out too.
     public static func evaluate(_ facts: ReportFacts, rules: RuleSet, directory: StaffDirectory,
-                                membership: any GroupMembership, history: any ReportHistory, now: Date) throws -> RoutingDecision {
+                                membership: any GroupMembership, history: any ReportHistory, now: Date,
+                                alsoChecked: [String] = []) throws -> RoutingDecision {
         var report = facts.report
         // The facts may carry what the report itself does not (a caller that picked the subject).
         if let id = facts.subjectID { report.subject.directoryID = id }
@@ -150,7 +155,21 @@ public enum EscalationEngine {
             level: level, roles: roles, handlers: handlers, excluded: excluded, acknowledgeBy: acknowledge, feedBackBy: feedBack,
             matchedRoutes: matched.map(\.name), explanation: explanation, candidates: Array(conflicts.resolution.ids.prefix(RoutingDecision.keptCandidates)))
         decision.mayHold = eligible(rules.roles.keys.sorted(), rules, conflicts, membership, &unused)
+        decision.subjectFacts = conflicts.facts(checking: everyHandler(rules, membership) + alsoChecked)
         return decision
+    }
+
+    /// Every handler of any role: whom the name given is checked against for `SubjectFacts`.
+    static func everyHandler(_ rules: RuleSet, _ membership: any GroupMembership) -> [String] {
+        Array(Set(rules.roles.values.flatMap { $0.members(membership) })).sorted()
+    }
+
+    /// What the conflict rules find about who `report` is about, in a form that is not the name.
+    public static func subjectFacts(_ report: Report, rules: RuleSet, directory: StaffDirectory, membership: any GroupMembership,
+                                    alsoChecked: [String] = []) -> SubjectFacts {
+        SubjectConflicts(report: report, directory: directory, names: names(membership),
+                         outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
+            .facts(checking: everyHandler(rules, membership) + alsoChecked)
     }
 
     /// Every eligible handler of any role for `report`: whom a held case (routed to nobody yet) may reach.

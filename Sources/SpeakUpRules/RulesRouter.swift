@@ -9,12 +9,20 @@ public struct RulesRouter: CaseRouter {
     public let membership: any GroupMembership
     /// Lines put before every explanation, e.g. that a broken rules file was replaced by the defaults.
     public let preface: [String]
+    /// The installation's keyed digest for same-person keys, which lets a sealing store seal subjects' names.
+    public let subjectKeyDigest: (any SubjectKeyDigest)?
+    /// Who besides the handlers may be asked about a case (the administrators, for exports and
+    /// returns): the name given is checked against them too, for `CaseRouting.subjectFacts`.
+    public let alsoChecked: [String]
 
-    public init(rules: RuleSet, directory: StaffDirectory = StaffDirectory([]), membership: any GroupMembership, preface: [String] = []) {
+    public init(rules: RuleSet, directory: StaffDirectory = StaffDirectory([]), membership: any GroupMembership, preface: [String] = [],
+                subjectKeyDigest: (any SubjectKeyDigest)? = nil, alsoChecked: [String] = []) {
         self.rules = rules
         self.directory = directory
         self.membership = membership
         self.preface = preface
+        self.subjectKeyDigest = subjectKeyDigest
+        self.alsoChecked = alsoChecked
     }
 
     public func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
@@ -27,25 +35,29 @@ public struct RulesRouter: CaseRouter {
             let ended = CalendarDay(from, in: .gmt) >= hold.until
             if others == 0 && !ended {
                 let until = hold.until.deadlineStart
+                let facts = EscalationEngine.subjectFacts(report, rules: rules, directory: directory, membership: membership, alsoChecked: alsoChecked)
                 var routing = CaseRouting(
                     level: .informal, roles: [], handlers: [], acknowledgeBy: until, feedBackBy: until,
                     explanation: preface + [
                         "Held: the reporter asked that nobody act on it until someone else reports the same person, or until \(hold.until)."
                             + (key == nil ? " The person is not named, so only the end of the hold can release it." : ""),
                     ],
-                    held: true, candidates: Array(directory.resolve(report.subject).ids.prefix(RoutingDecision.keptCandidates)))
+                    held: true, candidates: Array(facts.candidates.prefix(RoutingDecision.keptCandidates)))
                 routing.mayHold = EscalationEngine.mayHold(report, rules: rules, directory: directory, membership: membership)
+                routing.subjectFacts = facts
                 return routing
             }
             released.append(others > 0 ? "Released from its hold: another report names the same person." : "Released: the hold ended on \(hold.until).")
         }
         let decision = try EscalationEngine.evaluate(
-            ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from)
+            ReportFacts(report: report, subjectID: report.subject.directoryID, excludedByReporter: report.excludedHandlers), rules: rules, directory: directory, membership: membership, history: history, now: from,
+            alsoChecked: alsoChecked)
         var routing = CaseRouting(
             level: decision.level, roles: decision.roles, handlers: decision.handlers,
             acknowledgeBy: decision.acknowledgeBy, feedBackBy: decision.feedBackBy, explanation: preface + released + decision.explanation,
             candidates: decision.candidates)
         routing.mayHold = decision.mayHold
+        routing.subjectFacts = decision.subjectFacts
         return routing
     }
 }

@@ -19,6 +19,11 @@ public struct SubjectConflicts: Sendable {
     let outsideChains: Set<String>
     /// Levels of the candidates' own managers also left out (`exclude: subject-managers`).
     let managerLevels: Int?
+    /// What was worked out when the report was routed, kept by a store that seals the name
+    /// (`SubjectFacts`); with the name sealed away, the checks run on these instead of the words.
+    let facts: SubjectFacts?
+    /// Whether the name and role are sealed away (not open here): then only `facts` speak for them.
+    let sealedAway: Bool
 
     public init(report: Report, directory: StaffDirectory, names: any HandlerNames = NoHandlerNames(),
                 outsideChains: Set<String> = [], managerLevels: Int? = nil) {
@@ -30,7 +35,19 @@ public struct SubjectConflicts: Sendable {
         self.outsideChains = outsideChains
         self.managerLevels = managerLevels
         self.directory = directory
-        resolution = directory.resolve(report.subject)
+        facts = report.subject.sealedFacts
+        sealedAway = report.subject.isSealedAway
+        var resolution = sealedAway ? SubjectResolution(certainty: .nobody, candidates: []) : directory.resolve(report.subject)
+        if let facts {
+            // Everyone it was taken to be about when it was routed stays a candidate, whatever the directory says now.
+            let known = Set(resolution.ids)
+            for id in facts.candidates where !known.contains(id) {
+                resolution.candidates.append(.init(id: id, because: "taken to be the person it may be about when it was sent (the name given is sealed)"))
+            }
+            if resolution.certainty == .nobody || sealedAway { resolution.certainty = facts.certainty }
+            if sealedAway { resolution.nameFitWhole = true }
+        }
+        self.resolution = resolution
         candidates = Set(resolution.ids)
         typedWords = Array(NameFolding.nameWords(report.subject.name ?? "").prefix(8))
         roleTyped = report.subject.role
@@ -61,16 +78,15 @@ public struct SubjectConflicts: Sendable {
                 }
             }
         }
-        if !typedWords.isEmpty {
-            let own = [handler, member?.name, handlerNames.fullName(of: handler)].compactMap { $0 }
-            let words = Array(Set(own.flatMap(NameFolding.words) + [NameFolding.words(handler).joined()]))
-            // Every word; or, when nobody in the directory fitted every word (a middle name, "from the
-            // board"), all the telling words but one, as the resolution did.
-            let telling = StaffDirectory.telling(typedWords)
-            let loose = !resolution.nameFitWhole && telling.count > 1
-            let variants = [typedWords] + (loose ? StaffDirectory.allButOne(telling) : [])
-            if variants.contains(where: { StaffDirectory.fits($0, words) }) {
+        if nameFits(handler, member: member) {
+            return "possibly the person the report is about (their own name or login fits the name given)"
+        }
+        if let facts, facts.nameGiven, sealedAway {
+            if facts.fitting.contains(handler) {
                 return "possibly the person the report is about (their own name or login fits the name given)"
+            }
+            if !facts.checked.contains(handler) {
+                return "not one SpeakUp could check against the name given: the name is sealed, and they were not a handler when the report was sent"
             }
         }
         // A handler the directory does not list cannot be placed in any chain: when the report may be
@@ -84,6 +100,31 @@ public struct SubjectConflicts: Sendable {
             return "the reporter asked that they not see it"
         }
         return nil
+    }
+
+    /// Whether the name as typed fits `handler`'s own name or login (every word; or, when nobody in
+    /// the directory fitted every word, such as a middle name or "from the board", all the telling
+    /// words but one, as the resolution did). False when no name is open here.
+    func nameFits(_ handler: String, member: StaffMember?) -> Bool {
+        guard !typedWords.isEmpty else { return false }
+        let own = [handler, member?.name, handlerNames.fullName(of: handler)].compactMap { $0 }
+        let words = Array(Set(own.flatMap(NameFolding.words) + [NameFolding.words(handler).joined()]))
+        let telling = StaffDirectory.telling(typedWords)
+        let loose = !resolution.nameFitWhole && telling.count > 1
+        let variants = [typedWords] + (loose ? StaffDirectory.allButOne(telling) : [])
+        return variants.contains(where: { StaffDirectory.fits($0, words) })
+    }
+
+    /// What a store sealing the name keeps in its place (`SubjectFacts`): the candidates, and which of
+    /// `handlers` (every handler now) the name given fits. With the name sealed away already, the facts
+    /// kept when it was sent, unchanged.
+    public func facts(checking handlers: [String]) -> SubjectFacts {
+        if sealedAway, let facts { return facts }
+        let everyone = Array(Set(handlers)).sorted()
+        return SubjectFacts(
+            certainty: resolution.certainty, candidates: resolution.ids, nameGiven: !typedWords.isEmpty,
+            roleGiven: !NameFolding.key(roleTyped).isEmpty, checked: everyone,
+            fitting: Array(Set(everyone.filter { nameFits($0, member: directory.member(unixUser: $0)) } + (facts?.fitting ?? []))).sorted())
     }
 
     /// One line on whom SpeakUp took the report to be about, for explanations.
@@ -101,7 +142,9 @@ public struct SubjectConflicts: Sendable {
             return "What was written fits \(resolution.candidates.count) people in the directory, and all of them are treated as the person it is about: "
                 + people.joined(separator: "; ") + more + "."
         case .nobody:
-            if typedWords.isEmpty && NameFolding.key(roleTyped).isEmpty { return "The report does not say who it is about." }
+            let saidWho = sealedAway ? (facts.map { $0.nameGiven || $0.roleGiven } ?? false)
+                : !typedWords.isEmpty || !NameFolding.key(roleTyped).isEmpty
+            if !saidWho { return "The report does not say who it is about." }
             return directory.members.isEmpty
                 ? "There is no staff directory, so only handlers' own names and logins were checked against the name given."
                 : "What was written fits nobody in the staff directory."

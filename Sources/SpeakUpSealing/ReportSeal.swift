@@ -18,18 +18,19 @@ public enum ReportSeal {
     }
 
     /// The report's words sealed, and the content key wrapped for every recipient (in order).
-    public static func seal(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)]) throws(SealingFailure)
+    /// With `subject`, the subject's name and role as typed are sealed with the words.
+    public static func seal(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)], subject: Bool = false) throws(SealingFailure)
         -> (words: SealedWords, keys: [Wrapped]) {
-        let (words, keys, _) = try sealKeepingKey(report, for: recipients)
+        let (words, keys, _) = try sealKeepingKey(report, for: recipients, subject: subject)
         return (words, keys)
     }
 
     /// As `seal`, also giving the content key, for sealing the case's events' words with it (sealing a
     /// store in place: its notes are sealed in the same transaction).
-    public static func sealKeepingKey(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)]) throws(SealingFailure)
+    public static func sealKeepingKey(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)], subject: Bool = false) throws(SealingFailure)
         -> (words: SealedWords, keys: [Wrapped], key: CaseWordsKey) {
         let content = ContentKey.fresh()
-        let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report)), as: SealingContext(report.reference, field: field))
+        let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report, subject: subject)), as: SealingContext(report.reference, field: field))
         // Reports that could be told apart from others' by a shared ephemeral key get one of their own.
         let linkable = report.wayOfRaising != .anonymous && report.reporter != nil && !report.station.isShared
         let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference, linkable: linkable)
@@ -124,11 +125,17 @@ public enum ReportSeal {
 /// present, a 4-byte big-endian length and its UTF-8. Plain and quick both ways: a search opens
 /// every case of a queue.
 enum WordsEncoding {
+    /// Version 1: five fields (the account, witnesses, impact on staff, the reporter's name and
+    /// contact). Version 2: those and the subject's name and role as typed (sealed with them).
     static let version: UInt8 = 1
+    static let withSubject: UInt8 = 2
 
     static func bytes(of words: ReportWords) -> [UInt8] {
-        var bytes: [UInt8] = [version]
-        for field in [words.account, words.witnesses, words.staffImpact, words.reporterName, words.reporterContact] as [String?] {
+        let subject = words.subjectName != nil || words.subjectRole != nil
+        var bytes: [UInt8] = [subject ? withSubject : version]
+        var fields: [String?] = [words.account, words.witnesses, words.staffImpact, words.reporterName, words.reporterContact]
+        if subject { fields += [words.subjectName ?? "", words.subjectRole ?? ""] }
+        for field in fields {
             guard let field else {
                 bytes.append(0)
                 continue
@@ -143,10 +150,10 @@ enum WordsEncoding {
 
     /// The words back, or nil for bytes not laid out this way.
     static func words(from bytes: [UInt8]) -> ReportWords? {
-        guard bytes.first == version else { return nil }
+        guard let layout = bytes.first, layout == version || layout == withSubject else { return nil }
         var index = 1
         var fields: [String?] = []
-        for _ in 0..<5 {
+        for _ in 0..<(layout == withSubject ? 7 : 5) {
             guard index < bytes.count else { return nil }
             let present = bytes[index]
             index += 1
@@ -163,6 +170,11 @@ enum WordsEncoding {
             index += count
         }
         guard index == bytes.count, let account = fields[0], let witnesses = fields[1], let impact = fields[2] else { return nil }
-        return ReportWords(account: account, witnesses: witnesses, staffImpact: impact, reporterName: fields[3], reporterContact: fields[4])
+        guard layout == withSubject else {
+            return ReportWords(account: account, witnesses: witnesses, staffImpact: impact, reporterName: fields[3], reporterContact: fields[4])
+        }
+        guard let subjectName = fields[5], let subjectRole = fields[6] else { return nil }
+        return ReportWords(account: account, witnesses: witnesses, staffImpact: impact, reporterName: fields[3], reporterContact: fields[4],
+                           subjectName: subjectName, subjectRole: subjectRole)
     }
 }

@@ -42,7 +42,8 @@ extension SQLiteReportStore {
         }
         let columns = """
             h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,
-            r.submitted, r.subject_seniority, r.location, r.way_of_raising, r.subject_name, r.subject_role
+            r.submitted, r.subject_seniority, r.location, r.way_of_raising, r.subject_name, r.subject_role,
+            r.subject_facts IS NOT NULL AS subject_sealed
             """
         let terms = referencePrefix == nil ? SearchTerms(query.search) : nil
         var walked = false
@@ -135,7 +136,7 @@ extension SQLiteReportStore {
                 reference: row["reference"], status: row["status"], level: row["level"], submitted: row["submitted"],
                 acknowledgeBy: row["acknowledge_by"], feedBackBy: row["feed_back_by"], concerns: concerns[row["reference"] as String] ?? [],
                 seniority: row["subject_seniority"], location: row["location"], wayOfRaising: row["way_of_raising"],
-                subjectName: row["subject_name"], subjectRole: row["subject_role"])
+                subjectName: row["subject_name"], subjectRole: row["subject_role"], subjectSealed: row["subject_sealed"] as Bool? ?? false)
         }
     }
 

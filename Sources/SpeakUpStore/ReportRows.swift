@@ -17,8 +17,8 @@ enum ReportRows {
                                     reporter_user, reporter_uid, submitted,
                                     subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
                                     witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key, excluded_handlers, subject_id, station, station_location, sealed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    subject_key, excluded_handlers, subject_id, station, station_location, sealed, subject_facts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 report.reference.text, report.wayOfRaising.rawValue, report.subjectSeniority.rawValue,
@@ -32,6 +32,7 @@ enum ReportRows {
                 report.excludedHandlers.joined(separator: "\n"),
                 report.subject.directoryID,
                 report.station.kind, report.station.location, report.sealed.map { Data($0.content) },
+                report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil,
             ])
         for concern in report.concerns {
             try db.execute(
@@ -78,20 +79,24 @@ enum ReportRows {
         let db: Database
         /// A stored report routed again (a held one) must not count itself.
         var excluding: String? = nil
+        /// The installation's digest for sealed names' keys: reports kept either way are counted.
+        var digest: (any SubjectKeyDigest)? = nil
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?",
-                arguments: [ReportRows.storedKey(subject), day.description, excluding]) ?? 0
+            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
+            return try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM report WHERE subject_key IN (?, ?) AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?",
+                arguments: [clear, sealed, day.description, excluding]) ?? 0
         }
 
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
             guard let reporter else { return try reportsAbout(subject, since: day) }
+            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
             return try Int.fetchOne(
                 db, sql: """
-                    SELECT count(*) FROM report WHERE subject_key = ? AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?
+                    SELECT count(*) FROM report WHERE subject_key IN (?, ?) AND substr(submitted, 1, 10) >= ? AND reference IS NOT ?
                       AND (reporter_uid IS NULL OR reporter_uid <> ?)
                     """,
-                arguments: [ReportRows.storedKey(subject), day.description, excluding, Int64(reporter.uid)]) ?? 0
+                arguments: [clear, sealed, day.description, excluding, Int64(reporter.uid)]) ?? 0
         }
     }
 
@@ -103,9 +108,9 @@ enum ReportRows {
     }
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by `day`.
-    static func heldCases(subjectKey: String?, holdEndedBy day: CalendarDay?, in db: Database) throws -> [String] {
-        // Two indexed lookups (by person, or by the hold's end), never a scan of every report.
-        let condition = subjectKey != nil ? "r.subject_key = :key AND r.hold_until IS NOT NULL" : "r.hold_until <= :day"
+    static func heldCases(subjectKey: (String, String)?, holdEndedBy day: CalendarDay?, in db: Database) throws -> [String] {
+        // Indexed lookups (by person, in either stored form, or by the hold's end), never a scan of every report.
+        let condition = subjectKey != nil ? "r.subject_key IN (:key, :other) AND r.hold_until IS NOT NULL" : "r.hold_until <= :day"
         return try String.fetchAll(db, sql: """
             SELECT r.reference FROM report r
             WHERE \(condition)
@@ -113,7 +118,7 @@ enum ReportRows {
                    WHERE e.reference = r.reference AND e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
                    ORDER BY e.sequence DESC LIMIT 1) = 1
             ORDER BY r.submitted, r.reference
-            """, arguments: ["key": subjectKey, "day": day?.description])
+            """, arguments: ["key": subjectKey?.0, "other": subjectKey?.1, "day": day?.description])
     }
 
     /// Routes a held case again (the router releases it if it may) and keeps the new routing.
@@ -122,7 +127,7 @@ enum ReportRows {
     static func reroute(_ reference: String, router: any CaseRouter, at moment: Date, recordedAs time: SubmissionTime? = nil,
                         in db: Database) throws -> CaseRouting? {
         guard let report = try all(in: db, reference: reference).first else { return nil }
-        let routing = try router.route(report, history: History(db: db, excluding: reference), from: moment)
+        let routing = try router.route(report, history: History(db: db, excluding: reference, digest: router.subjectKeyDigest), from: moment)
         guard !routing.held else { return nil }
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
         try insertRouting(routing, for: report, kind: .routed, sequence: next, at: time ?? .recorded(for: report.wayOfRaising, at: moment), into: db)

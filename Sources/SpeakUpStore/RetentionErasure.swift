@@ -21,7 +21,7 @@ public enum RetentionErasure {
     public static let blankedReportColumns: [(column: String, value: String)] = [
         ("location", "''"), ("account", "''"), ("reporter_user", "NULL"), ("reporter_uid", "NULL"), ("subject_name", "NULL"),
         ("subject_role", "''"), ("occurred_on", "NULL"), ("occurred_at", "NULL"), ("staff_impact", "''"), ("witnesses", "''"),
-        ("hold_until", "NULL"), ("reporter_name", "NULL"), ("reporter_contact", "NULL"), ("subject_key", "NULL"),
+        ("hold_until", "NULL"), ("reporter_name", "NULL"), ("reporter_contact", "NULL"), ("subject_key", "NULL"), ("subject_facts", "NULL"),
         ("excluded_handlers", "''"), ("subject_id", "NULL"), ("station_location", "NULL"), ("sealed", "NULL"),
     ]
 

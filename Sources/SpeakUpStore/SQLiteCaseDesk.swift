@@ -39,7 +39,7 @@ extension SQLiteReportStore {
             return try queue.read { db in
                 let marks = Array(repeating: "?", count: references.count).joined(separator: ",")
                 return try Row.fetchAll(db, sql: """
-                    SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers
+                    SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key
                     FROM report WHERE reference IN (\(marks))
                     """, arguments: StatementArguments(references.map(\.text))).map { row in
                     // A reference that does not read is damage, never a case let through unchecked.
@@ -48,8 +48,9 @@ extension SQLiteReportStore {
                     }
                     return CaseSubject(
                         reference: reference,
-                        subject: Subject(name: row["subject_name"], role: row["subject_role"] ?? "",
-                                         seniority: Seniority(rawValue: row["subject_seniority"] ?? "") ?? .unknown, directoryID: row["subject_id"]),
+                        subject: try StoredForm.subject(name: row["subject_name"], role: row["subject_role"] ?? "",
+                                                        seniority: Seniority(rawValue: row["subject_seniority"] ?? "") ?? .unknown,
+                                                        directoryID: row["subject_id"], facts: row["subject_facts"], key: row["subject_key"]),
                         excludedHandlers: (row["excluded_handlers"] as String? ?? "").split(separator: "\n").map(String.init))
                 }
             }
@@ -130,7 +131,7 @@ extension SQLiteReportStore {
     static func routeAgain(_ reference: String, router: any CaseRouter, at now: Date, onlyIfSomeone: Bool = false, in db: Database,
                            because: (Report) -> String) throws -> Bool {
         guard let report = try ReportRows.all(in: db, reference: reference).first else { return false }
-        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+        var routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference, digest: router.subjectKeyDigest), from: report.deadlineStart)
         if onlyIfSomeone && (routing.handlers.isEmpty || routing.held) { return false }
         routing.explanation = [because(report)] + routing.explanation
         let next = (try Int.fetchOne(db, sql: "SELECT max(sequence) FROM case_event WHERE reference = ?", arguments: [reference]) ?? 0) + 1
@@ -152,7 +153,7 @@ extension SQLiteReportStore {
             for reference in waiting {
                 let reachesSomeone = try queue.read { db -> Bool in
                     guard let report = try ReportRows.all(in: db, reference: reference).first else { return false }
-                    let routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference), from: report.deadlineStart)
+                    let routing = try router.route(report, history: ReportRows.History(db: db, excluding: reference, digest: router.subjectKeyDigest), from: report.deadlineStart)
                     return !routing.handlers.isEmpty && !routing.held
                 }
                 guard reachesSomeone else { continue }

@@ -143,10 +143,11 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?,
                       in db: Database) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
-        let routing = try router?.route(candidate, history: ReportRows.History(db: db), from: candidate.deadlineStart)
+        let routing = try router?.route(candidate, history: ReportRows.History(db: db, digest: router?.subjectKeyDigest), from: candidate.deadlineStart)
         // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
         if let recipients = try sealingRecipients(in: db) {
-            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret)
+            let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret,
+                                                     subject: SealingRecipients.subjectSealing(candidate, routing: routing, digest: router?.subjectKeyDigest))
             try ReportRows.insert(sealed, into: db)
             // (Statements kept prepared: a submit writes one row a recipient, eleven or more.)
             let insert = try db.cachedStatement(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)")
@@ -160,7 +161,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         }
         // A report about someone releases every report held until someone else reported them.
         if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
-            for held in try ReportRows.heldCases(subjectKey: ReportRows.storedKey(key), holdEndedBy: nil, in: db)
+            for held in try ReportRows.heldCases(subjectKey: StoredForm.subjectKeys(key, digest: router.subjectKeyDigest), holdEndedBy: nil, in: db)
             where held != candidate.reference.text {
                 _ = try ReportRows.reroute(
                     held, router: router, at: candidate.deadlineStart,
@@ -267,7 +268,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
                     for (report, events) in items {
                         // Imported timelines carry no routing decision (export keeps only the words), so each
                         // report is routed now, by today's rules, with its deadlines from its own date.
-                        let routing = try router?.route(report, history: ReportRows.History(db: db, excluding: report.reference.text),
+                        let routing = try router?.route(report, history: ReportRows.History(db: db, excluding: report.reference.text, digest: router?.subjectKeyDigest),
                                                         from: report.deadlineStart)
                         if let sealing {
                             // A sealing store seals what it imports, as a submit would, before any of it is kept.
@@ -341,7 +342,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     public func dryRoute(_ report: Report, router: any CaseRouter) throws(StoreError) -> CaseRouting {
         guard let router = try Self.prepare(router) else { throw StoreError(.failed, "No router was given.") }
         do {
-            return try queue.read { db in try router.route(report, history: ReportRows.History(db: db), from: report.deadlineStart) }
+            return try queue.read { db in try router.route(report, history: ReportRows.History(db: db, digest: router.subjectKeyDigest), from: report.deadlineStart) }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }

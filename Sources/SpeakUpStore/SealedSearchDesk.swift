@@ -19,7 +19,7 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     let key: @Sendable () -> SealingKeyPair?
     private let lock = NSLock()
     /// Opened words by case, for one handler; nil until the first search.
-    private var opened: (handler: String, words: [CaseReference: String])?
+    private var opened: (handler: String, words: [CaseReference: OpenedCase])?
     /// Counts `forget`s, so words opened across one are not kept.
     private var generation = 0
     /// When which cases are the handler's was last read; read again only after `recheck` seconds.
@@ -38,13 +38,20 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
         self.key = key
     }
 
+    /// One of the handler's sealed cases opened in memory: every word search may match, and who it
+    /// is about as the reporter wrote it when that was sealed too.
+    struct OpenedCase {
+        var text: String
+        var about: String?
+    }
+
     public func queue(_ query: QueueQuery, for handler: String, now: Date) throws(StoreError) -> QueuePage {
         guard let terms = SearchTerms(query.search), CaseReference.typedPrefix(query.search) == nil, let pair = key() else {
-            return try inner.queue(query, for: handler, now: now)
+            return withAbout(try inner.queue(query, for: handler, now: now), for: handler)
         }
         let words = try openedWords(for: handler, with: pair)
-        var found = Set(words.compactMap { terms.matches($0.value) ? $0.key.text : nil })
-        if found.isEmpty && words.isEmpty { return try inner.queue(query, for: handler, now: now) }
+        var found = Set(words.compactMap { terms.matches($0.value.text) ? $0.key.text : nil })
+        if found.isEmpty && words.isEmpty { return withAbout(try inner.queue(query, for: handler, now: now), for: handler) }
         // What the store finds in clear (the place, the subject as typed, notes), every page of it.
         var clear = query
         clear.offset = 0
@@ -54,13 +61,27 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
         var joined = query
         joined.search = ""
         joined.only = Array(found).sorted()
-        return try inner.queue(joined, for: handler, now: now)
+        return withAbout(try inner.queue(joined, for: handler, now: now), for: handler)
+    }
+
+    /// The page with who each case is about filled in where it was sealed and this process has
+    /// opened the case already (`openAhead`); a row not opened yet says it is sealed (`aboutSealed`).
+    func withAbout(_ page: QueuePage, for handler: String) -> QueuePage {
+        guard page.rows.contains(where: \.aboutSealed) else { return page }
+        let known = lock.withLock { opened?.handler == handler ? opened?.words : nil } ?? [:]
+        var page = page
+        for index in page.rows.indices where page.rows[index].aboutSealed {
+            guard let about = known[page.rows[index].reference]?.about else { continue }
+            page.rows[index].about = about
+            page.rows[index].aboutSealed = false
+        }
+        return page
     }
 
     /// The handler's cases' sealed words, opened in memory: those opened before are kept, a case routed to
     /// them since is opened now, and one no longer theirs is let go, so a search matches what they hold now.
-    func openedWords(for handler: String, with pair: SealingKeyPair) throws(StoreError) -> [CaseReference: String] {
-        let (earlier, generation) = lock.withLock { () -> ([CaseReference: String]?, Int) in
+    func openedWords(for handler: String, with pair: SealingKeyPair) throws(StoreError) -> [CaseReference: OpenedCase] {
+        let (earlier, generation) = lock.withLock { () -> ([CaseReference: OpenedCase]?, Int) in
             (opened?.handler == handler ? opened?.words : nil, self.generation)
         }
         // Opened before: only which cases are theirs now is read again (no words); the words are read
@@ -76,7 +97,7 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
             }
         }
         let known = earlier ?? [:]
-        var words: [CaseReference: String] = [:]
+        var words: [CaseReference: OpenedCase] = [:]
         for sealed in try store.sealedWords(heldBy: handler) {
             if let text = known[sealed.reference] {
                 words[sealed.reference] = text
@@ -86,8 +107,10 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
             guard let key = try? CaseWordsKey(sealed.reference, wrapped: sealed.wrapped, with: pair),
                   let open = try? ReportSeal.words(sealed.words, with: key) else { continue }
             let notes = sealed.notes.compactMap { try? key.openText($0) }
-            words[sealed.reference] = ([open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? ""] + notes)
+            let text = ([open.account, open.witnesses, open.staffImpact, open.reporterName ?? "", open.reporterContact ?? "",
+                         open.subjectName ?? "", open.subjectRole ?? ""] + notes)
                 .filter { !$0.isEmpty }.joined(separator: "\n")
+            words[sealed.reference] = OpenedCase(text: text, about: open.subjectAsWritten)
         }
         // Kept only if nothing was forgotten meanwhile (the workspace locked while these were being opened).
         lock.withLock {
@@ -127,7 +150,7 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
             default: nil
         } {
             lock.withLock {
-                if opened?.handler == handler, let known = opened?.words[reference] { opened?.words[reference] = known + "\n" + note }
+                if opened?.handler == handler, opened?.words[reference] != nil { opened?.words[reference]?.text += "\n" + note }
             }
         }
     }

@@ -25,18 +25,31 @@ public struct SealingRecipients: Sendable {
     /// The report emptied of its words, with them sealed, and the content key wrapped for each of
     /// `mayHold` who has a key, for the recovery key, and, given the reply secret of the report's
     /// receipt code, for the reporter's key (`ReporterKey`), so that they can read the replies.
-    public func seal(_ report: Report, mayHold: [String], reporter replySecret: [UInt8]? = nil) throws(StoreError)
+    /// Given `subject` (`subjectSealing`), the subject's name and role as typed are sealed too, and
+    /// the facts and same-person key kept in their place.
+    public func seal(_ report: Report, mayHold: [String], reporter replySecret: [UInt8]? = nil,
+                     subject: (facts: SubjectFacts, key: String?)? = nil) throws(StoreError)
         -> (report: Report, keys: [ReportSeal.Wrapped]) {
         var recipients: [(name: String, key: SealingPublicKey)] = []
         for handler in Set(mayHold).sorted() { if let key = handlers[handler] { recipients.append((handler, key)) } }
         recipients.append((SealedWords.recoveryRecipient, recovery))
         do {
             if let replySecret { recipients.append((SealedEventText.reporterRecipient, try ReporterKey.pair(replySecret: replySecret).publicKey)) }
-            let (words, keys) = try ReportSeal.seal(report, for: recipients)
-            return (ReportWords.emptied(report, sealed: words), keys)
+            let (words, keys) = try ReportSeal.seal(report, for: recipients, subject: subject != nil)
+            return (ReportWords.emptied(report, sealed: words, subject: subject), keys)
         } catch {
             throw StoreError(.failed, "The report could not be sealed (\(error.sentence)).")
         }
+    }
+
+    /// What stands in for the subject's name and role once sealed: the routing's facts and the name's
+    /// same-person key as the installation's digest keeps it. Nil (the name stays in clear, as
+    /// `speakup check` says) without either: without the facts no check could run on a sealed name, and
+    /// without the digest the key would be the name itself.
+    public static func subjectSealing(_ report: Report, routing: CaseRouting?, digest: (any SubjectKeyDigest)?)
+        -> (facts: SubjectFacts, key: String?)? {
+        guard let facts = routing?.subjectFacts, let digest, !report.subject.isSealedAway else { return nil }
+        return (facts, SubjectKey.of(report.subject, directoryID: nil).map { StoredForm.subjectKey(digest.digest($0)) })
     }
 
     /// Who may hold a case by its routing: as the router worked it out, else those it was routed to.

@@ -419,6 +419,12 @@ enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'case_event rows are appended, never changed'); END;
                 """)
         }
+        migrator.registerMigration("v23-sealed-subject") { db in
+            // A store sealing the subject's name as typed keeps, in its place, what the conflict rules
+            // found when the report was routed (`SubjectFacts`, JSON): candidates' staff ids and which
+            // handlers the name fitted, never the name. NULL for every report whose name is in clear.
+            try db.execute(sql: "ALTER TABLE report ADD COLUMN subject_facts TEXT")
+        }
         return migrator
     }
 

@@ -10,7 +10,17 @@ public enum StoredForm {
         switch key {
         case .directory(let id): "id:" + id
         case .nameAndRole(let text): "name:" + text
+        case .kept(let text): text
         }
+    }
+
+    /// The stored forms a same-person key may have in a store: a name's key in clear (reports kept
+    /// before names were sealed) and, given the installation's digest, as kept for a sealed name.
+    /// Always two (the same one twice when there is one), for `subject_key IN (?, ?)`.
+    public static func subjectKeys(_ key: SubjectKey, digest: (any SubjectKeyDigest)?) -> (String, String) {
+        let clear = subjectKey(key)
+        guard let digest, case .nameAndRole = key else { return (clear, clear) }
+        return (clear, subjectKey(digest.digest(key)))
     }
 
     /// A routing decision as a case event's detail: JSON, keys sorted, times in ISO 8601.
@@ -97,13 +107,14 @@ public enum StoredForm {
         guard let submitted = SubmissionTime(text: submittedText) else { throw damaged("time", submittedText) }
         let stationKind = try required("station")
         guard let station = Station(kind: stationKind, location: try text("station_location")) else { throw damaged("station", stationKind) }
+        let subject = try subject(name: try text("subject_name"), role: try required("subject_role"),
+                                  seniority: try decode(Seniority.self, try required("subject_seniority"), "seniority"),
+                                  directoryID: try text("subject_id"), facts: try text("subject_facts"), key: try text("subject_key"))
         return Report(
             reference: reference,
             wayOfRaising: try decode(WayOfRaising.self, try required("way_of_raising"), "way of raising"),
             concerns: concerns,
-            subject: Subject(
-                name: try text("subject_name"), role: try required("subject_role"),
-                seniority: try decode(Seniority.self, try required("subject_seniority"), "seniority"), directoryID: try text("subject_id")),
+            subject: subject,
             occurred: try text("occurred_on").map { day in
                 guard let parsed = CalendarDay(typed: day) else { throw damaged("date", day) }
                 return Occurrence(day: parsed, time: try text("occurred_at"))
@@ -129,10 +140,24 @@ public enum StoredForm {
             station: station)
     }
 
+    /// Who a report is about as stored: with the facts kept in place of a sealed name (`SubjectFacts`),
+    /// and then the same-person key kept for it. Facts that do not read are damage: never a case let
+    /// through unchecked.
+    public static func subject(name: String?, role: String, seniority: Seniority, directoryID: String?, facts: String?, key: String?) throws
+        -> Subject {
+        var subject = Subject(name: name, role: role, seniority: seniority, directoryID: directoryID)
+        if let facts {
+            guard let read = SubjectFacts(stored: facts) else { throw damaged("record of who a report is about", String(facts.prefix(80))) }
+            subject.sealedFacts = read
+            subject.keptKey = key
+        }
+        return subject
+    }
+
     /// A line of the queue from a case's stored state (nil when it does not read: left out, as it always was).
     public static func queueRow(reference referenceText: String, status statusText: String, level levelText: String, submitted submittedText: String,
                                 acknowledgeBy: String?, feedBackBy: String?, concerns: [ConcernCategory], seniority: String?, location: String,
-                                wayOfRaising: String, subjectName: String?, subjectRole: String?) -> QueueRow? {
+                                wayOfRaising: String, subjectName: String?, subjectRole: String?, subjectSealed: Bool = false) -> QueueRow? {
         guard let reference = CaseReference(referenceText), let submitted = SubmissionTime(text: submittedText),
             let status = HandlingStatus(rawValue: statusText), let level = PyramidLevel(rawValue: levelText)
         else { return nil }
@@ -148,7 +173,8 @@ public enum StoredForm {
             concerns: concerns.sorted(), seniority: seniority.flatMap(Seniority.init(rawValue:)) ?? .unknown,
             location: location, wayOfRaising: WayOfRaising(rawValue: wayOfRaising) ?? .anonymous,
             // What the handler reads on opening the case; the row exists only for a case routed to them.
-            about: Subject(name: subjectName, role: subjectRole ?? "", seniority: .unknown).asWritten)
+            about: Subject(name: subjectName, role: subjectRole ?? "", seniority: .unknown).asWritten,
+            aboutSealed: subjectSealed && (subjectName ?? "").isEmpty && (subjectRole ?? "").isEmpty)
     }
 
     /// A stored reminder read back (nil when it does not read).

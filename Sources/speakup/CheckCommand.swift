@@ -106,6 +106,14 @@ struct CheckCommand: ParsableCommand {
             if sealing.unopenable.count > 20 {
                 problems.append("\((sealing.unopenable.count - 20).counted("more sealed case")) cannot be opened by any of \(sealing.unopenable.count - 20 == 1 ? "its" : "their") handlers either.")
             }
+            switch SubjectKeyFile.found {
+            case .secret:
+                good.append("The names of the people reports are about are sealed too (the subject-key secret at \(SubjectKeyFile.path() ?? "?") is in place).")
+            case .none:
+                problems.append("New reports keep the name and role of the person they are about in clear, readable by whoever can read the store or a backup of it, because there is no subject-key secret. An administrator makes one, once: `speakup store subject-key` (docs/security.md).")
+            case .unusable(let why):
+                problems.append("New reports keep the name and role of the person they are about in clear, because the subject-key secret cannot be used: \(why)")
+            }
             if sealing.inClear > 0 {
                 problems.append("\(sealing.inClear.counted("report")) sent before this store had its recovery key \(sealing.inClear == 1 ? "is" : "are") still kept in clear, readable by whoever can read the store or a backup of it. An administrator seals them, once the handlers have chosen their passphrases: `speakup store seal` (docs/security.md).")
             }

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import SpeakUpCore
 import SpeakUpRules
+import SpeakUpSealing
 import SpeakUpStore
 import Synchronization
 
@@ -89,7 +90,17 @@ enum Routing {
     static func router(staff: [StaffMember], rulesPath: String?, owner: String?) throws(Failure) -> RulesRouter {
         let (rules, source) = rules(at: rulesPath)
         let (membership, note) = try membership(rulesPath: rulesPath, owner: owner)
-        return RulesRouter(rules: rules, directory: StaffDirectory.reusing(staff), membership: membership, preface: source + note)
+        return RulesRouter(rules: rules, directory: StaffDirectory.reusing(staff), membership: membership, preface: source + note,
+                           subjectKeyDigest: SubjectKeyFile.secret(), alsoChecked: try administrators())
+    }
+
+    /// An installed SpeakUp's administrators by login (the users its settings name and the members of
+    /// the groups they name): checked against a report's name given as the handlers are, since
+    /// exports and returns ask the handler policy about them.
+    static func administrators() throws(Failure) -> [String] {
+        guard let installation = try Deployment.get().installation else { return [] }
+        let accounts = SystemAccounts()
+        return installation.administrators.users + installation.administrators.groups.flatMap { accounts.members(ofGroup: $0) }
     }
 
     /// A router for a form: built when a report is about to be sent (not before the first

@@ -9,7 +9,7 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Work on a whole store (administrators).",
-        subcommands: [Copy.self, Migrate.self, RecoveryKeyCommand.self, StoreSealCommand.self]
+        subcommands: [Copy.self, Migrate.self, RecoveryKeyCommand.self, StoreSealCommand.self, SubjectKeyCommand.self]
     )
 
     /// `speakup store migrate ADDRESS`: sets up, or brings up to date, a PostgreSQL store's tables,

@@ -166,3 +166,28 @@ struct PrintedTextTests {
         #expect(FileManager.default.contents(atPath: scratch.store) == Data())
     }
 }
+
+@Suite("End to end: store subject-key makes the secret once, and never replaces it")
+struct SubjectKeyCommandTests {
+    @Test("made once (64 hexadecimal digits, mode 0600 for a SpeakUp run on its own); asked again, refused (73) and kept; with nowhere to keep it, told how (64)")
+    func madeOnce() throws {
+        let scratch = Scratch()
+        let path = scratch.path + "/subject-key"
+        let made = try Binary.run(["store", "subject-key"], environment: ["SPEAKUP_SUBJECT_KEY": path])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("Made \(path)."))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.count == 65 && text.dropLast().allSatisfy(\.isHexDigit))
+        #expect(SharedHost.mode(path).mode == 0o600)
+        let again = try Binary.run(["store", "subject-key"], environment: ["SPEAKUP_SUBJECT_KEY": path])
+        #expect(again.status == 73)
+        #expect(again.stderr.contains("exists already, so nothing was changed"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        let nowhere = try Binary.run(["store", "subject-key"])
+        #expect(nowhere.status == 64)
+        #expect(nowhere.stderr.contains("set SPEAKUP_SUBJECT_KEY"))
+        let missingFolder = try Binary.run(["store", "subject-key"], environment: ["SPEAKUP_SUBJECT_KEY": scratch.path + "/no/such/folder/key"])
+        #expect(missingFolder.status == 73)
+        #expect(missingFolder.stderr.contains("could not make"))
+    }
+}

@@ -15,8 +15,9 @@ struct ReportInTmuxTests {
     }
 
     /// From "who is it about" to "what happened", with the quickest answers (and a place, if given).
-    static func quickAnswers(_ tmux: Tmux, location: String = "") throws {
+    static func quickAnswers(_ tmux: Tmux, location: String = "", subject: String = "") throws {
         try tmux.waitFor("Who is the concern about?")
+        if !subject.isEmpty { try tmux.type(subject) }
         try tmux.press("Tab", "Tab", "Tab")
         try tmux.waitFor("How senior is the person involved?")
         try tmux.press("Down", "Enter")  // lists start with nothing highlighted: Down onto "Student"

@@ -86,10 +86,12 @@ extension SharedHostSuites {
             #expect(try first.exitStatus() == 0)
 
             let words = "Quarrelsome\(host.tag) shouted at the student nurse by the sluice."
-            let saved = try host.fileOpenReport(words)
+            #expect(sealing.contains("ok       The names of the people reports are about are sealed too"), "make install made the subject-key secret")
+            let saved = try host.fileOpenReport(words, about: "Dr Quibble\(host.tag)")
             let reference = try #require(HandlingTests.reference(on: saved))
             #expect(host.storeBytes().range(of: Data("Quarrelsome\(host.tag)".utf8)) == nil, "the words are nowhere in the store's files")
             #expect(host.storeBytes().range(of: Data("Rita Reporter".utf8)) == nil, "nor the reporter's name")
+            #expect(host.storeBytes().range(of: Data("Quibble\(host.tag)".utf8)) == nil, "nor the name of the person it is about")
 
             let desk = try host.tmux(as: host.guardian, ["cases"])
             try desk.enterPassphrase()
@@ -105,6 +107,7 @@ extension SharedHostSuites {
             #expect(owner == 0, "a dumpable process's /proc files belong to its user")
             try desk.press("Enter")
             try desk.waitForWords("Quarrelsome\(host.tag) shouted at the student nurse")
+            try desk.waitForWords("About: Dr Quibble\(host.tag)")
             // A message to this open reporter is sealed for the reply code they were given.
             try desk.press("m")
             try desk.waitFor("Message to the reporter")

@@ -16,6 +16,13 @@ extension SharedHostSuites {
             #expect(folder.mode == 0o2770 && folder.user == 0 && folder.group == "speakup")
             let settings = SharedHost.mode(host.settings)
             #expect(settings.mode == 0o644 && settings.user == 0)
+            // The secret that lets a sealing store seal subjects' names: readable by root and the setgid binary only.
+            let secretPath = URL(fileURLWithPath: host.settings).deletingLastPathComponent().appendingPathComponent("subject-key").path
+            let secret = SharedHost.mode(secretPath)
+            #expect(secret.mode == 0o640 && secret.user == 0 && secret.group == "speakup")
+            let text = try String(contentsOfFile: secretPath, encoding: .utf8)
+            #expect(text.count == 65 && text.dropLast().allSatisfy(\.isHexDigit) && text.last == "\n")
+            #expect(try host.run(as: host.reporter, "/bin/cat", [secretPath]).status != 0, "a reporter cannot read it")
         }
 
         @Test("identity is the real uid: $USER, $LOGNAME and $HOME saying 'guardian' give a reporter no handler or administrator access")

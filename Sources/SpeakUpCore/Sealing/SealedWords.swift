@@ -28,21 +28,39 @@ public struct ReportWords: Hashable, Sendable, Codable {
     public var staffImpact: String
     public var reporterName: String?
     public var reporterContact: String?
+    /// The subject's name and role as typed, when they are sealed too (`Subject.sealedFacts`);
+    /// nil in words sealed before names were (the name then stayed in clear).
+    public var subjectName: String?
+    public var subjectRole: String?
 
-    public init(account: String, witnesses: String, staffImpact: String, reporterName: String?, reporterContact: String?) {
+    public init(account: String, witnesses: String, staffImpact: String, reporterName: String?, reporterContact: String?,
+                subjectName: String? = nil, subjectRole: String? = nil) {
         self.account = account
         self.witnesses = witnesses
         self.staffImpact = staffImpact
         self.reporterName = reporterName
         self.reporterContact = reporterContact
+        self.subjectName = subjectName
+        self.subjectRole = subjectRole
     }
 
-    public init(of report: Report) {
+    /// The report's words; with `subject`, the subject's name and role as typed too.
+    public init(of report: Report, subject: Bool = false) {
         account = report.account
         witnesses = report.witnesses
         staffImpact = report.staffImpact
         reporterName = report.reporterDetails?.name
         reporterContact = report.reporterDetails?.contact
+        if subject {
+            subjectName = report.subject.name ?? ""
+            subjectRole = report.subject.role
+        }
+    }
+
+    /// The subject as the reporter wrote it, when sealed here ("" when they named nobody).
+    public var subjectAsWritten: String? {
+        guard subjectName != nil || subjectRole != nil else { return nil }
+        return Subject(name: subjectName, role: subjectRole ?? "", seniority: .unknown).asWritten
     }
 
     /// The report with these words put back, and no longer marked sealed.
@@ -56,13 +74,24 @@ public struct ReportWords: Hashable, Sendable, Codable {
             details.contact = reporterContact ?? details.contact
             report.reporterDetails = details
         }
+        if subjectName != nil || subjectRole != nil {
+            report.subject.name = (subjectName ?? "").isEmpty ? nil : subjectName
+            report.subject.role = subjectRole ?? ""
+        }
         report.sealed = nil
         return report
     }
 
-    /// The report as a sealing store keeps it: these words emptied, the sealed bytes beside them.
-    public static func emptied(_ report: Report, sealed: SealedWords) -> Report {
+    /// The report as a sealing store keeps it: these words emptied, the sealed bytes beside them;
+    /// given `subject` (the facts and same-person key kept instead), the subject's name and role too.
+    public static func emptied(_ report: Report, sealed: SealedWords, subject: (facts: SubjectFacts, key: String?)? = nil) -> Report {
         var report = report
+        if let subject {
+            report.subject.name = nil
+            report.subject.role = ""
+            report.subject.sealedFacts = subject.facts
+            report.subject.keptKey = subject.key
+        }
         report.account = ""
         report.witnesses = ""
         report.staffImpact = ""

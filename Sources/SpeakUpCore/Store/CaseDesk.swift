@@ -149,10 +149,13 @@ public struct QueueRow: Hashable, Sendable {
     /// Who the report is about, as the reporter wrote it (name, role), as a handler of the
     /// case sees it on opening it; empty when the reporter named nobody.
     public var about: String
+    /// Whether who it is about is sealed with the report's words and not opened here (`about` is then empty).
+    public var aboutSealed: Bool
 
     public init(reference: CaseReference, status: HandlingStatus, level: PyramidLevel, submitted: SubmissionTime, deadline: Date?,
                 deadlineKind: CaseDeadline?, concerns: [ConcernCategory], seniority: Seniority, location: String, wayOfRaising: WayOfRaising,
-                about: String = "") {
+                about: String = "", aboutSealed: Bool = false) {
+        self.aboutSealed = aboutSealed
         self.reference = reference
         self.status = status
         self.level = level

@@ -5,10 +5,13 @@ import Foundation
 public enum SubjectKey: Hashable, Sendable {
     case directory(String)
     case nameAndRole(String)
+    /// A key as a store keeps it for a sealed name (`SubjectKeyDigest`): matched as it is.
+    case kept(String)
 
     /// The key for a report's subject, if it names anyone.
     public static func of(_ subject: Subject, directoryID: String?) -> SubjectKey? {
         if let directoryID { return .directory(directoryID) }
+        if subject.isSealedAway { return subject.keptKey.map(SubjectKey.kept) }
         guard let name = subject.name, !name.isBlank else { return nil }
         return .nameAndRole(normalise(name) + "|" + normaliseRole(subject.role))
     }
@@ -42,4 +45,12 @@ extension ReportHistory {
     public func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
         try reportsAbout(subject, since: day)
     }
+}
+
+/// Turns a same-person key made from a name into a keyed digest (HMAC under a secret kept outside
+/// the store), so that a store sealing the subject's name keeps no form of it a guess could be
+/// checked against, while reports about the same person still share a key.
+public protocol SubjectKeyDigest: Sendable {
+    /// The key as kept for a sealed name; a directory key is kept as it is.
+    func digest(_ key: SubjectKey) -> SubjectKey
 }

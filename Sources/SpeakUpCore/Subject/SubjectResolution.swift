@@ -9,6 +9,11 @@ public struct SubjectResolution: Hashable, Sendable {
     public struct Candidate: Hashable, Sendable {
         public var id: String
         public var because: String
+
+        public init(id: String, because: String) {
+            self.id = id
+            self.because = because
+        }
     }
 
     /// How sure SpeakUp is.
@@ -33,6 +38,11 @@ public struct SubjectResolution: Hashable, Sendable {
 
     /// Whether someone fitted every word of the name as written (else the looser passes were used).
     public var nameFitWhole = false
+
+    public init(certainty: Certainty, candidates: [Candidate]) {
+        self.certainty = certainty
+        self.candidates = candidates
+    }
 }
 
 extension StaffDirectory {
@@ -86,7 +96,7 @@ extension StaffDirectory {
                 if order.isEmpty {
                     for word in telling where word.count >= 3 {
                         let (a, b) = fitting([word])
-                        for id in a + b { add(id, "one of the words given (\(word)) could be theirs") }
+                        for id in a + b { add(id, "one of the words given could be theirs") }
                     }
                 }
             }

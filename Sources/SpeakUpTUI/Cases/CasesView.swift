@@ -228,7 +228,7 @@ public enum CasesView {
             let style: Style = index == state.highlighted ? .selected : (overdue ? .attention : (row.level == .urgent ? .bold : .plain))
             if index == state.highlighted { canvas.paint(row: line, style: .selected) }
             cells(line, (row.reference.text, status, row.level.rawValue, age(row.submitted, now: state.now), deadline, short(row.seniority),
-                         ScreenWords.about(row.about), concerns(row.concerns, width: columns.concernsWidth)), style: style)
+                         ScreenWords.about(row.about, sealed: row.aboutSealed), concerns(row.concerns, width: columns.concernsWidth)), style: style)
             if index == state.highlighted { canvas.put("›", row: line, column: 0, style: .selected) }
         }
         let shown = "\(state.top + 1)-\(min(state.rows.count, state.top + state.visibleRows)) of \(state.rows.count)\(state.mayHaveMore ? "+" : "")"
@@ -324,7 +324,7 @@ public enum CasesView {
         }
         if let location = report.station.location { add("Made at: \(report.station.kind) terminal, \(location).", .quiet) }
         lines.append(("", .plain))
-        add("About: \(ScreenWords.about(report.subject.asWritten)) (\(report.subject.seniority.title.lowercased()))", .bold)
+        add("About: \(ScreenWords.about(report.subject)) (\(report.subject.seniority.title.lowercased()))", .bold)
         add("Concerns: " + report.concerns.map(\.meaning).joined(separator: "; "))
         let when = report.occurred.map { ScreenDate.day($0.day) + ($0.time.map { ", \($0)" } ?? "") } ?? "not said"
         add("When: \(when). Where: \(report.location.isEmpty ? "not said" : report.location). Patient harm: \(report.harm.rawValue).")

@@ -48,9 +48,15 @@ enum ScreenWords {
         return shown
     }
 
-    /// Who the report is about, for a list: as written, or "not named".
-    static func about(_ written: String) -> String {
-        written.isBlank ? "not named" : written
+    /// Who the report is about, for a list: as written, "not named", or, when it was sealed with the
+    /// report's words and is not opened here, "sealed" (never "not named": that would not be true).
+    static func about(_ written: String, sealed: Bool = false) -> String {
+        written.isBlank ? (sealed ? "sealed" : "not named") : written
+    }
+
+    /// Who `subject` is about, as `about(_:sealed:)` says it.
+    static func about(_ subject: Subject) -> String {
+        about(subject.asWritten, sealed: subject.isSealedAway)
     }
 }
 

@@ -130,7 +130,7 @@ public enum FollowUpView {
         if first > 0 { canvas.put("↑ \(first) more", row: top - 1, column: layout.left + layout.width - 10, style: .quiet) }
         for (index, report) in state.myReports.enumerated().dropFirst(first).prefix(room) {
             let head = "\(report.reference)  \(ScreenTimes.day(report.submitted))  about "
-            let about = ScreenWords.fit(ScreenWords.about(report.subject.asWritten), layout.width - 2 - ScreenWords.width(head))
+            let about = ScreenWords.fit(ScreenWords.about(report.subject), layout.width - 2 - ScreenWords.width(head))
             row = ReporterFormFieldViews.choiceRow("", head + about, highlighted: index == state.highlighted, row: row, left: layout.left, width: layout.width, into: &canvas)
             let concerns = ScreenWords.fit(report.concerns.map(\.title).joined(separator: ", "), layout.width - 4)
             canvas.put(concerns, row: row, column: layout.left + 2, style: index == state.highlighted ? .bold : .quiet, limit: layout.width - 2)
@@ -157,7 +157,7 @@ public enum FollowUpView {
             lines.append((line, .plain))
         }
         let concerns = report.concerns.map(\.title).joined(separator: ", ")
-        for line in Wrap.lines("About: \(ScreenWords.about(report.subject.asWritten)). Concerns: \(concerns).", width: width) {
+        for line in Wrap.lines("About: \(ScreenWords.about(report.subject)). Concerns: \(concerns).", width: width) {
             lines.append((line, .plain))
         }
         lines.append(("", .plain))
@@ -270,7 +270,8 @@ public enum FollowUpView {
         canvas.put("Thank you for telling us", row: layout.headingRow, column: layout.left, style: .heading)
         let way = found.report.wayOfRaising
         let written = found.report.subject.asWritten
-        let person = written.isBlank ? "the same person as that case (not named)" : "the same person (\(written))"
+        let person = !written.isBlank ? "the same person (\(written))"
+            : found.report.subject.isSealedAway ? "the same person as that case" : "the same person as that case (not named)"
         let words = "A new case will be opened about being treated worse since you spoke up: raised \(way.title.lowercased()) like case \(found.report.reference), about \(person), and linked to it. If it was someone else, you can say so below. Nothing is sent until you press S."
         var row = layout.headingRow + 2
         for line in Wrap.lines(words, width: layout.width) {

@@ -96,11 +96,11 @@ final class SharedHost {
     /// The reporter files an open report with the quickest answers in tmux and leaves;
     /// returns the confirmation screen (with its reference).
     @discardableResult
-    func fileOpenReport(_ account: String) throws -> String {
+    func fileOpenReport(_ account: String, about subject: String = "") throws -> String {
         let form = try tmux(as: reporter, [])
         try form.waitFor("How would you like to raise this concern?")
         try form.press("Down", "Enter")  // openly
-        try ReportInTmuxTests.quickAnswers(form)
+        try ReportInTmuxTests.quickAnswers(form, subject: subject)
         let saved = try ReportInTmuxTests.sendIdentifiedAccount(form, account)
         try form.press("Enter")
         guard try form.exitStatus() == 0 else { throw CommandFailed(description: "the form did not end cleanly") }
