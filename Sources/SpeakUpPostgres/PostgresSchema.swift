@@ -146,6 +146,47 @@ public enum PostgresSchema {
     static let pgV10SealedSubject = #"""
         ALTER TABLE report ADD COLUMN subject_facts TEXT;
         GRANT UPDATE (subject_facts) ON report TO speakup_app;
+        CREATE OR REPLACE FUNCTION speakup_erase_or_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            -- (Nested: each table's columns are named only where that table is the one changed.)
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference) THEN
+                IF TG_TABLE_NAME = 'report' THEN
+                    IF NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted THEN
+                        RETURN NEW;
+                    END IF;
+                ELSIF TG_TABLE_NAME = 'case_event' THEN
+                    IF NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                        AND NEW.actor IS NOT DISTINCT FROM OLD.actor THEN
+                        RETURN NEW;
+                    END IF;
+                END IF;
+            END IF;
+            -- Sealing in place: words emptied where sealed words are set for the first time (and the subject's name and role,
+            -- with the facts kept in their place); a note's text sealed.
+            IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'report' THEN
+                IF OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = '' AND NEW.staff_impact = ''
+                    AND NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted
+                    AND NEW.location IS NOT DISTINCT FROM OLD.location AND NEW.reporter_user IS NOT DISTINCT FROM OLD.reporter_user
+                    AND NEW.reporter_uid IS NOT DISTINCT FROM OLD.reporter_uid
+                    AND ((NEW.subject_name IS NOT DISTINCT FROM OLD.subject_name AND NEW.subject_role IS NOT DISTINCT FROM OLD.subject_role
+                          AND NEW.subject_facts IS NOT DISTINCT FROM OLD.subject_facts)
+                         OR (OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL AND NEW.subject_name IS NULL AND NEW.subject_role = '')) THEN
+                    RETURN NEW;
+                END IF;
+            ELSIF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'case_event' THEN
+                IF OLD.kind = 'note' AND OLD.text NOT LIKE 'sealed-v1:%' AND NEW.text LIKE 'sealed-v1:%'
+                    AND NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                    AND NEW.actor IS NOT DISTINCT FROM OLD.actor AND NEW.detail IS NOT DISTINCT FROM OLD.detail THEN
+                    RETURN NEW;
+                END IF;
+            END IF;
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'receipt'
+                AND EXISTS (SELECT 1 FROM case_file WHERE reference = OLD.reference AND status = 'closed') THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+        END
+        $fn$;
         """#
 
     static let pgV9SealedInPlace = #"""

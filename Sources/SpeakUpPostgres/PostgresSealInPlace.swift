@@ -6,7 +6,8 @@ import SpeakUpSealing
 
 /// Sealing a PostgreSQL store's earlier reports in place (`SealingKeyKeeping.sealInPlace`, pg-v9), as on SQLite.
 extension PostgresReportStore {
-    public func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace {
+    public func sealInPlace(mayHold: [CaseReference: [String]], subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date)
+        throws(StoreError) -> SealedInPlace {
         try write(.save) { session in
             guard let recipients = try Self.sealingRecipients(in: session) else { throw SealingInPlace.noRecoveryKey }
             // Every report is locked first: a submit or an action meanwhile waits for the whole sealing.
@@ -16,8 +17,11 @@ extension PostgresReportStore {
                 """)
             var done = SealedInPlace(cases: 0, notes: 0)
             for reference in clear {
-                done.notes += try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, by: actor, at: moment, in: session)
+                let (notes, named) = try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, subjects: subjects,
+                                                       by: actor, at: moment, in: session)
+                done.notes += notes
                 done.cases += 1
+                if named { done.names += 1 }
             }
             return done
         }
@@ -54,22 +58,36 @@ extension PostgresReportStore {
     }
 
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
-    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
-                                 at moment: Date, in session: PostgresSession) throws -> Int {
-        guard let report = try PostgresReportRows.reports(in: session, reference: reference).first else { return 0 }
+    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]],
+                                 subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date,
+                                 in session: PostgresSession) throws -> (Int, Bool) {
+        guard let report = try PostgresReportRows.reports(in: session, reference: reference).first else { return (0, false) }
+        let subject = subjects[report.reference]
         let notes = try PostgresReportRows.events(for: report.reference, in: session).filter { $0.kind == .note }
         let holding = try session.texts("SELECT handler FROM case_handler WHERE reference = \(reference)")
-        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding)
+        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding,
+                                             subject: subject)
         let changed = [1] + sealed.notes.map(\.sequence)
         var before: [Int: Data] = [:]
         for sequence in changed { before[sequence] = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) }
 
-        _ = try session.query("""
-            UPDATE report SET sealed = \(Data(sealed.report.sealed?.content ?? [])), account = '', witnesses = '', staff_impact = '',
-                reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
-                reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END
-            WHERE reference = \(reference)
-            """)
+        // One update: the store takes a report's words (and name) emptied only as its sealed words are first set.
+        if let subject {
+            _ = try session.query("""
+                UPDATE report SET sealed = \(Data(sealed.report.sealed?.content ?? [])), account = '', witnesses = '', staff_impact = '',
+                    reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
+                    reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END,
+                    subject_name = NULL, subject_role = '', subject_key = \(subject.key), subject_facts = \(subject.facts.stored)
+                WHERE reference = \(reference)
+                """)
+        } else {
+            _ = try session.query("""
+                UPDATE report SET sealed = \(Data(sealed.report.sealed?.content ?? [])), account = '', witnesses = '', staff_impact = '',
+                    reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
+                    reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END
+                WHERE reference = \(reference)
+                """)
+        }
         for note in sealed.notes {
             _ = try session.query("UPDATE case_event SET text = \(note.text) WHERE reference = \(reference) AND sequence = \(note.sequence)")
         }
@@ -96,6 +114,6 @@ extension PostgresReportStore {
             SealingInPlace.auditEntry(reference: reference, events: tombstones.count, notes: sealed.notes.count,
                                       digest: SealingInPlace.tombstonesDigest(reference: reference, events: tombstones), by: actor, at: moment),
             in: session)
-        return sealed.notes.count
+        return (sealed.notes.count, subject != nil)
     }
 }

@@ -4,7 +4,8 @@ import SpeakUpCore
 
 /// Sealing a SQLite store's earlier reports in place (`SealingKeyKeeping.sealInPlace`, v22).
 extension SQLiteReportStore {
-    public func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace {
+    public func sealInPlace(mayHold: [CaseReference: [String]], subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date)
+        throws(StoreError) -> SealedInPlace {
         do {
             return try writeTurn { db in
                 var done = SealedInPlace(cases: 0, notes: 0)
@@ -15,9 +16,11 @@ extension SQLiteReportStore {
                             AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference) ORDER BY reference
                         """)
                     for reference in clear {
-                        let notes = try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, by: actor, at: moment, in: db)
+                        let (notes, named) = try Self.sealCase(reference, recipients: recipients, mayHold: mayHold, subjects: subjects,
+                                                               by: actor, at: moment, in: db)
                         done.cases += 1
                         done.notes += notes
+                        if named { done.names += 1 }
                     }
                     return .commit
                 }
@@ -68,22 +71,27 @@ extension SQLiteReportStore {
     }
 
     /// Seals one case inside the caller's transaction; returns how many notes were sealed.
-    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]], by actor: String,
-                                 at moment: Date, in db: Database) throws -> Int {
-        guard let report = try ReportRows.all(in: db, reference: reference).first else { return 0 }
+    private static func sealCase(_ reference: String, recipients: SealingRecipients, mayHold: [CaseReference: [String]],
+                                 subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date, in db: Database) throws -> (Int, Bool) {
+        guard let report = try ReportRows.all(in: db, reference: reference).first else { return (0, false) }
+        let subject = subjects[report.reference]
         let notes = try ReportRows.events(for: report.reference, in: db).filter { $0.kind == .note }
         let holding = try String.fetchAll(db, sql: "SELECT handler FROM case_handler WHERE reference = ?", arguments: [reference])
-        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding)
+        let sealed = try SealingInPlace.seal(report, notes: notes, recipients: recipients, mayHold: (mayHold[report.reference] ?? []) + holding,
+                                             subject: subject)
         let changed = [1] + sealed.notes.map(\.sequence)
         var before: [Int: Data] = [:]
         for sequence in changed { before[sequence] = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) }
 
+        // One update: the store takes a report's words (and name) emptied only as its sealed words are first set.
         try db.execute(sql: """
             UPDATE report SET sealed = ?, account = '', witnesses = '', staff_impact = '',
                 reporter_name = CASE WHEN reporter_name IS NULL THEN NULL ELSE '' END,
                 reporter_contact = CASE WHEN reporter_contact IS NULL THEN NULL ELSE '' END
+                \(subject == nil ? "" : ", subject_name = NULL, subject_role = '', subject_key = ?, subject_facts = ?")
             WHERE reference = ?
-            """, arguments: [Data(sealed.report.sealed?.content ?? []), reference])
+            """, arguments: StatementArguments([Data(sealed.report.sealed?.content ?? [])] as [(any DatabaseValueConvertible)?]
+                                               + (subject.map { [$0.key, $0.facts.stored] } ?? []) + [reference]))
         for note in sealed.notes {
             try db.execute(sql: "UPDATE case_event SET text = ? WHERE reference = ? AND sequence = ?", arguments: [note.text, reference, note.sequence])
         }
@@ -107,6 +115,6 @@ extension SQLiteReportStore {
             SealingInPlace.auditEntry(reference: reference, events: tombstones.count, notes: sealed.notes.count,
                                       digest: SealingInPlace.tombstonesDigest(reference: reference, events: tombstones), by: actor, at: moment),
             in: db)
-        return sealed.notes.count
+        return (sealed.notes.count, subject != nil)
     }
 }

@@ -27,12 +27,14 @@ public enum SealingInPlace {
     /// Seals `report` and its `notes` (events of kind note, in clear) for `mayHold` who have keys and
     /// the recovery key; then opens what was sealed and checks it gives back exactly what was there,
     /// so nothing is kept that could not be read again.
-    public static func seal(_ report: Report, notes: [CaseEvent], recipients: SealingRecipients, mayHold: [String]) throws(StoreError) -> SealedCase {
+    /// With `subject`, the subject's name and role are sealed with the words, and the facts and key kept instead.
+    public static func seal(_ report: Report, notes: [CaseEvent], recipients: SealingRecipients, mayHold: [String],
+                            subject: SubjectSealing? = nil) throws(StoreError) -> SealedCase {
         var list: [(name: String, key: SealingPublicKey)] = []
         for handler in Set(mayHold).sorted() { if let key = recipients.handlers[handler] { list.append((handler, key)) } }
         list.append((SealedWords.recoveryRecipient, recipients.recovery))
         do {
-            let (words, keys, key) = try ReportSeal.sealKeepingKey(report, for: list)
+            let (words, keys, key) = try ReportSeal.sealKeepingKey(report, for: list, subject: subject != nil)
             var sealedNotes: [(sequence: Int, text: String)] = []
             for note in notes {
                 guard let text = note.text, !text.isEmpty, !SealedEventText.isSealed(text) else { continue }
@@ -42,10 +44,10 @@ public enum SealingInPlace {
                 guard key.open(check).text == text else { throw SealingFailure.tampered(report.reference, field: "note \(note.sequence)") }
                 sealedNotes.append((note.sequence, sealed))
             }
-            guard try ReportSeal.words(words, with: key) == ReportWords(of: report) else {
+            guard try ReportSeal.words(words, with: key) == ReportWords(of: report, subject: subject != nil) else {
                 throw SealingFailure.tampered(report.reference, field: "report words")
             }
-            return SealedCase(report: ReportWords.emptied(report, sealed: words), keys: keys, notes: sealedNotes)
+            return SealedCase(report: ReportWords.emptied(report, sealed: words, subject: subject), keys: keys, notes: sealedNotes)
         } catch let error as StoreError {
             throw error
         } catch let failure as SealingFailure {

@@ -28,7 +28,7 @@ public struct SealingRecipients: Sendable {
     /// Given `subject` (`subjectSealing`), the subject's name and role as typed are sealed too, and
     /// the facts and same-person key kept in their place.
     public func seal(_ report: Report, mayHold: [String], reporter replySecret: [UInt8]? = nil,
-                     subject: (facts: SubjectFacts, key: String?)? = nil) throws(StoreError)
+                     subject: SubjectSealing? = nil) throws(StoreError)
         -> (report: Report, keys: [ReportSeal.Wrapped]) {
         var recipients: [(name: String, key: SealingPublicKey)] = []
         for handler in Set(mayHold).sorted() { if let key = handlers[handler] { recipients.append((handler, key)) } }
@@ -46,10 +46,9 @@ public struct SealingRecipients: Sendable {
     /// same-person key as the installation's digest keeps it. Nil (the name stays in clear, as
     /// `speakup check` says) without either: without the facts no check could run on a sealed name, and
     /// without the digest the key would be the name itself.
-    public static func subjectSealing(_ report: Report, routing: CaseRouting?, digest: (any SubjectKeyDigest)?)
-        -> (facts: SubjectFacts, key: String?)? {
+    public static func subjectSealing(_ report: Report, routing: CaseRouting?, digest: (any SubjectKeyDigest)?) -> SubjectSealing? {
         guard let facts = routing?.subjectFacts, let digest, !report.subject.isSealedAway else { return nil }
-        return (facts, SubjectKey.of(report.subject, directoryID: nil).map { StoredForm.subjectKey(digest.digest($0)) })
+        return SubjectSealing(facts: facts, key: SubjectKey.of(report.subject, directoryID: nil).map { StoredForm.subjectKey(digest.digest($0)) })
     }
 
     /// Who may hold a case by its routing: as the router worked it out, else those it was routed to.

@@ -423,7 +423,23 @@ enum StoreSchema {
             // A store sealing the subject's name as typed keeps, in its place, what the conflict rules
             // found when the report was routed (`SubjectFacts`, JSON): candidates' staff ids and which
             // handlers the name fitted, never the name. NULL for every report whose name is in clear.
-            try db.execute(sql: "ALTER TABLE report ADD COLUMN subject_facts TEXT")
+            // `store seal` may then seal a name in place too: emptied, with the facts set for the first time.
+            try db.execute(sql: """
+                ALTER TABLE report ADD COLUMN subject_facts TEXT;
+                DROP TRIGGER report_no_update;
+                CREATE TRIGGER report_no_update BEFORE UPDATE ON report
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.way_of_raising IS NOT OLD.way_of_raising
+                    OR NEW.submitted IS NOT OLD.submitted
+                    OR (NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                        AND NOT (OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = ''
+                                 AND NEW.staff_impact = '' AND NEW.location IS OLD.location AND NEW.reporter_user IS OLD.reporter_user
+                                 AND NEW.reporter_uid IS OLD.reporter_uid
+                                 AND ((NEW.subject_name IS OLD.subject_name AND NEW.subject_role IS OLD.subject_role
+                                       AND NEW.subject_facts IS OLD.subject_facts)
+                                      OR (OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL
+                                          AND NEW.subject_name IS NULL AND NEW.subject_role = ''))))
+                BEGIN SELECT RAISE(ABORT, 'report rows are appended, never changed'); END;
+                """)
         }
         return migrator
     }

@@ -37,8 +37,18 @@ struct StoreSealCommand: ParsableCommand {
             for report in clear {
                 mayHold[report.reference] = EscalationEngine.mayHold(report, rules: router.rules, directory: router.directory, membership: router.membership)
             }
+            // With the installation's subject-key secret, each name is sealed too, the conflict rules' facts worked out now kept in its place.
+            var subjects: [CaseReference: SubjectSealing] = [:]
+            if let digest = router.subjectKeyDigest {
+                for report in clear where !report.subject.isSealedAway {
+                    let facts = EscalationEngine.subjectFacts(report, rules: router.rules, directory: router.directory, membership: router.membership,
+                                                              alsoChecked: router.alsoChecked)
+                    subjects[report.reference] = SubjectSealing(
+                        facts: facts, key: SubjectKey.of(report.subject, directoryID: nil).map { StoredForm.subjectKey(digest.digest($0)) })
+                }
+            }
             let done: SealedInPlace
-            do { done = try store.sealInPlace(mayHold: mayHold, by: identity.reporter.userName, at: Date()) } catch {
+            do { done = try store.sealInPlace(mayHold: mayHold, subjects: subjects, by: identity.reporter.userName, at: Date()) } catch {
                 throw Failure(error.sentence)
             }
             guard done.cases > 0 else {
@@ -46,6 +56,9 @@ struct StoreSealCommand: ParsableCommand {
                 return
             }
             print("Sealed \(done.cases.counted("case")) in place, with \(done.notes.counted("note")), for the handlers who may hold each one and the trust's recovery key; each is in the audit trail.")
+            print(router.subjectKeyDigest != nil
+                ? "The names of the people they are about are sealed with them (\(done.names) of \(done.cases))."
+                : "The names of the people they are about are still in clear: there is no subject-key secret (`speakup store subject-key` makes one; docs/security.md).")
             fflush(nil)
             // The words in clear are erased from the files: SQLite's pages (secure_delete, VACUUM), its log, and the search index's segments.
             do {

@@ -145,6 +145,50 @@ struct SealedSubjectConformance {
         #expect(try made.store.verifyAudit(today: RetentionConformance.later, anchor: nil).firstBroken == nil)
     }
 
+    @Test("store seal seals the names of reports kept in clear too, with the facts worked out now; matching and the audit chain carry on",
+          arguments: Engine.allCases)
+    func sealedInPlace(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let unique = "Plumtree\(UUID().uuidString.prefix(6))"
+        let before = try made.store.submit(Self.report(about: "Dr \(unique)", role: "porter", by: "ann", uid: 2001), receipt: nil,
+                                           discardingDraftOf: nil, router: Self.router())
+        let unnamed = try made.store.submit(Self.report(about: nil, role: ""), receipt: nil, discardingDraftOf: nil, router: Self.router())
+        let keys = try SealedReportConformance.sealing(made)
+        // As `speakup store seal` does: the facts and the digested key for each report kept in clear.
+        let router = Self.router()
+        var subjects: [CaseReference: SubjectSealing] = [:]
+        for report in try made.store.allReports() {
+            subjects[report.reference] = SubjectSealing(
+                facts: EscalationEngine.subjectFacts(report, rules: router.rules, directory: router.directory, membership: router.membership),
+                key: SubjectKey.of(report.subject, directoryID: nil).map { StoredForm.subjectKey(Self.secret.digest($0)) })
+        }
+        let done = try made.store.sealInPlace(mayHold: [before.reference: ["gita"], unnamed.reference: ["gita"]], subjects: subjects, by: "ivan",
+                                              at: Examples.moment)
+        #expect(done.cases == 2 && done.names == 2)
+        let back = try #require(try made.store.allReports().first { $0.reference == before.reference })
+        #expect(back.subject.isSealedAway && back.subject.keptKey?.hasPrefix("sealed:") == true)
+        #expect(back.subject.sealedFacts?.checked == ["asha", "gita", "ned", "okafor", "pat"])
+        if let sqlite = made.store as? SQLiteReportStore { try sqlite.vacuum() } else { try made.store.compactAfterErasure() }
+        if engine == .sqlite {
+            for file in try SealedReportConformance.storeFiles(made, engine) {
+                #expect(FileManager.default.contents(atPath: file)?.range(of: Data(unique.utf8)) == nil, "\(file) holds the name")
+            }
+        }
+        let file = try #require(try made.store.desk(policy: EveryoneMay()).openCase(before.reference, for: "gita", at: Examples.moment))
+        #expect(ReportSeal.open(file, with: keys.gita).report.subject.asWritten == "Dr \(unique), porter")
+        // The same person, reported again by others: the report sealed in place counts towards the pattern.
+        _ = try made.store.submit(Self.report(about: "dr \(unique.lowercased())", role: "porter", by: "bea", uid: 2002), receipt: nil,
+                                  discardingDraftOf: nil, router: Self.router())
+        let third = try made.store.submit(Self.report(about: "Dr \(unique)", role: "Porter", by: "cy", uid: 2003), receipt: nil,
+                                          discardingDraftOf: nil, router: Self.router())
+        #expect(try made.store.routing(for: third.reference)?.level == .awareness)
+        #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
+        // A name sealed in place is never put back in clear.
+        #expect(throws: (any Error).self) {
+            try made.raw("UPDATE report SET subject_name = 'Dr \(unique)' WHERE reference = '\(before.reference.text)'")
+        }
+    }
+
     struct NoHistory: ReportHistory {
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int { 0 }
     }

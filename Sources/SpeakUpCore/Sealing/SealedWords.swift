@@ -84,7 +84,7 @@ public struct ReportWords: Hashable, Sendable, Codable {
 
     /// The report as a sealing store keeps it: these words emptied, the sealed bytes beside them;
     /// given `subject` (the facts and same-person key kept instead), the subject's name and role too.
-    public static func emptied(_ report: Report, sealed: SealedWords, subject: (facts: SubjectFacts, key: String?)? = nil) -> Report {
+    public static func emptied(_ report: Report, sealed: SealedWords, subject: SubjectSealing? = nil) -> Report {
         var report = report
         if let subject {
             report.subject.name = nil

@@ -64,8 +64,11 @@ public protocol SealingKeyKeeping: Sendable {
     /// current handlers) and the recovery key; each case's changed events kept as tombstones and one
     /// audit record by `actor`. All or nothing: refused, with nothing changed, without a recovery key,
     /// or if any case cannot be sealed and read back. Erasing the clear copies from the files is the
-    /// caller's next step (`RetentionKeeping.vacuum`).
-    func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace
+    /// caller's next step (`RetentionKeeping.vacuum`). A report with an entry in `subjects` (the facts the
+    /// conflict rules find now, and its same-person key as the installation's digest keeps it) has its
+    /// subject's name and role sealed with its words too; the others keep them in clear.
+    func sealInPlace(mayHold: [CaseReference: [String]], subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date)
+        throws(StoreError) -> SealedInPlace
 
     /// How many reports the store keeps in clear (not sealed, not erased): in a sealing store, those sent
     /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
@@ -147,11 +150,32 @@ public struct TrustRecoveryKey: Hashable, Sendable {
 }
 
 /// What sealing a store in place did.
+extension SealingKeyKeeping {
+    /// Sealing in place with every subject's name kept in clear.
+    public func sealInPlace(mayHold: [CaseReference: [String]], by actor: String, at moment: Date) throws(StoreError) -> SealedInPlace {
+        try sealInPlace(mayHold: mayHold, subjects: [:], by: actor, at: moment)
+    }
+}
+
+/// What stands in for a report's subject once their name and role are sealed: the facts the conflict
+/// rules found (`SubjectFacts`) and the same-person key as the installation's digest keeps it.
+public struct SubjectSealing: Hashable, Sendable {
+    public var facts: SubjectFacts
+    public var key: String?
+
+    public init(facts: SubjectFacts, key: String?) {
+        self.facts = facts
+        self.key = key
+    }
+}
+
 public struct SealedInPlace: Hashable, Sendable {
     /// Cases whose report was sealed.
     public var cases: Int
     /// Notes sealed with them.
     public var notes: Int
+    /// Of `cases`, those whose subject's name and role were sealed too.
+    public var names = 0
 
     public init(cases: Int, notes: Int) {
         self.cases = cases
