@@ -27,6 +27,10 @@ public struct CaseRouting: Hashable, Sendable, Codable {
     /// (`SubjectFacts`): what a store sealing the subject's name keeps in its place. Nil from a
     /// router that does not work it out (then the name is never sealed). Not kept in the routing's detail.
     public var subjectFacts: SubjectFacts?
+    /// Set by a store reading the routing back (never kept): the case's words are sealed and none of
+    /// those it was routed to holds a wrapping of its key, so nobody handling it can read it until an
+    /// administrator seals it for one of them (`speakup check` names it). What the reporter is told says so.
+    public var noHandlerHoldsKey = false
 
     /// Two routings are the same decision whatever `mayHold` says (it is not kept with the case).
     public static func == (a: CaseRouting, b: CaseRouting) -> Bool {

@@ -16,7 +16,11 @@ public enum RoutingForReporter {
         }
         let roles = routing.roles.map { $0.replacingOccurrences(of: "-", with: " ") }
         let team = roles.count == 1 ? "the \(roles[0]) team" : "the " + roles.dropLast().joined(separator: ", ") + " and \(roles.last!) teams"
-        return "Who will see it: \(team). You should hear that it has been picked up by \(ScreenDate.day(CalendarDay.local(routing.acknowledgeBy)))."
+        let by = "You should hear that it has been picked up by \(ScreenDate.day(CalendarDay.local(routing.acknowledgeBy)))."
+        if routing.noHandlerHoldsKey {
+            return "Who will see it: \(team). Your words are sealed so that only the people handling it can read them, and nobody in that team has set up their key yet, so nobody can read it until IT gives one of them access; SpeakUp's checks show IT that it is waiting. " + by
+        }
+        return "Who will see it: \(team). " + by
     }
 
     /// The follow-up timeline's words for a "routed" event, from the routing it recorded.

@@ -31,7 +31,15 @@ extension PostgresReportStore {
     }
 
     public func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? {
-        try read { session in try PostgresReportRows.latestRouting(for: reference, in: session) }
+        try read { session in
+            guard var routing = try PostgresReportRows.latestRouting(for: reference, in: session) else { return nil }
+            routing.noHandlerHoldsKey = try session.rows(PostgresQuery(unsafeSQL: StoredForm.noHandlerHoldsKey, binds: {
+                var binds = PostgresBindings()
+                binds.append(reference.text)
+                return binds
+            }())).first.map { row throws(StoreError) in try row.flag("keyless") } ?? false
+            return routing
+        }
     }
 
     public func appendEvent(to reference: CaseReference, kind: CaseEvent.Kind, text: String?, actor: String?, at moment: Date) throws(StoreError)

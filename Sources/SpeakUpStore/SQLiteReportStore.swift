@@ -319,15 +319,18 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
 
     public func routing(for reference: CaseReference) throws(StoreError) -> CaseRouting? {
         do {
-            let detail = try queue.read { db in
-                try String.fetchOne(
+            let (detail, keyless) = try queue.read { db in
+                (try String.fetchOne(
                     db, sql: "SELECT detail FROM case_event WHERE reference = ? AND kind IN ('routed', 'escalated') ORDER BY sequence DESC LIMIT 1",
-                    arguments: [reference.text])
+                    arguments: [reference.text]),
+                 try Bool.fetchOne(db, sql: StoredForm.noHandlerHoldsKey, arguments: [reference.text]) ?? false)
             }
             guard let detail else { return nil }
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
+            var routing = try decoder.decode(CaseRouting.self, from: Data(detail.utf8))
+            routing.noHandlerHoldsKey = keyless
+            return routing
         } catch let error as StoreError {
             throw error
         } catch let error as DecodingError {

@@ -14,6 +14,15 @@ public enum StoredForm {
         }
     }
 
+    /// Whether a case (the one parameter, its reference) is sealed and none of those it is with holds a
+    /// wrapping of its key (`CaseRouting.noHandlerHoldsKey`): one query, the same text on both engines.
+    public static let noHandlerHoldsKey = """
+        SELECT r.sealed IS NOT NULL AND EXISTS (SELECT 1 FROM case_handler h WHERE h.reference = r.reference)
+               AND NOT EXISTS (SELECT 1 FROM case_handler h JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                               WHERE h.reference = r.reference) AS keyless
+        FROM report r WHERE r.reference = $1
+        """
+
     /// The stored forms a same-person key may have in a store: a name's key in clear (reports kept
     /// before names were sealed) and, given the installation's digest, as kept for a sealed name.
     /// Always two (the same one twice when there is one), for `subject_key IN (?, ?)`.

@@ -267,6 +267,11 @@ struct SealedReportConformance {
         let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
         let found = try made.store.sealedCasesNobodyCanOpen()
         #expect(found.map(\.reference) == [stored.reference] && found.first?.handlers == ["gita", "ina"])
+        // What the reporter reads says so, truthfully: the team will see it, but nobody can read it yet.
+        let routing = try #require(try made.store.routing(for: stored.reference))
+        #expect(routing.noHandlerHoldsKey)
+        let told = try #require(RoutingForReporter.sentence(routing, report: stored))
+        #expect(told.contains("nobody can read it until IT gives one of them access") && told.hasPrefix("Who will see it: the guardian team."))
         let gita = try HandlerKeyring(store: made.store, handler: "gita", cost: .forTestsOnly, now: { Examples.moment })
             .makeKey(passphrase: "blue kettle morning", again: "blue kettle morning")
         #expect(try made.store.sealedCasesNobodyCanOpen().count == 1, "a key chosen since is not a wrapping")
@@ -274,6 +279,9 @@ struct SealedReportConformance {
                                           for: [("gita", gita.publicKey)], how: "with the recovery key")
         try made.store.keepCaseKeys(again, by: "ivan", at: Examples.moment)
         #expect(try made.store.sealedCasesNobodyCanOpen().isEmpty)
+        let now = try #require(try made.store.routing(for: stored.reference))
+        #expect(!now.noHandlerHoldsKey)
+        #expect(RoutingForReporter.sentence(now, report: stored)?.contains("nobody can read it") == false)
     }
 
     @Test("a search finds sealed words through the handler's key, in memory, with the queue's filters and order; without the key it finds only clear words",
