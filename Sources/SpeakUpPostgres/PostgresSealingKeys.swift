@@ -127,6 +127,22 @@ extension PostgresReportStore {
 }
 
 extension PostgresReportStore {
+    public func sealedWords(of references: [CaseReference], heldBy handler: String) throws(StoreError) -> [SealedCase] {
+        guard !references.isEmpty else { return [] }
+        return try readApart { session in
+            try session.rows("""
+                SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
+                JOIN report r ON r.reference = h.reference
+                JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                WHERE h.handler = \(handler) AND r.sealed IS NOT NULL AND h.reference = ANY(\(references.map(\.text)))
+                """).compactMap { row throws(StoreError) -> SealedCase? in
+                guard let reference = CaseReference(try row.string("reference")), let sealed = try row.bytes("sealed"),
+                      let wrapped = try row.bytes("wrapped") else { return nil }
+                return SealedCase(reference: reference, words: SealedWords(content: Array(sealed)), wrapped: Array(wrapped))
+            }
+        }
+    }
+
     public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
         try readApart { session in
             var notes: [String: [CaseEvent]] = [:]

@@ -166,6 +166,27 @@ extension SQLiteReportStore {
 }
 
 extension SQLiteReportStore {
+    public func sealedWords(of references: [CaseReference], heldBy handler: String) throws(StoreError) -> [SealedCase] {
+        guard !references.isEmpty else { return [] }
+        let list = String(decoding: (try? JSONEncoder().encode(references.map(\.text))) ?? Data("[]".utf8), as: UTF8.self)
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT h.reference, r.sealed, k.wrapped FROM case_handler h
+                    JOIN report r ON r.reference = h.reference
+                    JOIN case_key k ON k.reference = h.reference AND k.recipient = h.handler
+                    WHERE h.handler = ? AND r.sealed IS NOT NULL AND h.reference IN (SELECT value FROM json_each(?))
+                    """, arguments: [handler, list]).compactMap { row in
+                    CaseReference(row["reference"] as String).map {
+                        SealedCase(reference: $0, words: SealedWords(content: Array(row["sealed"] as Data)), wrapped: Array(row["wrapped"] as Data))
+                    }
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     public func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase] {
         do {
             return try queue.read { db in

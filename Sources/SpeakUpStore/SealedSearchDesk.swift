@@ -22,6 +22,8 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     private var opened: (handler: String, words: [CaseReference: OpenedCase])?
     /// Counts `forget`s, so words opened across one are not kept.
     private var generation = 0
+    /// Who the cases on pages shown so far are about, opened for the queue (`withAbout`), for one handler.
+    private var abouts: (handler: String, names: [CaseReference: String]) = ("", [:])
     /// When which cases are the handler's was last read; read again only after `recheck` seconds.
     private var checked = Date.distantPast
     let recheck: TimeInterval
@@ -64,14 +66,35 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
         return withAbout(try inner.queue(joined, for: handler, now: now), for: handler)
     }
 
-    /// The page with who each case is about filled in where it was sealed and this process has
-    /// opened the case already (`openAhead`); a row not opened yet says it is sealed (`aboutSealed`).
+    /// The page with who each case is about filled in where it was sealed: from the cases this process has
+    /// opened already (`openAhead`), else by opening just the page's cases' words now (a page's worth of
+    /// key agreements). A row whose words do not open for this handler keeps saying it is sealed (`aboutSealed`).
     func withAbout(_ page: QueuePage, for handler: String) -> QueuePage {
         guard page.rows.contains(where: \.aboutSealed) else { return page }
-        let known = lock.withLock { opened?.handler == handler ? opened?.words : nil } ?? [:]
+        var known = lock.withLock { () -> [CaseReference: String] in
+            var known = (opened?.handler == handler ? opened?.words : nil)?.compactMapValues(\.about) ?? [:]
+            if abouts.handler == handler { known.merge(abouts.names) { first, _ in first } }
+            return known
+        }
+        let missing = page.rows.filter { $0.aboutSealed && known[$0.reference] == nil }.map(\.reference)
+        if !missing.isEmpty, let pair = key(), let found = try? store.sealedWords(of: missing, heldBy: handler) {
+            let generation = lock.withLock { self.generation }
+            var fresh: [CaseReference: String] = [:]
+            for sealed in found {
+                guard let caseKey = try? CaseWordsKey(sealed.reference, wrapped: sealed.wrapped, with: pair),
+                      let about = (try? ReportSeal.words(sealed.words, with: caseKey))?.subjectAsWritten else { continue }
+                fresh[sealed.reference] = about
+            }
+            known.merge(fresh) { first, _ in first }
+            lock.withLock {
+                guard self.generation == generation else { return }
+                if abouts.handler != handler { abouts = (handler, [:]) }
+                abouts.names.merge(fresh) { _, new in new }
+            }
+        }
         var page = page
         for index in page.rows.indices where page.rows[index].aboutSealed {
-            guard let about = known[page.rows[index].reference]?.about else { continue }
+            guard let about = known[page.rows[index].reference] else { continue }
             page.rows[index].about = about
             page.rows[index].aboutSealed = false
         }
@@ -132,6 +155,7 @@ public final class SealedSearchDesk: CaseDesk, @unchecked Sendable {
     public func forget() {
         lock.withLock {
             opened = nil
+            abouts = ("", [:])
             generation += 1
         }
     }

@@ -44,11 +44,18 @@ struct SealedSubjectConformance {
             guard let bytes = FileManager.default.contents(atPath: file) else { continue }
             #expect(bytes.range(of: Data(unique.utf8)) == nil && bytes.range(of: Data(unique.lowercased().utf8)) == nil, "\(file) holds the name")
         }
-        // A handler's key opens the name with the words; the queue says "sealed" until this process has opened it.
+        // Without a key the queue says the name is sealed; with the handler's key the page's cases are opened for it.
+        let locked = SealedSearchDesk(inner: made.store.desk(policy: SubjectChainPolicy(router: Self.router())), store: made.store, key: { nil })
+        let before = try #require(try locked.queue(QueueQuery(), for: "gita", now: Examples.moment).rows.first)
+        #expect(before.aboutSealed && before.about.isEmpty)
         let desk = SealedSearchDesk(inner: made.store.desk(policy: SubjectChainPolicy(router: Self.router())), store: made.store, recheck: 0,
                                     key: { keys.gita })
-        let before = try #require(try desk.queue(QueueQuery(), for: "gita", now: Examples.moment).rows.first)
-        #expect(before.aboutSealed && before.about.isEmpty)
+        let first = try #require(try desk.queue(QueueQuery(), for: "gita", now: Examples.moment).rows.first)
+        #expect(!first.aboutSealed && first.about == "Dr \(unique) Okonkwo, Registrar\(unique)", "opened for the page, before any search")
+        // Someone whose key the case is not wrapped for still reads "sealed".
+        let other = SealedSearchDesk(inner: made.store.desk(policy: SubjectChainPolicy(router: Self.router())), store: made.store,
+                                     key: { keys.mo })
+        #expect(try other.queue(QueueQuery(), for: "asha", now: Examples.moment).rows.first?.aboutSealed == true)
         var query = QueueQuery()
         query.search = unique
         #expect(try desk.queue(query, for: "gita", now: Examples.moment).rows.map(\.reference) == [stored.reference], "found by the name, opened in memory")

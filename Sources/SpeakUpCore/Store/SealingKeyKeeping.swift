@@ -52,6 +52,10 @@ public protocol SealingKeyKeeping: Sendable {
     /// notes: what the workspace opens in memory to search (`SealedSearchDesk`).
     func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase]
 
+    /// `sealedWords` for only these of the handler's cases, without their notes: what the queue opens to
+    /// show whom the cases on its page are about, when their names are sealed.
+    func sealedWords(of references: [CaseReference], heldBy handler: String) throws(StoreError) -> [SealedCase]
+
     /// Which cases `sealedWords` would give, without their words: what a search checks each time.
     func sealedReferences(heldBy handler: String) throws(StoreError) -> Set<CaseReference>
 
