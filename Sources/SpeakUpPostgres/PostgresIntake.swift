@@ -118,7 +118,8 @@ extension PostgresReportStore {
                 if let sealing {
                     // A sealing store seals what it imports, as a submit would, before any of it is kept.
                     kept = try SealingInPlace.sealImported(report, events: events, recipients: sealing,
-                                                           mayHold: SealingRecipients.mayHold(routing) + (routing?.handlers ?? []))
+                                                           mayHold: SealingRecipients.mayHold(routing) + (routing?.handlers ?? []),
+                                                           subject: SealingRecipients.subjectSealing(report, routing: routing, digest: router?.subjectKeyDigest))
                 }
                 guard try PostgresReportRows.insert(kept.report, events: kept.events, importer: (importer, moment), in: session) else {
                     throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")

@@ -273,7 +273,8 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
                         if let sealing {
                             // A sealing store seals what it imports, as a submit would, before any of it is kept.
                             let mayHold = SealingRecipients.mayHold(routing) + (routing?.handlers ?? [])
-                            let sealed = try SealingInPlace.sealImported(report, events: events, recipients: sealing, mayHold: mayHold)
+                            let sealed = try SealingInPlace.sealImported(report, events: events, recipients: sealing, mayHold: mayHold,
+                                                                         subject: SealingRecipients.subjectSealing(report, routing: routing, digest: router?.subjectKeyDigest))
                             try ReportRows.insert(sealed.report, events: sealed.events, importer: (importer, moment), into: db)
                             for key in sealed.keys {
                                 try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",

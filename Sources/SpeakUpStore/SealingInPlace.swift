@@ -60,9 +60,10 @@ public enum SealingInPlace {
     /// A report imported into a sealing store, sealed before it is kept, as a submit would seal it: the
     /// report emptied of its words, its timeline with every note's words sealed (messages stay readable:
     /// nobody holds a code for its reporter), and the content key wrapped for each recipient.
-    public static func sealImported(_ report: Report, events: [CaseEvent], recipients: SealingRecipients, mayHold: [String]) throws(StoreError)
+    public static func sealImported(_ report: Report, events: [CaseEvent], recipients: SealingRecipients, mayHold: [String],
+                                    subject: SubjectSealing? = nil) throws(StoreError)
         -> (report: Report, events: [CaseEvent], keys: [ReportSeal.Wrapped]) {
-        let sealed = try seal(report, notes: events.filter { $0.kind == .note }, recipients: recipients, mayHold: mayHold)
+        let sealed = try seal(report, notes: events.filter { $0.kind == .note }, recipients: recipients, mayHold: mayHold, subject: subject)
         let notes = Dictionary(uniqueKeysWithValues: sealed.notes.map { ($0.sequence, $0.text) })
         let timeline = events.map { event in
             guard event.kind == .note, let text = notes[event.sequence] else { return event }

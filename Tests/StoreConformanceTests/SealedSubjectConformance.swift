@@ -196,6 +196,21 @@ struct SealedSubjectConformance {
         }
     }
 
+    @Test("an import into a sealing store seals each report's name too, routed by today's rules with the facts kept", arguments: Engine.allCases)
+    func imported(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try SealedReportConformance.sealing(made)
+        let unique = "Quillfeather\(UUID().uuidString.prefix(6))"
+        let report = Self.report(about: "Dr \(unique)", role: "porter")
+        try made.store.importReports([(report, [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)])],
+                                     router: Self.router(), by: "ivan", at: Examples.moment)
+        let back = try #require(try made.store.allReports().first)
+        #expect(back.subject.isSealedAway && back.subject.sealedFacts?.nameGiven == true && back.subject.keptKey?.hasPrefix("sealed:") == true)
+        let file = try #require(try made.store.desk(policy: EveryoneMay()).openCase(report.reference, for: "gita", at: Examples.moment))
+        #expect(ReportSeal.open(file, with: keys.gita).report.subject.asWritten == "Dr \(unique), porter")
+        #expect(try made.store.verifyAudit(today: CalendarDay(year: 2027, month: 1, day: 1)!, anchor: nil).firstBroken == nil)
+    }
+
     struct NoHistory: ReportHistory {
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int { 0 }
     }
