@@ -149,9 +149,15 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
             let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret,
                                                      subject: SealingRecipients.subjectSealing(candidate, routing: routing, digest: router?.subjectKeyDigest))
             try ReportRows.insert(sealed, into: db)
-            // (Statements kept prepared: a submit writes one row a recipient, eleven or more.)
-            let insert = try db.cachedStatement(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)")
-            for key in keys { try insert.execute(arguments: [candidate.reference.text, key.recipient, Data(key.bytes)]) }
+            // One statement for every recipient's row (kept prepared for each count: a submit writes eleven or more).
+            if !keys.isEmpty {
+                let rows = Array(repeating: "(?, ?, ?)", count: keys.count).joined(separator: ", ")
+                let insert = try db.cachedStatement(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES \(rows)")
+                var values: [(any DatabaseValueConvertible)?] = []
+                values.reserveCapacity(keys.count * 3)
+                for key in keys { values += [candidate.reference.text, key.recipient, Data(key.bytes)] }
+                try insert.execute(arguments: StatementArguments(values))
+            }
         } else {
             try ReportRows.insert(candidate, into: db)
         }

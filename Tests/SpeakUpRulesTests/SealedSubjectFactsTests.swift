@@ -95,5 +95,9 @@ struct SealedSubjectFactsTests {
         #expect(SubjectFacts(stored: facts.stored) == facts)
         #expect(!facts.stored.contains("Nia"))
         #expect(SubjectFacts(stored: "{\"certainty\":\"sure\"}") == nil)
+        // Any text a directory may hold in an id or a login reads back whole.
+        let odd = SubjectFacts(certainty: .one, candidates: ["S\"1", "a\\b", "c\nd\u{1}", "é/ü"], nameGiven: false, roleGiven: true,
+                               checked: ["x"], fitting: [])
+        #expect(SubjectFacts(stored: odd.stored) == odd)
     }
 }

@@ -32,12 +32,24 @@ public struct SubjectFacts: Hashable, Sendable, Codable {
         self.fitting = fitting
     }
 
-    /// As kept in a store's column: JSON, keys sorted.
+    /// As kept in a store's column: JSON, keys sorted (written directly: it is made on every submit of a
+    /// sealing store, and `JSONEncoder` cost more than the rest of it; read back with `JSONDecoder`).
     public var stored: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Strings, arrays and booleans only: encoding cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+        func text(_ value: String) -> String {
+            var out = "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        func list(_ values: [String]) -> String { "[" + values.map(text).joined(separator: ",") + "]" }
+        return "{\"candidates\":\(list(candidates)),\"certainty\":\(text(certainty.rawValue)),\"checked\":\(list(checked)),"
+            + "\"fitting\":\(list(fitting)),\"nameGiven\":\(nameGiven),\"roleGiven\":\(roleGiven)}"
     }
 
     /// Read back from a store's column; nil when it does not read (the caller treats that as damage).
