@@ -64,10 +64,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         defer { wait.end() }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            // A first look that may rebuild SQLite's shared index is taken in the writers' turn (see `SharedIndexHeader`).
-            let queue = queue
-            let firstLook = { try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) } }
-            if SharedIndexHeader.isInOrder(path + "-shm") { try firstLook() } else { try turn.take(waiting: wait, firstLook) }
+            try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) }
             let migrator = StoreSchema.migrator(clock: clock)
             let newer = StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
             // A store that is up to date (or newer) is only read here: an opening never needs the write
