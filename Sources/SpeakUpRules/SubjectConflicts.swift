@@ -81,7 +81,10 @@ public struct SubjectConflicts: Sendable {
         if nameFits(handler, member: member) {
             return "possibly the person the report is about (their own name or login fits the name given)"
         }
-        if let facts, facts.nameGiven, sealedAway {
+        // Whenever the store keeps the name sealed, its policy runs on the facts: so does every answer here,
+        // even with the name opened in a handler's session (a case passed to someone the store then keeps it
+        // from would be lost to both).
+        if let facts, facts.nameGiven {
             if facts.fitting.contains(handler) {
                 return "possibly the person the report is about (their own name or login fits the name given)"
             }
