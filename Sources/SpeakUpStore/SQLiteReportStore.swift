@@ -63,8 +63,9 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         wait.begin()
         defer { wait.end() }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.read { db in try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing) }
+            queue = try Self.firstLook(at: path, configuration: config, waiting: wait) { db in
+                try Self.checkIsSpeakUpStore(db, path: path, mayBeNew: createIfMissing)
+            }
             let migrator = StoreSchema.migrator(clock: clock)
             let newer = StoreError(.newerVersion, "The store at \(path) was written by a newer version of SpeakUp. Please use that version, or ask IT to update this one.")
             // A store that is up to date (or newer) is only read here: an opening never needs the write
@@ -92,6 +93,38 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "open")
         }
+    }
+
+    /// Opens the connection and takes the first look, on a thread of its own, waiting for it no longer
+    /// than `wait` allows (or the person lets it).
+    ///
+    /// The first terminal to look at a store after every terminal has closed it rebuilds SQLite's shared
+    /// index of the log, holding SQLite's write lock meanwhile. One stopped there (SIGSTOP) leaves every
+    /// other terminal's first look in SQLite's own retries, which call no busy handler, keep no deadline,
+    /// and end after some ten seconds in "locking protocol" (`make torture`, stopped-holder). Waited for
+    /// here, such a look ends at the deadline with "busy", as any other wait does; the thread left behind
+    /// ends on its own with SQLite's retries (the process, a command, has usually exited by then).
+    static func firstLook(at path: String, configuration: Configuration, waiting wait: StoreWait,
+                          _ look: @escaping @Sendable (Database) throws -> Void) throws -> DatabaseQueue {
+        let outcome = Mutex<Result<DatabaseQueue, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let opened = Result { () throws -> DatabaseQueue in
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.read(look)
+                return queue
+            }
+            outcome.withLock { $0 = opened }
+            done.signal()
+        }
+        // A look that is not held up takes a few milliseconds: only a longer one counts as waiting (for the screen).
+        if done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+                if !wait.keepWaiting() { throw StoreWaitEnded(cancelled: wait.wasCancelled) }
+            }
+        }
+        guard let opened = outcome.withLock({ $0 }) else { throw StoreWaitEnded(cancelled: false) }
+        return try opened.get()
     }
 
     public func submit(

@@ -193,3 +193,52 @@ struct SymlinkedStoreTests {
         withExtendedLifetime(held) {}
     }
 }
+
+@Suite("Store: a terminal stopped while rebuilding SQLite's shared index holds an opening up no longer than its wait")
+struct StoppedRebuildTests {
+    @Test("another process holding only SQLite's write lock over an index to rebuild: the opening says busy at its deadline, not after SQLite's ten seconds of retries with 'locking protocol'")
+    func stoppedRebuild() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file()
+        do {
+            let store = try SQLiteReportStore(path: path, receiptRounds: 1 << 10)
+            _ = try store.submit(RoutingStoreTests.report(.open))
+        }
+        // What a terminal stopped (SIGSTOP) just as it began to rebuild leaves: the index not in order, and SQLite's
+        // write lock (byte 120 of the -shm file) held by another process.
+        let shm = path + "-shm"
+        FileManager.default.createFile(atPath: shm, contents: Data(repeating: 0, count: 32_768))
+        let descriptor = open(shm, O_RDWR)
+        try #require(descriptor >= 0)
+        let child = fork()
+        if child == 0 {
+            var lock = flock()
+            lock.l_type = Int16(F_WRLCK)
+            lock.l_whence = Int16(SEEK_SET)
+            lock.l_start = 120
+            lock.l_len = 1
+            if fcntl(descriptor, F_SETLK, &lock) != 0 { _exit(1) }
+            while true { pause() }
+        }
+        defer {
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            close(descriptor)
+        }
+        usleep(300_000)
+        let started = Date()
+        do {
+            _ = try SQLiteReportStore(path: path, receiptRounds: 1 << 10, wait: StoreWait(seconds: 2))
+            Issue.record("the store opened while another process held SQLite's write lock over an index to rebuild")
+        } catch {
+            #expect(error.kind == .busy, "\(error.sentence)")
+        }
+        #expect(Date().timeIntervalSince(started) < 4.5, "the wait was 2 s")
+        // Let go, the store opens and reads as ever.
+        kill(child, SIGKILL)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        #expect(try SQLiteReportStore(path: path, receiptRounds: 1 << 10).allReports().count == 1)
+    }
+}
