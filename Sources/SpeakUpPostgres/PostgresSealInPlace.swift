@@ -36,6 +36,10 @@ extension PostgresReportStore {
         }
     }
 
+    public func namesInClear() throws(StoreError) -> Int {
+        try read { session in try session.number(PostgresQuery(unsafeSQL: StoredForm.namesInClear)) ?? 0 }
+    }
+
     public func sealedCasesNobodyCanOpen() throws(StoreError) -> [(reference: CaseReference, handlers: [String])] {
         try read { session in
             var found: [(reference: CaseReference, handlers: [String])] = []

@@ -46,6 +46,14 @@ extension SQLiteReportStore {
         }
     }
 
+    public func namesInClear() throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in try Int.fetchOne(db, sql: StoredForm.namesInClear) ?? 0 }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     public func sealedCasesNobodyCanOpen() throws(StoreError) -> [(reference: CaseReference, handlers: [String])] {
         do {
             return try queue.read { db in

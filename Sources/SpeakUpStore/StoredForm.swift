@@ -14,6 +14,13 @@ public enum StoredForm {
         }
     }
 
+    /// `SealingKeyKeeping.namesInClear`: the same text on both engines.
+    public static let namesInClear = """
+        SELECT count(*) FROM report r WHERE sealed IS NOT NULL AND subject_facts IS NULL
+            AND (coalesce(subject_name, '') <> '' OR subject_role <> '')
+            AND NOT EXISTS (SELECT 1 FROM case_erasure e WHERE e.reference = r.reference)
+        """
+
     /// Whether a case (the one parameter, its reference) is sealed and none of those it is with holds a
     /// wrapping of its key (`CaseRouting.noHandlerHoldsKey`): one query, the same text on both engines.
     public static let noHandlerHoldsKey = """

@@ -54,11 +54,12 @@ struct CheckCommand: ParsableCommand {
         } else {
             good.append("Store: \(store.location) answers, accepts writes, and its schema is up to date.")
         }
-        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey], inClear: Int, unopenable: [(reference: CaseReference, handlers: [String])])
+        let sealing: (recovery: TrustRecoveryKey?, keys: [HandlerSealingKey], inClear: Int, unopenable: [(reference: CaseReference, handlers: [String])],
+                      namesInClear: Int)
         do {
             let recovery = try store.recoveryKey()
             sealing = (recovery, try store.sealingKeys(), recovery == nil ? 0 : try store.reportsInClear(),
-                       recovery == nil ? [] : try store.sealedCasesNobodyCanOpen())
+                       recovery == nil ? [] : try store.sealedCasesNobodyCanOpen(), recovery == nil ? 0 : try store.namesInClear())
         } catch { throw Failure(error.sentence) }
         let router = try Routing.router(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         let directory = router.directory
@@ -113,6 +114,9 @@ struct CheckCommand: ParsableCommand {
                 problems.append("New reports keep the name and role of the person they are about in clear, readable by whoever can read the store or a backup of it, because there is no subject-key secret. An administrator makes one, once: `speakup store subject-key` (docs/security.md).")
             case .unusable(let why):
                 problems.append("New reports keep the name and role of the person they are about in clear, because the subject-key secret cannot be used: \(why)")
+            }
+            if sealing.namesInClear > 0 {
+                problems.append("\(sealing.namesInClear.counted("sealed report")) \(sealing.namesInClear == 1 ? "keeps" : "keep") the name or role of the person \(sealing.namesInClear == 1 ? "it is" : "they are") about in clear (sealed before this installation had its subject-key secret), readable by whoever can read the store or a backup of it. Sealing those names needs the recovery key to open their words again, which SpeakUp cannot do yet (docs/security.md).")
             }
             if sealing.inClear > 0 {
                 problems.append("\(sealing.inClear.counted("report")) sent before this store had its recovery key \(sealing.inClear == 1 ? "is" : "are") still kept in clear, readable by whoever can read the store or a backup of it. An administrator seals them, once the handlers have chosen their passphrases: `speakup store seal` (docs/security.md).")

@@ -82,6 +82,10 @@ struct SealedSubjectConformance {
             #expect(back.subject.name == "Dr Clear" && back.subject.sealedFacts == nil && !back.subject.isSealedAway)
         }
         #expect(try #require(reports.first { $0.reference == noSecret.reference }).sealed != nil, "the words are sealed all the same")
+        #expect(try made.store.namesInClear() == 1, "the sealed report whose name is in clear is counted (the one kept before sealing is not: its words are in clear too)")
+        _ = try made.store.submit(Self.report(about: "Dr Sealed"), receipt: nil, discardingDraftOf: nil, router: Self.router())
+        _ = try made.store.submit(Self.report(about: nil, role: ""), receipt: nil, discardingDraftOf: nil, router: Self.router(digest: false))
+        #expect(try made.store.namesInClear() == 1, "a name sealed, or no name given, is not counted")
     }
 
     @Test("the same person is recognised across sealed and clear reports: the third takes the pattern route; a held report is released by another about them",

@@ -78,6 +78,10 @@ public protocol SealingKeyKeeping: Sendable {
     /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
     func reportsInClear() throws(StoreError) -> Int
 
+    /// How many reports have their words sealed but the name or role of the person they are about in clear
+    /// (sealed before the installation had its subject-key secret: `speakup check` says so).
+    func namesInClear() throws(StoreError) -> Int
+
     /// Open sealed cases that have handlers, none of whom holds a wrapping of the case's key: nobody
     /// handling them can read them until `speakup recover` seals them for someone (`speakup check` names
     /// them), each with its handlers. (A wrapping for a handler's earlier key cannot be told from one for
