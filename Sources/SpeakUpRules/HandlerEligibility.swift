@@ -10,12 +10,7 @@ public enum HandlerEligibility {
                                 leaving: Set<String>) -> [(handler: String, notOffered: String?)] {
         let conflicts = SubjectConflicts(report: report, directory: directory, names: EscalationEngine.names(membership),
                                          outsideChains: rules.independentHandlers(membership), managerLevels: rules.subjectManagerLevels)
-        var everyone: [String] = []
-        for role in rules.roles.keys.sorted() {
-            guard let role = rules.roles[role] else { continue }
-            for user in role.members(membership) where !everyone.contains(user) { everyone.append(user) }
-        }
-        return everyone.filter { !leaving.contains($0) }.sorted().map { ($0, conflicts.reason(against: $0)) }
+        return EscalationEngine.everyHandler(rules, membership).filter { !leaving.contains($0) }.map { ($0, conflicts.reason(against: $0)) }
     }
 
     /// Every handler of any role in the rules, for passing `file` on as `handler`: each with the
