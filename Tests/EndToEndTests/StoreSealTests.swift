@@ -71,6 +71,26 @@ struct StoreSealTests {
         #expect(again.status == 0 && again.stdout.contains("sealed already"), "\(again.stdout)\(again.stderr)")
     }
 
+    /// Seals a fresh store of `count` clear cases, killing the sealing after `delay` seconds; checks that it is
+    /// all or nothing, verifies, and that a second run finishes. Whether the kill came while it ran.
+    static func killSealing(_ count: Int, after delay: Double) throws -> Bool {
+        let scratch = try clearStore(count)
+        let pid = startSeal(scratch)
+        usleep(useconds_t(delay * 1_000_000))
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let (clear, notes) = try counts(scratch)
+        #expect((clear == count && notes == 0) || (clear == 0 && notes == count), "half sealed after a kill at \(delay) s: \(clear) clear, \(notes) notes sealed")
+        let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let again = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try counts(scratch) == (0, count))
+        #expect(try Binary.run(["audit", "verify", "--db", scratch.store]).status == 0)
+        return (status & 0x7F) == SIGKILL
+    }
+
     @Test("killed with SIGKILL at any point, a sealing leaves every case in clear or every case sealed; run again, it finishes and verifies")
     func killedPartWay() throws {
         let count = 600
@@ -82,21 +102,17 @@ struct StoreSealTests {
         #expect(whole.status == 0, "\(whole.stderr)")
         var killedRunning = 0
         for fraction in [0.3, 0.5, 0.7, 0.9] {
-            let scratch = try Self.clearStore(count)
-            let pid = Self.startSeal(scratch)
-            usleep(useconds_t(seconds * fraction * 1_000_000))
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            if (status & 0x7F) == SIGKILL { killedRunning += 1 }
-            let (clear, notes) = try Self.counts(scratch)
-            #expect((clear == count && notes == 0) || (clear == 0 && notes == count), "half sealed after a kill at \(fraction): \(clear) clear, \(notes) notes sealed")
-            let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
-            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
-            let again = try Binary.run(["store", "seal", "--db", scratch.store])
-            #expect(again.status == 0, "\(again.stderr)")
-            #expect(try Self.counts(scratch) == (0, count))
-            #expect(try Binary.run(["audit", "verify", "--db", scratch.store]).status == 0)
+            // The timed run may have been slower than the ones after it (a cold cache): a kill that came after a
+            // run had finished is tried again, sooner, on a fresh store (up to three times).
+            var delay = seconds * fraction
+            for _ in 0..<3 {
+                let killed = try Self.killSealing(count, after: delay)
+                if killed {
+                    killedRunning += 1
+                    break
+                }
+                delay /= 2
+            }
         }
         #expect(killedRunning >= 2, "the kills came while sealing ran (a whole run took \(seconds) s)")
     }
