@@ -79,7 +79,7 @@ let package = Package(
             "SpeakUpCore", "SpeakUpStore", "SpeakUpRules",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SpeakUpSealingTests", dependencies: ["SpeakUpCore", "SpeakUpSealing"]),
+        .testTarget(name: "SpeakUpSealingTests", dependencies: ["SpeakUpCore", "SpeakUpSealing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SpeakUpRulesTests", dependencies: ["SpeakUpCore", "SpeakUpRules"]),
         .testTarget(
             name: "SpeakUpTUITests",

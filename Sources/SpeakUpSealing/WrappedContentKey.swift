@@ -39,10 +39,10 @@ public struct WrappedContentKey: Equatable, Sendable {
     public static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference,
                             linkable: Bool = true) throws(SealingFailure) -> [WrappedContentKey] {
         do {
-            let (ephemeralPublic, secrets) = linkable ? try SenderKey.shared.agreements(with: recipients) : try SenderKey.oneOff(with: recipients)
-            return try zip(recipients, secrets).map { recipient, shared in
-                let wrapping = wrappingKey(shared, ephemeral: ephemeralPublic, recipient: recipient.bytes, reference: reference)
-                let box = try ChaChaPoly.seal(content.rawBytes, using: wrapping, authenticating: authenticatedData(reference))
+            let (ephemeralPublic, agreements) = linkable ? try SenderKey.shared.agreements(with: recipients) : try SenderKey.shared.oneOff(with: recipients)
+            let authenticated = authenticatedData(reference)
+            return try agreements.map { agreement in
+                let box = try ChaChaPoly.seal(content.rawBytes, using: agreement.wrappingKey(for: reference), authenticating: authenticated)
                 return try WrappedContentKey(stored: [version] + ephemeralPublic + Array(box.combined))
             }
         } catch let failure as SealingFailure {
@@ -65,13 +65,21 @@ public struct WrappedContentKey: Equatable, Sendable {
         return ContentKey(key: SymmetricKey(data: raw))
     }
 
+    /// The wrapping key, derived in one go (HKDF-SHA256): what unwrapping uses. Wrapping gets the same
+    /// key in two steps (`WrappingAgreement`), the first kept from one case to the next.
     static func wrappingKey(_ shared: SharedSecret, ephemeral: [UInt8], recipient: [UInt8], reference: CaseReference) -> SymmetricKey {
-        shared.hkdfDerivedSymmetricKey(
-            using: SHA256.self,
-            salt: ephemeral + recipient,
-            sharedInfo: Data("speakup content key v1\u{0}\(reference.text)".utf8),
-            outputByteCount: 32
-        )
+        shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: salt(ephemeral: ephemeral, recipient: recipient), sharedInfo: sharedInfo(reference),
+                                       outputByteCount: 32)
+    }
+
+    /// HKDF's salt: both public keys.
+    static func salt(ephemeral: [UInt8], recipient: [UInt8]) -> [UInt8] {
+        ephemeral + recipient
+    }
+
+    /// HKDF's info: binds the wrapping key to the case.
+    static func sharedInfo(_ reference: CaseReference) -> Data {
+        Data("speakup content key v1\u{0}\(reference.text)".utf8)
     }
 
     static func authenticatedData(_ reference: CaseReference) -> Data {

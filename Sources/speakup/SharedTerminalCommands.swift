@@ -182,7 +182,8 @@ struct SharedTerminalRun {
         }
         let ending = SharedTerminalSession(
             store: store, station: station, clock: SystemClock(), router: router, idleSeconds: idleSeconds, gate: gate,
-            afterSaved: { store.tidy() }, replyKeys: ReceiptReplyKeys(store: store)
+            // After each report, the next reporter's one-off sealing key is made ahead, while they write.
+            afterSaved: { store.tidy(); SealingKeys.warmUp(store) }, replyKeys: ReceiptReplyKeys(store: store)
         ).run(on: terminal)
         terminal.stop()
         if ending == .hungUp, terminal.hungUp { Glibc.exit(129) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Crypto
 import SpeakUpCore
 @testable import SpeakUpSealing
 
@@ -71,6 +72,41 @@ struct SealingTests {
         let opened = try handler.unwrap(wrapped, for: Self.reference)
         #expect(try opened.open(sealed, as: context) == "what happened")
         #expect(throws: SealingFailure.notForThisKey(Self.reference)) { try stranger.unwrap(wrapped, for: Self.reference) }
+    }
+
+    @Test("The wrapping key worked out in two steps (the first kept with the agreement) is the one unwrapping derives in one")
+    func twoStepWrappingKey() throws {
+        let ephemeral = Curve25519.KeyAgreement.PrivateKey()
+        let recipient = SealingKeyPair.generate()
+        let shared = try ephemeral.sharedSecretFromKeyAgreement(with: recipient.publicKey.key)
+        let ephemeralBytes = Array(ephemeral.publicKey.rawRepresentation)
+        let agreement = WrappingAgreement(shared, ephemeral: ephemeralBytes, recipient: recipient.publicKey.bytes)
+        for reference in [Self.reference, Self.other] {
+            let twoSteps = agreement.wrappingKey(for: reference).withUnsafeBytes { Array($0) }
+            let oneGo = WrappedContentKey.wrappingKey(shared, ephemeral: ephemeralBytes, recipient: recipient.publicKey.bytes, reference: reference)
+                .withUnsafeBytes { Array($0) }
+            #expect(twoSteps == oneGo)
+        }
+        #expect(agreement.wrappingKey(for: Self.reference).withUnsafeBytes { Array($0) }
+            != agreement.wrappingKey(for: Self.other).withUnsafeBytes { Array($0) })
+    }
+
+    @Test("An unlinkable wrapping takes the spare one-off key made ahead once, and never gives it to a second case")
+    func spareOneOffKeyUsedOnce() throws {
+        let handler = SealingKeyPair.generate()
+        let receiptKey = SealingKeyPair.generate()
+        SealingWarmUp.prepare(for: [handler.publicKey.bytes])
+        // The spare agreed with the handler only; a receipt's reporter key is agreed with then.
+        let first = try WrappedContentKey.wrap(.fresh(), for: [handler.publicKey, receiptKey.publicKey], case: Self.reference, linkable: false)
+        let second = try WrappedContentKey.wrap(.fresh(), for: [handler.publicKey], case: Self.other, linkable: false)
+        let linked = try WrappedContentKey.wrap(.fresh(), for: [handler.publicKey], case: Self.other, linkable: true)
+        let ephemeral = { (wrapped: WrappedContentKey) in Array(wrapped.bytes[1..<33]) }
+        #expect(ephemeral(first[0]) == ephemeral(first[1]))
+        #expect(ephemeral(first[0]) != ephemeral(second[0]))
+        #expect(ephemeral(first[0]) != ephemeral(linked[0]) && ephemeral(second[0]) != ephemeral(linked[0]))
+        _ = try handler.unwrap(first[0], for: Self.reference)
+        _ = try receiptKey.unwrap(first[1], for: Self.reference)
+        _ = try handler.unwrap(second[0], for: Self.other)
     }
 
     @Test("A wrapped key swapped in from another case is refused")
