@@ -253,4 +253,40 @@ struct StoreUpgradeTests {
             }
         }
     }
+
+    @Test("v24 keeps every wrapped case key byte for byte when it reorders them, and still refuses a second key for one recipient")
+    func wrappedKeysKeptThroughV24() throws {
+        let folder = TemporaryFolder()
+        try Self.makeVersionTenStore(at: folder.file(), upTo: "v23-sealed-subject")
+        let wrapped: [Data] = (0..<3).map { (index: Int) -> Data in
+            Data((0..<93).map { (position: Int) -> UInt8 in UInt8((position * 31 + index * 7) % 256) })
+        }
+        try DatabaseQueue(path: folder.file()).write { db in
+            for (index, recipient) in ["guardian", "recovery", "chris"].enumerated() {
+                let reference: String = index < 2 ? Self.open : Self.confidential
+                try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, ?, ?)",
+                               arguments: [reference, recipient, wrapped[index]])
+            }
+        }
+        let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10, clock: FixedClock(Self.upgradeMoment))
+        #expect(try store.appliedMigrations().last == "v24-case-keys-appended")
+        try store.withDatabase { db in
+            let rows: [String] = try Row.fetchAll(db, sql: "SELECT reference, recipient, wrapped FROM case_key ORDER BY reference, recipient").map { row in
+                let reference: String = row["reference"]
+                let recipient: String = row["recipient"]
+                let bytes: Data = row["wrapped"]
+                return reference + " " + recipient + " " + bytes.base64EncodedString()
+            }
+            let expected: [String] = [Self.confidential + " chris " + wrapped[2].base64EncodedString(),
+                                      Self.open + " guardian " + wrapped[0].base64EncodedString(),
+                                      Self.open + " recovery " + wrapped[1].base64EncodedString()]
+            #expect(rows == expected)
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO case_key (reference, recipient, wrapped) VALUES (?, 'guardian', x'00')", arguments: [Self.open])
+            }
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT wrapped FROM case_key WHERE reference = ? AND recipient = ?",
+                                        arguments: [Self.open, "guardian"]).map { $0["detail"] as String }.joined()
+            #expect(plan.contains("USING INDEX"))
+        }
+    }
 }
