@@ -29,14 +29,20 @@ extension Int {
 
 extension Sequence where Element == UInt8 {
     /// Lower-case hex, two digits a byte.
+    /// (Written as bytes, not characters: digests are turned to hex for every event an erasure or
+    /// a check touches, and appending characters one by one was most of an erasure's digest work.)
     public var hex: String {
-        let symbols = Array("0123456789abcdef")
-        var text = ""
+        var digits: [UInt8] = []
+        digits.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(symbols[Int(byte >> 4)])
-            text.append(symbols[Int(byte & 0x0F)])
+            digits.append(Self.hexDigit(byte >> 4))
+            digits.append(Self.hexDigit(byte & 0x0F))
         }
-        return text
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x57 + value  // "0"..."9", "a"..."f"
     }
 }
 

@@ -112,7 +112,7 @@ extension PostgresReportStore: RetentionKeeping {
         for event in events {
             let kind = try event.string("kind")
             var detail = try event.text("detail")
-            if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
+            if RetentionErasure.routingKinds.contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
             let keep = RetentionErasure.keptTextKinds.contains(kind)
             _ = try session.query("""
                 UPDATE case_event SET text = CASE WHEN \(keep) THEN text END, detail = \(detail)

@@ -29,6 +29,22 @@ enum ContentDigest {
             })
     }
 
+    /// The digests of a case's events, in the order given, from their rows as read with `SELECT *`
+    /// (the report and its concerns read once, for the first event): what `ofEvent` gives each,
+    /// without reading each again.
+    static func ofEvents(_ events: [Row], reference: String, in db: Database) throws -> [(sequence: Int, digest: Data)] {
+        try events.map { event in
+            let sequence: Int = event["sequence"]
+            return (sequence, try ContentHasher.ofEvent(
+                columns(event), sequence: sequence,
+                report: { try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE reference = ?"), arguments: [reference]).map(columns) },
+                concerns: {
+                    try String.fetchAll(
+                        db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ? ORDER BY category"), arguments: [reference])
+                }))
+        }
+    }
+
     /// What the audit trail holds an event against: for an event erased under the retention policy,
     /// the digest its tombstone kept, provided what the erasure left is as it left it (else the
     /// digest of the row as it is now, which will not match); for any other event, its digest now.

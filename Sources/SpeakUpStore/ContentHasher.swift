@@ -25,29 +25,43 @@ public struct ContentHasher {
 
     /// Adds a row: its columns (name, value; nil for NULL).
     public mutating func add(row columns: [(name: String, value: Value?)]) {
-        let fields = columns.compactMap { column in column.value.map { (column.name, $0) } }
-            .filter { !Self.derivedColumns.contains($0.0) }
-            .sorted { $0.0 < $1.0 }
+        var fields: [(name: String, value: Value)] = []
+        fields.reserveCapacity(columns.count)
+        for column in columns {
+            if let value = column.value, !Self.derivedColumns.contains(column.name) { fields.append((column.name, value)) }
+        }
+        fields.sort { $0.name < $1.name }
         add(String(fields.count))
         for (column, value) in fields {
             add(column)
             switch value {
-            case .integer(let number): add("i" + String(number))
-            case .real(let number): add("d" + String(number))
-            case .text(let text): add("s" + text)
+            case .integer(let number): add(String(number), taggedWith: "i")
+            case .real(let number): add(String(number), taggedWith: "d")
+            case .text(let text): add(text, taggedWith: "s")
             case .blob(let data):
-                add("b" + String(data.count))
+                add(String(data.count), taggedWith: "b")
                 hasher.update(data: data)
             }
         }
     }
 
+    /// Adds `tag` followed by `text`, as `add(tag + text)` would, without making the joined text.
+    private mutating func add(_ text: String, taggedWith tag: Unicode.Scalar) {
+        var text = text
+        text.withUTF8 { bytes in
+            withUnsafeBytes(of: UInt32(bytes.count + 1).bigEndian) { hasher.update(bufferPointer: $0) }
+            withUnsafeBytes(of: UInt8(ascii: tag)) { hasher.update(bufferPointer: $0) }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
     /// Adds a length-prefixed text, so that no two different contents are spelled the same.
     public mutating func add(_ text: String) {
-        let bytes = Array(text.utf8)
-        let count = UInt32(bytes.count)
-        hasher.update(data: Data([UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]))
-        hasher.update(data: Data(bytes))
+        var text = text
+        text.withUTF8 { bytes in
+            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
     }
 
     /// The digest of what was added.

@@ -34,6 +34,9 @@ public enum RetentionErasure {
     /// (both counted by the board and the returns) and a closing's outcome line.
     public static let keptTextKinds: Set<String> = ["speak-up-again", "closed", "detriment-check-in"]
 
+    /// Event kinds whose detail is a routing (`erasedRoutingDetail`).
+    public static let routingKinds: Set<String> = ["routed", "escalated"]
+
     /// A routing's detail with nothing left that names anyone or says why: level, deadlines, roles,
     /// handlers and whether it was held stay, and of its explanation only the line saying which
     /// seniority routing took (the board counts it). Nil for a detail that is not a routing.

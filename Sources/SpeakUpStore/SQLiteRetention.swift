@@ -6,9 +6,9 @@ import SpeakUpCore
 extension SQLiteReportStore: RetentionKeeping {
     /// Whether a case's latest legal-hold event sets a hold.
     static func isUnderLegalHold(_ reference: String, in db: Database) throws -> Bool {
-        try String.fetchOne(db, sql: """
+        try String.fetchOne(db.cachedStatement(sql: """
             SELECT kind FROM case_event WHERE reference = ? AND kind IN ('legal-hold', 'legal-hold-lifted') ORDER BY sequence DESC LIMIT 1
-            """, arguments: [reference]) == "legal-hold"
+            """), arguments: [reference]) == "legal-hold"
     }
 
     public func isUnderLegalHold(_ reference: CaseReference) throws(StoreError) -> Bool {
@@ -78,11 +78,16 @@ extension SQLiteReportStore: RetentionKeeping {
 
     /// The case's closing, and whether it may go now: closed, due, not held, not erased already.
     private static func mayErase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, receiptOnly: Bool, in db: Database) throws -> (CalendarDay, String?)? {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM case_erasure WHERE reference = ?", arguments: [reference]) != true,
-            let closed = try Row.fetchOne(
-                db, sql: "SELECT at, detail FROM case_event WHERE reference = ? AND kind = 'closed' ORDER BY sequence LIMIT 1", arguments: [reference]),
-            let closing = RetentionErasure.closing(at: closed["at"], detail: closed["detail"]),
-            try !isUnderLegalHold(reference, in: db)
+        // One look for all three: erased already, its first closing, its latest hold.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM case_erasure WHERE reference = ?1) AS erased,
+                       (SELECT kind FROM case_event WHERE reference = ?1 AND kind IN ('legal-hold', 'legal-hold-lifted')
+                        ORDER BY sequence DESC LIMIT 1) AS hold,
+                       c.at, c.detail
+                FROM (SELECT at, detail FROM case_event WHERE reference = ?1 AND kind = 'closed' ORDER BY sequence LIMIT 1) c
+                """), arguments: [reference]),
+            !(row["erased"] as Bool), (row["hold"] as String?) != "legal-hold",
+            let closing = RetentionErasure.closing(at: row["at"], detail: row["detail"])
         else { return nil }
         let due = receiptOnly ? policy.receiptIsDue(closedOn: closing.day, today: today)
             : policy.caseIsDue(closedOn: closing.day, outcome: closing.outcome, today: today)
@@ -93,12 +98,30 @@ extension SQLiteReportStore: RetentionKeeping {
         guard !cases.isEmpty else { return [] }
         do {
             return try writeTurn { db in
+                // A batch reads and writes a few thousand pages spread over the file (each case's rows sit where
+                // its random reference put them): a larger page cache than a terminal's keeps the indexes' upper
+                // pages in memory from one case to the next. Only pages read take memory.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
                 var erased: Set<CaseReference> = []
                 // One transaction for the batch: one flush to disk for all its cases, and a stop at
                 // any moment leaves the whole batch as it was or the whole batch erased.
                 try db.inTransaction(.immediate) {
                     for due in cases {
                         if try Self.erase(due.reference.text, policy: policy, today: today, by: actor, at: moment, in: db) { erased.insert(due.reference) }
+                    }
+                    // What goes whole goes for the batch at once: its words from the search index last, since once
+                    // the index has been written in a transaction SQLite has it save its pending changes at every
+                    // later statement (a third of an erasure's work when each case's words left with the case,
+                    // measured). (The index's own segments are merged in `compactAfterErasure`.)
+                    let references = erased.map(\.text)
+                    if !references.isEmpty {
+                        let list = databaseQuestionMarks(count: references.count)
+                        for table in ["case_text_pending", "reminder", "receipt", "case_key"] {
+                            // A sealed report's wrapped keys go with its sealed words.
+                            try db.execute(sql: "DELETE FROM \(table) WHERE reference IN (\(list))", arguments: StatementArguments(references))
+                        }
+                        try db.execute(sql: "DELETE FROM case_text WHERE rowid IN (SELECT text_id FROM case_file WHERE reference IN (\(list)))",
+                                       arguments: StatementArguments(references))
                     }
                     return .commit
                 }
@@ -115,36 +138,32 @@ extension SQLiteReportStore: RetentionKeeping {
         // Checked again inside the transaction: a hold set since the plan keeps the case.
         guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return false }
         let rule = policy.period(forOutcome: closing.1).rule
-        let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, kind, detail FROM case_event WHERE reference = ? ORDER BY sequence"),
-                                      arguments: [reference])
-        var before: [Int: Data] = [:]
-        for event in events {
-            let sequence: Int = event["sequence"]
-            guard let digest = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
-            before[sequence] = digest
-        }
+        // Every event is read once before and once after, and digested from those reads.
+        let eventsNow = try db.cachedStatement(sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence")
+        let events = try Row.fetchAll(eventsNow, arguments: [reference])
+        let before = try ContentDigest.ofEvents(events, reference: reference, in: db)
         try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
             .execute(arguments: [reference, today.description, rule])
         try db.cachedStatement(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?").execute(arguments: [reference])
+        // Texts go in one statement; a routing's detail is rewritten event by event.
+        try db.cachedStatement(sql: """
+            UPDATE case_event SET text = NULL
+            WHERE reference = ? AND text IS NOT NULL AND kind NOT IN (\(RetentionErasure.keptTextKinds.sorted().map { "'\($0)'" }.joined(separator: ", ")))
+            """).execute(arguments: [reference])
         for event in events {
             let kind: String = event["kind"]
-            var detail: String? = event["detail"]
-            if ["routed", "escalated"].contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
-            try db.cachedStatement(sql: "UPDATE case_event SET text = CASE WHEN ? THEN text END, detail = ? WHERE reference = ? AND sequence = ?")
-                .execute(arguments: [RetentionErasure.keptTextKinds.contains(kind), detail, reference, event["sequence"] as Int])
+            guard RetentionErasure.routingKinds.contains(kind), let routing: String = event["detail"] else { continue }
+            try db.cachedStatement(sql: "UPDATE case_event SET detail = ? WHERE reference = ? AND sequence = ?")
+                .execute(arguments: [try RetentionErasure.erasedRoutingDetail(routing), reference, event["sequence"] as Int])
         }
-        // Its words leave the search index (the index's own segments are merged in `compactAfterErasure`).
-        try db.cachedStatement(sql: "DELETE FROM case_text WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)").execute(arguments: [reference])
-        try db.cachedStatement(sql: "DELETE FROM case_text_pending WHERE reference = ?").execute(arguments: [reference])
-        try db.cachedStatement(sql: "DELETE FROM reminder WHERE reference = ?").execute(arguments: [reference])
-        try db.cachedStatement(sql: "DELETE FROM receipt WHERE reference = ?").execute(arguments: [reference])
-        // A sealed report's wrapped keys go with its sealed words.
-        try db.cachedStatement(sql: "DELETE FROM case_key WHERE reference = ?").execute(arguments: [reference])
+        // (Its words in the search index, reminders, receipt and wrapped keys go with the batch's, in `eraseCases`.)
+        let after = Dictionary(try ContentDigest.ofEvents(Row.fetchAll(eventsNow, arguments: [reference]), reference: reference, in: db),
+                               uniquingKeysWith: { first, _ in first })
         var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
-        for (sequence, content) in before.sorted(by: { $0.key < $1.key }) {
-            guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: sequence, in: db) else { continue }
-            try db.cachedStatement(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [reference, sequence, content, remains])
+        let tombstone = try db.cachedStatement(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)")
+        for (sequence, content) in before {
+            guard let remains = after[sequence] else { continue }
+            try tombstone.execute(arguments: [reference, sequence, content, remains])
             tombstones.append((sequence, content, remains))
         }
         let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -14,6 +15,23 @@ struct AuditTrailTests {
 
     /// Today where the tests run, and a day after the fixtures' moment.
     static var dayAfter: CalendarDay { CalendarDay.local(Reports.moment.addingTimeInterval(day)) }
+
+    @Test("a content digest is SHA-256 of each text's length (four bytes, big-endian) and its UTF-8 bytes, and hex is two lower-case digits a byte")
+    func contentDigestBytes() throws {
+        var hasher = ContentHasher()
+        hasher.add("case_event")
+        hasher.add("")
+        hasher.add("Zoë ✓")
+        var expected: [UInt8] = []
+        for text in ["case_event", "", "Zoë ✓"] {
+            let bytes = Array(text.utf8)
+            expected += [0, 0, 0, UInt8(bytes.count)] + bytes
+        }
+        #expect(hasher.finalize() == Data(SHA256.hash(data: expected)))
+        #expect([0x00, 0x09, 0x0a, 0x7f, 0xa5, 0xff].hex == "00090a7fa5ff")
+        #expect(Data(SHA256.hash(data: Array("abc".utf8))).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect([UInt8]().hex == "")
+    }
 
     @Test("submitting, routing, messages and openings each append a record that names who did it")
     func recordsEveryChange() throws {
