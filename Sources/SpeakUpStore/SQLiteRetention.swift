@@ -138,10 +138,9 @@ extension SQLiteReportStore: RetentionKeeping {
         // Checked again inside the transaction: a hold set since the plan keeps the case.
         guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return false }
         let rule = policy.period(forOutcome: closing.1).rule
-        // Every event is read once before and once after, and digested from those reads.
-        let eventsNow = try db.cachedStatement(sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence")
-        let events = try Row.fetchAll(eventsNow, arguments: [reference])
-        let before = try ContentDigest.ofEvents(events, reference: reference, in: db)
+        // Every event is read once, and digested as it is and as the statements below leave it.
+        let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence"), arguments: [reference])
+        let digests = try ContentDigest.ofErasure(events, reference: reference, in: db)
         try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
             .execute(arguments: [reference, today.description, rule])
         try db.cachedStatement(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?").execute(arguments: [reference])
@@ -150,21 +149,17 @@ extension SQLiteReportStore: RetentionKeeping {
             UPDATE case_event SET text = NULL
             WHERE reference = ? AND text IS NOT NULL AND kind NOT IN (\(RetentionErasure.keptTextKinds.sorted().map { "'\($0)'" }.joined(separator: ", ")))
             """).execute(arguments: [reference])
-        for event in events {
-            let kind: String = event["kind"]
-            guard RetentionErasure.routingKinds.contains(kind), let routing: String = event["detail"] else { continue }
+        for event in digests {
+            guard let detail = event.erasedDetail else { continue }
             try db.cachedStatement(sql: "UPDATE case_event SET detail = ? WHERE reference = ? AND sequence = ?")
-                .execute(arguments: [try RetentionErasure.erasedRoutingDetail(routing), reference, event["sequence"] as Int])
+                .execute(arguments: [detail, reference, event.sequence])
         }
         // (Its words in the search index, reminders, receipt and wrapped keys go with the batch's, in `eraseCases`.)
-        let after = Dictionary(try ContentDigest.ofEvents(Row.fetchAll(eventsNow, arguments: [reference]), reference: reference, in: db),
-                               uniquingKeysWith: { first, _ in first })
-        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
         let tombstone = try db.cachedStatement(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)")
-        for (sequence, content) in before {
-            guard let remains = after[sequence] else { continue }
-            try tombstone.execute(arguments: [reference, sequence, content, remains])
-            tombstones.append((sequence, content, remains))
+        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+        for event in digests {
+            try tombstone.execute(arguments: [reference, event.sequence, event.before, event.after])
+            tombstones.append((event.sequence, event.before, event.after))
         }
         let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
         try AuditTrail.append(
