@@ -166,8 +166,9 @@ extension PostgresReportStore {
         guard !references.isEmpty else { return [] }
         return try read { session in
             try session.rows("""
-                SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key
-                FROM report WHERE reference = ANY(\(references.map(\.text)))
+                SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key,
+                       \(unescaped: StoredForm.subjectChecks(aggregate: "string_agg")) AS subject_checks
+                FROM report r WHERE reference = ANY(\(references.map(\.text)))
                 """).map { row in
                 // A reference that does not read is damage, never a case let through unchecked.
                 let text = try row.string("reference")
@@ -179,7 +180,7 @@ extension PostgresReportStore {
                     subject: try StoredForm.subject(name: try row.text("subject_name"), role: try row.text("subject_role") ?? "",
                                                     seniority: Seniority(rawValue: try row.text("subject_seniority") ?? "") ?? .unknown,
                                                     directoryID: try row.text("subject_id"), facts: try row.text("subject_facts"),
-                                                    key: try row.text("subject_key")),
+                                                    key: try row.text("subject_key"), checks: try row.text("subject_checks")),
                     excludedHandlers: (try row.text("excluded_handlers") ?? "").split(separator: "\n").map(String.init))
             }
         }

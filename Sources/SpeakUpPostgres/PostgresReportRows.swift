@@ -201,7 +201,7 @@ enum PostgresReportRows {
         for row in try session.rows(parts.query("SELECT reference, category FROM report_concern\(concernFilter) ORDER BY reference, category")) {
             concerns[try row.string("reference"), default: []].append(try StoredForm.decode(ConcernCategory.self, try row.string("category"), "concern"))
         }
-        return try session.rows(parts.query("SELECT * FROM report\(filter) ORDER BY submitted, reference")).map { row in
+        return try session.rows(parts.query("SELECT r.*, \(StoredForm.subjectChecks(aggregate: "string_agg")) AS subject_checks FROM report r\(filter) ORDER BY submitted, reference")).map { row in
             var report = try StoredForm.report(text: { column throws(StoreError) in try row.text(column) }, uid: try row.integer("reporter_uid").map(Int64.init),
                                                concerns: concerns[try row.string("reference")] ?? [])
             report.sealed = try row.bytes("sealed").map { SealedWords(content: Array($0)) }

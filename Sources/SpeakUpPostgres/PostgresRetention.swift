@@ -125,6 +125,8 @@ extension PostgresReportStore: RetentionKeeping {
         _ = try session.query("DELETE FROM receipt WHERE reference = \(reference)")
         // A sealed report's wrapped keys go with its sealed words.
         _ = try session.query("DELETE FROM case_key WHERE reference = \(reference)")
+        // Later checks of its sealed name go with the name (a check that fits says whom it may mean).
+        _ = try session.query("DELETE FROM subject_check WHERE reference = \(reference)")
         var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
         for (sequence, content) in before {
             guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) else { continue }

@@ -44,6 +44,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v8-sealed-reports", sql: pgV8SealedReports),
         Migration(name: "pg-v9-sealed-in-place", sql: pgV9SealedInPlace),
         Migration(name: "pg-v10-sealed-subject", sql: pgV10SealedSubject),
+        Migration(name: "pg-v11-subject-checks", sql: pgV11SubjectChecks),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -187,6 +188,33 @@ public enum PostgresSchema {
             RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
         END
         $fn$;
+        """#
+
+    /// Handlers checked against a sealed name after the report was routed (`SubjectCheck`): appended,
+    /// never changed; removed only with the rest of an erased case (a check that fits says whom the name
+    /// may mean).
+    static let pgV11SubjectChecks = #"""
+        CREATE TABLE subject_check (
+            reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),
+            handler TEXT COLLATE "C" NOT NULL,
+            fits INTEGER NOT NULL CHECK (fits IN (0, 1)),
+            checked_at TEXT NOT NULL,
+            checked_by TEXT NOT NULL,
+            PRIMARY KEY (reference, handler)
+        );
+        CREATE FUNCTION speakup_subject_check_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference) THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION 'subject checks are appended, never changed';
+        END
+        $fn$;
+        CREATE TRIGGER subject_check_no_change BEFORE UPDATE OR DELETE ON subject_check
+            FOR EACH ROW EXECUTE FUNCTION speakup_subject_check_refuse();
+        CREATE TRIGGER subject_check_no_truncate BEFORE TRUNCATE ON subject_check
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('subject checks are appended, never changed');
+        GRANT SELECT, INSERT, DELETE ON subject_check TO speakup_app;
         """#
 
     static let pgV9SealedInPlace = #"""

@@ -124,6 +124,23 @@ extension PostgresReportStore {
             }
         }
     }
+
+    public func keepSubjectChecks(_ checks: [SubjectCheck], by actor: String, at moment: Date) throws(StoreError) {
+        guard !checks.isEmpty else { return }
+        try write(.save) { session in
+            for check in checks {
+                let added = try session.rows("""
+                    INSERT INTO subject_check (reference, handler, fits, checked_at, checked_by)
+                    VALUES (\(check.reference.text), \(check.handler), \(check.fits ? 1 : 0), \(SubmissionTime.instant(moment).text), \(actor))
+                    ON CONFLICT (reference, handler) DO NOTHING RETURNING handler
+                    """)
+                guard !added.isEmpty else { continue }
+                try PostgresAuditTrail.append(
+                    AuditEntry(at: .instant(moment), actor: actor, action: SubjectCheck.auditAction, reference: check.reference.text,
+                               detail: check.auditDetail), in: session)
+            }
+        }
+    }
 }
 
 extension PostgresReportStore {

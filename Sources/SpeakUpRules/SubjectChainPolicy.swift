@@ -29,6 +29,16 @@ public final class SubjectChainPolicy: HandlerPolicy {
                   managerLevels: router.rules.subjectManagerLevels)
     }
 
+    /// For a case whose name was sealed away before `handler` was checked against it: the check, worked
+    /// out from the case with its name opened (`speakup recover`, with the recovery key). Nil when the name
+    /// is not open, no name was given, or the handler was checked already.
+    public func laterCheck(of handler: String, opened report: CaseSubject) -> SubjectCheck? {
+        guard let facts = report.subject.sealedFacts, facts.nameGiven, !report.subject.isSealedAway, !facts.checked.contains(handler)
+        else { return nil }
+        let conflicts = SubjectConflicts(report, directory: directory, names: names, outsideChains: outsideChains, managerLevels: managerLevels)
+        return SubjectCheck(reference: report.reference, handler: handler, fits: conflicts.facts(checking: [handler]).fitting.contains(handler))
+    }
+
     public func refusal(of handler: String, for report: CaseSubject) -> String? {
         let conflicts = known.withLock { cache in
             if let found = cache[report.reference] { return found }

@@ -188,7 +188,8 @@ enum ReportRows {
             let reference: String = row["reference"]
             concerns[reference, default: []].append(try decode(ConcernCategory.self, row["category"], "concern"))
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM report" + filter + " ORDER BY submitted, reference", arguments: arguments)
+        let rows = try Row.fetchAll(db, sql: "SELECT r.*, \(StoredForm.subjectChecks(aggregate: "group_concat")) AS subject_checks FROM report r"
+                                        + filter + " ORDER BY submitted, reference", arguments: arguments)
         return try rows.map { row in
             var report = try StoredForm.report(text: { row[$0] as String? }, uid: row["reporter_uid"], concerns: concerns[row["reference"] as String] ?? [])
             report.sealed = (row["sealed"] as Data?).map { SealedWords(content: Array($0)) }

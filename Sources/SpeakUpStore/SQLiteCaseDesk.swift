@@ -39,8 +39,9 @@ extension SQLiteReportStore {
             return try queue.read { db in
                 let marks = Array(repeating: "?", count: references.count).joined(separator: ",")
                 return try Row.fetchAll(db, sql: """
-                    SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key
-                    FROM report WHERE reference IN (\(marks))
+                    SELECT reference, subject_name, subject_role, subject_seniority, subject_id, excluded_handlers, subject_facts, subject_key,
+                           \(StoredForm.subjectChecks(aggregate: "group_concat")) AS subject_checks
+                    FROM report r WHERE reference IN (\(marks))
                     """, arguments: StatementArguments(references.map(\.text))).map { row in
                     // A reference that does not read is damage, never a case let through unchecked.
                     guard let reference = CaseReference(row["reference"] as String) else {
@@ -50,7 +51,8 @@ extension SQLiteReportStore {
                         reference: reference,
                         subject: try StoredForm.subject(name: row["subject_name"], role: row["subject_role"] ?? "",
                                                         seniority: Seniority(rawValue: row["subject_seniority"] ?? "") ?? .unknown,
-                                                        directoryID: row["subject_id"], facts: row["subject_facts"], key: row["subject_key"]),
+                                                        directoryID: row["subject_id"], facts: row["subject_facts"], key: row["subject_key"],
+                                                        checks: row["subject_checks"]),
                         excludedHandlers: (row["excluded_handlers"] as String? ?? "").split(separator: "\n").map(String.init))
                 }
             }

@@ -116,8 +116,8 @@ extension SQLiteReportStore: RetentionKeeping {
                     let references = erased.map(\.text)
                     if !references.isEmpty {
                         let list = databaseQuestionMarks(count: references.count)
-                        for table in ["case_text_pending", "reminder", "receipt", "case_key"] {
-                            // A sealed report's wrapped keys go with its sealed words.
+                        for table in ["case_text_pending", "reminder", "receipt", "case_key", "subject_check"] {
+                            // A sealed report's wrapped keys go with its sealed words, later checks of its name with the name.
                             try db.execute(sql: "DELETE FROM \(table) WHERE reference IN (\(list))", arguments: StatementArguments(references))
                         }
                         try db.execute(sql: "DELETE FROM case_text WHERE rowid IN (SELECT text_id FROM case_file WHERE reference IN (\(list)))",

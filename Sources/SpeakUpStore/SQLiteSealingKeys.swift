@@ -163,6 +163,26 @@ extension SQLiteReportStore {
             throw StoreErrors.translate(error, path: path, doing: "save-key")
         }
     }
+
+    public func keepSubjectChecks(_ checks: [SubjectCheck], by actor: String, at moment: Date) throws(StoreError) {
+        guard !checks.isEmpty else { return }
+        do {
+            try writeTurnInTransaction { db in
+                for check in checks {
+                    try db.execute(sql: """
+                        INSERT INTO subject_check (reference, handler, fits, checked_at, checked_by) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (reference, handler) DO NOTHING
+                        """, arguments: [check.reference.text, check.handler, check.fits ? 1 : 0, SubmissionTime.instant(moment).text, actor])
+                    guard db.changesCount > 0 else { continue }
+                    try AuditTrail.append(
+                        AuditEntry(at: .instant(moment), actor: actor, action: SubjectCheck.auditAction, reference: check.reference.text,
+                                   detail: check.auditDetail), in: db)
+                }
+            }
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save")
+        }
+    }
 }
 
 extension SQLiteReportStore {

@@ -458,6 +458,26 @@ enum StoreSchema {
                 ALTER TABLE case_key_appended RENAME TO case_key;
                 """)
         }
+        migrator.registerMigration("v25-subject-checks") { db in
+            // Handlers checked against a sealed name after the report was routed (`SubjectCheck`), by
+            // someone who could open the name: whether it fits them. Appended, never changed; removed only
+            // with the rest of an erased case (a check that fits says whom the name may mean).
+            try db.execute(sql: """
+                CREATE TABLE subject_check (
+                    reference TEXT NOT NULL REFERENCES report(reference),
+                    handler TEXT NOT NULL,
+                    fits INTEGER NOT NULL CHECK (fits IN (0, 1)),
+                    checked_at TEXT NOT NULL,
+                    checked_by TEXT NOT NULL,
+                    PRIMARY KEY (reference, handler)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER subject_check_no_update BEFORE UPDATE ON subject_check
+                BEGIN SELECT RAISE(ABORT, 'subject checks are appended, never changed'); END;
+                CREATE TRIGGER subject_check_no_delete BEFORE DELETE ON subject_check
+                WHEN NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                BEGIN SELECT RAISE(ABORT, 'subject checks are appended, never changed'); END;
+                """)
+        }
         return migrator
     }
 

@@ -125,7 +125,8 @@ public enum StoredForm {
         guard let station = Station(kind: stationKind, location: try text("station_location")) else { throw damaged("station", stationKind) }
         let subject = try subject(name: try text("subject_name"), role: try required("subject_role"),
                                   seniority: try decode(Seniority.self, try required("subject_seniority"), "seniority"),
-                                  directoryID: try text("subject_id"), facts: try text("subject_facts"), key: try text("subject_key"))
+                                  directoryID: try text("subject_id"), facts: try text("subject_facts"), key: try text("subject_key"),
+                                  checks: try text("subject_checks"))
         return Report(
             reference: reference,
             wayOfRaising: try decode(WayOfRaising.self, try required("way_of_raising"), "way of raising"),
@@ -156,15 +157,23 @@ public enum StoredForm {
             station: station)
     }
 
+    /// The column a query of `report r` adds for `subject(…checks:)`: the case's later checks, listed.
+    /// (`string_agg` on PostgreSQL, `group_concat` on SQLite.)
+    public static func subjectChecks(aggregate: String) -> String {
+        "(SELECT \(aggregate)(c.handler || '=' || CASE WHEN c.fits = 1 THEN '1' ELSE '0' END, ' ') FROM subject_check c WHERE c.reference = r.reference)"
+    }
+
     /// Who a report is about as stored: with the facts kept in place of a sealed name (`SubjectFacts`),
     /// and then the same-person key kept for it. Facts that do not read are damage: never a case let
     /// through unchecked.
-    public static func subject(name: String?, role: String, seniority: Seniority, directoryID: String?, facts: String?, key: String?) throws
-        -> Subject {
+    /// `checks`: the handlers checked against the name since (`subjectChecks`), as the query lists them.
+    public static func subject(name: String?, role: String, seniority: Seniority, directoryID: String?, facts: String?, key: String?,
+                               checks: String? = nil) throws -> Subject {
         var subject = Subject(name: name, role: role, seniority: seniority, directoryID: directoryID)
         if let facts {
             guard let read = SubjectFacts(stored: facts) else { throw damaged("record of who a report is about", String(facts.prefix(80))) }
-            subject.sealedFacts = read
+            guard let later = SubjectCheck.listed(checks ?? "") else { throw damaged("record of a later check of who a report is about", String(checks!.prefix(80))) }
+            subject.sealedFacts = read.adding(later)
             subject.keptKey = key
         }
         return subject

@@ -58,16 +58,31 @@ struct RecoverCommand: ParsableCommand {
             }
 
             var wrapped: [CaseKeyWrapping] = []
+            var checks: [SubjectCheck] = []
             var left: [String] = []
             do throws(StoreError) {
                 for reference in try store.sealedCases(for: handler, alsoOf: casesOf) {
-                    guard let report = try store.report(reference) else { continue }
-                    if let refusal = policy.refusal(of: handler, for: report.caseSubject) {
-                        left.append("\(reference.text) (\(refusal))")
-                        continue
-                    }
+                    guard var report = try store.report(reference) else { continue }
                     guard let recoveryWrapped = try store.caseKeys(reference)[SealedWords.recoveryRecipient] else {
                         left.append("\(reference.text) (it holds no wrapping for the recovery key)")
+                        continue
+                    }
+                    // A name sealed before this handler was checked against it (they joined since): checked
+                    // now, with the name opened by the recovery key, and kept, so the case's facts count them.
+                    if report.subject.isSealedAway, let facts = report.subject.sealedFacts, facts.nameGiven, !facts.checked.contains(handler) {
+                        do {
+                            let opened = try ReportSeal.open(report, wrapped: recoveryWrapped, with: pair)
+                            if let check = policy.laterCheck(of: handler, opened: opened.caseSubject) {
+                                checks.append(check)
+                                report.subject.sealedFacts = facts.adding([(check.handler, check.fits)])
+                            }
+                        } catch {
+                            left.append("\(reference.text) (\(error.sentence))")
+                            continue
+                        }
+                    }
+                    if let refusal = policy.refusal(of: handler, for: report.caseSubject) {
+                        left.append("\(reference.text) (\(refusal))")
                         continue
                     }
                     do {
@@ -77,9 +92,14 @@ struct RecoverCommand: ParsableCommand {
                         left.append("\(reference.text) (\(error.sentence))")
                     }
                 }
+                // The checks first: a case is never sealed for someone its facts would still keep from it.
+                try store.keepSubjectChecks(checks, by: identity.reporter.userName, at: Date())
                 try store.keepCaseKeys(wrapped, by: identity.reporter.userName, at: Date())
             } catch {
                 throw Failure(error.sentence)
+            }
+            if !checks.isEmpty {
+                print("Checked \(handler) against the sealed name of \(checks.count.counted("case")) sent before they were a handler (opened with the recovery key, never shown); each check is in the audit trail.")
             }
             print("Sealed \(wrapped.count.counted("case")) again for \(handler)'s key (fingerprint \(targetKey.fingerprint)); each is in the audit trail.")
             if !left.isEmpty {

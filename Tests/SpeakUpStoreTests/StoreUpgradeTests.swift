@@ -269,7 +269,7 @@ struct StoreUpgradeTests {
             }
         }
         let store = try SQLiteReportStore(path: folder.file(), receiptRounds: 1 << 10, clock: FixedClock(Self.upgradeMoment))
-        #expect(try store.appliedMigrations().last == "v24-case-keys-appended")
+        #expect(try store.appliedMigrations().contains("v24-case-keys-appended"))
         try store.withDatabase { db in
             let rows: [String] = try Row.fetchAll(db, sql: "SELECT reference, recipient, wrapped FROM case_key ORDER BY reference, recipient").map { row in
                 let reference: String = row["reference"]

@@ -139,6 +139,60 @@ struct SealedSubjectConformance {
         #expect(again.subjectFacts == back.subject.sealedFacts)
     }
 
+    @Test("a handler who joined after the name was sealed is checked against it with the recovery key: not fitting, they may hold it; fitting, they are kept from it; a check is kept once, never changed, and goes with an erasure",
+          arguments: Engine.allCases)
+    func laterChecks(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let keys = try SealedReportConformance.sealing(made)
+        let aboutOther = try made.store.submit(Self.report(about: "Dr Quibble"), receipt: nil, discardingDraftOf: nil, router: Self.router())
+        let aboutNewbie = try made.store.submit(Self.report(about: "Newbie"), receipt: nil, discardingDraftOf: nil, router: Self.router())
+        let later = Guardians(guardians: ["asha", "gita", "okafor", "newbie"])
+        let policy = SubjectChainPolicy(router: Self.router(membership: later))
+        func stored(_ reference: CaseReference) throws -> Report { try #require(try made.store.allReports().first { $0.reference == reference }) }
+        // Never checked: kept from both while their names are sealed.
+        for reference in [aboutOther.reference, aboutNewbie.reference] {
+            #expect(policy.refusal(of: "newbie", for: try stored(reference).caseSubject)?.contains("the name is sealed") == true)
+            // The name as it stands cannot be checked: it is sealed away.
+            #expect(policy.laterCheck(of: "newbie", opened: try stored(reference).caseSubject) == nil)
+        }
+        // Opened with the recovery key (as `speakup recover` does), each is checked.
+        var checks: [SubjectCheck] = []
+        for reference in [aboutOther.reference, aboutNewbie.reference] {
+            let report = try stored(reference)
+            let wrapped = try #require(try made.store.caseKeys(reference)[SealedWords.recoveryRecipient])
+            let opened = try ReportSeal.open(report, wrapped: wrapped, with: keys.recovery)
+            #expect(policy.laterCheck(of: "gita", opened: opened.caseSubject) == nil, "gita was checked when it was sent")
+            checks.append(try #require(policy.laterCheck(of: "newbie", opened: opened.caseSubject)))
+        }
+        #expect(checks.map(\.fits) == [false, true])
+        try made.store.keepSubjectChecks(checks, by: "ivan", at: Examples.moment)
+        // Kept once: a second check for the same handler changes nothing.
+        try made.store.keepSubjectChecks([SubjectCheck(reference: aboutNewbie.reference, handler: "newbie", fits: false)], by: "ivan", at: Examples.moment)
+        let other = try stored(aboutOther.reference)
+        #expect(other.subject.isSealedAway && other.subject.sealedFacts?.checked.contains("newbie") == true)
+        // (A policy works each case out once a session: a new one reads the checks.)
+        #expect(SubjectChainPolicy(router: Self.router(membership: later)).refusal(of: "newbie", for: other.caseSubject) == nil)
+        let fitting = try stored(aboutNewbie.reference)
+        #expect(fitting.subject.sealedFacts?.fitting.contains("newbie") == true)
+        #expect(SubjectChainPolicy(router: Self.router(membership: later)).refusal(of: "newbie", for: fitting.caseSubject)?
+            .contains("possibly the person the report is about") == true)
+        // Audited, once each (never naming the name); never changed or removed while the case stands.
+        let trail = try made.store.auditRecords().filter { $0.entry.action == SubjectCheck.auditAction }
+        #expect(trail.count == 2)
+        #expect(trail.allSatisfy { !($0.entry.detail ?? "").contains("Newbie") && !($0.entry.detail ?? "").contains("Quibble") })
+        #expect(throws: (any Error).self) { try made.raw("UPDATE subject_check SET fits = 0") }
+        #expect(throws: (any Error).self) { try made.raw("DELETE FROM subject_check") }
+        #expect(try made.store.verifyAudit(today: RetentionConformance.later, anchor: nil).firstBroken == nil)
+        // Erased with the case.
+        let desk2 = SealedSearchDesk(inner: made.store.desk(policy: EveryoneMay()), store: made.store, key: { keys.gita })
+        for reference in [aboutOther.reference, aboutNewbie.reference] {
+            try desk2.act(.close(.notUpheld, learned: "Rotas changed."), on: reference, by: "gita", at: Examples.moment.addingTimeInterval(3600))
+        }
+        try RetentionConformance.run(made.store, today: RetentionConformance.later)
+        #expect(try made.transfer.rows(of: "subject_check").rows.isEmpty)
+        #expect(try made.store.verifyAudit(today: RetentionConformance.later, anchor: nil).firstBroken == nil)
+    }
+
     @Test("an erasure under the retention policy blanks what stood in for the name too, and the audit chain still verifies", arguments: Engine.allCases)
     func erased(engine: Engine) throws {
         let made = try engine.freshStore()

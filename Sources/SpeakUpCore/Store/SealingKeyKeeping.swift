@@ -48,6 +48,12 @@ public protocol SealingKeyKeeping: Sendable {
     /// audit trail (`case-key-wrapped`, naming the recipient and `by`, who or what wrapped it).
     func keepCaseKeys(_ keys: [CaseKeyWrapping], by actor: String, at moment: Date) throws(StoreError)
 
+    /// Keeps handlers' later checks against sealed names (`SubjectCheck`), in one transaction, each
+    /// recorded in the audit trail (`subject-checked`, naming the handler, `by` and whether the name fits
+    /// them). A handler already checked for a case keeps their first check (a check is never changed).
+    /// From then on the case's facts count them as checked (`SubjectFacts.adding`).
+    func keepSubjectChecks(_ checks: [SubjectCheck], by actor: String, at moment: Date) throws(StoreError)
+
     /// The sealed words of every case routed to `handler` with a key wrapped for them, with its sealed
     /// notes: what the workspace opens in memory to search (`SealedSearchDesk`).
     func sealedWords(heldBy handler: String) throws(StoreError) -> [SealedCase]
