@@ -19,7 +19,9 @@ public struct ContentHasher {
     /// Columns worked out again from others, left out of digests.
     public static let derivedColumns: Set<String> = ["subject_key"]
 
-    private var hasher = SHA256()
+    /// What is added, gathered and hashed once at the end: hashing it piece by piece cost a call into the
+    /// hash for every length, tag and value (an erasure digests every event twice).
+    private var bytes: [UInt8] = []
 
     public init() {}
 
@@ -40,7 +42,7 @@ public struct ContentHasher {
             case .text(let text): add(text, taggedWith: "s")
             case .blob(let data):
                 add(String(data.count), taggedWith: "b")
-                hasher.update(data: data)
+                bytes.append(contentsOf: data)
             }
         }
     }
@@ -49,9 +51,9 @@ public struct ContentHasher {
     private mutating func add(_ text: String, taggedWith tag: Unicode.Scalar) {
         var text = text
         text.withUTF8 { bytes in
-            withUnsafeBytes(of: UInt32(bytes.count + 1).bigEndian) { hasher.update(bufferPointer: $0) }
-            withUnsafeBytes(of: UInt8(ascii: tag)) { hasher.update(bufferPointer: $0) }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            appendLength(bytes.count + 1)
+            self.bytes.append(UInt8(ascii: tag))
+            self.bytes.append(contentsOf: bytes)
         }
     }
 
@@ -59,13 +61,22 @@ public struct ContentHasher {
     public mutating func add(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            appendLength(bytes.count)
+            self.bytes.append(contentsOf: bytes)
         }
     }
 
     /// The digest of what was added.
-    public func finalize() -> Data { Data(hasher.finalize()) }
+    public func finalize() -> Data { Data(SHA256.hash(data: bytes)) }
+
+    /// A length as four bytes, big-endian.
+    private mutating func appendLength(_ count: Int) {
+        let length = UInt32(count)
+        bytes.append(UInt8(length >> 24))
+        bytes.append(UInt8(length >> 16 & 0xFF))
+        bytes.append(UInt8(length >> 8 & 0xFF))
+        bytes.append(UInt8(length & 0xFF))
+    }
 
     /// The digest of a case event: its row and, for a case's first event, the report's row (if
     /// there is one) and its concerns, in category order.
@@ -90,7 +101,7 @@ public struct ContentHasher {
         var hasher = ContentHasher()
         for (position, digest) in digests {
             hasher.add(String(position))
-            hasher.hasher.update(data: digest)
+            hasher.bytes.append(contentsOf: digest)
         }
         return hasher.finalize()
     }

@@ -13,6 +13,8 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
     private let turn: WriterTurn
     private let logSize: LogSize
+    /// An erasure's checkpoints, run beside its batches (`CheckpointAside`).
+    let checkpointAside: CheckpointAside
     /// How long writes wait for other terminals (see `StoreWait`), shared with the screen.
     public let wait: StoreWait
     /// The same, as the form sees any store.
@@ -38,6 +40,7 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         turn = WriterTurn(storePath: path, clock: clock)
         let logSize = LogSize()
         self.logSize = logSize
+        checkpointAside = CheckpointAside(path: path)
 
         var config = Configuration()
         config.readonly = readOnly
@@ -792,6 +795,13 @@ public final class SQLiteReportStore: ReportStore, StoreHousekeeping {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && wait.wasCancelled {
             throw StoreWaitEnded(cancelled: true)
         }
+    }
+
+    /// Whether the log has grown enough for a checkpoint (`LogSize`), forgetting it when it has: the caller runs one.
+    func takeCheckpointDue() -> Bool {
+        guard logSize.needsCheckpoint else { return false }
+        logSize.record(0)
+        return true
     }
 
     private func checkpoint() {
