@@ -98,26 +98,22 @@ extension PostgresReportStore: RetentionKeeping {
                               in session: PostgresSession) throws -> Bool {
         guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: session) else { return false }
         let rule = policy.period(forOutcome: closing.outcome).rule
-        let events = try session.rows("SELECT sequence, kind, detail FROM case_event WHERE reference = \(reference) ORDER BY sequence")
-        var before: [(Int, Data)] = []
-        for event in events {
-            guard let sequence = try event.integer("sequence"),
-                let digest = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session)
-            else { continue }
-            before.append((sequence, digest))
-        }
+        // Every event is read once, and digested as it is and as the statements below leave it (as on SQLite).
+        let events = try RetentionErasure.erasedEvents(
+            try session.rows("SELECT * FROM case_event WHERE reference = \(reference) ORDER BY sequence").map { row throws(StoreError) in try row.forDigest() },
+            report: { try session.row("SELECT * FROM report WHERE reference = \(reference)")?.forDigest() },
+            concerns: { try session.texts("SELECT category FROM report_concern WHERE reference = \(reference) ORDER BY category") })
         _ = try session.query("INSERT INTO case_erasure (reference, erased_on, rule) VALUES (\(reference), \(today.description), \(rule))")
         _ = try session.query(PostgresQuery(unsafeSQL: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = $1",
                                             binds: binds(reference)))
+        // Texts go in one statement; a routing's detail is rewritten event by event.
+        _ = try session.query("""
+            UPDATE case_event SET text = NULL
+            WHERE reference = \(reference) AND text IS NOT NULL AND NOT (kind = ANY(\(RetentionErasure.keptTextKinds.sorted())))
+            """)
         for event in events {
-            let kind = try event.string("kind")
-            var detail = try event.text("detail")
-            if RetentionErasure.routingKinds.contains(kind), let routing = detail { detail = try RetentionErasure.erasedRoutingDetail(routing) }
-            let keep = RetentionErasure.keptTextKinds.contains(kind)
-            _ = try session.query("""
-                UPDATE case_event SET text = CASE WHEN \(keep) THEN text END, detail = \(detail)
-                WHERE reference = \(reference) AND sequence = \(try event.integer("sequence") ?? 0)
-                """)
+            guard let detail = event.erasedDetail else { continue }
+            _ = try session.query("UPDATE case_event SET detail = \(detail) WHERE reference = \(reference) AND sequence = \(event.sequence)")
         }
         _ = try session.query("DELETE FROM case_text WHERE reference = \(reference)")
         _ = try session.query("DELETE FROM case_text_pending WHERE reference = \(reference)")
@@ -128,12 +124,11 @@ extension PostgresReportStore: RetentionKeeping {
         // Later checks of its sealed name go with the name (a check that fits says whom it may mean).
         _ = try session.query("DELETE FROM subject_check WHERE reference = \(reference)")
         var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
-        for (sequence, content) in before {
-            guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: sequence, in: session) else { continue }
+        for event in events {
             _ = try session.query("""
-                INSERT INTO erased_event (reference, sequence, content, remains) VALUES (\(reference), \(sequence), \(content), \(remains))
+                INSERT INTO erased_event (reference, sequence, content, remains) VALUES (\(reference), \(event.sequence), \(event.before), \(event.after))
                 """)
-            tombstones.append((sequence, content, remains))
+            tombstones.append((event.sequence, event.before, event.after))
         }
         let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
         try PostgresAuditTrail.append(

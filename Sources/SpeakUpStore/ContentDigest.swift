@@ -29,56 +29,16 @@ enum ContentDigest {
             })
     }
 
-    /// A case's events digested as they are now and as an erasure leaves them, from one read of its
-    /// rows (`SELECT *`, in sequence order): each erased form worked out the way the erasure's own
-    /// statements write it (`RetentionErasure`: the report's blanked columns, texts emptied but for
-    /// the kinds kept, a routing's detail with names and reasons taken out), so nothing is read
-    /// twice. `audit verify` digests the rows as stored and holds the tombstones to them, so a
-    /// difference between this and what the statements wrote would show there (and in the tests).
-    static func ofErasure(_ events: [Row], reference: String, in db: Database) throws
-        -> [(sequence: Int, before: Data, after: Data, erasedDetail: String?)] {
-        var report: [(name: String, value: ContentHasher.Value?)]?? = nil
-        var concerns: [String]? = nil
-        func reportNow() throws -> [(name: String, value: ContentHasher.Value?)]? {
-            if let report { return report }
-            let read = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE reference = ?"), arguments: [reference]).map(columns)
-            report = .some(read)
-            return read
-        }
-        func concernsNow() throws -> [String] {
-            if let concerns { return concerns }
-            let read = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ? ORDER BY category"), arguments: [reference])
-            concerns = read
-            return read
-        }
-        let blanked = Dictionary(uniqueKeysWithValues: RetentionErasure.blankedReportColumns.map { ($0.column, $0.value == "''") })
-        return try events.map { event in
-            let sequence: Int = event["sequence"]
-            let kind: String = event["kind"]
-            let now = columns(event)
-            var erasedDetail: String? = nil
-            if RetentionErasure.routingKinds.contains(kind), let routing: String = event["detail"] {
-                erasedDetail = try RetentionErasure.erasedRoutingDetail(routing)
-            }
-            let erased = now.map { column -> (name: String, value: ContentHasher.Value?) in
-                switch column.name {
-                case "text": (column.name, RetentionErasure.keptTextKinds.contains(kind) ? column.value : nil)
-                case "detail": (column.name, erasedDetail.map { .text($0) } ?? column.value)
-                default: column
-                }
-            }
-            let before = try ContentHasher.ofEvent(now, sequence: sequence, report: reportNow, concerns: concernsNow)
-            let after = try ContentHasher.ofEvent(
-                erased, sequence: sequence,
-                report: {
-                    try reportNow().map { columns in
-                        columns.map { column in blanked[column.name].map { (column.name, $0 ? .text("") : nil) } ?? column }
-                    }
-                },
-                concerns: concernsNow)
-            return (sequence, before, after, erasedDetail)
-        }
+    /// A case's events digested as they are now and as an erasure leaves them (`RetentionErasure.erasedEvents`),
+    /// from their rows as read with `SELECT *`.
+    static func ofErasure(_ events: [Row], reference: String, in db: Database) throws -> [RetentionErasure.ErasedEvent] {
+        try RetentionErasure.erasedEvents(
+            events.map(columns),
+            report: { try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE reference = ?"), arguments: [reference]).map(columns) },
+            concerns: {
+                try String.fetchAll(db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ? ORDER BY category"),
+                                    arguments: [reference])
+            })
     }
 
     /// What the audit trail holds an event against: for an event erased under the retention policy,

@@ -47,6 +47,70 @@ public enum RetentionErasure {
         return try StoredForm.routingDetail(routing)
     }
 
+    /// One event of a case being erased: its digest before and after, and the routing detail to write.
+    public struct ErasedEvent {
+        public var sequence: Int
+        public var before: Data
+        public var after: Data
+        /// The detail a routing event is left with (nil for any other event: its detail stays).
+        public var erasedDetail: String?
+    }
+
+    /// A case's events digested as they are now and as an erasure leaves them, from one read of their
+    /// rows (every column, in sequence order; `report` and `concerns` read at most once, for the first
+    /// event): each erased form worked out the way the erasure's statements write it (the report's
+    /// blanked columns, texts emptied but for the kinds kept, a routing's detail with names and
+    /// reasons taken out), so nothing is read twice. `audit verify` digests the rows as stored and holds
+    /// the tombstones to them, so a difference between this and what the statements wrote would show
+    /// there (and in the tests). The same on every engine.
+    public static func erasedEvents(_ events: [[(name: String, value: ContentHasher.Value?)]],
+                                    report: () throws -> [(name: String, value: ContentHasher.Value?)]?,
+                                    concerns: () throws -> [String]) throws -> [ErasedEvent] {
+        var reportRead: [(name: String, value: ContentHasher.Value?)]?? = nil
+        var concernsRead: [String]? = nil
+        func reportNow() throws -> [(name: String, value: ContentHasher.Value?)]? {
+            if let reportRead { return reportRead }
+            let read = try report()
+            reportRead = .some(read)
+            return read
+        }
+        func concernsNow() throws -> [String] {
+            if let concernsRead { return concernsRead }
+            let read = try concerns()
+            concernsRead = read
+            return read
+        }
+        let blanked = Dictionary(uniqueKeysWithValues: blankedReportColumns.map { ($0.column, $0.value == "''") })
+        return try events.map { now in
+            func field(_ name: String) -> ContentHasher.Value? { now.first { $0.name == name }?.value ?? nil }
+            guard case .integer(let number)? = field("sequence"), case .text(let kind)? = field("kind") else {
+                throw StoredForm.damaged("case event", "without a sequence or kind")
+            }
+            let sequence = Int(number)
+            var erasedDetail: String? = nil
+            if routingKinds.contains(kind), case .text(let routing)? = field("detail") {
+                erasedDetail = try erasedRoutingDetail(routing)
+            }
+            let erased = now.map { column -> (name: String, value: ContentHasher.Value?) in
+                switch column.name {
+                case "text": (column.name, keptTextKinds.contains(kind) ? column.value : nil)
+                case "detail": (column.name, erasedDetail.map { .text($0) } ?? column.value)
+                default: column
+                }
+            }
+            let before = try ContentHasher.ofEvent(now, sequence: sequence, report: reportNow, concerns: concernsNow)
+            let after = try ContentHasher.ofEvent(
+                erased, sequence: sequence,
+                report: {
+                    try reportNow().map { columns in
+                        columns.map { column in blanked[column.name].map { (column.name, $0 ? .text("") : nil) } ?? column }
+                    }
+                },
+                concerns: concernsNow)
+            return ErasedEvent(sequence: sequence, before: before, after: after, erasedDetail: erasedDetail)
+        }
+    }
+
     /// The digest an erasure's audit record holds: the case's erasure row and every tombstone, in
     /// order, so changing, removing or adding a tombstone shows in `audit verify`.
     public static func tombstonesDigest(reference: String, erasedOn: String, rule: String,
