@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SpeakUpStore
+import SpeakUpCore
 import Testing
 
 extension SharedHostSuites {
@@ -198,6 +199,47 @@ extension SharedHostSuites {
             #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
         }
     
+
+        @Test("a guardian who joins later is checked against older sealed names by recover: a case about someone else is sealed for them, a case whose name fits them is left out")
+        func newcomerCheckedAgainstSealedNames() throws {
+            let host = try SharedHost()
+            let made = try host.speakup(as: host.admin, ["store", "recovery-key"])
+            let keyLine = try #require(made.stdout.split(separator: "\n").first { $0.contains("SPEAKUP RECOVERY") })
+            let first = try host.tmux(as: host.guardian, ["cases"])
+            try first.enterPassphrase()
+            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
+            try first.press("q")
+            #expect(try first.exitStatus() == 0)
+            // Two reports while the newcomer is not yet a handler: about someone else, and about the newcomer by name.
+            let other = try #require(HandlingTests.reference(on: try host.fileOpenReport("Brusque\(host.tag) words at handover.", about: "Dr Quibble\(host.tag)")))
+            let aboutThem = try #require(HandlingTests.reference(on: try host.fileOpenReport("Curt\(host.tag) words at handover.", about: "Nadia Newcomer")))
+            #expect(host.storeBytes().range(of: Data("Newcomer".utf8)) == nil, "the name is sealed")
+
+            let newcomer = "su\(host.tag)new"
+            try host.addUser(newcomer, fullName: "Nadia Newcomer", groups: ["speakup-guardians"])
+            let keyMade = try host.tmux(as: newcomer, ["cases"])
+            try keyMade.enterPassphrase()
+            try keyMade.waitFor("Cases for \(newcomer)", timeout: 30)
+            try keyMade.press("q")
+
+            let recovered = try host.speakup(as: host.admin, ["recover", "--for", newcomer, "--cases-of", host.guardian], input: String(keyLine) + "\n")
+            #expect(recovered.status == 3, "one case is left out: \(recovered.stdout)\(recovered.stderr)")
+            #expect(recovered.stdout.contains("Checked \(newcomer) against the sealed name of 2 cases"), "\(recovered.stdout)")
+            #expect(recovered.stdout.contains("Sealed 1 case again for \(newcomer)'s key"), "\(recovered.stdout)")
+            #expect(recovered.stderr.contains(aboutThem) && recovered.stderr.contains("possibly the person the report is about"), "\(recovered.stderr)")
+            #expect(!recovered.stderr.contains(other), "\(recovered.stderr)")
+            #expect(!(recovered.stdout + recovered.stderr).contains("Newcomer") && !(recovered.stdout + recovered.stderr).contains("Quibble"),
+                    "the names opened with the recovery key are never shown")
+            let store = try SQLiteReportStore(path: host.store)
+            #expect(try store.caseKeys(try #require(CaseReference(other)))[newcomer] != nil)
+            #expect(try store.caseKeys(try #require(CaseReference(aboutThem)))[newcomer] == nil)
+            #expect(try store.auditRecords().filter { $0.entry.action == "subject-checked" }.count == 2)
+            let trail = try host.speakup(as: host.admin, ["audit", "verify"])
+            #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+            // Run again: nothing more to check, the same case left out.
+            let again = try host.speakup(as: host.admin, ["recover", "--for", newcomer, "--cases-of", host.guardian], input: String(keyLine) + "\n")
+            #expect(again.status == 3 && !again.stdout.contains("Checked"), "\(again.stdout)\(again.stderr)")
+        }
 
         @Test("left idle, the workspace counts down, locks and asks for the passphrase again; a bad --lock-after is refused")
         func idleLock() throws {
