@@ -80,11 +80,7 @@ extension SharedHostSuites {
             let sealing = try host.speakup(as: host.admin, ["check"]).stdout
             #expect(sealing.contains("ok       Sealing: on.") && sealing.contains("Not yet") && sealing.contains(host.guardian))
             // The guardian chooses a passphrase first, so the report can be sealed for them.
-            let first = try host.tmux(as: host.guardian, ["cases"])
-            try first.enterPassphrase()
-            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
-            try first.press("q")
-            #expect(try first.exitStatus() == 0)
+            try host.chooseKey(as: host.guardian)
 
             let words = "Quarrelsome\(host.tag) shouted at the student nurse by the sluice."
             #expect(sealing.contains("ok       The names of the people reports are about are sealed too"), "make install made the subject-key secret")
@@ -146,11 +142,7 @@ extension SharedHostSuites {
             let host = try SharedHost()
             let made = try host.speakup(as: host.admin, ["store", "recovery-key"])
             let keyLine = try #require(made.stdout.split(separator: "\n").first { $0.contains("SPEAKUP RECOVERY") })
-            let first = try host.tmux(as: host.guardian, ["cases"])
-            try first.enterPassphrase()
-            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
-            try first.press("q")
-            #expect(try first.exitStatus() == 0)
+            try host.chooseKey(as: host.guardian)
             let saved = try host.fileOpenReport("Forgotten\(host.tag) words about the handover.")
             let reference = try #require(HandlingTests.reference(on: saved))
 
@@ -205,11 +197,7 @@ extension SharedHostSuites {
             let host = try SharedHost()
             let made = try host.speakup(as: host.admin, ["store", "recovery-key"])
             let keyLine = try #require(made.stdout.split(separator: "\n").first { $0.contains("SPEAKUP RECOVERY") })
-            let first = try host.tmux(as: host.guardian, ["cases"])
-            try first.enterPassphrase()
-            try first.waitFor("Cases for \(host.guardian)", timeout: 30)
-            try first.press("q")
-            #expect(try first.exitStatus() == 0)
+            try host.chooseKey(as: host.guardian)
             // Two reports while the newcomer is not yet a handler: about someone else, and about the newcomer by name.
             let other = try #require(HandlingTests.reference(on: try host.fileOpenReport("Brusque\(host.tag) words at handover.", about: "Dr Quibble\(host.tag)")))
             let aboutThem = try #require(HandlingTests.reference(on: try host.fileOpenReport("Curt\(host.tag) words at handover.", about: "Nadia Newcomer")))
@@ -217,10 +205,7 @@ extension SharedHostSuites {
 
             let newcomer = "su\(host.tag)new"
             try host.addUser(newcomer, fullName: "Nadia Newcomer", groups: ["speakup-guardians"])
-            let keyMade = try host.tmux(as: newcomer, ["cases"])
-            try keyMade.enterPassphrase()
-            try keyMade.waitFor("Cases for \(newcomer)", timeout: 30)
-            try keyMade.press("q")
+            try host.chooseKey(as: newcomer)
 
             let recovered = try host.speakup(as: host.admin, ["recover", "--for", newcomer, "--cases-of", host.guardian], input: String(keyLine) + "\n")
             #expect(recovered.status == 3, "one case is left out: \(recovered.stdout)\(recovered.stderr)")

@@ -93,6 +93,16 @@ final class SharedHost {
         try Tmux(command: ["/usr/sbin/runuser", "-u", user, "--", binary] + arguments, environment: environment)
     }
 
+    /// `user` (a handler) chooses their passphrase at their first `speakup cases`, so reports can be
+    /// sealed for them, and leaves the workspace.
+    func chooseKey(as user: String) throws {
+        let first = try tmux(as: user, ["cases"])
+        try first.enterPassphrase()
+        try first.waitFor("Cases for \(user)", timeout: 30)
+        try first.press("q")
+        guard try first.exitStatus() == 0 else { throw CommandFailed(description: "the workspace did not end cleanly") }
+    }
+
     /// The reporter files an open report with the quickest answers in tmux and leaves;
     /// returns the confirmation screen (with its reference).
     @discardableResult
