@@ -4,16 +4,17 @@ import Glibc
 import SpeakUpCore
 import SpeakUpRules
 import SpeakUpStore
+import SpeakUpTUI
 
 /// `speakup subject-access STAFF_ID --out FILE`: answers a subject access request without revealing
 /// who raised any concern (docs/governance.md, "Subject access requests"). A handler reads the
-/// redacted draft at the terminal; only when they approve is the file written, and either way the
+/// redacted draft on a review screen (`DisclosureReviewSession`); only when they approve is the file written, and either way the
 /// audit trail records who decided, when, for which staff id, and the file's digest.
 struct SubjectAccessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subject-access",
         abstract: "Draft what SpeakUp holds about a member of staff, with everyone who raised a concern redacted, for you to review; write it only when you approve (handlers).",
-        discussion: "The draft is shown page by page at the terminal, then you are asked to approve it. Nothing is written before then, and an existing file is never written over. Both an approval and a decline are recorded in the audit trail. docs/governance.md says what is redacted and why."
+        discussion: "The draft is shown on a screen of its own to read to the end (arrow keys, PgUp and PgDn); then A approves it and D declines it. Nothing is written before then, and an existing file is never written over. Both an approval and a decline are recorded in the audit trail. docs/governance.md says what is redacted and why."
     )
 
     @Argument(help: ArgumentHelp("The staff id of the person who asked, as the staff directory has it.", valueName: "staff-id"))
@@ -24,6 +25,7 @@ struct SubjectAccessCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var rulesOptions: RulesOptions
+    @OptionGroup var displayOptions: DisplayOptions
 
     func run() throws {
         do throws(Failure) {
@@ -58,7 +60,10 @@ struct SubjectAccessCommand: ParsableCommand {
                 throw Failure("A disclosure must be read and approved by a person before it is written, and there is no terminal here to show it on. Run `speakup subject-access \(staffID) --out FILE` at a terminal. Nothing was written.", code: 2)
             }
             let counts = (holdings.aboutThem.count, holdings.raisedByThem.count, holdings.mentions.count)
-            let approved = DisclosureReview.ask(draft, file: out)
+            // The review is a screen of its own, read with the workspace's keys; leaving it any way but Y to approve declines.
+            let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
+            let approved = DisclosureReviewSession.run(on: terminal, staffID: holdings.person.id, file: out, draft: draft)
+            terminal.stop()
             let decision: SubjectAccessDecision
             if approved {
                 let bytes = Data(draft.utf8)
@@ -81,41 +86,6 @@ struct SubjectAccessCommand: ParsableCommand {
         } catch {
             error.exit()
         }
-    }
-}
-
-/// The handler's review at the terminal: the draft a page at a time, then the question.
-enum DisclosureReview {
-    /// Shows the draft and asks; true only for an answer of "yes". The end of input declines.
-    static func ask(_ draft: String, file: String) -> Bool {
-        let lines = draft.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let page = max(5, rows() - 2)
-        say("Draft for your review. Nothing has been written yet.\n")
-        var shown = 0
-        while shown < lines.count {
-            let end = min(lines.count, shown + page)
-            say(lines[shown..<end].joined(separator: "\n") + "\n")
-            shown = end
-            guard shown < lines.count else { break }
-            say("-- Line \(shown) of \(lines.count). Press Enter for more, or type q and Enter to go to the question. --\n")
-            guard let answer = readLine(strippingNewline: true) else { return false }
-            if answer.trimmingCharacters(in: .whitespaces).lowercased() == "q" { break }
-        }
-        say("\nApprove this disclosure and write it to \(SafeText.displayable(file))?\nType yes to approve; anything else declines: ")
-        guard let answer = readLine(strippingNewline: true) else { return false }
-        return answer.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
-    }
-
-    static func say(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = write(STDOUT_FILENO, &bytes, bytes.count)
-    }
-
-    /// The terminal's height, else 24.
-    static func rows() -> Int {
-        var size = winsize()
-        let asked = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
-        return asked == 0 && size.ws_row > 0 ? Int(size.ws_row) : 24
     }
 }
 

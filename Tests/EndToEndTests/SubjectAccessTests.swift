@@ -57,18 +57,24 @@ struct SubjectAccessTests {
         #expect(try Self.auditRows(scratch.store).isEmpty)
     }
 
-    @Test("reviewed page by page and approved: the file (0600) names the subject and none of the reporter; the audit records who, which id and the digest")
+    @Test("reviewed on its screen to the end and approved: the file (0600) names the subject and none of the reporter; the audit records who, which id and the digest")
     func approved() throws {
         let scratch = try Self.seeded()
         let out = scratch.path + "/disclosure.txt"
         let tmux = try Tmux(["subject-access", "S1", "--out", out, "--db", scratch.store], environment: ["TERM": "xterm-256color"])
-        try tmux.waitFor("Press Enter for more")
+        let first = try tmux.waitFor("more below")
+        #expect(first.contains("Subject access for staff id S1") && first.contains("Nothing has been written yet"))
+        #expect(!first.contains("Priya"))
         #expect(!FileManager.default.fileExists(atPath: out))
-        try tmux.type("q")
-        try tmux.press("Enter")
-        try tmux.waitFor("Type yes to approve")
-        try tmux.type("yes")
-        try tmux.press("Enter")
+        // Approving waits until the end has been read.
+        try tmux.type("a")
+        try tmux.waitFor("Please read the draft to the end")
+        try tmux.press("End")
+        try tmux.waitFor("the end of the draft")
+        try tmux.type("a")
+        try tmux.waitFor("Approve this disclosure and write it to")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        try tmux.type("y")
         let screen = try tmux.waitFor("[exited 0]")
         #expect(screen.contains("Written to "))
         let text = try #require(FileManager.default.contents(atPath: out).flatMap { String(data: $0, encoding: .utf8) })
@@ -91,18 +97,17 @@ struct SubjectAccessTests {
         #expect(again.status == 73)
     }
 
-    @Test("declined: nothing is written, and the decline is recorded")
+    @Test("declined with Esc and Y (on a vt100): nothing is written, and the decline is recorded")
     func declined() throws {
         let scratch = try Self.seeded()
         let out = scratch.path + "/disclosure.txt"
-        let tmux = try Tmux(["subject-access", "S1", "--out", out, "--db", scratch.store], environment: ["TERM": "xterm-256color"])
-        try tmux.waitFor("Press Enter for more")
-        try tmux.type("q")
-        try tmux.press("Enter")
-        try tmux.waitFor("Type yes to approve")
-        try tmux.type("no")
-        try tmux.press("Enter")
-        try tmux.waitFor("[exited 0]")
+        let tmux = try Tmux(["subject-access", "S1", "--out", out, "--db", scratch.store], environment: ["TERM": "vt100"])
+        try tmux.waitFor("more below")
+        try tmux.press("Escape")
+        try tmux.waitFor("Decline this disclosure?")
+        try tmux.type("y")
+        let screen = try tmux.waitFor("[exited 0]")
+        #expect(screen.contains("Declined: nothing was written."))
         #expect(!FileManager.default.fileExists(atPath: out))
         let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
         #expect(try Self.auditRows(scratch.store) == ["\(me)|subject-access-declined|staff id S1; 2 about them, 1 raised by them, 0 possibly naming them"])

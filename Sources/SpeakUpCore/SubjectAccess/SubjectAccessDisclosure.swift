@@ -27,10 +27,12 @@ public enum SubjectAccessDisclosure {
         add("What SpeakUp holds about \(safe(person.name)) (staff id \(safe(person.id)))")
         add("Drafted on \(ScreenDate.day(drafted)) in answer to a subject access request.")
         add()
-        add("How to read this: words that could identify anyone who raised a concern, and other people named,")
-        add("have been taken out and replaced by a note in square brackets, such as")
-        add("\(SourceRedaction.Reason.reporter.replacement). In concerns raised about you, every date is")
-        add("given to the month only. \"Possible match\" marks a case SpeakUp could not be sure is about you;")
+        // Lines short enough to read whole on an 80-column screen, and in any editor.
+        add("How to read this: words that could identify anyone who raised a concern,")
+        add("and other people named, have been taken out and replaced by a note in")
+        add("square brackets, such as \(SourceRedaction.Reason.reporter.replacement).")
+        add("In concerns raised about you, every date is given to the month only.")
+        add("\"Possible match\" marks a case SpeakUp could not be sure is about you;")
         add("the handler who checked this disclosure kept it in.")
         add()
 
