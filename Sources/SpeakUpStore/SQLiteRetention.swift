@@ -94,6 +94,25 @@ extension SQLiteReportStore: RetentionKeeping {
         return due ? closing : nil
     }
 
+    /// `mayErase` for a whole case, from its events as already read (every column, in sequence order)
+    /// and one look at its erasure row: the same answer, without reading its events twice.
+    private static func mayErase(_ reference: String, events: [Row], policy: RetentionPolicy, today: CalendarDay, in db: Database) throws -> (CalendarDay, String?)? {
+        let erased = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_erasure WHERE reference = ?)"),
+                                       arguments: [reference]) ?? true
+        guard !erased else { return nil }
+        var firstClosing: Row? = nil
+        var latestHold: String? = nil
+        for event in events {
+            let kind: String = event["kind"]
+            if kind == "closed", firstClosing == nil { firstClosing = event }
+            if kind == "legal-hold" || kind == "legal-hold-lifted" { latestHold = kind }
+        }
+        guard latestHold != "legal-hold", let firstClosing,
+              let closing = RetentionErasure.closing(at: firstClosing["at"], detail: firstClosing["detail"])
+        else { return nil }
+        return policy.caseIsDue(closedOn: closing.day, outcome: closing.outcome, today: today) ? closing : nil
+    }
+
     public func eraseCases(_ cases: [DueCase], policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date) throws(StoreError) -> Set<CaseReference> {
         guard !cases.isEmpty else { return [] }
         // The log is copied back into the file beside the next batch rather than before it (`CheckpointAside`):
@@ -139,11 +158,11 @@ extension SQLiteReportStore: RetentionKeeping {
     /// Erases one case inside the batch's transaction; false (and nothing changed) when it may not go.
     private static func erase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date,
                               in db: Database) throws -> Bool {
-        // Checked again inside the transaction: a hold set since the plan keeps the case.
-        guard let closing = try mayErase(reference, policy: policy, today: today, receiptOnly: false, in: db) else { return false }
-        let rule = policy.period(forOutcome: closing.1).rule
-        // Every event is read once, and digested as it is and as the statements below leave it.
+        // Every event is read once: checked again inside the transaction (a hold set since the plan keeps
+        // the case), then digested as it is and as the statements below leave it.
         let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence"), arguments: [reference])
+        guard let closing = try mayErase(reference, events: events, policy: policy, today: today, in: db) else { return false }
+        let rule = policy.period(forOutcome: closing.1).rule
         let digests = try ContentDigest.ofErasure(events, reference: reference, in: db)
         try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
             .execute(arguments: [reference, today.description, rule])
