@@ -31,6 +31,12 @@ enum ContentDigest {
 
     /// A case's events digested as they are now and as an erasure leaves them (`RetentionErasure.erasedEvents`),
     /// from their rows as read with `SELECT *`.
+    /// As `ofErasure(_:reference:in:)`, with the case's report row and concerns already read (a
+    /// retention batch reads them for all its cases at once).
+    static func ofErasure(_ events: [Row], report: Row?, concerns: [String]) throws -> [RetentionErasure.ErasedEvent] {
+        try RetentionErasure.erasedEvents(events.map(columns), report: { report.map(columns) }, concerns: { concerns })
+    }
+
     static func ofErasure(_ events: [Row], reference: String, in db: Database) throws -> [RetentionErasure.ErasedEvent] {
         try RetentionErasure.erasedEvents(
             events.map(columns),

@@ -94,12 +94,9 @@ extension SQLiteReportStore: RetentionKeeping {
         return due ? closing : nil
     }
 
-    /// `mayErase` for a whole case, from its events as already read (every column, in sequence order)
-    /// and one look at its erasure row: the same answer, without reading its events twice.
-    private static func mayErase(_ reference: String, events: [Row], policy: RetentionPolicy, today: CalendarDay, in db: Database) throws -> (CalendarDay, String?)? {
-        let erased = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_erasure WHERE reference = ?)"),
-                                       arguments: [reference]) ?? true
-        guard !erased else { return nil }
+    /// `mayErase` for a case known not to be erased yet, from its events as already read (every column,
+    /// in sequence order): the same answer, without reading its events twice.
+    private static func mayErase(_ events: [Row], policy: RetentionPolicy, today: CalendarDay) -> (CalendarDay, String?)? {
         var firstClosing: Row? = nil
         var latestHold: String? = nil
         for event in events {
@@ -129,9 +126,7 @@ extension SQLiteReportStore: RetentionKeeping {
                 // One transaction for the batch: one flush to disk for all its cases, and a stop at
                 // any moment leaves the whole batch as it was or the whole batch erased.
                 try db.inTransaction(.immediate) {
-                    for due in cases {
-                        if try Self.erase(due.reference.text, policy: policy, today: today, by: actor, at: moment, in: db) { erased.insert(due.reference) }
-                    }
+                    erased = try Self.erase(cases.map(\.reference.text), policy: policy, today: today, by: actor, at: moment, in: db)
                     // What goes whole goes for the batch at once: its words from the search index last, since once
                     // the index has been written in a transaction SQLite has it save its pending changes at every
                     // later statement (a third of an erasure's work when each case's words left with the case,
@@ -155,40 +150,78 @@ extension SQLiteReportStore: RetentionKeeping {
         }
     }
 
-    /// Erases one case inside the batch's transaction; false (and nothing changed) when it may not go.
-    private static func erase(_ reference: String, policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date,
-                              in db: Database) throws -> Bool {
-        // Every event is read once: checked again inside the transaction (a hold set since the plan keeps
-        // the case), then digested as it is and as the statements below leave it.
-        let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_event WHERE reference = ? ORDER BY sequence"), arguments: [reference])
-        guard let closing = try mayErase(reference, events: events, policy: policy, today: today, in: db) else { return false }
-        let rule = policy.period(forOutcome: closing.1).rule
-        let digests = try ContentDigest.ofErasure(events, reference: reference, in: db)
-        try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
-            .execute(arguments: [reference, today.description, rule])
-        try db.cachedStatement(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference = ?").execute(arguments: [reference])
+    /// Erases a batch of cases inside its transaction; gives those erased (a case that may not go now,
+    /// held or erased since the plan, is left as it is). Each kind of row is read once for the whole
+    /// batch and each statement that can serve the batch is run once for it; what is worked out per
+    /// case (its digests, tombstones and audit record) is worked out as before.
+    private static func erase(_ references: [String], policy: RetentionPolicy, today: CalendarDay, by actor: String?, at moment: Date,
+                              in db: Database) throws -> Set<CaseReference> {
+        guard !references.isEmpty else { return [] }
+        let list = databaseQuestionMarks(count: references.count)
+        let arguments = StatementArguments(references)
+        // Every event of the batch's cases, read once: checked again inside the transaction (a hold set
+        // since the plan keeps the case), then digested as it is and as the statements below leave it.
+        var events: [String: [Row]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM case_event WHERE reference IN (\(list)) ORDER BY reference, sequence",
+                                    arguments: arguments) {
+            events[row["reference"], default: []].append(row)
+        }
+        let erasedBefore = Set(try String.fetchAll(db, sql: "SELECT reference FROM case_erasure WHERE reference IN (\(list))", arguments: arguments))
+        var reports: [String: Row] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM report WHERE reference IN (\(list))", arguments: arguments) {
+            reports[row["reference"]] = row
+        }
+        var concerns: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT reference, category FROM report_concern WHERE reference IN (\(list)) ORDER BY reference, category",
+                                    arguments: arguments) {
+            concerns[row["reference"], default: []].append(row["category"])
+        }
+
+        struct Erasing {
+            let reference: String
+            let rule: String
+            let digests: [RetentionErasure.ErasedEvent]
+        }
+        var erasing: [Erasing] = []
+        // A case closed twice is planned twice: erased once.
+        var seen: Set<String> = []
+        for reference in references where !erasedBefore.contains(reference) && seen.insert(reference).inserted {
+            let caseEvents = events[reference] ?? []
+            guard let closing = mayErase(caseEvents, policy: policy, today: today) else { continue }
+            erasing.append(Erasing(
+                reference: reference, rule: policy.period(forOutcome: closing.1).rule,
+                digests: try ContentDigest.ofErasure(caseEvents, report: reports[reference], concerns: concerns[reference] ?? [])))
+        }
+        guard !erasing.isEmpty else { return [] }
+
+        let gone = erasing.map(\.reference)
+        let goneList = databaseQuestionMarks(count: gone.count)
+        let goneArguments = StatementArguments(gone)
+        let insertErasure = try db.cachedStatement(sql: "INSERT INTO case_erasure (reference, erased_on, rule) VALUES (?, ?, ?)")
+        for item in erasing { try insertErasure.execute(arguments: [item.reference, today.description, item.rule]) }
+        try db.execute(sql: "UPDATE report SET \(RetentionErasure.reportAssignments) WHERE reference IN (\(goneList))", arguments: goneArguments)
         // Texts go in one statement; a routing's detail is rewritten event by event.
-        try db.cachedStatement(sql: """
+        try db.execute(sql: """
             UPDATE case_event SET text = NULL
-            WHERE reference = ? AND text IS NOT NULL AND kind NOT IN (\(RetentionErasure.keptTextKinds.sorted().map { "'\($0)'" }.joined(separator: ", ")))
-            """).execute(arguments: [reference])
-        for event in digests {
-            guard let detail = event.erasedDetail else { continue }
-            try db.cachedStatement(sql: "UPDATE case_event SET detail = ? WHERE reference = ? AND sequence = ?")
-                .execute(arguments: [detail, reference, event.sequence])
-        }
-        // (Its words in the search index, reminders, receipt and wrapped keys go with the batch's, in `eraseCases`.)
+            WHERE reference IN (\(goneList)) AND text IS NOT NULL
+              AND kind NOT IN (\(RetentionErasure.keptTextKinds.sorted().map { "'\($0)'" }.joined(separator: ", ")))
+            """, arguments: goneArguments)
+        let rewriteDetail = try db.cachedStatement(sql: "UPDATE case_event SET detail = ? WHERE reference = ? AND sequence = ?")
         let tombstone = try db.cachedStatement(sql: "INSERT INTO erased_event (reference, sequence, content, remains) VALUES (?, ?, ?, ?)")
-        var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
-        for event in digests {
-            try tombstone.execute(arguments: [reference, event.sequence, event.before, event.after])
-            tombstones.append((event.sequence, event.before, event.after))
+        // (Their words in the search index, reminders, receipts and wrapped keys go in `eraseCases`.)
+        for item in erasing {
+            var tombstones: [(sequence: Int, content: Data, remains: Data)] = []
+            for event in item.digests {
+                if let detail = event.erasedDetail { try rewriteDetail.execute(arguments: [detail, item.reference, event.sequence]) }
+                try tombstone.execute(arguments: [item.reference, event.sequence, event.before, event.after])
+                tombstones.append((event.sequence, event.before, event.after))
+            }
+            let digest = RetentionErasure.tombstonesDigest(reference: item.reference, erasedOn: today.description, rule: item.rule, events: tombstones)
+            try AuditTrail.append(
+                RetentionErasure.auditEntry(reference: item.reference, rule: item.rule, events: tombstones.count, digest: digest, by: actor, at: moment),
+                in: db)
         }
-        let digest = RetentionErasure.tombstonesDigest(reference: reference, erasedOn: today.description, rule: rule, events: tombstones)
-        try AuditTrail.append(
-            RetentionErasure.auditEntry(reference: reference, rule: rule, events: tombstones.count, digest: digest, by: actor, at: moment),
-            in: db)
-        return true
+        return Set(gone.compactMap(CaseReference.init))
     }
 
     public func expireReceipts(_ references: [CaseReference], policy: RetentionPolicy, today: CalendarDay) throws(StoreError) -> Int {

@@ -119,4 +119,19 @@ struct RetentionBatchConformance {
         #expect(try Self.erased(made, cases) == erased)
         #expect(try made.store.verifyAudit(today: RetentionConformance.later, anchor: nil).firstBroken == nil)
     }
+
+    @Test("a case given twice in one batch (planned once for each closing) is erased once, with one erasure row and one audit record", arguments: Engine.allCases)
+    func sameCaseTwiceInABatch(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let cases = try Self.closedCases(made, 2)
+        let plan = try made.store.retentionPlan(RetentionConformance.policy, today: Self.today)
+        let twice = [plan.cases[0], plan.cases[1], plan.cases[0]]
+        let erased = try made.store.eraseCases(twice, policy: RetentionConformance.policy, today: Self.today, by: "admin", at: Examples.moment)
+        #expect(erased == Set(plan.cases.map(\.reference)))
+        #expect(try Self.erased(made, cases) == erased)
+        let verified = try made.store.verifyAudit(today: RetentionConformance.later, anchor: nil)
+        #expect(verified.firstBroken == nil && verified.erasedCases == 2)
+        // Given again in a later batch, it is left as it is.
+        #expect(try made.store.eraseCases([plan.cases[0]], policy: RetentionConformance.policy, today: Self.today, by: "admin", at: Examples.moment).isEmpty)
+    }
 }
