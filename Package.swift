@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "speakup",
             dependencies: [
-                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules", "SpeakUpSealing",
+                "SpeakUpCore", "SpeakUpStore", "SpeakUpPostgres", "SpeakUpTUI", "SpeakUpRules", "SpeakUpSealing", "CProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -87,7 +87,7 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["SpeakUpCore", "SpeakUpStore", "TestPostgres"]),
-        .target(name: "TestPostgres", path: "Tests/TestPostgres"),
+        .target(name: "TestPostgres", dependencies: ["CProcessHardening"], path: "Tests/TestPostgres"),
         .testTarget(name: "SpeakUpPostgresTests", dependencies: ["SpeakUpPostgres", "TestPostgres", "SpeakUpCore"]),
         // One behaviour, every engine: the store contract as the product relies on it.
         .testTarget(

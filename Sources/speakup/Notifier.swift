@@ -1,4 +1,5 @@
 import Foundation
+import CProcessHardening
 import Glibc
 import SpeakUpCore
 
@@ -18,6 +19,15 @@ enum Notifier {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipe[0], STDIN_FILENO)
         posix_spawn_file_actions_addclose(&actions, pipe[1])
+        // Nothing else of this process goes with it: not the store's files, nor a PostgreSQL connection
+        // (swift-nio's sockets are not close-on-exec), which the notifier would otherwise hold open.
+        let closing = speakup_spawn_close_from(&actions, 3)
+        guard closing == 0 else {
+            close(pipe[0])
+            close(pipe[1])
+            Diagnostics.say("The notify-command \(program) was not started: SpeakUp could not keep its own open files from it (\(String(cString: strerror(closing)))). The reminder is still in the workspace.")
+            return
+        }
         let argv = arguments.map { strdup($0) } + [nil]
         let environment = [
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SPEAKUP_REFERENCE=\(reminder.reference)", "SPEAKUP_HANDLER=\(reminder.handler)",

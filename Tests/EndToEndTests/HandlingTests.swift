@@ -169,7 +169,7 @@ extension SharedHostSuites {
             #expect(stats.status == 0 && stats.stdout.contains("<5"))
         }
 
-        @Test("escalate tick makes reminders once, and runs the notify-command with no report content in it")
+        @Test("escalate tick makes reminders once, and runs the notify-command with no report content in it and none of its open files")
         func remindersNotify() throws {
             let host = try SharedHost()
             // The notifier runs as the administrator, without the speakup group: it writes where they may.
@@ -177,7 +177,8 @@ extension SharedHostSuites {
             chmod(host.prefix + "/out", 0o777)
             let notified = host.prefix + "/out/notified"
             var settings = try String(contentsOfFile: host.settings, encoding: .utf8)
-            settings += "\nnotify-command: [/usr/bin/tee, -a, \"\(notified)-{handler}\"]\n"
+            // Through a shell that first lists the descriptors it was given: only standard input, output and error.
+            settings += "\nnotify-command: [/bin/sh, -c, 'ls /proc/$$/fd > \"$0-descriptors\"; exec /usr/bin/tee -a \"$0\"', \"\(notified)-{handler}\"]\n"
             try settings.write(toFile: host.settings, atomically: true, encoding: .utf8)
             chmod(host.settings, 0o644)
             try host.fileOpenReport("Threw the handover sheet in the bin.")
@@ -189,6 +190,10 @@ extension SharedHostSuites {
             let sent = try String(contentsOfFile: notified + "-" + host.guardian, encoding: .utf8)
             #expect(sent.contains("SpeakUp: please acknowledge case SU-"))
             #expect(!sent.contains("handover sheet") && !sent.contains("Rita"))
+            // None of the tick's own files or connections went with it.
+            let descriptors = try String(contentsOfFile: notified + "-" + host.guardian + "-descriptors", encoding: .utf8)
+            // (10 is the shell's own: dash keeps its standard output there while `ls` writes to the file.)
+            #expect(Set(descriptors.split(separator: "\n")).subtracting(["0", "1", "2", "10"]).isEmpty, "the notifier inherited: \(descriptors)")
             // Once only.
             let again = try host.speakup(as: host.admin, ["escalate", "tick", "--now", soon])
             #expect(!again.stdout.contains("reminder for"))

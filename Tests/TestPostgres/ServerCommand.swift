@@ -1,3 +1,4 @@
+import CProcessHardening
 import Foundation
 
 /// Runs the PostgreSQL programs a throwaway cluster needs, as root through `runuser -u postgres`.
@@ -40,6 +41,13 @@ public enum ServerCommand {
             posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        // The server keeps nothing of the test process open: a test's connection closed by SpeakUp must
+        // reach its server as closed (swift-nio's sockets are not close-on-exec, and a server started
+        // meanwhile by another suite would otherwise hold it open for as long as it runs).
+        let closing = speakup_spawn_close_from(&actions, 3)
+        guard closing == 0 else {
+            throw ThrowawayCluster.Unavailable(description: "Could not keep the test process's files from \(arguments[0]): \(String(cString: strerror(closing))).")
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
