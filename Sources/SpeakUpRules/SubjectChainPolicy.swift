@@ -39,6 +39,13 @@ public final class SubjectChainPolicy: HandlerPolicy {
         return SubjectCheck(reference: report.reference, handler: handler, fits: conflicts.facts(checking: [handler]).fitting.contains(handler))
     }
 
+    /// For a case whose sealed name is open in `opener`'s session: every handler the rules know, of any
+    /// role, who was not checked against the name when it was sealed (they became a handler since), checked
+    /// now (`laterCheck`). The opener is not checked by their own session.
+    public func laterChecks(opened report: CaseSubject, by opener: String, rules: RuleSet, membership: any GroupMembership) -> [SubjectCheck] {
+        EscalationEngine.everyHandler(rules, membership).filter { $0 != opener }.compactMap { laterCheck(of: $0, opened: report) }
+    }
+
     public func refusal(of handler: String, for report: CaseSubject) -> String? {
         let conflicts = known.withLock { cache in
             if let found = cache[report.reference] { return found }

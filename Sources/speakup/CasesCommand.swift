@@ -63,13 +63,23 @@ struct CasesCommand: ParsableCommand {
             for line in router.preface where line.contains("could not be") { Diagnostics.say("Warning: " + line) }
             let unlockedKey = UnlockedKey()
             // A search finds sealed words too, opened in memory with the handler's key.
-            let desk = SealedSearchDesk(inner: store.desk(policy: SubjectChainPolicy(router: router, names: SystemAccounts())), store: store,
-                                        key: { unlockedKey.pair })
+            let policy = SubjectChainPolicy(router: router, names: SystemAccounts())
+            let desk = SealedSearchDesk(inner: store.desk(policy: policy), store: store, key: { unlockedKey.pair })
             let session = CasesSession(
                 desk: desk, handler: handler, clock: SystemClock(),
                 prepare: { file in
                     // Sealed words opened with the handler's key, or why not in their place.
                     var file = unlockedKey.pair.map { ReportSeal.open(file, with: $0) } ?? file
+                    // A name sealed before some handlers were checked against it (they joined since), open here:
+                    // they are checked now and the checks kept (audited), so one it does not fit may be offered the
+                    // case, and one it fits is kept from it for good. Checks that could not be kept leave them
+                    // unchecked, and so kept from the case: never a wider opening.
+                    if file.unopened == nil, let facts = file.report.subject.sealedFacts {
+                        let checks = policy.laterChecks(opened: file.report.caseSubject, by: handler, rules: router.rules, membership: router.membership)
+                        if !checks.isEmpty, (try? store.keepSubjectChecks(checks, by: handler, at: Date())) != nil {
+                            file.report.subject.sealedFacts = facts.adding(checks.map { ($0.handler, $0.fits) })
+                        }
+                    }
                     // Every handler, each not offered with its reason: the conflict rules, who has it now, who stepped away.
                     file.handlerChoices = .workedOut(HandlerEligibility.choices(
                         for: file, by: handler, rules: router.rules, directory: router.directory, membership: router.membership))

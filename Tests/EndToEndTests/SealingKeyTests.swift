@@ -226,6 +226,48 @@ extension SharedHostSuites {
             #expect(again.status == 3 && !again.stdout.contains("Checked"), "\(again.stdout)\(again.stderr)")
         }
 
+        @Test("a guardian who opens older sealed-name cases checks a handler who joined since against each name, in their own session: the case about someone else is shared with the newcomer, the one naming them is not")
+        func newcomerCheckedInAHandlersSession() throws {
+            let host = try SharedHost()
+            _ = try host.speakup(as: host.admin, ["store", "recovery-key"])
+            try host.chooseKey(as: host.guardian)
+            let other = try #require(HandlingTests.reference(on: try host.fileOpenReport("Brusque\(host.tag) words at handover.", about: "Dr Quibble\(host.tag)")))
+            let aboutThem = try #require(HandlingTests.reference(on: try host.fileOpenReport("Curt\(host.tag) words at handover.", about: "Nadia Newcomer")))
+            let newcomer = "su\(host.tag)new"
+            try host.addUser(newcomer, fullName: "Nadia Newcomer", groups: ["speakup-guardians"])
+            try host.chooseKey(as: newcomer)
+            let store = try SQLiteReportStore(path: host.store)
+            #expect(try store.caseKeys(try #require(CaseReference(other)))[newcomer] == nil, "not shared before anyone checked them")
+
+            // The guardian opens both cases in the workspace.
+            let desk = try host.tmux(as: host.guardian, ["cases"])
+            try desk.enterPassphrase()
+            try desk.waitFor(other)
+            try desk.waitFor(aboutThem)
+            try desk.press("Enter")
+            let opened = try desk.waitFor("Raised openly")
+            let first = opened.contains("Case \(other)") ? other : aboutThem
+            let second = first == other ? aboutThem : other
+            // Back in the queue both show again (an open case shows only its own reference).
+            try desk.press("Escape")
+            try desk.waitFor(second)
+            try desk.press("Down")
+            try desk.press("Enter")
+            try desk.waitFor("Case \(second)")
+            try desk.press("Escape")
+            try desk.waitFor(first)
+            try desk.press("q")
+            #expect(try desk.exitStatus() == 0)
+
+            let checked = try store.auditRecords().filter { $0.entry.action == "subject-checked" }
+            #expect(checked.count == 2 && checked.allSatisfy { $0.entry.actor == host.guardian }, "\(checked.map(\.entry))")
+            #expect(!checked.contains { ($0.entry.detail ?? "").contains("Newcomer") || ($0.entry.detail ?? "").contains("Quibble") })
+            #expect(try store.caseKeys(try #require(CaseReference(other)))[newcomer] != nil, "shared with the newcomer the name does not fit")
+            #expect(try store.caseKeys(try #require(CaseReference(aboutThem)))[newcomer] == nil, "never with the one it names")
+            let trail = try host.speakup(as: host.admin, ["audit", "verify"])
+            #expect(trail.status == 0, "\(trail.stdout)\(trail.stderr)")
+        }
+
         @Test("left idle, the workspace counts down, locks and asks for the passphrase again; a bad --lock-after is refused")
         func idleLock() throws {
             let host = try SharedHost()
