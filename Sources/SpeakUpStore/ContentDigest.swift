@@ -30,21 +30,10 @@ enum ContentDigest {
     }
 
     /// A case's events digested as they are now and as an erasure leaves them (`RetentionErasure.erasedEvents`),
-    /// from their rows as read with `SELECT *`.
-    /// As `ofErasure(_:reference:in:)`, with the case's report row and concerns already read (a
-    /// retention batch reads them for all its cases at once).
+    /// from their rows as read with `SELECT *`, and its report row and concerns (a retention batch reads
+    /// them for all its cases at once).
     static func ofErasure(_ events: [Row], report: Row?, concerns: [String]) throws -> [RetentionErasure.ErasedEvent] {
         try RetentionErasure.erasedEvents(events.map(columns), report: { report.map(columns) }, concerns: { concerns })
-    }
-
-    static func ofErasure(_ events: [Row], reference: String, in db: Database) throws -> [RetentionErasure.ErasedEvent] {
-        try RetentionErasure.erasedEvents(
-            events.map(columns),
-            report: { try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE reference = ?"), arguments: [reference]).map(columns) },
-            concerns: {
-                try String.fetchAll(db.cachedStatement(sql: "SELECT category FROM report_concern WHERE reference = ? ORDER BY category"),
-                                    arguments: [reference])
-            })
     }
 
     /// What the audit trail holds an event against: for an event erased under the retention policy,
