@@ -10,19 +10,23 @@ import SpeakUpCore
 /// `tsvector`). Unlike SQLite, a case's words are indexed as it is written: the GIN index takes
 /// them without holding the reporter up.
 enum PostgresCaseProjection {
-    /// A new case: its row, and its words for search. The text row's id is random, so the index
-    /// records nothing of the order reports arrived in.
-    static func open(_ report: Report, in session: PostgresSession) throws {
-        let textID = Int.random(in: 1...Int.max)
+    /// A new case: its row, and its words for search, as `WITH` clauses of the statement that
+    /// inserts its report (`PostgresReportRows.insert`, whose new row they read as `r`). The text
+    /// row's id is random, so the index records nothing of the order reports arrived in.
+    static func opening(_ report: Report, in parts: inout StatementParts) -> [String] {
+        let textID = parts.bind(Int.random(in: 1...Int.max))
         let board = BoardColumns.opening(report)
-        _ = try session.query("""
-            INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band)
-            VALUES (\(report.reference.text), \(textID), \(board.raisedOn), \(board.detriment), \(board.band))
-            """)
         let words = StoredForm.searchWords(of: report, notes: [])
-        _ = try session.query("""
-            INSERT INTO case_text (id, reference, words, terms) VALUES (\(textID), \(report.reference.text), \(words), \(searchTerms(of: words)))
-            """)
+        return [
+            """
+            r_case AS (INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band)
+                       SELECT r.reference, \(textID), \(parts.bind(board.raisedOn)), \(parts.bind(board.detriment)), \(parts.bind(board.band)) FROM r)
+            """,
+            """
+            r_text AS (INSERT INTO case_text (id, reference, words, terms)
+                       SELECT \(textID), r.reference, \(parts.bind(words)), \(parts.bind(searchTerms(of: words))) FROM r)
+            """,
+        ]
     }
 
     /// Indexes the words of any case left waiting (`case_text_pending`: none, unless a store was
@@ -160,26 +164,29 @@ enum PostgresCaseProjection {
         }
     }
 
+    /// Gives the case to `handlers` (and to nobody else), each row with the queue's sort key as the
+    /// case file has it now: two statements, however many handlers and concerns.
     private static func setHandlers(_ handlers: [String], of reference: String, in session: PostgresSession) throws {
-        _ = try session.query("DELETE FROM case_handler WHERE reference = \(reference)")
-        _ = try session.query("DELETE FROM case_handler_concern WHERE reference = \(reference)")
-        guard let row = try session.row("SELECT * FROM case_file WHERE reference = \(reference)") else { return }
+        guard let row = try session.row("""
+            WITH gone AS (DELETE FROM case_handler WHERE reference = \(reference)),
+                 gone_concern AS (DELETE FROM case_handler_concern WHERE reference = \(reference))
+            SELECT f.*, ARRAY(SELECT category FROM report_concern c WHERE c.reference = f.reference) AS categories
+            FROM case_file f WHERE f.reference = \(reference)
+            """)
+        else { return }
         let level = try row.string("level")
         guard let textID = try row.integer("text_id") else { throw StoredForm.damaged("case's text id", "NULL") }
         let key = StoredForm.rank(status: try row.string("status"), level: level, acknowledgeBy: try row.text("acknowledge_by"),
                                   feedBackBy: try row.text("feed_back_by"))
-        let categories = try session.texts("SELECT category FROM report_concern WHERE reference = \(reference)")
-        for handler in Set(handlers) {
-            _ = try session.query("""
-                INSERT INTO case_handler (handler, rank, reference, level, text_id) VALUES (\(handler), \(key), \(reference), \(level), \(textID))
-                """)
-            for category in categories {
-                _ = try session.query("""
-                    INSERT INTO case_handler_concern (handler, category, rank, reference, level)
-                    VALUES (\(handler), \(category), \(key), \(reference), \(level))
-                    """)
-            }
-        }
+        let everyone = Array(Set(handlers)).sorted()
+        guard !everyone.isEmpty else { return }
+        _ = try session.query("""
+            WITH given AS (
+                INSERT INTO case_handler (handler, rank, reference, level, text_id)
+                SELECT h, \(key), \(reference), \(level), \(textID) FROM unnest(\(everyone)::text[]) AS h)
+            INSERT INTO case_handler_concern (handler, category, rank, reference, level)
+            SELECT h, c, \(key), \(reference), \(level) FROM unnest(\(everyone)::text[]) AS h, unnest(\(try row.list("categories"))::text[]) AS c
+            """)
     }
 
     private static func rerank(_ reference: String, in session: PostgresSession) throws {

@@ -33,6 +33,11 @@ struct PostgresColumns {
         try decode(Double?.self, column)
     }
 
+    /// A text array column (empty for NULL).
+    func list(_ column: String) throws(StoreError) -> [String] {
+        try decode([String]?.self, column) ?? []
+    }
+
     /// A bytea column (nil for NULL).
     func bytes(_ column: String) throws(StoreError) -> Data? {
         try decode(Data?.self, column)
@@ -45,9 +50,10 @@ struct PostgresColumns {
 
     /// Every column with its value as a content digest reads it (`ContentHasher`): integers,
     /// reals, bytes and text, NULL left as nil.
-    func forDigest() throws(StoreError) -> [(name: String, value: ContentHasher.Value?)] {
+    /// `leavingOff`: that many columns at the end are not the table's (a lock's, added to the statement).
+    func forDigest(leavingOff extra: Int = 0) throws(StoreError) -> [(name: String, value: ContentHasher.Value?)] {
         var columns: [(name: String, value: ContentHasher.Value?)] = []
-        for index in 0..<row.count {
+        for index in 0..<(row.count - extra) {
             let cell = row[index]
             guard cell.bytes != nil else {
                 columns.append((cell.columnName, nil))
@@ -125,19 +131,15 @@ extension PostgresSession {
 struct StatementParts {
     private(set) var binds = PostgresBindings()
 
-    /// Binds a value; returns its placeholder.
-    mutating func bind(_ value: String?) -> String {
+    /// Binds a value (NULL for nil); returns its placeholder.
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
         binds.append(value)
         return "$\(binds.count)"
     }
 
-    mutating func bind(_ value: Int) -> String {
-        binds.append(value)
-        return "$\(binds.count)"
-    }
-
-    mutating func bind(_ values: [String]) -> String {
-        binds.append(values)
+    /// Binds bytes as `bytea` (NULL for nil); returns its placeholder.
+    mutating func bind(_ value: Data?) -> String {
+        binds.append(value.map { ByteBuffer(bytes: $0) })
         return "$\(binds.count)"
     }
 

@@ -9,6 +9,8 @@ import SpeakUpSealing
 extension PostgresReportStore {
     /// A reference already taken: the report is given a fresh one and tried again.
     struct ReferenceTaken: Error {}
+    /// The store began sealing after it was opened: the report is tried again, sealed.
+    struct SealsNow: Error {}
 
     public func submit(_ report: Report, receipt: ReceiptCode?, discardingDraftOf owner: Reporter?, router: (any CaseRouter)?) throws(StoreError)
         -> Report {
@@ -18,10 +20,15 @@ extension PostgresReportStore {
         let router = try Self.prepare(router)
         for _ in 0..<8 {
             do {
-                try transaction(.save) { session in try Self.store(candidate, receipt: derived, owner: owner, router: router, in: session) }
+                let sealing = seals.withLock { $0 }
+                _ = try transaction(.save) { session in
+                    try Self.store(candidate, receipt: derived, owner: owner, router: router, sealing: sealing, in: session)
+                }
                 return candidate
             } catch is ReferenceTaken {
                 candidate.reference = .random()
+            } catch is SealsNow {
+                seals.withLock { $0 = true }
             } catch {
                 // Ended by its wait: the connection was closed before the commit, so nothing was stored.
                 if let ended = error as? WaitEnded { throw ended.error }
@@ -49,9 +56,11 @@ extension PostgresReportStore {
         return try SealingRecipients(recovery: TrustRecoveryKey(publicKey: Array(bytes), madeAt: Date()), handlers: handlers)
     }
 
-    /// Everything a submit writes, inside its transaction.
+    /// Everything a submit writes, inside its transaction. `sealing`: whether the store is thought
+    /// to seal (true: whom to seal for is read first; false: the report's statement writes nothing
+    /// if the store seals after all, and `SealsNow` is thrown).
     @discardableResult
-    static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?,
+    static func store(_ candidate: Report, receipt: ReceiptDerivation?, owner: Reporter?, router: (any CaseRouter)?, sealing: Bool = true,
                       in session: PostgresSession) throws -> CaseRouting? {
         // Route first, so the history it counts does not yet hold this report.
         let routing = try router?.route(candidate, history: PostgresReportRows.History(session: session, digest: router?.subjectKeyDigest), from: candidate.deadlineStart)
@@ -60,18 +69,37 @@ extension PostgresReportStore {
         if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
             held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKeys(key, digest: router.subjectKeyDigest), holdEndedBy: nil, in: session)
         }
+        // The receipt (the way back for reports no login leads to: anonymous ones, and those from a
+        // shared terminal), the removal of the draft (only the one the caller names: one that could not
+        // be read is left alone) and how the reporter described themselves go into the report's statement.
+        let receiptHash = candidate.reporter == nil ? receipt.map { Data($0.hash) } : nil
+        func alongside(_ parts: inout StatementParts, keys: [ReportSeal.Wrapped]) -> [String] {
+            var clauses = PostgresReportRows.characteristics(of: candidate, in: &parts)
+            if let receiptHash {
+                clauses.append("r_receipt AS (INSERT INTO receipt (hash, reference) SELECT \(parts.bind(receiptHash)), r.reference FROM r)")
+            }
+            if let owner {
+                clauses.append("r_draft AS (DELETE FROM draft WHERE owner_uid = \(parts.bind(Int(owner.uid))) AND EXISTS (SELECT 1 FROM r))")
+            }
+            return clauses + PostgresReportRows.wrappedKeys(keys, in: &parts)
+        }
+        // With nothing routed or released after it, the report's first event is the last write before the audit trail's.
+        let lastWrite = routing == nil && held.isEmpty
         // A sealing store keeps the words sealed for whoever may hold the case, never in clear.
-        if let recipients = try sealingRecipients(in: session) {
+        if sealing, let recipients = try sealingRecipients(in: session) {
             let (sealed, keys) = try recipients.seal(candidate, mayHold: SealingRecipients.mayHold(routing), reporter: receipt?.replySecret,
                                                      subject: SealingRecipients.subjectSealing(candidate, routing: routing, digest: router?.subjectKeyDigest))
-            guard try PostgresReportRows.insert(sealed, in: session) else { throw ReferenceTaken() }
-            for key in keys {
-                _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(candidate.reference.text), \(key.recipient), \(Data(key.bytes)))")
+            guard try PostgresReportRows.insert(sealed, alongside: { alongside(&$0, keys: keys) }, lastWrite: lastWrite, in: session) else {
+                throw ReferenceTaken()
             }
         } else {
-            guard try PostgresReportRows.insert(candidate, in: session) else { throw ReferenceTaken() }
+            guard try PostgresReportRows.insert(candidate, alongside: { alongside(&$0, keys: []) }, unlessSealing: !sealing, lastWrite: lastWrite,
+                                                in: session)
+            else {
+                if !sealing, try sealingRecipients(in: session) != nil { throw SealsNow() }
+                throw ReferenceTaken()
+            }
         }
-        try PostgresReportRows.insertCharacteristics(of: candidate, in: session)
         if let routing {
             try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, in: session)
         }
@@ -82,14 +110,6 @@ extension PostgresReportStore {
                     reference, router: router, at: candidate.deadlineStart,
                     recordedAs: candidate.wayOfRaising == .anonymous ? candidate.submitted : nil, in: session)
             }
-        }
-        // A receipt is the way back for reports no login leads to: anonymous ones, and those from a shared terminal.
-        if let receipt, candidate.reporter == nil {
-            _ = try session.query("INSERT INTO receipt (hash, reference) VALUES (\(Data(receipt.hash)), \(candidate.reference.text))")
-        }
-        // Only the draft the caller names: one that could not be read is left alone.
-        if let owner {
-            _ = try session.query("DELETE FROM draft WHERE owner_uid = \(Int(owner.uid))")
         }
         return routing
     }
@@ -121,11 +141,9 @@ extension PostgresReportStore {
                                                            mayHold: SealingRecipients.mayHold(routing) + (routing?.handlers ?? []),
                                                            subject: SealingRecipients.subjectSealing(report, routing: routing, digest: router?.subjectKeyDigest))
                 }
-                guard try PostgresReportRows.insert(kept.report, events: kept.events, importer: (importer, moment), in: session) else {
+                guard try PostgresReportRows.insert(kept.report, events: kept.events, importer: (importer, moment),
+                                                    alongside: { PostgresReportRows.wrappedKeys(kept.keys, in: &$0) }, in: session) else {
                     throw StoreError(.failed, "The store already has a report \(report.reference); nothing was imported.")
-                }
-                for key in kept.keys {
-                    _ = try session.query("INSERT INTO case_key (reference, recipient, wrapped) VALUES (\(report.reference.text), \(key.recipient), \(Data(key.bytes)))")
                 }
                 if let routing {
                     try PostgresReportRows.insertRouting(routing, for: report, kind: .routed, sequence: (events.map(\.sequence).max() ?? 1) + 1,

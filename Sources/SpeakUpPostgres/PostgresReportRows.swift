@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SpeakUpCore
+import SpeakUpSealing
 @_spi(StoreEngines) import SpeakUpStore
 
 /// How a report and its case events are laid out in rows on PostgreSQL: the same tables,
@@ -9,63 +10,106 @@ enum PostgresReportRows {
     /// Inserts a report and its timeline (by default, one "received" event). Returns false, having
     /// written nothing, when the reference is already taken.
     /// `importer` (with the moment of the import) is named in the audit trail for an imported timeline.
+    /// The report, its concerns and its workspace rows are one statement, with whatever `alongside`
+    /// adds to it (`WITH` clauses that may read the new report as `r`); then each event is one more.
+    /// `unlessSealing`: nothing is written (false is returned) if the store seals reports, so a report in
+    /// clear never reaches a sealing store, not even in a transaction rolled back.
+    /// `lastWrite`: nothing but the audit trail is written after the last event, so its statement
+    /// also locks the audit chain's head (`PostgresAuditTrail.headLock`) and saves a round trip.
     static func insert(_ report: Report, events: [CaseEvent]? = nil, importer: (actor: String?, at: Date)? = nil,
+                       alongside: (inout StatementParts) -> [String] = { _ in [] }, unlessSealing: Bool = false, lastWrite: Bool = false,
                        in session: PostgresSession) throws -> Bool {
         // PostgreSQL keeps no text holding a NUL: refused whole, in the same words as on SQLite.
         if let field = report.fieldsHoldingNul.first { throw RefusedText(what: "The report's \(field)") }
-        let uid = report.reporter.map { Int($0.uid) }
-        let key = SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey)
-        let sealed = report.sealed.map { Data($0.content) }
-        let query: PostgresQuery = try """
-            INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
-                                reporter_user, reporter_uid, submitted,
-                                subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
-                                witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                subject_key, excluded_handlers, subject_id, station, station_location, sealed, subject_facts)
-            VALUES (\(report.reference.text), \(report.wayOfRaising.rawValue), \(report.subjectSeniority.rawValue),
-                    \(report.location), \(report.account), \(report.reporter?.userName), \(uid), \(report.submitted.text),
-                    \(report.subject.name), \(report.subject.role), \(report.occurred?.day.description), \(report.occurred?.time),
-                    \(report.harm.rawValue), \(report.staffImpact), \(report.witnesses), \(report.desiredOutcome?.rawValue),
-                    \(report.hold?.until.description), \(report.reporterDetails?.name), \(report.reporterDetails?.contact),
-                    \(report.reporterDetails?.professionalGroup?.rawValue), \(key), \(report.excludedHandlers.joined(separator: "\n")),
-                    \(report.subject.directoryID), \(report.station.kind), \(report.station.location), \(sealed),
-                    \(report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil))
-            ON CONFLICT (reference) DO NOTHING
-            RETURNING reference
-            """
-        guard try !session.query(query).isEmpty else { return false }
-        for concern in report.concerns {
-            _ = try session.query("INSERT INTO report_concern (reference, category) VALUES (\(report.reference.text), \(concern.rawValue))")
-        }
-        try PostgresCaseProjection.open(report, in: session)
+        var parts = StatementParts()
+        let values = [
+            parts.bind(report.reference.text), parts.bind(report.wayOfRaising.rawValue), parts.bind(report.subjectSeniority.rawValue),
+            parts.bind(report.location), parts.bind(report.account), parts.bind(report.reporter?.userName),
+            parts.bind(report.reporter.map { Int($0.uid) }), parts.bind(report.submitted.text),
+            parts.bind(report.subject.name), parts.bind(report.subject.role), parts.bind(report.occurred?.day.description),
+            parts.bind(report.occurred?.time), parts.bind(report.harm.rawValue), parts.bind(report.staffImpact), parts.bind(report.witnesses),
+            parts.bind(report.desiredOutcome?.rawValue), parts.bind(report.hold?.until.description), parts.bind(report.reporterDetails?.name),
+            parts.bind(report.reporterDetails?.contact), parts.bind(report.reporterDetails?.professionalGroup?.rawValue),
+            parts.bind(SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey)),
+            parts.bind(report.excludedHandlers.joined(separator: "\n")), parts.bind(report.subject.directoryID), parts.bind(report.station.kind),
+            parts.bind(report.station.location), parts.bind(report.sealed.map { Data($0.content) }),
+            parts.bind(report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil),
+        ]
+        let concerns = report.concerns.map(\.rawValue)
+        let clauses = ["""
+            r AS (
+                INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
+                                    reporter_user, reporter_uid, submitted,
+                                    subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
+                                    witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
+                                    subject_key, excluded_handlers, subject_id, station, station_location, sealed, subject_facts)
+                SELECT \(values.joined(separator: ", "))
+                WHERE \(unlessSealing ? "NOT EXISTS (SELECT 1 FROM recovery_key)" : "true")
+                ON CONFLICT (reference) DO NOTHING
+                RETURNING *)
+            """,
+            "r_concern AS (INSERT INTO report_concern (reference, category) SELECT r.reference, c FROM r, unnest(\(parts.bind(concerns))::text[]) AS c)",
+        ] + PostgresCaseProjection.opening(report, in: &parts) + alongside(&parts)
+        guard let row = try session.row(parts.query("WITH \(clauses.joined(separator: ",\n")) SELECT * FROM r")) else { return false }
+        // The report as stored, and its concerns in order, are what the first event's digest holds.
+        let stored = (row: try row.forDigest(), concerns: concerns.sorted())
         // An imported timeline as it came, named in the audit trail as imported; else the report's first event.
-        for event in events ?? [StoredForm.receivedEvent(of: report)] {
-            try insertEvent(event, importer: events == nil ? nil : importer, in: session)
+        let timeline = events ?? [StoredForm.receivedEvent(of: report)]
+        for (index, event) in timeline.enumerated() {
+            try insertEvent(event, importer: events == nil ? nil : importer, report: stored, lastWrite: lastWrite && index == timeline.count - 1,
+                            in: session)
         }
         return true
     }
 
-    /// Appends one case event and its audit record: the only way events are written.
-    /// How the reporter described themselves, if they did and may (`CharacteristicsRow`), apart from the report.
-    static func insertCharacteristics(of report: Report, in session: PostgresSession) throws {
-        guard let row = CharacteristicsRow.values(for: report) else { return }
-        var parts = StatementParts()
+    /// How the reporter described themselves, if they did and may (`CharacteristicsRow`), apart from
+    /// the report: a `WITH` clause for the report's statement (`insert`'s `alongside`), or none.
+    static func characteristics(of report: Report, in parts: inout StatementParts) -> [String] {
+        guard let row = CharacteristicsRow.values(for: report) else { return [] }
         let values = ([row.id, row.month] + row.answers).map { parts.bind($0) }
         let columns = ["id", "month"] + CharacteristicsRow.columns
-        _ = try session.query(parts.query(
-            "INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"))
+        return ["r_characteristics AS (INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM r)"]
     }
 
+    /// The content key of a sealed report wrapped for each of its recipients: a `WITH` clause for
+    /// the report's statement (`insert`'s `alongside`), or none.
+    static func wrappedKeys(_ keys: [ReportSeal.Wrapped], in parts: inout StatementParts) -> [String] {
+        guard !keys.isEmpty else { return [] }
+        let rows = keys.map { key in "(\(parts.bind(key.recipient)), \(parts.bind(Data(key.bytes))))" }
+        return ["""
+            r_keys AS (INSERT INTO case_key (reference, recipient, wrapped)
+                       SELECT r.reference, k.recipient, k.wrapped FROM r, (VALUES \(rows.joined(separator: ", "))) AS k (recipient, wrapped))
+            """]
+    }
+
+    /// Appends one case event and its audit record: the only way events are written. The event's
+    /// row comes back from its INSERT, so its digest costs no read; for a case's first event, the
+    /// report's row and concerns as stored come from `report` (read here when not given).
+    /// `lastWrite`: see `insert`.
     static func insertEvent(_ event: CaseEvent, detail: String? = nil, importer: (actor: String?, at: Date)? = nil,
+                            report: (row: [(name: String, value: ContentHasher.Value?)], concerns: [String])? = nil, lastWrite: Bool = false,
                             in session: PostgresSession) throws {
         try RefusedText.check([event.text, event.actor, detail], what: "The case event's text")
-        _ = try session.query("""
-            INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor)
-            VALUES (\(event.reference.text), \(event.sequence), \(event.kind.rawValue), \(event.at.text), \(event.text), \(detail), \(event.actor))
+        var entry = AuditChain.entry(for: event, content: nil, importer: importer)
+        let locks = lastWrite && !AuditChain.placement(of: entry).isWaiting && session.pendingAudit.withLock { $0.open && $0.lockedHead == nil }
+        let lock = locks ? (columns: ", " + PostgresAuditTrail.headLock.columns, from: ", " + PostgresAuditTrail.headLock.from)
+            : (columns: "", from: "")
+        guard let row = try session.row("""
+            WITH e AS (
+                INSERT INTO case_event (reference, sequence, kind, at, text, detail, actor)
+                VALUES (\(event.reference.text), \(event.sequence), \(event.kind.rawValue), \(event.at.text), \(event.text), \(detail), \(event.actor))
+                RETURNING *)
+            SELECT e.*\(unescaped: lock.columns) FROM e\(unescaped: lock.from)
             """)
+        else { throw StoreError(.failed, "The case event was not written.") }
+        if locks { try PostgresAuditTrail.lockedHead(from: row, in: session) }
         // What the event holds (for the first, the report as sent too), bound into its audit record.
-        let content = try PostgresContentDigest.ofEvent(reference: event.reference.text, sequence: event.sequence, in: session)
-        try PostgresAuditTrail.append(AuditChain.entry(for: event, content: content, importer: importer), in: session)
+        let reference = event.reference.text
+        entry.content = try ContentHasher.ofEvent(
+            try row.forDigest(leavingOff: locks ? 3 : 0), sequence: event.sequence,
+            report: { try report?.row ?? session.row("SELECT * FROM report WHERE reference = \(reference)")?.forDigest() },
+            concerns: { try report?.concerns ?? session.texts("SELECT category FROM report_concern WHERE reference = \(reference) ORDER BY category") })
+        try PostgresAuditTrail.append(entry, in: session)
         try PostgresCaseProjection.apply(event, detail: detail, in: session)
     }
 

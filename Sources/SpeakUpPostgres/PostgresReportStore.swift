@@ -20,6 +20,10 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     let connection: PostgresConnectionKeeper
     private let receiptRounds: Int
     private let cachedHasher = Mutex<ReceiptHasher?>(nil)
+    /// Whether the store sealed reports when it was opened (or since, as a submit found): a submit
+    /// to a store that does not seals nothing, and checks that inside its one write rather than
+    /// reading first (`PostgresReportRows.insert`'s `unlessSealing`).
+    let seals: Mutex<Bool>
 
     /// How long each call may take, shared with the screen (which says it is waiting, and whose
     /// Ctrl-C stops it).
@@ -59,6 +63,8 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
         self.clock = clock
         self.receiptRounds = receiptRounds
         try PostgresSchema.migrate(first)
+        // Not known is taken as sealing: the submit then reads whom to seal for first.
+        seals = Mutex(try first.row("SELECT EXISTS (SELECT 1 FROM recovery_key) AS seals")?.flag("seals") ?? true)
         connection = PostgresConnectionKeeper(session: first, reconnect: reconnect, location: location)
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import PostgresNIO
 import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+import Synchronization
 
 /// One connection to the PostgreSQL server that accepts SpeakUp's writes, used synchronously
 /// from ordinary threads (the form, the commands), never from an event loop.
@@ -26,6 +28,9 @@ public final class PostgresSession: Sendable {
 
     private let connection: PostgresConnection
     private let logger: Logger
+    /// The audit records the open transaction appended, written together as it commits
+    /// (`PostgresAuditTrail.flush`).
+    let pendingAudit = Mutex(PendingAudit())
 
     private init(connection: PostgresConnection, endpoint: PostgresAddress.Endpoint, serverVersion: Int, logger: Logger) {
         self.connection = connection
@@ -144,11 +149,16 @@ public final class PostgresSession: Sendable {
     /// throws (its error is thrown on as it is). A COMMIT that fails leaves nothing written,
     /// except that a lost connection during COMMIT cannot tell: the caller reads back before
     /// trying again.
+    /// The audit records `body` appends are written together just before the COMMIT, in the
+    /// order they were appended (`PostgresAuditTrail.flush`): one statement, not two a record.
     public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         _ = try query("BEGIN")
+        pendingAudit.withLock { $0 = PendingAudit(open: true) }
+        defer { pendingAudit.withLock { $0 = PendingAudit() } }
         let value: T
         do {
             value = try body(self)
+            try PostgresAuditTrail.flush(in: self)
         } catch {
             if !connection.isClosed { _ = try? query("ROLLBACK", deadline: 5) }
             throw error

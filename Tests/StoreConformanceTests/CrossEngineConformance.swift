@@ -45,4 +45,33 @@ struct CrossEngineConformance {
         #expect(queues.dropFirst().allSatisfy { $0 == queues[0] })
         #expect(facts.dropFirst().allSatisfy { Set($0) == Set(facts[0]) })
     }
+
+    /// A write's records are kept until it commits and then written together; the order rule still
+    /// holds inside one write: a record chained for a later day first chains what an anonymous
+    /// reporter's case left waiting for an earlier one, even when that was written by the same write.
+    @Test("one import chains the waiting record an earlier anonymous report in it left, the same on every engine")
+    func waitingRecordChainedInTheSameWrite() throws {
+        let anonymous = Examples.report(.anonymous, account: "Nobody answered the call bells.", concerns: [.lackOfCompassion],
+                                        at: Examples.moment.addingTimeInterval(-10 * Examples.day))
+        let open = Examples.report(.open, account: "Shouted at a student.", at: Examples.moment.addingTimeInterval(-5 * Examples.day))
+        let received = { (report: Report) in [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)] }
+        let today = CalendarDay(Examples.moment, in: .gmt)
+        var chains: [[AuditRecord]] = []
+        for engine in Engine.allCases {
+            let made = try engine.freshStore()
+            try made.store.importReports([(anonymous, received(anonymous)), (open, received(open))], router: CountingRouter(),
+                                         by: "importer", at: Examples.moment)
+            let verified = try made.store.verifyAudit(today: today, anchor: nil)
+            #expect(verified.firstBroken == nil, "\(engine)")
+            #expect(verified.waiting == 0, "\(engine): the anonymous report's routing, ten days old, was chained by the next report's records")
+            let chain = try made.store.auditRecords()
+            // Imported and routed for each report; the anonymous one's routing between its import and the next.
+            #expect(chain.map(\.entry.action) == ["imported", "routed", "imported", "routed"], "\(engine)")
+            // The head moved on with them: the next write follows on.
+            _ = try made.store.submit(Examples.report(), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+            #expect(try made.store.verifyAudit(today: today, anchor: nil).firstBroken == nil, "\(engine)")
+            chains.append(chain)
+        }
+        #expect(chains.dropFirst().allSatisfy { $0 == chains[0] })
+    }
 }

@@ -55,6 +55,24 @@ struct SealedReportConformance {
         #expect(try made.transfer.count(of: "case_key") == 0)
     }
 
+    /// A terminal's program opens the store long before the report is sent (a form takes minutes):
+    /// sealing set up in between, from another host, still seals the report.
+    @Test("a store that began sealing after it was opened seals the next report, never keeping its words in clear",
+          arguments: Engine.allCases)
+    func sealingSetUpWhileAFormWasOpen(engine: Engine) throws {
+        let made = try engine.freshStore()
+        _ = try made.store.submit(Examples.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let elsewhere = try made.another()
+        _ = try Self.sealing(StoreUnderTest(store: elsewhere, transfer: made.transfer, raw: made.raw, asOwner: made.asOwner,
+                                            another: made.another, cleanUp: {}))
+        let stored = try made.store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: SealingRouter())
+        let back = try #require(try made.store.allReports().first { $0.reference == stored.reference })
+        #expect(back.sealed != nil)
+        #expect(back.account.isEmpty)
+        #expect(try made.transfer.count(of: "case_key") > 0)
+        #expect(try made.store.verifyAudit(today: CalendarDay(Examples.moment, in: .gmt), anchor: nil).firstBroken == nil)
+    }
+
     @Test("a sealing store keeps the words sealed: read back empty, wrapped for those who may hold it with a key and for the recovery key",
           arguments: Engine.allCases)
     func sealedOnSubmit(engine: Engine) throws {
