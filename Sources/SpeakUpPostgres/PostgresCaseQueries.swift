@@ -189,6 +189,14 @@ extension PostgresReportStore {
     /// The queue's query: the handler's cases in queue order (`h.rank`, then reference), every
     /// filter in SQL; search through the case's words' `tsvector` (GIN-indexed), the last word a prefix.
     static func queueRows(_ query: QueueQuery, handler: String, now: Date, in session: PostgresSession) throws -> [QueueRow] {
+        // Words typed: the cases they find are worked out first (`PostgresQueueSearch`), then read as these.
+        if query.only == nil, CaseReference.typedPrefix(query.search) == nil, let terms = SearchTerms(query.search) {
+            var found = query
+            found.search = ""
+            found.only = try PostgresQueueSearch.matches(tsQuery(terms), query: query, handler: handler, now: now, in: session)
+            found.offset = 0
+            return try queueRows(found, handler: handler, now: now, in: session)
+        }
         var parts = StatementParts()
         var conditions = ["h.handler = \(parts.bind(handler))"]
         // A search that is the start of a reference ("SU CF00") finds cases by reference.
@@ -203,8 +211,6 @@ extension PostgresReportStore {
         }
         if let referencePrefix {
             conditions.append("h.reference >= \(parts.bind(referencePrefix)) AND h.reference < \(parts.bind(referencePrefix + "~"))")
-        } else if let terms = SearchTerms(query.search) {
-            conditions.append("f.text_id IN (SELECT t.id FROM case_text t WHERE t.search @@ \(parts.bind(tsQuery(terms)))::tsquery)")
         }
         let sql = """
             SELECT h.reference, f.status, f.level, f.acknowledge_by, f.feed_back_by,

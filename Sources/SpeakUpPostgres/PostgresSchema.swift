@@ -45,6 +45,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v9-sealed-in-place", sql: pgV9SealedInPlace),
         Migration(name: "pg-v10-sealed-subject", sql: pgV10SealedSubject),
         Migration(name: "pg-v11-subject-checks", sql: pgV11SubjectChecks),
+        Migration(name: "pg-v12-search-from-matches", sql: pgV12SearchFromMatches),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -193,6 +194,13 @@ public enum PostgresSchema {
     /// Handlers checked against a sealed name after the report was routed (`SubjectCheck`): appended,
     /// never changed; removed only with the rest of an erased case (a check that fits says whom the name
     /// may mean).
+    /// A search for words in few cases starts from the matches (`PostgresQueueSearch`): each one's
+    /// handler row, with what the queue sorts and filters on, from the index alone.
+    static let pgV12SearchFromMatches = #"""
+        CREATE UNIQUE INDEX case_handler_by_case_ranked ON case_handler (reference, handler) INCLUDE (rank, level);
+        DROP INDEX case_handler_by_case;
+        """#
+
     static let pgV11SubjectChecks = #"""
         CREATE TABLE subject_check (
             reference TEXT COLLATE "C" NOT NULL REFERENCES report (reference),

@@ -80,6 +80,57 @@ struct WorkspaceConformance {
         #expect(try found("nothing-like-this") == [])
     }
 
+    /// Past the queue's first 2,000 cases a search for words in few of them starts from the matches
+    /// instead of reading the queue on (both engines, `walkBudget`): the same cases, in the same order.
+    @Test("a search past the first 2,000 cases of a queue finds the same cases in queue order, however it is run", arguments: Engine.allCases)
+    func searchBeyondTheWalk(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let received = { (report: Report) in [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)] }
+        var reports: [(Report, [CaseEvent])] = []
+        for index in 0..<2_300 {
+            // Words in every case, in every tenth, and in four near the end of the queue; a fifth of them about detriment.
+            let rare = [2_100, 2_150, 2_200, 2_290].contains(index) ? " The zebrafinch alarm rang." : ""
+            let report = Examples.report(account: "Shouted on shift \(index)." + (index % 10 == 0 ? " Porters waited." : "") + rare,
+                                         concerns: index % 5 == 0 ? [.detriment] : [.rudeOrAggressive],
+                                         at: Examples.moment.addingTimeInterval(Double(index) * 60))
+            reports.append((report, received(report)))
+        }
+        try made.store.importReports(reports, router: CountingRouter(handlers: ["asha"]), by: "importer", at: Examples.moment)
+        try made.store.indexPendingWords()
+        let desk = made.store.desk(policy: EveryoneMay())
+        var all = QueueQuery()
+        all.status = .all
+        all.limit = 5_000
+        let order = try desk.queue(all, for: "asha", now: Examples.moment).rows.map(\.reference)
+        #expect(order.count == 2_300)
+        let words = Dictionary(uniqueKeysWithValues: reports.map { ($0.0.reference, $0.0.account) })
+        func found(_ typed: String, offset: Int = 0, limit: Int = 100, category: ConcernCategory? = nil) throws -> [CaseReference] {
+            var query = QueueQuery()
+            query.search = typed
+            query.status = .all
+            query.offset = offset
+            query.limit = limit
+            query.category = category
+            return try desk.queue(query, for: "asha", now: Examples.moment).rows.map(\.reference)
+        }
+        func expected(_ word: String, offset: Int = 0, limit: Int = 100, category: ConcernCategory? = nil) -> [CaseReference] {
+            Array(order.filter { reference in
+                (words[reference] ?? "").lowercased().contains(word)
+                    && (category == nil || reports.first { $0.0.reference == reference }?.0.concerns.contains(category!) == true)
+            }.dropFirst(offset).prefix(limit))
+        }
+        #expect(try found("zebrafinch") == expected("zebrafinch"))
+        #expect(try found("zebrafinch").count == 4)
+        #expect(try found("zebra") == expected("zebra"), "the start of a word")
+        #expect(try found("zebrafinch", offset: 2) == expected("zebrafinch", offset: 2))
+        #expect(try found("alarm shouted") == expected("zebrafinch"), "two words, one in every case")
+        #expect(try found("zebrafinch", category: .detriment) == expected("zebrafinch", category: .detriment))
+        #expect(try found("porters") == expected("porters"), "a word in a tenth of the cases: found by reading the queue")
+        #expect(try found("porters", offset: 150, limit: 100) == expected("porters", offset: 150, limit: 100), "a page past the walk")
+        #expect(try found("shouted", offset: 2_250) == expected("shouted", offset: 2_250))
+        #expect(try found("nothing-like-this").isEmpty)
+    }
+
     @Test("a case the policy keeps from a handler is left out of their queue and refused on opening, before anything is written", arguments: Engine.allCases)
     func policy(engine: Engine) throws {
         let made = try engine.freshStore()
