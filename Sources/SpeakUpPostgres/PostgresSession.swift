@@ -31,6 +31,9 @@ public final class PostgresSession: Sendable {
     /// The audit records the open transaction appended, written together as it commits
     /// (`PostgresAuditTrail.flush`).
     let pendingAudit = Mutex(PendingAudit())
+    /// Set as soon as `close` is called: postgres-nio closes the connection a moment later, and
+    /// nothing may be started on it in between (a ROLLBACK sent then would wait out its deadline).
+    private let closing = Atomic<Bool>(false)
 
     private init(connection: PostgresConnection, endpoint: PostgresAddress.Endpoint, serverVersion: Int, logger: Logger) {
         self.connection = connection
@@ -116,7 +119,8 @@ public final class PostgresSession: Sendable {
     /// collects every row. Waits at most `seconds` (30 unless given); past that the connection
     /// is closed and `.busy` thrown.
     public func query(_ query: PostgresQuery, deadline seconds: Double? = nil) throws(StoreError) -> [PostgresRow] {
-        try Self.run(query, on: connection, at: endpoint, logger: logger, within: seconds ?? Self.defaultQueryDeadline)
+        guard !closing.load(ordering: .acquiring) else { throw PostgresFailure.lost(at: endpoint, why: "it had been closed") }
+        return try Self.run(query, on: connection, at: endpoint, logger: logger, within: seconds ?? Self.defaultQueryDeadline)
     }
 
     /// One statement on a connection, waited for up to `seconds`; past them the connection is closed.
@@ -160,7 +164,7 @@ public final class PostgresSession: Sendable {
             value = try body(self)
             try PostgresAuditTrail.flush(in: self)
         } catch {
-            if !connection.isClosed { _ = try? query("ROLLBACK", deadline: 5) }
+            if !isClosed { _ = try? query("ROLLBACK", deadline: 5) }
             throw error
         }
         _ = try query("COMMIT")
@@ -168,10 +172,11 @@ public final class PostgresSession: Sendable {
     }
 
     /// Whether the connection has ended (closed here, or lost); a closed session stays closed.
-    public var isClosed: Bool { connection.isClosed }
+    public var isClosed: Bool { closing.load(ordering: .acquiring) || connection.isClosed }
 
     /// Closes the connection, without waiting; anything still running on it fails.
     public func close() {
+        closing.store(true, ordering: .releasing)
         Self.close(connection)
     }
 
