@@ -74,10 +74,12 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     }
 
     /// Runs `body` in one transaction on the store's session; every failure becomes a sentence.
-    /// `wait`: the store's own (the one the screen watches and Ctrl-C cancels), unless given another.
-    func write<T>(_ activity: StoreActivity, wait: StoreWait? = nil, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+    /// `wait`: the store's own (the one the screen watches and Ctrl-C cancels), unless given another;
+    /// `allowing`: seconds this call may take, when not the wait's limit (an import's, by its size).
+    func write<T>(_ activity: StoreActivity, wait: StoreWait? = nil, allowing seconds: Double? = nil,
+                  _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
         do {
-            return try transaction(activity, wait: wait, body)
+            return try transaction(activity, wait: wait, allowing: seconds, body)
         } catch let ended as WaitEnded {
             throw ended.error
         } catch {
@@ -93,9 +95,11 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// One transaction on the store's session, within the store's wait (`PostgresWaitWatch`): past
     /// its deadline, or when the person stops waiting, the connection is closed and `WaitEnded`
     /// thrown; other errors come back as they are.
-    func transaction<T>(_ activity: StoreActivity, wait: StoreWait? = nil, _ body: (PostgresSession) throws -> T) throws -> T {
+    func transaction<T>(_ activity: StoreActivity, wait: StoreWait? = nil, allowing seconds: Double? = nil,
+                        _ body: (PostgresSession) throws -> T) throws -> T {
         let wait = wait ?? self.wait
-        wait.begin()
+        let allowed = seconds ?? wait.seconds
+        wait.begin(seconds: allowed)
         defer { wait.end() }
         let watch = PostgresWaitWatch(wait: wait)
         defer { watch.finish() }
@@ -109,7 +113,7 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
             case .cancelled:
                 throw WaitEnded(error: StoreError(.busy, "You stopped waiting for the store, so nothing was saved.\(activity.unchanged)"))
             case .timedOut:
-                throw WaitEnded(error: StoreError(.busy, "The PostgreSQL store at \(location) did not answer within \(Int(wait.seconds.rounded()).counted("second")), so nothing was saved.\(activity.unchanged) Please try again; if it keeps happening, please tell IT."))
+                throw WaitEnded(error: StoreError(.busy, "The PostgreSQL store at \(location) did not answer within \(Int(allowed.rounded()).counted("second")), so nothing was saved.\(activity.unchanged) Please try again; if it keeps happening, please tell IT."))
             case nil:
                 throw error
             }

@@ -66,4 +66,39 @@ struct ServerWaitTests {
         holder.close()
         #expect(try store.allReports().isEmpty)
     }
+
+    /// An import is one transaction on the server, so its deadline grows with it: ten reports may
+    /// take the store's second and one more. Held for good, it gives up after those two seconds with
+    /// nothing imported; held for a second and a half (past the store's own wait), it waits and saves all ten.
+    @Test("an import may take the wait and a tenth of a second for each report it brings, and no more")
+    func importDeadline() throws {
+        func reports(_ count: Int) -> [(Report, [CaseEvent])] {
+            (0..<count).map { _ in
+                let report = Self.report()
+                return (report, [CaseEvent(reference: report.reference, sequence: 1, kind: .received, at: report.submitted)])
+            }
+        }
+        let (store, holder) = try Self.heldStore(seconds: 1)
+        let started = Date()
+        let error = #expect(throws: StoreError.self) { try store.importReports(reports(10), router: nil, by: "importer", at: nil) }
+        let took = Date().timeIntervalSince(started)
+        #expect(took > 1.8 && took < 5, "gave up after \(took) s")
+        #expect(error?.sentence.contains("did not answer within 2 seconds, so nothing was saved. Nothing was imported.") == true, "\(error?.sentence ?? "")")
+        _ = try holder.query("ROLLBACK")
+        #expect(try store.allReports().isEmpty)
+
+        _ = try holder.query("BEGIN")
+        _ = try holder.query("LOCK TABLE report IN ACCESS EXCLUSIVE MODE")
+        let released = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            usleep(1_500_000)
+            _ = try? holder.query("ROLLBACK")
+            released.signal()
+        }
+        let ten = reports(10)
+        try store.importReports(ten, router: nil, by: "importer", at: nil)
+        released.wait()
+        holder.close()
+        #expect(Set(try store.allReports().map(\.reference)) == Set(ten.map(\.0.reference)))
+    }
 }
