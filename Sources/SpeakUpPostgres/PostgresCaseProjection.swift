@@ -57,9 +57,69 @@ enum PostgresCaseProjection {
     }
 
     /// Applies one event (already inserted) to the workspace tables, then to the case's board columns.
-    static func apply(_ event: CaseEvent, detail: String?, in session: PostgresSession) throws {
+    /// `locksAuditHead`: a routing's last statement also locks the audit chain's head (nothing but the
+    /// audit trail is written after it: `PostgresReportRows.insert`'s `lastWrite`).
+    static func apply(_ event: CaseEvent, detail: String?, locksAuditHead: Bool = false, in session: PostgresSession) throws {
+        if event.kind == .routed, let detail {
+            return try applyRouting(event, detail: detail, locksAuditHead: locksAuditHead, in: session)
+        }
         try applyToWorkspace(event, detail: detail, in: session)
         if BoardColumns.touches(event.kind) { try applyToBoard(event, detail: detail, in: session) }
+    }
+
+    /// A routing (a submit's, a held case's release, an unrouted case's): the case file, its handlers and
+    /// its board columns in two statements, as `applyToWorkspace` and `applyToBoard` would in seven.
+    /// The first sets the routing's level, deadlines and hold, takes the case from everyone, and brings
+    /// back what the rest is worked out from; the second gives it to the routing's handlers (but those who
+    /// stepped away from it) and writes whether it waits for one and its board columns.
+    private static func applyRouting(_ event: CaseEvent, detail: String, locksAuditHead: Bool, in session: PostgresSession) throws {
+        let reference = event.reference.text
+        // A routing that does not read back stops the transaction: a case is never left routed to nobody by accident.
+        let routing = try StoredForm.routing(detail: detail)
+        guard let stored = try session.row("""
+            WITH gone AS (DELETE FROM case_handler WHERE reference = \(reference)),
+                 gone_concern AS (DELETE FROM case_handler_concern WHERE reference = \(reference))
+            UPDATE case_file f SET level = \(routing.level.rawValue), acknowledge_by = \(StoredForm.stamp(routing.acknowledgeBy)),
+                feed_back_by = \(StoredForm.stamp(routing.feedBackBy)), held = \(routing.held ? 1 : 0)
+            WHERE f.reference = \(reference)
+            RETURNING f.status, f.level, f.acknowledge_by, f.feed_back_by, f.text_id, f.highest_level, f.subject_band,
+                      f.acknowledged_at, f.acknowledged_days, f.closed_at, f.closed_days, f.again, f.again_on,
+                      (SELECT r.submitted FROM report r WHERE r.reference = f.reference) AS submitted,
+                      ARRAY(SELECT c.handler FROM case_recusal c WHERE c.reference = f.reference) AS recused,
+                      ARRAY(SELECT c.category FROM report_concern c WHERE c.reference = f.reference) AS categories
+            """)
+        else { return }
+        let level = try stored.string("level")
+        guard let textID = try stored.integer("text_id") else { throw StoredForm.damaged("case's text id", "NULL") }
+        let recused = Set(try stored.list("recused"))
+        let handlers = routing.held ? [] : Array(Set(routing.handlers.filter { !recused.contains($0) })).sorted()
+        let key = StoredForm.rank(status: try stored.string("status"), level: level, acknowledgeBy: try stored.text("acknowledge_by"),
+                                  feedBackBy: try stored.text("feed_back_by"))
+        // Nobody to handle it, and not held: it waits for a handler, and says so (`speakup cases`, `check`).
+        let unrouted = !routing.held && handlers.isEmpty ? 1 : 0
+        var board = BoardColumns.Row(highestLevel: try stored.string("highest_level"), band: try stored.string("subject_band"),
+                                     acknowledgedAt: try stored.real("acknowledged_at"), acknowledgedDays: try stored.real("acknowledged_days"),
+                                     closedAt: try stored.real("closed_at"), closedDays: try stored.real("closed_days"),
+                                     again: try stored.text("again"), againOn: try stored.text("again_on"))
+        if let submitted = SubmissionTime(text: try stored.string("submitted")) {
+            BoardColumns.apply(event, detail: detail, submitted: submitted, level: level, to: &board)
+        }
+        let categories = try stored.list("categories")
+        let lock = locksAuditHead ? (from: " FROM " + PostgresAuditTrail.headLock.from, returning: " RETURNING " + PostgresAuditTrail.headLock.columns)
+            : (from: "", returning: "")
+        let written = try session.query("""
+            WITH given AS (
+                INSERT INTO case_handler (handler, rank, reference, level, text_id)
+                SELECT h, \(key), \(reference), \(level), \(textID) FROM unnest(\(handlers)::text[]) AS h),
+            given_concern AS (
+                INSERT INTO case_handler_concern (handler, category, rank, reference, level)
+                SELECT h, c, \(key), \(reference), \(level) FROM unnest(\(handlers)::text[]) AS h, unnest(\(categories)::text[]) AS c)
+            UPDATE case_file SET unrouted = \(unrouted), highest_level = \(board.highestLevel), subject_band = \(board.band),
+                acknowledged_at = \(board.acknowledgedAt), acknowledged_days = \(board.acknowledgedDays), closed_at = \(board.closedAt),
+                closed_days = \(board.closedDays), again = \(board.again), again_on = \(board.againOn)\(unescaped: lock.from)
+            WHERE reference = \(reference)\(unescaped: lock.returning)
+            """)
+        if locksAuditHead, let row = written.first { try PostgresAuditTrail.lockedHead(from: PostgresColumns(row), in: session) }
     }
 
     /// The board's columns after the event (`BoardColumns`): read, worked out, written back.

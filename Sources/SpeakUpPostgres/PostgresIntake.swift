@@ -101,7 +101,8 @@ extension PostgresReportStore {
             }
         }
         if let routing {
-            try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted, in: session)
+            try PostgresReportRows.insertRouting(routing, for: candidate, kind: .routed, sequence: 2, at: candidate.submitted,
+                                                 lastWrite: held.allSatisfy { $0 == candidate.reference.text }, in: session)
         }
         // A report about someone releases every report held until someone else reported them.
         if let router {

@@ -91,7 +91,10 @@ enum PostgresReportRows {
                             in session: PostgresSession) throws {
         try RefusedText.check([event.text, event.actor, detail], what: "The case event's text")
         var entry = AuditChain.entry(for: event, content: nil, importer: importer)
-        let locks = lastWrite && !AuditChain.placement(of: entry).isWaiting && session.pendingAudit.withLock { $0.open && $0.lockedHead == nil }
+        let wantsLock = lastWrite && !AuditChain.placement(of: entry).isWaiting && session.pendingAudit.withLock { $0.open && $0.lockedHead == nil }
+        // A routing's own last statement comes after its event's (`PostgresCaseProjection.applyRouting`): that one takes the lock.
+        let routingLocks = wantsLock && event.kind == .routed && detail != nil
+        let locks = wantsLock && !routingLocks
         let lock = locks ? (columns: ", " + PostgresAuditTrail.headLock.columns, from: ", " + PostgresAuditTrail.headLock.from)
             : (columns: "", from: "")
         guard let row = try session.row("""
@@ -110,7 +113,7 @@ enum PostgresReportRows {
             report: { try report?.row ?? session.row("SELECT * FROM report WHERE reference = \(reference)")?.forDigest() },
             concerns: { try report?.concerns ?? session.texts("SELECT category FROM report_concern WHERE reference = \(reference) ORDER BY category") })
         try PostgresAuditTrail.append(entry, in: session)
-        try PostgresCaseProjection.apply(event, detail: detail, in: session)
+        try PostgresCaseProjection.apply(event, detail: detail, locksAuditHead: routingLocks, in: session)
     }
 
     /// Earlier reports about a person, read inside the storing transaction.
@@ -142,10 +145,11 @@ enum PostgresReportRows {
     }
 
     /// Keeps a routing decision (or an escalation's new one) as the case's next event.
+    /// `lastWrite`: see `insert`.
     static func insertRouting(_ routing: CaseRouting, for report: Report, kind: CaseEvent.Kind, sequence: Int, at: SubmissionTime,
-                              in session: PostgresSession) throws {
+                              lastWrite: Bool = false, in session: PostgresSession) throws {
         let (event, detail) = try StoredForm.routingEvent(routing, for: report, kind: kind, sequence: sequence, at: at)
-        try insertEvent(event, detail: detail, in: session)
+        try insertEvent(event, detail: detail, lastWrite: lastWrite, in: session)
     }
 
     /// Cases whose latest routing is a hold: about the person with `subjectKey`, or whose hold ends by
