@@ -158,7 +158,10 @@ enum PostgresAuditTrail {
     }
 
     /// Reads the chain from the start and checks every link (see `AuditChain.Check`).
-    static func verify(in session: PostgresSession, anchor: (position: Int, hash: String)?) throws -> AuditVerification {
+    /// Records `verify` reads at a time.
+    static let verifyPage = 2_000
+
+    static func verify(in session: PostgresSession, anchor: (position: Int, hash: String)?, page: Int = verifyPage) throws -> AuditVerification {
         // Only the last directory import can be held against the directory as it is now.
         let lastDirectory = try session.number(
             "SELECT max(position) FROM audit_record WHERE action = 'directory-replaced' AND content IS NOT NULL")
@@ -166,12 +169,27 @@ enum PostgresAuditTrail {
         let upgraded = try session.number(
             "SELECT count(*) FROM audit_record WHERE action = \(AuditChain.upgradeAction) AND actor IS NULL") == 0
         var check = AuditChain.Check(anchor: anchor, staffDigest: staffDigest, lastDirectory: lastDirectory, upgraded: upgraded)
-        for row in try session.rows("SELECT * FROM audit_record ORDER BY position") {
-            try check.check(
-                try stored(row),
-                eventDigest: { reference, sequence in try PostgresContentDigest.ofEventOrTombstone(reference: reference, sequence: sequence, in: session) },
-                erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) },
-                sealingDigest: { reference in try PostgresContentDigest.ofSealing(reference: reference, in: session) })
+        // A page of records at a time, with the digests of their events read together.
+        var after = Int.min
+        while true {
+            let rows = try session.rows("SELECT * FROM audit_record WHERE position > \(after) ORDER BY position LIMIT \(page)")
+            guard let last = rows.last else { break }
+            var keys = Set<PostgresEventDigests.Key>()
+            for row in rows {
+                if let reference = try row.text("reference"), let event = try row.integer("event") {
+                    keys.insert(PostgresEventDigests.Key(reference: reference, sequence: event))
+                }
+            }
+            let digests = try PostgresEventDigests(keys, in: session)
+            for row in rows {
+                try check.check(
+                    try stored(row),
+                    eventDigest: { reference, sequence in try digests.digest(reference: reference, sequence: sequence, in: session) },
+                    erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) },
+                    sealingDigest: { reference in try PostgresContentDigest.ofSealing(reference: reference, in: session) })
+            }
+            guard let position = try last.integer("position") else { throw StoredForm.damaged("audit record", "NULL") }
+            after = position
         }
         var result = check.finish(waiting: try session.number("SELECT count(*) FROM audit_waiting") ?? 0)
         if result.firstBroken == nil {

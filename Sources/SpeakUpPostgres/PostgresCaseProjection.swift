@@ -29,23 +29,42 @@ enum PostgresCaseProjection {
         ]
     }
 
-    /// Indexes the words of any case left waiting (`case_text_pending`: none, unless a store was
-    /// copied in with some). Returns how many were indexed.
-    @discardableResult
-    static func indexPending(in session: PostgresSession) throws -> Int {
-        let waiting = try session.texts("SELECT reference FROM case_text_pending FOR UPDATE")
-        for reference in waiting {
-            if let report = try PostgresReportRows.reports(in: session, reference: reference).first,
-                let textID = try session.number("SELECT text_id FROM case_file WHERE reference = \(reference)") {
-                let notes = try session.texts("SELECT text FROM case_event WHERE reference = \(reference) AND kind = 'note' ORDER BY sequence")
-                let words = StoredForm.searchWords(of: report, notes: notes)
-                _ = try session.query("""
-                    INSERT INTO case_text (id, reference, words, terms) VALUES (\(textID), \(reference), \(words), \(searchTerms(of: words)))
-                    ON CONFLICT (id) DO UPDATE SET words = EXCLUDED.words, terms = EXCLUDED.terms
-                    """)
-            }
-            _ = try session.query("DELETE FROM case_text_pending WHERE reference = \(reference)")
+    /// Indexes the words of up to `batch` cases left waiting (`case_text_pending`: none, unless a
+    /// store was copied in), in seven statements however many: their reports, text ids and notes
+    /// read together, their words written in one INSERT. Cases another writer is indexing are
+    /// skipped. Returns how many were indexed (0: nothing left that this session could take).
+    static func indexPending(batch: Int, in session: PostgresSession) throws -> Int {
+        let waiting = try session.texts("""
+            SELECT reference FROM case_text_pending ORDER BY reference LIMIT \(batch) FOR UPDATE SKIP LOCKED
+            """)
+        guard !waiting.isEmpty else { return 0 }
+        let reports = try PostgresReportRows.reports(in: session, references: waiting)
+        var textIDs: [String: Int] = [:]
+        for row in try session.rows("SELECT reference, text_id FROM case_file WHERE reference = ANY(\(waiting))") {
+            textIDs[try row.string("reference")] = try row.integer("text_id")
         }
+        var notes: [String: [String]] = [:]
+        for row in try session.rows("""
+            SELECT reference, text FROM case_event WHERE reference = ANY(\(waiting)) AND kind = 'note' ORDER BY reference, sequence
+            """) {
+            notes[try row.string("reference"), default: []].append(try row.string("text"))
+        }
+        var ids: [Int] = [], references: [String] = [], words: [String] = [], terms: [String] = []
+        for report in reports {
+            // A report without its case file has nothing to be found by (it cannot be in anyone's queue).
+            guard let id = textIDs[report.reference.text] else { continue }
+            let text = StoredForm.searchWords(of: report, notes: notes[report.reference.text] ?? [])
+            ids.append(id)
+            references.append(report.reference.text)
+            words.append(text)
+            terms.append(searchTerms(of: text))
+        }
+        _ = try session.query("""
+            INSERT INTO case_text (id, reference, words, terms)
+            SELECT * FROM unnest(\(ids)::bigint[], \(references)::text[], \(words)::text[], \(terms)::text[])
+            ON CONFLICT (id) DO UPDATE SET words = EXCLUDED.words, terms = EXCLUDED.terms
+            """)
+        _ = try session.query("DELETE FROM case_text_pending WHERE reference = ANY(\(waiting))")
         return waiting.count
     }
 

@@ -159,7 +159,14 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
 
     /// Indexes the words of any case left waiting (none: cases are indexed as they are written).
     public func indexPendingWords() throws(StoreError) {
-        _ = try write(.read) { session in try PostgresCaseProjection.indexPending(in: session) }
+        try indexPendingWords(batch: 500)
+    }
+
+    /// Indexes the waiting cases `batch` at a time, each batch its own transaction within the store's
+    /// wait, so a store copied in with a million cases is indexed in as long as it takes, never
+    /// against one deadline, and what is done stays done if it is stopped.
+    func indexPendingWords(batch: Int) throws(StoreError) {
+        while try write(.read, { session in try PostgresCaseProjection.indexPending(batch: batch, in: session) }) > 0 {}
     }
 }
 
