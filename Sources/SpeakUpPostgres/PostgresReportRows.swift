@@ -260,13 +260,30 @@ enum PostgresReportRows {
     /// The timeline of one case, in order.
     static func events(for reference: CaseReference, in session: PostgresSession) throws -> [CaseEvent] {
         try session.rows("SELECT * FROM case_event WHERE reference = \(reference.text) ORDER BY sequence").map { row in
-            let atText = try row.string("at")
-            guard let at = SubmissionTime(text: atText) else { throw StoredForm.damaged("time", atText) }
-            guard let sequence = try row.integer("sequence") else { throw StoredForm.damaged("case event number", "NULL") }
-            return CaseEvent(
-                reference: reference, sequence: sequence,
-                kind: try StoredForm.decode(CaseEvent.Kind.self, try row.string("kind"), "case event"), at: at, text: try row.text("text"),
-                actor: try row.text("actor"))
+            try event(row, of: reference)
         }
+    }
+
+    /// The timelines of many cases, read in one statement.
+    static func timelines(of references: [CaseReference], in session: PostgresSession) throws -> [CaseReference: [CaseEvent]] {
+        let byText = Dictionary(references.map { ($0.text, $0) }, uniquingKeysWith: { first, _ in first })
+        var timelines: [CaseReference: [CaseEvent]] = [:]
+        for row in try session.rows("SELECT * FROM case_event WHERE reference = ANY(\(Array(byText.keys))) ORDER BY reference, sequence") {
+            let text = try row.string("reference")
+            guard let reference = byText[text] else { throw StoredForm.damaged("case reference", text) }
+            timelines[reference, default: []].append(try event(row, of: reference))
+        }
+        return timelines
+    }
+
+    /// A case event read back from its row.
+    private static func event(_ row: PostgresColumns, of reference: CaseReference) throws -> CaseEvent {
+        let atText = try row.string("at")
+        guard let at = SubmissionTime(text: atText) else { throw StoredForm.damaged("time", atText) }
+        guard let sequence = try row.integer("sequence") else { throw StoredForm.damaged("case event number", "NULL") }
+        return CaseEvent(
+            reference: reference, sequence: sequence,
+            kind: try StoredForm.decode(CaseEvent.Kind.self, try row.string("kind"), "case event"), at: at, text: try row.text("text"),
+            actor: try row.text("actor"))
     }
 }

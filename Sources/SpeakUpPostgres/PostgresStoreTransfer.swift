@@ -24,7 +24,8 @@ extension PostgresReportStore: StoreTransfer {
 
     public func rows(of table: String) throws(StoreError) -> TableRows {
         guard StoreTables.copied.contains(table) else { throw StoreError(.failed, "SpeakUp does not copy a table called \(table).") }
-        return try read { session in
+        let count = try count(of: table)
+        return try write(.read, allowing: Self.copySeconds(rows: count, waiting: wait.seconds)) { session in
             let columns = try columns(of: table, in: session)
             let order = try keys(of: table, in: session).map(Self.quoted).joined(separator: ", ")
             // Every value as text (bytes as hex), so nothing is rounded on its way out.
@@ -48,8 +49,15 @@ extension PostgresReportStore: StoreTransfer {
         }
     }
 
+    /// Seconds a copy's read of a table, or its load of every table, may take: one statement or one
+    /// transaction however many rows, so the store's wait and 2 ms more a row (the copy of a
+    /// 1,000-case store's 20,000-odd rows: about 70 s allowed). Ctrl-C still stops either at once.
+    static func copySeconds(rows: Int, waiting seconds: Double) -> Double {
+        seconds + Double(rows) * 0.002
+    }
+
     public func load(_ tables: [TableRows]) throws(StoreError) {
-        try write(.importing) { session in
+        try write(.importing, allowing: Self.copySeconds(rows: tables.reduce(0) { $0 + $1.rows.count }, waiting: wait.seconds)) { session in
             for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
             where try session.finds(PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) LIMIT 1")) {
                 throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
@@ -85,6 +93,10 @@ extension PostgresReportStore: StoreTransfer {
             _ = try session.query("INSERT INTO case_text_pending (reference) SELECT reference FROM case_file")
         }
         try indexPendingWords()
+    }
+
+    public func timelines(of references: [CaseReference]) throws(StoreError) -> [CaseReference: [CaseEvent]] {
+        try read { session in try PostgresReportRows.timelines(of: references, in: session) }
     }
 
     public func count(of table: String) throws(StoreError) -> Int {

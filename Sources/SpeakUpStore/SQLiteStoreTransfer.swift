@@ -61,6 +61,23 @@ extension SQLiteReportStore: StoreTransfer {
         }
     }
 
+    public func timelines(of references: [CaseReference]) throws(StoreError) -> [CaseReference: [CaseEvent]] {
+        do {
+            return try queue.read { db in
+                var timelines: [CaseReference: [CaseEvent]] = [:]
+                for reference in references {
+                    let events = try ReportRows.events(for: reference, in: db)
+                    if !events.isEmpty { timelines[reference] = events }
+                }
+                return timelines
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "read")
+        }
+    }
+
     private static func stored(_ value: DatabaseValue) -> StoredValue {
         switch value.storage {
         case .null: .null

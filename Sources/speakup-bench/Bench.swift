@@ -63,7 +63,8 @@ enum Bench {
         try part("postgres") {
             let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             return try PostgresBench(bench: bench, commits: options.commits, submitters: options.submitters,
-                                     submissionsEach: options.submissionsEach, cases: options.pgCases).run()
+                                     submissionsEach: options.submissionsEach, cases: options.pgCases, copyCases: options.copyCases,
+                                     scratch: scratch).run()
         }
         print("## Summary")
         for line in summary { print(line) }
@@ -85,6 +86,7 @@ struct Options {
     var sealedSearchCases = 10_000
     var boardCases = 1_000_000
     var pgCases = 1_000_000
+    var copyCases = 20_000
     var retentionCases = 1_000_000
     /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board, retention, search or postgres.
     var only: String? = nil
@@ -106,13 +108,14 @@ struct Options {
             case "--search-cases": searchCases = rest.popFirst().flatMap(Int.init) ?? searchCases
             case "--board-cases": boardCases = rest.popFirst().flatMap(Int.init) ?? boardCases
             case "--pg-cases": pgCases = rest.popFirst().flatMap(Int.init) ?? pgCases
+            case "--copy-cases": copyCases = rest.popFirst().flatMap(Int.init) ?? copyCases
             case "--retention-cases": retentionCases = rest.popFirst().flatMap(Int.init) ?? retentionCases
             case "--sealed-submits": sealedSubmits = rest.popFirst().flatMap(Int.init) ?? sealedSubmits
             case "--sealed-search-cases": sealedSearchCases = rest.popFirst().flatMap(Int.init) ?? sealedSearchCases
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --retention-cases N, --sealed-submits N, --sealed-search-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|sealing|postgres\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --copy-cases N, --retention-cases N, --sealed-submits N, --sealed-search-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|sealing|postgres\n".utf8))
                 exit(64)
             }
         }

@@ -18,12 +18,17 @@ import TestPostgres
 ///    with raw inserts (`--pg-raw-submitter`).
 /// 3. The workspace queue and search through the real `PostgresReportStore.desk` over N cases
 ///    (1,000,000 unless `--pg-cases`), beside the bare SQL that is each one's floor.
+/// 4. `speakup store copy` of N cases (20,000 unless `--copy-cases`) there and back (CopyBench.swift).
 struct PostgresBench {
     let bench: String
     let commits: Int
     let submitters: Int
     let submissionsEach: Int
     let cases: Int
+    /// Cases in the store `copyFigures` copies.
+    let copyCases: Int
+    /// A folder for the copy's SQLite files.
+    let scratch: String
 
     /// The logins' password on the throwaway server (children get it from the environment, never argv).
     static let password = "bench-Secret-\(UUID().uuidString.prefix(8))"
@@ -45,6 +50,8 @@ struct PostgresBench {
         summary += try concurrentFigures(server)
         print("")
         summary += try workspaceFigures(server)
+        print("")
+        summary += try copyFigures(server)
         return summary
     }
 
@@ -58,9 +65,10 @@ struct PostgresBench {
             let store = try server.openStore(database, transport)
             let raw = try RawPostgres(session: server.connect(database, transport))
             let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
-            var storeTimes = Sample(), rawTimes = Sample(), bareTimes = Sample(), tripTimes = Sample()
+            var storeTimes = Sample(), rawTimes = Sample(), bareTimes = Sample(), tripTimes = Sample(), routedTimes = Sample()
             for _ in 0..<20 {
                 _ = try store.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: nil)
+                _ = try store.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
                 try raw.insertInTransaction(payload)
                 try raw.insert(payload)
                 try raw.insertAfterRoundTrips(payload)
@@ -74,6 +82,12 @@ struct PostgresBench {
                     let start = now()
                     _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: nil)
                     storeTimes.add(now() - start)
+                }
+                for _ in 0..<count {
+                    let report = CommitBench.report()
+                    let start = now()
+                    _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
+                    routedTimes.add(now() - start)
                 }
                 for _ in 0..<count {
                     let start = now()
@@ -95,6 +109,7 @@ struct PostgresBench {
             store.close()
             raw.session.close()
             rows.append("| \(transport.name) | PostgresReportStore.submit (report + 2 concerns + case file, words, event, audit record; one transaction) | \(format(storeTimes.median)) | \(format(storeTimes.p99)) |")
+            rows.append("| \(transport.name) | not a floor: the same submit with a router (two handlers, earlier reports about the person counted once; the product's path, 10 round trips) | \(format(routedTimes.median)) | \(format(routedTimes.p99)) |")
             rows.append("| \(transport.name) | raw BEGIN; INSERT one row of the same bytes; COMMIT (floor) | \(format(rawTimes.median)) | \(format(rawTimes.p99)) |")
             rows.append("| \(transport.name) | raw single INSERT of the same bytes, its own transaction (strictest floor) | \(format(bareTimes.median)) | \(format(bareTimes.p99)) |")
             rows.append("| \(transport.name) | not a floor: BEGIN, 2 x SELECT 1, the INSERT, COMMIT (a submit's 5 round trips, no work) | \(format(tripTimes.median)) | \(format(tripTimes.p99)) |")
@@ -107,6 +122,18 @@ struct PostgresBench {
         rows.forEach { print($0) }
         lines.forEach { print($0) }
         return lines.map { "PostgreSQL submit to committed, " + $0 }
+    }
+
+    /// Routes every report to two guardians after counting the earlier reports about the same person,
+    /// as a trust's rules do (`RulesRouter` reads the history through the same call).
+    struct TwoGuardians: CaseRouter {
+        func route(_ report: Report, history: any ReportHistory, from: Date) throws -> CaseRouting {
+            if let key = SubjectKey.of(report.subject, directoryID: nil) {
+                _ = try history.reportsAbout(key, since: CalendarDay(from.addingTimeInterval(-365 * 86_400), in: .gmt))
+            }
+            return CaseRouting(level: .informal, roles: ["guardian"], handlers: ["gita", "asha"], acknowledgeBy: from.addingTimeInterval(2 * 86_400),
+                               feedBackBy: from.addingTimeInterval(28 * 86_400), explanation: ["Routed for the bench."])
+        }
     }
 
     // MARK: 2. Many processes at once

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import PostgresNIO
 import SpeakUpCore
+import SpeakUpPostgres
 import SpeakUpStore
 
 @Suite("Conformance: a whole store copied to each engine and back (store copy)")
@@ -80,5 +82,76 @@ struct CopyConformance {
         }
         #expect(error?.sentence.contains("is not empty") == true)
         #expect(try there.store.allReports().map(\.reference) == [own.reference])
+    }
+
+    @Test("many timelines read at once are each case's events in order, as read one case at a time; a case not there is left out",
+          arguments: Engine.allCases)
+    func timelines(engine: Engine) throws {
+        let made = try engine.freshStore()
+        let (_, anonymous) = try Self.filled(made)
+        let references = try made.store.allReports().map(\.reference)
+        #expect(references.count == 3)
+        let missing = CaseReference.random()
+        let read = try made.transfer.timelines(of: references + [missing])
+        #expect(read.count == 3)
+        #expect(read[missing] == nil)
+        for reference in references {
+            let one = try made.store.events(for: reference)
+            #expect(!one.isEmpty)
+            #expect(read[reference] == one, "\(reference)")
+        }
+        #expect(read[anonymous.reference]?.contains { $0.kind == .reporterMessage } == true)
+    }
+
+    /// A copy into PostgreSQL is one transaction however big the store, so it may take the store's
+    /// wait and 2 ms a row more: kept waiting past the wait by another session, it still lands;
+    /// kept waiting for good, it stops at its deadline with nothing copied.
+    @Test("a copy into PostgreSQL has time for its size, and no more: held past the store's wait it still lands; held for good it stops with nothing copied")
+    func copyDeadline() throws {
+        let source = try Engine.sqlite.freshStore()
+        _ = try Self.filled(source)
+        for index in 0..<80 {
+            _ = try source.store.submit(Examples.report(account: "Shouted on shift \(index)."), receipt: nil, discardingDraftOf: nil,
+                                        router: CountingRouter())
+        }
+        let rows = try StoreTables.copied.reduce(0) { total, table in total + (try source.transfer.count(of: table)) }
+        #expect(rows > 500, "\(rows) rows: allowed more than a second past the wait")
+        let later = CalendarDay(Examples.moment.addingTimeInterval(30 * Examples.day), in: .gmt)
+        func held(_ there: StoreUnderTest) throws -> PostgresSession {
+            let holder = try PostgresSession.connect(to: try #require(there.superuser), password: nil, deadline: 10)
+            _ = try holder.query("BEGIN")
+            _ = try holder.query("LOCK TABLE report IN ACCESS EXCLUSIVE MODE")
+            return holder
+        }
+
+        let stuck = try Engine.postgres.freshStore()
+        stuck.store.writeWait?.setLimit(0.5)
+        let holder = try held(stuck)
+        let started = Date()
+        let error = #expect(throws: StoreError.self) { _ = try StoreCopy(from: source.transfer, to: stuck.transfer, today: later).run() }
+        let took = Date().timeIntervalSince(started)
+        let allowed = 0.5 + Double(rows) * 0.002
+        #expect(took > allowed - 0.1 && took < allowed + 5, "gave up after \(took) s of \(allowed) s")
+        // (The source's count may differ by an audit record or two: its waiting ones are chained as the copy starts.)
+        let said = error?.sentence.split(separator: "did not answer within ").last?.split(separator: " ").first.flatMap { Int($0) }
+        #expect(said.map { abs(Double($0) - allowed) < 1.5 } == true, "\(error?.sentence ?? "")")
+        #expect(error?.sentence.contains("so nothing was saved. Nothing was imported.") == true, "\(error?.sentence ?? "")")
+        holder.close()
+        #expect(try stuck.another().allReports().isEmpty, "nothing copied (asked on a connection of its own: the one that gave up was closed)")
+
+        let there = try Engine.postgres.freshStore()
+        there.store.writeWait?.setLimit(0.5)
+        let briefly = try held(there)
+        let released = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            usleep(1_000_000)
+            _ = try? briefly.query("ROLLBACK")
+            released.signal()
+        }
+        let out = try StoreCopy(from: source.transfer, to: there.transfer, today: later).run()
+        released.wait()
+        briefly.close()
+        #expect(out.reports == 83)
+        #expect(try there.transfer.count(of: "report") == 83)
     }
 }

@@ -37,6 +37,7 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             return StoreUnderTest(store: store, transfer: store, raw: { sql in _ = try app.query(PostgresQuery(unsafeSQL: sql)) },
                                   asOwner: { sql in _ = try session.query(PostgresQuery(unsafeSQL: sql)) },
                                   another: { try PostgresReportStore(address: address, password: nil, receiptRounds: 1 << 10) },
+                                  superuser: address,
                                   cleanUp: {
                                       store.close()
                                       app.close()
@@ -69,16 +70,19 @@ final class StoreUnderTest: @unchecked Sendable {
     let asOwner: (String) throws -> Void
     /// The same store opened again, as another terminal or host would (its own connection).
     let another: () throws -> any OpenedStore
+    /// PostgreSQL: the database as the cluster's superuser (to hold a table as another session would).
+    let superuser: PostgresAddress?
     private let cleanUp: () -> Void
 
     init(store: any OpenedStore, transfer: any StoreCopy.Side, raw: @escaping (String) throws -> Void,
          asOwner: @escaping (String) throws -> Void, another: @escaping () throws -> any OpenedStore,
-         cleanUp: @escaping () -> Void) {
+         superuser: PostgresAddress? = nil, cleanUp: @escaping () -> Void) {
         self.store = store
         self.transfer = transfer
         self.raw = raw
         self.asOwner = asOwner
         self.another = another
+        self.superuser = superuser
         self.cleanUp = cleanUp
     }
 
