@@ -69,6 +69,15 @@ struct CopyConformance {
         let home = try StoreCopy(from: there.transfer, to: back.transfer, today: later).run()
         #expect(home.digest == out.digest)
         #expect(home.lastHash == out.lastHash)
+        // A report submitted to the copy chains on and verifies; on PostgreSQL the chain's guard, off
+        // for the owner's load, is on again: a record that does not follow on is refused.
+        _ = try there.store.submit(Examples.report(), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        #expect(try there.store.verifyAudit(today: later, anchor: nil).firstBroken == nil)
+        if engine == .postgres {
+            #expect(throws: (any Error).self) {
+                try there.raw("INSERT INTO audit_record (position, at, action, previous_hash, hash) VALUES (999999, '2026-01-01', 'forged', '\\x00', '\\x00')")
+            }
+        }
     }
 
     @Test("a copy into a store that already holds reports is refused, and nothing is written", arguments: Engine.allCases)
@@ -101,6 +110,24 @@ struct CopyConformance {
             #expect(read[reference] == one, "\(reference)")
         }
         #expect(read[anonymous.reference]?.contains { $0.kind == .reporterMessage } == true)
+    }
+
+    /// The owner's load into PostgreSQL checks the chain's links in one statement rather than record
+    /// by record (`PostgresStoreTransfer.checkLinks`): a record missing from the source's trail is
+    /// found there, named, and nothing is copied.
+    @Test("a source whose audit trail has a record missing is refused by the load, the record after the gap named, and nothing is copied")
+    func brokenLinks() throws {
+        let source = try Engine.sqlite.freshStore()
+        _ = try Self.filled(source)
+        try source.asOwner("DROP TRIGGER audit_record_no_delete")
+        try source.asOwner("DELETE FROM audit_record WHERE position = 3")
+        let there = try Engine.postgres.freshStore()
+        let error = #expect(throws: StoreError.self) {
+            _ = try StoreCopy(from: source.transfer, to: there.transfer, today: CalendarDay(Examples.moment, in: .gmt)).run()
+        }
+        #expect(error?.sentence.contains("do not follow on from each other at record 4, so nothing was copied") == true, "\(error?.sentence ?? "")")
+        #expect(try there.store.allReports().isEmpty)
+        #expect(try there.transfer.count(of: "audit_record") == 0)
     }
 
     /// A copy into PostgreSQL is one transaction however big the store, so it may take the store's
