@@ -67,7 +67,7 @@ extension PostgresReportStore: StoreTransfer {
             _ = try session.query("DELETE FROM store_secret")
             // The chain's trigger checks each record against the head row and moves the head on: in one
             // transaction every record leaves a version of that row for the next to walk past (20,000
-            // cases' records took 100 s, most of the copy). The owner, loading a new store, switches it
+            // cases' records took 87 s, most of the copy). The owner, loading a new store, switches it
             // off for the load (undone with the rest if the load fails), checks every link in one
             // statement and sets the head once. Another login keeps the trigger.
             let bulkChain = try session.finds("""
