@@ -166,8 +166,9 @@ extension PostgresReportStore: StoreTransfer {
         }
     }
 
-    /// A value as the text PostgreSQL's input for its column reads (JSON null for none).
-    private static func jsonText(_ value: StoredValue) -> Any {
+    /// A value as the text PostgreSQL's input for its column reads (JSON null for none); the bench's
+    /// floor for a copy sends the same.
+    public static func jsonText(_ value: StoredValue) -> Any {
         switch value {
         case .null: NSNull()
         case .integer(let number): String(number)

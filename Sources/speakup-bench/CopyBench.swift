@@ -62,7 +62,7 @@ extension PostgresBench {
             for table in tables {
                 for start in stride(from: 0, to: table.rows.count, by: 5_000) {
                     let batch = table.rows[start..<min(start + 5_000, table.rows.count)].map { row in
-                        Dictionary(uniqueKeysWithValues: zip(table.columns, row.map(Self.jsonValue)))
+                        Dictionary(uniqueKeysWithValues: zip(table.columns, row.map(PostgresReportStore.jsonText)))
                     }
                     let json = String(decoding: try JSONSerialization.data(withJSONObject: batch, options: []), as: UTF8.self)
                     _ = try session.query("INSERT INTO bench_copy (doc) SELECT value FROM json_array_elements(\(json)::json)")
@@ -78,15 +78,5 @@ extension PostgresBench {
         print("| PostgreSQL to a new SQLite file, checked | \(format(home)) | \(perSecond(home)) | \(format(home / floor))x |")
         print("| floor: the SQLite tables read, the same JSON batches into one json column, one transaction | \(format(floor)) | \(perSecond(floor)) | 1x |")
         return ["store copy of \(copyCases.formatted()) cases (\(rows.formatted()) rows): SQLite to PostgreSQL \(format(there)) s, back \(format(home)) s; floor \(format(floor)) s"]
-    }
-
-    private static func jsonValue(_ value: StoredValue) -> Any {
-        switch value {
-        case .null: NSNull()
-        case .integer(let number): String(number)
-        case .real(let number): String(number)
-        case .text(let text): text
-        case .bytes(let bytes): "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
-        }
     }
 }
