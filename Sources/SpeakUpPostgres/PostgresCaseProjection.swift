@@ -47,7 +47,8 @@ enum PostgresCaseProjection {
         for row in try session.rows("""
             SELECT reference, text FROM case_event WHERE reference = ANY(\(waiting)) AND kind = 'note' ORDER BY reference, sequence
             """) {
-            notes[try row.string("reference"), default: []].append(try row.string("text"))
+            // (An erased case's notes have no text left.)
+            if let text = try row.text("text") { notes[try row.string("reference"), default: []].append(text) }
         }
         var ids: [Int] = [], references: [String] = [], words: [String] = [], terms: [String] = []
         for report in reports {

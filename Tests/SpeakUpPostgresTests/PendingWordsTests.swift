@@ -20,7 +20,7 @@ struct PendingWordsTests {
         func refusal(of handler: String, for report: CaseSubject) -> String? { nil }
     }
 
-    @Test("five cases waiting, indexed two at a time: every one found by its words and its note afterwards, none left waiting")
+    @Test("five cases waiting, indexed two at a time: every one found by its words and its note afterwards, none left waiting; a note with no text left is passed over")
     func batches() throws {
         let database = try TestDatabase()
         let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
@@ -55,5 +55,14 @@ struct PendingWordsTests {
         #expect(try found("kestrel") == [references[3]], "a note is indexed with its case")
         try store.indexPendingWords(batch: 2)
         #expect(try superuser.number("SELECT count(*) FROM case_text") == 5, "nothing waiting: nothing done")
+
+        // An erased case's events keep no text (retention): its case is indexed without the note.
+        _ = try superuser.query("ALTER TABLE case_event DISABLE TRIGGER USER")
+        _ = try superuser.query("UPDATE case_event SET text = NULL WHERE kind = 'note'")
+        _ = try superuser.query("ALTER TABLE case_event ENABLE TRIGGER USER")
+        _ = try superuser.query("INSERT INTO case_text_pending (reference) SELECT reference FROM case_file ON CONFLICT DO NOTHING")
+        try store.indexPendingWords(batch: 2)
+        #expect(try found("kestrel").isEmpty)
+        #expect(try found("zebrafinch") == Set(references))
     }
 }
