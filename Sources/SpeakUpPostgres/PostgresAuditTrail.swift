@@ -186,7 +186,8 @@ enum PostgresAuditTrail {
                     try stored(row),
                     eventDigest: { reference, sequence in try digests.digest(reference: reference, sequence: sequence, in: session) },
                     erasureDigest: { reference in try PostgresContentDigest.ofErasure(reference: reference, in: session) },
-                    sealingDigest: { reference in try PostgresContentDigest.ofSealing(reference: reference, in: session) })
+                    sealingDigest: { reference in try PostgresContentDigest.ofSealing(reference: reference, in: session) },
+                    namingDigest: { reference in try PostgresContentDigest.ofNaming(reference: reference, in: session) })
             }
             guard let position = try last.integer("position") else { throw StoredForm.damaged("audit record", "NULL") }
             after = position

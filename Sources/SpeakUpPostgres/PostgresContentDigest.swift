@@ -18,7 +18,8 @@ enum PostgresContentDigest {
     }
 
     /// As `ContentDigest.ofEventOrTombstone` on SQLite: an erased event is held against its tombstone.
-    /// An event sealed in place is held the same way against its own tombstone (`SealingInPlace`).
+    /// An event sealed in place is held the same way against its own tombstone (`SealingInPlace`), and a
+    /// case's first event against the tombstone its subject's name left when sealed in place.
     static func ofEventOrTombstone(reference: String, sequence: Int, in session: PostgresSession) throws -> Data? {
         let now = try ofEvent(reference: reference, sequence: sequence, in: session)
         let erased = try session.row("SELECT content, remains FROM erased_event WHERE reference = \(reference) AND sequence = \(sequence)")
@@ -27,7 +28,15 @@ enum PostgresContentDigest {
             guard let row, let content = try row.bytes("content"), let remains = try row.bytes("remains") else { return nil }
             return (content, remains)
         }
-        return SealingInPlace.heldDigest(now: now, erased: try pair(erased), sealed: try pair(sealed))
+        let named = sequence == 1 ? try session.row("SELECT content, remains FROM sealed_name WHERE reference = \(reference)") : nil
+        return SealingInPlace.heldDigest(now: now, erased: try pair(erased), named: try pair(named), sealed: try pair(sealed))
+    }
+
+    /// The digest of a case's name-sealing tombstone as stored now, or nil if it has none.
+    static func ofNaming(reference: String, in session: PostgresSession) throws -> Data? {
+        guard let row = try session.row("SELECT content, remains FROM sealed_name WHERE reference = \(reference)") else { return nil }
+        guard let content = try row.bytes("content"), let remains = try row.bytes("remains") else { throw StoredForm.damaged("tombstone", "NULL") }
+        return SealingInPlace.nameTombstoneDigest(reference: reference, content: content, remains: remains)
     }
 
     /// The digest of a case's sealed-in-place tombstones as stored now, in order.

@@ -4,8 +4,8 @@ import SpeakUpCore
 @_spi(StoreEngines) import SpeakUpStore
 
 /// What `PostgresContentDigest.ofEventOrTombstone` gives, worked out for a page of audit records
-/// at once: their events, the reports and concerns of the first ones, and their tombstones read in
-/// five statements, not three or more a record (a verify of a million cases' trail would otherwise
+/// at once: their events, the reports, concerns and name tombstones of the first ones, and their
+/// tombstones read in six statements, not three or more a record (a verify of a million cases' trail would otherwise
 /// be millions of round trips).
 struct PostgresEventDigests {
     struct Key: Hashable {
@@ -37,7 +37,11 @@ struct PostgresEventDigests {
         let first = Array(Set(ordered.filter { $0.sequence == 1 }.map(\.reference)))
         var reports: [String: PostgresColumns] = [:]
         var concerns: [String: [String]] = [:]
+        var named: [String: PostgresColumns] = [:]
         if !first.isEmpty {
+            for row in try session.rows("SELECT reference, content, remains FROM sealed_name WHERE reference = ANY(\(first))") {
+                named[try row.string("reference")] = row
+            }
             for row in try session.rows("SELECT * FROM report WHERE reference = ANY(\(first))") { reports[try row.string("reference")] = row }
             for row in try session.rows("SELECT reference, category FROM report_concern WHERE reference = ANY(\(first)) ORDER BY reference, category") {
                 concerns[try row.string("reference"), default: []].append(try row.string("category"))
@@ -52,7 +56,8 @@ struct PostgresEventDigests {
                 try ContentHasher.ofEvent(try event.forDigest(), sequence: key.sequence,
                                           report: { try reports[key.reference]?.forDigest() }, concerns: { concerns[key.reference] ?? [] })
             }
-            digests[key] = SealingInPlace.heldDigest(now: now, erased: try pair(erased[key]), sealed: try pair(sealed[key]))
+            digests[key] = SealingInPlace.heldDigest(now: now, erased: try pair(erased[key]),
+                                                     named: key.sequence == 1 ? try pair(named[key.reference]) : nil, sealed: try pair(sealed[key]))
         }
     }
 

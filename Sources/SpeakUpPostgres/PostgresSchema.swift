@@ -46,6 +46,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v10-sealed-subject", sql: pgV10SealedSubject),
         Migration(name: "pg-v11-subject-checks", sql: pgV11SubjectChecks),
         Migration(name: "pg-v12-search-from-matches", sql: pgV12SearchFromMatches),
+        Migration(name: "pg-v13-sealed-names", sql: pgV13SealedNames),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -173,6 +174,70 @@ public enum PostgresSchema {
                     AND ((NEW.subject_name IS NOT DISTINCT FROM OLD.subject_name AND NEW.subject_role IS NOT DISTINCT FROM OLD.subject_role
                           AND NEW.subject_facts IS NOT DISTINCT FROM OLD.subject_facts)
                          OR (OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL AND NEW.subject_name IS NULL AND NEW.subject_role = '')) THEN
+                    RETURN NEW;
+                END IF;
+            ELSIF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'case_event' THEN
+                IF OLD.kind = 'note' AND OLD.text NOT LIKE 'sealed-v1:%' AND NEW.text LIKE 'sealed-v1:%'
+                    AND NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                    AND NEW.actor IS NOT DISTINCT FROM OLD.actor AND NEW.detail IS NOT DISTINCT FROM OLD.detail THEN
+                    RETURN NEW;
+                END IF;
+            END IF;
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'receipt'
+                AND EXISTS (SELECT 1 FROM case_file WHERE reference = OLD.reference AND status = 'closed') THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+        END
+        $fn$;
+        """#
+
+    /// SQLite's v26: a report's subject's name sealed later, with words sealed already (`speakup store seal
+    /// --names`): one tombstone per case, appended, never changed; the update check lets that one change through.
+    static let pgV13SealedNames = #"""
+        CREATE TABLE sealed_name (
+            reference TEXT COLLATE "C" PRIMARY KEY REFERENCES report (reference),
+            content BYTEA NOT NULL,
+            remains BYTEA NOT NULL
+        );
+        CREATE TRIGGER sealed_name_no_change BEFORE UPDATE OR DELETE ON sealed_name
+            FOR EACH ROW EXECUTE FUNCTION speakup_refuse_change('sealed_name rows are appended, never changed');
+        CREATE TRIGGER sealed_name_no_truncate BEFORE TRUNCATE ON sealed_name
+            FOR EACH STATEMENT EXECUTE FUNCTION speakup_refuse_change('sealed_name rows are appended, never changed');
+        GRANT SELECT, INSERT ON sealed_name TO speakup_app;
+        CREATE OR REPLACE FUNCTION speakup_erase_or_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            -- (Nested: each table's columns are named only where that table is the one changed.)
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference) THEN
+                IF TG_TABLE_NAME = 'report' THEN
+                    IF NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted THEN
+                        RETURN NEW;
+                    END IF;
+                ELSIF TG_TABLE_NAME = 'case_event' THEN
+                    IF NEW.reference = OLD.reference AND NEW.sequence = OLD.sequence AND NEW.kind = OLD.kind AND NEW.at = OLD.at
+                        AND NEW.actor IS NOT DISTINCT FROM OLD.actor THEN
+                        RETURN NEW;
+                    END IF;
+                END IF;
+            END IF;
+            -- Sealing in place: words emptied where sealed words are set for the first time (and the subject's name and role,
+            -- with the facts kept in their place); a note's text sealed.
+            IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'report' THEN
+                IF OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = '' AND NEW.staff_impact = ''
+                    AND NEW.reference = OLD.reference AND NEW.way_of_raising = OLD.way_of_raising AND NEW.submitted = OLD.submitted
+                    AND NEW.location IS NOT DISTINCT FROM OLD.location AND NEW.reporter_user IS NOT DISTINCT FROM OLD.reporter_user
+                    AND NEW.reporter_uid IS NOT DISTINCT FROM OLD.reporter_uid
+                    AND ((NEW.subject_name IS NOT DISTINCT FROM OLD.subject_name AND NEW.subject_role IS NOT DISTINCT FROM OLD.subject_role
+                          AND NEW.subject_facts IS NOT DISTINCT FROM OLD.subject_facts)
+                         OR (OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL AND NEW.subject_name IS NULL AND NEW.subject_role = '')) THEN
+                    RETURN NEW;
+                END IF;
+                -- A name sealed later with words sealed already: the words sealed again, the name and role emptied, the facts
+                -- set for the first time, the same-person key changed, and nothing else.
+                IF OLD.sealed IS NOT NULL AND NEW.sealed IS NOT NULL AND OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL
+                    AND NEW.subject_name IS NULL AND NEW.subject_role = ''
+                    AND to_jsonb(NEW) - ARRAY['sealed', 'subject_name', 'subject_role', 'subject_key', 'subject_facts']
+                        = to_jsonb(OLD) - ARRAY['sealed', 'subject_name', 'subject_role', 'subject_key', 'subject_facts'] THEN
                     RETURN NEW;
                 END IF;
             ELSIF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'case_event' THEN

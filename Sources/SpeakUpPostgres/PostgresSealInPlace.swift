@@ -27,6 +27,55 @@ extension PostgresReportStore {
         }
     }
 
+    public func sealNamesInPlace(_ names: [NameSealing], by actor: String, at moment: Date) throws(StoreError) -> Int {
+        guard !names.isEmpty else { return 0 }
+        // One transaction however many: it has the store's wait and a tenth of a second a name.
+        return try write(.save, allowing: PostgresReportStore.importSeconds(names.count, waiting: wait.seconds)) { session in
+            // Every report is locked first, and checked against what was read before its words were sealed again.
+            let references = names.map(\.reference.text)
+            _ = try session.query("SELECT reference FROM report WHERE reference = ANY(\(references)) ORDER BY reference FOR UPDATE")
+            let reports = Dictionary(try PostgresReportRows.reports(in: session, references: references).map { ($0.reference, $0) },
+                                     uniquingKeysWith: { first, _ in first })
+            let erased = Set(try session.texts("SELECT reference FROM case_erasure WHERE reference = ANY(\(references))"))
+            for name in names {
+                if let refusal = SealingInPlace.nameRefusal(name, report: reports[name.reference], erased: erased.contains(name.reference.text)) {
+                    throw refusal
+                }
+                try Self.sealName(name, by: actor, at: moment, in: session)
+            }
+            return names.count
+        }
+    }
+
+    /// Seals one report's subject's name inside the caller's transaction.
+    private static func sealName(_ name: NameSealing, by actor: String, at moment: Date, in session: PostgresSession) throws {
+        let reference = name.reference.text
+        guard let content = try PostgresContentDigest.ofEvent(reference: reference, sequence: 1, in: session) else {
+            throw StoreError(.failed, "Case \(reference) has no first event to hold its report, so its name was not sealed. Nothing was changed.")
+        }
+        // One update: the store takes a sealed report's name emptied only with its words sealed again and its facts set for the first time.
+        _ = try session.query("""
+            UPDATE report SET sealed = \(Data(name.sealed.content)), subject_name = NULL, subject_role = '', subject_key = \(name.subject.key),
+                subject_facts = \(name.subject.facts.stored)
+            WHERE reference = \(reference)
+            """)
+        // The search index keeps only what is still clear (a case waiting to be indexed is indexed from its row as it is now).
+        if let report = try PostgresReportRows.reports(in: session, reference: reference).first {
+            let notes = try session.rows("SELECT text FROM case_event WHERE reference = \(reference) AND kind = 'note' ORDER BY sequence")
+                .compactMap { try $0.text("text") }
+            let words = StoredForm.searchWords(of: report, notes: notes)
+            _ = try session.query("""
+                UPDATE case_text SET words = \(words), terms = \(PostgresCaseProjection.searchTerms(of: words)) WHERE reference = \(reference)
+                """)
+        }
+        guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: 1, in: session) else { return }
+        _ = try session.query("INSERT INTO sealed_name (reference, content, remains) VALUES (\(reference), \(content), \(remains))")
+        try PostgresAuditTrail.append(
+            SealingInPlace.nameAuditEntry(reference: reference, digest: SealingInPlace.nameTombstoneDigest(reference: reference, content: content, remains: remains),
+                                          by: actor, at: moment),
+            in: session)
+    }
+
     public func reportsInClear() throws(StoreError) -> Int {
         try read { session in
             try session.number("""

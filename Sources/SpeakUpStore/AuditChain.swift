@@ -136,10 +136,12 @@ public enum AuditChain {
         /// `erasureDigest` gives the digest of a case's erasure row and tombstones as stored now
         /// (`RetentionErasure.tombstonesDigest`; nil if the case was not erased).
         /// `sealingDigest` gives the digest of a case's sealed-in-place tombstones as stored now
-        /// (`SealingInPlace.tombstonesDigest`).
+        /// (`SealingInPlace.tombstonesDigest`); `namingDigest` the digest of the tombstone a case's subject's
+        /// name left when it was sealed in place (`SealingInPlace.nameTombstoneDigest`; nil if it has none).
         public mutating func check(_ record: StoredRecord, eventDigest: (_ reference: String, _ sequence: Int) throws -> Data?,
                                    erasureDigest: (_ reference: String) throws -> Data? = { _ in nil },
-                                   sealingDigest: (_ reference: String) throws -> Data? = { _ in nil }) rethrows {
+                                   sealingDigest: (_ reference: String) throws -> Data? = { _ in nil },
+                                   namingDigest: (_ reference: String) throws -> Data? = { _ in nil }) rethrows {
             count += 1
             guard broken == nil else { return }
             let position = record.position
@@ -174,6 +176,10 @@ public enum AuditChain {
             } else if broken == nil, entry.action == SealingInPlace.action, let reference = entry.reference, entry.event == nil {
                 if try sealingDigest(reference) != entry.content {
                     broken = (position, "the tombstones of case \(reference), left when it was sealed in place, were changed or removed after the sealing")
+                }
+            } else if broken == nil, entry.action == SealingInPlace.nameAction, let reference = entry.reference, entry.event == nil {
+                if try namingDigest(reference) != entry.content {
+                    broken = (position, "the tombstone of case \(reference), left when the name it gives was sealed in place, was changed or removed after the sealing")
                 }
             } else if broken == nil, let problem = try contentProblem(entry, position: position, outsideHash: outsideHash, eventDigest: eventDigest) {
                 broken = (position, problem)

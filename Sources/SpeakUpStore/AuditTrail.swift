@@ -75,7 +75,8 @@ enum AuditTrail {
                 stored(row),
                 eventDigest: { reference, sequence in try ContentDigest.ofEventOrTombstone(reference: reference, sequence: sequence, in: db) },
                 erasureDigest: { reference in try ContentDigest.ofErasure(reference: reference, in: db) },
-                sealingDigest: { reference in try ContentDigest.ofSealing(reference: reference, in: db) })
+                sealingDigest: { reference in try ContentDigest.ofSealing(reference: reference, in: db) },
+                namingDigest: { reference in try ContentDigest.ofNaming(reference: reference, in: db) })
         }
         let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_waiting") ?? 0
         var result = check.finish(waiting: waiting)

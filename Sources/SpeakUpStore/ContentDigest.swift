@@ -46,7 +46,18 @@ enum ContentDigest {
             try Row.fetchOne(db.cachedStatement(sql: "SELECT content, remains FROM \(table) WHERE reference = ? AND sequence = ?"),
                              arguments: [reference, sequence]).map { ($0["content"], $0["remains"]) }
         }
-        return SealingInPlace.heldDigest(now: now, erased: try tombstone("erased_event"), sealed: try tombstone("sealed_event"))
+        let named = sequence == 1
+            ? try Row.fetchOne(db.cachedStatement(sql: "SELECT content, remains FROM sealed_name WHERE reference = ?"), arguments: [reference])
+                .map { (content: $0["content"] as Data, remains: $0["remains"] as Data) }
+            : nil
+        return SealingInPlace.heldDigest(now: now, erased: try tombstone("erased_event"), named: named, sealed: try tombstone("sealed_event"))
+    }
+
+    /// The digest of a case's name-sealing tombstone as stored now, or nil if it has none.
+    static func ofNaming(reference: String, in db: Database) throws -> Data? {
+        try Row.fetchOne(db, sql: "SELECT content, remains FROM sealed_name WHERE reference = ?", arguments: [reference]).map {
+            SealingInPlace.nameTombstoneDigest(reference: reference, content: $0["content"], remains: $0["remains"])
+        }
     }
 
     /// The digest of a case's sealed-in-place tombstones as stored now, in order.

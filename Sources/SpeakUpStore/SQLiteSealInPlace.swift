@@ -33,6 +33,52 @@ extension SQLiteReportStore {
         }
     }
 
+    public func sealNamesInPlace(_ names: [NameSealing], by actor: String, at moment: Date) throws(StoreError) -> Int {
+        guard !names.isEmpty else { return 0 }
+        do {
+            return try writeTurn { db in
+                try db.inTransaction(.immediate) {
+                    for name in names { try Self.sealName(name, by: actor, at: moment, in: db) }
+                    return .commit
+                }
+                return names.count
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreErrors.translate(error, path: path, doing: "save")
+        }
+    }
+
+    /// Seals one report's subject's name inside the caller's transaction, checked against the row as it is now.
+    private static func sealName(_ name: NameSealing, by actor: String, at moment: Date, in db: Database) throws {
+        let reference = name.reference.text
+        let erased = try Bool.fetchOne(db, sql: "SELECT 1 FROM case_erasure WHERE reference = ?", arguments: [reference]) == true
+        if let refusal = SealingInPlace.nameRefusal(name, report: try ReportRows.all(in: db, reference: reference).first, erased: erased) {
+            throw refusal
+        }
+        guard let content = try ContentDigest.ofEvent(reference: reference, sequence: 1, in: db) else {
+            throw StoreError(.failed, "Case \(reference) has no first event to hold its report, so its name was not sealed. Nothing was changed.")
+        }
+        // One update: the store takes a sealed report's name emptied only with its words sealed again and its facts set for the first time.
+        try db.execute(sql: """
+            UPDATE report SET sealed = ?, subject_name = NULL, subject_role = '', subject_key = ?, subject_facts = ? WHERE reference = ?
+            """, arguments: [Data(name.sealed.content), name.subject.key, name.subject.facts.stored, reference])
+        // The search index keeps only what is still clear (a case waiting to be indexed is indexed from its row as it is now).
+        if let report = try ReportRows.all(in: db, reference: reference).first {
+            let notes = try String.fetchAll(db, sql: "SELECT text FROM case_event WHERE reference = ? AND kind = 'note' ORDER BY sequence",
+                                            arguments: [reference])
+            try db.execute(sql: "UPDATE case_text SET words = ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",
+                           arguments: [StoredForm.searchWords(of: report, notes: notes), reference])
+        }
+        guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: 1, in: db) else { return }
+        try db.execute(sql: "INSERT INTO sealed_name (reference, content, remains) VALUES (?, ?, ?)", arguments: [reference, content, remains])
+        try AuditTrail.append(
+            SealingInPlace.nameAuditEntry(reference: reference, digest: SealingInPlace.nameTombstoneDigest(reference: reference, content: content, remains: remains),
+                                          by: actor, at: moment),
+            in: db)
+    }
+
     public func reportsInClear() throws(StoreError) -> Int {
         do {
             return try queue.read { db in

@@ -94,13 +94,57 @@ public enum SealingInPlace {
                    content: digest)
     }
 
-    /// The digest an event is held against: the digest now, taken back through an erasure's tombstone
-    /// and then a sealing's, each only when what it left is as it left it.
-    public static func heldDigest(now: Data?, erased: (content: Data, remains: Data)?, sealed: (content: Data, remains: Data)?) -> Data? {
+    /// The digest an event is held against: the digest now, taken back through an erasure's tombstone,
+    /// then a name's sealing's (`named`: a case's first event only), then a sealing's, each only when what
+    /// it left is as it left it. (In that order because they can only happen in the other: a case sealed in
+    /// place before its name was, and erased last.)
+    public static func heldDigest(now: Data?, erased: (content: Data, remains: Data)?, named: (content: Data, remains: Data)? = nil,
+                                  sealed: (content: Data, remains: Data)?) -> Data? {
         var digest = now
         if let erased, digest == erased.remains { digest = erased.content }
+        if let named, digest == named.remains { digest = named.content }
         if let sealed, digest == sealed.remains { digest = sealed.content }
         return digest
+    }
+
+    /// The audit action recorded for a subject's name sealed in place with the report's sealed words.
+    public static let nameAction = "name-sealed-in-place"
+
+    /// The digest a name's sealing's audit record holds: its tombstone (`sealed_name`).
+    public static func nameTombstoneDigest(reference: String, content: Data, remains: Data) -> Data {
+        var hasher = ContentHasher()
+        hasher.add("sealed_name")
+        hasher.add(reference)
+        hasher.add(Array(content).hex)
+        hasher.add(Array(remains).hex)
+        return hasher.finalize()
+    }
+
+    /// The audit entry of a subject's name sealed in place.
+    public static func nameAuditEntry(reference: String, digest: Data, by actor: String, at moment: Date) -> AuditEntry {
+        AuditEntry(at: .instant(moment), actor: actor, action: nameAction, reference: reference,
+                   detail: "the name and role of the person the report is about sealed with its words (its first event's digest kept as a tombstone)",
+                   content: digest)
+    }
+
+    /// Why `name` cannot be sealed into `report` as the store holds it now (nil: it can): each engine asks
+    /// inside its transaction, so a report changed since it was read is refused, never overwritten.
+    public static func nameRefusal(_ name: NameSealing, report: Report?, erased: Bool) -> StoreError? {
+        let reference = name.reference.text
+        let again = "Nothing was changed: run `speakup store seal --names` again."
+        guard let report, !erased else {
+            return StoreError(.failed, "Case \(reference) is no longer in the store (it was erased meanwhile). \(again)")
+        }
+        guard report.sealed == name.replacing else {
+            return StoreError(.failed, "The sealed words of case \(reference) are not the ones read a moment ago: changed meanwhile, or sealed again. \(again)")
+        }
+        guard !report.subject.isSealedAway, report.subject.sealedFacts == nil else {
+            return StoreError(.failed, "The name in case \(reference) has been sealed already (from another terminal?). \(again)")
+        }
+        guard !(report.subject.name ?? "").isEmpty || !report.subject.role.isEmpty else {
+            return StoreError(.failed, "Case \(reference) names nobody, so there is no name to seal. \(again)")
+        }
+        return nil
     }
 
     /// The refusal when the store has no recovery key.

@@ -478,6 +478,50 @@ enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'subject checks are appended, never changed'); END;
                 """)
         }
+        migrator.registerMigration("v26-sealed-names") { db in
+            // A report whose words were sealed before the installation had its subject-key secret may have
+            // its subject's name and role sealed with them later (`speakup store seal --names`): its sealed
+            // words replaced (the same content key, the name laid in), the name and role emptied, the facts set
+            // for the first time, and nothing else of the row changed. Its first event's digest before and
+            // after is kept as a tombstone, appended, never changed.
+            try db.execute(sql: """
+                CREATE TABLE sealed_name (
+                    reference TEXT PRIMARY KEY NOT NULL REFERENCES report(reference),
+                    content BLOB NOT NULL,
+                    remains BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TRIGGER sealed_name_no_update BEFORE UPDATE ON sealed_name
+                BEGIN SELECT RAISE(ABORT, 'sealed_name rows are appended, never changed'); END;
+                CREATE TRIGGER sealed_name_no_delete BEFORE DELETE ON sealed_name
+                BEGIN SELECT RAISE(ABORT, 'sealed_name rows are appended, never changed'); END;
+
+                DROP TRIGGER report_no_update;
+                CREATE TRIGGER report_no_update BEFORE UPDATE ON report
+                WHEN NEW.reference IS NOT OLD.reference OR NEW.way_of_raising IS NOT OLD.way_of_raising
+                    OR NEW.submitted IS NOT OLD.submitted
+                    OR (NOT EXISTS (SELECT 1 FROM case_erasure WHERE reference = OLD.reference)
+                        AND NOT (OLD.sealed IS NULL AND NEW.sealed IS NOT NULL AND NEW.account = '' AND NEW.witnesses = ''
+                                 AND NEW.staff_impact = '' AND NEW.location IS OLD.location AND NEW.reporter_user IS OLD.reporter_user
+                                 AND NEW.reporter_uid IS OLD.reporter_uid
+                                 AND ((NEW.subject_name IS OLD.subject_name AND NEW.subject_role IS OLD.subject_role
+                                       AND NEW.subject_facts IS OLD.subject_facts)
+                                      OR (OLD.subject_facts IS NULL AND NEW.subject_facts IS NOT NULL
+                                          AND NEW.subject_name IS NULL AND NEW.subject_role = '')))
+                        AND NOT (OLD.sealed IS NOT NULL AND NEW.sealed IS NOT NULL AND OLD.subject_facts IS NULL
+                                 AND NEW.subject_facts IS NOT NULL AND NEW.subject_name IS NULL AND NEW.subject_role = ''
+                                 AND NEW.subject_seniority IS OLD.subject_seniority AND NEW.location IS OLD.location
+                                 AND NEW.account IS OLD.account AND NEW.reporter_user IS OLD.reporter_user
+                                 AND NEW.reporter_uid IS OLD.reporter_uid AND NEW.occurred_on IS OLD.occurred_on
+                                 AND NEW.occurred_at IS OLD.occurred_at AND NEW.patient_harm IS OLD.patient_harm
+                                 AND NEW.staff_impact IS OLD.staff_impact AND NEW.witnesses IS OLD.witnesses
+                                 AND NEW.desired_outcome IS OLD.desired_outcome AND NEW.hold_until IS OLD.hold_until
+                                 AND NEW.reporter_name IS OLD.reporter_name AND NEW.reporter_contact IS OLD.reporter_contact
+                                 AND NEW.reporter_group IS OLD.reporter_group AND NEW.excluded_handlers IS OLD.excluded_handlers
+                                 AND NEW.subject_id IS OLD.subject_id AND NEW.station IS OLD.station
+                                 AND NEW.station_location IS OLD.station_location))
+                BEGIN SELECT RAISE(ABORT, 'report rows are appended, never changed'); END;
+                """)
+        }
         return migrator
     }
 

@@ -116,7 +116,7 @@ struct CheckCommand: ParsableCommand {
                 problems.append("New reports keep the name and role of the person they are about in clear, because the subject-key secret cannot be used: \(why)")
             }
             if sealing.namesInClear > 0 {
-                problems.append("\(sealing.namesInClear.counted("sealed report")) \(sealing.namesInClear == 1 ? "keeps" : "keep") the name or role of the person \(sealing.namesInClear == 1 ? "it is" : "they are") about in clear (sealed before this installation had its subject-key secret), readable by whoever can read the store or a backup of it. Sealing those names needs the recovery key to open their words again, which SpeakUp cannot do yet (docs/security.md).")
+                problems.append("\(sealing.namesInClear.counted("sealed report")) \(sealing.namesInClear == 1 ? "keeps" : "keep") the name or role of the person \(sealing.namesInClear == 1 ? "it is" : "they are") about in clear (sealed before this installation had its subject-key secret), readable by whoever can read the store or a backup of it. `speakup store seal --names` seals \(sealing.namesInClear == 1 ? "it" : "them") with the trust's recovery key (docs/security.md).")
             }
             if sealing.inClear > 0 {
                 problems.append("\(sealing.inClear.counted("report")) sent before this store had its recovery key \(sealing.inClear == 1 ? "is" : "are") still kept in clear, readable by whoever can read the store or a backup of it. An administrator seals them, once the handlers have chosen their passphrases: `speakup store seal` (docs/security.md).")

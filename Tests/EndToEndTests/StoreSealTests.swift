@@ -71,6 +71,48 @@ struct StoreSealTests {
         #expect(again.status == 0 && again.stdout.contains("sealed already"), "\(again.stdout)\(again.stderr)")
     }
 
+    @Test("names left in clear beside words sealed before the subject-key secret: --names refuses without the secret or the right recovery key, then seals them; gone from the files, the trail verifies")
+    func sealsNamesLater() throws {
+        let scratch = Scratch()
+        _ = try RetentionTests.importClosed(2, into: scratch)
+        let made = try Binary.run(["store", "recovery-key", "--db", scratch.store])
+        let keyLine = try #require(made.stdout.range(of: #"SPEAKUP RECOVERY [0-9A-Z]{5}(-[0-9A-Z]{5}){10}"#, options: .regularExpression)
+            .map { String(made.stdout[$0]) })
+        func names() throws -> String {
+            try Command.run("/usr/bin/sqlite3", [scratch.store, "SELECT count(*) FROM report WHERE subject_name = 'Dr Erasable'"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func sealNames(_ input: String, _ environment: [String: String] = [:]) throws -> Command.Result {
+            try Command.run(Binary.speakup, ["store", "seal", "--names", "--db", scratch.store],
+                            environment: ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }, input: input)
+        }
+        // Without a secret the words are sealed and the names stay, and both the sealing and the check say how to seal them.
+        let first = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(first.status == 0 && first.stdout.contains("still in clear: there is no subject-key secret"), "\(first.stdout)\(first.stderr)")
+        #expect(Tmux.words(first.stdout).contains("2 reports sealed before this installation had its subject-key secret keep the name"), "\(first.stdout)")
+        #expect(Tmux.words(try Binary.run(["check", "--db", scratch.store]).stdout).contains("`speakup store seal --names` seals them"))
+        let noSecret = try sealNames(keyLine + "\n")
+        #expect(noSecret.status == 1 && noSecret.stderr.contains("no subject-key secret"), "\(noSecret.stderr)")
+        let secret = ["SPEAKUP_SUBJECT_KEY": scratch.path + "/subject-key"]
+        #expect(try Binary.run(["store", "subject-key"], environment: secret).status == 0)
+        let wrong = try sealNames("SPEAKUP RECOVERY 00000-00000-00000-00000-00000-00000-00000-00000-00000-00000-00000\n", secret)
+        #expect(wrong.status != 0 && wrong.stderr.contains("Nothing was changed"), "\(wrong.stderr)")
+        #expect(try names() == "2")
+
+        let done = try sealNames(keyLine + "\n", secret)
+        #expect(done.status == 0, "\(done.stdout)\(done.stderr)")
+        #expect(Tmux.words(done.stdout).contains("Sealed the names of the people 2 reports are about with their words"), "\(done.stdout)")
+        #expect(!done.stdout.contains(keyLine) && !done.stderr.contains(keyLine))
+        #expect(try names() == "0")
+        let bytes = [scratch.store, scratch.store + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }.reduce(Data(), +)
+        #expect(bytes.range(of: Data("Erasable".utf8)) == nil && bytes.range(of: Data("erasable".utf8)) == nil, "the name is still in the store's files")
+        let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(!(try Binary.run(["check", "--db", scratch.store], environment: secret)).stdout.contains("name or role of the person"))
+        let again = try sealNames(keyLine + "\n", secret)
+        #expect(again.status == 0 && again.stdout.contains("No report with sealed words keeps the name"), "\(again.stdout)\(again.stderr)")
+    }
+
     /// Seals a fresh store of `count` clear cases, killing the sealing after `delay` seconds; checks that it is
     /// all or nothing, verifies, and that a second run finishes. Whether the kill came while it ran.
     static func killSealing(_ count: Int, after delay: Double) throws -> Bool {

@@ -10,7 +10,7 @@ struct SQLiteReportStoreTests {
     func migratesFromEmpty() throws {
         let folder = TemporaryFolder()
         let store = try SQLiteReportStore(path: folder.file())
-        #expect(try store.appliedMigrations() == ["v1-reports-and-case-events", "v2-whole-reporter-journey", "v3-receipts-and-drafts", "v4-case-event-text", "v5-routing", "v6-staff-directory", "v7-hold-index", "v8-excluded-handlers", "v9-subject-id", "v10-stations-actors-audit", "v11-guardians-workspace", "v12-safe-routing", "v13-content-digests", "v14-search-prefixes", "v15-retention-and-erasure", "v16-detriment-check-ins", "v17-reporter-characteristics", "v18-board-facts", "v19-retention-index", "v20-sealing-keys", "v21-sealed-reports", "v22-sealed-in-place", "v23-sealed-subject", "v24-case-keys-appended", "v25-subject-checks"])
+        #expect(try store.appliedMigrations() == ["v1-reports-and-case-events", "v2-whole-reporter-journey", "v3-receipts-and-drafts", "v4-case-event-text", "v5-routing", "v6-staff-directory", "v7-hold-index", "v8-excluded-handlers", "v9-subject-id", "v10-stations-actors-audit", "v11-guardians-workspace", "v12-safe-routing", "v13-content-digests", "v14-search-prefixes", "v15-retention-and-erasure", "v16-detriment-check-ins", "v17-reporter-characteristics", "v18-board-facts", "v19-retention-index", "v20-sealing-keys", "v21-sealed-reports", "v22-sealed-in-place", "v23-sealed-subject", "v24-case-keys-appended", "v25-subject-checks", "v26-sealed-names"])
         let tables = try store.withDatabase { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }

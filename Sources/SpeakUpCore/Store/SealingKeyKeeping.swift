@@ -80,6 +80,15 @@ public protocol SealingKeyKeeping: Sendable {
     func sealInPlace(mayHold: [CaseReference: [String]], subjects: [CaseReference: SubjectSealing], by actor: String, at moment: Date)
         throws(StoreError) -> SealedInPlace
 
+    /// Seals in place, in one transaction, the subject's name and role of reports whose words were sealed
+    /// before the installation had its subject-key secret: each report's sealed words are replaced by
+    /// `sealed` (the same content key, the name and role laid in with the words), its name and role
+    /// emptied, its facts and same-person key kept in their place, its first event's digest kept as a
+    /// tombstone (`sealed_name`) and one audit record (`name-sealed-in-place`) by `actor`. All or
+    /// nothing: refused, with nothing changed, when any report is not as it was read (its sealed words
+    /// changed, its name sealed or erased meanwhile). Returns how many names were sealed.
+    func sealNamesInPlace(_ names: [NameSealing], by actor: String, at moment: Date) throws(StoreError) -> Int
+
     /// How many reports the store keeps in clear (not sealed, not erased): in a sealing store, those sent
     /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
     func reportsInClear() throws(StoreError) -> Int
@@ -180,6 +189,24 @@ public struct SubjectSealing: Hashable, Sendable {
     public init(facts: SubjectFacts, key: String?) {
         self.facts = facts
         self.key = key
+    }
+}
+
+/// One report's subject's name sealed in place with its words (`SealingKeyKeeping.sealNamesInPlace`).
+public struct NameSealing: Hashable, Sendable {
+    public var reference: CaseReference
+    /// The sealed words as read, which `sealed` replaces (a report whose words differ now is refused).
+    public var replacing: SealedWords
+    /// The words sealed again under the same content key, with the subject's name and role.
+    public var sealed: SealedWords
+    /// What stands in for the name once sealed: the facts the conflict rules find now, and the same-person key.
+    public var subject: SubjectSealing
+
+    public init(reference: CaseReference, replacing: SealedWords, sealed: SealedWords, subject: SubjectSealing) {
+        self.reference = reference
+        self.replacing = replacing
+        self.sealed = sealed
+        self.subject = subject
     }
 }
 

@@ -47,7 +47,7 @@ public enum StoreTables {
     public static let copied = [
         "store_secret", "report", "report_concern", "case_event", "receipt", "draft", "staff",
         "audit_record", "audit_waiting", "case_file", "case_handler", "case_handler_concern", "case_recusal", "reminder",
-        "reporter_characteristics", "sealing_key", "recovery_key", "case_key", "sealed_event", "subject_check",
+        "reporter_characteristics", "sealing_key", "recovery_key", "case_key", "sealed_event", "sealed_name", "subject_check",
         // After the case events: an erased case takes no event once its erasure is recorded.
         "case_erasure", "erased_event",
     ]
