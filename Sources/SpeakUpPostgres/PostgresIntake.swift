@@ -194,7 +194,15 @@ extension PostgresReportStore {
         return try rows.map { answers throws(StoreError) in try CharacteristicsRow.read(answers, in: location) }
     }
 
+    /// Every report in one statement, with the store's wait and a millisecond a report past it: a trust's
+    /// whole store (an export, a copy's check) can hold far more than the wait's worth of rows.
     public func allReports() throws(StoreError) -> [Report] {
-        try read { session in try PostgresReportRows.reports(in: session) }
+        let count = try read { session in try session.number("SELECT count(*) FROM report") ?? 0 }
+        return try write(.read, allowing: Self.readAllSeconds(count, waiting: wait.seconds)) { session in try PostgresReportRows.reports(in: session) }
+    }
+
+    /// The deadline of a read of every report: the store's wait and a millisecond a report.
+    static func readAllSeconds(_ count: Int, waiting seconds: Double) -> Double {
+        seconds + Double(count) * 0.001
     }
 }

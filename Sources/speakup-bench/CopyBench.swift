@@ -45,6 +45,26 @@ extension PostgresBench {
         _ = try StoreCopy(from: source, to: target, today: today).run()
         let there = now() - started
 
+        // `speakup export json`'s reads on the copy: every report, and each one's timeline, read one report at a time
+        // (as before session 16) or a thousand a read; the floor, both tables' rows read whole as the copy reads them.
+        let oneByOne = now()
+        var events = 0
+        for report in try target.allReports() { events += try target.events(for: report.reference).count }
+        let exportOne = now() - oneByOne
+        let batched = now()
+        let everyReport = try target.allReports()
+        var batchedEvents = 0
+        for start in stride(from: 0, to: everyReport.count, by: 1_000) {
+            let batch = everyReport[start..<min(start + 1_000, everyReport.count)]
+            batchedEvents += try target.timelines(of: batch.map(\.reference)).values.reduce(0) { $0 + $1.count }
+        }
+        let exportBatched = now() - batched
+        guard batchedEvents == events else { throw BenchFailure("the export's reads found \(batchedEvents) events a thousand at a time, \(events) one by one") }
+        let rawRead = now()
+        _ = try target.rows(of: "report")
+        _ = try target.rows(of: "case_event")
+        let exportFloor = now() - rawRead
+
         let back = try SQLiteReportStore(path: folder + "/back.sqlite", receiptRounds: 1 << 10)
         let returning = now()
         _ = try StoreCopy(from: target, to: back, today: today).run()
@@ -77,6 +97,13 @@ extension PostgresBench {
         print("| SQLite to PostgreSQL, checked (`speakup store copy`) | \(format(there)) | \(perSecond(there)) | \(format(there / floor))x |")
         print("| PostgreSQL to a new SQLite file, checked | \(format(home)) | \(perSecond(home)) | \(format(home / floor))x |")
         print("| floor: the SQLite tables read, the same JSON batches into one json column, one transaction | \(format(floor)) | \(perSecond(floor)) | 1x |")
-        return ["store copy of \(copyCases.formatted()) cases (\(rows.formatted()) rows): SQLite to PostgreSQL \(format(there)) s, back \(format(home)) s; floor \(format(floor)) s"]
+        print("")
+        print("| `export json`'s reads from PostgreSQL, \(copyCases.formatted()) reports and \(events.formatted()) events | seconds | x floor |")
+        print("|---|---|---|")
+        print("| every report, then each one's timeline in a read of its own | \(format(exportOne)) | \(format(exportOne / exportFloor))x |")
+        print("| every report, then a thousand timelines a read | \(format(exportBatched)) | \(format(exportBatched / exportFloor))x |")
+        print("| floor: the two tables' rows read whole, as the copy reads them | \(format(exportFloor)) | 1x |")
+        return ["export reads of \(copyCases.formatted()) reports from PostgreSQL: one timeline a read \(format(exportOne)) s, a thousand a read \(format(exportBatched)) s; floor \(format(exportFloor)) s",
+                "store copy of \(copyCases.formatted()) cases (\(rows.formatted()) rows): SQLite to PostgreSQL \(format(there)) s, back \(format(home)) s; floor \(format(floor)) s"]
     }
 }

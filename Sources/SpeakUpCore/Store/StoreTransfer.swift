@@ -14,10 +14,6 @@ public protocol StoreTransfer: Sendable {
 
     /// How many rows a table holds.
     func count(of table: String) throws(StoreError) -> Int
-
-    /// The timelines of many cases at once, each in order (a copy's check reads every one); a
-    /// case with no events, or not in the store, is left out.
-    func timelines(of references: [CaseReference]) throws(StoreError) -> [CaseReference: [CaseEvent]]
 }
 
 /// One table's rows, with its column names.
