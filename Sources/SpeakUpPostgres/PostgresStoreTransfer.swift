@@ -22,43 +22,67 @@ extension PostgresReportStore: StoreTransfer {
 
     private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
-    public func rows(of table: String) throws(StoreError) -> TableRows {
+    public func rows(of table: String, after: [StoredValue]?, limit: Int) throws(StoreError) -> TableRows {
         guard StoreTables.copied.contains(table) else { throw StoreError(.failed, "SpeakUp does not copy a table called \(table).") }
-        let count = try count(of: table)
-        return try write(.read, allowing: Self.copySeconds(rows: count, waiting: wait.seconds)) { session in
+        return try read { session in
             let columns = try columns(of: table, in: session)
-            let order = try keys(of: table, in: session).map(Self.quoted).joined(separator: ", ")
-            // Every value as text (bytes as hex), so nothing is rounded on its way out.
-            let select = columns.map { column in
+            let keys = try keys(of: table, in: session)
+            // Every value as text (bytes as hex), so nothing is rounded on its way out; the key again after them,
+            // as text, to start the next page from (compared in the key's own type and collation).
+            let select = (columns.map { column in
                 column.type == "bytea" ? "encode(\(Self.quoted(column.name)), 'hex')" : "\(Self.quoted(column.name))::text"
-            }.joined(separator: ", ")
-            let rows = try session.query(PostgresQuery(unsafeSQL: "SELECT \(select) FROM \(Self.quoted(table)) ORDER BY \(order)"))
+            } + keys.map { "\(Self.quoted($0))::text" }).joined(separator: ", ")
+            // (Ordered by the table's own columns, never the text of the same name the select gives back.)
+            let order = keys.map { "t." + Self.quoted($0) }.joined(separator: ", ")
+            var query = PostgresQuery(unsafeSQL: "SELECT \(select) FROM \(Self.quoted(table)) t ORDER BY \(order) LIMIT \(limit)")
+            if let after {
+                guard after.count == keys.count else { throw StoreError(.failed, "A copy asked for \(table) after a key of another shape.") }
+                var marks: [String] = []
+                for (index, key) in keys.enumerated() {
+                    guard case .text(let text) = after[index] else { throw StoreError(.failed, "A copy asked for \(table) after a key of another shape.") }
+                    query.binds.append(text)
+                    marks.append("$\(index + 1)::\(columns.first { $0.name == key }?.type ?? "text")")
+                }
+                query = PostgresQuery(unsafeSQL: """
+                    SELECT \(select) FROM \(Self.quoted(table)) t WHERE (\(order)) > (\(marks.joined(separator: ", "))) ORDER BY \(order) LIMIT \(limit)
+                    """, binds: query.binds)
+            }
             var values: [[StoredValue]] = []
-            for row in rows {
+            var next: [StoredValue]?
+            for row in try session.query(query) {
                 var line: [StoredValue] = []
+                var key: [StoredValue] = []
                 for (index, cell) in row.enumerated() {
                     let text: String?
                     do { text = try cell.decode(String?.self) } catch {
-                        throw StoreError(.damaged, "The PostgreSQL store at \(location) holds a value in \(table).\(columns[index].name) that could not be read.")
+                        throw StoreError(.damaged, "The PostgreSQL store at \(location) holds a value in \(table) that could not be read.")
                     }
-                    line.append(try Self.stored(text, type: columns[index].type, at: "\(table).\(columns[index].name)"))
+                    if index < columns.count {
+                        line.append(try Self.stored(text, type: columns[index].type, at: "\(table).\(columns[index].name)"))
+                    } else {
+                        guard let text else { throw StoreError(.damaged, "The PostgreSQL store at \(location) holds a row of \(table) without its key.") }
+                        key.append(.text(text))
+                    }
                 }
                 values.append(line)
+                next = key
             }
-            return TableRows(table: table, columns: columns.map(\.name), rows: values)
+            return TableRows(table: table, columns: columns.map(\.name), rows: values, next: next)
         }
     }
 
-    /// Seconds a copy's read of a table, or its load of every table, may take: one statement or one
-    /// transaction however many rows, so the store's wait and 2 ms more a row (a store has about 16
-    /// rows a case: 20,000 cases' load may take 11 minutes, where it takes about 30 s in a release build
-    /// on the 2-core machine). Ctrl-C still stops either at once.
+    /// Seconds a copy's load of every table may take: one transaction however many rows, so the store's
+    /// wait and 2 ms more a row (a store has about 16 rows a case: 20,000 cases' load may take 11 minutes,
+    /// where it takes about 30 s in a release build on the 2-core machine). Each page read from the source
+    /// has the plain wait. Ctrl-C still stops either at once.
     static func copySeconds(rows: Int, waiting seconds: Double) -> Double {
         seconds + Double(rows) * 0.002
     }
 
-    public func load(_ tables: [TableRows]) throws(StoreError) {
-        try write(.importing, allowing: Self.copySeconds(rows: tables.reduce(0) { $0 + $1.rows.count }, waiting: wait.seconds)) { session in
+    public func load(from source: any StoreTransfer, page: Int) throws(StoreError) -> [String: Int] {
+        var total = 0
+        for table in StoreTables.copied { total += try source.count(of: table) }
+        let copied = try write(.importing, allowing: Self.copySeconds(rows: total, waiting: wait.seconds)) { session in
             for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
             where try session.finds(PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) LIMIT 1")) {
                 throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
@@ -74,29 +98,37 @@ extension PostgresReportStore: StoreTransfer {
                 SELECT 1 FROM pg_class WHERE oid = 'audit_record'::regclass AND pg_has_role(current_user, relowner, 'USAGE')
                 """)
             if bulkChain { _ = try session.query("ALTER TABLE audit_record DISABLE TRIGGER audit_record_follows_head") }
-            for table in tables where StoreTables.copied.contains(table.table) {
-                let names = table.columns.map(Self.quoted).joined(separator: ", ")
-                let order = try keys(of: table.table, in: session).map(Self.quoted).joined(separator: ", ")
-                // In batches, each a JSON array of rows whose every value is text: the server reads each
+            var copied: [String: Int] = [:]
+            for table in StoreTables.copied {
+                let order = try keys(of: table, in: session).map(Self.quoted).joined(separator: ", ")
+                var count = 0
+                var after: [StoredValue]?
+                // A page at a time, each a JSON array of rows whose every value is text: the server reads each
                 // with its column's own type (bytes as \x hex), in key order (the audit chain's trigger
                 // checks every record follows the one before).
-                for start in stride(from: 0, to: table.rows.count, by: 5_000) {
-                    let batch = table.rows[start..<min(start + 5_000, table.rows.count)].map { row in
-                        Dictionary(uniqueKeysWithValues: zip(table.columns, row.map(Self.jsonText)))
+                while true {
+                    let rows = try source.rows(of: table, after: after, limit: page)
+                    if !rows.rows.isEmpty {
+                        let names = rows.columns.map(Self.quoted).joined(separator: ", ")
+                        let batch = rows.rows.map { row in Dictionary(uniqueKeysWithValues: zip(rows.columns, row.map(Self.jsonText))) }
+                        let json: String
+                        do {
+                            json = String(decoding: try JSONSerialization.data(withJSONObject: batch, options: []), as: UTF8.self)
+                        } catch {
+                            throw StoreError(.failed, "The rows of \(table) could not be prepared for the copy.")
+                        }
+                        var query = PostgresQuery(unsafeSQL: """
+                            INSERT INTO \(Self.quoted(table)) (\(names))
+                            SELECT \(names) FROM json_populate_recordset(NULL::\(Self.quoted(table)), $1::json) ORDER BY \(order)
+                            """)
+                        query.binds.append(json)
+                        _ = try session.query(query)
                     }
-                    let json: String
-                    do {
-                        json = String(decoding: try JSONSerialization.data(withJSONObject: batch, options: []), as: UTF8.self)
-                    } catch {
-                        throw StoreError(.failed, "The rows of \(table.table) could not be prepared for the copy.")
-                    }
-                    var query = PostgresQuery(unsafeSQL: """
-                        INSERT INTO \(Self.quoted(table.table)) (\(names))
-                        SELECT \(names) FROM json_populate_recordset(NULL::\(Self.quoted(table.table)), $1::json) ORDER BY \(order)
-                        """)
-                    query.binds.append(json)
-                    _ = try session.query(query)
+                    count += rows.rows.count
+                    guard rows.rows.count == page, let next = rows.next else { break }
+                    after = next
                 }
+                copied[table] = count
             }
             if bulkChain {
                 try Self.checkLinks(in: session, at: location)
@@ -105,8 +137,10 @@ extension PostgresReportStore: StoreTransfer {
             _ = try session.query("DELETE FROM case_text")
             _ = try session.query("DELETE FROM case_text_pending")
             _ = try session.query("INSERT INTO case_text_pending (reference) SELECT reference FROM case_file")
+            return copied
         }
         try indexPendingWords()
+        return copied
     }
 
     /// What the chain's trigger checks of each record, for all of them at once: the first follows the

@@ -3,25 +3,34 @@ import GRDB
 import SpeakUpCore
 
 extension SQLiteReportStore: StoreTransfer {
-    public func rows(of table: String) throws(StoreError) -> TableRows {
+    public func rows(of table: String, after: [StoredValue]?, limit: Int) throws(StoreError) -> TableRows {
         guard StoreTables.copied.contains(table) else { throw StoreError(.failed, "SpeakUp does not copy a table called \(table).") }
         do {
             return try queue.read { db in
                 let columns = try db.columns(in: table).map(\.name)
-                let keys = try db.primaryKey(table).columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(keys)").map { row in
-                    columns.map { column in Self.stored(row[column] as DatabaseValue) }
+                // The key (a rowid table's hidden rowid too) read after the columns, to start the next page from.
+                let keys = try db.primaryKey(table).columns.map { "\"\($0)\"" }
+                let list = keys.joined(separator: ", ")
+                let from = after == nil ? "" : " WHERE (\(list)) > (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))"
+                var next: [StoredValue]?
+                let rows = try Row.fetchAll(db, sql: "SELECT *, \(list) FROM \"\(table)\"\(from) ORDER BY \(list) LIMIT \(limit)",
+                                            arguments: StatementArguments((after ?? []).map(Self.databaseValue))).map { row in
+                    let values = (0..<row.count).map { Self.stored(row[$0] as DatabaseValue) }
+                    next = Array(values.suffix(keys.count))
+                    return Array(values.prefix(columns.count))
                 }
-                return TableRows(table: table, columns: columns, rows: rows)
+                return TableRows(table: table, columns: columns, rows: rows, next: next)
             }
         } catch {
             throw StoreErrors.translate(error, path: path, doing: "read")
         }
     }
 
-    public func load(_ tables: [TableRows]) throws(StoreError) {
+    public func load(from source: any StoreTransfer, page: Int) throws(StoreError) -> [String: Int] {
+        let copied: [String: Int]
         do {
-            try writeTurn { db in
+            copied = try writeTurn { db in
+                var copied: [String: Int] = [:]
                 try db.inTransaction(.immediate) {
                     for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) LIMIT 1") == true {
@@ -29,18 +38,30 @@ extension SQLiteReportStore: StoreTransfer {
                     }
                     // The salt made with the new store gives way to the one the receipts were hashed with.
                     try db.execute(sql: "DELETE FROM store_secret")
-                    for table in tables {
-                        guard StoreTables.copied.contains(table.table) else { continue }
-                        let names = table.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                        let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-                        let statement = try db.makeStatement(sql: "INSERT INTO \"\(table.table)\" (\(names)) VALUES (\(marks))")
-                        for row in table.rows {
-                            try statement.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
+                    for table in StoreTables.copied {
+                        var count = 0
+                        var after: [StoredValue]?
+                        var statement: Statement?
+                        while true {
+                            let rows = try source.rows(of: table, after: after, limit: page)
+                            if statement == nil {
+                                let names = rows.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                                let marks = Array(repeating: "?", count: rows.columns.count).joined(separator: ", ")
+                                statement = try db.makeStatement(sql: "INSERT INTO \"\(table)\" (\(names)) VALUES (\(marks))")
+                            }
+                            for row in rows.rows {
+                                try statement?.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
+                            }
+                            count += rows.rows.count
+                            guard rows.rows.count == page, let next = rows.next else { break }
+                            after = next
                         }
+                        copied[table] = count
                     }
                     try db.execute(sql: "DELETE FROM case_text; DELETE FROM case_text_pending; INSERT INTO case_text_pending (reference) SELECT reference FROM case_file")
                     return .commit
                 }
+                return copied
             }
         } catch let error as StoreError {
             throw error
@@ -48,6 +69,7 @@ extension SQLiteReportStore: StoreTransfer {
             throw StoreErrors.translate(error, path: path, doing: "import")
         }
         try indexPendingWords()
+        return copied
     }
 
     public func count(of table: String) throws(StoreError) -> Int {

@@ -27,32 +27,34 @@ public struct StoreCopy {
     let from: any Side
     let to: any Side
     let today: CalendarDay
+    /// Rows read and written at a time: what the copy holds in memory, whatever the store's size.
+    let page: Int
 
-    public init(from: any Side, to: any Side, today: CalendarDay) {
+    public init(from: any Side, to: any Side, today: CalendarDay, page: Int = StoreTables.page) {
         self.from = from
         self.to = to
         self.today = today
+        self.page = max(1, page)
     }
 
     public func run() throws(StoreError) -> Outcome {
         // The source's waiting records of days already over are chained first, as any tick would,
         // so both sides verify to the same chain.
         try from.sealAudit(today: today)
-        var tables: [TableRows] = []
-        for table in StoreTables.copied { tables.append(try from.rows(of: table)) }
-        try to.load(tables)
-        return try check(tables)
+        return try check(try to.load(from: from, page: page))
     }
 
-    /// Checks a finished copy; throws, naming the first difference, when the two sides differ.
-    func check(_ tables: [TableRows]) throws(StoreError) -> Outcome {
+    /// Checks a finished copy (`copied`: the rows each table received); throws, naming the first
+    /// difference, when the two sides differ.
+    func check(_ copied: [String: Int]) throws(StoreError) -> Outcome {
         var rows: [String: Int] = [:]
-        for table in tables {
-            let there = try to.count(of: table.table)
-            guard there == table.rows.count else {
-                throw mismatch("\(table.table) has \(table.rows.count.counted("row")) in \(from.location) but \(there.counted("row")) in \(to.location)")
+        for table in StoreTables.copied {
+            let here = try from.count(of: table)
+            let there = try to.count(of: table)
+            guard there == here, copied[table] == here else {
+                throw mismatch("\(table) has \(here.counted("row")) in \(from.location) but \(there.counted("row")) in \(to.location)")
             }
-            rows[table.table] = there
+            rows[table] = there
         }
         let before = try from.verifyAudit(today: today, anchor: nil)
         let after = try to.verifyAudit(today: today, anchor: nil)
