@@ -76,6 +76,29 @@ extension PostgresReportStore {
             in: session)
     }
 
+    /// The tables that held words in clear: a sealing in place leaves their old row versions (and index
+    /// entries: the search index's words, the same-person keys) in pages that plain VACUUM frees but does
+    /// not overwrite. `VACUUM FULL` writes each table and its indexes anew and drops the old files; it
+    /// holds the table against every reader and writer while it runs (a quiet hour), so it has ten minutes.
+    static let heldWords = ["report", "case_event", "case_text"]
+
+    public func eraseClearCopies() throws(StoreError) -> Bool {
+        do {
+            return try connection.use { session in
+                let owned = try session.finds(PostgresQuery(unsafeSQL: """
+                    SELECT 1 FROM pg_class WHERE oid IN (\(Self.heldWords.map { "'\($0)'::regclass" }.joined(separator: ", ")))
+                    HAVING bool_and(pg_has_role(current_user, relowner, 'USAGE'))
+                    """))
+                for table in Self.heldWords {
+                    _ = try session.query(PostgresQuery(unsafeSQL: owned ? "VACUUM FULL \(table)" : "VACUUM \(table)"), deadline: 600)
+                }
+                return owned
+            }
+        } catch {
+            throw PostgresStoreFailure.translate(error, at: location, doing: .erase)
+        }
+    }
+
     public func reportsInClear() throws(StoreError) -> Int {
         try read { session in
             try session.number("""

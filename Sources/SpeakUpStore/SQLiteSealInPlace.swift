@@ -79,6 +79,11 @@ extension SQLiteReportStore {
             in: db)
     }
 
+    public func eraseClearCopies() throws(StoreError) -> Bool {
+        try vacuum()
+        return true
+    }
+
     public func reportsInClear() throws(StoreError) -> Int {
         do {
             return try queue.read { db in

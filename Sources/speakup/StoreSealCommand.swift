@@ -91,9 +91,11 @@ struct StoreSealCommand: ParsableCommand {
                 try Self.exitLeavingOut(left)
                 return
             }
-            // The words in clear are erased from the files: SQLite's pages (secure_delete, VACUUM), its log, and the search index's segments.
+            // The words in clear are erased from the files: SQLite's pages (secure_delete, VACUUM), its log, and the search index's
+            // segments; PostgreSQL's tables rewritten when this login owns them, else vacuumed.
+            let rewritten: Bool
             do {
-                if let sqlite = store as? SQLiteReportStore { try sqlite.vacuum() } else { try store.compactAfterErasure() }
+                rewritten = try store.eraseClearCopies()
             } catch {
                 throw Failure("The reports are sealed, but the copies in clear could not be erased from the store's files yet: \(error.sentence) Run `speakup store seal` again (it seals nothing twice) or `speakup retention run --vacuum` at a quieter moment.")
             }
@@ -113,7 +115,9 @@ struct StoreSealCommand: ParsableCommand {
             try Self.sayNamesLeft(in: store, asked: names)
             print(store is SQLiteReportStore
                 ? "The copies in clear are erased from the store's file and its log. Copies made before now (backups) still hold them."
-                : "PostgreSQL has vacuumed the tables; pages and log segments it has not reused yet, and backups made before now, may still hold the words in clear (docs/security.md).")
+                : rewritten
+                ? "PostgreSQL has rewritten the tables that held the words in clear (VACUUM FULL), keeping only old rows a transaction open at that moment could still see. Its write-ahead log segments from before now keep them until it reuses them, and backups made before now hold them: replace those backups (docs/security.md)."
+                : "PostgreSQL has vacuumed the tables, which frees the old rows' space without overwriting it: to rewrite them, the database's owner runs `VACUUM FULL report, case_event, case_text` at a quiet hour. Its write-ahead log segments and backups from before now also hold the words in clear (docs/security.md).")
             try Self.exitLeavingOut(left)
         } catch {
             error.exit()

@@ -89,6 +89,13 @@ public protocol SealingKeyKeeping: Sendable {
     /// changed, its name sealed or erased meanwhile). Returns how many names were sealed.
     func sealNamesInPlace(_ names: [NameSealing], by actor: String, at moment: Date) throws(StoreError) -> Int
 
+    /// After `sealInPlace` or `sealNamesInPlace`: the copies in clear erased from the store's files as far
+    /// as this login can. SQLite: the file rewritten (secure_delete and VACUUM) and its log truncated;
+    /// PostgreSQL: the tables that held the words (`report`, `case_event`, `case_text`, their indexes
+    /// and TOAST) rewritten with `VACUUM FULL` when this login owns them, else vacuumed, which frees the
+    /// old rows' space without overwriting it. True when the files were rewritten.
+    func eraseClearCopies() throws(StoreError) -> Bool
+
     /// How many reports the store keeps in clear (not sealed, not erased): in a sealing store, those sent
     /// before it had a recovery key, which `speakup store seal` seals (`speakup check` says so).
     func reportsInClear() throws(StoreError) -> Int
