@@ -97,7 +97,7 @@ struct StoreSealCommand: ParsableCommand {
             do {
                 rewritten = try store.eraseClearCopies()
             } catch {
-                throw Failure("The reports are sealed, but the copies in clear could not be erased from the store's files yet: \(error.sentence) Run `speakup store seal` again (it seals nothing twice) or `speakup retention run --vacuum` at a quieter moment.")
+                throw Failure("The reports are sealed, but the copies in clear could not be erased from the store's files yet: \(error.sentence) At a quieter moment, run `speakup retention run --vacuum` on an SQLite store (it also erases whatever the retention policy has made due), or, on PostgreSQL, have the database's owner run `VACUUM FULL report, case_event, case_text`.")
             }
             // Verified: read back, nothing is left in clear.
             let still: [Report]
