@@ -68,7 +68,9 @@ extension PostgresReportStore {
                 UPDATE case_text SET words = \(words), terms = \(PostgresCaseProjection.searchTerms(of: words)) WHERE reference = \(reference)
                 """)
         }
-        guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: 1, in: session) else { return }
+        guard let remains = try PostgresContentDigest.ofEvent(reference: reference, sequence: 1, in: session) else {
+            throw StoreError(.failed, "Case \(reference) lost its first event while its name was being sealed, so nothing was changed.")
+        }
         _ = try session.query("INSERT INTO sealed_name (reference, content, remains) VALUES (\(reference), \(content), \(remains))")
         try PostgresAuditTrail.append(
             SealingInPlace.nameAuditEntry(reference: reference, digest: SealingInPlace.nameTombstoneDigest(reference: reference, content: content, remains: remains),

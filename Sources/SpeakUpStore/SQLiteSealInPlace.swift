@@ -71,7 +71,9 @@ extension SQLiteReportStore {
             try db.execute(sql: "UPDATE case_text SET words = ? WHERE rowid = (SELECT text_id FROM case_file WHERE reference = ?)",
                            arguments: [StoredForm.searchWords(of: report, notes: notes), reference])
         }
-        guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: 1, in: db) else { return }
+        guard let remains = try ContentDigest.ofEvent(reference: reference, sequence: 1, in: db) else {
+            throw StoreError(.failed, "Case \(reference) lost its first event while its name was being sealed, so nothing was changed.")
+        }
         try db.execute(sql: "INSERT INTO sealed_name (reference, content, remains) VALUES (?, ?, ?)", arguments: [reference, content, remains])
         try AuditTrail.append(
             SealingInPlace.nameAuditEntry(reference: reference, digest: SealingInPlace.nameTombstoneDigest(reference: reference, content: content, remains: remains),
