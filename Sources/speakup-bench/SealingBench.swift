@@ -44,7 +44,7 @@ struct SealingBench {
     func run() throws -> [String] {
         print("## Sealed reports")
         var summary: [String] = []
-        // Unlocking: the deliberate cost of one passphrase try (scrypt N=2^16, r=8, p=1).
+        // Unlocking: the deliberate cost of one passphrase try (`UnlockingCost.standard`).
         let pair = SealingKeyPair.generate()
         let locked = try PassphraseLockedKey.lock(pair, passphrase: "blue kettle morning", holder: "handler1")
         var unlocks = Sample()
@@ -53,7 +53,7 @@ struct SealingBench {
             _ = try locked.unlock(passphrase: "blue kettle morning", holder: "handler1")
             unlocks.add(now() - start)
         }
-        print("| unlocking a handler's key (20 tries) | median \(format(unlocks.median)) ms | p99 \(format(unlocks.p99)) ms | aim: about 100-200 ms |")
+        print("| unlocking a handler's key (scrypt N=2^\(UnlockingCost.standard.log2Rounds), r=\(UnlockingCost.standard.blockSize); 20 tries) | median \(format(unlocks.median)) ms | p99 \(format(unlocks.p99)) ms | aim: about 100-200 ms |")
         summary.append("unlocking a key: median \(format(unlocks.median)) ms (aim 100-200 ms)")
 
         // Submit sealed for ten handlers (and the recovery key) beside the same submit unsealed.

@@ -47,6 +47,17 @@ struct PassphraseLockTests {
     func standardCost() throws {
         let standard = UnlockingCost.standard
         _ = try UnlockingCost(log2Rounds: standard.log2Rounds, blockSize: standard.blockSize, parallelism: standard.parallelism)
-        #expect(128 * standard.rounds * Int(standard.blockSize) == 64 << 20)
+        #expect(128 * standard.rounds * Int(standard.blockSize) == 48 << 20)
+    }
+
+    @Test("A key locked at the cost new keys had before (N = 2^16, r = 8) still unlocks, at that cost")
+    func earlierCost() throws {
+        let pair = SealingKeyPair.generate()
+        let earlier = try UnlockingCost(log2Rounds: 16, blockSize: 8, parallelism: 1)
+        let locked = try PassphraseLockedKey.lock(pair, passphrase: "correct horse battery staple", holder: "h", cost: earlier)
+        let read = try PassphraseLockedKey(stored: locked.bytes)
+        #expect(read.cost == earlier)
+        #expect(read.cost != UnlockingCost.standard)
+        #expect(try read.unlock(passphrase: "correct horse battery staple", holder: "h").publicKey == pair.publicKey)
     }
 }
