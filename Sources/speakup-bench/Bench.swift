@@ -64,7 +64,7 @@ enum Bench {
             let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             return try PostgresBench(bench: bench, commits: options.commits, submitters: options.submitters,
                                      submissionsEach: options.submissionsEach, cases: options.pgCases, copyCases: options.copyCases,
-                                     scratch: scratch).run()
+                                     scratch: scratch, settings: options.pgSettings).run()
         }
         print("## Summary")
         for line in summary { print(line) }
@@ -88,6 +88,8 @@ struct Options {
     var pgCases = 1_000_000
     var copyCases = 20_000
     var retentionCases = 1_000_000
+    /// PostgreSQL server settings for the bench's server, `name=value` (`--pg-setting`, repeatable); stock when empty.
+    var pgSettings: [String] = []
     /// Run one part only: startup, commits, journey, subjects, rules, host, cases, board, retention, search or postgres.
     var only: String? = nil
     var keep = false
@@ -112,10 +114,11 @@ struct Options {
             case "--retention-cases": retentionCases = rest.popFirst().flatMap(Int.init) ?? retentionCases
             case "--sealed-submits": sealedSubmits = rest.popFirst().flatMap(Int.init) ?? sealedSubmits
             case "--sealed-search-cases": sealedSearchCases = rest.popFirst().flatMap(Int.init) ?? sealedSearchCases
+            case "--pg-setting": if let setting = rest.popFirst() { pgSettings.append(setting) }
             case "--only": only = rest.popFirst()
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --copy-cases N, --retention-cases N, --sealed-submits N, --sealed-search-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|sealing|postgres\n".utf8))
+                FileHandle.standardError.write(Data("speakup-bench: unknown option \(flag). Options: --speakup PATH, --spawns N, --commits N, --reports N, --open-cases N, --sessions N, --submitters N, --submissions-each N, --cases N, --search-cases N, --board-cases N, --pg-cases N, --copy-cases N, --pg-setting NAME=VALUE, --retention-cases N, --sealed-submits N, --sealed-search-cases N, --only startup|commits|journey|subjects|rules|host|cases|board|retention|search|sealing|postgres\n".utf8))
                 exit(64)
             }
         }

@@ -29,6 +29,8 @@ struct PostgresBench {
     let copyCases: Int
     /// A folder for the copy's SQLite files.
     let scratch: String
+    /// Server settings given at start (`--pg-setting`); stock settings when empty.
+    var settings: [String] = []
 
     /// The logins' password on the throwaway server (children get it from the environment, never argv).
     static let password = "bench-Secret-\(UUID().uuidString.prefix(8))"
@@ -37,10 +39,10 @@ struct PostgresBench {
     func run() throws -> [String] {
         let started = now()
         let cluster: ThrowawayCluster
-        do { cluster = try ThrowawayCluster.durable() } catch { throw BenchError("PostgreSQL: \(error)") }
+        do { cluster = try ThrowawayCluster.durable(settings: settings) } catch { throw BenchError("PostgreSQL: \(error)") }
         defer { cluster.stop() }
         let version = ((try? cluster.sql("SHOW server_version")) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
-        print("PostgreSQL \(version), a throwaway cluster of the bench's own (stock settings; fsync on, synchronous_commit on; started in \(format(now() - started)) s)")
+        print("PostgreSQL \(version), a throwaway cluster of the bench's own (\(settings.isEmpty ? "stock settings" : "stock settings but " + settings.joined(separator: ", ")); fsync on, synchronous_commit on; started in \(format(now() - started)) s)")
         print("")
         let server = Server(cluster: cluster)
         try server.makeRoles()

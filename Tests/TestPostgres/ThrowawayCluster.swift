@@ -88,11 +88,16 @@ public final class ThrowawayCluster: Sendable {
     /// A cluster of the caller's own, not the process's shared one, that commits to disk as a
     /// production server does (`fsync` on; the tests' clusters turn it off): for `make bench`. The
     /// caller stops it (`stop()`); the watchdog removes it if the process dies first.
-    public static func durable() throws(Unavailable) -> ThrowawayCluster {
-        try ThrowawayCluster(fsync: true)
+    /// `settings` are the server's own settings as `name=value` (the bench's `--pg-setting`, such as
+    /// `shared_buffers=2GB`), each given to the server at start; one of any other shape is refused.
+    public static func durable(settings: [String] = []) throws(Unavailable) -> ThrowawayCluster {
+        for setting in settings where setting.wholeMatch(of: /[a-z_]+=[A-Za-z0-9.]+/) == nil {
+            throw Unavailable(description: "A server setting is written name=value, with letters, digits and dots only in the value (shared_buffers=2GB): \"\(setting)\" is not.")
+        }
+        return try ThrowawayCluster(fsync: true, settings: settings)
     }
 
-    private init(fsync: Bool = false) throws(Unavailable) {
+    private init(fsync: Bool = false, settings: [String] = []) throws(Unavailable) {
         programs = try Self.findPrograms()
         let asRoot = getuid() == 0
         if asRoot, getpwnam("postgres") == nil {
@@ -122,7 +127,7 @@ public final class ThrowawayCluster: Sendable {
                 """
             try rules.write(toFile: folder + "/data/pg_hba.conf", atomically: false, encoding: .utf8)
             if asRoot { try ServerCommand.run(["chown", "postgres:postgres", folder + "/data/pg_hba.conf"], asServer: false) }
-            let options = "-p \(port) -k \(socketFolder) -c listen_addresses=127.0.0.1 -c fsync=\(fsync ? "on" : "off") -c max_connections=60"
+            let options = "-p \(port) -k \(socketFolder) -c listen_addresses=127.0.0.1 -c fsync=\(fsync ? "on" : "off") -c max_connections=60\(settings.map { " -c " + $0 }.joined())"
             try ServerCommand.run(["\(programs)/pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "30", "-o", options, "start"],
                          asServer: true, in: folder)
             try sql("CREATE ROLE \(passwordUser) LOGIN PASSWORD '\(password)'")
