@@ -85,14 +85,10 @@ struct StoreSealCommand: ParsableCommand {
                     : "No report with sealed words keeps the name of the person it is about in clear.")
             }
             fflush(nil)
-            guard done.cases > 0 || namesSealed > 0 else {
-                try Self.sayNamesLeft(in: store, asked: names)
-                print("Nothing was changed.")
-                try Self.exitLeavingOut(left)
-                return
-            }
             // The words in clear are erased from the files: SQLite's pages (secure_delete, VACUUM), its log, and the search index's
-            // segments; PostgreSQL's tables rewritten when this login owns them, else vacuumed.
+            // segments; PostgreSQL's tables rewritten when this login owns them, else vacuumed. Also when nothing needed sealing
+            // now: an earlier run stopped (Ctrl-C, a hang-up, SIGKILL) after its transaction but before this step left its reports
+            // sealed and their copies in clear still in the files, and nothing else would say so or erase them.
             let rewritten: Bool
             do {
                 rewritten = try store.eraseClearCopies()
@@ -113,6 +109,9 @@ struct StoreSealCommand: ParsableCommand {
                 throw Failure("After sealing, \(namesStill.counted("report")) still \(namesStill == 1 ? "keeps" : "keep") a name in clear beside sealed words. Please tell IT.")
             }
             try Self.sayNamesLeft(in: store, asked: names)
+            if done.cases == 0 && namesSealed == 0 {
+                print("Nothing needed sealing; the store's files were cleaned all the same, in case an earlier sealing was stopped before it erased the copies in clear.")
+            }
             print(store is SQLiteReportStore
                 ? "The copies in clear are erased from the store's file and its log. Copies made before now (backups) still hold them."
                 : rewritten

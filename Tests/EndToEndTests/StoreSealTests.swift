@@ -23,15 +23,18 @@ struct StoreSealTests {
         return scratch
     }
 
-    /// Starts `speakup store seal` on the scratch store; its pid.
-    static func startSeal(_ scratch: Scratch) -> pid_t {
+    /// Starts `speakup store seal` on the scratch store (with `extra` words, the environment's `extra`
+    /// variables and standard input read from `input`, a file); its pid.
+    static func startSeal(_ scratch: Scratch, _ words: [String] = [], environment extra: [String: String] = [:],
+                          input: String = "/dev/null") -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let words: [String] = [Binary.speakup, "store", "seal", "--db", scratch.store]
-        let environment: [String] = ["PATH=/usr/bin:/bin"]
+        let words: [String] = [Binary.speakup, "store", "seal"] + words + ["--db", scratch.store]
+        let environment: [String] = ["PATH=/usr/bin:/bin"] + extra.map { "\($0.key)=\($0.value)" }
         let argv = words.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -69,6 +72,43 @@ struct StoreSealTests {
         #expect(!(try Binary.run(["check", "--db", scratch.store])).stdout.contains("kept in clear"))
         let again = try Binary.run(["store", "seal", "--db", scratch.store])
         #expect(again.status == 0 && again.stdout.contains("sealed already"), "\(again.stdout)\(again.stderr)")
+        #expect(Tmux.words(again.stdout).contains("the store's files were cleaned all the same"), "\(again.stdout)")
+    }
+
+    @Test("killed once its transaction is done but before it erased the copies in clear, a sealing run again erases them")
+    func killedBeforeErasing() throws {
+        let scratch = try Self.clearStore(300)
+        // Its output in a file; killed as soon as it says the cases are sealed (the erasing comes after that line).
+        let output = scratch.path + "/seal.out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let words: [String] = [Binary.speakup, "store", "seal", "--db", scratch.store]
+        let environment: [String] = ["PATH=/usr/bin:/bin"]
+        let argv = words.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, Binary.speakup, &actions, nil, argv, envp) == 0)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("Sealed 300 cases") {
+            usleep(2_000)
+        }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        #expect(try Self.counts(scratch) == (0, 300), "the sealing's transaction was not done when it said so")
+        let again = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(Tmux.words(again.stdout).contains("the store's files were cleaned all the same"), "\(again.stdout)")
+        let bytes = [scratch.store, scratch.store + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }.reduce(Data(), +)
+        for words in ["the erasable words", "Asha Patel", "naming Dr Erasable"] {
+            #expect(bytes.range(of: Data(words.utf8)) == nil, "\(words) is still in the store's files")
+        }
+        #expect(try Binary.run(["audit", "verify", "--db", scratch.store]).status == 0)
     }
 
     @Test("names left in clear beside words sealed before the subject-key secret: --names refuses without the secret or the right recovery key, then seals them; gone from the files, the trail verifies")
@@ -157,5 +197,83 @@ struct StoreSealTests {
             }
         }
         #expect(killedRunning >= 2, "the kills came while sealing ran (a whole run took \(seconds) s)")
+    }
+
+    /// How many reports keep the subject's name in clear.
+    static func clearNames(_ scratch: Scratch) throws -> Int {
+        let result = try Command.run("/usr/bin/sqlite3", [scratch.store, "SELECT count(*) FROM report WHERE subject_name = 'Dr Erasable'"])
+        guard let count = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CommandFailed(description: "sqlite3: \(result.stdout)\(result.stderr)")
+        }
+        return count
+    }
+
+    /// A store of `count` cases whose words were sealed before the installation had a subject-key secret
+    /// (so their names stay in clear), then given one: what `store seal --names` is for. The recovery key's
+    /// line is written to a file, for the sealing's standard input, and the secret's variable returned.
+    static func namesInClear(_ count: Int) throws -> (scratch: Scratch, keyFile: String, secret: [String: String]) {
+        let scratch = Scratch()
+        _ = try RetentionTests.importClosed(count, into: scratch)
+        let made = try Binary.run(["store", "recovery-key", "--db", scratch.store])
+        let keyLine = try #require(made.stdout.range(of: #"SPEAKUP RECOVERY [0-9A-Z]{5}(-[0-9A-Z]{5}){10}"#, options: .regularExpression)
+            .map { String(made.stdout[$0]) })
+        let sealed = try Binary.run(["store", "seal", "--db", scratch.store])
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        let secret = ["SPEAKUP_SUBJECT_KEY": scratch.path + "/subject-key"]
+        #expect(try Binary.run(["store", "subject-key"], environment: secret).status == 0)
+        let keyFile = scratch.path + "/recovery-key.txt"
+        try (keyLine + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
+        #expect(try clearNames(scratch) == count)
+        return (scratch, keyFile, secret)
+    }
+
+    /// Seals the names of a fresh store's `count` cases, killing `store seal --names` after `delay` seconds;
+    /// checks that every name is in clear or every name sealed, that the trail verifies, and that a second
+    /// run finishes. Whether the kill came while it ran.
+    static func killSealingNames(_ count: Int, after delay: Double) throws -> Bool {
+        let (scratch, keyFile, secret) = try namesInClear(count)
+        let pid = startSeal(scratch, ["--names"], environment: secret, input: keyFile)
+        usleep(useconds_t(delay * 1_000_000))
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let left = try clearNames(scratch)
+        #expect(left == count || left == 0, "names half sealed after a kill at \(delay) s: \(left) of \(count) still in clear")
+        let verified = try Binary.run(["audit", "verify", "--db", scratch.store])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let input = try String(contentsOfFile: keyFile, encoding: .utf8)
+        let again = try Command.run(Binary.speakup, ["store", "seal", "--names", "--db", scratch.store],
+                                    environment: ["PATH": "/usr/bin:/bin"].merging(secret) { $1 }, input: input)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try clearNames(scratch) == 0)
+        let bytes = [scratch.store, scratch.store + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }.reduce(Data(), +)
+        #expect(bytes.range(of: Data("Dr Erasable".utf8)) == nil, "the name is still in the store's files after a kill at \(delay) s and a second run")
+        #expect(try Binary.run(["audit", "verify", "--db", scratch.store]).status == 0)
+        return (status & 0x7F) == SIGKILL
+    }
+
+    @Test("killed with SIGKILL at any point, store seal --names leaves every name in clear or every name sealed; run again, it finishes and verifies")
+    func namesKilledPartWay() throws {
+        let count = 300
+        let (timed, keyFile, secret) = try Self.namesInClear(count)
+        let started = Date()
+        let whole = try Command.run(Binary.speakup, ["store", "seal", "--names", "--db", timed.store],
+                                    environment: ["PATH": "/usr/bin:/bin"].merging(secret) { $1 },
+                                    input: try String(contentsOfFile: keyFile, encoding: .utf8))
+        let seconds = Date().timeIntervalSince(started)
+        #expect(whole.status == 0, "\(whole.stdout)\(whole.stderr)")
+        #expect(try Self.clearNames(timed) == 0)
+        var killedRunning = 0
+        for fraction in [0.3, 0.6, 0.9] {
+            var delay = seconds * fraction
+            for _ in 0..<3 {
+                if try Self.killSealingNames(count, after: delay) {
+                    killedRunning += 1
+                    break
+                }
+                delay /= 2
+            }
+        }
+        #expect(killedRunning >= 2, "the kills came while the names were being sealed (a whole run took \(seconds) s)")
     }
 }
