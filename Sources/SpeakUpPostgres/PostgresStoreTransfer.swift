@@ -85,7 +85,7 @@ extension PostgresReportStore: StoreTransfer {
         let copied = try write(.importing, allowing: Self.copySeconds(rows: total, waiting: wait.seconds)) { session in
             for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
             where try session.finds(PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) LIMIT 1")) {
-                throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
+                throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store; or, if it is a copy of this source whose check was stopped, check it with `speakup store copy --check` and the same --from and --to.")
             }
             // The salt made with the new store gives way to the one the receipts were hashed with.
             _ = try session.query("DELETE FROM store_secret")

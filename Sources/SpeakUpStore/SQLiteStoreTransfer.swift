@@ -34,7 +34,7 @@ extension SQLiteReportStore: StoreTransfer {
                 try db.inTransaction(.immediate) {
                     for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
                     where try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) LIMIT 1") == true {
-                        throw StoreError(.failed, "The store at \(path) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store.")
+                        throw StoreError(.failed, "The store at \(path) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store; or, if it is a copy of this source whose check was stopped, check it with `speakup store copy --check` and the same --from and --to.")
                     }
                     // The salt made with the new store gives way to the one the receipts were hashed with.
                     try db.execute(sql: "DELETE FROM store_secret")

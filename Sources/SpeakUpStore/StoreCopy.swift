@@ -37,11 +37,30 @@ public struct StoreCopy {
         self.page = max(1, page)
     }
 
-    public func run() throws(StoreError) -> Outcome {
+    /// Copies, then checks. `loaded` is told the rows each table received once the copy's transaction
+    /// is committed, before the check begins (the command says so: stopped after that, the copy is whole
+    /// but unchecked, and `checkOnly` checks it later).
+    public func run(loaded: ([String: Int]) -> Void = { _ in }) throws(StoreError) -> Outcome {
         // The source's waiting records of days already over are chained first, as any tick would,
         // so both sides verify to the same chain.
         try from.sealAudit(today: today)
-        return try check(try to.load(from: from, page: page))
+        let copied = try to.load(from: from, page: page)
+        loaded(copied)
+        return try check(copied)
+    }
+
+    /// Checks an earlier copy against its source, copying nothing (`store copy --check`): for a copy
+    /// whose check was stopped, or to check a copy again before it is used. Throws as `run` does when
+    /// the two differ; an empty target is refused as not a copy at all.
+    public func checkOnly() throws(StoreError) -> Outcome {
+        try from.sealAudit(today: today)
+        var held: [String: Int] = [:]
+        for table in StoreTables.copied { held[table] = try to.count(of: table) }
+        // (A new store has a few rows of its own, such as its receipt salt: empty is no report and no audit record.)
+        guard (held["report"] ?? 0) > 0 || (held["audit_record"] ?? 0) > 0 else {
+            throw StoreError(.failed, "The store at \(to.location) is empty, so there is no copy to check. `speakup store copy` without --check copies into it.")
+        }
+        return try check(held)
     }
 
     /// Checks a finished copy (`copied`: the rows each table received); throws, naming the first

@@ -50,7 +50,9 @@ struct StoreCommand: ParsableCommand {
                 transaction: if anything fails, nothing is left in the new store. Then checks that every table has \
                 the same number of rows, that the audit trail verifies on both sides and ends on the same hash, and \
                 that every report exports the same. The source is only read (past days' anonymous audit records are \
-                chained first, as the tick would).
+                chained first, as the tick would). With --check nothing is copied: an earlier copy is checked \
+                against its source the same way (one whose check was stopped, or a copy to be checked again before \
+                it is used).
                 """
         )
 
@@ -59,6 +61,9 @@ struct StoreCommand: ParsableCommand {
 
         @Option(name: .customLong("to"), help: ArgumentHelp("The new store to copy into (made if it is a file that is not there yet; it must be empty).", valueName: "store"))
         var to: String
+
+        @Flag(name: .customLong("check"), help: "Copy nothing: check an earlier copy at --to against --from (one whose check was stopped, or before it is used).")
+        var checkOnly = false
 
         func run() throws {
             do {
@@ -76,15 +81,23 @@ struct StoreCommand: ParsableCommand {
             }
             guard from != to else { throw Failure("--from and --to name the same store. Name a new, empty store to copy into.", code: 64) }
             let source = try Self.open(from, need: .read, createIfMissing: false, what: "--from")
-            let target = try Self.open(to, need: .write, createIfMissing: true, what: "--to")
+            // Checking reads the copy only; it must be there already.
+            let target = try Self.open(to, need: checkOnly ? .read : .write, createIfMissing: !checkOnly, what: "--to")
             let outcome: StoreCopy.Outcome
+            let copy = StoreCopy(from: source, to: target, today: CalendarDay.local(Date()))
             do {
-                outcome = try StoreCopy(from: source, to: target, today: CalendarDay.local(Date())).run()
+                outcome = checkOnly ? try copy.checkOnly() : try copy.run { copied in
+                    // Said as soon as the copy is committed: a check stopped after this leaves a whole copy, unchecked.
+                    Diagnostics.say("Copied \(copied.values.reduce(0, +).counted("row")) into \(target.location) in one transaction; now checking it against \(source.location). If this is stopped, the copy is whole but unchecked: `speakup store copy --check` with the same --from and --to checks it.")
+                }
             } catch {
                 throw Failure(error)
             }
             let tables = StoreTables.copied.compactMap { table in outcome.rows[table].map { "\(table) \($0)" } }.joined(separator: ", ")
-            Diagnostics.say("Copied \(outcome.reports.counted("report")) from \(source.location) to \(target.location), and checked: every table has the same rows (\(tables)); the audit trail verifies on both sides, \(outcome.auditRecords.counted("record")) ending on the same hash; every report exports the same.")
+            let what = checkOnly
+                ? "Checked the copy at \(target.location) against \(source.location) (\(outcome.reports.counted("report")))"
+                : "Copied \(outcome.reports.counted("report")) from \(source.location) to \(target.location), and checked"
+            Diagnostics.say("\(what): every table has the same rows (\(tables)); the audit trail verifies on both sides, \(outcome.auditRecords.counted("record")) ending on the same hash; every report exports the same.")
             print("digest \(outcome.digest)")
             if let last = outcome.lastHash { print("audit-last-hash \(last)") }
         }

@@ -23,7 +23,32 @@ struct StoreCopyTests {
         let again = try Binary.run(["store", "copy", "--from", scratch.store, "--to", copy])
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not empty"), "\(again.stderr)")
+        #expect(Tmux.words(again.stderr).contains("check it with `speakup store copy --check`"), "\(again.stderr)")
         #expect(try Binary.run(["export", "json", "--db", copy]).stdout == before.stdout, "the refused copy changed nothing")
+        // The copy said when it was committed, before its check.
+        #expect(Tmux.words(result.stderr).contains("in one transaction; now checking it against"), "\(result.stderr)")
+    }
+
+    @Test("--check checks an earlier copy without copying: the same digest for a whole copy; a copy that differs, an empty store or a missing one refused")
+    func checkOnly() throws {
+        let scratch = try BoardTests.seeded()
+        let copy = scratch.path + "/copy.sqlite"
+        let made = try Binary.run(["store", "copy", "--from", scratch.store, "--to", copy])
+        #expect(made.status == 0, "\(made.stderr)")
+        let checked = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", copy])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(Tmux.words(checked.stderr).contains("Checked the copy at \(copy) against \(scratch.store) (8 reports): every table has the same rows"), "\(checked.stderr)")
+        #expect(!checked.stderr.contains("now checking"), "nothing was copied, so nothing is said of a copy")
+        #expect(checked.stdout == made.stdout, "the same digest and last hash as the copy's own check")
+        // The source moves on (a case imported): the copy no longer matches it, and the check says so.
+        _ = try RetentionTests.importClosed(1, into: scratch)
+        let differs = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", copy])
+        #expect(differs.status != 0)
+        #expect(differs.stderr.contains("The copy does not match its source"), "\(differs.stderr)")
+        // A missing copy is refused, and not made.
+        let missing = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", scratch.path + "/none.sqlite"])
+        #expect(missing.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none.sqlite"), "checking makes no store")
     }
 
     @Test("bad input: no store at --from, the same store twice, a device, a missing option: a sentence and a non-zero exit")

@@ -107,6 +107,34 @@ struct CopyConformance {
         }
     }
 
+    @Test("checking an earlier copy on this engine (store copy --check): the same outcome as the copy's own check; an empty store refused; a source that moved on named as differing",
+          arguments: Engine.allCases)
+    func checkOnly(engine: Engine) throws {
+        let source = try Engine.sqlite.freshStore()
+        _ = try Self.filled(source)
+        let later = CalendarDay(Examples.moment.addingTimeInterval(30 * Examples.day), in: .gmt)
+        let there = try engine.freshStore()
+        var told: [String: Int]?
+        let out = try StoreCopy(from: source.transfer, to: there.transfer, today: later).run { told = $0 }
+        #expect(told == out.rows, "told what was copied before the check")
+        let checked = try StoreCopy(from: source.transfer, to: there.transfer, today: later).checkOnly()
+        #expect(checked == out)
+        let empty = try engine.freshStore()
+        #expect(throws: StoreError.self) { try StoreCopy(from: source.transfer, to: empty.transfer, today: later).checkOnly() }
+        do {
+            _ = try StoreCopy(from: source.transfer, to: empty.transfer, today: later).checkOnly()
+        } catch {
+            #expect(error.sentence.contains("is empty, so there is no copy to check"), "\(error.sentence)")
+        }
+        _ = try source.store.submit(Examples.report(), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        do {
+            _ = try StoreCopy(from: source.transfer, to: there.transfer, today: later).checkOnly()
+            Issue.record("a copy that no longer matches its source passed its check")
+        } catch {
+            #expect(error.sentence.contains("The copy does not match its source"), "\(error.sentence)")
+        }
+    }
+
     @Test("a copy into a store that already holds reports is refused, and nothing is written", arguments: Engine.allCases)
     func refusesAFullStore(engine: Engine) throws {
         let source = try Engine.sqlite.freshStore()
