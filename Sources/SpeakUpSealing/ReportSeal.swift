@@ -29,12 +29,29 @@ public enum ReportSeal {
     /// store in place: its notes are sealed in the same transaction).
     public static func sealKeepingKey(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)], subject: Bool = false) throws(SealingFailure)
         -> (words: SealedWords, keys: [Wrapped], key: CaseWordsKey) {
-        let content = ContentKey.fresh()
-        let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report, subject: subject)), as: SealingContext(report.reference, field: field))
+        try sealKeepingKey(report, for: recipients, subject: subject, sender: .shared)
+    }
+
+    /// As `sealKeepingKey`, with the ephemeral keys and the kit made ahead of `sender` (a test's own, or the process's).
+    static func sealKeepingKey(_ report: Report, for recipients: [(name: String, key: SealingPublicKey)], subject: Bool, sender: SenderKey) throws(SealingFailure)
+        -> (words: SealedWords, keys: [Wrapped], key: CaseWordsKey) {
         // Reports that could be told apart from others' by a shared ephemeral key get one of their own.
         let linkable = report.wayOfRaising != .anonymous && report.reporter != nil && !report.station.isShared
-        let wrapped = try WrappedContentKey.wrap(content, for: recipients.map(\.key), case: report.reference, linkable: linkable)
-        let keys = zip(recipients, wrapped).map { Wrapped(recipient: $0.name, bytes: $1.bytes) }
+        // The key and wrappings made ahead for this reference while the reporter wrote, if any (`SealingKit`).
+        let kit = linkable ? sender.takeKit(for: report.reference) : nil
+        let content = kit?.content ?? ContentKey.fresh()
+        let sealed = try content.seal(bytes: WordsEncoding.bytes(of: ReportWords(of: report, subject: subject)), as: SealingContext(report.reference, field: field))
+        var wrapped = recipients.map { kit?.wrapped[$0.key.bytes] }
+        let missing = wrapped.indices.filter { wrapped[$0] == nil }
+        if !missing.isEmpty {
+            let made = try WrappedContentKey.wrap(content, for: missing.map { recipients[$0].key }, case: report.reference, linkable: linkable, sender: sender)
+            for (index, wrapping) in zip(missing, made) { wrapped[index] = wrapping }
+        }
+        var keys: [Wrapped] = []
+        for (recipient, wrapping) in zip(recipients, wrapped) {
+            guard let wrapping else { throw .cryptography("wrapping a content key: none was made for \(recipient.name)") }
+            keys.append(Wrapped(recipient: recipient.name, bytes: wrapping.bytes))
+        }
         return (SealedWords(content: sealed.bytes), keys, CaseWordsKey(reference: report.reference, content: content))
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SpeakUpCore
 
 /// The ephemeral keys this process wraps content keys with, and their key agreements with each
 /// recipient, worked out ahead.
@@ -55,8 +56,11 @@ final class SenderKey: @unchecked Sendable {
     private let lock = NSLock()
     private var current = Agreements()
     private var spare: Agreements?
+    /// The next linkable report's content key and wrappings, made ahead (`SealingKit`).
+    private var kit: SealingKit?
 
-    private init() {}
+    /// One of a test's own; SpeakUp uses `shared`.
+    init() {}
 
     /// The ephemeral public key and its agreement with each recipient (worked out now where not yet).
     func agreements(with recipients: [SealingPublicKey]) throws -> (ephemeral: [UInt8], agreements: [WrappingAgreement]) {
@@ -79,6 +83,30 @@ final class SenderKey: @unchecked Sendable {
         return (agreements.publicBytes, try recipients.map { try agreements.with($0) })
     }
 
+    /// Makes the next report's kit for `recipients`, unless one still fresh covers them already.
+    func prepareKit(for recipients: [SealingPublicKey]) throws {
+        if lock.withLock({ kit.map { $0.covers(recipients) && Date().timeIntervalSince($0.made) <= Self.lifetime } == true }) { return }
+        let made = try SealingKit.make(for: recipients, sender: self)
+        lock.withLock { kit = made }
+    }
+
+    /// The reference of the kit waiting to be taken, if there is one still fresh.
+    func kitReference() -> CaseReference? {
+        lock.withLock {
+            guard let kit, Date().timeIntervalSince(kit.made) <= Self.lifetime else { return nil }
+            return kit.reference
+        }
+    }
+
+    /// The waiting kit, taken (no other report can have it), if it was made for `reference` and is still fresh.
+    func takeKit(for reference: CaseReference) -> SealingKit? {
+        lock.withLock {
+            guard let waiting = kit, waiting.reference == reference else { return nil }
+            kit = nil
+            return Date().timeIntervalSince(waiting.made) <= Self.lifetime ? waiting : nil
+        }
+    }
+
     /// Makes the spare one-off key and its agreements with `recipients`, unless one is waiting already.
     func prepareSpare(for recipients: [SealingPublicKey]) throws {
         if lock.withLock({ spare?.covers(recipients) == true }) { return }
@@ -90,11 +118,20 @@ final class SenderKey: @unchecked Sendable {
 
 /// Works out ahead the key agreements a submit will need, off the reporter's wait (SpeakUp's forms
 /// call it when they open, and shared terminals again after each report, on a thread of their own):
-/// this process's ephemeral key's, and a spare one-off key's for the next anonymous or shared-terminal report.
+/// this process's ephemeral key's, a spare one-off key's for the next anonymous or shared-terminal report,
+/// and the next report's content key wrapped for every recipient (`SealingKit`).
 public enum SealingWarmUp {
     public static func prepare(for recipients: [[UInt8]]) {
         let keys = recipients.compactMap { try? SealingPublicKey(stored: $0) }
         _ = try? SenderKey.shared.agreements(with: keys)
         try? SenderKey.shared.prepareSpare(for: keys)
+        try? SenderKey.shared.prepareKit(for: keys)
+    }
+
+    /// The reference for the next report a form makes: the waiting kit's, so that its submit can use
+    /// the kit, else a fresh random one (as without sealing). Either is random and unused; the store
+    /// still picks another should it be taken.
+    public static func reference() -> CaseReference {
+        SenderKey.shared.kitReference() ?? .random()
     }
 }

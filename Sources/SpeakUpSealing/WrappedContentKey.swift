@@ -38,8 +38,14 @@ public struct WrappedContentKey: Equatable, Sendable {
     /// sent within the hour.
     public static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference,
                             linkable: Bool = true) throws(SealingFailure) -> [WrappedContentKey] {
+        try wrap(content, for: recipients, case: reference, linkable: linkable, sender: .shared)
+    }
+
+    /// As `wrap`, with the ephemeral keys of `sender` (a test's own, or the process's).
+    static func wrap(_ content: ContentKey, for recipients: [SealingPublicKey], case reference: CaseReference,
+                     linkable: Bool, sender: SenderKey) throws(SealingFailure) -> [WrappedContentKey] {
         do {
-            let (ephemeralPublic, agreements) = linkable ? try SenderKey.shared.agreements(with: recipients) : try SenderKey.shared.oneOff(with: recipients)
+            let (ephemeralPublic, agreements) = linkable ? try sender.agreements(with: recipients) : try sender.oneOff(with: recipients)
             let authenticated = authenticatedData(reference)
             return try agreements.map { agreement in
                 let box = try ChaChaPoly.seal(content.rawBytes, using: agreement.wrappingKey(for: reference), authenticating: authenticated)

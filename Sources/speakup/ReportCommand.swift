@@ -43,7 +43,7 @@ struct ReportCommand: ParsableCommand {
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: identity.reporter.userName)
         let session = ReporterSession(
             store: store, reporter: identity.reporter, reporterName: identity.fullName, clock: SystemClock(), router: router,
-            afterSaved: { store.tidy() })
+            afterSaved: { store.tidy() }, references: { SealingWarmUp.reference() })
         let outcome = session.run(on: terminal)
         terminal.stop()
         switch outcome {

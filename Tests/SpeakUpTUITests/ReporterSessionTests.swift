@@ -149,6 +149,18 @@ struct ReporterSessionTests {
         #expect(terminal.frames.contains { $0.text.contains("Your case reference is  \(saved.reference.text)") })
     }
 
+    @Test("the report is made with the reference the form is given (a sealing form's: the one its sealing was prepared for)")
+    func givenReference() throws {
+        let store = MemoryStore()
+        let terminal = TestTerminal(keys: Self.keys(way: 1) + [.enter])
+        let prepared = CaseReference("SU-KT00-0001")!
+        let outcome = ReporterSession(store: store, reporter: Self.person, reporterName: "Asha Patel", clock: Self.clock,
+                                      references: { prepared }).run(on: terminal)
+        let saved = try #require(try store.allReports().first)
+        #expect(outcome == .submitted(saved))
+        #expect(saved.reference == prepared)
+    }
+
     @Test("in a store that seals, a confidential reporter is given a reply code (not a way to find the report); in one that does not, none")
     func replyCode() throws {
         for seals in [true, false] {

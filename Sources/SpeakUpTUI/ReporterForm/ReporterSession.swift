@@ -27,6 +27,7 @@ public struct ReporterSession {
     /// Housekeeping once the confirmation is on screen (the SQLite store copies its log back
     /// into the file here, rather than inside the reporter's submit).
     let afterSaved: @Sendable () -> Void
+    let references: @Sendable () -> CaseReference
 
     /// - Parameters:
     ///   - reporter: the person at the terminal (from the real uid); kept only
@@ -36,9 +37,13 @@ public struct ReporterSession {
     ///   - station: where the form runs; at a shared terminal no login is kept and no draft written.
     ///   - gate: may hold a report back (a kiosk's hourly limit), saying why.
     ///   - afterSaved: the store's housekeeping, run after the confirmation is drawn.
+    ///   - references: the reference a report is made with (random; a sealing form's gives the one its
+    ///     sealing was prepared for while the reporter wrote, `SealingWarmUp.reference`).
     public init(store: any ReportingStore, reporter: Reporter?, reporterName: String = "", clock: any Clock, router: (any CaseRouter)? = nil,
-                station: Station = .personal, gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {}) {
+                station: Station = .personal, gate: SubmissionGate? = nil, afterSaved: @escaping @Sendable () -> Void = {},
+                references: @escaping @Sendable () -> CaseReference = { .random() }) {
         self.afterSaved = afterSaved
+        self.references = references
         self.router = router
         self.station = station
         self.gate = gate
@@ -132,7 +137,7 @@ public struct ReporterSession {
             ReporterForm.saveFailed(&state, refusal)
             return nil
         }
-        switch draft.report(reference: .random(), reporter: reporter, at: now, today: today, station: station) {
+        switch draft.report(reference: references(), reporter: reporter, at: now, today: today, station: station) {
         case .failure(let problem):
             ReporterForm.saveFailed(&state, problem.sentence)
             return nil
