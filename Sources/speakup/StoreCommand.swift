@@ -79,7 +79,9 @@ struct StoreCommand: ParsableCommand {
                 // An installed SpeakUp opens the shared store with its group; a copy of all of it is root's to make.
                 throw Failure("Copying a whole shared store is done as root on the SpeakUp server (sudo speakup store copy …), so that the copy's owner and modes can be set as docs/deployment.md says.", code: 77)
             }
-            guard from != to else { throw Failure("--from and --to name the same store. Name a new, empty store to copy into.", code: 64) }
+            guard from != to else {
+                throw Failure(checkOnly ? "--from and --to name the same store: name the store and its copy." : "--from and --to name the same store. Name a new, empty store to copy into.", code: 64)
+            }
             let source = try Self.open(from, need: .read, createIfMissing: false, what: "--from")
             // Checking reads the copy only; it must be there already.
             let target = try Self.open(to, need: checkOnly ? .read : .write, createIfMissing: !checkOnly, what: "--to")

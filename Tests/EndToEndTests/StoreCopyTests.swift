@@ -45,6 +45,8 @@ struct StoreCopyTests {
         let differs = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", copy])
         #expect(differs.status != 0)
         #expect(differs.stderr.contains("The copy does not match its source"), "\(differs.stderr)")
+        let same = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", scratch.store])
+        #expect(same.status == 64 && same.stderr.contains("name the store and its copy"), "\(same.stderr)")
         // A missing copy is refused, and not made.
         let missing = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", scratch.path + "/none.sqlite"])
         #expect(missing.status != 0)
