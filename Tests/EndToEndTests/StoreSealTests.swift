@@ -26,12 +26,12 @@ struct StoreSealTests {
     /// Starts `speakup store seal` on the scratch store (with `extra` words, the environment's `extra`
     /// variables and standard input read from `input`, a file); its pid.
     static func startSeal(_ scratch: Scratch, _ words: [String] = [], environment extra: [String: String] = [:],
-                          input: String = "/dev/null") -> pid_t {
+                          input: String = "/dev/null", output: String = "/dev/null") -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let words: [String] = [Binary.speakup, "store", "seal"] + words + ["--db", scratch.store]
         let environment: [String] = ["PATH=/usr/bin:/bin"] + extra.map { "\($0.key)=\($0.value)" }
@@ -80,19 +80,7 @@ struct StoreSealTests {
         let scratch = try Self.clearStore(300)
         // Its output in a file; killed as soon as it says the cases are sealed (the erasing comes after that line).
         let output = scratch.path + "/seal.out"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let words: [String] = [Binary.speakup, "store", "seal", "--db", scratch.store]
-        let environment: [String] = ["PATH=/usr/bin:/bin"]
-        let argv = words.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        #expect(posix_spawn(&pid, Binary.speakup, &actions, nil, argv, envp) == 0)
+        let pid = Self.startSeal(scratch, output: output)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("Sealed 300 cases") {
             usleep(2_000)
