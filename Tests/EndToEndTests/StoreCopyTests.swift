@@ -29,7 +29,7 @@ struct StoreCopyTests {
         #expect(Tmux.words(result.stderr).contains("in one transaction; now checking it against"), "\(result.stderr)")
     }
 
-    @Test("--check checks an earlier copy without copying: the same digest for a whole copy; a copy that differs, an empty store or a missing one refused")
+    @Test("--check checks an earlier copy without copying: the same digest for a whole copy; a copy that differs, the same store twice or a missing copy refused with a sentence")
     func checkOnly() throws {
         let scratch = try BoardTests.seeded()
         let copy = scratch.path + "/copy.sqlite"
@@ -49,7 +49,7 @@ struct StoreCopyTests {
         #expect(same.status == 64 && same.stderr.contains("name the store and its copy"), "\(same.stderr)")
         // A missing copy is refused, and not made.
         let missing = try Binary.run(["store", "copy", "--check", "--from", scratch.store, "--to", scratch.path + "/none.sqlite"])
-        #expect(missing.status != 0)
+        #expect(missing.status != 0 && missing.stderr.contains("There is no SpeakUp store at"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/none.sqlite"), "checking makes no store")
     }
 

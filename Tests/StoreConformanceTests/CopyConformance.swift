@@ -120,9 +120,9 @@ struct CopyConformance {
         let checked = try StoreCopy(from: source.transfer, to: there.transfer, today: later).checkOnly()
         #expect(checked == out)
         let empty = try engine.freshStore()
-        #expect(throws: StoreError.self) { try StoreCopy(from: source.transfer, to: empty.transfer, today: later).checkOnly() }
         do {
             _ = try StoreCopy(from: source.transfer, to: empty.transfer, today: later).checkOnly()
+            Issue.record("an empty store passed as a copy")
         } catch {
             #expect(error.sentence.contains("is empty, so there is no copy to check"), "\(error.sentence)")
         }
