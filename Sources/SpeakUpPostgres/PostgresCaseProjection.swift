@@ -20,11 +20,63 @@ enum PostgresCaseProjection {
         return [
             """
             r_case AS (INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band)
-                       SELECT r.reference, \(textID), \(parts.bind(board.raisedOn)), \(parts.bind(board.detriment)), \(parts.bind(board.band)) FROM r)
+                       SELECT r.reference, \(textID), \(parts.bind(board.raisedOn)), \(parts.bind(board.detriment)), \(parts.bind(board.band)) FROM r
+                       RETURNING 1)
             """,
             """
             r_text AS (INSERT INTO case_text (id, reference, words, terms)
-                       SELECT \(textID), r.reference, \(parts.bind(words)), \(parts.bind(searchTerms(of: words))) FROM r)
+                       SELECT \(textID), r.reference, \(parts.bind(words)), \(parts.bind(searchTerms(of: words))) FROM r RETURNING 1)
+            """,
+        ]
+    }
+
+    /// A new case routed by the statement that writes it (`PostgresSubmitStatement`): the rows
+    /// `opening` and then `applyRouting` leave for a new case (nobody has stepped away from it yet),
+    /// worked out here, as `WITH` clauses that read the new report as `r`. The routing is read back
+    /// from its event's detail, as `applyRouting` reads it: one that does not read back stops the submit.
+    static func opening(_ report: Report, routedBy event: CaseEvent, detail: String, in parts: inout StatementParts) throws -> [String] {
+        let routing = try StoredForm.routing(detail: detail)
+        let textID = parts.bind(Int.random(in: 1...Int.max))
+        let opened = BoardColumns.opening(report)
+        let level = routing.level.rawValue
+        let (acknowledgeBy, feedBackBy) = (StoredForm.stamp(routing.acknowledgeBy), StoredForm.stamp(routing.feedBackBy))
+        let handlers = routing.held ? [] : Array(Set(routing.handlers)).sorted()
+        let rank = StoredForm.rank(status: "new", level: level, acknowledgeBy: acknowledgeBy, feedBackBy: feedBackBy)
+        var board = BoardColumns.Row(highestLevel: PyramidLevel.informal.rawValue, band: opened.band, acknowledgedAt: nil, acknowledgedDays: nil,
+                                     closedAt: nil, closedDays: nil, again: nil, againOn: nil)
+        if let submitted = SubmissionTime(text: report.submitted.text) {
+            BoardColumns.apply(event, detail: detail, submitted: submitted, level: level, to: &board)
+        }
+        let words = StoredForm.searchWords(of: report, notes: [])
+        let values = [
+            textID, parts.bind(opened.raisedOn), parts.bind(opened.detriment), parts.bind(board.band), parts.bind(level),
+            parts.bind(acknowledgeBy), parts.bind(feedBackBy), parts.bind(routing.held ? 1 : 0),
+            // Nobody to handle it, and not held: it waits for a handler, and says so (`speakup cases`, `check`).
+            parts.bind(!routing.held && handlers.isEmpty ? 1 : 0),
+            parts.bind(board.highestLevel), parts.bind(board.acknowledgedAt), parts.bind(board.acknowledgedDays), parts.bind(board.closedAt),
+            parts.bind(board.closedDays), parts.bind(board.again), parts.bind(board.againOn),
+        ]
+        let (everyone, rankBound, levelBound) = (parts.bind(handlers), parts.bind(rank), parts.bind(level))
+        return [
+            """
+            r_case AS (INSERT INTO case_file (reference, text_id, raised_on, detriment, subject_band, level, acknowledge_by, feed_back_by, held,
+                                              unrouted, highest_level, acknowledged_at, acknowledged_days, closed_at, closed_days, again, again_on)
+                       SELECT r.reference, \(values.joined(separator: ", ")) FROM r RETURNING 1)
+            """,
+            """
+            r_text AS (INSERT INTO case_text (id, reference, words, terms)
+                       SELECT \(textID), r.reference, \(parts.bind(words)), \(parts.bind(searchTerms(of: words))) FROM r RETURNING 1)
+            """,
+            """
+            r_handler AS (INSERT INTO case_handler (handler, rank, reference, level, text_id)
+                          SELECT h, \(rankBound), r.reference, \(levelBound), \(textID) FROM r, unnest(\(everyone)::text[]) AS h RETURNING 1)
+            """,
+            """
+            r_handler_concern AS (
+                INSERT INTO case_handler_concern (handler, category, rank, reference, level)
+                SELECT h, c, \(rankBound), r.reference, \(levelBound)
+                FROM r, unnest(\(everyone)::text[]) AS h, unnest(\(parts.bind(report.concerns.map(\.rawValue)))::text[]) AS c
+                RETURNING 1)
             """,
         ]
     }

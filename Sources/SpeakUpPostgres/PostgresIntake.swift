@@ -21,7 +21,16 @@ extension PostgresReportStore {
         for _ in 0..<8 {
             do {
                 let sealing = seals.withLock { $0 }
-                _ = try transaction(.save) { session in
+                try transaction(.save) { session in
+                    // A store that does not seal takes the report in one statement, where that writes what the rest would.
+                    if !sealing, try oneStatementFits(candidate, in: session) {
+                        let receiptHash = candidate.reporter == nil ? derived.map { Data($0.hash) } : nil
+                        switch try PostgresSubmitStatement(report: candidate, receiptHash: receiptHash, owner: owner).run(router: router, in: session) {
+                        case .stored: return
+                        case .referenceTaken: throw ReferenceTaken()
+                        case .needsTransaction: break
+                        }
+                    }
                     try Self.store(candidate, receipt: derived, owner: owner, router: router, sealing: sealing, in: session)
                 }
                 return candidate
@@ -47,6 +56,14 @@ extension PostgresReportStore {
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
     }
 
+    /// Whether a submit may be one statement: the tables are checked at the first submit (`PostgresSubmitStatement.tablesAsWritten`).
+    private func oneStatementFits(_ report: Report, in session: PostgresSession) throws -> Bool {
+        if let known = oneStatement.withLock({ $0 }) { return known }
+        let fits = try PostgresSubmitStatement.tablesAsWritten(for: report, in: session)
+        oneStatement.withLock { $0 = fits }
+        return fits
+    }
+
     /// Whom this store seals for, read inside the writing transaction; nil when it does not seal.
     static func sealingRecipients(in session: PostgresSession) throws -> SealingRecipients? {
         guard let recovery = try session.rows("SELECT public_key FROM recovery_key").first, let bytes = try recovery.bytes("public_key") else { return nil }
@@ -69,19 +86,9 @@ extension PostgresReportStore {
         if let router, let key = SubjectKey.of(candidate.subject, directoryID: nil) {
             held = try PostgresReportRows.heldCases(subjectKey: StoredForm.subjectKeys(key, digest: router.subjectKeyDigest), holdEndedBy: nil, in: session)
         }
-        // The receipt (the way back for reports no login leads to: anonymous ones, and those from a
-        // shared terminal), the removal of the draft (only the one the caller names: one that could not
-        // be read is left alone) and how the reporter described themselves go into the report's statement.
         let receiptHash = candidate.reporter == nil ? receipt.map { Data($0.hash) } : nil
         func alongside(_ parts: inout StatementParts, keys: [ReportSeal.Wrapped]) -> [String] {
-            var clauses = PostgresReportRows.characteristics(of: candidate, in: &parts)
-            if let receiptHash {
-                clauses.append("r_receipt AS (INSERT INTO receipt (hash, reference) SELECT \(parts.bind(receiptHash)), r.reference FROM r)")
-            }
-            if let owner {
-                clauses.append("r_draft AS (DELETE FROM draft WHERE owner_uid = \(parts.bind(Int(owner.uid))) AND EXISTS (SELECT 1 FROM r))")
-            }
-            return clauses + PostgresReportRows.wrappedKeys(keys, in: &parts)
+            Self.alongside(candidate, receiptHash: receiptHash, owner: owner, keys: keys, in: &parts)
         }
         // With nothing routed or released after it, the report's first event is the last write before the audit trail's.
         let lastWrite = routing == nil && held.isEmpty
@@ -113,6 +120,23 @@ extension PostgresReportStore {
             }
         }
         return routing
+    }
+
+    /// What goes into a report's statement beside it, as `WITH` clauses that read the new report as
+    /// `r`: the receipt (the way back for reports no login leads to: anonymous ones, and those from a
+    /// shared terminal; `receiptHash` is nil for any other), the removal of the draft (only the one the
+    /// caller names: one that could not be read is left alone), how the reporter described themselves,
+    /// and a sealed report's wrapped keys.
+    static func alongside(_ report: Report, receiptHash: Data?, owner: Reporter?, keys: [ReportSeal.Wrapped], in parts: inout StatementParts)
+        -> [String] {
+        var clauses = PostgresReportRows.characteristics(of: report, in: &parts)
+        if let receiptHash {
+            clauses.append("r_receipt AS (INSERT INTO receipt (hash, reference) SELECT \(parts.bind(receiptHash)), r.reference FROM r RETURNING 1)")
+        }
+        if let owner {
+            clauses.append("r_draft AS (DELETE FROM draft WHERE owner_uid = \(parts.bind(Int(owner.uid))) AND EXISTS (SELECT 1 FROM r) RETURNING 1)")
+        }
+        return clauses + PostgresReportRows.wrappedKeys(keys, in: &parts)
     }
 
     public func takenReferences(_ references: [String]) throws(StoreError) -> Set<String> {

@@ -22,27 +22,12 @@ enum PostgresReportRows {
         // PostgreSQL keeps no text holding a NUL: refused whole, in the same words as on SQLite.
         if let field = report.fieldsHoldingNul.first { throw RefusedText(what: "The report's \(field)") }
         var parts = StatementParts()
-        let values = [
-            parts.bind(report.reference.text), parts.bind(report.wayOfRaising.rawValue), parts.bind(report.subjectSeniority.rawValue),
-            parts.bind(report.location), parts.bind(report.account), parts.bind(report.reporter?.userName),
-            parts.bind(report.reporter.map { Int($0.uid) }), parts.bind(report.submitted.text),
-            parts.bind(report.subject.name), parts.bind(report.subject.role), parts.bind(report.occurred?.day.description),
-            parts.bind(report.occurred?.time), parts.bind(report.harm.rawValue), parts.bind(report.staffImpact), parts.bind(report.witnesses),
-            parts.bind(report.desiredOutcome?.rawValue), parts.bind(report.hold?.until.description), parts.bind(report.reporterDetails?.name),
-            parts.bind(report.reporterDetails?.contact), parts.bind(report.reporterDetails?.professionalGroup?.rawValue),
-            parts.bind(SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey)),
-            parts.bind(report.excludedHandlers.joined(separator: "\n")), parts.bind(report.subject.directoryID), parts.bind(report.station.kind),
-            parts.bind(report.station.location), parts.bind(report.sealed.map { Data($0.content) }),
-            parts.bind(report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil),
-        ]
+        let columns = Self.columns(of: report)
+        let values = columns.map { $0.bind(in: &parts) }
         let concerns = report.concerns.map(\.rawValue)
         let clauses = ["""
             r AS (
-                INSERT INTO report (reference, way_of_raising, subject_seniority, location, account,
-                                    reporter_user, reporter_uid, submitted,
-                                    subject_name, subject_role, occurred_on, occurred_at, patient_harm, staff_impact,
-                                    witnesses, desired_outcome, hold_until, reporter_name, reporter_contact, reporter_group,
-                                    subject_key, excluded_handlers, subject_id, station, station_location, sealed, subject_facts)
+                INSERT INTO report (\(columns.map(\.name).joined(separator: ", ")))
                 SELECT \(values.joined(separator: ", "))
                 WHERE \(unlessSealing ? "NOT EXISTS (SELECT 1 FROM recovery_key)" : "true")
                 ON CONFLICT (reference) DO NOTHING
@@ -62,13 +47,44 @@ enum PostgresReportRows {
         return true
     }
 
+    /// A report's row as it is written: every column of `report`, in the table's order.
+    static func columns(of report: Report) -> [WrittenColumn] {
+        [
+            WrittenColumn("reference", .text(report.reference.text)), WrittenColumn("way_of_raising", .text(report.wayOfRaising.rawValue)),
+            WrittenColumn("subject_seniority", .text(report.subjectSeniority.rawValue)), WrittenColumn("location", .text(report.location)),
+            WrittenColumn("account", .text(report.account)), WrittenColumn("reporter_user", .text(report.reporter?.userName)),
+            WrittenColumn("reporter_uid", .integer(report.reporter.map { Int($0.uid) })), WrittenColumn("submitted", .text(report.submitted.text)),
+            WrittenColumn("subject_name", .text(report.subject.name)), WrittenColumn("subject_role", .text(report.subject.role)),
+            WrittenColumn("occurred_on", .text(report.occurred?.day.description)), WrittenColumn("occurred_at", .text(report.occurred?.time)),
+            WrittenColumn("patient_harm", .text(report.harm.rawValue)), WrittenColumn("staff_impact", .text(report.staffImpact)),
+            WrittenColumn("witnesses", .text(report.witnesses)), WrittenColumn("desired_outcome", .text(report.desiredOutcome?.rawValue)),
+            WrittenColumn("hold_until", .text(report.hold?.until.description)), WrittenColumn("reporter_name", .text(report.reporterDetails?.name)),
+            WrittenColumn("reporter_contact", .text(report.reporterDetails?.contact)),
+            WrittenColumn("reporter_group", .text(report.reporterDetails?.professionalGroup?.rawValue)),
+            WrittenColumn("subject_key", .text(SubjectKey.of(report.subject, directoryID: nil).map(StoredForm.subjectKey))),
+            WrittenColumn("excluded_handlers", .text(report.excludedHandlers.joined(separator: "\n"))),
+            WrittenColumn("subject_id", .text(report.subject.directoryID)), WrittenColumn("station", .text(report.station.kind)),
+            WrittenColumn("station_location", .text(report.station.location)), WrittenColumn("sealed", .bytes(report.sealed.map { Data($0.content) })),
+            WrittenColumn("subject_facts", .text(report.subject.isSealedAway ? report.subject.sealedFacts?.stored : nil)),
+        ]
+    }
+
+    /// A case event's row as it is written: every column of `case_event`, in the table's order.
+    static func columns(of event: CaseEvent, detail: String?) -> [WrittenColumn] {
+        [
+            WrittenColumn("reference", .text(event.reference.text)), WrittenColumn("sequence", .integer(event.sequence)),
+            WrittenColumn("kind", .text(event.kind.rawValue)), WrittenColumn("at", .text(event.at.text)), WrittenColumn("text", .text(event.text)),
+            WrittenColumn("detail", .text(detail)), WrittenColumn("actor", .text(event.actor)),
+        ]
+    }
+
     /// How the reporter described themselves, if they did and may (`CharacteristicsRow`), apart from
     /// the report: a `WITH` clause for the report's statement (`insert`'s `alongside`), or none.
     static func characteristics(of report: Report, in parts: inout StatementParts) -> [String] {
         guard let row = CharacteristicsRow.values(for: report) else { return [] }
         let values = ([row.id, row.month] + row.answers).map { parts.bind($0) }
         let columns = ["id", "month"] + CharacteristicsRow.columns
-        return ["r_characteristics AS (INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM r)"]
+        return ["r_characteristics AS (INSERT INTO reporter_characteristics (\(columns.joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM r RETURNING 1)"]
     }
 
     /// The content key of a sealed report wrapped for each of its recipients: a `WITH` clause for
@@ -78,7 +94,8 @@ enum PostgresReportRows {
         let rows = keys.map { key in "(\(parts.bind(key.recipient)), \(parts.bind(Data(key.bytes))))" }
         return ["""
             r_keys AS (INSERT INTO case_key (reference, recipient, wrapped)
-                       SELECT r.reference, k.recipient, k.wrapped FROM r, (VALUES \(rows.joined(separator: ", "))) AS k (recipient, wrapped))
+                       SELECT r.reference, k.recipient, k.wrapped FROM r, (VALUES \(rows.joined(separator: ", "))) AS k (recipient, wrapped)
+                       RETURNING 1)
             """]
     }
 
@@ -125,22 +142,35 @@ enum PostgresReportRows {
         var digest: (any SubjectKeyDigest)? = nil
 
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
-            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
-            return try session.number("""
-                SELECT count(*) FROM report
-                WHERE subject_key IN (\(clear), \(sealed)) AND substr(submitted, 1, 10) >= \(day.description)
-                  AND reference IS DISTINCT FROM \(excluding)
-                """) ?? 0
+            try count(Question(subject: subject, since: day, notBy: nil))
         }
 
         func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
-            guard let reporter else { return try reportsAbout(subject, since: day) }
-            let (clear, sealed) = StoredForm.subjectKeys(subject, digest: digest)
-            return try session.number("""
+            try count(Question(subject: subject, since: day, notBy: reporter))
+        }
+
+        /// One question a router asks: reports about `subject` since `since`, leaving out `notBy`'s.
+        struct Question {
+            var subject: SubjectKey
+            var since: CalendarDay
+            var notBy: Reporter?
+        }
+
+        func count(_ question: Question) throws -> Int {
+            var parts = StatementParts()
+            let sql = counting(question, in: &parts)
+            return try session.number(parts.query(sql)) ?? 0
+        }
+
+        /// The query that answers `question` (one row, its count), its values bound in `parts`.
+        func counting(_ question: Question, in parts: inout StatementParts) -> String {
+            let (clear, sealed) = StoredForm.subjectKeys(question.subject, digest: digest)
+            let notBy = question.notBy.map { " AND (reporter_uid IS NULL OR reporter_uid <> \(parts.bind(Int($0.uid))))" } ?? ""
+            return """
                 SELECT count(*) FROM report
-                WHERE subject_key IN (\(clear), \(sealed)) AND substr(submitted, 1, 10) >= \(day.description)
-                  AND reference IS DISTINCT FROM \(excluding) AND (reporter_uid IS NULL OR reporter_uid <> \(Int(reporter.uid)))
-                """) ?? 0
+                WHERE subject_key IN (\(parts.bind(clear)), \(parts.bind(sealed))) AND substr(submitted, 1, 10) >= \(parts.bind(question.since.description))
+                  AND reference IS DISTINCT FROM \(parts.bind(excluding))\(notBy)
+                """
         }
     }
 
@@ -156,20 +186,24 @@ enum PostgresReportRows {
     /// `day`, their workspace rows locked until the transaction ends (so two writers cannot release one twice).
     static func heldCases(subjectKey: (String, String)?, holdEndedBy day: CalendarDay?, in session: PostgresSession) throws -> [String] {
         var parts = StatementParts()
+        let held = heldCases(subjectKey: subjectKey, holdEndedBy: day, in: &parts)
+        return try session.texts(parts.query("SELECT r.reference \(held) ORDER BY r.submitted, r.reference FOR UPDATE OF f"))
+    }
+
+    /// The `FROM` and `WHERE` of a query of the held cases `heldCases` finds, as `r` (the report) and `f` (its case file).
+    static func heldCases(subjectKey: (String, String)?, holdEndedBy day: CalendarDay?, in parts: inout StatementParts) -> String {
         let condition = if let subjectKey {
             "r.subject_key IN (\(parts.bind(subjectKey.0)), \(parts.bind(subjectKey.1))) AND r.hold_until IS NOT NULL"
         } else {
             "r.hold_until <= \(parts.bind(day?.description))"
         }
-        return try session.texts(parts.query("""
-            SELECT r.reference FROM report r JOIN case_file f ON f.reference = r.reference
+        return """
+            FROM report r JOIN case_file f ON f.reference = r.reference
             WHERE \(condition)
               AND (SELECT e.detail::jsonb ->> 'held' FROM case_event e
                    WHERE e.reference = r.reference AND e.kind IN ('routed', 'escalated') AND e.detail IS NOT NULL
                    ORDER BY e.sequence DESC LIMIT 1) = 'true'
-            ORDER BY r.submitted, r.reference
-            FOR UPDATE OF f
-            """))
+            """
     }
 
     /// Routes a held case again (the router releases it if it may) and keeps the new routing.

@@ -24,6 +24,9 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// to a store that does not seals nothing, and checks that inside its one write rather than
     /// reading first (`PostgresReportRows.insert`'s `unlessSealing`).
     let seals: Mutex<Bool>
+    /// Whether a submit may be one statement (`PostgresSubmitStatement`): nil until the tables are
+    /// checked at the first submit; false where they are not as it writes them (or a test turns it off).
+    let oneStatement = Mutex<Bool?>(nil)
 
     /// How long each call may take, shared with the screen (which says it is waiting, and whose
     /// Ctrl-C stops it).
@@ -66,6 +69,12 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
         // Not known is taken as sealing: the submit then reads whom to seal for first.
         seals = Mutex(try first.row("SELECT EXISTS (SELECT 1 FROM recovery_key) AS seals")?.flag("seals") ?? true)
         connection = PostgresConnectionKeeper(session: first, reconnect: reconnect, location: location)
+    }
+
+    /// Has this store's submits write one statement at a time, as they did before `PostgresSubmitStatement`
+    /// (the bench compares the two; the tests check that both write the same rows).
+    public func writeSubmitsOneByOne() {
+        oneStatement.withLock { $0 = false }
     }
 
     /// Closes the store's connection (the next call connects again, if it can).

@@ -47,6 +47,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v11-subject-checks", sql: pgV11SubjectChecks),
         Migration(name: "pg-v12-search-from-matches", sql: pgV12SearchFromMatches),
         Migration(name: "pg-v13-sealed-names", sql: pgV13SealedNames),
+        Migration(name: "pg-v14-submit-in-one-statement", sql: pgV14SubmitInOneStatement),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -190,6 +191,31 @@ public enum PostgresSchema {
             RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
         END
         $fn$;
+        """#
+
+    /// A submit in one statement (`PostgresSubmitStatement`): the server works out an audit record's
+    /// hash (`speakup_audit_hash`, byte for byte `AuditChain.digest`: the previous hash, then each field
+    /// as its UTF-8 length in four bytes, big-endian, and its bytes, or FF FF FF FF for none), so the
+    /// record can be written in the statement that locks the chain's head; and the check that an
+    /// anonymous reporter's events name nobody runs after the row is written (at the end of its
+    /// statement), so it sees a report written by the same statement.
+    static let pgV14SubmitInOneStatement = #"""
+        CREATE FUNCTION speakup_audit_field(field TEXT) RETURNS BYTEA LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+            SELECT CASE WHEN field IS NULL THEN '\xffffffff'::bytea
+                        ELSE int4send(octet_length(convert_to(field, 'UTF8'))) || convert_to(field, 'UTF8') END
+        $fn$;
+        CREATE FUNCTION speakup_audit_hash(chain_position BIGINT, previous BYTEA, at_text TEXT, actor TEXT, action TEXT,
+                                           case_reference TEXT, detail TEXT, event INTEGER, content BYTEA)
+            RETURNS BYTEA LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+            SELECT sha256(previous || speakup_audit_field(chain_position::text) || speakup_audit_field(at_text)
+                          || speakup_audit_field(actor) || speakup_audit_field(action) || speakup_audit_field(case_reference)
+                          || speakup_audit_field(detail)
+                          || CASE WHEN content IS NULL THEN ''::bytea
+                                  ELSE speakup_audit_field(encode(content, 'hex')) || speakup_audit_field(event::text) END)
+        $fn$;
+        DROP TRIGGER case_event_anonymous_reporter_unnamed ON case_event;
+        CREATE TRIGGER case_event_anonymous_reporter_unnamed AFTER INSERT ON case_event
+            FOR EACH ROW EXECUTE FUNCTION case_event_anonymous_reporter_unnamed();
         """#
 
     /// SQLite's v26: a report's subject's name sealed later, with words sealed already (`speakup store seal

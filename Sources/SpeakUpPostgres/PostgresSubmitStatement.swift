@@ -1,0 +1,228 @@
+import Foundation
+import PostgresNIO
+import SpeakUpCore
+@_spi(StoreEngines) import SpeakUpStore
+
+/// A submit's writes in one statement, inside the submit's transaction: the report, its concerns,
+/// case file, words, receipt, draft removal and description, its events, the routing's handlers, and
+/// its audit records, the chain's head locked and each record's hash worked out by the server
+/// (`speakup_audit_hash`). BEGIN, the statement and COMMIT: three round trips where the writes one
+/// by one took five (with a router, the question of earlier reports first: four where they took ten),
+/// and between locking the chain's head and committing, the client is woken once, not three times.
+///
+/// Not sent on its own, outside a transaction, though PostgreSQL would then commit it as it ended
+/// in one round trip: a statement waiting for a lock carries on when the lock is let go, even after
+/// the person at the screen stopped waiting and was told nothing was saved. Only SpeakUp's COMMIT
+/// makes a report saved.
+///
+/// What an audit record holds of its event (the digest, `ContentHasher.ofEvent`) is worked out
+/// before the statement, from the values it writes (`WrittenColumn`): what a read back would give,
+/// provided the tables have the columns written and no others (`tablesAsWritten`, checked once a store).
+///
+/// It writes only where it is the same as the writes one by one (`PostgresReportStore.store`): the
+/// store does not seal reports; no report held until someone else reported the same person is to be
+/// released; no anonymous reporter's records wait from an earlier day to be chained first; and each
+/// count of earlier reports the routing relied on is still the count. The statement checks these
+/// itself and writes nothing unless all hold (`Outcome.needsTransaction`: the submit then writes one
+/// by one, in the same transaction).
+struct PostgresSubmitStatement {
+    enum Outcome: Equatable {
+        case stored
+        /// Another report has the reference: nothing was written.
+        case referenceTaken
+        /// Something above did not hold: nothing was written, and the submit writes one by one.
+        case needsTransaction
+    }
+
+    let report: Report
+    /// The receipt's hash, for a report no login leads back to.
+    let receiptHash: Data?
+    /// The reporter whose draft goes.
+    let owner: Reporter?
+
+    /// Routes (asking the history one question at a time), then writes.
+    func run(router: (any CaseRouter)?, in session: PostgresSession) throws -> Outcome {
+        let history = AskedHistory(history: PostgresReportRows.History(session: session, digest: router?.subjectKeyDigest))
+        let routing = try router?.route(report, history: history, from: report.deadlineStart)
+        var heldKeys: (String, String)?
+        if let router, let key = SubjectKey.of(report.subject, directoryID: nil) {
+            heldKeys = StoredForm.subjectKeys(key, digest: router.subjectKeyDigest)
+        }
+        return try write(routing: routing, asked: history, heldKeys: heldKeys, in: session)
+    }
+
+    /// The statement, given the routing and the questions it was worked out from.
+    private func write(routing: CaseRouting?, asked: AskedHistory, heldKeys: (String, String)?, in session: PostgresSession) throws -> Outcome {
+        // PostgreSQL keeps no text holding a NUL: refused whole, in the same words as on SQLite.
+        if let field = report.fieldsHoldingNul.first { throw RefusedText(what: "The report's \(field)") }
+        let received = StoredForm.receivedEvent(of: report)
+        var events: [(event: CaseEvent, detail: String?)] = [(received, nil)]
+        if let routing {
+            let (event, detail) = try StoredForm.routingEvent(routing, for: report, kind: .routed, sequence: 2, at: report.submitted)
+            events.append((event, detail))
+        }
+        for (event, detail) in events { try RefusedText.check([event.text, event.actor, detail], what: "The case event's text") }
+
+        // Each event's audit entry, its digest worked out from the rows as written.
+        let reportRow = PostgresReportRows.columns(of: report)
+        let concerns = report.concerns.map(\.rawValue)
+        let entries = events.map { event, detail in
+            AuditChain.entry(for: event, content: ContentHasher.ofEvent(
+                PostgresReportRows.columns(of: event, detail: detail).forDigest, sequence: event.sequence,
+                report: { reportRow.forDigest }, concerns: { concerns.sorted() }), importer: nil)
+        }
+        let placements = entries.map(AuditChain.placement(of:))
+        // An anonymous reporter's records all wait, anyone else's are all chained; both at once is left to the transaction.
+        let waiting = placements.allSatisfy(\.isWaiting)
+        guard waiting || !placements.contains(where: \.isWaiting) else { return .needsTransaction }
+
+        var parts = StatementParts()
+        // What must hold for this statement to write what the transaction would.
+        var conditions = ["NOT EXISTS (SELECT 1 FROM recovery_key)"]
+        for (question, count) in asked.asked {
+            conditions.append("(\(asked.history.counting(question, in: &parts))) = \(parts.bind(count))")
+        }
+        if let heldKeys {
+            conditions.append("NOT EXISTS (SELECT 1 \(PostgresReportRows.heldCases(subjectKey: heldKeys, holdEndedBy: nil, in: &parts)))")
+        }
+        let chainedDays = placements.compactMap { placement -> String? in
+            if case .chained(let before) = placement { before.description } else { nil }
+        }
+        if let latest = chainedDays.max() {
+            conditions.append("NOT EXISTS (SELECT 1 FROM audit_waiting WHERE day < \(parts.bind(latest)))")
+        }
+
+        let values = reportRow.map { $0.bind(in: &parts) }
+        var clauses = [
+            "g AS (SELECT \(conditions.joined(separator: "\n    AND ")) AS clear)",
+            """
+            r AS (
+                INSERT INTO report (\(reportRow.map(\.name).joined(separator: ", ")))
+                SELECT \(values.joined(separator: ", ")) FROM g WHERE g.clear
+                ON CONFLICT (reference) DO NOTHING
+                RETURNING reference)
+            """,
+            "r_concern AS (INSERT INTO report_concern (reference, category) SELECT r.reference, c FROM r, unnest(\(parts.bind(concerns))::text[]) AS c RETURNING 1)",
+        ]
+        if events.count > 1, let detail = events[1].detail {
+            clauses += try PostgresCaseProjection.opening(report, routedBy: events[1].event, detail: detail, in: &parts)
+        } else {
+            clauses += PostgresCaseProjection.opening(report, in: &parts)
+        }
+        clauses += PostgresReportStore.alongside(report, receiptHash: receiptHash, owner: owner, keys: [], in: &parts)
+        for (index, (event, detail)) in events.enumerated() {
+            let row = PostgresReportRows.columns(of: event, detail: detail)
+            let bound = row.map { $0.bind(in: &parts) }
+            clauses.append("""
+                r_event\(index + 1) AS (INSERT INTO case_event (\(row.map(\.name).joined(separator: ", ")))
+                    SELECT \(bound.joined(separator: ", ")) FROM r RETURNING 1)
+                """)
+        }
+        clauses += waiting ? Self.waitingRecords(entries, in: &parts) : Self.chainedRecords(entries, in: &parts)
+        // Each write read in turn by the statement's answer, so they run in this order, the audit records last:
+        // the chain's head is locked once everything else is written (left to themselves, PostgreSQL runs the
+        // writes the answer does not read after it, last first). `g` is the checks, `a0`... the chain's links.
+        let writes = clauses.map { String($0.prefix { $0 != " " }) }.filter { $0 != "g" && $0 != "r" && !$0.hasPrefix("a") }
+        let written = writes.map { "(SELECT count(*) FROM \($0)) AS \($0)" }
+        guard let row = try session.row(parts.query("""
+            WITH \(clauses.joined(separator: ",\n"))
+            SELECT (SELECT clear FROM g) AS clear, (SELECT count(*) FROM r) AS stored, \(written.joined(separator: ", "))
+            """))
+        else { throw StoreError(.failed, "The store did not say whether the report was saved.") }
+        if try row.integer("stored") == 1 { return .stored }
+        return try row.flag("clear") ? .referenceTaken : .needsTransaction
+    }
+
+    /// An anonymous reporter's records, waiting unordered for their day to end (as `PostgresAuditTrail`
+    /// keeps them: the day only, nobody named, a random id), written once the report is.
+    private static func waitingRecords(_ entries: [AuditEntry], in parts: inout StatementParts) -> [String] {
+        let rows = entries.map { entry in
+            guard case .waiting(let day) = AuditChain.placement(of: entry) else { return "" }
+            let values = [parts.bind(randomID()), parts.bind(day), parts.bind(entry.action), parts.bind(entry.reference), parts.bind(entry.detail),
+                          parts.bind(entry.event), parts.bind(entry.content)]
+            return "(\(values.joined(separator: ", ")))"
+        }
+        return ["""
+            r_audit AS (INSERT INTO audit_waiting (id, day, action, reference, detail, event, content)
+                        SELECT w.id, w.day, w.action, w.reference, w.detail, w.event, w.content
+                        FROM r, (VALUES \(rows.joined(separator: ", "))) AS w (id, day, action, reference, detail, event, content)
+                        RETURNING 1)
+            """]
+    }
+
+    /// The records chained after the head, which the statement locks once the report is written; each
+    /// hash is worked out by the server from the one before (`speakup_audit_hash`), and the table's
+    /// trigger checks each link and moves the head on, as for records the client works out.
+    private static func chainedRecords(_ entries: [AuditEntry], in parts: inout StatementParts) -> [String] {
+        var clauses = ["a0 AS (SELECT position, hash FROM audit_head WHERE EXISTS (SELECT 1 FROM r) FOR UPDATE)"]
+        var records: [String] = []
+        for (index, entry) in entries.enumerated() {
+            let (before, this) = ("a\(index)", "a\(index + 1)")
+            let fields = [parts.bind(entry.at.text), parts.bind(entry.actor), parts.bind(entry.action), parts.bind(entry.reference),
+                          parts.bind(entry.detail), "\(parts.bind(entry.event))::integer", parts.bind(entry.content)]
+            clauses.append("""
+                \(this) AS (SELECT \(before).position + 1 AS position, \(before).hash AS previous,
+                               speakup_audit_hash(\(before).position + 1, \(before).hash, \(fields.joined(separator: ", "))) AS hash
+                        FROM \(before))
+                """)
+            records.append("SELECT \(this).position, \(fields.joined(separator: ", ")), \(this).previous, \(this).hash FROM \(this)")
+        }
+        clauses.append("""
+            r_audit AS (INSERT INTO audit_record (position, at, actor, action, reference, detail, event, content, previous_hash, hash)
+                        SELECT * FROM (\(records.joined(separator: "\nUNION ALL\n"))) AS a ORDER BY 1
+                        RETURNING 1)
+            """)
+        return clauses
+    }
+
+    private static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
+    }
+
+    /// Whether `report` and `case_event` have exactly the columns written, each read back as the
+    /// kind written, so a digest worked out from the values written is the digest of the rows stored.
+    static func tablesAsWritten(for sample: Report, in session: PostgresSession) throws -> Bool {
+        let written = [
+            "report": PostgresReportRows.columns(of: sample),
+            "case_event": PostgresReportRows.columns(of: StoredForm.receivedEvent(of: sample), detail: nil),
+        ]
+        var found: [String: [String: String]] = [:]
+        for row in try session.rows("""
+            SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS type_name
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE a.attrelid IN ('report'::regclass, 'case_event'::regclass) AND a.attnum > 0 AND NOT a.attisdropped
+            """) {
+            found[try row.string("table_name"), default: [:]][try row.string("column_name")] = try row.string("type_name")
+        }
+        return written.allSatisfy { table, columns in
+            guard let stored = found[table], stored.count == columns.count else { return false }
+            return columns.allSatisfy { column in stored[column.name].map(column.isRead(asType:)) ?? false }
+        }
+    }
+}
+
+/// The earlier reports a router asked about, each question kept with its answer, so the statement
+/// that writes the report can check that the answers still hold.
+final class AskedHistory: ReportHistory {
+    let history: PostgresReportRows.History
+    private(set) var asked: [(question: PostgresReportRows.History.Question, count: Int)] = []
+
+    init(history: PostgresReportRows.History) {
+        self.history = history
+    }
+
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay) throws -> Int {
+        try ask(.init(subject: subject, since: day, notBy: nil))
+    }
+
+    func reportsAbout(_ subject: SubjectKey, since day: CalendarDay, notBy reporter: Reporter?) throws -> Int {
+        try ask(.init(subject: subject, since: day, notBy: reporter))
+    }
+
+    private func ask(_ question: PostgresReportRows.History.Question) throws -> Int {
+        let count = try history.count(question)
+        asked.append((question, count))
+        return count
+    }
+}
