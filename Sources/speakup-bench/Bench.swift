@@ -21,8 +21,9 @@ enum Bench {
         if arguments.first == "--submitter" || arguments.first == "--raw-submitter" {
             SharedHostBench.submitter(raw: arguments[0] == "--raw-submitter", arguments: Array(arguments.dropFirst()))
         }
-        if arguments.first == "--pg-submitter" || arguments.first == "--pg-raw-submitter" {
-            PostgresBench.submitter(raw: arguments[0] == "--pg-raw-submitter", arguments: Array(arguments.dropFirst()))
+        if ["--pg-submitter", "--pg-one-by-one-submitter", "--pg-raw-submitter"].contains(arguments.first) {
+            PostgresBench.submitter(raw: arguments[0] == "--pg-raw-submitter", oneByOne: arguments[0] == "--pg-one-by-one-submitter",
+                                    arguments: Array(arguments.dropFirst()))
         }
         let options = Options(CommandLine.arguments.dropFirst())
         // Stores made here are opened by speakup too, which refuses any that others could read.

@@ -89,10 +89,11 @@ public final class ThrowawayCluster: Sendable {
     /// production server does (`fsync` on; the tests' clusters turn it off): for `make bench`. The
     /// caller stops it (`stop()`); the watchdog removes it if the process dies first.
     /// `settings` are the server's own settings as `name=value` (the bench's `--pg-setting`, such as
-    /// `shared_buffers=2GB`), each given to the server at start; one of any other shape is refused.
+    /// `shared_buffers=2GB`, or a folder: `log_directory=/tmp/pg-log`), each given to the server at start
+    /// (through `pg_ctl`'s shell); one of any other shape is refused.
     public static func durable(settings: [String] = []) throws(Unavailable) -> ThrowawayCluster {
-        for setting in settings where setting.wholeMatch(of: /[a-z_]+=[A-Za-z0-9.]+/) == nil {
-            throw Unavailable(description: "A server setting is written name=value, with letters, digits and dots only in the value (shared_buffers=2GB): \"\(setting)\" is not.")
+        for setting in settings where setting.wholeMatch(of: /[a-z_.]+=[A-Za-z0-9._\/-]+/) == nil {
+            throw Unavailable(description: "A server setting is written name=value, with letters, digits, dots, dashes, underscores and slashes only in the value (shared_buffers=2GB): \"\(setting)\" is not.")
         }
         return try ThrowawayCluster(fsync: true, settings: settings)
     }
