@@ -23,7 +23,7 @@ extension PostgresReportStore {
                 let sealing = seals.withLock { $0 }
                 try transaction(.save) { session in
                     // A store that does not seal takes the report in one statement, where that writes what the rest would.
-                    if !sealing, try oneStatementFits(candidate, in: session) {
+                    if !sealing, oneStatement.withLock({ $0 }) {
                         let receiptHash = candidate.reporter == nil ? derived.map { Data($0.hash) } : nil
                         switch try PostgresSubmitStatement(report: candidate, receiptHash: receiptHash, owner: owner).run(router: router, in: session) {
                         case .stored: return
@@ -54,14 +54,6 @@ extension PostgresReportStore {
             }
         }
         throw StoreError(.failed, "SpeakUp could not find a free case reference. Your report was not saved; please try again.")
-    }
-
-    /// Whether a submit may be one statement: the tables are checked at the first submit (`PostgresSubmitStatement.tablesAsWritten`).
-    private func oneStatementFits(_ report: Report, in session: PostgresSession) throws -> Bool {
-        if let known = oneStatement.withLock({ $0 }) { return known }
-        let fits = try PostgresSubmitStatement.tablesAsWritten(for: report, in: session)
-        oneStatement.withLock { $0 = fits }
-        return fits
     }
 
     /// Whom this store seals for, read inside the writing transaction; nil when it does not seal.

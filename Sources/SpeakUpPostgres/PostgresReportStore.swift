@@ -24,9 +24,9 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// to a store that does not seals nothing, and checks that inside its one write rather than
     /// reading first (`PostgresReportRows.insert`'s `unlessSealing`).
     let seals: Mutex<Bool>
-    /// Whether a submit may be one statement (`PostgresSubmitStatement`): nil until the tables are
-    /// checked at the first submit; false where they are not as it writes them (or a test turns it off).
-    let oneStatement = Mutex<Bool?>(nil)
+    /// Whether a submit may be one statement (`PostgresSubmitStatement`): false where the tables are not
+    /// as it writes them (read as the store opens), or a test or the bench turns it off.
+    let oneStatement: Mutex<Bool>
 
     /// How long each call may take, shared with the screen (which says it is waiting, and whose
     /// Ctrl-C stops it).
@@ -66,8 +66,12 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
         self.clock = clock
         self.receiptRounds = receiptRounds
         try PostgresSchema.migrate(first)
+        let opened = try first.row(PostgresQuery(unsafeSQL: """
+            SELECT EXISTS (SELECT 1 FROM recovery_key) AS seals, \(PostgresSubmitStatement.storedColumns) AS columns
+            """))
         // Not known is taken as sealing: the submit then reads whom to seal for first.
-        seals = Mutex(try first.row("SELECT EXISTS (SELECT 1 FROM recovery_key) AS seals")?.flag("seals") ?? true)
+        seals = Mutex(try opened?.flag("seals") ?? true)
+        oneStatement = Mutex(PostgresSubmitStatement.tablesAsWritten(try opened?.list("columns") ?? []))
         connection = PostgresConnectionKeeper(session: first, reconnect: reconnect, location: location)
     }
 

@@ -17,7 +17,7 @@ import SpeakUpCore
 ///
 /// What an audit record holds of its event (the digest, `ContentHasher.ofEvent`) is worked out
 /// before the statement, from the values it writes (`WrittenColumn`): what a read back would give,
-/// provided the tables have the columns written and no others (`tablesAsWritten`, checked once a store).
+/// provided the tables have the columns written and no others (`tablesAsWritten`, checked as the store opens).
 ///
 /// It writes only where it is the same as the writes one by one (`PostgresReportStore.store`): the
 /// store does not seal reports; no report held until someone else reported the same person is to be
@@ -180,24 +180,33 @@ struct PostgresSubmitStatement {
         return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
     }
 
-    /// Whether `report` and `case_event` have exactly the columns written, each read back as the
-    /// kind written, so a digest worked out from the values written is the digest of the rows stored.
-    static func tablesAsWritten(for sample: Report, in session: PostgresSession) throws -> Bool {
+    /// The columns of `report` and `case_event` as the store has them, one text each ("report.location
+    /// text"): a sub-select the store's opening statement reads, so knowing them costs no round trip.
+    static let storedColumns = """
+        ARRAY(SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, NULL)
+              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              WHERE a.attrelid IN ('report'::regclass, 'case_event'::regclass) AND a.attnum > 0 AND NOT a.attisdropped)
+        """
+
+    /// Whether `report` and `case_event` have exactly the columns written (`stored`: as `storedColumns`
+    /// reads them), each read back as the kind written, so a digest worked out from the values written
+    /// is the digest of the rows stored.
+    static func tablesAsWritten(_ stored: [String]) -> Bool {
+        let sample = Report(reference: .random(), wayOfRaising: .confidential, concerns: [], subject: Subject(name: nil, role: "", seniority: .unknown),
+                            location: "", account: "", reporter: nil, submitted: .recorded(for: .confidential, at: Date()))
         let written = [
             "report": PostgresReportRows.columns(of: sample),
             "case_event": PostgresReportRows.columns(of: StoredForm.receivedEvent(of: sample), detail: nil),
         ]
         var found: [String: [String: String]] = [:]
-        for row in try session.rows("""
-            SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS type_name
-            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-            WHERE a.attrelid IN ('report'::regclass, 'case_event'::regclass) AND a.attnum > 0 AND NOT a.attisdropped
-            """) {
-            found[try row.string("table_name"), default: [:]][try row.string("column_name")] = try row.string("type_name")
+        for column in stored {
+            guard let dot = column.firstIndex(of: "."), let space = column.firstIndex(of: " "), dot < space else { return false }
+            let table = String(column[..<dot]), name = String(column[column.index(after: dot)..<space])
+            found[table, default: [:]][name] = String(column[column.index(after: space)...])
         }
         return written.allSatisfy { table, columns in
-            guard let stored = found[table], stored.count == columns.count else { return false }
-            return columns.allSatisfy { column in stored[column.name].map(column.isRead(asType:)) ?? false }
+            guard let types = found[table], types.count == columns.count else { return false }
+            return columns.allSatisfy { column in types[column.name].map(column.isRead(asType:)) ?? false }
         }
     }
 }

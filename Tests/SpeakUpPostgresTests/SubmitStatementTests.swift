@@ -86,7 +86,8 @@ struct SubmitStatementTests {
             try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
         }
         defer { for store in stores { store.close() } }
-        stores[1].oneStatement.withLock { $0 = false }
+        #expect(stores[0].oneStatement.withLock { $0 }, "the tables are as the statement writes them")
+        stores[1].writeSubmitsOneByOne()
         let moment = Date()
         let reports = [
             Self.report(.confidential, at: moment),
@@ -127,6 +128,26 @@ struct SubmitStatementTests {
         for store in stores {
             #expect(try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil).firstBroken == nil)
         }
+    }
+
+    @Test("a store whose report table has a column the statement does not write submits one by one, and its audit trail verifies")
+    func tablesNotAsWritten() throws {
+        let database = try TestDatabase()
+        let superuser = try database.superuserSession()
+        defer { superuser.close() }
+        // Opened once, so the schema is made; then a column SpeakUp does not know of, with a value of its own.
+        try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10).close()
+        _ = try superuser.query("ALTER TABLE report ADD COLUMN local_note TEXT DEFAULT 'added here'")
+        let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
+        defer { store.close() }
+        #expect(!store.oneStatement.withLock { $0 })
+        _ = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        _ = try store.submit(Self.report(.open), receipt: nil, discardingDraftOf: nil, router: nil)
+        #expect(try superuser.number("SELECT count(*) FROM report WHERE local_note = 'added here'") == 2)
+        let verified = try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil)
+        #expect(verified.firstBroken == nil, "the digests hold the column: \(String(describing: verified.firstBroken))")
+        #expect(PostgresSubmitStatement.tablesAsWritten([]) == false)
+        #expect(PostgresSubmitStatement.tablesAsWritten(["report"]) == false)
     }
 
     @Test("nothing is written in one statement where it might differ: records of an earlier day waiting, a store that seals, earlier reports that changed while it routed; a reference taken is said")
