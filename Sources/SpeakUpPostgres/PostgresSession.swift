@@ -23,6 +23,12 @@ public final class PostgresSession: Sendable {
     public let serverVersion: Int
     /// Seconds a query waits when its caller gives no deadline.
     public static let defaultQueryDeadline = 30.0
+    /// Seconds the server lets a session sit inside a transaction with nothing sent (then it ends the
+    /// session, and what the transaction held goes with it). SpeakUp never pauses that long between
+    /// two statements of one transaction; a process stopped there (`kill -STOP` by the person who ran it,
+    /// or a terminal that hung) would otherwise hold the audit chain's head, and every submit with it,
+    /// for as long as it stayed stopped. (`store copy`, whose pages may take longer, allows more.)
+    public static let idleInTransactionSeconds = 5.0
     /// The oldest server SpeakUp works with (13.0).
     public static let oldestServer = 130000
 
@@ -44,7 +50,8 @@ public final class PostgresSession: Sendable {
 
     /// Connects to the first host of `address` that answers (and, for `read-write`, accepts
     /// writes), giving each host `connect_timeout` seconds and the whole search `seconds`.
-    /// Every session commits synchronously (`synchronous_commit = on`).
+    /// Every session commits synchronously (`synchronous_commit = on`), and is ended by the server when it
+    /// sits inside a transaction for `idleInTransactionSeconds`.
     public static func connect(to address: PostgresAddress, password: String?, deadline seconds: Double) throws(StoreError) -> PostgresSession {
         let giveUp = Date(timeIntervalSinceNow: seconds)
         let tls = try PostgresTLS.configuration(for: address)
@@ -69,7 +76,10 @@ public final class PostgresSession: Sendable {
                 configuration = .init(unixSocketPath: endpoint.socketPath ?? "", username: address.user, password: password, database: address.database)
             }
             configuration.options.connectTimeout = .milliseconds(Int64(hostTime * 1000))
-            configuration.options.additionalStartupParameters = [("synchronous_commit", "on"), ("application_name", "speakup")]
+            configuration.options.additionalStartupParameters = [
+                ("synchronous_commit", "on"), ("application_name", "speakup"),
+                ("idle_in_transaction_session_timeout", String(Int(idleInTransactionSeconds * 1000))),
+            ]
             let future = PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
             // postgres-nio keeps the connect timeout itself; the extra second only guards against a stall after it.

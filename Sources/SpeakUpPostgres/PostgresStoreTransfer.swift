@@ -83,6 +83,9 @@ extension PostgresReportStore: StoreTransfer {
         var total = 0
         for table in StoreTables.copied { total += try source.count(of: table) }
         let copied = try write(.importing, allowing: Self.copySeconds(rows: total, waiting: wait.seconds)) { session in
+            // Reading a page from the source and preparing it may take longer than a session may usually sit
+            // inside a transaction (`PostgresSession.idleInTransactionSeconds`): a copy, run by an administrator, allows more.
+            _ = try session.query("SET LOCAL idle_in_transaction_session_timeout = '10min'")
             for table in ["report", "draft", "staff", "audit_record", "audit_waiting"]
             where try session.finds(PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) LIMIT 1")) {
                 throw StoreError(.failed, "The store at \(location) is not empty (it has rows in \(table)), so nothing was copied into it. Copy into a new store; or, if it is a copy of this source whose check was stopped, check it with `speakup store copy --check` and the same --from and --to.")

@@ -101,4 +101,25 @@ struct ServerWaitTests {
         holder.close()
         #expect(Set(try store.allReports().map(\.reference)) == Set(ten.map(\.0.reference)))
     }
+
+    /// To the server, a SpeakUp process stopped by the person who ran it (`kill -STOP`) in the middle
+    /// of a transaction is a session that sends nothing more: here, one that has locked the audit
+    /// chain's head, as a submit's statement does before its COMMIT, and then says nothing.
+    @Test("a session silent inside a transaction that holds the audit chain's head is ended by the server after 5 s; a submit waiting behind it saves")
+    func silentHolder() throws {
+        let database = try TestDatabase()
+        let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10, wait: StoreWait(seconds: 10))
+        defer { store.close() }
+        let holder = try database.superuserSession()
+        defer { holder.close() }
+        _ = try holder.query("BEGIN")
+        _ = try holder.query("SELECT position FROM audit_head FOR UPDATE")
+        let started = Date()
+        let saved = try store.submit(Self.report(), receipt: nil, discardingDraftOf: nil, router: nil)
+        let took = Date().timeIntervalSince(started)
+        #expect(took > PostgresSession.idleInTransactionSeconds - 1 && took < 9, "saved after \(took) s")
+        #expect(try store.allReports().map(\.reference) == [saved.reference])
+        #expect(throws: StoreError.self, "the silent session was ended") { _ = try holder.query("SELECT 1") }
+        #expect(try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil).firstBroken == nil)
+    }
 }
