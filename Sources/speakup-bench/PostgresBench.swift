@@ -147,7 +147,43 @@ struct PostgresBench {
         print("|---|---|---|---|")
         rows.forEach { print($0) }
         lines.forEach { print($0) }
+        print("")
+        lines.append(try firstSubmitFigures(server, database: database))
         return lines.map { "PostgreSQL submit to committed, " + $0 }
+    }
+
+    /// A reporter's form opens the store, sends one report and ends: its submit is the first
+    /// statement of a new connection, whose server process has nothing cached yet (the tables'
+    /// descriptions, the triggers' plans). Each timed submit here is a store of its own, opened
+    /// untimed just before, over the Unix socket, with the router; beside a raw INSERT that is a new
+    /// connection's first statement.
+    private func firstSubmitFigures(_ server: Server, database: String) throws -> String {
+        let count = max(20, commits / 5)
+        var statement = Sample(), oneByOne = Sample(), bare = Sample()
+        let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
+        for _ in 0..<count {
+            for (into, writeOneByOne) in [(0, false), (1, true)] {
+                let store = try server.openStore(database, .socket)
+                if writeOneByOne { store.writeSubmitsOneByOne() }
+                let report = CommitBench.report()
+                let start = now()
+                _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
+                if into == 0 { statement.add(now() - start) } else { oneByOne.add(now() - start) }
+                store.close()
+            }
+            let raw = try RawPostgres(session: server.connect(database, .socket))
+            let start = now()
+            try raw.insert(payload)
+            bare.add(now() - start)
+            raw.session.close()
+        }
+        print("## PostgreSQL: the first submit of a new connection, as a reporter's form makes it (\(count) each, Unix socket, with the router; the store opened untimed)")
+        print("| path | median ms | p99 ms |")
+        print("|---|---|---|")
+        print("| PostgresReportStore.submit (BEGIN, the earlier reports counted, one statement, COMMIT) | \(format(statement.median)) | \(format(statement.p99)) |")
+        print("| not a floor: the same, one statement at a time (10 round trips) | \(format(oneByOne.median)) | \(format(oneByOne.p99)) |")
+        print("| raw single INSERT, a new connection's first statement (floor) | \(format(bare.median)) | \(format(bare.p99)) |")
+        return "the first submit of a new connection (Unix socket, with the router): \(format(statement.median)) ms at the median, \(format(statement.median / bare.median))x a new connection's single INSERT (one statement at a time: \(format(oneByOne.median)) ms, \(format(oneByOne.median / bare.median))x)"
     }
 
     /// Routes every report to two guardians after counting the earlier reports about the same person,
