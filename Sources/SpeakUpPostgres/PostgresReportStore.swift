@@ -170,6 +170,32 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// PostgreSQL needs no tidying after a report: its log is its own business.
     public func tidy() {}
 
+    /// A submit rehearsed in a transaction that is rolled back (`PostgresSubmitStatement.rehearse`), under
+    /// a wait of its own (never the screen's): a new connection's server process then has the tables, the
+    /// triggers and their plans ready when the reporter sends. Nothing is kept, and the chain's head is
+    /// not locked. A store that seals, or whose tables the statement does not write as they are, is left
+    /// as it is; a failure here is not the reporter's (the submit says what it finds).
+    public func warmUpForSubmit() {
+        _ = rehearseSubmit()
+    }
+
+    /// The warm-up; true when the rehearsal ran whole (and was rolled back).
+    func rehearseSubmit() -> Bool {
+        guard !seals.withLock({ $0 }), oneStatement.withLock({ $0 }) else { return false }
+        struct Rehearsed: Error {}
+        do {
+            try transaction(.read, wait: StoreWait(seconds: 5)) { session in
+                try PostgresSubmitStatement.rehearse(in: session)
+                throw Rehearsed()
+            }
+        } catch is Rehearsed {
+            return true
+        } catch {
+            // Rolled back as well; the submit will say whatever is wrong.
+        }
+        return false
+    }
+
     /// Indexes the words of any case left waiting (none: cases are indexed as they are written).
     public func indexPendingWords() throws(StoreError) {
         try indexPendingWords(batch: 500)

@@ -133,6 +133,34 @@ struct PostgresSubmitStatement {
         return try row.flag("clear") ? .referenceTaken : .needsTransaction
     }
 
+    /// The statement for a report no one wrote (anonymous, so its records wait and the chain's head is
+    /// never locked), routed to two handlers after a question of earlier reports, with the chain's head
+    /// read and a hash worked out, for `PostgresReportStore.warmUpForSubmit`, whose transaction
+    /// is rolled back: it writes what a submit writes, so the server process loads and compiles what a
+    /// submit needs, and keeps none of it.
+    static func rehearse(in session: PostgresSession) throws {
+        let moment = Date()
+        let report = Report(reference: .random(), wayOfRaising: .anonymous, concerns: [.rudeOrAggressive, .detriment],
+                            subject: Subject(name: "A Rehearsal", role: "nurse", seniority: .staff), location: "Nowhere",
+                            account: "Written only to get the server ready, and rolled back.", reporter: nil,
+                            submitted: .recorded(for: .anonymous, at: moment))
+        let routing = CaseRouting(level: .informal, roles: ["guardian"], handlers: ["rehearsal-a", "rehearsal-b"],
+                                  acknowledgeBy: moment.addingTimeInterval(86_400), feedBackBy: moment.addingTimeInterval(28 * 86_400),
+                                  explanation: ["A rehearsal."])
+        let receiptHash = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let asked = AskedHistory(history: PostgresReportRows.History(session: session))
+        // What a named reporter's submit needs besides: the router's question, the chain's head read
+        // (not locked) and the server's hash.
+        if let key = SubjectKey.of(report.subject, directoryID: nil) {
+            _ = try asked.reportsAbout(key, since: CalendarDay.local(moment.addingTimeInterval(-365 * 86_400)))
+        }
+        _ = try session.query("""
+            SELECT speakup_audit_hash(position + 1, hash, 'rehearsal', NULL, 'rehearsal', NULL, NULL, 1, hash) FROM audit_head
+            """)
+        _ = try PostgresSubmitStatement(report: report, receiptHash: receiptHash, owner: nil)
+            .write(routing: routing, asked: asked, heldKeys: nil, in: session)
+    }
+
     /// An anonymous reporter's records, waiting unordered for their day to end (as `PostgresAuditTrail`
     /// keeps them: the day only, nobody named, a random id), written once the report is.
     private static func waitingRecords(_ entries: [AuditEntry], in parts: inout StatementParts) -> [String] {

@@ -36,6 +36,7 @@ struct ReportCommand: ParsableCommand {
             throw Failure("SpeakUp cannot find your user account (uid \(getuid())) in the system's user list. Please tell IT.")
         }
         SealingKeys.warmUp(store)
+        Thread.detachNewThread { store.warmUpForSubmit() }
         let terminal = try TerminalSetup.start(plain: displayOptions.ascii)
         // The rules and the directory are read when the report is sent, not before the first
         // screen (parsing the rules measured a millisecond of start-up). A directory that cannot

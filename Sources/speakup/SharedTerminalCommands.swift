@@ -165,6 +165,7 @@ struct SharedTerminalRun {
         let rulesPath = try options.rulesOptions.chosen()
         let (store, _) = try options.storeOptions.open(.write, forScreen: true)
         SealingKeys.warmUp(store)
+        Thread.detachNewThread { store.warmUpForSubmit() }
         let router = Routing.deferred(store: store, rulesPath: rulesPath, owner: RealIdentity.current()?.reporter.userName)
         var gate: SubmissionGate? = nil
         if let perHour {

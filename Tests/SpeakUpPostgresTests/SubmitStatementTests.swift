@@ -130,6 +130,22 @@ struct SubmitStatementTests {
         }
     }
 
+    @Test("the warm-up while a reporter writes rehearses a submit and keeps nothing of it; the submit after it is stored as any other")
+    func warmUp() throws {
+        let database = try TestDatabase()
+        let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
+        defer { store.close() }
+        let superuser = try database.superuserSession()
+        defer { superuser.close() }
+        _ = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        let before = try Self.rows(in: superuser)
+        #expect(store.rehearseSubmit(), "the rehearsal ran whole, then was rolled back")
+        #expect(try Self.rows(in: superuser) == before, "nothing kept")
+        _ = try store.submit(Self.report(.confidential), receipt: nil, discardingDraftOf: nil, router: CountingRouter())
+        #expect(try superuser.number("SELECT count(*) FROM report") == 2)
+        #expect(try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil).firstBroken == nil)
+    }
+
     @Test("a store whose report table has a column the statement does not write submits one by one, and its audit trail verifies")
     func tablesNotAsWritten() throws {
         let database = try TestDatabase()

@@ -6,6 +6,15 @@ public protocol StoreHousekeeping: Sendable {
     func tidy()
     /// Before searching or a tick: makes the words of cases sent since the last time searchable.
     func indexPendingWords() throws(StoreError)
+    /// While a reporter writes (on a thread of its own): gets the store ready for the submit, writing
+    /// nothing. PostgreSQL's server process for a new connection has nothing cached, and its first submit
+    /// took about ten times a warm one.
+    func warmUpForSubmit()
+}
+
+extension StoreHousekeeping {
+    /// Nothing to do where nothing is slow the first time.
+    public func warmUpForSubmit() {}
 }
 
 /// A store the program can open: every job, the engine's upkeep, and erasure under the retention policy.
