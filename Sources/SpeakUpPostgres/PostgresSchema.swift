@@ -48,6 +48,7 @@ public enum PostgresSchema {
         Migration(name: "pg-v12-search-from-matches", sql: pgV12SearchFromMatches),
         Migration(name: "pg-v13-sealed-names", sql: pgV13SealedNames),
         Migration(name: "pg-v14-submit-in-one-statement", sql: pgV14SubmitInOneStatement),
+        Migration(name: "pg-v15-chained-at-commit", sql: pgV15ChainedAtCommit),
     ]
 
     /// Applies the migrations the database has not had yet, all in one transaction, under the
@@ -191,6 +192,41 @@ public enum PostgresSchema {
             RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
         END
         $fn$;
+        """#
+
+    /// The audit records of a submit in one statement are chained as its transaction commits: written to
+    /// `audit_unchained`, whose deferred trigger locks the chain's head, chains each (in the order written,
+    /// its hash by `speakup_audit_hash`; `audit_record`'s own trigger checks the link and moves the head on)
+    /// and removes it, all inside the COMMIT. The head is then held from the COMMIT to its flush, with no
+    /// wait on the client between. The table is empty outside a transaction.
+    static let pgV15ChainedAtCommit = #"""
+        CREATE TABLE audit_unchained (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            reference TEXT COLLATE "C",
+            detail TEXT,
+            event INTEGER,
+            content BYTEA
+        );
+        CREATE FUNCTION audit_unchained_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        DECLARE
+            head_position BIGINT;
+            head_hash BYTEA;
+        BEGIN
+            SELECT h.position, h.hash INTO head_position, head_hash FROM audit_head h FOR UPDATE;
+            INSERT INTO audit_record (position, at, actor, action, reference, detail, event, content, previous_hash, hash)
+            VALUES (head_position + 1, NEW.at, NEW.actor, NEW.action, NEW.reference, NEW.detail, NEW.event, NEW.content, head_hash,
+                    speakup_audit_hash(head_position + 1, head_hash, NEW.at, NEW.actor, NEW.action, NEW.reference, NEW.detail,
+                                       NEW.event, NEW.content));
+            DELETE FROM audit_unchained WHERE id = NEW.id;
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE CONSTRAINT TRIGGER audit_unchained_chain AFTER INSERT ON audit_unchained DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION audit_unchained_chain();
+        GRANT SELECT, INSERT, DELETE ON audit_unchained TO speakup_app;
         """#
 
     /// A submit in one statement (`PostgresSubmitStatement`): the server works out an audit record's

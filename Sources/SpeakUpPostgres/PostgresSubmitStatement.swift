@@ -119,10 +119,9 @@ struct PostgresSubmitStatement {
                 """)
         }
         clauses += waiting ? Self.waitingRecords(entries, in: &parts) : Self.chainedRecords(entries, in: &parts)
-        // Each write read in turn by the statement's answer, so they run in this order, the audit records last:
-        // the chain's head is locked once everything else is written (left to themselves, PostgreSQL runs the
-        // writes the answer does not read after it, last first). `g` is the checks, `a0`... the chain's links.
-        let writes = clauses.map { String($0.prefix { $0 != " " }) }.filter { $0 != "g" && $0 != "r" && !$0.hasPrefix("a") }
+        // Each write read in turn by the statement's answer, so they run in the order written (left to
+        // themselves, PostgreSQL runs the writes the answer does not read after it, last first). `g` is the checks.
+        let writes = clauses.map { String($0.prefix { $0 != " " }) }.filter { $0 != "g" && $0 != "r" }
         let written = writes.map { "(SELECT count(*) FROM \($0)) AS \($0)" }
         guard let row = try session.row(parts.query("""
             WITH \(clauses.joined(separator: ",\n"))
@@ -178,29 +177,22 @@ struct PostgresSubmitStatement {
             """]
     }
 
-    /// The records chained after the head, which the statement locks once the report is written; each
-    /// hash is worked out by the server from the one before (`speakup_audit_hash`), and the table's
-    /// trigger checks each link and moves the head on, as for records the client works out.
+    /// The records to be chained, written to `audit_unchained` in order: as the transaction commits, its
+    /// deferred trigger locks the chain's head and chains each after it (`pg-v15-chained-at-commit`), so
+    /// the head is held only while the COMMIT ends and its flush, never while the client is woken.
     private static func chainedRecords(_ entries: [AuditEntry], in parts: inout StatementParts) -> [String] {
-        var clauses = ["a0 AS (SELECT position, hash FROM audit_head WHERE EXISTS (SELECT 1 FROM r) FOR UPDATE)"]
-        var records: [String] = []
-        for (index, entry) in entries.enumerated() {
-            let (before, this) = ("a\(index)", "a\(index + 1)")
-            let fields = [parts.bind(entry.at.text), parts.bind(entry.actor), parts.bind(entry.action), parts.bind(entry.reference),
-                          parts.bind(entry.detail), "\(parts.bind(entry.event))::integer", parts.bind(entry.content)]
-            clauses.append("""
-                \(this) AS (SELECT \(before).position + 1 AS position, \(before).hash AS previous,
-                               speakup_audit_hash(\(before).position + 1, \(before).hash, \(fields.joined(separator: ", "))) AS hash
-                        FROM \(before))
-                """)
-            records.append("SELECT \(this).position, \(fields.joined(separator: ", ")), \(this).previous, \(this).hash FROM \(this)")
+        let rows = entries.enumerated().map { ordinal, entry in
+            let values = ["\(ordinal)", parts.bind(randomID()), parts.bind(entry.at.text), parts.bind(entry.actor), parts.bind(entry.action),
+                          parts.bind(entry.reference), parts.bind(entry.detail), "\(parts.bind(entry.event))::integer", parts.bind(entry.content)]
+            return "(\(values.joined(separator: ", ")))"
         }
-        clauses.append("""
-            r_audit AS (INSERT INTO audit_record (position, at, actor, action, reference, detail, event, content, previous_hash, hash)
-                        SELECT * FROM (\(records.joined(separator: "\nUNION ALL\n"))) AS a ORDER BY 1
+        return ["""
+            r_audit AS (INSERT INTO audit_unchained (id, at, actor, action, reference, detail, event, content)
+                        SELECT u.id, u.at, u.actor, u.action, u.reference, u.detail, u.event, u.content
+                        FROM r, (VALUES \(rows.joined(separator: ", "))) AS u (ordinal, id, at, actor, action, reference, detail, event, content)
+                        ORDER BY u.ordinal
                         RETURNING 1)
-            """)
-        return clauses
+            """]
     }
 
     private static func randomID() -> String {

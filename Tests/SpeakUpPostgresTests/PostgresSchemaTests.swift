@@ -19,7 +19,7 @@ import Testing
         #expect(try PostgresSchema.migrate(session) == PostgresSchema.migrations.map(\.name))
         #expect(try PostgresSchema.migrate(session) == [])
         let tables = try session.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").map { try $0.decode(String.self) }
-        #expect(tables == ["audit_head", "audit_record", "audit_waiting", "case_erasure", "case_event", "case_file", "case_handler", "case_handler_concern",
+        #expect(tables == ["audit_head", "audit_record", "audit_unchained", "audit_waiting", "case_erasure", "case_event", "case_file", "case_handler", "case_handler_concern",
                            "case_key", "case_recusal", "case_text", "case_text_pending", "draft", "erased_event", "receipt", "recovery_key", "reminder", "report",
                            "report_concern", "reporter_characteristics", "sealed_event", "sealed_name", "sealing_key", "speakup_schema", "staff", "store_secret", "subject_check"])
         let salt = try session.query("SELECT value FROM store_secret WHERE name = 'receipt-salt'")[0].decode(ByteBuffer.self)

@@ -130,6 +130,25 @@ struct SubmitStatementTests {
         }
     }
 
+    @Test("the statement leaves the chain's head free until the COMMIT, which chains the records; nothing is left unchained")
+    func chainedAtCommit() throws {
+        let database = try TestDatabase()
+        let store = try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
+        defer { store.close() }
+        let other = try database.superuserSession()
+        defer { other.close() }
+        let report = Self.report(.confidential)
+        try store.transaction(.save) { session in
+            #expect(try PostgresSubmitStatement(report: report, receiptHash: nil, owner: report.reporter).run(router: CountingRouter(), in: session) == .stored)
+            // Another writer may take the head now: the statement did not lock it.
+            _ = try other.query("SELECT position FROM audit_head FOR UPDATE NOWAIT")
+            #expect(try session.number("SELECT count(*) FROM audit_record") == 0)
+        }
+        #expect(try other.number("SELECT count(*) FROM audit_record WHERE reference = \(report.reference.text)") == 2)
+        #expect(try other.number("SELECT count(*) FROM audit_unchained") == 0)
+        #expect(try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil).firstBroken == nil)
+    }
+
     @Test("the warm-up while a reporter writes rehearses a submit and keeps nothing of it; the submit after it is stored as any other")
     func warmUp() throws {
         let database = try TestDatabase()
