@@ -5,10 +5,11 @@ import SpeakUpCore
 
 /// A submit's writes in one statement, inside the submit's transaction: the report, its concerns,
 /// case file, words, receipt, draft removal and description, its events, the routing's handlers, and
-/// its audit records, the chain's head locked and each record's hash worked out by the server
-/// (`speakup_audit_hash`). BEGIN, the statement and COMMIT: three round trips where the writes one
-/// by one took five (with a router, the question of earlier reports first: four where they took ten),
-/// and between locking the chain's head and committing, the client is woken once, not three times.
+/// its audit records, chained by the server as the transaction commits (`audit_unchained`'s deferred
+/// trigger locks the chain's head and works out each hash with `speakup_audit_hash`). BEGIN, the
+/// statement and COMMIT: three round trips where the writes one by one took five (with a router, the
+/// question of earlier reports first: four where they took ten), and the head is never held while the
+/// client is woken, or stopped.
 ///
 /// Not sent on its own, outside a transaction, though PostgreSQL would then commit it as it ended
 /// in one round trip: a statement waiting for a lock carries on when the lock is let go, even after
