@@ -98,6 +98,11 @@ extension PostgresSession {
         try self.query(query).first.map(PostgresColumns.init)
     }
 
+    /// The first row of a statement the session may prepare (`query(repeating:)`), if any.
+    func row(repeating statement: RepeatableQuery) throws(StoreError) -> PostgresColumns? {
+        try query(repeating: statement).first.map(PostgresColumns.init)
+    }
+
     /// The texts in the first column of every row (NULLs left out).
     func texts(_ query: PostgresQuery) throws(StoreError) -> [String] {
         var texts: [String] = []
@@ -130,16 +135,21 @@ extension PostgresSession {
 /// SQL put together from parts (the queue's filters), with its values bound, never spliced into the text.
 struct StatementParts {
     private(set) var binds = PostgresBindings()
+    /// Each value's kind as sent (`.null` for a NULL, whose kind the server works out from where it is
+    /// used), for a statement prepared by name (`repeatable`).
+    private(set) var kinds: [PostgresDataType] = []
 
     /// Binds a value (NULL for nil); returns its placeholder.
     mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
         binds.append(value)
+        kinds.append(value?.psqlType ?? .null)
         return "$\(binds.count)"
     }
 
     /// Binds bytes as `bytea` (NULL for nil); returns its placeholder.
     mutating func bind(_ value: Data?) -> String {
         binds.append(value.map { ByteBuffer(bytes: $0) })
+        kinds.append(value == nil ? .null : .bytea)
         return "$\(binds.count)"
     }
 
@@ -147,5 +157,10 @@ struct StatementParts {
     /// placeholder handed out while this call's argument is worked out would not be in it.)
     func query(_ sql: String) -> PostgresQuery {
         PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// The statement `sql`, as one a session may prepare if it sends it again (`RepeatableQuery`).
+    func repeatable(_ sql: String) -> RepeatableQuery {
+        RepeatableQuery(query: query(sql), kinds: kinds)
     }
 }

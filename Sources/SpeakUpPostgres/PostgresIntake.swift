@@ -25,7 +25,9 @@ extension PostgresReportStore {
                     // A store that does not seal takes the report in one statement, where that writes what the rest would.
                     if !sealing, oneStatement.withLock({ $0 }) {
                         let receiptHash = candidate.reporter == nil ? derived.map { Data($0.hash) } : nil
-                        switch try PostgresSubmitStatement(report: candidate, receiptHash: receiptHash, owner: owner).run(router: router, in: session) {
+                        var statement = PostgresSubmitStatement(report: candidate, receiptHash: receiptHash, owner: owner)
+                        statement.prepares = preparesRepeats.withLock { $0 }
+                        switch try statement.run(router: router, in: session) {
                         case .stored: return
                         case .referenceTaken: throw ReferenceTaken()
                         case .needsTransaction: break

@@ -27,6 +27,9 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// Whether a submit may be one statement (`PostgresSubmitStatement`): false where the tables are not
     /// as it writes them (read as the store opens), or a test or the bench turns it off.
     let oneStatement: Mutex<Bool>
+    /// Whether that statement is prepared on the server once the session sends it a second time
+    /// (`PostgresSession.query(repeating:)`); the bench turns it off to compare.
+    let preparesRepeats = Mutex(true)
 
     /// How long each call may take, shared with the screen (which says it is waiting, and whose
     /// Ctrl-C stops it).
@@ -79,6 +82,12 @@ public final class PostgresReportStore: ReportStore, StoreHousekeeping {
     /// (the bench compares the two; the tests check that both write the same rows).
     public func writeSubmitsOneByOne() {
         oneStatement.withLock { $0 = false }
+    }
+
+    /// Has this store send its submit's statement as it is every time, never prepared by name (the
+    /// bench compares the two; the tests check that both write the same rows).
+    public func sendSubmitsUnprepared() {
+        preparesRepeats.withLock { $0 = false }
     }
 
     /// Closes the store's connection (the next call connects again, if it can).

@@ -40,6 +40,8 @@ public final class PostgresSession: Sendable {
     /// Set as soon as `close` is called: postgres-nio closes the connection a moment later, and
     /// nothing may be started on it in between (a ROLLBACK sent then would wait out its deadline).
     private let closing = Atomic<Bool>(false)
+    /// The statements this session was asked to send again and again, and those it has prepared.
+    private let repeated = Mutex(RepeatedStatements())
 
     private init(connection: PostgresConnection, endpoint: PostgresAddress.Endpoint, serverVersion: Int, logger: Logger) {
         self.connection = connection
@@ -133,17 +135,52 @@ public final class PostgresSession: Sendable {
         return try Self.run(query, on: connection, at: endpoint, logger: logger, within: seconds ?? Self.defaultQueryDeadline)
     }
 
+    /// Runs a statement this session may send again and again with other values (`RepeatedStatements`):
+    /// as it is the first time; from the second time the same text with values of the same kinds comes,
+    /// prepared on the server under a name of this session's (`NamedStatement`: postgres-nio prepares it
+    /// on the first of those, one round trip more, once) and executed by that name.
+    func query(repeating statement: RepeatableQuery, deadline seconds: Double? = nil) throws(StoreError) -> [PostgresRow] {
+        let key = RepeatedStatements.Key(sql: statement.query.sql, kinds: statement.kinds.map(\.rawValue))
+        guard case .named(let name) = repeated.withLock({ $0.step(for: key) }) else { return try query(statement.query, deadline: seconds) }
+        guard !closing.load(ordering: .acquiring), !connection.isClosed else { throw PostgresFailure.lost(at: endpoint, why: "it had been closed") }
+        let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
+        // On the connection's event loop, not on Swift's shared threads, which the caller may be holding.
+        Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) { [connection, logger] in
+            do {
+                let rows = try await NamedStatement.$current.withValue(NamedStatement.Current(name: name, sql: statement.query.sql)) {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await connection.execute(NamedStatement(bindings: statement.query.binds), logger: logger) {
+                        rows.append(row)
+                    }
+                    return rows
+                }
+                promise.succeed(rows)
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return try Self.wait(for: promise.futureResult, on: connection, at: endpoint, within: seconds ?? Self.defaultQueryDeadline)
+    }
+
+    /// How many statements this session has prepared on the server (`query(repeating:)`).
+    var preparedStatements: Int { repeated.withLock { $0.preparedCount } }
+
     /// One statement on a connection, waited for up to `seconds`; past them the connection is closed.
     private static func run(_ query: PostgresQuery, on connection: PostgresConnection, at endpoint: PostgresAddress.Endpoint,
                             logger: Logger, within seconds: Double) throws(StoreError) -> [PostgresRow] {
         guard !connection.isClosed else { throw PostgresFailure.lost(at: endpoint, why: "it had been closed") }
-        let future = connection.query(query, logger: logger)
+        return try wait(for: connection.query(query, logger: logger).map(\.rows), on: connection, at: endpoint, within: seconds)
+    }
+
+    /// Waits up to `seconds` for a statement's rows; past them the connection is closed.
+    private static func wait(for future: EventLoopFuture<[PostgresRow]>, on connection: PostgresConnection, at endpoint: PostgresAddress.Endpoint,
+                             within seconds: Double) throws(StoreError) -> [PostgresRow] {
         guard let result = EventLoopWait.result(of: future, within: seconds) else {
             close(connection)
             throw PostgresFailure.timedOut(at: endpoint, after: seconds)
         }
         switch result {
-        case .success(let rows): return rows.rows
+        case .success(let rows): return rows
         case .failure(let error): throw PostgresFailure.failed(error, at: endpoint)
         }
     }

@@ -40,6 +40,9 @@ struct PostgresSubmitStatement {
     let receiptHash: Data?
     /// The reporter whose draft goes.
     let owner: Reporter?
+    /// Whether the statement may be prepared by name when the session sends it again (a kiosk's or
+    /// a ward terminal's next report; `PostgresSession.query(repeating:)`). The bench turns it off to compare.
+    var prepares = true
 
     /// Routes (asking the history one question at a time), then writes.
     func run(router: (any CaseRouter)?, in session: PostgresSession) throws -> Outcome {
@@ -124,10 +127,11 @@ struct PostgresSubmitStatement {
         // themselves, PostgreSQL runs the writes the answer does not read after it, last first). `g` is the checks.
         let writes = clauses.map { String($0.prefix { $0 != " " }) }.filter { $0 != "g" && $0 != "r" }
         let written = writes.map { "(SELECT count(*) FROM \($0)) AS \($0)" }
-        guard let row = try session.row(parts.query("""
+        let statement = parts.repeatable("""
             WITH \(clauses.joined(separator: ",\n"))
             SELECT (SELECT clear FROM g) AS clear, (SELECT count(*) FROM r) AS stored, \(written.joined(separator: ", "))
-            """))
+            """)
+        guard let row = try prepares ? session.row(repeating: statement) : session.row(statement.query)
         else { throw StoreError(.failed, "The store did not say whether the report was saved.") }
         if try row.integer("stored") == 1 { return .stored }
         return try row.flag("clear") ? .referenceTaken : .needsTransaction
@@ -157,8 +161,10 @@ struct PostgresSubmitStatement {
         _ = try session.query("""
             SELECT speakup_audit_hash(position + 1, hash, 'rehearsal', NULL, 'rehearsal', NULL, NULL, 1, hash) FROM audit_head
             """)
-        _ = try PostgresSubmitStatement(report: report, receiptHash: receiptHash, owner: nil)
-            .write(routing: routing, asked: asked, heldKeys: nil, in: session)
+        // Never prepared: a reporter's own submit that came next with the same text would pay for the PREPARE.
+        var rehearsal = PostgresSubmitStatement(report: report, receiptHash: receiptHash, owner: nil)
+        rehearsal.prepares = false
+        _ = try rehearsal.write(routing: routing, asked: asked, heldKeys: nil, in: session)
     }
 
     /// An anonymous reporter's records, waiting unordered for their day to end (as `PostgresAuditTrail`

@@ -130,6 +130,72 @@ struct SubmitStatementTests {
         }
     }
 
+    @Test("a statement a session sends again is prepared once, then executed by name, and writes what it writes sent as it is")
+    func preparedWhenRepeated() throws {
+        let prepared = try TestDatabase(), unprepared = try TestDatabase()
+        let stores = try [prepared, unprepared].map { database in
+            try PostgresReportStore(address: database.socketAddress, password: nil, receiptRounds: 1 << 10)
+        }
+        defer { for store in stores { store.close() } }
+        stores[1].sendSubmitsUnprepared()
+        func preparedOnServer(_ store: PostgresReportStore) throws -> [String] {
+            try store.read { session in try session.texts("SELECT name FROM pg_prepared_statements ORDER BY name") }
+        }
+        let moment = Date()
+        // A kiosk's day: named reports, then anonymous ones with receipts, then named again; each kind the same statement.
+        var reports = (0..<4).map { Self.report(.confidential, subject: "Dr Smith", by: Reporter(userName: "user\($0)", uid: 2000 + $0),
+                                                 at: moment.addingTimeInterval(Double($0))) }
+        reports += (0..<3).map { Self.report(.anonymous, station: .kiosk(location: "Main entrance"), at: moment.addingTimeInterval(10 + Double($0))) }
+        reports += (0..<2).map { Self.report(.confidential, subject: "Alex Other", by: Reporter(userName: "late\($0)", uid: 3000 + $0),
+                                                 at: moment.addingTimeInterval(20 + Double($0))) }
+        var preparedAfter: [Int] = []
+        for report in reports {
+            let receipt: ReceiptCode? = report.reporter == nil ? .random() : nil
+            for store in stores {
+                _ = try store.submit(report, receipt: receipt, discardingDraftOf: report.reporter, router: CountingRouter())
+            }
+            preparedAfter.append(try preparedOnServer(stores[0]).count)
+        }
+        #expect(preparedAfter == [0, 1, 1, 1, 1, 2, 2, 2, 2], "each kind of statement prepared the second time it is sent, and only once")
+        #expect(try preparedOnServer(stores[1]).isEmpty, "a store told not to prepare never does")
+        let sessions = try [prepared, unprepared].map { try $0.superuserSession() }
+        defer { for session in sessions { session.close() } }
+        let written = try sessions.map(Self.rows(in:))
+        for table in written[1].keys.sorted() {
+            #expect(written[0][table] == written[1][table], "\(table)")
+        }
+        #expect(written[0]["report"]?.count == reports.count)
+        for store in stores {
+            #expect(try store.verifyAudit(today: CalendarDay.local(Date()), anchor: nil).firstBroken == nil)
+        }
+        // A new connection starts with nothing prepared, and prepares again as it goes.
+        stores[0].close()
+        _ = try stores[0].submit(Self.report(.confidential, by: Reporter(userName: "next", uid: 4000)), receipt: nil, discardingDraftOf: nil,
+                                 router: CountingRouter())
+        #expect(try preparedOnServer(stores[0]).isEmpty)
+    }
+
+    @Test("what a session remembers: a statement prepared the second time it comes, under one name; no more than the limit prepared")
+    func repeatedStatementsMemory() {
+        var memory = RepeatedStatements()
+        let first = RepeatedStatements.Key(sql: "SELECT $1", kinds: [25])
+        let sameTextOtherKinds = RepeatedStatements.Key(sql: "SELECT $1", kinds: [0])
+        #expect(memory.step(for: first) == .send)
+        #expect(memory.step(for: sameTextOtherKinds) == .send, "a NULL where text was is another statement")
+        let second = memory.step(for: first)
+        #expect(second == .named("speakup_repeated_1"), "the second time is prepared")
+        #expect(memory.step(for: first) == second)
+        #expect(memory.step(for: sameTextOtherKinds) == .named("speakup_repeated_2"))
+        for index in 0..<(RepeatedStatements.preparedLimit * 2) {
+            let key = RepeatedStatements.Key(sql: "SELECT \(index)", kinds: [])
+            _ = memory.step(for: key)
+            _ = memory.step(for: key)
+        }
+        #expect(memory.preparedCount == RepeatedStatements.preparedLimit)
+        #expect(memory.step(for: RepeatedStatements.Key(sql: "SELECT 'new'", kinds: [])) == .send)
+        #expect(memory.step(for: RepeatedStatements.Key(sql: "SELECT 'new'", kinds: [])) == .send, "past the limit, sent as it is")
+    }
+
     @Test("the statement leaves the chain's head free until the COMMIT, which chains the records; nothing is left unchained")
     func chainedAtCommit() throws {
         let database = try TestDatabase()
