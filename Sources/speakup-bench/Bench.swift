@@ -21,8 +21,9 @@ enum Bench {
         if arguments.first == "--submitter" || arguments.first == "--raw-submitter" {
             SharedHostBench.submitter(raw: arguments[0] == "--raw-submitter", arguments: Array(arguments.dropFirst()))
         }
-        if ["--pg-submitter", "--pg-one-by-one-submitter", "--pg-raw-submitter"].contains(arguments.first) {
+        if ["--pg-submitter", "--pg-one-by-one-submitter", "--pg-unprepared-submitter", "--pg-raw-submitter"].contains(arguments.first) {
             PostgresBench.submitter(raw: arguments[0] == "--pg-raw-submitter", oneByOne: arguments[0] == "--pg-one-by-one-submitter",
+                                    unprepared: arguments[0] == "--pg-unprepared-submitter",
                                     arguments: Array(arguments.dropFirst()))
         }
         let options = Options(CommandLine.arguments.dropFirst())

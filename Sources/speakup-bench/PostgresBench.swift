@@ -75,15 +75,20 @@ struct PostgresBench {
             // The same store's submits as they were written before the one-statement submit, for the comparison.
             let oneByOne = try server.openStore(database, transport)
             oneByOne.writeSubmitsOneByOne()
+            // And with its one statement sent as it is each time, never prepared by name.
+            let unprepared = try server.openStore(database, transport)
+            unprepared.sendSubmitsUnprepared()
             let raw = try RawPostgres(session: server.connect(database, transport))
             let payload = String(repeating: "x", count: CommitBench.account.utf8.count + 120)
             var storeTimes = Sample(), rawTimes = Sample(), bareTimes = Sample(), tripTimes = Sample(), routedTimes = Sample()
-            var oneByOneTimes = Sample(), routedOneByOneTimes = Sample()
+            var oneByOneTimes = Sample(), routedOneByOneTimes = Sample(), unpreparedTimes = Sample(), routedUnpreparedTimes = Sample()
             for _ in 0..<20 {
                 _ = try store.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: nil)
                 _ = try store.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
                 _ = try oneByOne.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: nil)
                 _ = try oneByOne.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
+                _ = try unprepared.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: nil)
+                _ = try unprepared.submit(CommitBench.report(), receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
                 try raw.insertInTransaction(payload)
                 try raw.insert(payload)
                 try raw.insertAfterRoundTrips(payload)
@@ -104,12 +109,18 @@ struct PostgresBench {
                     _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: TwoGuardians())
                     routedTimes.add(now() - start)
                 }
-                for (path, router, into) in [(oneByOne, nil, 0), (oneByOne, TwoGuardians() as (any CaseRouter)?, 1)] {
+                for (path, router, into) in [(oneByOne, nil, 0), (oneByOne, TwoGuardians() as (any CaseRouter)?, 1),
+                                             (unprepared, nil, 2), (unprepared, TwoGuardians() as (any CaseRouter)?, 3)] {
                     for _ in 0..<count {
                         let report = CommitBench.report()
                         let start = now()
                         _ = try path.submit(report, receipt: nil, discardingDraftOf: nil, router: router)
-                        if into == 0 { oneByOneTimes.add(now() - start) } else { routedOneByOneTimes.add(now() - start) }
+                        switch into {
+                        case 0: oneByOneTimes.add(now() - start)
+                        case 1: routedOneByOneTimes.add(now() - start)
+                        case 2: unpreparedTimes.add(now() - start)
+                        default: routedUnpreparedTimes.add(now() - start)
+                        }
                     }
                 }
                 for _ in 0..<count {
@@ -131,16 +142,19 @@ struct PostgresBench {
             }
             store.close()
             oneByOne.close()
+            unprepared.close()
             raw.session.close()
-            rows.append("| \(transport.name) | PostgresReportStore.submit (report + 2 concerns + case file, words, event, audit record; BEGIN, one statement, COMMIT) | \(format(storeTimes.median)) | \(format(storeTimes.p99)) |")
+            rows.append("| \(transport.name) | PostgresReportStore.submit (report + 2 concerns + case file, words, event, audit record; BEGIN, one statement prepared once the session has sent it twice, COMMIT) | \(format(storeTimes.median)) | \(format(storeTimes.p99)) |")
             rows.append("| \(transport.name) | not a floor: the same submit with a router (two handlers, earlier reports about the person counted once; the product's path, 4 round trips) | \(format(routedTimes.median)) | \(format(routedTimes.p99)) |")
+            rows.append("| \(transport.name) | not a floor: the one statement sent as it is each time, never prepared (as before this session) | \(format(unpreparedTimes.median)) | \(format(unpreparedTimes.p99)) |")
+            rows.append("| \(transport.name) | not a floor: with a router, never prepared | \(format(routedUnpreparedTimes.median)) | \(format(routedUnpreparedTimes.p99)) |")
             rows.append("| \(transport.name) | not a floor: the submit written one statement at a time (as before the one-statement submit: 5 round trips) | \(format(oneByOneTimes.median)) | \(format(oneByOneTimes.p99)) |")
             rows.append("| \(transport.name) | not a floor: with a router, one statement at a time (10 round trips) | \(format(routedOneByOneTimes.median)) | \(format(routedOneByOneTimes.p99)) |")
             rows.append("| \(transport.name) | raw BEGIN; INSERT one row of the same bytes; COMMIT (floor) | \(format(rawTimes.median)) | \(format(rawTimes.p99)) |")
             rows.append("| \(transport.name) | raw single INSERT of the same bytes, its own transaction (strictest floor) | \(format(bareTimes.median)) | \(format(bareTimes.p99)) |")
             rows.append("| \(transport.name) | not a floor: BEGIN, SELECT 1, the INSERT, COMMIT (a routed submit's 4 round trips, no work) | \(format(tripTimes.median)) | \(format(tripTimes.p99)) |")
             let ratio = storeTimes.median / bareTimes.median, tail = storeTimes.p99 / bareTimes.p99
-            lines.append("\(transport.name): ratio to the single INSERT \(format(ratio))x at the median, \(format(tail))x at p99; to BEGIN/INSERT/COMMIT \(format(storeTimes.median / rawTimes.median))x, \(format(storeTimes.p99 / rawTimes.p99))x (goal: within 2x); with a router \(format(routedTimes.median / bareTimes.median))x, \(format(routedTimes.p99 / bareTimes.p99))x; one statement at a time before: \(format(oneByOneTimes.median / bareTimes.median))x and with a router \(format(routedOneByOneTimes.median / bareTimes.median))x at the median")
+            lines.append("\(transport.name): ratio to the single INSERT \(format(ratio))x at the median, \(format(tail))x at p99; to BEGIN/INSERT/COMMIT \(format(storeTimes.median / rawTimes.median))x, \(format(storeTimes.p99 / rawTimes.p99))x (goal: within 2x); with a router \(format(routedTimes.median / bareTimes.median))x, \(format(routedTimes.p99 / bareTimes.p99))x; never prepared: \(format(unpreparedTimes.median / bareTimes.median))x and with a router \(format(routedUnpreparedTimes.median / bareTimes.median))x; one statement at a time before: \(format(oneByOneTimes.median / bareTimes.median))x and with a router \(format(routedOneByOneTimes.median / bareTimes.median))x at the median")
         }
         print("## PostgreSQL: submit to committed (\(commits) each, synchronous_commit on, no router, interleaved blocks of 50; a submit is BEGIN, one statement and COMMIT, each a round trip)")
         print("| transport | path | median ms | p99 ms |")
@@ -210,43 +224,55 @@ struct PostgresBench {
 
     private func concurrentFigures(_ server: Server) throws -> [String] {
         setenv(Self.passwordVariable, Self.password, 1)
+        let clock = try ServerProcessorClock(data: server.cluster.folder + "/data")
         print("## PostgreSQL: \(submitters) processes submitting at once (Unix socket, one connection each, \(submissionsEach) reports each)")
-        print("| path | how | submitted | failed | median ms | p99 ms | max ms |")
-        print("|---|---|---|---|---|---|---|")
+        print("| path | how | submitted | failed | median ms | p99 ms | max ms | processor ms a report: client, server |")
+        print("|---|---|---|---|---|---|---|---|")
         var summary: [String] = []
         for (how, gap) in [("all at the same moment, \(submissionsEach) rounds 150 ms apart", 0.15), ("back to back, no pause", 0.0)] {
             let database = try server.makeDatabase("speakup_concurrent_\(gap == 0 ? "stress" : "rounds")")
             try server.openStore(database, .socket).close()  // which login the store opens as
             let address = server.address(database, .socket, as: server.storeUser.user)
-            let before = try submitAtOnce(mode: "--pg-one-by-one-submitter", address: address, gap: gap)
-            let ours = try submitAtOnce(mode: "--pg-submitter", address: address, gap: gap)
-            let raw = try submitAtOnce(mode: "--pg-raw-submitter", address: address, gap: gap)
-            for (name, result) in [("PostgresReportStore.submit", ours), ("not a floor: the submit one statement at a time (before)", before),
+            let before = try submitAtOnce(mode: "--pg-one-by-one-submitter", address: address, gap: gap, clock: clock)
+            let unprepared = try submitAtOnce(mode: "--pg-unprepared-submitter", address: address, gap: gap, clock: clock)
+            let ours = try submitAtOnce(mode: "--pg-submitter", address: address, gap: gap, clock: clock)
+            let raw = try submitAtOnce(mode: "--pg-raw-submitter", address: address, gap: gap, clock: clock)
+            for (name, result) in [("PostgresReportStore.submit", ours), ("not a floor: the one statement never prepared (before)", unprepared),
+                                   ("not a floor: the submit one statement at a time (before that)", before),
                                    ("raw single-row INSERT (floor)", raw)] {
-                print("| \(name) | \(how) | \(result.latencies.milliseconds.count) | \(result.failures) | \(format(result.latencies.median)) | \(format(result.latencies.p99)) | \(format(result.latencies.percentile(100))) |")
+                let reports = Double(max(1, result.latencies.milliseconds.count))
+                print("| \(name) | \(how) | \(result.latencies.milliseconds.count) | \(result.failures) | \(format(result.latencies.median)) | \(format(result.latencies.p99)) | \(format(result.latencies.percentile(100))) | \(format(result.processorSeconds * 1000 / reports)), \(format(result.serverSeconds * 1000 / reports)) |")
             }
+            let reports = Double(max(1, ours.latencies.milliseconds.count))
+            let cost = "processor time a report: client \(format(ours.processorSeconds * 1000 / reports)) ms, server \(format(ours.serverSeconds * 1000 / reports)) ms"
             if gap > 0 {
-                summary.append("PostgreSQL, \(submitters) processes submitting at the same moment x \(submissionsEach) rounds: \(ours.failures) failed, median \(format(ours.latencies.median)) ms, p99 \(format(ours.latencies.p99)) ms (one statement at a time: p99 \(format(before.latencies.p99)) ms, \(before.failures) failed; raw INSERT p99 \(format(raw.latencies.p99)) ms, \(raw.failures) failed; goal 0 failed, p99 < 50 ms)")
+                summary.append("PostgreSQL, \(submitters) processes submitting at the same moment x \(submissionsEach) rounds: \(ours.failures) failed, median \(format(ours.latencies.median)) ms, p99 \(format(ours.latencies.p99)) ms, \(cost) (never prepared: p99 \(format(unprepared.latencies.p99)) ms; one statement at a time: p99 \(format(before.latencies.p99)) ms, \(before.failures) failed; raw INSERT p99 \(format(raw.latencies.p99)) ms, \(raw.failures) failed; goal 0 failed, p99 < 50 ms)")
             } else {
-                summary.append("PostgreSQL, \(submitters) processes back to back x \(submissionsEach): \(ours.failures) failed, p99 \(format(ours.latencies.p99)) ms (raw INSERT p99 \(format(raw.latencies.p99)) ms)")
+                summary.append("PostgreSQL, \(submitters) processes back to back x \(submissionsEach): \(ours.failures) failed, p99 \(format(ours.latencies.p99)) ms, \(cost) (raw INSERT p99 \(format(raw.latencies.p99)) ms)")
             }
         }
-        print("goal: no failures, p99 under 50 ms (the same-moment rounds)")
+        print("goal: no failures, p99 under 50 ms (the same-moment rounds). Processor time: the children's own from the common start to their")
+        print("last report, and the server's (its processes', the ended backends' included) over the same span, each divided by the reports")
         return summary
     }
 
     /// Starts the submitting processes (three seconds to start and connect on 2 busy cores), lets
-    /// them go at one moment, and gathers their timings.
-    private func submitAtOnce(mode: String, address: String, gap: Double) throws -> (latencies: Sample, failures: Int) {
+    /// them go at one moment, and gathers their timings, their processor time and the server's.
+    private func submitAtOnce(mode: String, address: String, gap: Double, clock: ServerProcessorClock) throws
+        -> (latencies: Sample, failures: Int, processorSeconds: Double, serverSeconds: Double) {
+        let background = clock.children()
+        var serverAtStart = 0.0
         let result = try Submitters.atOnce(bench: bench, mode: mode, target: address, processes: submitters, each: submissionsEach, gap: gap,
-                                           lead: 3, folder: NSTemporaryDirectory())
+                                           lead: 3, folder: NSTemporaryDirectory()) { serverAtStart = clock.seconds() }
+        clock.settle(backgroundProcesses: background)
+        let server = clock.seconds() - serverAtStart
         if let first = result.firstFailure { print("(\(mode), the first failure: \(first))") }
-        return (result.latencies, result.failures)
+        return (result.latencies, result.failures, result.processorSeconds, server)
     }
 
     /// The child's side of `--pg-submitter` / `--pg-one-by-one-submitter` / `--pg-raw-submitter` (`Submitters.child`): the store, or
     /// a raw session, at the address it is given, with the password from the environment.
-    static func submitter(raw: Bool, oneByOne: Bool = false, arguments: [String]) -> Never {
+    static func submitter(raw: Bool, oneByOne: Bool = false, unprepared: Bool = false, arguments: [String]) -> Never {
         let password = ProcessInfo.processInfo.environment[passwordVariable]
         Submitters.child(arguments) { text in
             let address = try PostgresAddress(text)
@@ -257,6 +283,7 @@ struct PostgresBench {
             }
             let store = try PostgresReportStore(address: address, password: password)
             if oneByOne { store.writeSubmitsOneByOne() }
+            if unprepared { store.sendSubmitsUnprepared() }
             return ({ report in _ = try store.submit(report, receipt: nil, discardingDraftOf: nil, router: nil) }, {})
         }
     }

@@ -6,11 +6,21 @@ import SpeakUpCore
 /// (PostgresBench) figures: the bench runs itself as children (`bench MODE TARGET COUNT OUT
 /// START GAP`), lets them go at one moment, and gathers what each wrote.
 enum Submitters {
+    /// What the children wrote: each report's latency or why it failed, and the processor time the
+    /// children spent from the common start to their last report (user and system, seconds, summed).
+    struct Outcome {
+        var latencies = Sample()
+        var failures = 0
+        var firstFailure: String? = nil
+        var processorSeconds = 0.0
+    }
+
     /// Starts `processes` children of `bench` in `mode` against `target` (a store file or an address),
     /// each submitting `each` reports from `lead` seconds from now (every `gap` seconds, or back to
     /// back when it is 0), and gathers their latencies; a report not accounted for counts as failed.
+    /// `atStart` runs at the common start (to read a server's clock of processor time, say).
     static func atOnce(bench: String, mode: String, target: String, processes: Int, each: Int, gap: Double, lead: Double,
-                       folder: String) throws -> (latencies: Sample, failures: Int, firstFailure: String?) {
+                       folder: String, atStart: () -> Void = {}) throws -> Outcome {
         let startAt = wallClock() + lead
         var children: [(pid_t, String)] = []
         for index in 0..<processes {
@@ -18,23 +28,38 @@ enum Submitters {
             unlink(out)
             children.append((try spawn([bench, mode, target, String(each), out, String(startAt), String(gap)]), out))
         }
-        var latencies = Sample()
-        var failures = 0
-        var firstFailure: String? = nil
+        wait(until: startAt)
+        atStart()
+        var outcome = Outcome()
         for (pid, out) in children {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
-            for line in lines {
+            var reports = 0
+            for line in ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n") {
+                if line.hasPrefix(processorPrefix) {
+                    outcome.processorSeconds += Double(line.dropFirst(processorPrefix.count)) ?? 0
+                    continue
+                }
+                reports += 1
                 if line.hasPrefix("failed") {
-                    failures += 1
-                    firstFailure = firstFailure ?? String(line.prefix(300))
-                } else if let value = Double(line) { latencies.milliseconds.append(value) }
+                    outcome.failures += 1
+                    outcome.firstFailure = outcome.firstFailure ?? String(line.prefix(300))
+                } else if let value = Double(line) { outcome.latencies.milliseconds.append(value) }
             }
-            failures += max(0, each - lines.count)  // a process that died counts its missing reports
+            outcome.failures += max(0, each - reports)  // a process that died counts its missing reports
             unlink(out)
         }
-        return (latencies, failures, firstFailure)
+        return outcome
+    }
+
+    /// How a child's line of processor time starts.
+    private static let processorPrefix = "processor "
+
+    /// This process's processor time so far (user and system), in seconds.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The child's side: reads its arguments (TARGET COUNT OUT START GAP), opens what it submits to
@@ -49,6 +74,8 @@ enum Submitters {
         do {
             let (submit, after) = try open(arguments[0])
             wait(until: startAt)
+            let processorAtStart = processorSeconds()
+            defer { lines.append(processorPrefix + String(processorSeconds() - processorAtStart)) }
             for round in 0..<count {
                 if gap > 0 { wait(until: startAt + Double(round) * gap) }
                 let report = CommitBench.report()
