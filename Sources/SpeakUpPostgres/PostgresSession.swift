@@ -162,9 +162,6 @@ public final class PostgresSession: Sendable {
         return try Self.wait(for: promise.futureResult, on: connection, at: endpoint, within: seconds ?? Self.defaultQueryDeadline)
     }
 
-    /// How many statements this session has prepared on the server (`query(repeating:)`).
-    var preparedStatements: Int { repeated.withLock { $0.preparedCount } }
-
     /// One statement on a connection, waited for up to `seconds`; past them the connection is closed.
     private static func run(_ query: PostgresQuery, on connection: PostgresConnection, at endpoint: PostgresAddress.Endpoint,
                             logger: Logger, within seconds: Double) throws(StoreError) -> [PostgresRow] {

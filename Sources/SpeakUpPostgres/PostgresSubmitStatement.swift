@@ -161,7 +161,7 @@ struct PostgresSubmitStatement {
         _ = try session.query("""
             SELECT speakup_audit_hash(position + 1, hash, 'rehearsal', NULL, 'rehearsal', NULL, NULL, 1, hash) FROM audit_head
             """)
-        // Never prepared: a reporter's own submit that came next with the same text would pay for the PREPARE.
+        // Never prepared: a reporter's own submit that came next with the same text would pay for its preparation.
         var rehearsal = PostgresSubmitStatement(report: report, receiptHash: receiptHash, owner: nil)
         rehearsal.prepares = false
         _ = try rehearsal.write(routing: routing, asked: asked, heldKeys: nil, in: session)
